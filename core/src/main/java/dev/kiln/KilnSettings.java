@@ -1,0 +1,58 @@
+package dev.kiln;
+
+import java.util.Locale;
+
+/**
+ * Every setting Kiln reads from its environment, in one place. Each is a system property {@code kiln.x.y}
+ * with an environment twin {@code KILN_X_Y}; the property wins.
+ *
+ * <ul>
+ *   <li>{@code kiln.backend} / {@code KILN_BACKEND}: "auto" (default), "cpu" or "opencl".</li>
+ *   <li>{@code kiln.opencl.device} / {@code KILN_OPENCL_DEVICE}: device index or a substring of its name.</li>
+ *   <li>{@code kiln.opencl.fallback} / {@code KILN_OPENCL_FALLBACK}: "cpu" (default) or "fail" when a kernel
+ *       does not build on the device.</li>
+ *   <li>{@code kiln.opencl.cache} / {@code KILN_OPENCL_CACHE}: directory of the compiled-kernel cache
+ *       (default {@code ~/.kiln/cache/opencl}); "off" disables it.</li>
+ *   <li>{@code kiln.require.opencl} / {@code KILN_REQUIRE_OPENCL}: "1" makes OpenCL tests fail instead of
+ *       skipping when no device is found.</li>
+ *   <li>{@code kiln.data} / {@code KILN_DATA}: data set cache directory (default {@code ~/.kiln/data}).</li>
+ * </ul>
+ */
+public final class KilnSettings {
+    private KilnSettings() {
+    }
+
+    /** The raw value of setting {@code key} ("kiln.opencl.device"), or {@code fallback} when unset or blank. */
+    public static String get(String key, String fallback) {
+        String value = System.getProperty(key);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(key.toUpperCase(Locale.ROOT).replace('.', '_'));
+        }
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    public static String backend() {
+        return get("kiln.backend", "auto");
+    }
+
+    /** Device index or name substring, or null for the backend's default. */
+    public static String openClDevice() {
+        return get("kiln.opencl.device", null);
+    }
+
+    public static String openClFallback() {
+        return get("kiln.opencl.fallback", "cpu");
+    }
+
+    public static String openClCache() {
+        return get("kiln.opencl.cache", System.getProperty("user.home") + "/.kiln/cache/opencl");
+    }
+
+    public static boolean requireOpenCl() {
+        return "1".equals(get("kiln.require.opencl", "0")) || "true".equalsIgnoreCase(get("kiln.require.opencl", "0"));
+    }
+
+    public static String dataDirectory() {
+        return get("kiln.data", System.getProperty("user.home") + "/.kiln/data");
+    }
+}

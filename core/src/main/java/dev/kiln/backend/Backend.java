@@ -1,0 +1,122 @@
+package dev.kiln.backend;
+
+/**
+ * The numeric kernels Kiln runs on one device. Buffers are flat, row-major and contiguous; every shape
+ * argument is in elements. Calls may be asynchronous: they are ordered as issued, and only
+ * {@link #download} and {@link #synchronize} wait. Unless a method says otherwise, an output buffer must
+ * not overlap an input, except that element-wise methods ({@link #unary}, {@link #binary} with
+ * {@code out} of the same length as the operand, {@link #update}) accept {@code out} identical to an input.
+ * Several backends may live in one JVM; a backend is not thread-safe.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Short name used for selection: "cpu" or "opencl". */
+    String name();
+
+    /** The device this backend computes on. */
+    DeviceInfo device();
+
+    /** Whether buffers of this dtype can be allocated and computed on. */
+    boolean supports(DType dtype);
+
+    // ---- memory ----
+
+    /** Allocates {@code length} elements; the contents are unspecified until written. */
+    Buffer allocate(DType dtype, long length);
+
+    /** Copies {@code source} into the start of {@code target} (an F32 buffer). */
+    void upload(float[] source, Buffer target);
+
+    /** Copies {@code source} into the start of {@code target} (an F64 buffer). */
+    void upload(double[] source, Buffer target);
+
+    /** Copies the first {@code target.length} elements of {@code source} (F32) to the host; waits. */
+    void download(Buffer source, float[] target);
+
+    /** Copies the first {@code target.length} elements of {@code source} (F64) to the host; waits. */
+    void download(Buffer source, double[] target);
+
+    /** target[targetOffset + i] = source[sourceOffset + i] for i in [0, length). Same dtype. */
+    void copy(Buffer source, long sourceOffset, Buffer target, long targetOffset, long length);
+
+    /** Sets every element of {@code target} to {@code value}. */
+    void fill(Buffer target, double value);
+
+    /** Releases a buffer; freeing twice is an error. */
+    void free(Buffer buffer);
+
+    /** Buffers allocated and not yet freed. */
+    long liveBuffers();
+
+    /** Host/device transfers since this backend was created. */
+    TransferStats transfers();
+
+    /** Waits until every issued call has finished. */
+    void synchronize();
+
+    /** Frees the backend's own resources; buffers still live are released too. */
+    @Override
+    void close();
+
+    // ---- linear algebra ----
+
+    /**
+     * c = alpha * op(a) * op(b) + beta * c, with op(a) of shape [m, k] and op(b) of shape [k, n]; a is stored
+     * [m, k] (or [k, m] when {@code transposeA}), b [k, n] (or [n, k] when {@code transposeB}), c [m, n].
+     * With beta = 0 the previous contents of c are ignored (NaN included).
+     */
+    void gemm(boolean transposeA, boolean transposeB, int m, int n, int k,
+              double alpha, Buffer a, Buffer b, double beta, Buffer c);
+
+    /** out[j, i] = x[i, j] for x of shape [rows, cols]. */
+    void transpose(int rows, int cols, Buffer x, Buffer out);
+
+    // ---- element-wise ----
+
+    /** out = f(x) element-wise over x.length() elements, with parameters a and b as {@link UnaryOp} defines. */
+    void unary(UnaryOp op, double a, double b, Buffer x, Buffer out);
+
+    /** gradIn = gradOut * f'(x); y = f(x) is passed too, as some derivatives read it. */
+    void unaryBackward(UnaryOp op, double a, double b, Buffer x, Buffer y, Buffer gradOut, Buffer gradIn);
+
+    /** out = f(a, b) with the operands broadcast over {@code shape}. */
+    void binary(BinaryOp op, Broadcast shape, Buffer a, Buffer b, Buffer out);
+
+    // ---- reductions and row-wise ops ----
+
+    /** out[o, i] = reduce over m of x[o, m, i], for x viewed as [outer, middle, inner]. */
+    void reduce(ReduceOp op, int outer, int middle, int inner, Buffer x, Buffer out);
+
+    /** Row-wise softmax (or log-softmax when {@code log}) of x [rows, cols]. */
+    void softmax(boolean log, int rows, int cols, Buffer x, Buffer out);
+
+    /**
+     * Gradient of {@link #softmax} from its output y: gradIn = y * (gradOut - sum(gradOut * y)) per row, or
+     * for log-softmax gradIn = gradOut - exp(y) * sum(gradOut) per row.
+     */
+    void softmaxBackward(boolean log, int rows, int cols, Buffer y, Buffer gradOut, Buffer gradIn);
+
+    /**
+     * Fused softmax cross-entropy on logits [rows, cols] against target probabilities [rows, cols]:
+     * probabilities = softmax(logits), losses[r] = -sum_c targets[r, c] * log_softmax(logits)[r, c].
+     */
+    void softmaxCrossEntropy(int rows, int cols, Buffer logits, Buffer targets, Buffer probabilities, Buffer losses);
+
+    /** gradLogits[r, c] = gradLosses[r] * (probabilities[r, c] * sum_c' targets[r, c'] - targets[r, c]). */
+    void softmaxCrossEntropyBackward(int rows, int cols, Buffer probabilities, Buffer targets,
+                                     Buffer gradLosses, Buffer gradLogits);
+
+    /**
+     * out [rows, classes] = one-hot encoding of the class indices in {@code indices} [rows] (numbers of the
+     * buffer's dtype); a row whose index is outside [0, classes) is all zeros.
+     */
+    void oneHot(int rows, int classes, Buffer indices, Buffer out);
+
+    // ---- training ----
+
+    /** One fused optimizer step on a parameter, in place; {@code states} holds {@link UpdateRule#stateCount()} buffers. */
+    void update(UpdateRule rule, UpdateParameters parameters, Buffer param, Buffer grad, Buffer... states);
+
+    /** Fills {@code out} with counter-based random numbers; see {@link Distribution}. */
+    void random(Distribution distribution, long seed, long offset, double a, double b, Buffer out);
+}

@@ -1,0 +1,409 @@
+package dev.kiln.tensor;
+
+import dev.kiln.KilnException;
+import dev.kiln.autograd.Autograd;
+import dev.kiln.autograd.Node;
+import dev.kiln.backend.Backend;
+import dev.kiln.backend.BinaryOp;
+import dev.kiln.backend.Broadcast;
+import dev.kiln.backend.Buffer;
+import dev.kiln.backend.DType;
+import dev.kiln.op.Ops;
+
+/**
+ * An n-dimensional array on one backend's device, with an optional gradient. A tensor owns its buffer
+ * (views created by {@link #reshape} share their base's) and belongs to the {@link MemoryScope} open when it
+ * was created, or to the caller. Operations record themselves for {@link #backward()} while gradients are
+ * enabled and an input {@link #requiresGrad()}.
+ */
+public final class Tensor implements AutoCloseable {
+    private final Backend backend;
+    private final Shape shape;
+    private final DType dtype;
+    private final Buffer buffer;
+    private final boolean ownsBuffer;
+    private MemoryScope scope;
+    private boolean requiresGrad;
+    private Node node;
+    private Tensor grad;
+    private String name;
+
+    private Tensor(Backend backend, Shape shape, Buffer buffer, boolean ownsBuffer) {
+        if (buffer.length() != shape.size()) {
+            throw new IllegalArgumentException("buffer of " + buffer.length() + " elements for shape " + shape);
+        }
+        this.backend = backend;
+        this.shape = shape;
+        this.dtype = buffer.dtype();
+        this.buffer = buffer;
+        this.ownsBuffer = ownsBuffer;
+        this.scope = MemoryScope.current();
+        if (scope != null) {
+            scope.adopt(this);
+        }
+    }
+
+    // ---- creation ----
+
+    /** A new tensor whose contents are unspecified. */
+    public static Tensor empty(Backend backend, DType dtype, Shape shape) {
+        if (!backend.supports(dtype)) {
+            throw new KilnException("backend '" + backend.name() + "' on " + backend.device().name()
+                    + " does not support " + dtype);
+        }
+        return new Tensor(backend, shape, backend.allocate(dtype, Math.max(shape.size(), 0)), true);
+    }
+
+    /** A tensor filled with {@code value}. */
+    public static Tensor full(Backend backend, DType dtype, Shape shape, double value) {
+        Tensor t = empty(backend, dtype, shape);
+        backend.fill(t.buffer, value);
+        return t;
+    }
+
+    public static Tensor zeros(Backend backend, DType dtype, Shape shape) {
+        return full(backend, dtype, shape, 0);
+    }
+
+    /** An F32 tensor holding {@code data} (row-major). */
+    public static Tensor of(Backend backend, Shape shape, float... data) {
+        checkLength(shape, data.length);
+        Tensor t = empty(backend, DType.F32, shape);
+        backend.upload(data, t.buffer);
+        return t;
+    }
+
+    /** An F64 tensor holding {@code data} (row-major). */
+    public static Tensor of(Backend backend, Shape shape, double... data) {
+        checkLength(shape, data.length);
+        Tensor t = empty(backend, DType.F64, shape);
+        backend.upload(data, t.buffer);
+        return t;
+    }
+
+    /** A tensor of {@code dtype} holding {@code data} (row-major), converted as needed. */
+    public static Tensor of(Backend backend, DType dtype, Shape shape, double... data) {
+        if (dtype == DType.F64) {
+            return of(backend, shape, data);
+        }
+        float[] f = new float[data.length];
+        for (int i = 0; i < data.length; i++) {
+            f[i] = (float) data[i];
+        }
+        return of(backend, shape, f);
+    }
+
+    /** A [rows, cols] tensor of {@code dtype} from a rectangular array. */
+    public static Tensor fromRows(Backend backend, DType dtype, double[][] rows) {
+        int cols = rows.length == 0 ? 0 : rows[0].length;
+        double[] flat = new double[rows.length * cols];
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r].length != cols) {
+                throw new IllegalArgumentException("row " + r + " has " + rows[r].length + " values, expected " + cols);
+            }
+            System.arraycopy(rows[r], 0, flat, r * cols, cols);
+        }
+        return of(backend, dtype, Shape.of(rows.length, cols), flat);
+    }
+
+    /** Wraps a buffer this tensor will own; for ops and backends. */
+    public static Tensor wrap(Backend backend, Shape shape, Buffer buffer) {
+        return new Tensor(backend, shape, buffer, true);
+    }
+
+    private static void checkLength(Shape shape, int length) {
+        if (shape.size() != length) {
+            throw new KilnException("shape " + shape + " needs " + shape.size() + " values, got " + length);
+        }
+    }
+
+    // ---- properties ----
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** The device buffer; for ops and backends. */
+    public Buffer buffer() {
+        checkLive();
+        return buffer;
+    }
+
+    public long size() {
+        return shape.size();
+    }
+
+    public int rank() {
+        return shape.rank();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Tensor named(String name) {
+        this.name = name;
+        return this;
+    }
+
+    MemoryScope scope() {
+        return scope;
+    }
+
+    void setScope(MemoryScope scope) {
+        this.scope = scope;
+    }
+
+    /** Whether the buffer has been released. */
+    public boolean isClosed() {
+        return buffer.isFreed();
+    }
+
+    // ---- host access ----
+
+    /** The values as floats (waits for pending work). */
+    public float[] toFloatArray() {
+        checkLive();
+        float[] out = new float[Math.toIntExact(size())];
+        if (dtype == DType.F32) {
+            backend.download(buffer, out);
+        } else {
+            double[] d = new double[out.length];
+            backend.download(buffer, d);
+            for (int i = 0; i < d.length; i++) {
+                out[i] = (float) d[i];
+            }
+        }
+        return out;
+    }
+
+    /** The values as doubles (waits for pending work). */
+    public double[] toDoubleArray() {
+        checkLive();
+        double[] out = new double[Math.toIntExact(size())];
+        if (dtype == DType.F64) {
+            backend.download(buffer, out);
+        } else {
+            float[] f = new float[out.length];
+            backend.download(buffer, f);
+            for (int i = 0; i < f.length; i++) {
+                out[i] = f[i];
+            }
+        }
+        return out;
+    }
+
+    /** The single value of a one-element tensor. */
+    public double item() {
+        if (size() != 1) {
+            throw new KilnException("item() needs a tensor of one element, got shape " + shape);
+        }
+        return toDoubleArray()[0];
+    }
+
+    // ---- autograd ----
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** Marks a leaf tensor whose gradient {@link #backward()} accumulates into {@link #grad()}. */
+    public Tensor requiresGrad(boolean value) {
+        if (node != null && !value) {
+            throw new KilnException("cannot stop gradients of a computed tensor; use it under GradMode.disabled()");
+        }
+        this.requiresGrad = value;
+        return this;
+    }
+
+    /** The operation that computed this tensor, or null for a leaf. */
+    public Node node() {
+        return node;
+    }
+
+    /** Records the operation that computed this tensor; for ops. */
+    public void setNode(Node node) {
+        this.node = node;
+        this.requiresGrad = true;
+    }
+
+    /** Accumulated gradient of a leaf, or null before the first {@link #backward()}. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** grad += g; the gradient buffer belongs to this tensor and is freed with it. */
+    public void accumulateGrad(Tensor g) {
+        if (!g.shape.equals(shape)) {
+            throw new KilnException("gradient of shape " + g.shape + " for tensor of shape " + shape);
+        }
+        if (grad == null) {
+            grad = empty(backend, dtype, shape).keep();
+            backend.copy(g.buffer(), 0, grad.buffer, 0, size());
+        } else {
+            backend.binary(BinaryOp.ADD, Broadcast.same(size()), grad.buffer, g.buffer(), grad.buffer);
+        }
+    }
+
+    /** Sets the accumulated gradient to zero (keeping its buffer). */
+    public void zeroGrad() {
+        if (grad != null) {
+            backend.fill(grad.buffer, 0);
+        }
+    }
+
+    /** Back-propagates from this one-element tensor: every leaf that requires grad gets d(this)/d(leaf) added. */
+    public void backward() {
+        Autograd.backward(this);
+    }
+
+    // ---- ownership ----
+
+    /** Takes this tensor out of its memory scope: the caller (or a model) now owns it. */
+    public Tensor keep() {
+        if (scope != null) {
+            scope.release(this);
+            scope = null;
+        }
+        return this;
+    }
+
+    /** Frees the buffer (a view frees nothing) and the gradient; closing twice does nothing. */
+    @Override
+    public void close() {
+        if (scope != null) {
+            scope.release(this);
+            scope = null;
+        }
+        if (ownsBuffer && !buffer.isFreed()) {
+            backend.free(buffer);
+        }
+        if (grad != null) {
+            grad.close();
+            grad = null;
+        }
+        node = null;
+    }
+
+    private void checkLive() {
+        if (buffer.isFreed()) {
+            throw new KilnException("tensor " + (name == null ? "" : "'" + name + "' ") + shape
+                    + " was used after its memory was released (closed, or its memory scope ended)");
+        }
+    }
+
+    // ---- views ----
+
+    /** The same data seen with another shape of the same size; shares this tensor's buffer. */
+    public Tensor reshape(int... dims) {
+        return Ops.reshape(this, Shape.of(dims));
+    }
+
+    /** A view sharing this tensor's buffer; for ops. */
+    public Tensor view(Shape newShape) {
+        if (newShape.size() != shape.size()) {
+            throw new KilnException("cannot reshape " + shape + " (" + shape.size() + " elements) to " + newShape
+                    + " (" + newShape.size() + " elements)");
+        }
+        return new Tensor(backend, newShape, buffer(), false);
+    }
+
+    // ---- math (documented in Ops) ----
+
+    public Tensor add(Tensor other) {
+        return Ops.add(this, other);
+    }
+
+    public Tensor sub(Tensor other) {
+        return Ops.sub(this, other);
+    }
+
+    public Tensor mul(Tensor other) {
+        return Ops.mul(this, other);
+    }
+
+    public Tensor div(Tensor other) {
+        return Ops.div(this, other);
+    }
+
+    public Tensor add(double value) {
+        return Ops.affine(this, 1, value);
+    }
+
+    public Tensor mul(double value) {
+        return Ops.affine(this, value, 0);
+    }
+
+    public Tensor matmul(Tensor other) {
+        return Ops.matmul(this, other);
+    }
+
+    public Tensor transpose() {
+        return Ops.transpose(this);
+    }
+
+    public Tensor neg() {
+        return Ops.neg(this);
+    }
+
+    public Tensor exp() {
+        return Ops.exp(this);
+    }
+
+    public Tensor log() {
+        return Ops.log(this);
+    }
+
+    public Tensor sqrt() {
+        return Ops.sqrt(this);
+    }
+
+    public Tensor square() {
+        return Ops.square(this);
+    }
+
+    public Tensor abs() {
+        return Ops.abs(this);
+    }
+
+    public Tensor relu() {
+        return Ops.relu(this);
+    }
+
+    public Tensor sigmoid() {
+        return Ops.sigmoid(this);
+    }
+
+    public Tensor tanh() {
+        return Ops.tanh(this);
+    }
+
+    public Tensor sum() {
+        return Ops.sum(this);
+    }
+
+    public Tensor sum(int axis) {
+        return Ops.sum(this, axis);
+    }
+
+    public Tensor mean() {
+        return Ops.mean(this);
+    }
+
+    public Tensor mean(int axis) {
+        return Ops.mean(this, axis);
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor" + shape + " " + dtype + " on " + backend.name() + (name == null ? "" : " '" + name + "'");
+    }
+}
