@@ -1,0 +1,16 @@
+package dev.kiln.loss;
+
+import dev.kiln.tensor.Tensor;
+
+/** A training objective comparing a model's predictions with targets. */
+public interface Loss {
+
+    /** Short name for logs and history columns ("mse", "categorical_crossentropy"). */
+    String name();
+
+    /**
+     * The loss as a one-element tensor, differentiable in {@code predictions}; fails with a message naming
+     * both shapes when predictions and targets do not match.
+     */
+    Tensor compute(Tensor predictions, Tensor targets);
+}
