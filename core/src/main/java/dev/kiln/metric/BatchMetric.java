@@ -3,6 +3,7 @@ package dev.kiln.metric;
 import dev.kiln.KilnException;
 import dev.kiln.autograd.GradMode;
 import dev.kiln.op.Ops;
+import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Tensor;
 
 /** A metric computed per sample on the device and summed over the batch, without recording gradients. */
@@ -22,8 +23,9 @@ abstract class BatchMetric implements Metric {
     public Tensor batchTotal(Tensor predictions, Tensor targets) {
         Ops.checkCompatible(name, predictions, targets);
         checkShapes(predictions, targets);
-        try (GradMode.Restore ignored = GradMode.disabled()) {
-            return Ops.sum(perSample(predictions, targets));
+        // intermediates are freed here whatever the caller's scope; only the total is handed out
+        try (GradMode.Restore ignored = GradMode.disabled(); MemoryScope scope = MemoryScope.open()) {
+            return scope.promote(Ops.sum(perSample(predictions, targets)));
         }
     }
 

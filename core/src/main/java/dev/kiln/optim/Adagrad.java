@@ -19,7 +19,7 @@ public final class Adagrad extends FusedOptimizer {
     }
 
     public Adagrad(double learningRate, double initialAccumulator, double epsilon) {
-        super("adagrad", UpdateRule.ADAGRAD, learningRate, 0, 0, Hyper.positive("adagrad", "epsilon", epsilon));
+        super("adagrad", UpdateRule.ADAGRAD, learningRate, 0, 0, HyperParameters.positive("adagrad", "epsilon", epsilon));
         if (!(initialAccumulator >= 0) || Double.isInfinite(initialAccumulator)) {
             throw new KilnException("adagrad: initial accumulator must be a finite number >= 0, got "
                     + initialAccumulator);

@@ -17,8 +17,8 @@ public final class AdamW extends FusedOptimizer {
     }
 
     public AdamW(double learningRate, double beta1, double beta2, double epsilon, double weightDecay) {
-        super("adamw", UpdateRule.ADAMW, learningRate, Hyper.decay("adamw", "beta1", beta1),
-                Hyper.decay("adamw", "beta2", beta2), Hyper.positive("adamw", "epsilon", epsilon));
+        super("adamw", UpdateRule.ADAMW, learningRate, HyperParameters.decay("adamw", "beta1", beta1),
+                HyperParameters.decay("adamw", "beta2", beta2), HyperParameters.positive("adamw", "epsilon", epsilon));
         withWeightDecay(weightDecay);
     }
 }

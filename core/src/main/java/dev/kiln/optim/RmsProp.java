@@ -14,7 +14,7 @@ public final class RmsProp extends FusedOptimizer {
     }
 
     public RmsProp(double learningRate, double rho, double epsilon) {
-        super("rmsprop", UpdateRule.RMSPROP, learningRate, Hyper.decay("rmsprop", "rho", rho), 0,
-                Hyper.positive("rmsprop", "epsilon", epsilon));
+        super("rmsprop", UpdateRule.RMSPROP, learningRate, HyperParameters.decay("rmsprop", "rho", rho), 0,
+                HyperParameters.positive("rmsprop", "epsilon", epsilon));
     }
 }

@@ -101,6 +101,17 @@ class MetricsTest {
     }
 
     @Test
+    void totalsLeaveOnlyTheirResultBehind() {
+        Tensor p = matrix(new double[][] {{0.9}, {0.4}});
+        Tensor t = matrix(new double[][] {{1}, {1}});
+        long before = backend.liveBuffers();
+        Tensor result = Metrics.binaryAccuracy().batchTotal(p, t);
+        assertEquals(before + 1, backend.liveBuffers());
+        result.close();
+        assertEquals(before, backend.liveBuffers());
+    }
+
+    @Test
     void mismatchedShapesNameTheMetricAndBothShapes() {
         Tensor p = Tensor.zeros(backend, DType.F32, Shape.of(4, 2));
         Tensor t = Tensor.zeros(backend, DType.F32, Shape.of(4, 3));

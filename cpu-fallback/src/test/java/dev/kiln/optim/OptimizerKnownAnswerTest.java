@@ -3,6 +3,7 @@ package dev.kiln.optim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
@@ -213,5 +214,17 @@ class OptimizerKnownAnswerTest {
         assertEquals(1e-3, new Adam().learningRate());
         assertEquals(0.01, new AdamW().weightDecay());
         assertEquals("rmsprop", new RmsProp().name());
+    }
+
+    @Test
+    void optimizersHaveKerasNames() {
+        for (String name : Optimizers.NAMES) {
+            try (FusedOptimizer optimizer = Optimizers.byName(name, 0.02)) {
+                assertEquals(name, optimizer.name());
+                assertEquals(0.02, optimizer.learningRate());
+            }
+        }
+        KilnException e = assertThrows(KilnException.class, () -> Optimizers.byName("lbfgs", 0.1));
+        assertTrue(e.getMessage().contains("lbfgs"), e.getMessage());
     }
 }

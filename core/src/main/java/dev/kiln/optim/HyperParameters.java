@@ -3,8 +3,8 @@ package dev.kiln.optim;
 import dev.kiln.KilnException;
 
 /** Validation of optimizer hyper-parameters. */
-final class Hyper {
-    private Hyper() {
+final class HyperParameters {
+    private HyperParameters() {
     }
 
     /** {@code value}, or an exception unless it lies in [0, 1). */
