@@ -126,7 +126,7 @@ class SequentialTest {
 
     @Test
     void aShapeMismatchBetweenLayersNamesTheLayerAndShapes() {
-        Dense second = new Dense(2);
+        Dense second = new Dense(2).named("dense_2");
         second.build(Shape.of(5), new ParameterFactory(backend, DType.F32, 0));
         Sequential model = Sequential.on(backend, new Dense(4), second);
         KilnException e = assertThrows(KilnException.class, () -> model.build(Shape.of(3)));

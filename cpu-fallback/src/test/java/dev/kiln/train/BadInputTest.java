@@ -159,7 +159,7 @@ class BadInputTest {
                 .validationData(ArrayDataset.of(rows(1, 2, 0), rows(1, 3, 0))).build());
         model.compile(mse(), sgd(0.1));
         assertFailsMentioning(() -> model.fit(rows(2, 2, 0), rows(2, 3, 0),
-                FitOptions.builder().validationSplit(0.1).log(false).build()), "validation split");
+                FitOptions.builder().validationSplit(0.9).log(false).build()), "validation split");
         assertEquals(List.of(), QUIET.callbacks());
     }
 }

@@ -113,7 +113,8 @@ class FitTest {
             assertTrue(history.last().loss() < 10, "train loss " + history.last().loss());
             Evaluation held = model.evaluate(ArrayDataset.of(Arrays.copyOfRange(x, 7, 10), Arrays.copyOfRange(y, 7, 10)));
             assertEquals(3, held.samples());
-            assertEquals(held.loss(), history.last().validationLoss(), 1e-5);
+            // Batches of 2 here and one batch of 3 in evaluate: equal up to F32 rounding.
+            assertEquals(held.loss(), history.last().validationLoss(), 1e-6 * held.loss());
             assertTrue(history.last().validationLoss() > 1000);
         }
     }
