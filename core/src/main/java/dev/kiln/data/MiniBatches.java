@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
  */
 public final class MiniBatches {
     private final Dataset data;
+    private final int from;
     private final int[] order;
     private final int batchSize;
     private final Backend backend;
@@ -30,6 +31,7 @@ public final class MiniBatches {
                     + data.size() + " samples");
         }
         this.data = data;
+        this.from = from;
         this.order = new int[to - from];
         for (int i = 0; i < order.length; i++) {
             order[i] = from + i;
@@ -55,8 +57,15 @@ public final class MiniBatches {
         return Math.min(batchSize, order.length - index * batchSize);
     }
 
-    /** Puts the samples in a new random order (Fisher-Yates), drawn from {@code random}. */
-    public void shuffle(SplittableRandom random) {
+    /**
+     * Puts the samples in the random order given by {@code seed} alone (Fisher-Yates from the in-order range),
+     * so any epoch's order can be recomputed from its seed.
+     */
+    public void shuffle(long seed) {
+        for (int i = 0; i < order.length; i++) {
+            order[i] = from + i;
+        }
+        SplittableRandom random = new SplittableRandom(seed);
         for (int i = order.length - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             int t = order[i];

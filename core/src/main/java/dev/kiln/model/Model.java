@@ -126,6 +126,17 @@ public abstract class Model implements AutoCloseable {
         return all;
     }
 
+    /** The parameter called {@code name} ("dense_1/kernel"). */
+    public final Tensor parameter(String name) {
+        for (Tensor p : parameters()) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        throw new KilnException("no parameter '" + name + "'; the model has "
+                + parameters().stream().map(Tensor::name).toList());
+    }
+
     /** The parameters of trainable layers: those the optimizer updates. */
     public final List<Tensor> trainableParameters() {
         List<Tensor> all = new ArrayList<>();

@@ -7,7 +7,6 @@ import dev.kiln.model.Model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /** The epoch loop of {@code fit}: validation of the data, then epochs of steps, validation and callbacks. */
 public final class Trainer {
@@ -80,7 +79,6 @@ public final class Trainer {
     }
 
     private void loop(MiniBatches train, MiniBatches held, MetricTotals totals) {
-        SplittableRandom random = new SplittableRandom(options.seed());
         TrainStep step = new TrainStep(model, setup, totals);
         for (int epoch = 1; epoch <= options.epochs() && !context.stopRequested(); epoch++) {
             int current = epoch;
@@ -88,7 +86,7 @@ public final class Trainer {
             double learningRate = setup.optimizer().learningRate();
             long start = System.nanoTime();
             if (options.shuffle()) {
-                train.shuffle(random);
+                train.shuffle(epochSeed(epoch));
             }
             totals.reset();
             double lossSum = 0;
@@ -119,6 +117,11 @@ public final class Trainer {
             epochs.add(result);
             callbacks.forEach(c -> c.onEpochEnd(result, context));
         }
+    }
+
+    /** The shuffling seed of {@code epoch}: a function of the fit seed and the epoch only. */
+    private long epochSeed(int epoch) {
+        return options.seed() * 0x9E3779B97F4A7C15L + epoch;
     }
 
     private History endTraining() {

@@ -12,7 +12,6 @@ import dev.kiln.tensor.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,13 +68,14 @@ class MiniBatchesTest {
     }
 
     @Test
-    void shufflingIsAPermutationReproducibleFromTheSeed() {
+    void shufflingIsAPermutationGivenByTheSeedAlone() {
         MiniBatches a = new MiniBatches(data, 0, 10, 4, backend, DType.F64);
         MiniBatches b = new MiniBatches(data, 0, 10, 4, backend, DType.F64);
-        a.shuffle(new SplittableRandom(3));
-        b.shuffle(new SplittableRandom(3));
+        a.shuffle(3);
+        b.shuffle(4);
+        b.shuffle(3);
         List<Double> first = visit(a, new ArrayList<>());
-        assertEquals(first, visit(b, new ArrayList<>()));
+        assertEquals(first, visit(b, new ArrayList<>()), "the order depends on the last seed only");
         double[] sorted = first.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         assertArrayEquals(new double[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, sorted);
         assertFalse(Arrays.equals(sorted, first.stream().mapToDouble(Double::doubleValue).toArray()));

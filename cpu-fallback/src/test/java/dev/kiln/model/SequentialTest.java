@@ -51,6 +51,9 @@ class SequentialTest {
             assertEquals(List.of("dense_1/kernel", "dense_1/bias", "dense_2/kernel", "dense_2/bias"), names);
             assertEquals(List.of("flatten_1", "dense_1", "dense_2", "activation_1"),
                     model.layers().stream().map(l -> l.name()).toList());
+            assertEquals(Shape.of(8, 3), model.parameter("dense_2/kernel").shape());
+            KilnException e = assertThrows(KilnException.class, () -> model.parameter("dense_3/kernel"));
+            assertTrue(e.getMessage().contains("dense_1/bias"), e.getMessage());
         }
     }
 
