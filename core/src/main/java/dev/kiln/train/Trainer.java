@@ -46,12 +46,13 @@ public final class Trainer {
         if (validation != null) {
             DataValidation.check(model, setup.loss(), validation, "validation data", options.checkFinite());
         }
-        MiniBatches train = new MiniBatches(data, 0, trainCount, options.batchSize(), model.backend(), model.dtype());
-        MiniBatches held = validation != null
-                ? new MiniBatches(validation, 0, validation.size(), options.batchSize(), model.backend(), model.dtype())
-                : trainCount < data.size()
-                ? new MiniBatches(data, trainCount, data.size(), options.batchSize(), model.backend(), model.dtype())
-                : null;
+        MiniBatches train = batches(data, 0, trainCount);
+        MiniBatches held = null;
+        if (validation != null) {
+            held = batches(validation, 0, validation.size());
+        } else if (trainCount < data.size()) {
+            held = batches(data, trainCount, data.size());
+        }
         try (MetricTotals totals = new MetricTotals(setup.metrics(), model.backend(), model.dtype())) {
             callbacks.forEach(c -> c.onTrainBegin(context));
             try {
@@ -62,6 +63,10 @@ public final class Trainer {
             }
             return endTraining();
         }
+    }
+
+    private MiniBatches batches(Dataset data, int from, int to) {
+        return new MiniBatches(data, from, to, options.batchSize(), model.backend(), model.dtype());
     }
 
     /** Keras semantics: the last {@code validationSplit} of the samples are held out. */
@@ -83,40 +88,48 @@ public final class Trainer {
         for (int epoch = 1; epoch <= options.epochs() && !context.stopRequested(); epoch++) {
             int current = epoch;
             callbacks.forEach(c -> c.onEpochBegin(current, context));
-            double learningRate = setup.optimizer().learningRate();
-            long start = System.nanoTime();
-            if (options.shuffle()) {
-                train.shuffle(epochSeed(epoch));
+            EpochResult result = runEpoch(epoch, step, train, held, totals);
+            if (result == null) {
+                return;
             }
-            totals.reset();
-            double lossSum = 0;
-            for (int b = 0; b < train.batchCount(); b++) {
-                int stepNumber = b + 1;
-                callbacks.forEach(c -> c.onBatchBegin(current, stepNumber, context));
-                double loss = step.run(train, b);
-                if (!Double.isFinite(loss)) {
-                    context.stop("loss became " + loss + " at epoch " + epoch + ", step " + stepNumber + " of "
-                            + train.batchCount() + "; training stopped. Try a lower learning rate (it was "
-                            + learningRate + ")");
-                    return;
-                }
-                lossSum += loss * train.batchSize(b);
-                callbacks.forEach(c -> c.onBatchEnd(current, stepNumber, loss, context));
-                if (context.stopRequested()) {
-                    return;
-                }
-            }
-            Map<String, Double> metrics = totals.means(train.sampleCount());
-            double trainSeconds = (System.nanoTime() - start) / 1e9;
-            Evaluation validation = held == null ? null : Evaluator.run(model, setup, held, totals);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            EpochResult result = new EpochResult(epoch, lossSum / train.sampleCount(), metrics,
-                    validation == null ? Double.NaN : validation.loss(),
-                    validation == null ? Map.of() : validation.metrics(),
-                    seconds, train.sampleCount() / trainSeconds, learningRate);
             epochs.add(result);
             callbacks.forEach(c -> c.onEpochEnd(result, context));
         }
+    }
+
+    /** One epoch of steps then validation; null when training was stopped inside it. */
+    private EpochResult runEpoch(int epoch, TrainStep step, MiniBatches train, MiniBatches held, MetricTotals totals) {
+        double learningRate = setup.optimizer().learningRate();
+        long start = System.nanoTime();
+        if (options.shuffle()) {
+            train.shuffle(epochSeed(epoch));
+        }
+        totals.reset();
+        double lossSum = 0;
+        for (int b = 0; b < train.batchCount(); b++) {
+            int stepNumber = b + 1;
+            callbacks.forEach(c -> c.onBatchBegin(epoch, stepNumber, context));
+            double loss = step.run(train, b);
+            if (!Double.isFinite(loss)) {
+                context.stop("loss became " + loss + " at epoch " + epoch + ", step " + stepNumber + " of "
+                        + train.batchCount() + "; training stopped. Try a lower learning rate (it was "
+                        + learningRate + ")");
+                return null;
+            }
+            lossSum += loss * train.batchSize(b);
+            callbacks.forEach(c -> c.onBatchEnd(epoch, stepNumber, loss, context));
+            if (context.stopRequested()) {
+                return null;
+            }
+        }
+        Map<String, Double> metrics = totals.means(train.sampleCount());
+        double trainSeconds = (System.nanoTime() - start) / 1e9;
+        Evaluation validation = held == null ? null : Evaluator.run(model, setup, held, totals);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new EpochResult(epoch, lossSum / train.sampleCount(), metrics,
+                validation == null ? Double.NaN : validation.loss(),
+                validation == null ? Map.of() : validation.metrics(),
+                seconds, train.sampleCount() / trainSeconds, learningRate);
     }
 
     /** The shuffling seed of {@code epoch}: a function of the fit seed and the epoch only. */
