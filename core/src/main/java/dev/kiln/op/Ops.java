@@ -310,16 +310,8 @@ public final class Ops {
     }
 
     private static Tensor reduceAll(String name, ReduceOp op, Tensor x) {
-        Tensor flat = x.view(Shape.of(Math.toIntExact(x.size())));
-        Tensor out = reduceAxisOf(name, op, flat, 0, Shape.of(1));
-        // reduceAxisOf records against the view; record against x so the graph does not hold the view.
-        return out.node() == null ? out : rewire(out, name, x);
-    }
-
-    private static Tensor rewire(Tensor out, String name, Tensor x) {
-        Node node = out.node();
-        out.setNode(new Node(name, List.of(x), g -> new Tensor[] {node.rule().apply(g)[0].view(x.shape())}));
-        return out;
+        // Through the differentiable reshape: a bare view would not require grad and would cut the graph.
+        return reduceAxisOf(name, op, reshape(x, Shape.of(Math.toIntExact(x.size()))), 0, Shape.of(1));
     }
 
     private static Tensor reduceAxis(String name, ReduceOp op, Tensor x, int axis) {
