@@ -2,6 +2,7 @@ package dev.kiln.layer;
 
 import dev.kiln.KilnException;
 import dev.kiln.init.Initializer;
+import dev.kiln.init.Initializers;
 import dev.kiln.op.Ops;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
@@ -11,8 +12,8 @@ import java.util.Objects;
 public final class Dense extends Layer {
     private final int units;
     private final ActivationFunction activation;
-    private Initializer kernelInitializer = DefaultInitializers.GLOROT_UNIFORM;
-    private Initializer biasInitializer = DefaultInitializers.ZEROS;
+    private Initializer kernelInitializer = Initializers.glorotUniform();
+    private Initializer biasInitializer = Initializers.zeros();
     private boolean useBias = true;
     private Tensor kernel;
     private Tensor bias;

@@ -1,6 +1,6 @@
 package dev.kiln.layer;
 
-import static dev.kiln.testing.TrainingHelpers.constant;
+import static dev.kiln.testing.Fixtures.values;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,9 +41,9 @@ class DenseTest {
     void forwardIsInputTimesKernelPlusBiasThenActivation() {
         // x · K = [[-4, 3], [-4, 2]] for K = [[1, -1], [2, 0.5], [-3, 1]]; plus bias [5, -2.5].
         double[] kernel = {1, -1, 2, 0.5, -3, 1};
-        Dense linear = new Dense(2).kernelInitializer(constant(kernel)).biasInitializer(constant(5, -2.5));
-        Dense relu = new Dense(2, ActivationFunction.RELU).kernelInitializer(constant(kernel))
-                .biasInitializer(constant(5, -2.5));
+        Dense linear = new Dense(2).kernelInitializer(values(kernel)).biasInitializer(values(5, -2.5));
+        Dense relu = new Dense(2, ActivationFunction.RELU).kernelInitializer(values(kernel))
+                .biasInitializer(values(5, -2.5));
         try (MemoryScope scope = MemoryScope.open()) {
             assertArrayEquals(new double[] {1, 0.5, 1, -0.5},
                     linear.forward(input(1, 2, 3, -1, 0, 1), false).toDoubleArray(), 1e-12);

@@ -1,9 +1,5 @@
 package dev.kiln.train;
 
-import static dev.kiln.testing.TrainingHelpers.categoricalCrossEntropy;
-import static dev.kiln.testing.TrainingHelpers.mse;
-import static dev.kiln.testing.TrainingHelpers.sgd;
-import static dev.kiln.testing.TrainingHelpers.sparseCategoricalCrossEntropy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +10,9 @@ import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.data.ArrayDataset;
 import dev.kiln.layer.Dense;
+import dev.kiln.loss.Losses;
 import dev.kiln.model.Sequential;
+import dev.kiln.optim.Sgd;
 import dev.kiln.tensor.Shape;
 import java.util.Arrays;
 import java.util.List;
@@ -58,26 +56,26 @@ class BadInputTest {
 
     @Test
     void rowCountsOfXAndYMustMatch() {
-        model.compile(mse(), sgd(0.1));
+        model.compile(Losses.mse(), new Sgd(0.1));
         assertFailsMentioning(() -> model.fit(rows(4, 2, 0), rows(3, 3, 0), QUIET), "4 samples", "3");
     }
 
     @Test
     void inputWidthMustMatchTheBuiltModel() {
-        model.compile(mse(), sgd(0.1));
+        model.compile(Losses.mse(), new Sgd(0.1));
         model.build(Shape.of(2));
         assertFailsMentioning(() -> model.fit(rows(4, 5, 0), rows(4, 3, 0), QUIET), "[?, 2]", "[?, 5]");
     }
 
     @Test
     void labelsMustMatchThePredictions() {
-        model.compile(mse(), sgd(0.1));
+        model.compile(Losses.mse(), new Sgd(0.1));
         assertFailsMentioning(() -> model.fit(rows(4, 2, 0), rows(4, 2, 0), QUIET), "mse", "[?, 2]", "[?, 3]");
     }
 
     @Test
     void nonFiniteInputsFailBeforeTrainingWithTheSample() {
-        model.compile(mse(), sgd(0.1));
+        model.compile(Losses.mse(), new Sgd(0.1));
         double[][] x = rows(4, 2, 0.5);
         x[2][1] = Double.NaN;
         model.build(Shape.of(2));
@@ -88,7 +86,7 @@ class BadInputTest {
 
     @Test
     void infiniteLabelsFailBeforeTraining() {
-        model.compile(mse(), sgd(0.1));
+        model.compile(Losses.mse(), new Sgd(0.1));
         double[][] y = rows(4, 3, 0);
         y[1][0] = Double.POSITIVE_INFINITY;
         assertFailsMentioning(() -> model.fit(rows(4, 2, 0), y, QUIET), "labels", "Infinity", "sample 1");
@@ -96,7 +94,7 @@ class BadInputTest {
 
     @Test
     void theFiniteCheckCanBeDisabled() {
-        model.compile(mse(), sgd(0.1));
+        model.compile(Losses.mse(), new Sgd(0.1));
         double[][] x = rows(4, 2, 0.5);
         x[0][0] = Double.NaN;
         History history = model.fit(x, rows(4, 3, 0), QUIET.toBuilder().checkFinite(false).shuffle(false).build());
@@ -107,7 +105,7 @@ class BadInputTest {
 
     @Test
     void sparseClassLabelsMustBeInsideTheOutputRange() {
-        model.compile(sparseCategoricalCrossEntropy(), sgd(0.1));
+        model.compile(Losses.sparseCategoricalCrossEntropy(true), new Sgd(0.1));
         assertFailsMentioning(() -> model.fit(rows(3, 2, 0), new int[] {0, 2, 3}, QUIET),
                 "sample 2", "3.0", "[0, 2]");
         assertFailsMentioning(() -> model.fit(rows(3, 2, 0), new int[] {0, -1, 1}, QUIET), "sample 1", "-1.0");
@@ -115,20 +113,35 @@ class BadInputTest {
 
     @Test
     void sparseLabelsAreOnePerSample() {
-        model.compile(sparseCategoricalCrossEntropy(), sgd(0.1));
+        model.compile(Losses.sparseCategoricalCrossEntropy(true), new Sgd(0.1));
         assertFailsMentioning(() -> model.fit(rows(3, 2, 0), rows(3, 3, 0), QUIET), "class index", "[?, 3]");
     }
 
     @Test
     void categoricalLabelsMustBeOneHot() {
-        model.compile(categoricalCrossEntropy(), sgd(0.1));
+        model.compile(Losses.categoricalCrossEntropy(true), new Sgd(0.1));
         double[][] y = {{1, 0, 0}, {0, 1, 0}, {0, 1, 1}};
         assertFailsMentioning(() -> model.fit(rows(3, 2, 0), y, QUIET), "sample 2", "not one-hot", "[0, 2]");
     }
 
     @Test
+    void binaryLabelsMustLieInTheUnitInterval() {
+        try (Sequential binary = Sequential.on(backend, new Dense(1))) {
+            binary.compile(Losses.binaryCrossEntropy(true), new Sgd(0.1));
+            assertFailsMentioning(() -> binary.fit(rows(3, 2, 0), new double[][] {{0}, {1}, {2}}, QUIET),
+                    "sample 2", "2.0", "[0, 1]");
+        }
+    }
+
+    @Test
+    void negativeLogLikelihoodTakesClassIndicesToo() {
+        model.compile(Losses.nll(), new Sgd(0.1));
+        assertFailsMentioning(() -> model.fit(rows(2, 2, 0), new int[] {1, 5}, QUIET), "sample 1", "5.0", "[0, 2]");
+    }
+
+    @Test
     void validSparseLabelsTrain() {
-        model.compile(sparseCategoricalCrossEntropy(), sgd(0.1));
+        model.compile(Losses.sparseCategoricalCrossEntropy(true), new Sgd(0.1));
         History history = model.fit(rows(3, 2, 0.5), new int[] {0, 2, 1}, QUIET);
         assertEquals(2, history.epochs().size());
     }
@@ -137,7 +150,7 @@ class BadInputTest {
     void aDivergingLossStopsWithTheEpochStepAndAdvice() {
         double[][] x = rows(8, 2, 100);
         double[][] y = rows(8, 3, 100);
-        model.compile(mse(), sgd(1e6));
+        model.compile(Losses.mse(), new Sgd(1e6));
         History history = model.fit(x, y, FitOptions.builder().epochs(5).batchSize(1).log(false).build());
         assertTrue(history.stoppedEarly());
         assertTrue(history.epochs().isEmpty(), "stopped inside the first epoch");
@@ -157,7 +170,7 @@ class BadInputTest {
         assertThrows(KilnException.class, () -> FitOptions.builder().validationSplit(1.0).build());
         assertThrows(KilnException.class, () -> FitOptions.builder().validationSplit(0.2)
                 .validationData(ArrayDataset.of(rows(1, 2, 0), rows(1, 3, 0))).build());
-        model.compile(mse(), sgd(0.1));
+        model.compile(Losses.mse(), new Sgd(0.1));
         assertFailsMentioning(() -> model.fit(rows(2, 2, 0), rows(2, 3, 0),
                 FitOptions.builder().validationSplit(0.9).log(false).build()), "validation split");
         assertEquals(List.of(), QUIET.callbacks());

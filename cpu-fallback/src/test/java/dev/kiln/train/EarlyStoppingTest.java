@@ -1,8 +1,6 @@
 package dev.kiln.train;
 
-import static dev.kiln.testing.TrainingHelpers.constant;
-import static dev.kiln.testing.TrainingHelpers.mse;
-import static dev.kiln.testing.TrainingHelpers.sgd;
+import static dev.kiln.testing.Fixtures.values;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.layer.Dense;
+import dev.kiln.loss.Losses;
 import dev.kiln.model.Sequential;
+import dev.kiln.optim.Sgd;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,8 +57,8 @@ class EarlyStoppingTest {
     }
 
     private Sequential model() {
-        Sequential model = Sequential.on(backend, new Dense(1).kernelInitializer(constant(0)));
-        model.compile(mse(), sgd(0.3));
+        Sequential model = Sequential.on(backend, new Dense(1).kernelInitializer(values(0)));
+        model.compile(Losses.mse(), new Sgd(0.3));
         return model;
     }
 

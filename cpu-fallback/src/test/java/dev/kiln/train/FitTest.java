@@ -1,8 +1,5 @@
 package dev.kiln.train;
 
-import static dev.kiln.testing.TrainingHelpers.binaryAccuracy;
-import static dev.kiln.testing.TrainingHelpers.mse;
-import static dev.kiln.testing.TrainingHelpers.sgd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +11,11 @@ import dev.kiln.backend.DType;
 import dev.kiln.data.ArrayDataset;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Dense;
+import dev.kiln.loss.Loss;
+import dev.kiln.loss.Losses;
+import dev.kiln.metric.Metrics;
 import dev.kiln.model.Sequential;
+import dev.kiln.optim.Sgd;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,7 +44,8 @@ class FitTest {
     private Sequential xorModel(long seed) {
         Sequential model = Sequential.on(backend, new Dense(8, ActivationFunction.TANH),
                 new Dense(1, ActivationFunction.SIGMOID)).seed(seed);
-        model.compile(mse(), sgd(1.0), binaryAccuracy());
+        Loss loss = Losses.binaryCrossEntropy(false);
+        model.compile(loss, new Sgd(1.0), Metrics.accuracyFor(loss));
         return model;
     }
 
@@ -104,7 +106,7 @@ class FitTest {
             }
         };
         try (Sequential model = Sequential.on(backend, new Dense(1))) {
-            model.compile(mse(), sgd(0.1));
+            model.compile(Losses.mse(), new Sgd(0.1));
             History history = model.fit(x, y, FitOptions.builder().epochs(3).batchSize(2).validationSplit(0.3)
                     .callbacks(counter).log(false).build());
             // 7 training samples in batches of 2: three full batches and one of 1.
@@ -157,7 +159,7 @@ class FitTest {
         float[][] x = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
         float[][] y = {{0}, {1}, {1}, {0}};
         try (Sequential model = Sequential.on(backend, new Dense(1)).dtype(DType.F64)) {
-            model.compile(mse(), sgd(0.1));
+            model.compile(Losses.mse(), new Sgd(0.1));
             History history = model.fit(x, y, FitOptions.builder().epochs(2).log(false).build());
             assertEquals(2, history.epochs().size());
             for (Tensor p : model.parameters()) {

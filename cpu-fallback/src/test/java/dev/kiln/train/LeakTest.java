@@ -1,8 +1,5 @@
 package dev.kiln.train;
 
-import static dev.kiln.testing.TrainingHelpers.binaryAccuracy;
-import static dev.kiln.testing.TrainingHelpers.mse;
-import static dev.kiln.testing.TrainingHelpers.sgd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kiln.backend.Backend;
@@ -10,7 +7,10 @@ import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Dense;
+import dev.kiln.loss.Losses;
+import dev.kiln.metric.Metrics;
 import dev.kiln.model.Sequential;
+import dev.kiln.optim.Adam;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
@@ -43,7 +43,7 @@ class LeakTest {
         long beforeModel = backend.liveBuffers();
         Sequential model = Sequential.on(backend, new Dense(4, ActivationFunction.RELU),
                 new Dense(1, ActivationFunction.SIGMOID));
-        model.compile(mse(), sgd(0.1), binaryAccuracy());
+        model.compile(Losses.mse(), new Adam(0.01), Metrics.binaryAccuracy());
         FitOptions options = FitOptions.builder().epochs(3).batchSize(5).validationSplit(0.25)
                 .callbacks(EarlyStopping.onValidationLoss(1)).log(false).build();
         model.fit(x, y, options);
