@@ -22,6 +22,7 @@ public abstract class PerSampleLoss implements Loss {
         return name;
     }
 
+    /** How the per-sample losses are combined. */
     public Reduction reduction() {
         return reduction;
     }

@@ -9,6 +9,7 @@ import dev.kiln.tensor.Tensor;
 /** 1 for a sample whose predicted class argmax(prediction) equals its class index target ([n] or [n, 1]), else 0. */
 public final class SparseCategoricalAccuracy extends BatchMetric {
 
+    /** Accuracy against class-index targets. */
     public SparseCategoricalAccuracy() {
         super("sparse_categorical_accuracy");
     }
