@@ -14,7 +14,7 @@ public interface Loss {
      */
     Tensor compute(Tensor predictions, Tensor targets);
 
-    /** Whether targets are class indices [n] or [n, 1] into the predictions' last axis (so fit can check their range). */
+    /** Whether targets are class indices [n] or [n, 1] into the predictions' last axis (fit checks their range). */
     default boolean takesClassIndices() {
         return false;
     }

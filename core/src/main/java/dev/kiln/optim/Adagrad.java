@@ -22,7 +22,8 @@ public final class Adagrad extends FusedOptimizer {
 
     /** Adagrad with every hyper-parameter given; initial accumulator &gt;= 0, epsilon &gt; 0. */
     public Adagrad(double learningRate, double initialAccumulator, double epsilon) {
-        super("adagrad", UpdateRule.ADAGRAD, learningRate, 0, 0, HyperParameters.positive("adagrad", "epsilon", epsilon));
+        super("adagrad", UpdateRule.ADAGRAD, learningRate, 0, 0,
+                HyperParameters.positive("adagrad", "epsilon", epsilon));
         if (!(initialAccumulator >= 0) || Double.isInfinite(initialAccumulator)) {
             throw new KilnException("adagrad: initial accumulator must be a finite number >= 0, got "
                     + initialAccumulator);
