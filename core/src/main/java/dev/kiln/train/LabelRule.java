@@ -2,15 +2,16 @@ package dev.kiln.train;
 
 import dev.kiln.KilnException;
 import dev.kiln.layer.Layer;
+import dev.kiln.loss.BinaryCrossEntropy;
+import dev.kiln.loss.CategoricalCrossEntropy;
 import dev.kiln.loss.Loss;
 import dev.kiln.tensor.Shape;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
- * What labels a loss accepts, recognised by its name: class indices for sparse losses and negative
- * log-likelihood, probability rows (one-hot) for categorical cross-entropy, values in [0, 1] for binary
- * cross-entropy, anything finite otherwise.
+ * What labels a loss accepts: class indices for losses that {@link Loss#takesClassIndices() take them},
+ * probability rows (one-hot) for categorical cross-entropy, values in [0, 1] for binary cross-entropy,
+ * anything otherwise.
  */
 enum LabelRule {
     CLASS_INDEX,
@@ -21,14 +22,13 @@ enum LabelRule {
     private static final double ROW_SUM_TOLERANCE = 1e-3;
 
     static LabelRule of(Loss loss) {
-        String name = loss.name().toLowerCase(Locale.ROOT);
-        if (name.contains("sparse") || name.startsWith("nll") || name.contains("negative_log_likelihood")) {
+        if (loss.takesClassIndices()) {
             return CLASS_INDEX;
         }
-        if (name.contains("categorical")) {
+        if (loss instanceof CategoricalCrossEntropy) {
             return PROBABILITY_ROW;
         }
-        if (name.contains("binary")) {
+        if (loss instanceof BinaryCrossEntropy) {
             return UNIT_INTERVAL;
         }
         return ANY;
