@@ -164,12 +164,19 @@ public abstract class Model implements AutoCloseable {
 
     // ---- computation ----
 
-    /** Applies the model to a batch {@code [batch, ...input shape]}; builds it on first use. */
+    /**
+     * Applies the model to a batch {@code [batch, ...input shape]}; builds it on first use, on the input's backend
+     * when the model has none yet.
+     */
     public final Tensor forward(Tensor input, boolean training) {
         checkOpen();
-        if (input.backend() != backend() || input.dtype() != dtype) {
-            throw new KilnException("model on backend '" + backend().name() + "' with " + dtype + " got an input on '"
-                    + input.backend().name() + "' with " + input.dtype());
+        if (backend == null) {
+            backend = input.backend();
+        }
+        if (input.backend() != backend || input.dtype() != dtype) {
+            throw new KilnException("model on backend '" + backend.name() + "' with " + dtype + " got an input on "
+                    + (input.backend() == backend ? "it" : "another backend object ('" + input.backend().name() + "')")
+                    + " with " + input.dtype());
         }
         if (input.rank() == 0) {
             throw new KilnException("model input needs a batch axis, got a scalar");

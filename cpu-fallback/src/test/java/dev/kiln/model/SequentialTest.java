@@ -3,6 +3,7 @@ package dev.kiln.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -155,5 +156,20 @@ class SequentialTest {
         assertTrue(model.backend() != backend);
         model.close();
         assertThrows(KilnException.class, model::backend);
+    }
+
+    @Test
+    void aModelWithoutBackendAdoptsTheBackendOfItsFirstInput() {
+        long before = backend.liveBuffers();
+        Sequential model = new Sequential(new Dense(2));
+        try (MemoryScope scope = MemoryScope.open()) {
+            assertEquals(Shape.of(1, 2), model.forward(Tensor.of(backend, Shape.of(1, 3), 1f, 2f, 3f), false).shape());
+        }
+        assertSame(backend, model.backend());
+        model.close();
+        assertEquals(before, backend.liveBuffers());
+        try (Tensor stillUsable = Tensor.full(backend, DType.F32, Shape.of(1), 3)) {
+            assertEquals(3, stillUsable.item(), "the adopted backend stays open");
+        }
     }
 }
