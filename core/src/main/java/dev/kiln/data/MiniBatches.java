@@ -22,6 +22,7 @@ public final class MiniBatches {
     private final HostBuffer full;
     private HostBuffer partial;
 
+    /** Batches of {@code batchSize} over samples [from, to) of {@code data}, uploaded to {@code backend} as {@code dtype}. */
     public MiniBatches(Dataset data, int from, int to, int batchSize, Backend backend, DType dtype) {
         if (batchSize <= 0) {
             throw new KilnException("batch size must be positive, got " + batchSize);

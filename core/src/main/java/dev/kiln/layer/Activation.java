@@ -8,6 +8,7 @@ import dev.kiln.tensor.Tensor;
 public final class Activation extends Layer {
     private final ActivationFunction function;
 
+    /** A layer applying {@code function}. */
     public Activation(ActivationFunction function) {
         if (function == null) {
             throw new KilnException("Activation needs a function");
@@ -15,6 +16,7 @@ public final class Activation extends Layer {
         this.function = function;
     }
 
+    /** The function applied. */
     public ActivationFunction function() {
         return function;
     }

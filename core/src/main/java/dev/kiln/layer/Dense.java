@@ -35,14 +35,17 @@ public final class Dense extends Layer {
         this.activation = activation;
     }
 
+    /** Number of outputs. */
     public int units() {
         return units;
     }
 
+    /** The activation applied after the affine map. */
     public ActivationFunction activation() {
         return activation;
     }
 
+    /** Whether a bias is added. */
     public boolean usesBias() {
         return useBias;
     }

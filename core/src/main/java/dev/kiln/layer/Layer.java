@@ -51,6 +51,7 @@ public abstract class Layer implements AutoCloseable {
         return type().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 
+    /** Whether the optimizer updates this layer's parameters. */
     public final boolean trainable() {
         return trainable;
     }
@@ -64,6 +65,7 @@ public abstract class Layer implements AutoCloseable {
         return this;
     }
 
+    /** Whether the parameters exist (after the first input or the model's build). */
     public final boolean isBuilt() {
         return outputShape != null;
     }

@@ -16,16 +16,19 @@ public final class ParameterFactory {
     private final long modelSeed;
     private int created;
 
+    /** A factory for parameters on {@code backend} in {@code dtype}, seeded from {@code modelSeed}. */
     public ParameterFactory(Backend backend, DType dtype, long modelSeed) {
         this.backend = backend;
         this.dtype = dtype;
         this.modelSeed = modelSeed;
     }
 
+    /** The backend parameters are created on. */
     public Backend backend() {
         return backend;
     }
 
+    /** The dtype of the parameters. */
     public DType dtype() {
         return dtype;
     }

@@ -57,6 +57,7 @@ public abstract class Model implements AutoCloseable {
         return backend;
     }
 
+    /** The dtype of parameters and computation. */
     public final DType dtype() {
         return dtype;
     }
@@ -68,6 +69,7 @@ public abstract class Model implements AutoCloseable {
         return this;
     }
 
+    /** The seed the initial weights derive from. */
     public final long seed() {
         return seed;
     }
@@ -101,6 +103,7 @@ public abstract class Model implements AutoCloseable {
     /** The forward pass over built layers. */
     protected abstract Tensor forwardLayers(Tensor input, boolean training);
 
+    /** Whether the layers and parameters exist. */
     public final boolean isBuilt() {
         return outputShape != null;
     }
@@ -148,10 +151,12 @@ public abstract class Model implements AutoCloseable {
         return all;
     }
 
+    /** Number of scalar parameters. */
     public final long parameterCount() {
         return layers().stream().mapToLong(Layer::parameterCount).sum();
     }
 
+    /** Number of scalar parameters the optimizer updates. */
     public final long trainableParameterCount() {
         return layers().stream().filter(Layer::trainable).mapToLong(Layer::parameterCount).sum();
     }

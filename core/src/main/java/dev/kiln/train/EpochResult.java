@@ -27,6 +27,7 @@ public record EpochResult(int epoch, double loss, Map<String, Double> metrics, d
         validationMetrics = Collections.unmodifiableMap(new LinkedHashMap<>(validationMetrics));
     }
 
+    /** Whether the epoch was validated. */
     public boolean hasValidation() {
         return !Double.isNaN(validationLoss);
     }

@@ -72,16 +72,19 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
         private Builder() {
         }
 
+        /** Passes over the training data (1 by default). */
         public Builder epochs(int value) {
             this.epochs = value;
             return this;
         }
 
+        /** Samples per step (32 by default). */
         public Builder batchSize(int value) {
             this.batchSize = value;
             return this;
         }
 
+        /** Whether each epoch visits the samples in a new seeded order (true by default). */
         public Builder shuffle(boolean value) {
             this.shuffle = value;
             return this;
@@ -93,15 +96,18 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
             return this;
         }
 
+        /** Validates on {@code data} after each epoch. */
         public Builder validationData(Dataset data) {
             this.validationData = data;
             return this;
         }
 
+        /** Validates on rows of x with labels y after each epoch. */
         public Builder validationData(double[][] x, double[][] y) {
             return validationData(ArrayDataset.of(x, y));
         }
 
+        /** Seeds the shuffling (0 by default). */
         public Builder seed(long value) {
             this.seed = value;
             return this;
@@ -113,16 +119,19 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
             return this;
         }
 
+        /** Whether inputs and labels are checked for NaN and infinity first (true by default). */
         public Builder checkFinite(boolean value) {
             this.checkFinite = value;
             return this;
         }
 
+        /** Whether each epoch is logged in one line (true by default). */
         public Builder log(boolean value) {
             this.log = value;
             return this;
         }
 
+        /** The options; fails on invalid values. */
         public FitOptions build() {
             return new FitOptions(epochs, batchSize, shuffle, validationSplit, validationData, seed, callbacks,
                     checkFinite, log);

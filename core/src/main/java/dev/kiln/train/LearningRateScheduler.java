@@ -10,6 +10,7 @@ public final class LearningRateScheduler implements Callback {
     private final LearningRateSchedule schedule;
     private double initialRate;
 
+    /** A callback applying {@code schedule}. */
     public LearningRateScheduler(LearningRateSchedule schedule) {
         this.schedule = schedule;
     }

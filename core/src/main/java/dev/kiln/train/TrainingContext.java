@@ -16,14 +16,17 @@ public final class TrainingContext {
         this.options = options;
     }
 
+    /** The model being trained. */
     public Model model() {
         return model;
     }
 
+    /** The optimizer updating it. */
     public Optimizer optimizer() {
         return optimizer;
     }
 
+    /** The options of this fit. */
     public FitOptions options() {
         return options;
     }
@@ -35,6 +38,7 @@ public final class TrainingContext {
         }
     }
 
+    /** Whether a stop was asked for. */
     public boolean stopRequested() {
         return stopReason != null;
     }
