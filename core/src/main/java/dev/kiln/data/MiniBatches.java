@@ -22,7 +22,7 @@ public final class MiniBatches {
     private final HostBuffer full;
     private HostBuffer partial;
 
-    /** Batches of {@code batchSize} over samples [from, to) of {@code data}, uploaded to {@code backend} as {@code dtype}. */
+    /** Batches of {@code batchSize} over samples [from, to) of {@code data} on {@code backend} in {@code dtype}. */
     public MiniBatches(Dataset data, int from, int to, int batchSize, Backend backend, DType dtype) {
         if (batchSize <= 0) {
             throw new KilnException("batch size must be positive, got " + batchSize);
@@ -115,10 +115,12 @@ public final class MiniBatches {
         Batch load(int start) {
             if (featuresF32 != null) {
                 data.gather(order, start, count, featuresF32, labelsF32);
-                return new Batch(Tensor.of(backend, featureShape, featuresF32), Tensor.of(backend, labelShape, labelsF32), count);
+                return new Batch(Tensor.of(backend, featureShape, featuresF32),
+                        Tensor.of(backend, labelShape, labelsF32), count);
             }
             data.gather(order, start, count, featuresF64, labelsF64);
-            return new Batch(Tensor.of(backend, featureShape, featuresF64), Tensor.of(backend, labelShape, labelsF64), count);
+            return new Batch(Tensor.of(backend, featureShape, featuresF64),
+                    Tensor.of(backend, labelShape, labelsF64), count);
         }
     }
 }

@@ -70,7 +70,7 @@ public abstract class Layer implements AutoCloseable {
         return outputShape != null;
     }
 
-    /** Creates the parameters for inputs of per-sample shape {@code sampleShape}; returns the output's per-sample shape. */
+    /** Creates the parameters for inputs of per-sample shape {@code sampleShape}; returns the per-sample output shape. */
     public final Shape build(Shape sampleShape, ParameterFactory factory) {
         if (isBuilt()) {
             checkInput(sampleShape);
