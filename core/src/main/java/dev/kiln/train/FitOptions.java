@@ -18,12 +18,17 @@ import java.util.List;
  * @param callbacks hooks called during training, in order
  * @param checkFinite whether inputs and labels are checked for NaN and infinity before training
  * @param log whether each epoch is logged in one line
+ * @param initialEpoch epochs already done (when resuming): training runs epochs initialEpoch+1 to epochs, in the
+ *                     data order an uninterrupted run would have used
  */
 public record FitOptions(int epochs, int batchSize, boolean shuffle, double validationSplit, Dataset validationData,
-                         long seed, List<Callback> callbacks, boolean checkFinite, boolean log) {
+                         long seed, List<Callback> callbacks, boolean checkFinite, boolean log, int initialEpoch) {
     public FitOptions {
         if (epochs <= 0) {
             throw new KilnException("epochs must be positive, got " + epochs);
+        }
+        if (initialEpoch < 0 || initialEpoch > epochs) {
+            throw new KilnException("initial epoch must be in [0, epochs = " + epochs + "], got " + initialEpoch);
         }
         if (batchSize <= 0) {
             throw new KilnException("batch size must be positive, got " + batchSize);
@@ -50,7 +55,7 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
     /** A builder starting from these options. */
     public Builder toBuilder() {
         Builder b = new Builder().epochs(epochs).batchSize(batchSize).shuffle(shuffle).seed(seed)
-                .checkFinite(checkFinite).log(log);
+                .checkFinite(checkFinite).log(log).initialEpoch(initialEpoch);
         b.validationSplit = validationSplit;
         b.validationData = validationData;
         b.callbacks.addAll(callbacks);
@@ -68,6 +73,7 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
         private final List<Callback> callbacks = new ArrayList<>();
         private boolean checkFinite = true;
         private boolean log = true;
+        private int initialEpoch;
 
         private Builder() {
         }
@@ -131,10 +137,16 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
             return this;
         }
 
+        /** Starts after {@code value} epochs already done, as when resuming from a checkpoint. */
+        public Builder initialEpoch(int value) {
+            this.initialEpoch = value;
+            return this;
+        }
+
         /** The options; fails on invalid values. */
         public FitOptions build() {
             return new FitOptions(epochs, batchSize, shuffle, validationSplit, validationData, seed, callbacks,
-                    checkFinite, log);
+                    checkFinite, log, initialEpoch);
         }
     }
 }

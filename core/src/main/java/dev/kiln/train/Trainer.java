@@ -85,7 +85,7 @@ public final class Trainer {
 
     private void loop(MiniBatches train, MiniBatches held, MetricTotals totals) {
         TrainStep step = new TrainStep(model, setup, totals);
-        for (int epoch = 1; epoch <= options.epochs() && !context.stopRequested(); epoch++) {
+        for (int epoch = options.initialEpoch() + 1; epoch <= options.epochs() && !context.stopRequested(); epoch++) {
             int current = epoch;
             callbacks.forEach(c -> c.onEpochBegin(current, context));
             EpochResult result = runEpoch(epoch, step, train, held, totals);

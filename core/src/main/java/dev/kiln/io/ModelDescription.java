@@ -1,0 +1,175 @@
+package dev.kiln.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.KilnException;
+import dev.kiln.backend.DType;
+import dev.kiln.layer.Layer;
+import dev.kiln.model.Model;
+import dev.kiln.model.Sequential;
+import dev.kiln.tensor.Shape;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The content of {@code model.json}: format and Kiln versions, dtype, per-sample input shape, the layers'
+ * types and configurations in order, and the input normalization when there is one.
+ *
+ * @param dtype the dtype the model was trained in
+ * @param inputShape per-sample input shape (no batch axis)
+ * @param layers the layer configurations, in order
+ * @param normalization input scaling, or null
+ * @param compilation the loss and metrics it was trained with, or null
+ * @param kilnVersion the Kiln version that wrote the file
+ */
+public record ModelDescription(DType dtype, Shape inputShape, ArrayNode layers, Normalization normalization,
+                               Compilation compilation, String kilnVersion) {
+    private static final String SOURCE = ModelFormat.MODEL_FILE;
+    private static final long MAX_BYTES = 16 << 20;
+    // root -> layers -> layer -> one level of nested values
+    private static final ObjectMapper JSON = StrictJson.mapper(4);
+
+    /** The description of a built model. */
+    public static ModelDescription of(Model model, Normalization normalization, Compilation compilation) {
+        if (!(model instanceof Sequential)) {
+            throw new KilnException("only Sequential models can be saved, got " + model.getClass().getSimpleName());
+        }
+        ArrayNode layers = JSON.createArrayNode();
+        for (Layer layer : model.layers()) {
+            layers.add(LayerCodec.encode(layer));
+        }
+        return new ModelDescription(model.dtype(), model.inputShape(), layers, normalization, compilation,
+                ModelFormat.kilnVersion());
+    }
+
+    /** Fresh, unbuilt layers as described. */
+    public List<Layer> newLayers() {
+        List<Layer> out = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            out.add(LayerCodec.decode(layers.get(i), SOURCE + ": layers[" + i + "]"));
+        }
+        return out;
+    }
+
+    /** The JSON text, as written to {@code model.json}. */
+    public byte[] toJson() {
+        ObjectNode root = JSON.createObjectNode()
+                .put("format", "kiln-model")
+                .put("format_version", ModelFormat.FORMAT_VERSION)
+                .put("kiln_version", kilnVersion)
+                .put("model_type", "sequential")
+                .put("dtype", dtype.name());
+        ArrayNode shape = root.putArray("input_shape");
+        for (int d : inputShape.dims()) {
+            shape.add(d);
+        }
+        root.set("layers", layers.deepCopy());
+        if (normalization != null) {
+            ObjectNode n = root.putObject("normalization").put("method", normalization.method());
+            ArrayNode shift = n.putArray("shift");
+            ArrayNode scale = n.putArray("scale");
+            for (int c = 0; c < normalization.shift().length; c++) {
+                shift.add(normalization.shift()[c]);
+                scale.add(normalization.scale()[c]);
+            }
+        }
+        if (compilation != null) {
+            ObjectNode c = root.putObject("compilation").put("loss", compilation.loss());
+            compilation.metrics().forEach(c.putArray("metrics")::add);
+        }
+        return (root.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Reads and validates {@code directory/model.json}. */
+    public static ModelDescription read(Path directory) {
+        Path file = directory.resolve(SOURCE);
+        String text;
+        try {
+            if (Files.size(file) > MAX_BYTES) {
+                throw new KilnException(SOURCE + ": larger than " + MAX_BYTES + " bytes; not a Kiln model description");
+            }
+            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new KilnException(SOURCE + ": missing from " + directory + "; is it a saved Kiln model?");
+        } catch (IOException e) {
+            throw new KilnException(SOURCE + ": cannot read: " + e, e);
+        }
+        return parse(StrictJson.parseObject(JSON, text, SOURCE));
+    }
+
+    private static ModelDescription parse(JsonNode root) {
+        if (!"kiln-model".equals(root.path("format").textValue())) {
+            throw new KilnException(SOURCE + ": 'format' must be \"kiln-model\", found " + root.path("format"));
+        }
+        int version = Json.nonNegativeInt(root, "format_version", SOURCE);
+        if (version != ModelFormat.FORMAT_VERSION) {
+            throw new KilnException(SOURCE + ": format_version " + version + " is not supported; this Kiln reads "
+                    + ModelFormat.FORMAT_VERSION);
+        }
+        String type = Json.text(root, "model_type", SOURCE);
+        if (!type.equals("sequential")) {
+            throw new KilnException(SOURCE + ": model_type '" + type + "' is not supported; expected sequential");
+        }
+        String dtypeName = Json.text(root, "dtype", SOURCE);
+        DType dtype = SafetensorsFormat.dtype(dtypeName)
+                .orElseThrow(() -> new KilnException(SOURCE + ": dtype '" + dtypeName + "' is unknown; expected F32 or F64"));
+        JsonNode shapeNode = Json.field(root, "input_shape", SOURCE);
+        if (!shapeNode.isArray()) {
+            throw new KilnException(SOURCE + ": 'input_shape' must be an array of dimensions");
+        }
+        int[] dims = new int[shapeNode.size()];
+        for (int i = 0; i < dims.length; i++) {
+            JsonNode d = shapeNode.get(i);
+            if (!d.isIntegralNumber() || !d.canConvertToInt() || d.intValue() <= 0) {
+                throw new KilnException(SOURCE + ": input_shape[" + i + "] must be a positive integer, found "
+                        + Json.shortly(d));
+            }
+            dims[i] = d.intValue();
+        }
+        JsonNode layers = Json.field(root, "layers", SOURCE);
+        if (!layers.isArray() || layers.isEmpty()) {
+            throw new KilnException(SOURCE + ": 'layers' must be a non-empty array of layer configurations");
+        }
+        Normalization normalization = null;
+        JsonNode n = root.get("normalization");
+        if (n != null && !n.isNull()) {
+            String where = SOURCE + ": normalization";
+            try {
+                normalization = new Normalization(Json.text(n, "method", where), Json.numbers(n, "shift", where),
+                        Json.numbers(n, "scale", where));
+            } catch (KilnException e) {
+                throw e.getMessage().startsWith(SOURCE) ? e : new KilnException(where + ": " + e.getMessage());
+            }
+        }
+        ModelDescription description = new ModelDescription(dtype, Shape.of(dims), (ArrayNode) layers, normalization,
+                compilation(root.get("compilation")), Json.text(root, "kiln_version", SOURCE));
+        description.newLayers();
+        return description;
+    }
+
+    private static Compilation compilation(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String where = SOURCE + ": compilation";
+        JsonNode metrics = Json.field(node, "metrics", where);
+        if (!metrics.isArray()) {
+            throw new KilnException(where + ": 'metrics' must be an array of names");
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode m : metrics) {
+            if (!m.isTextual()) {
+                throw new KilnException(where + ": 'metrics' must hold names, found " + Json.shortly(m));
+            }
+            names.add(m.textValue());
+        }
+        return new Compilation(Json.text(node, "loss", where), names);
+    }
+}

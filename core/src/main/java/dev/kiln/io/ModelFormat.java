@@ -1,0 +1,38 @@
+package dev.kiln.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** File names and versions of Kiln's saved models and checkpoints. */
+public final class ModelFormat {
+    /** Version of the {@code model.json} layout; readers reject newer ones. */
+    public static final int FORMAT_VERSION = 1;
+    public static final String MODEL_FILE = "model.json";
+    public static final String WEIGHTS_FILE = "weights.safetensors";
+    public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+    public static final String TRAINING_FILE = "training.json";
+
+    private static final String VERSION = readVersion();
+
+    private ModelFormat() {
+    }
+
+    /** The Kiln version written into saved files, or "unknown" when the build did not record it. */
+    public static String kilnVersion() {
+        return VERSION;
+    }
+
+    private static String readVersion() {
+        try (InputStream in = ModelFormat.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.kiln.io;
+
+import dev.kiln.KilnException;
+import dev.kiln.backend.Backend;
+import dev.kiln.backend.DType;
+import dev.kiln.layer.Layer;
+import dev.kiln.model.Model;
+import dev.kiln.model.Sequential;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * Saves a model to a directory ({@code model.json}, {@code weights.safetensors}, and a {@code manifest.json}
+ * of their SHA-256 written last) and loads it back onto any backend and dtype.
+ */
+public final class SavedModel {
+    private SavedModel() {
+    }
+
+    /** Saves a built model to {@code directory} (created if needed; earlier files of the same names are replaced). */
+    public static void save(Model model, Path directory) {
+        save(model, null, null, directory);
+    }
+
+    /**
+     * Saves a built model with the input {@code normalization} and the {@code compilation} (loss and metric
+     * names) it was trained with; either may be null.
+     */
+    public static void save(Model model, Normalization normalization, Compilation compilation, Path directory) {
+        try {
+            Files.createDirectories(directory);
+            writeFiles(model, normalization, compilation, directory);
+            Manifest.of(directory).write(directory);
+        } catch (IOException e) {
+            throw new KilnException("cannot save the model to " + directory + ": " + e, e);
+        }
+    }
+
+    /** Writes {@code model.json} and {@code weights.safetensors} (each atomically) into {@code directory}. */
+    static void writeFiles(Model model, Normalization normalization, Compilation compilation, Path directory) {
+        if (!model.isBuilt()) {
+            throw new KilnException("cannot save a model that is not built: train it or call build(inputShape) first");
+        }
+        ModelWeights.write(directory.resolve(ModelFormat.WEIGHTS_FILE), model);
+        byte[] json = ModelDescription.of(model, normalization, compilation).toJson();
+        AtomicFiles.write(directory.resolve(ModelFormat.MODEL_FILE), out -> out.write(json));
+    }
+
+    /** Loads the model of {@code directory} onto {@code backend} in the dtype it was saved in. */
+    public static LoadedModel load(Path directory, Backend backend) {
+        return load(directory, backend, null);
+    }
+
+    /**
+     * Loads the model of {@code directory} onto {@code backend} in {@code dtype} (null: as saved). Every problem
+     * of the directory is a {@link ModelFileException} naming the file and what is wrong.
+     */
+    public static LoadedModel load(Path directory, Backend backend, DType dtype) {
+        ModelDescription description = inDirectory(directory, () -> describe(directory));
+        DType target = dtype == null ? description.dtype() : dtype;
+        if (!backend.supports(target)) {
+            throw new KilnException("backend '" + backend.name() + "' on " + backend.device().name()
+                    + " does not support " + target + (dtype == null ? ", the dtype the model was saved in" : ""));
+        }
+        Sequential model = inDirectory(directory, () -> build(directory, description, backend, target));
+        return new LoadedModel(model, description);
+    }
+
+    /** The verified description of {@code directory}. */
+    private static ModelDescription describe(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            throw new KilnException("not a directory; a saved model is a directory holding "
+                    + ModelFormat.MODEL_FILE + " and " + ModelFormat.WEIGHTS_FILE);
+        }
+        if (Files.exists(directory.resolve(Manifest.FILE_NAME))) {
+            Manifest.verified(directory);
+        }
+        return ModelDescription.read(directory);
+    }
+
+    private static Sequential build(Path directory, ModelDescription description, Backend backend, DType dtype) {
+        Sequential model = Sequential.on(backend, description.newLayers().toArray(Layer[]::new)).dtype(dtype);
+        try {
+            try {
+                model.build(description.inputShape());
+            } catch (KilnException e) {
+                throw new KilnException(ModelFormat.MODEL_FILE + ": the described layers do not fit together: "
+                        + e.getMessage(), e);
+            }
+            ModelWeights.read(directory.resolve(ModelFormat.WEIGHTS_FILE), model);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
+    /** Runs one step of reading {@code directory}, reporting its failures as {@link ModelFileException}s. */
+    static <T> T inDirectory(Path directory, Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (ModelFileException e) {
+            throw e;
+        } catch (KilnException e) {
+            throw new ModelFileException(directory, e.getMessage(), e);
+        }
+    }
+}
