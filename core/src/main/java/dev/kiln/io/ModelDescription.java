@@ -105,8 +105,9 @@ public record ModelDescription(DType dtype, Shape inputShape, ArrayNode layers, 
     }
 
     private static ModelDescription parse(JsonNode root) {
-        if (!"kiln-model".equals(root.path("format").textValue())) {
-            throw new KilnException(SOURCE + ": 'format' must be \"kiln-model\", found " + root.path("format"));
+        String format = Json.text(root, "format", SOURCE);
+        if (!format.equals("kiln-model")) {
+            throw new KilnException(SOURCE + ": 'format' must be \"kiln-model\", found \"" + format + "\"");
         }
         int version = Json.nonNegativeInt(root, "format_version", SOURCE);
         if (version != ModelFormat.FORMAT_VERSION) {

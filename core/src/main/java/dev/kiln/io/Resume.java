@@ -28,21 +28,24 @@ public final class Resume {
      * one is taken. The checkpoint's manifest is verified first.
      */
     public static Resume from(Path path) {
-        Path directory = path;
-        if (!Files.isDirectory(path)) {
-            throw new KilnException(path + ": not a directory; --resume takes a checkpoint directory or a directory of"
-                    + " checkpoints");
-        }
-        if (!Files.exists(path.resolve(Manifest.FILE_NAME)) && !Files.exists(path.resolve(ModelFormat.TRAINING_FILE))) {
-            directory = new CheckpointStore(path).latestComplete()
-                    .orElseThrow(() -> new KilnException(path + ": holds no complete checkpoint to resume from"))
-                    .directory();
-        }
-        Path checkpoint = directory;
+        Path checkpoint = checkpointIn(path);
         return SavedModel.inDirectory(checkpoint, () -> {
             Manifest.verified(checkpoint);
             return new Resume(checkpoint, TrainingState.read(checkpoint));
         });
+    }
+
+    private static Path checkpointIn(Path path) {
+        if (!Files.isDirectory(path)) {
+            throw new KilnException(path + ": not a directory; expected a checkpoint directory or a directory of"
+                    + " checkpoints");
+        }
+        if (Files.exists(path.resolve(Manifest.FILE_NAME)) || Files.exists(path.resolve(ModelFormat.TRAINING_FILE))) {
+            return path;
+        }
+        return new CheckpointStore(path).latestComplete()
+                .orElseThrow(() -> new KilnException(path + ": holds no complete checkpoint to resume from"))
+                .directory();
     }
 
     public Path directory() {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
@@ -20,6 +19,7 @@ import dev.kiln.train.FitOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -110,7 +110,7 @@ class SavedModelTest {
         Path weights = saved.resolve("weights.safetensors");
         byte[] original = Files.readAllBytes(weights);
 
-        Files.write(weights, java.util.Arrays.copyOf(original, original.length - 3));
+        Files.write(weights, Arrays.copyOf(original, original.length - 3));
         assertFails(saved, "weights.safetensors", "bytes, expected " + original.length);
 
         Files.delete(saved.resolve(Manifest.FILE_NAME));
