@@ -25,8 +25,9 @@ public final class CpuGemmBenchmark {
 
     public static void main(String[] args) {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 1;
-        System.out.printf(Locale.ROOT, "threads %d, %.1f s per measurement; m x n x k, GFLOP/s (best of repeated runs)%n",
-                WorkPool.THREADS, seconds);
+        System.out.printf(Locale.ROOT, "threads %d, %.1f s per measurement, load average before: %s%n",
+                WorkPool.THREADS, seconds, loadAverage());
+        System.out.println("m x n x k, GFLOP/s of the fastest call (Kiln: CpuBackend.gemm; EJML: CommonOps_*DRM.mult, MT: CommonOps_MT_*DRM.mult)");
         System.out.printf(Locale.ROOT, "%-5s %-16s %10s %10s %10s%n", "dtype", "shape", "Kiln", "EJML", "EJML MT");
         try (CpuBackend backend = new CpuBackend()) {
             for (DType dtype : DType.values()) {
@@ -72,6 +73,14 @@ public final class CpuGemmBenchmark {
         for (int i = 0; i < a.data.length; i++) a.data[i] = random.nextDouble();
         for (int i = 0; i < b.data.length; i++) b.data[i] = random.nextDouble();
         return best(seconds, m, n, k, concurrent ? () -> CommonOps_MT_DDRM.mult(a, b, c) : () -> CommonOps_DDRM.mult(a, b, c));
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     /** GFLOP/s of the fastest of repeated calls after a warm-up of the same length. */
