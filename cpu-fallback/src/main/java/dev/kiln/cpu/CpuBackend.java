@@ -133,6 +133,7 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    // F32 stores (float) value.
     @Override
     public void fill(Buffer target, double value) {
         CpuBuffer t = own("fill", "target", target);
@@ -313,6 +314,8 @@ public final class CpuBackend implements Backend {
 
     // ---- reductions and row-wise ops ----
 
+    // Sums accumulate in double in increasing m; MEAN = SUM / middle; MAX and MIN propagate NaN; ARGMAX takes the
+    // first of equal values and treats NaN as the largest.
     @Override
     public void reduce(ReduceOp op, int outer, int middle, int inner, Buffer x, Buffer out) {
         String method = "reduce " + op;
@@ -333,6 +336,7 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    // Max-subtracted: exp(x - max) / sum, log-softmax (x - max) - ln(sum); F32 computes in double, rounds once.
     @Override
     public void softmax(boolean log, int rows, int cols, Buffer x, Buffer out) {
         String method = log ? "logSoftmax" : "softmax";
@@ -369,6 +373,7 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    // Terms with a zero target are skipped (no 0 * -infinity); the loss sums in double.
     @Override
     public void softmaxCrossEntropy(int rows, int cols, Buffer logits, Buffer targets, Buffer probabilities, Buffer losses) {
         String method = "softmaxCrossEntropy";
@@ -413,6 +418,7 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    // An index that is not a whole number in [0, classes), NaN included, gives a row of zeros.
     @Override
     public void oneHot(int rows, int classes, Buffer indices, Buffer out) {
         String method = "oneHot";
@@ -434,6 +440,8 @@ public final class CpuBackend implements Backend {
 
     // ---- training ----
 
+    // Float arithmetic for F32, term by term as UpdateRule writes them, g = grad + weightDecay * p even when the
+    // decay is 0; Adam's bias corrections 1 - beta^t come from Math.pow in double, then are rounded.
     @Override
     public void update(UpdateRule rule, UpdateParameters parameters, Buffer param, Buffer grad, Buffer... states) {
         String method = "update " + rule;
@@ -477,6 +485,8 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    // F32: u is exact, a and b are rounded to float and the affine maps run in float; the normal deviate is
+    // computed in double and rounded before a + b * z.
     @Override
     public void random(Distribution distribution, long seed, long offset, double a, double b, Buffer out) {
         notNull("random", "distribution", distribution);
