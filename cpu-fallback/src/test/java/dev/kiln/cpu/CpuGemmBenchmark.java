@@ -14,7 +14,8 @@ import org.ejml.dense.row.CommonOps_MT_FDRM;
 
 /**
  * Measures GFLOP/s of the CPU backend's gemm against EJML's multiply (one thread and EJML's concurrent
- * variant) on a few shapes, F32 and F64. A program, not a test: run it on an otherwise idle machine.
+ * variant) on a few shapes, F32 and F64, and its transpose (EJML's) against a plain loop. A program, not a
+ * test: run it on an otherwise idle machine.
  * Arguments: optional seconds per measurement (default 1).
  */
 public final class CpuGemmBenchmark {
@@ -40,7 +41,33 @@ public final class CpuGemmBenchmark {
                             kiln, ejml, ejmlConcurrent);
                 }
             }
+            for (int[] shape : new int[][] {{128, 784}, {1024, 1024}}) {
+                System.out.printf(Locale.ROOT, "F32 transpose %dx%d: Kiln (EJML) %.1f us, plain loop %.1f us%n", shape[0], shape[1],
+                        transpose(backend, shape[0], shape[1], seconds), plainTranspose(shape[0], shape[1], seconds));
+            }
         }
+    }
+
+    private static double transpose(CpuBackend backend, int rows, int cols, double seconds) {
+        Buffer x = backend.allocate(DType.F32, (long) rows * cols);
+        Buffer out = backend.allocate(DType.F32, (long) rows * cols);
+        backend.fill(x, 1);
+        double micros = fastest(seconds, () -> backend.transpose(rows, cols, x, out)) / 1e3;
+        backend.free(x);
+        backend.free(out);
+        return micros;
+    }
+
+    private static double plainTranspose(int rows, int cols, double seconds) {
+        float[] x = new float[rows * cols];
+        float[] out = new float[rows * cols];
+        return fastest(seconds, () -> {
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    out[j * rows + i] = x[i * cols + j];
+                }
+            }
+        }) / 1e3;
     }
 
     private static double kiln(CpuBackend backend, DType dtype, int m, int n, int k, double seconds) {
@@ -85,6 +112,11 @@ public final class CpuGemmBenchmark {
 
     /** GFLOP/s of the fastest of repeated calls after a warm-up of the same length. */
     private static double best(double seconds, int m, int n, int k, Runnable call) {
+        return 2.0 * m * n * k / fastest(seconds, call);
+    }
+
+    /** Nanoseconds of the fastest of repeated calls after a warm-up of the same length. */
+    private static long fastest(double seconds, Runnable call) {
         long budget = (long) (seconds * 1e9);
         for (long start = System.nanoTime(); System.nanoTime() - start < budget; ) {
             call.run();
@@ -95,6 +127,6 @@ public final class CpuGemmBenchmark {
             call.run();
             fastest = Math.min(fastest, System.nanoTime() - t0);
         }
-        return 2.0 * m * n * k / fastest;
+        return fastest;
     }
 }
