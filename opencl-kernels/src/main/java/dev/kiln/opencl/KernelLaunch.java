@@ -48,9 +48,21 @@ final class KernelLaunch {
                 : set(Sizeof.cl_float, Pointer.to(new float[] {(float) value}));
     }
 
-    /** Enqueues over {@code global} (one entry per dimension) with the runtime's choice of work-group. */
-    void run(cl_command_queue queue, long... global) {
-        enqueue(queue, global, null);
+    /** Work-group size of 1-D launches; one fixed size means one compiled work-group function per kernel. */
+    static final int GROUP = 64;
+
+    /** Enqueues {@code n} work-items (rounded up to whole work-groups; the kernel checks its index). */
+    void run(cl_command_queue queue, long n) {
+        enqueue(queue, new long[] {roundUp(n, GROUP)}, new long[] {GROUP});
+    }
+
+    /** Enqueues an x-by-y range rounded up to work-groups of {@code localX} x {@code localY}. */
+    void run2d(cl_command_queue queue, long x, long y, int localX, int localY) {
+        enqueue(queue, new long[] {roundUp(x, localX), roundUp(y, localY)}, new long[] {localX, localY});
+    }
+
+    static long roundUp(long value, long multiple) {
+        return (value + multiple - 1) / multiple * multiple;
     }
 
     /** Enqueues over {@code global} in work-groups of {@code local}. */

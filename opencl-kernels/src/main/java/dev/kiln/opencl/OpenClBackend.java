@@ -265,7 +265,7 @@ public final class OpenClBackend implements Backend {
                     length * c.dtype().bytes(), 0, null, null), "gemm with k = 0");
         } else {
             launch(c.dtype(), KernelFamily.ELEMENTWISE, "unary_affine", () -> "gemm with k = 0, " + length + " elements")
-                    .real(beta).real(0).buffer(c).buffer(c).run(queue(), length);
+                    .unsignedLong(length).real(beta).real(0).buffer(c).buffer(c).run(queue(), length);
         }
     }
 
@@ -277,7 +277,7 @@ public final class OpenClBackend implements Backend {
             throw new KilnException("transpose: out must not be the same buffer as x");
         }
         launch(xb.dtype(), KernelFamily.ELEMENTWISE, "transpose", () -> "rows=" + rows + ", cols=" + cols)
-                .buffer(xb).buffer(ob).run(queue(), cols, rows);
+                .integer(rows).integer(cols).buffer(xb).buffer(ob).run(queue(), (long) rows * cols);
     }
 
     // ---- element-wise ----
@@ -287,7 +287,7 @@ public final class OpenClBackend implements Backend {
         ClBuffer xb = buffer(x, op + " x", null, 0);
         ClBuffer ob = buffer(out, op + " out", xb.dtype(), xb.length());
         launch(xb.dtype(), KernelFamily.ELEMENTWISE, "unary_" + lower(op), () -> xb.length() + " elements")
-                .real(a).real(b).buffer(xb).buffer(ob).run(queue(), xb.length());
+                .unsignedLong(xb.length()).real(a).real(b).buffer(xb).buffer(ob).run(queue(), xb.length());
     }
 
     @Override
@@ -298,7 +298,7 @@ public final class OpenClBackend implements Backend {
         ClBuffer gb = buffer(gradOut, op + " backward gradOut", xb.dtype(), n);
         ClBuffer ib = buffer(gradIn, op + " backward gradIn", xb.dtype(), n);
         launch(xb.dtype(), KernelFamily.ELEMENTWISE, "unary_" + lower(op) + "_backward", () -> n + " elements")
-                .real(a).real(b).buffer(xb).buffer(yb).buffer(gb).buffer(ib).run(queue(), n);
+                .unsignedLong(n).real(a).real(b).buffer(xb).buffer(yb).buffer(gb).buffer(ib).run(queue(), n);
     }
 
     @Override
@@ -307,8 +307,9 @@ public final class OpenClBackend implements Backend {
         ClBuffer ab = buffer(a, op + " a", ob.dtype(), shape.operandLength(shape.aAxes()));
         ClBuffer bb = buffer(b, op + " b", ob.dtype(), shape.operandLength(shape.bAxes()));
         launch(ob.dtype(), KernelFamily.ELEMENTWISE, "binary_" + lower(op), shape::toString)
+                .unsignedLong(shape.length()).integer(shape.middle()).integer(shape.inner())
                 .integer(shape.aAxes()).integer(shape.bAxes()).buffer(ab).buffer(bb).buffer(ob)
-                .run(queue(), shape.inner(), shape.middle(), shape.outer());
+                .run(queue(), shape.length());
     }
 
     // ---- reductions and row-wise ops ----
@@ -328,7 +329,8 @@ public final class OpenClBackend implements Backend {
                     .runGroups(queue(), new long[] {(long) outer * ROW_GROUP}, new long[] {ROW_GROUP});
         } else {
             launch(xb.dtype(), KernelFamily.REDUCE, "reduce_" + lower(op), shapes)
-                    .integer(middle).buffer(xb).buffer(ob).run(queue(), inner, outer);
+                    .unsignedLong((long) outer * inner).integer(middle).integer(inner).buffer(xb).buffer(ob)
+                    .run(queue(), (long) outer * inner);
         }
     }
 
@@ -338,7 +340,7 @@ public final class OpenClBackend implements Backend {
         ClBuffer xb = buffer(x, "softmax x", null, (long) rows * cols);
         ClBuffer ob = buffer(out, "softmax out", xb.dtype(), (long) rows * cols);
         launch(xb.dtype(), KernelFamily.SOFTMAX, log ? "log_softmax" : "softmax", () -> rows + "x" + cols)
-                .integer(cols).buffer(xb).buffer(ob).run(queue(), rows);
+                .integer(rows).integer(cols).buffer(xb).buffer(ob).run(queue(), rows);
     }
 
     @Override
@@ -348,7 +350,7 @@ public final class OpenClBackend implements Backend {
         ClBuffer gb = buffer(gradOut, "softmaxBackward gradOut", yb.dtype(), (long) rows * cols);
         ClBuffer ib = buffer(gradIn, "softmaxBackward gradIn", yb.dtype(), (long) rows * cols);
         launch(yb.dtype(), KernelFamily.SOFTMAX, log ? "log_softmax_backward" : "softmax_backward", () -> rows + "x" + cols)
-                .integer(cols).buffer(yb).buffer(gb).buffer(ib).run(queue(), rows);
+                .integer(rows).integer(cols).buffer(yb).buffer(gb).buffer(ib).run(queue(), rows);
     }
 
     @Override
@@ -360,7 +362,7 @@ public final class OpenClBackend implements Backend {
         ClBuffer pb = buffer(probabilities, "softmaxCrossEntropy probabilities", lb.dtype(), size);
         ClBuffer sb = buffer(losses, "softmaxCrossEntropy losses", lb.dtype(), rows);
         launch(lb.dtype(), KernelFamily.SOFTMAX, "softmax_cross_entropy", () -> rows + "x" + cols)
-                .integer(cols).buffer(lb).buffer(tb).buffer(pb).buffer(sb).run(queue(), rows);
+                .integer(rows).integer(cols).buffer(lb).buffer(tb).buffer(pb).buffer(sb).run(queue(), rows);
     }
 
     @Override
@@ -373,7 +375,7 @@ public final class OpenClBackend implements Backend {
         ClBuffer gb = buffer(gradLosses, "softmaxCrossEntropyBackward gradLosses", pb.dtype(), rows);
         ClBuffer ob = buffer(gradLogits, "softmaxCrossEntropyBackward gradLogits", pb.dtype(), size);
         launch(pb.dtype(), KernelFamily.SOFTMAX, "softmax_cross_entropy_backward", () -> rows + "x" + cols)
-                .buffer(pb).buffer(tb).buffer(gb).buffer(ob).run(queue(), cols, rows);
+                .unsignedLong(size).integer(cols).buffer(pb).buffer(tb).buffer(gb).buffer(ob).run(queue(), size);
     }
 
     @Override
@@ -382,7 +384,8 @@ public final class OpenClBackend implements Backend {
         ClBuffer ib = buffer(indices, "oneHot indices", null, rows);
         ClBuffer ob = buffer(out, "oneHot out", ib.dtype(), (long) rows * classes);
         launch(ib.dtype(), KernelFamily.REDUCE, "one_hot", () -> rows + " rows, " + classes + " classes")
-                .buffer(ib).buffer(ob).run(queue(), classes, rows);
+                .unsignedLong((long) rows * classes).integer(classes).buffer(ib).buffer(ob)
+                .run(queue(), (long) rows * classes);
     }
 
     private static void checkRows(String method, int rows, int cols) {
@@ -404,7 +407,7 @@ public final class OpenClBackend implements Backend {
         ClBuffer pb = buffer(param, rule + " param", null, 0);
         long n = pb.length();
         KernelLaunch launch = launch(pb.dtype(), KernelFamily.OPTIM, "update_" + lower(rule), () -> n + " elements")
-                .real(parameters.learningRate()).real(parameters.beta1()).real(parameters.beta2())
+                .unsignedLong(n).real(parameters.learningRate()).real(parameters.beta1()).real(parameters.beta2())
                 .real(parameters.epsilon()).real(parameters.weightDecay())
                 .real(1 - Math.pow(parameters.beta1(), parameters.step()))
                 .real(1 - Math.pow(parameters.beta2(), parameters.step()))
@@ -420,11 +423,10 @@ public final class OpenClBackend implements Backend {
         ClBuffer ob = buffer(out, distribution + " out", null, 0);
         KernelLaunch launch = launch(ob.dtype(), KernelFamily.RANDOM, "random_" + lower(distribution),
                 () -> ob.length() + " elements, seed=" + seed + ", offset=" + offset)
-                .unsignedLong(offset).unsigned(seed & 0xFFFFFFFFL).unsigned(seed >>> 32);
+                .unsignedLong(ob.length()).unsignedLong(offset).unsigned(seed & 0xFFFFFFFFL).unsigned(seed >>> 32);
         switch (distribution) {
-            case UNIFORM -> launch.real(a).real(b - a);
-            case NORMAL -> launch.real(a).real(b);
-            case BERNOULLI -> launch.unsigned(bernoulliThreshold(a));
+            case UNIFORM, NORMAL -> launch.real(a).real(b);
+            case BERNOULLI -> launch.unsigned(bernoulliThreshold(ob.dtype() == DType.F64 ? a : (float) a));
         }
         launch.buffer(ob).run(queue(), ob.length());
     }

@@ -23,7 +23,7 @@ final class OpenClGemm {
             backend.launch(dtype, KernelFamily.GEMM, "gemm_general", shapes)
                     .integer(m).integer(n).integer(k).integer(flag(transposeA)).integer(flag(transposeB))
                     .real(alpha).buffer(a).buffer(b).real(beta).buffer(c)
-                    .run(backend.queue(), n, m);
+                    .run2d(backend.queue(), n, m, 8, 8);
         } else if (tuning.registerBlocked()) {
             registerBlocked(tuning, transposeA, transposeB, m, n, k, alpha, a, b, beta, c, shapes);
         } else {
@@ -31,8 +31,8 @@ final class OpenClGemm {
             backend.launch(dtype, KernelFamily.GEMM, "gemm_tiled", shapes)
                     .integer(m).integer(n).integer(k).integer(flag(transposeA)).integer(flag(transposeB))
                     .real(alpha).buffer(a).buffer(b).real(beta).buffer(c)
-                    .runGroups(backend.queue(), new long[] {roundUp(n, tile), roundUp(m, tile) / tuning.workPerItem()},
-                            new long[] {tile, tile / tuning.workPerItem()});
+                    .runGroups(backend.queue(), new long[] {KernelLaunch.roundUp(n, tile), KernelLaunch.roundUp(m, tile)
+                            / tuning.workPerItem()}, new long[] {tile, tile / tuning.workPerItem()});
         }
     }
 
@@ -46,12 +46,12 @@ final class OpenClGemm {
         try {
             backend.launch(dtype, KernelFamily.GEMM, "gemm_pack_a", shapes)
                     .integer(m).integer(k).integer(flag(transposeA)).buffer(a).buffer(packedA)
-                    .run(backend.queue(), k, rowBlocks * tuning.rows());
+                    .run2d(backend.queue(), (k + tuning.vectorWidth() - 1) / tuning.vectorWidth(), rowBlocks, 16, 1);
             backend.launch(dtype, KernelFamily.GEMM, "gemm_pack_b", shapes)
                     .integer(n).integer(k).integer(flag(transposeB)).buffer(b).buffer(packedB)
-                    .run(backend.queue(), columnBlocks * tuning.columns(), k);
+                    .run2d(backend.queue(), k, columnBlocks, 16, 1);
             int slice = tuning.depthBlock() > 0 ? tuning.depthBlock() : k;
-            long[] global = {roundUp(rowBlocks, tuning.groupRows()), columnBlocks};
+            long[] global = {KernelLaunch.roundUp(rowBlocks, tuning.groupRows()), columnBlocks};
             long[] local = {tuning.groupRows(), 1};
             for (int k0 = 0; k0 < k; k0 += slice) {
                 backend.launch(dtype, KernelFamily.GEMM, "gemm_register", shapes)
@@ -67,9 +67,5 @@ final class OpenClGemm {
 
     private static int flag(boolean value) {
         return value ? 1 : 0;
-    }
-
-    private static long roundUp(long value, long multiple) {
-        return (value + multiple - 1) / multiple * multiple;
     }
 }

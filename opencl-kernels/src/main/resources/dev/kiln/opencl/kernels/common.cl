@@ -8,6 +8,9 @@
 #define VW 8
 #endif
 
+// No contraction of a * b + c into fma: results stay bit-comparable with the CPU backend's separate roundings.
+#pragma OPENCL FP_CONTRACT OFF
+
 #define KILN_CONCAT_(a, b) a##b
 #define KILN_CONCAT(a, b) KILN_CONCAT_(a, b)
 

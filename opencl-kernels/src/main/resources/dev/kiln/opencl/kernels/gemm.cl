@@ -30,11 +30,12 @@ inline real scaled(const real alpha, const real sum, const real beta, __global c
     return beta == 0 ? alpha * sum : alpha * sum + beta * c[0];
 }
 
-// A 2-D range (n, m), exact size.
+// A 2-D range (n, m), rounded up to the work-group size.
 __kernel void gemm_general(const int m, const int n, const int k, const int transposeA, const int transposeB,
                            const real alpha, __global const real* a, __global const real* b,
                            const real beta, __global real* c) {
     const int j = get_global_id(0), i = get_global_id(1);
+    if (i >= m || j >= n) return;
     real sum = 0;
     for (int p = 0; p < k; p++) {
         sum = fma(A_AT(i, p), B_AT(p, j), sum);
@@ -43,18 +44,59 @@ __kernel void gemm_general(const int m, const int n, const int k, const int tran
     out[0] = scaled(alpha, sum, beta, out);
 }
 
-// packed[((i / MR) * k + p) * MR + i % MR] = op(a)[i, p]; a 2-D range (k, rows rounded up to MR).
+// packed[(rowBlock * k + p) * MR + r] = op(a)[rowBlock * MR + r, p], zero past row m; a 2-D range
+// (k / VW rounded up to the work-group size, row blocks), each work-item moving VW consecutive p. Full blocks of an untransposed
+// a are read as MR row vectors and written transposed.
 __kernel void gemm_pack_a(const int m, const int k, const int transposeA, __global const real* a,
                           __global real* packed) {
-    const int p = get_global_id(0), i = get_global_id(1);
-    packed[((size_t) (i / MR) * k + p) * MR + i % MR] = i < m ? A_AT(i, p) : (real) 0;
+    const int p0 = get_global_id(0) * VW, rowBlock = get_global_id(1);
+    const int i0 = rowBlock * MR;
+    if (p0 >= k) return;
+    __global real* out = packed + ((size_t) rowBlock * k + p0) * MR;
+    if (!transposeA && i0 + MR <= m && p0 + VW <= k) {
+        real tile[MR][VW];
+#pragma unroll
+        for (int r = 0; r < MR; r++) {
+            VSTORE(VLOAD(a + (size_t) (i0 + r) * k + p0), tile[r]);
+        }
+#pragma unroll
+        for (int q = 0; q < VW; q++) {
+#pragma unroll
+            for (int r = 0; r < MR; r++) {
+                out[q * MR + r] = tile[r][q];
+            }
+        }
+    } else {
+        for (int q = 0; q < VW && p0 + q < k; q++) {
+            for (int r = 0; r < MR; r++) {
+                const int i = i0 + r;
+                out[q * MR + r] = i < m ? A_AT(i, p0 + q) : (real) 0;
+            }
+        }
+    }
 }
 
-// packed[((j / NR) * k + p) * NR + j % NR] = op(b)[p, j]; a 2-D range (columns rounded up to NR, k).
+// packed[(columnBlock * k + p) * NR + c] = op(b)[p, columnBlock * NR + c], zero past column n;
+// a 2-D range (k rounded up to the work-group size, column blocks). Full blocks of an untransposed b move as
+// vectors.
 __kernel void gemm_pack_b(const int n, const int k, const int transposeB, __global const real* b,
                           __global real* packed) {
-    const int j = get_global_id(0), p = get_global_id(1);
-    packed[((size_t) (j / NR) * k + p) * NR + j % NR] = j < n ? B_AT(p, j) : (real) 0;
+    const int p = get_global_id(0), columnBlock = get_global_id(1);
+    if (p >= k) return;
+    const int j0 = columnBlock * NR;
+    __global real* out = packed + ((size_t) columnBlock * k + p) * NR;
+    if (!transposeB && j0 + NR <= n) {
+        __global const real* row = b + (size_t) p * n + j0;
+#pragma unroll
+        for (int v = 0; v < NV; v++) {
+            VSTORE(VLOAD(row + v * VW), out + v * VW);
+        }
+    } else {
+        for (int c = 0; c < NR; c++) {
+            const int j = j0 + c;
+            out[c] = j < n ? B_AT(p, j) : (real) 0;
+        }
+    }
 }
 
 // A 2-D range (row blocks rounded up to the work-group size, column blocks); work-items sharing a column

@@ -2,7 +2,7 @@
 // counter = (offset + i) in words 0-1 (low first), words 2-3 zero, so every backend draws the same
 // numbers for a (seed, offset) pair.
 // Kernels: random_uniform, random_normal, random_bernoulli.
-// Tuning macros: none. Assumptions: a 1-D range over the output, exact size.
+// Tuning macros: none. Assumptions: a 1-D range over the n outputs, rounded up (kernels check the index).
 
 #define PHILOX_M0 0xD2511F53u
 #define PHILOX_M1 0xCD9E8D57u
@@ -27,28 +27,32 @@ inline real unit(const uint word) {
     return (real) (word >> 8) * KILN_2_POW_MINUS_24;
 }
 
-// out = low + span * u, with span = high - low computed on the host.
-__kernel void random_uniform(const ulong offset, const uint seedLow, const uint seedHigh,
-                             const real low, const real span, __global real* out) {
+// out = low + (high - low) * u.
+__kernel void random_uniform(const long n, const ulong offset, const uint seedLow, const uint seedHigh,
+                             const real low, const real high, __global real* out) {
     const size_t i = get_global_id(0);
+    if (i >= n) return;
     const uint4 x = philox(offset + i, seedLow, seedHigh);
-    out[i] = low + span * unit(x.x);
+    out[i] = low + (high - low) * unit(x.x);
 }
 
 // out = mean + deviation * sqrt(-2 ln u1) * cos(2 pi u2), u1 in (0, 1], u2 in [0, 1).
-__kernel void random_normal(const ulong offset, const uint seedLow, const uint seedHigh,
+__kernel void random_normal(const long n, const ulong offset, const uint seedLow, const uint seedHigh,
                             const real mean, const real deviation, __global real* out) {
     const size_t i = get_global_id(0);
+    if (i >= n) return;
     const uint4 x = philox(offset + i, seedLow, seedHigh);
     const real u1 = (real) ((x.x >> 8) + 1) * KILN_2_POW_MINUS_24;
     const real u2 = unit(x.y);
     out[i] = mean + deviation * sqrt(-2 * log(u1)) * cos(KILN_TWO_PI * u2);
 }
 
-// out = 1 if u < keep else 0, compared exactly as (x0 >> 8) < threshold with threshold = ceil(keep * 2^24).
-__kernel void random_bernoulli(const ulong offset, const uint seedLow, const uint seedHigh,
+// out = 1 if u < keep else 0, compared exactly as (x0 >> 8) < threshold with threshold = ceil(keep * 2^24),
+// keep rounded to the element type first.
+__kernel void random_bernoulli(const long n, const ulong offset, const uint seedLow, const uint seedHigh,
                                const uint threshold, __global real* out) {
     const size_t i = get_global_id(0);
+    if (i >= n) return;
     const uint4 x = philox(offset + i, seedLow, seedHigh);
     out[i] = (x.x >> 8) < threshold ? (real) 1 : (real) 0;
 }

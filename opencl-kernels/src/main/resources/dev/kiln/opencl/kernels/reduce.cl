@@ -1,8 +1,10 @@
 // Reductions along the middle axis of x viewed as [outer, middle, inner], and one-hot encoding.
-// Kernels: reduce_<op> (one work-item per output, a 2-D range (inner, outer)) and reduce_<op>_rows
+// Kernels: reduce_<op> (one work-item per output, a 1-D range over outer * inner) and reduce_<op>_rows
 // (inner == 1: one work-group of RWG work-items per row, tree-combined in local memory), one_hot.
+// Sums accumulate in the element type (the CPU backend accumulates in double; the parity tolerances cover it).
 // Tuning macros: RWG (work-group size of the row kernels, a power of two, default 64).
-// Assumptions: middle >= 1; ARGMAX keeps the first index on ties and stores it as a real.
+// Assumptions: middle >= 1; MAX and MIN propagate NaN; ARGMAX treats NaN as the largest value, keeps the
+// first index among equals and stores it as a real.
 #ifndef RWG
 #define RWG 64
 #endif
@@ -12,14 +14,17 @@
 #define AVERAGE(acc, count) ((acc) / (real) (count))
 
 #define REDUCE(NAME, COMBINE, FINISH) \
-__kernel void reduce_##NAME(const int middle, __global const real* x, __global real* out) { \
-    const size_t i = get_global_id(0), o = get_global_id(1), inner = get_global_size(0); \
+__kernel void reduce_##NAME(const long n, const int middle, const int inner, __global const real* x, \
+        __global real* out) { \
+    const size_t q = get_global_id(0); \
+    if (q >= n) return; \
+    const size_t o = q / inner, i = q % inner; \
     __global const real* p = x + o * middle * inner + i; \
     real acc = p[0]; \
     for (int m = 1; m < middle; m++) { \
         acc = COMBINE(acc, p[m * inner]); \
     } \
-    out[o * inner + i] = FINISH(acc, middle); \
+    out[q] = FINISH(acc, middle); \
 } \
 __kernel void reduce_##NAME##_rows(const int middle, __global const real* x, __global real* out) { \
     __local real partial[RWG]; \
@@ -31,9 +36,9 @@ __kernel void reduce_##NAME##_rows(const int middle, __global const real* x, __g
     } \
     partial[lid] = acc; \
     barrier(CLK_LOCAL_MEM_FENCE); \
-    for (int half = RWG / 2; half > 0; half /= 2) { \
-        if (lid < half && lid + half < middle) { \
-            partial[lid] = COMBINE(partial[lid], partial[lid + half]); \
+    for (int step = RWG / 2; step > 0; step /= 2) { \
+        if (lid < step && lid + step < middle) { \
+            partial[lid] = COMBINE(partial[lid], partial[lid + step]); \
         } \
         barrier(CLK_LOCAL_MEM_FENCE); \
     } \
@@ -47,19 +52,22 @@ REDUCE(mean, ADD, AVERAGE)
 REDUCE(max, kiln_max, IDENTITY)
 REDUCE(min, kiln_min, IDENTITY)
 
-__kernel void reduce_argmax(const int middle, __global const real* x, __global real* out) {
-    const size_t i = get_global_id(0), o = get_global_id(1), inner = get_global_size(0);
+__kernel void reduce_argmax(const long n, const int middle, const int inner, __global const real* x,
+                            __global real* out) {
+    const size_t q = get_global_id(0);
+    if (q >= n) return;
+    const size_t o = q / inner, i = q % inner;
     __global const real* p = x + o * middle * inner + i;
     real best = p[0];
     int index = 0;
-    for (int m = 1; m < middle; m++) {
+    for (int m = 1; m < middle && !isnan(best); m++) {
         const real v = p[m * inner];
-        if (v > best) {
+        if (v > best || isnan(v)) {
             best = v;
             index = m;
         }
     }
-    out[o * inner + i] = (real) index;
+    out[q] = (real) index;
 }
 
 __kernel void reduce_argmax_rows(const int middle, __global const real* x, __global real* out) {
@@ -69,8 +77,8 @@ __kernel void reduce_argmax_rows(const int middle, __global const real* x, __glo
     __global const real* p = x + o * middle;
     int index = lid < middle ? (int) lid : 0;
     real best = p[index];
-    for (int m = lid + RWG; m < middle; m += RWG) {
-        if (p[m] > best) {
+    for (int m = lid + RWG; m < middle && !isnan(best); m += RWG) {
+        if (p[m] > best || isnan(p[m])) {
             best = p[m];
             index = m;
         }
@@ -78,11 +86,13 @@ __kernel void reduce_argmax_rows(const int middle, __global const real* x, __glo
     bestValue[lid] = best;
     bestIndex[lid] = index;
     barrier(CLK_LOCAL_MEM_FENCE);
-    for (int half = RWG / 2; half > 0; half /= 2) {
-        if (lid < half && lid + half < middle) {
-            const real v = bestValue[lid + half];
-            const int j = bestIndex[lid + half];
-            if (v > bestValue[lid] || (v == bestValue[lid] && j < bestIndex[lid])) {
+    for (int step = RWG / 2; step > 0; step /= 2) {
+        if (lid < step && lid + step < middle) {
+            const real v = bestValue[lid + step];
+            const int j = bestIndex[lid + step];
+            const real b = bestValue[lid];
+            const bool equal = v == b || (isnan(v) && isnan(b));
+            if ((isnan(v) && !isnan(b)) || v > b || (equal && j < bestIndex[lid])) {
                 bestValue[lid] = v;
                 bestIndex[lid] = j;
             }
@@ -94,8 +104,9 @@ __kernel void reduce_argmax_rows(const int middle, __global const real* x, __glo
     }
 }
 
-// out[r, c] = 1 if indices[r] == c else 0; a 2-D range (classes, rows).
-__kernel void one_hot(__global const real* indices, __global real* out) {
-    const size_t c = get_global_id(0), r = get_global_id(1), classes = get_global_size(0);
-    out[r * classes + c] = indices[r] == (real) c ? (real) 1 : (real) 0;
+// out[r, c] = 1 if indices[r] == c else 0; one work-item per element of out.
+__kernel void one_hot(const long n, const int classes, __global const real* indices, __global real* out) {
+    const size_t q = get_global_id(0);
+    if (q >= n) return;
+    out[q] = indices[q / classes] == (real) (q % classes) ? (real) 1 : (real) 0;
 }

@@ -1,8 +1,8 @@
 // Row-wise softmax and log-softmax with their backward passes, and fused softmax cross-entropy.
 // Kernels: softmax, log_softmax, softmax_backward, log_softmax_backward, softmax_cross_entropy,
 // softmax_cross_entropy_backward.
-// Tuning macros: none. Assumptions: one work-item per row (a 1-D range of `rows`), except
-// softmax_cross_entropy_backward, which runs over a 2-D range (cols, rows).
+// Tuning macros: none. Assumptions: one work-item per row, except softmax_cross_entropy_backward (one per
+// element); ranges are rounded up to the work-group size, so kernels check their index.
 
 // The largest element of a row and the sum of exp(x - max) over it.
 inline real row_max(__global const real* x, const int cols) {
@@ -21,8 +21,9 @@ inline real row_exp_sum(__global const real* x, const int cols, const real m) {
     return s;
 }
 
-__kernel void softmax(const int cols, __global const real* xs, __global real* out) {
+__kernel void softmax(const int rows, const int cols, __global const real* xs, __global real* out) {
     const size_t r = get_global_id(0);
+    if (r >= rows) return;
     __global const real* x = xs + r * cols;
     __global real* y = out + r * cols;
     const real m = row_max(x, cols);
@@ -32,8 +33,9 @@ __kernel void softmax(const int cols, __global const real* xs, __global real* ou
     }
 }
 
-__kernel void log_softmax(const int cols, __global const real* xs, __global real* out) {
+__kernel void log_softmax(const int rows, const int cols, __global const real* xs, __global real* out) {
     const size_t r = get_global_id(0);
+    if (r >= rows) return;
     __global const real* x = xs + r * cols;
     __global real* y = out + r * cols;
     const real m = row_max(x, cols);
@@ -44,9 +46,10 @@ __kernel void log_softmax(const int cols, __global const real* xs, __global real
 }
 
 // gradIn = y * (gradOut - sum(gradOut * y)).
-__kernel void softmax_backward(const int cols, __global const real* ys, __global const real* gradOut,
+__kernel void softmax_backward(const int rows, const int cols, __global const real* ys, __global const real* gradOut,
                                __global real* gradIn) {
     const size_t r = get_global_id(0);
+    if (r >= rows) return;
     __global const real* y = ys + r * cols;
     __global const real* g = gradOut + r * cols;
     real dot = 0;
@@ -59,9 +62,10 @@ __kernel void softmax_backward(const int cols, __global const real* ys, __global
 }
 
 // gradIn = gradOut - exp(y) * sum(gradOut).
-__kernel void log_softmax_backward(const int cols, __global const real* ys, __global const real* gradOut,
+__kernel void log_softmax_backward(const int rows, const int cols, __global const real* ys, __global const real* gradOut,
                                    __global real* gradIn) {
     const size_t r = get_global_id(0);
+    if (r >= rows) return;
     __global const real* y = ys + r * cols;
     __global const real* g = gradOut + r * cols;
     real total = 0;
@@ -73,10 +77,12 @@ __kernel void log_softmax_backward(const int cols, __global const real* ys, __gl
     }
 }
 
-// probabilities = softmax(logits); losses[r] = -sum_c targets[r, c] * log_softmax(logits)[r, c].
-__kernel void softmax_cross_entropy(const int cols, __global const real* logits, __global const real* targets,
+// probabilities = softmax(logits); losses[r] = -sum_c targets[r, c] * log_softmax(logits)[r, c], skipping
+// zero targets so that a -infinity log-probability there costs nothing.
+__kernel void softmax_cross_entropy(const int rows, const int cols, __global const real* logits, __global const real* targets,
                                     __global real* probabilities, __global real* losses) {
     const size_t r = get_global_id(0);
+    if (r >= rows) return;
     __global const real* x = logits + r * cols;
     __global const real* t = targets + r * cols;
     __global real* p = probabilities + r * cols;
@@ -86,20 +92,24 @@ __kernel void softmax_cross_entropy(const int cols, __global const real* logits,
     real loss = 0;
     for (int c = 0; c < cols; c++) {
         p[c] = exp(x[c] - m) / s;
-        loss -= t[c] * (x[c] - m - logSum);
+        if (t[c] != 0) {
+            loss -= t[c] * (x[c] - m - logSum);
+        }
     }
     losses[r] = loss;
 }
 
 // gradLogits[r, c] = gradLosses[r] * (probabilities[r, c] * sum_c' targets[r, c'] - targets[r, c]).
-__kernel void softmax_cross_entropy_backward(__global const real* probabilities, __global const real* targets,
-                                             __global const real* gradLosses, __global real* gradLogits) {
-    const size_t c = get_global_id(0), r = get_global_id(1), cols = get_global_size(0);
+__kernel void softmax_cross_entropy_backward(const long n, const int cols, __global const real* probabilities,
+                                             __global const real* targets, __global const real* gradLosses,
+                                             __global real* gradLogits) {
+    const size_t i = get_global_id(0);
+    if (i >= n) return;
+    const size_t r = i / cols;
     __global const real* t = targets + r * cols;
     real targetSum = 0;
-    for (size_t j = 0; j < cols; j++) {
+    for (int j = 0; j < cols; j++) {
         targetSum += t[j];
     }
-    const size_t i = r * cols + c;
     gradLogits[i] = gradLosses[r] * (probabilities[i] * targetSum - targets[i]);
 }
