@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kiln.KilnSettings;
+import dev.kiln.backend.Backend;
 import dev.kiln.backend.BackendProvider;
+import dev.kiln.backend.Backends;
 import java.util.List;
 
 /**
@@ -13,6 +15,7 @@ import java.util.List;
  */
 final class OpenClTestSupport {
     private static OpenClBackend shared;
+    private static Backend reference;
 
     private OpenClTestSupport() {
     }
@@ -35,5 +38,13 @@ final class OpenClTestSupport {
             shared = new OpenClBackend(devices.get(ClDevices.defaultIndex(devices)), null);
         }
         return shared;
+    }
+
+    /** The CPU backend, the reference of the parity tests. */
+    static synchronized Backend reference() {
+        if (reference == null) {
+            reference = Backends.select("cpu");
+        }
+        return reference;
     }
 }
