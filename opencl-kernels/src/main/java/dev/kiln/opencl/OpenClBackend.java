@@ -42,6 +42,8 @@ public final class OpenClBackend implements Backend {
     private static final int ROW_GROUP = 64;
     /** Rows at least this long are reduced by a work-group each rather than by one work-item. */
     private static final int ROW_KERNEL_FROM = 256;
+    /** Host copies of uploads held beyond this are released by waiting for the queue. */
+    private static final long MAX_PENDING_UPLOAD_BYTES = 256L << 20;
 
     private final ClContext context;
     private final ProgramCache programs;
@@ -53,6 +55,7 @@ public final class OpenClBackend implements Backend {
     private final Set<ClBuffer> live = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Host copies of uploads in flight; kept reachable until the queue has been waited on. */
     private final List<ByteBuffer> pendingUploads = new ArrayList<>();
+    private long pendingUploadBytes;
     private long uploads;
     private long uploadedBytes;
     private long downloads;
@@ -132,8 +135,12 @@ public final class OpenClBackend implements Backend {
         ClStatus.check(CL.clEnqueueWriteBuffer(queue(), target.memory(), false, 0, host.capacity(),
                 Pointer.to(host), 0, null, null), () -> "upload of " + host.capacity() + " bytes into " + target);
         pendingUploads.add(host);
+        pendingUploadBytes += host.capacity();
         uploads++;
         uploadedBytes += host.capacity();
+        if (pendingUploadBytes > MAX_PENDING_UPLOAD_BYTES) {
+            synchronize();
+        }
     }
 
     @Override
@@ -155,7 +162,13 @@ public final class OpenClBackend implements Backend {
             downloads++;
             downloadedBytes += bytes;
         }
+        releasePendingUploads();
+    }
+
+    /** Drops the host copies of uploads; only once the queue has been waited on. */
+    private void releasePendingUploads() {
         pendingUploads.clear();
+        pendingUploadBytes = 0;
     }
 
     @Override
@@ -211,7 +224,7 @@ public final class OpenClBackend implements Backend {
     public void synchronize() {
         checkOpen();
         context.finish();
-        pendingUploads.clear();
+        releasePendingUploads();
     }
 
     @Override
@@ -220,7 +233,7 @@ public final class OpenClBackend implements Backend {
             return;
         }
         context.finish();
-        pendingUploads.clear();
+        releasePendingUploads();
         for (ClBuffer buffer : live) {
             buffer.markFreed();
             CL.clReleaseMemObject(buffer.memory());
@@ -306,6 +319,10 @@ public final class OpenClBackend implements Backend {
         ClBuffer ob = buffer(out, op + " out", null, shape.length());
         ClBuffer ab = buffer(a, op + " a", ob.dtype(), shape.operandLength(shape.aAxes()));
         ClBuffer bb = buffer(b, op + " b", ob.dtype(), shape.operandLength(shape.bAxes()));
+        if ((ob == ab && shape.operandLength(shape.aAxes()) != shape.length())
+                || (ob == bb && shape.operandLength(shape.bAxes()) != shape.length())) {
+            throw new KilnException(op + ": out may be an operand only when that operand is not broadcast (" + shape + ")");
+        }
         launch(ob.dtype(), KernelFamily.ELEMENTWISE, "binary_" + lower(op), shape::toString)
                 .unsignedLong(shape.length()).integer(shape.middle()).integer(shape.inner())
                 .integer(shape.aAxes()).integer(shape.bAxes()).buffer(ab).buffer(bb).buffer(ob)
@@ -322,6 +339,9 @@ public final class OpenClBackend implements Backend {
         }
         ClBuffer xb = buffer(x, op + " x", null, (long) outer * middle * inner);
         ClBuffer ob = buffer(out, op + " out", xb.dtype(), (long) outer * inner);
+        if (ob == xb) {
+            throw new KilnException("reduce " + op + ": out must not be the same buffer as x");
+        }
         Supplier<String> shapes = () -> "outer=" + outer + ", middle=" + middle + ", inner=" + inner;
         if (inner == 1 && middle >= ROW_KERNEL_FROM) {
             launch(xb.dtype(), KernelFamily.REDUCE, "reduce_" + lower(op) + "_rows", shapes)
