@@ -50,9 +50,10 @@ final class OpenClGemm {
             backend.launch(dtype, KernelFamily.GEMM, "gemm_pack_b", shapes)
                     .integer(n).integer(k).integer(flag(transposeB)).buffer(b).buffer(packedB)
                     .run2d(backend.queue(), k, columnBlocks, 16, 1);
-            int slice = tuning.depthBlock() > 0 ? tuning.depthBlock() : k;
-            long[] global = {KernelLaunch.roundUp(rowBlocks, tuning.groupRows()), columnBlocks};
-            long[] local = {tuning.groupRows(), 1};
+            int slices = tuning.depthBlock() > 0 ? (k + tuning.depthBlock() - 1) / tuning.depthBlock() : 1;
+            int slice = (k + slices - 1) / slices;
+            long[] local = groupShape(tuning, rowBlocks, columnBlocks);
+            long[] global = {KernelLaunch.roundUp(rowBlocks, local[0]), KernelLaunch.roundUp(columnBlocks, local[1])};
             for (int k0 = 0; k0 < k; k0 += slice) {
                 backend.launch(dtype, KernelFamily.GEMM, "gemm_register", shapes)
                         .integer(m).integer(n).integer(k).integer(k0).integer(Math.min(k, k0 + slice))
@@ -63,6 +64,28 @@ final class OpenClGemm {
             backend.free(packedA);
             backend.free(packedB);
         }
+    }
+
+    /**
+     * Work-group of groupRows x groupColumns blocks, halved (rows first) until there are enough work-groups to
+     * keep every compute unit busy.
+     */
+    private long[] groupShape(GemmTuning tuning, long rowBlocks, long columnBlocks) {
+        long wanted = 4L * backend.device().computeUnits();
+        long rows = Math.min(tuning.groupRows(), rowBlocks);
+        long columns = Math.min(tuning.groupColumns(), columnBlocks);
+        while (groups(rowBlocks, rows) * groups(columnBlocks, columns) < wanted && (rows > 1 || columns > 1)) {
+            if (rows > 1) {
+                rows = (rows + 1) / 2;
+            } else {
+                columns = (columns + 1) / 2;
+            }
+        }
+        return new long[] {rows, columns};
+    }
+
+    private static long groups(long blocks, long perGroup) {
+        return (blocks + perGroup - 1) / perGroup;
     }
 
     private static int flag(boolean value) {

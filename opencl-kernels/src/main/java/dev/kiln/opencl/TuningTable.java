@@ -22,9 +22,9 @@ final class TuningTable {
     // GPUs: 32 x 32 local-memory tiles, 8 outputs per work-item (work-groups of 128).
     private static final List<Row> ROWS = List.of(
             new Row("cpu", "*", (device, dtype) -> new GemmTuning(true, 8,
-                    Math.max(4, Math.min(16, device.preferredWidth(dtype))), 2, 16, 256, 32, 8, 32 * 32 * 32)),
-            new Row("gpu", "*", (device, dtype) -> new GemmTuning(false, 8, 4, 1, 1, 0, 32, 8, 16 * 16 * 16)),
-            new Row("*", "*", (device, dtype) -> new GemmTuning(false, 8, 4, 1, 1, 0, 16, 4, 16 * 16 * 16)));
+                    Math.max(4, Math.min(16, device.preferredWidth(dtype))), 2, 16, 16, 512, 32, 8, 32 * 32 * 32)),
+            new Row("gpu", "*", (device, dtype) -> new GemmTuning(false, 8, 4, 1, 1, 1, 0, 32, 8, 16 * 16 * 16)),
+            new Row("*", "*", (device, dtype) -> new GemmTuning(false, 8, 4, 1, 1, 1, 0, 16, 4, 16 * 16 * 16)));
 
     private TuningTable() {
     }

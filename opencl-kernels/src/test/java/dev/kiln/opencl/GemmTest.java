@@ -29,7 +29,7 @@ class GemmTest {
     void registerKernelWithSmallSlicesMatchesReference() {
         GemmTuning chosen = backend.gemmTuning(DType.F32);
         try {
-            backend.overrideGemmTuning(DType.F32, new GemmTuning(true, 4, 4, 2, 3, 16, 16, 4, 0));
+            backend.overrideGemmTuning(DType.F32, new GemmTuning(true, 4, 4, 2, 3, 2, 16, 16, 4, 0));
             for (int[] size : SIZES) {
                 check(size[0], size[1], size[2], true, false, 1, 0);
                 check(size[0], size[1], size[2], false, true, -2, 1);
@@ -43,7 +43,7 @@ class GemmTest {
     void tiledKernelMatchesReference() {
         GemmTuning chosen = backend.gemmTuning(DType.F32);
         try {
-            backend.overrideGemmTuning(DType.F32, new GemmTuning(false, 8, 4, 1, 1, 0, 8, 2, 0));
+            backend.overrideGemmTuning(DType.F32, new GemmTuning(false, 8, 4, 1, 1, 1, 0, 8, 2, 0));
             for (int[] size : SIZES) {
                 check(size[0], size[1], size[2], false, false, 1, 0);
                 check(size[0], size[1], size[2], true, true, 0.5, 2);

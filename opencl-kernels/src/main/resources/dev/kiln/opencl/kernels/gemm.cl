@@ -99,13 +99,14 @@ __kernel void gemm_pack_b(const int n, const int k, const int transposeB, __glob
     }
 }
 
-// A 2-D range (row blocks rounded up to the work-group size, column blocks); work-items sharing a column
-// block run one after another, so its packed b panel stays in cache.
+// A 2-D range (row blocks, column blocks), each rounded up to the work-group shape. Work-items of a group that
+// share a column block run one after another (its packed b panel stays in L1), and the group's a panels stay in
+// L2 while it moves across its column blocks.
 __kernel void gemm_register(const int m, const int n, const int k, const int k0, const int k1,
                             const real alpha, __global const real* packedA, __global const real* packedB,
                             const real beta, __global real* c) {
     const int rowBlock = get_global_id(0), columnBlock = get_global_id(1);
-    if (rowBlock * MR >= m) {
+    if (rowBlock * MR >= m || columnBlock * NR >= n) {
         return;
     }
     __global const real* pa = packedA + ((size_t) rowBlock * k + k0) * MR;
