@@ -1,6 +1,7 @@
 package dev.kiln.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,6 +44,31 @@ class RuntimeErrorsTest {
         assertTrue(e.getMessage().contains("CL_BUILD_PROGRAM_FAILURE"), e.getMessage());
         assertTrue(e.getMessage().contains("broken.cl (test)"), e.getMessage());
         assertTrue(e.getMessage().contains("undeclared_name"), "build log missing: " + e.getMessage());
+    }
+
+    @Test
+    void launchFailureNamesTheKernelTheShapesAndTheStatus() {
+        Buffer x = backend.allocate(DType.F32, 4);
+        KernelLaunch launch = backend.launch(DType.F32, KernelFamily.ELEMENTWISE, "unary_exp", () -> "4 elements")
+                .unsignedLong(4).real(0).real(0).buffer((ClBuffer) x).buffer((ClBuffer) x);
+        KilnException e = assertThrows(KilnException.class,
+                () -> launch.runGroups(backend.queue(), new long[] {6}, new long[] {4}));
+        assertTrue(e.getMessage().contains("'unary_exp' (4 elements)"), e.getMessage());
+        assertTrue(e.getMessage().contains("CL_INVALID_WORK_GROUP_SIZE"), e.getMessage());
+        backend.free(x);
+    }
+
+    @Test
+    void kernelSourcesAvoidRelaxedMathAndOpenWithAHeader() {
+        for (KernelFamily family : KernelFamily.values()) {
+            String source = family.source();
+            assertTrue(source.startsWith("// "), family.resource() + " opens with a header comment");
+            assertFalse(source.contains("native_"), family.resource() + " uses a native_ function");
+            assertFalse(source.contains("fast-relaxed"), family.resource());
+        }
+        assertFalse(ProgramCache.OPTIONS.contains("fast-relaxed"));
+        KilnException missing = assertThrows(KilnException.class, () -> KernelFamily.load("missing.cl"));
+        assertTrue(missing.getMessage().contains("kernels/missing.cl"), missing.getMessage());
     }
 
     @Test
