@@ -1,7 +1,9 @@
 package dev.kiln.opencl;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kiln.backend.Backend;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.Broadcast;
 import dev.kiln.backend.DType;
@@ -10,16 +12,35 @@ import dev.kiln.backend.ReduceOp;
 import dev.kiln.backend.UnaryOp;
 import dev.kiln.backend.UpdateParameters;
 import dev.kiln.backend.UpdateRule;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Every Backend primitive and enum constant on OpenCL against the CPU backend, on random inputs of several shapes. */
+/**
+ * Every Backend primitive and enum constant on OpenCL against the CPU backend, on random inputs of several shapes;
+ * the last test checks by reflection that every primitive and constant was compared.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackendParityTest {
     private static final int[] LENGTHS = {1, 7, 1000, 4099};
+    /** Backend methods that compute nothing to compare. */
+    private static final Set<String> NOT_COMPARED = Set.of("name", "device", "supports", "liveBuffers", "transfers",
+            "synchronize", "close");
+    /** Backend methods called during the comparisons, and "method:CONSTANT" for those taking an enum. */
+    private static final Set<String> CALLED = ConcurrentHashMap.newKeySet();
 
     private final OpenClBackend backend = OpenClTestSupport.backend();
-    private final Parity parity = new Parity(backend, OpenClTestSupport.reference());
+    private final Parity parity = new Parity(recording(backend), OpenClTestSupport.reference());
     private final Random random = new Random(42);
 
     private static double atol(DType dtype) {
@@ -252,5 +273,43 @@ class BackendParityTest {
             be.fill(buf[2], 0.1);
             be.copy(buf[0], 60, buf[0], 0, 30);
         });
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void everyPrimitiveAndEnumConstantWasCompared() {
+        for (Method method : Backend.class.getMethods()) {
+            if (!NOT_COMPARED.contains(method.getName())) {
+                assertTrue(CALLED.contains(method.getName()), "no parity check calls Backend." + method.getName());
+            }
+        }
+        List<Enum<?>[]> families = List.of(UnaryOp.values(), BinaryOp.values(), ReduceOp.values(), UpdateRule.values(),
+                Distribution.values());
+        List<String> methods = List.of("unary", "binary", "reduce", "update", "random");
+        for (int f = 0; f < families.size(); f++) {
+            for (Enum<?> constant : families.get(f)) {
+                String key = methods.get(f) + ":" + constant.name();
+                assertTrue(CALLED.contains(key), "no parity check for " + key);
+            }
+        }
+        for (UnaryOp op : UnaryOp.values()) {
+            assertTrue(CALLED.contains("unaryBackward:" + op.name()), "no parity check for unaryBackward:" + op);
+        }
+    }
+
+    /** {@code target} seen through a proxy that records each method called (and its enum argument). */
+    private static Backend recording(Backend target) {
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, args) -> {
+                    CALLED.add(method.getName());
+                    if (args != null && args.length > 0 && args[0] instanceof Enum<?> constant) {
+                        CALLED.add(method.getName() + ":" + constant.name());
+                    }
+                    try {
+                        return method.invoke(target, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 }
