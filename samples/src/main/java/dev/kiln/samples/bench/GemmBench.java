@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code kiln bench gemm}: F32 gemm throughput of the CPU and OpenCL backends and, when python3 with numpy is
- * present, of numpy (OpenBLAS) in the same run, at the sizes of the project's reference table.
+ * present, of numpy (OpenBLAS), at the sizes of the project's reference table.
  */
 public final class GemmBench {
     /** One product c[m, n] = a[m, k] * b[k, n]. */
@@ -40,45 +40,58 @@ public final class GemmBench {
     private static final long CELL_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(4);
     private static final String NUMPY_SCRIPT = String.join("\n",
             "import sys, time, numpy as np",
-            "for arg in sys.argv[1:]:",
-            "    m, n, k = map(int, arg.split(','))",
-            "    a = np.random.rand(m, k).astype(np.float32); b = np.random.rand(k, n).astype(np.float32)",
-            "    for _ in range(3): a @ b",
-            "    times = []; budget = time.perf_counter() + 4",
-            "    while len(times) < 3 or (len(times) < 15 and time.perf_counter() < budget):",
-            "        t = time.perf_counter(); a @ b; times.append(time.perf_counter() - t)",
-            "    times.sort(); print(2.0 * m * n * k / times[len(times) // 2] / 1e9)");
+            "m, n, k = map(int, sys.argv[1].split(','))",
+            "a = np.random.rand(m, k).astype(np.float32); b = np.random.rand(k, n).astype(np.float32)",
+            "for _ in range(3): a @ b",
+            "times = []; budget = time.perf_counter() + 4",
+            "while len(times) < 3 or (len(times) < 15 and time.perf_counter() < budget):",
+            "    t = time.perf_counter(); a @ b; times.append(time.perf_counter() - t)",
+            "times.sort(); print(2.0 * m * n * k / times[len(times) // 2] / 1e9)");
 
     private GemmBench() {
     }
 
-    /** Runs the benchmark and prints the table; returns the process exit code. {@code args}: optional backend names. */
+    /**
+     * Runs the benchmark and prints the table; returns the process exit code. {@code args}: backend names to measure
+     * (default cpu and opencl). Each size is measured on every backend and then in numpy before the next size, so
+     * the ratios compare runs taken side by side.
+     */
     public static int run(PrintStream out, List<String> args) {
-        List<String> backends = args.isEmpty() ? List.of("cpu", "opencl") : args;
+        List<String> names = args.isEmpty() ? List.of("cpu", "opencl") : args;
+        Map<String, Backend> backends = new LinkedHashMap<>();
         Map<String, double[]> results = new LinkedHashMap<>();
-        for (String name : backends) {
-            results.put(name, measureBackend(out, name));
-        }
-        double[] numpy = numpy(out);
-        if (numpy != null) {
-            results.put("numpy", numpy);
+        try {
+            for (String name : names) {
+                results.put(name, nans());
+                try {
+                    Backend backend = Backends.select(name);
+                    backends.put(name, backend);
+                    out.println(name + ": " + backend.device().name() + " (" + backend.device().driverVersion() + ")");
+                } catch (KilnException e) {
+                    out.println(name + ": unavailable (" + e.getMessage() + ")");
+                }
+            }
+            double[] numpy = nans();
+            boolean numpyPresent = true;
+            for (int s = 0; s < SIZES.size(); s++) {
+                for (Map.Entry<String, Backend> entry : backends.entrySet()) {
+                    results.get(entry.getKey())[s] = measure(entry.getValue(), SIZES.get(s));
+                }
+                if (numpyPresent) {
+                    Double gflops = numpy(out, SIZES.get(s));
+                    numpyPresent = gflops != null;
+                    numpy[s] = numpyPresent ? gflops : Double.NaN;
+                }
+            }
+            if (numpyPresent) {
+                out.println("numpy: python3 with numpy (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset)");
+                results.put("numpy", numpy);
+            }
+        } finally {
+            backends.values().forEach(Backend::close);
         }
         printTable(out, results);
         return 0;
-    }
-
-    private static double[] measureBackend(PrintStream out, String name) {
-        double[] gflops = new double[SIZES.size()];
-        Arrays.fill(gflops, Double.NaN);
-        try (Backend backend = Backends.select(name)) {
-            out.println(name + ": " + backend.device().name() + " (" + backend.device().driverVersion() + ")");
-            for (int s = 0; s < SIZES.size(); s++) {
-                gflops[s] = measure(backend, SIZES.get(s));
-            }
-        } catch (KilnException e) {
-            out.println(name + ": unavailable (" + e.getMessage() + ")");
-        }
-        return gflops;
     }
 
     /** GFLOP/s of the median run, each run synchronized before the clock stops. */
@@ -108,6 +121,12 @@ public final class GemmBench {
         }
     }
 
+    private static double[] nans() {
+        double[] values = new double[SIZES.size()];
+        Arrays.fill(values, Double.NaN);
+        return values;
+    }
+
     private static Buffer filled(Backend backend, long length, long seed) {
         Random random = new Random(seed);
         float[] values = new float[Math.toIntExact(length)];
@@ -119,22 +138,20 @@ public final class GemmBench {
         return buffer;
     }
 
-    /** numpy's GFLOP/s per size, or null without python3 and numpy; OpenBLAS core overrides are unset. */
-    private static double[] numpy(PrintStream out) {
-        List<String> command = new ArrayList<>(List.of("python3", "-c", NUMPY_SCRIPT));
-        SIZES.forEach(s -> command.add(s.m() + "," + s.n() + "," + s.k()));
+    /** numpy's GFLOP/s at {@code size}, or null without python3 and numpy; OpenBLAS core overrides are unset. */
+    private static Double numpy(PrintStream out, Size size) {
+        List<String> command = List.of("python3", "-c", NUMPY_SCRIPT, size.m() + "," + size.n() + "," + size.k());
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().remove("OPENBLAS_CORETYPE");
         builder.environment().remove("OPENBLAS_L2_SIZE");
         try {
             Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (process.waitFor() != 0) {
-                out.println("numpy: unavailable (python3 -c ... exited with " + process.exitValue() + ")");
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (process.waitFor() != 0 || output.isEmpty()) {
+                out.println("numpy: unavailable (python3 with numpy exited with " + process.exitValue() + ")");
                 return null;
             }
-            out.println("numpy: python3 with numpy (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset)");
-            return output.strip().lines().mapToDouble(Double::parseDouble).toArray();
+            return Double.parseDouble(output);
         } catch (IOException e) {
             out.println("numpy: unavailable (" + e.getMessage() + ")");
             return null;
