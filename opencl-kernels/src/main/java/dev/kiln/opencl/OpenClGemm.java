@@ -44,13 +44,14 @@ final class OpenClGemm {
         ClBuffer packedA = backend.scratch(dtype, rowBlocks * tuning.rows() * k);
         ClBuffer packedB = backend.scratch(dtype, columnBlocks * tuning.columns() * k);
         try {
-            backend.launch(dtype, KernelFamily.GEMM, "gemm_pack_a", shapes)
-                    .integer(m).integer(k).integer(flag(transposeA)).buffer(a).buffer(packedA)
-                    .run2d(backend.queue(), (k + tuning.vectorWidth() - 1) / tuning.vectorWidth(), rowBlocks, 16, 1);
-            backend.launch(dtype, KernelFamily.GEMM, "gemm_pack_b", shapes)
-                    .integer(n).integer(k).integer(flag(transposeB)).buffer(b).buffer(packedB)
-                    .run2d(backend.queue(), k, columnBlocks, 16, 1);
-            int slices = tuning.depthBlock() > 0 ? (k + tuning.depthBlock() - 1) / tuning.depthBlock() : 1;
+            backend.launch(dtype, KernelFamily.GEMM, "gemm_pack", shapes)
+                    .integer(m).integer(n).integer(k).integer(flag(transposeA)).integer(flag(transposeB))
+                    .buffer(a).buffer(b).buffer(packedA).buffer(packedB)
+                    .run2d(backend.queue(), (k + tuning.vectorWidth() - 1) / tuning.vectorWidth(),
+                            rowBlocks + columnBlocks, 16, 1);
+            // Slicing pays only when a b panel would outgrow the cache; below two slices' depth one launch is cheaper.
+            int depth = tuning.depthBlock();
+            int slices = depth > 0 && k > 2 * depth ? (k + depth - 1) / depth : 1;
             int slice = (k + slices - 1) / slices;
             long[] local = groupShape(tuning, rowBlocks, columnBlocks);
             long[] global = {KernelLaunch.roundUp(rowBlocks, local[0]), KernelLaunch.roundUp(columnBlocks, local[1])};

@@ -1,7 +1,7 @@
 // Matrix multiply c = alpha * op(a) * op(b) + beta * c (row-major, op = optional transpose).
 // Kernels:
 //   gemm_general   one output per work-item, any size and transpose; for small products.
-//   gemm_pack_a/b  copy op(a) / op(b) into MR-row / NR-column panels, zero-padded, transposes resolved.
+//   gemm_pack      copies op(a) / op(b) into MR-row / NR-column panels, zero-padded, transposes resolved.
 //   gemm_register  CPU-class devices: each work-item keeps an MR x NR block of c in vector registers
 //                  (NR = VW * NV) and walks the packed panels over k in [k0, k1); no local memory.
 //   gemm_tiled     GPU-class devices: TS x TS tiles of a and b staged in local memory, WPT rows of c
@@ -44,14 +44,11 @@ __kernel void gemm_general(const int m, const int n, const int k, const int tran
     out[0] = scaled(alpha, sum, beta, out);
 }
 
-// packed[(rowBlock * k + p) * MR + r] = op(a)[rowBlock * MR + r, p], zero past row m; a 2-D range
-// (k / VW rounded up to the work-group size, row blocks), each work-item moving VW consecutive p. Full blocks of an untransposed
-// a are read as MR row vectors and written transposed.
-__kernel void gemm_pack_a(const int m, const int k, const int transposeA, __global const real* a,
-                          __global real* packed) {
-    const int p0 = get_global_id(0) * VW, rowBlock = get_global_id(1);
+// packed[(rowBlock * k + p) * MR + r] = op(a)[rowBlock * MR + r, p] for p in [p0, p0 + VW), zero past row m.
+// Full blocks of an untransposed a are read as MR row vectors and written transposed.
+inline void pack_a(const int m, const int k, const int transposeA, __global const real* a, __global real* packed,
+                   const int rowBlock, const int p0) {
     const int i0 = rowBlock * MR;
-    if (p0 >= k) return;
     __global real* out = packed + ((size_t) rowBlock * k + p0) * MR;
     if (!transposeA && i0 + MR <= m && p0 + VW <= k) {
         real tile[MR][VW];
@@ -76,26 +73,40 @@ __kernel void gemm_pack_a(const int m, const int k, const int transposeA, __glob
     }
 }
 
-// packed[(columnBlock * k + p) * NR + c] = op(b)[p, columnBlock * NR + c], zero past column n;
-// a 2-D range (k rounded up to the work-group size, column blocks). Full blocks of an untransposed b move as
-// vectors.
-__kernel void gemm_pack_b(const int n, const int k, const int transposeB, __global const real* b,
-                          __global real* packed) {
-    const int p = get_global_id(0), columnBlock = get_global_id(1);
-    if (p >= k) return;
+// packed[(columnBlock * k + p) * NR + c] = op(b)[p, columnBlock * NR + c] for p in [p0, p0 + VW), zero past
+// column n. Full blocks of an untransposed b move as vectors.
+inline void pack_b(const int n, const int k, const int transposeB, __global const real* b, __global real* packed,
+                   const int columnBlock, const int p0) {
     const int j0 = columnBlock * NR;
-    __global real* out = packed + ((size_t) columnBlock * k + p) * NR;
-    if (!transposeB && j0 + NR <= n) {
-        __global const real* row = b + (size_t) p * n + j0;
+    for (int p = p0; p < p0 + VW && p < k; p++) {
+        __global real* out = packed + ((size_t) columnBlock * k + p) * NR;
+        if (!transposeB && j0 + NR <= n) {
+            __global const real* row = b + (size_t) p * n + j0;
 #pragma unroll
-        for (int v = 0; v < NV; v++) {
-            VSTORE(VLOAD(row + v * VW), out + v * VW);
+            for (int v = 0; v < NV; v++) {
+                VSTORE(VLOAD(row + v * VW), out + v * VW);
+            }
+        } else {
+            for (int c = 0; c < NR; c++) {
+                const int j = j0 + c;
+                out[c] = j < n ? B_AT(p, j) : (real) 0;
+            }
         }
+    }
+}
+
+// Packs op(a) into MR-row panels and op(b) into NR-column panels in one launch: a 2-D range (k / VW rounded up
+// to the work-group size, row blocks + column blocks), each work-item moving VW consecutive p of one block.
+__kernel void gemm_pack(const int m, const int n, const int k, const int transposeA, const int transposeB,
+                        __global const real* a, __global const real* b,
+                        __global real* packedA, __global real* packedB) {
+    const int p0 = get_global_id(0) * VW, block = get_global_id(1);
+    const int rowBlocks = (m + MR - 1) / MR;
+    if (p0 >= k) return;
+    if (block < rowBlocks) {
+        pack_a(m, k, transposeA, a, packedA, block, p0);
     } else {
-        for (int c = 0; c < NR; c++) {
-            const int j = j0 + c;
-            out[c] = j < n ? B_AT(p, j) : (real) 0;
-        }
+        pack_b(n, k, transposeB, b, packedB, block - rowBlocks, p0);
     }
 }
 
