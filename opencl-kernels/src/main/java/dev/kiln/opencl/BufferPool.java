@@ -73,11 +73,6 @@ final class BufferPool implements AutoCloseable {
         pooledBytes += capacity;
     }
 
-    /** Bytes held for reuse. */
-    long pooledBytes() {
-        return pooledBytes;
-    }
-
     /** Releases every pooled block. */
     void clear() {
         free.values().forEach(blocks -> blocks.forEach(CL::clReleaseMemObject));
