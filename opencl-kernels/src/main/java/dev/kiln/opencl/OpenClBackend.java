@@ -395,7 +395,7 @@ public final class OpenClBackend implements Backend {
         ClBuffer gb = buffer(gradLosses, "softmaxCrossEntropyBackward gradLosses", pb.dtype(), rows);
         ClBuffer ob = buffer(gradLogits, "softmaxCrossEntropyBackward gradLogits", pb.dtype(), size);
         launch(pb.dtype(), KernelFamily.SOFTMAX, "softmax_cross_entropy_backward", () -> rows + "x" + cols)
-                .unsignedLong(size).integer(cols).buffer(pb).buffer(tb).buffer(gb).buffer(ob).run(queue(), size);
+                .integer(rows).integer(cols).buffer(pb).buffer(tb).buffer(gb).buffer(ob).run(queue(), rows);
     }
 
     @Override

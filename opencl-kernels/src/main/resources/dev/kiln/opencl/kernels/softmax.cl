@@ -1,8 +1,8 @@
 // Row-wise softmax and log-softmax with their backward passes, and fused softmax cross-entropy.
 // Kernels: softmax, log_softmax, softmax_backward, log_softmax_backward, softmax_cross_entropy,
 // softmax_cross_entropy_backward.
-// Tuning macros: none. Assumptions: one work-item per row, except softmax_cross_entropy_backward (one per
-// element); ranges are rounded up to the work-group size, so kernels check their index.
+// Tuning macros: none. Assumptions: one work-item per row; ranges are rounded up to the work-group size, so
+// kernels check their index.
 
 // The largest element of a row and the sum of exp(x - max) over it.
 inline real row_max(__global const real* x, const int cols) {
@@ -100,16 +100,19 @@ __kernel void softmax_cross_entropy(const int rows, const int cols, __global con
 }
 
 // gradLogits[r, c] = gradLosses[r] * (probabilities[r, c] * sum_c' targets[r, c'] - targets[r, c]).
-__kernel void softmax_cross_entropy_backward(const long n, const int cols, __global const real* probabilities,
+__kernel void softmax_cross_entropy_backward(const int rows, const int cols, __global const real* probabilities,
                                              __global const real* targets, __global const real* gradLosses,
                                              __global real* gradLogits) {
-    const size_t i = get_global_id(0);
-    if (i >= n) return;
-    const size_t r = i / cols;
+    const size_t r = get_global_id(0);
+    if (r >= rows) return;
+    __global const real* p = probabilities + r * cols;
     __global const real* t = targets + r * cols;
     real targetSum = 0;
-    for (int j = 0; j < cols; j++) {
-        targetSum += t[j];
+    for (int c = 0; c < cols; c++) {
+        targetSum += t[c];
     }
-    gradLogits[i] = gradLosses[r] * (probabilities[i] * targetSum - targets[i]);
+    const real scale = gradLosses[r];
+    for (int c = 0; c < cols; c++) {
+        gradLogits[r * cols + c] = scale * (p[c] * targetSum - t[c]);
+    }
 }
