@@ -477,6 +477,14 @@ public final class OpenClBackend implements Backend {
         return new KernelLaunch(kernel, name, dtype, shapes);
     }
 
+    /** Compiles every kernel family for {@code dtype} now, so that a device that cannot build them fails at once. */
+    public void prepare(DType dtype) {
+        requireSupported(dtype);
+        for (KernelFamily family : KernelFamily.values()) {
+            programs.program(source(dtype, family));
+        }
+    }
+
     /** The program text of {@code family} for {@code dtype} with this device's tuning. */
     ProgramSource source(DType dtype, KernelFamily family) {
         return sources.computeIfAbsent(dtype, d -> new EnumMap<>(KernelFamily.class)).computeIfAbsent(family, f -> {

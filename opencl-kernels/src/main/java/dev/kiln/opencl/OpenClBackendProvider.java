@@ -3,6 +3,7 @@ package dev.kiln.opencl;
 import dev.kiln.KilnSettings;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.BackendProvider;
+import dev.kiln.backend.DType;
 import dev.kiln.backend.DeviceInfo;
 import java.util.List;
 
@@ -38,6 +39,14 @@ public final class OpenClBackendProvider implements BackendProvider {
 
     @Override
     public Backend create() {
-        return OpenClBackend.create();
+        OpenClBackend backend = OpenClBackend.create();
+        try {
+            // Build the F32 kernels up front so a device that cannot compile them is caught before training.
+            backend.prepare(DType.F32);
+            return backend;
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.opencl;
 
 import dev.kiln.KilnException;
+import dev.kiln.backend.KernelBuildException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -112,7 +113,7 @@ final class ProgramCache implements AutoCloseable {
         if (status != CL.CL_SUCCESS) {
             String log = buildLog(program);
             CL.clReleaseProgram(program);
-            throw new KilnException("building " + source.name() + " for " + context.device().info().name()
+            throw new KernelBuildException("building " + source.name() + " for " + context.device().info().name()
                     + " failed: " + ClStatus.name(status) + "\nbuild log:\n" + log);
         }
         return program;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.KilnException;
+import dev.kiln.backend.KernelBuildException;
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
 import dev.kiln.backend.UnaryOp;
@@ -40,7 +41,7 @@ class RuntimeErrorsTest {
     void buildFailureCarriesTheStatusNameAndTheBuildLog() {
         ProgramSource broken = new ProgramSource("broken.cl (test)", new java.util.TreeMap<>(Map.of()),
                 "__kernel void broken(__global float* x) { x[0] = undeclared_name; }");
-        KilnException e = assertThrows(KilnException.class, () -> backend.programs().program(broken));
+        KernelBuildException e = assertThrows(KernelBuildException.class, () -> backend.programs().program(broken));
         assertTrue(e.getMessage().contains("CL_BUILD_PROGRAM_FAILURE"), e.getMessage());
         assertTrue(e.getMessage().contains("broken.cl (test)"), e.getMessage());
         assertTrue(e.getMessage().contains("undeclared_name"), "build log missing: " + e.getMessage());
