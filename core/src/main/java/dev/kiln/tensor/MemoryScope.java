@@ -66,11 +66,11 @@ public final class MemoryScope implements AutoCloseable {
         if (closed) {
             return;
         }
-        closed = true;
         Deque<MemoryScope> stack = OPEN.get();
         if (stack.peek() != this) {
             throw new IllegalStateException("memory scopes must be closed innermost first");
         }
+        closed = true;
         stack.pop();
         Tensor[] toFree = owned.toArray(new Tensor[0]);
         owned.clear();

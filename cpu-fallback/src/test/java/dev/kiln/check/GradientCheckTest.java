@@ -1,0 +1,90 @@
+package dev.kiln.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.KilnException;
+import dev.kiln.backend.Backend;
+import dev.kiln.backend.Backends;
+import dev.kiln.backend.DType;
+import dev.kiln.op.Ops;
+import dev.kiln.tensor.Shape;
+import dev.kiln.tensor.Tensor;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class GradientCheckTest {
+    private static Backend backend;
+
+    @BeforeAll
+    static void open() {
+        backend = Backends.select("cpu");
+    }
+
+    @AfterAll
+    static void close() {
+        backend.close();
+    }
+
+    /** x^3 with a deliberately wrong backward rule (2x instead of 3x^2). */
+    private static Tensor wrongCube(Tensor x) {
+        Tensor out;
+        try (var noGrad = dev.kiln.autograd.GradMode.disabled()) {
+            out = x.mul(x).mul(x);
+        }
+        return Ops.record(out, "wrong_cube", g -> new Tensor[] {g.mul(x.mul(2))}, x);
+    }
+
+    @Test
+    void aCorrectCompositionPasses() {
+        try (Tensor x = Tensor.of(backend, DType.F64, Shape.of(2, 3), 0.1, -0.4, 0.7, 1.2, -1.1, 0.3);
+             Tensor w = Tensor.of(backend, DType.F64, Shape.of(3, 2), 0.5, -0.2, 0.3, 0.8, -0.6, 0.1)) {
+            GradientCheck.Result result = GradientCheck.withDefaults()
+                    .check(() -> x.matmul(w).tanh(), List.of(x, w));
+            assertTrue(result.passed());
+            assertEquals(12, result.checked());
+            assertFalse(x.requiresGrad());
+        }
+    }
+
+    @Test
+    void aWrongBackwardRuleIsReportedWithItsTensorAndIndex() {
+        try (Tensor x = Tensor.of(backend, DType.F64, Shape.of(3), 0.5, 1.5, 2.0).named("x")) {
+            GradientCheck.Result result = GradientCheck.withDefaults().check(() -> wrongCube(x), List.of(x));
+            assertFalse(result.passed());
+            assertEquals(3, result.failures().size());
+            KilnException e = assertThrows(KilnException.class, result::requirePassed);
+            assertTrue(e.getMessage().contains("'x'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void largeTensorsAreSampled() {
+        try (Tensor x = Tensor.of(backend, DType.F64, Shape.of(1000), new double[1000])) {
+            GradientCheck check = new GradientCheck(new GradientCheck.Options(1e-6, 1e-5, 1e-8, 10, 1));
+            assertEquals(10, check.check(() -> x.sigmoid(), List.of(x)).requirePassed().checked());
+        }
+    }
+
+    @Test
+    void singlePrecisionIsRefused() {
+        try (Tensor x = Tensor.of(backend, Shape.of(1), 1f)) {
+            KilnException e = assertThrows(KilnException.class,
+                    () -> GradientCheck.withDefaults().check(() -> x.square(), List.of(x)));
+            assertTrue(e.getMessage().contains("F64"), e.getMessage());
+        }
+    }
+
+    @Test
+    void valuesAreRestoredAfterTheCheck() {
+        try (Tensor x = Tensor.of(backend, DType.F64, Shape.of(2), 0.25, -0.75)) {
+            GradientCheck.withDefaults().check(() -> x.exp(), List.of(x));
+            assertEquals(0.25, x.toDoubleArray()[0]);
+            assertEquals(-0.75, x.toDoubleArray()[1]);
+        }
+    }
+}
