@@ -55,6 +55,9 @@ record DeviceListing(String selected, List<BackendEntry> backends) {
     /** The human-readable listing; '*' marks the device each backend would use. */
     String text() {
         StringBuilder text = new StringBuilder();
+        if (backends.isEmpty()) {
+            text.append(String.format("no backend found on the class path%n"));
+        }
         for (BackendEntry backend : backends) {
             text.append(String.format(Locale.ROOT, "%s: %s%s%n", backend.name(),
                     backend.available() ? "available" : "unavailable",

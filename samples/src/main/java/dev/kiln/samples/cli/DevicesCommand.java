@@ -11,7 +11,6 @@ import picocli.CommandLine.Spec;
 
 /** {@code kiln devices}: every backend found, whether it is available, its devices, and the automatic choice. */
 @Command(name = "devices",
-        mixinStandardHelpOptions = true,
         description = "Lists every backend found, whether it is available (and why not), its devices, "
                 + "and which one automatic selection picks.")
 final class DevicesCommand implements Callable<Integer> {
@@ -19,14 +18,14 @@ final class DevicesCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Mixin
-    private LoggingOptions logging;
+    private CommonOptions common;
 
     @Option(names = "--json", description = "Print the listing as JSON.")
     private boolean json;
 
     @Override
     public Integer call() {
-        logging.apply(json);
+        common.apply(json);
         DeviceListing listing = DeviceListing.probe(Backends.providers());
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? listing.json() : listing.text());

@@ -5,9 +5,12 @@ import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
-/** The {@code --verbose} option shared by the commands, and the console log level it sets. */
-final class LoggingOptions {
+/** Options every subcommand takes: {@code --help}, and {@code --verbose} with the console log level it sets. */
+final class CommonOptions {
     static final String VERBOSE = "--verbose";
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    private boolean help;
 
     @Option(names = VERBOSE, description = "Log details (DEBUG level): device, transfers, timings.")
     private boolean verbose;
