@@ -2,6 +2,7 @@ package dev.kiln.samples.cli;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIncludeProperties;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.kiln.backend.BackendProvider;
 import dev.kiln.backend.DeviceInfo;
 import dev.kiln.samples.report.Json;
@@ -29,6 +30,7 @@ record DeviceListing(String selected, List<BackendEntry> backends) {
 
     /** The device fields of the JSON contract. */
     @JsonIncludeProperties({"index", "name", "vendor", "type", "fp64", "global_memory_bytes"})
+    @JsonPropertyOrder({"index", "name", "vendor", "type", "fp64", "global_memory_bytes"})
     private interface DeviceJson {
     }
 
