@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = KilnVersion.class,
         description = "Trains neural networks on OpenCL devices, or on the CPU when none is usable.",
-        subcommands = {DevicesCommand.class, TrainCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DevicesCommand.class, TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 requested backend unavailable."})
 public final class KilnCommand implements Runnable {
     @Spec
