@@ -1,5 +1,8 @@
 package dev.kiln.io;
 
+import dev.kiln.loss.Loss;
+import dev.kiln.metric.Metric;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -12,5 +15,10 @@ import java.util.List;
 public record Compilation(String loss, List<String> metrics) {
     public Compilation {
         metrics = List.copyOf(metrics);
+    }
+
+    /** The names of {@code loss} and {@code metrics}. */
+    public static Compilation of(Loss loss, Metric... metrics) {
+        return new Compilation(loss.name(), Arrays.stream(metrics).map(Metric::name).toList());
     }
 }

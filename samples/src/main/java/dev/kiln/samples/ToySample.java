@@ -1,8 +1,10 @@
 package dev.kiln.samples;
 
 import dev.kiln.backend.Backend;
+import dev.kiln.io.Compilation;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Dense;
+import dev.kiln.loss.Loss;
 import dev.kiln.loss.Losses;
 import dev.kiln.model.Sequential;
 import dev.kiln.optim.Sgd;
@@ -56,15 +58,18 @@ final class ToySample implements Sample {
                 new Dense(1, ActivationFunction.SIGMOID)).seed(settings.seed())) {
             model.build(Shape.of(2));
             LOG.info(model.summary());
-            model.compile(Losses.mse(), new Sgd(settings.learningRate()));
-            History history = model.fit(PEOPLE, FEMALE, FitOptions.builder()
+            Loss loss = Losses.mse();
+            model.compile(loss, new Sgd(settings.learningRate()));
+            Compilation compilation = Compilation.of(loss);
+            History history = model.fit(PEOPLE, FEMALE, settings.storage().apply(FitOptions.builder()
                     .epochs(settings.epochs())
                     .batchSize(settings.batchSize())
                     .shuffle(false)
                     .seed(settings.seed())
                     .log(false)
                     .callbacks(new EpochLog(10))
-                    .build());
+                    .build(), compilation, null));
+            settings.storage().save(model, compilation, null);
 
             double[][] outputs = model.predict(NEWCOMERS.values().toArray(double[][]::new));
             Map<String, Double> predictions = new LinkedHashMap<>();

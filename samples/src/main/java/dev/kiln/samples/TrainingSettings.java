@@ -1,6 +1,7 @@
 package dev.kiln.samples;
 
 import dev.kiln.KilnException;
+import dev.kiln.samples.persist.ModelStorage;
 import java.nio.file.Path;
 
 /**
@@ -11,8 +12,15 @@ import java.nio.file.Path;
  * @param learningRate the optimizer's (initial) learning rate
  * @param seed seed of initial weights and shuffling
  * @param dataDirectory where samples with downloaded data sets look for them, or null for the default
+ * @param storage what the run saves, checkpoints and resumes from
  */
-public record TrainingSettings(int epochs, int batchSize, double learningRate, long seed, Path dataDirectory) {
+public record TrainingSettings(int epochs, int batchSize, double learningRate, long seed, Path dataDirectory,
+                               ModelStorage storage) {
+    /** Settings that save nothing. */
+    public TrainingSettings(int epochs, int batchSize, double learningRate, long seed, Path dataDirectory) {
+        this(epochs, batchSize, learningRate, seed, dataDirectory, ModelStorage.none());
+    }
+
     public TrainingSettings {
         if (epochs < 1) {
             throw new KilnException("epochs must be at least 1, got " + epochs);
@@ -26,22 +34,26 @@ public record TrainingSettings(int epochs, int batchSize, double learningRate, l
     }
 
     public TrainingSettings withEpochs(int value) {
-        return new TrainingSettings(value, batchSize, learningRate, seed, dataDirectory);
+        return new TrainingSettings(value, batchSize, learningRate, seed, dataDirectory, storage);
     }
 
     public TrainingSettings withBatchSize(int value) {
-        return new TrainingSettings(epochs, value, learningRate, seed, dataDirectory);
+        return new TrainingSettings(epochs, value, learningRate, seed, dataDirectory, storage);
     }
 
     public TrainingSettings withLearningRate(double value) {
-        return new TrainingSettings(epochs, batchSize, value, seed, dataDirectory);
+        return new TrainingSettings(epochs, batchSize, value, seed, dataDirectory, storage);
     }
 
     public TrainingSettings withSeed(long value) {
-        return new TrainingSettings(epochs, batchSize, learningRate, value, dataDirectory);
+        return new TrainingSettings(epochs, batchSize, learningRate, value, dataDirectory, storage);
     }
 
     public TrainingSettings withDataDirectory(Path value) {
-        return new TrainingSettings(epochs, batchSize, learningRate, seed, value);
+        return new TrainingSettings(epochs, batchSize, learningRate, seed, value, storage);
+    }
+
+    public TrainingSettings withStorage(ModelStorage value) {
+        return new TrainingSettings(epochs, batchSize, learningRate, seed, dataDirectory, value);
     }
 }

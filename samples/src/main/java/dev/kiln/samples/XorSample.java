@@ -1,10 +1,12 @@
 package dev.kiln.samples;
 
 import dev.kiln.backend.Backend;
+import dev.kiln.io.Compilation;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Dense;
 import dev.kiln.loss.Loss;
 import dev.kiln.loss.Losses;
+import dev.kiln.metric.Metric;
 import dev.kiln.metric.Metrics;
 import dev.kiln.model.Sequential;
 import dev.kiln.optim.Adam;
@@ -45,14 +47,17 @@ final class XorSample implements Sample {
             model.build(Shape.of(2));
             LOG.info(model.summary());
             Loss loss = Losses.binaryCrossEntropy(false);
-            model.compile(loss, new Adam(settings.learningRate()), Metrics.accuracyFor(loss));
-            History history = model.fit(INPUTS, XOR, FitOptions.builder()
+            Metric accuracy = Metrics.accuracyFor(loss);
+            model.compile(loss, new Adam(settings.learningRate()), accuracy);
+            Compilation compilation = Compilation.of(loss, accuracy);
+            History history = model.fit(INPUTS, XOR, settings.storage().apply(FitOptions.builder()
                     .epochs(settings.epochs())
                     .batchSize(settings.batchSize())
                     .seed(settings.seed())
                     .log(false)
                     .callbacks(new EpochLog(25))
-                    .build());
+                    .build(), compilation, null));
+            settings.storage().save(model, compilation, null);
             return new SampleResult(history, model.parameterCount(), null, Map.of());
         }
     }

@@ -6,6 +6,7 @@ public final class ExitCodes {
     public static final int FAILURE = 1;
     public static final int USAGE = 2;
     public static final int BACKEND_UNAVAILABLE = 3;
+    public static final int DAMAGED_MODEL = 4;
 
     private ExitCodes() {
     }

@@ -2,6 +2,7 @@ package dev.kiln.samples.cli;
 
 import dev.kiln.KilnException;
 import dev.kiln.backend.BackendUnavailableException;
+import dev.kiln.io.ModelFileException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -23,6 +24,9 @@ final class FailureHandler implements IExecutionExceptionHandler {
         if (failure instanceof BackendUnavailableException) {
             err.println("kiln: " + message(failure, verbose));
             exitCode = ExitCodes.BACKEND_UNAVAILABLE;
+        } else if (failure instanceof ModelFileException) {
+            err.println("kiln: error: " + message(failure, verbose));
+            exitCode = ExitCodes.DAMAGED_MODEL;
         } else if (failure instanceof KilnException) {
             err.println("kiln: error: " + message(failure, verbose));
             exitCode = ExitCodes.FAILURE;

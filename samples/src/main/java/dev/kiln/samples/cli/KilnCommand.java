@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
         versionProvider = KilnVersion.class,
         description = "Trains neural networks on OpenCL devices, or on the CPU when none is usable.",
         subcommands = {DevicesCommand.class, TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 requested backend unavailable."})
+        footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 requested backend unavailable,"
+                + " 4 damaged model directory."})
 public final class KilnCommand implements Runnable {
     @Spec
     private CommandSpec spec;

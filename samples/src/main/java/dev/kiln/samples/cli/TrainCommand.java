@@ -9,6 +9,7 @@ import dev.kiln.samples.Sample;
 import dev.kiln.samples.SampleResult;
 import dev.kiln.samples.Samples;
 import dev.kiln.samples.TrainingSettings;
+import dev.kiln.samples.persist.ModelStorage;
 import dev.kiln.samples.report.RunOutput;
 import dev.kiln.samples.report.RunSummary;
 import java.io.PrintWriter;
@@ -65,6 +66,16 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "DIR", description = "Directory of downloaded data sets.")
     private Path data;
+
+    @Option(names = "--save-model", paramLabel = "DIR", description = "Save the trained model into DIR.")
+    private Path saveModel;
+
+    @Option(names = "--checkpoints", paramLabel = "DIR", description = "Write a resumable checkpoint into DIR every epoch.")
+    private Path checkpoints;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the run of a checkpoint, or of the latest complete checkpoint in DIR.")
+    private Path resume;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Output directory (default: runs/SAMPLE-yyyyMMdd-HHmmss).")
@@ -134,7 +145,7 @@ final class TrainCommand implements Callable<Integer> {
         if (data != null) {
             settings = settings.withDataDirectory(data);
         }
-        return settings;
+        return settings.withStorage(new ModelStorage(saveModel, checkpoints, resume));
     }
 
     private void requirePositive(String option, Integer value) {

@@ -1,0 +1,59 @@
+package dev.kiln.samples.persist;
+
+import dev.kiln.io.CheckpointCallback;
+import dev.kiln.io.Compilation;
+import dev.kiln.io.Normalization;
+import dev.kiln.io.Resume;
+import dev.kiln.io.SavedModel;
+import dev.kiln.model.Model;
+import dev.kiln.train.FitOptions;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@code kiln train} saves and resumes: a model directory written after training, checkpoints written every
+ * epoch, and a checkpoint to continue from (checkpointing then continues next to it).
+ *
+ * @param saveModel directory to save the trained model into, or null
+ * @param checkpoints directory of checkpoints written every epoch, or null
+ * @param resume a checkpoint, or a directory of checkpoints whose latest complete one is used, or null
+ */
+public record ModelStorage(Path saveModel, Path checkpoints, Path resume) {
+    /** Checkpoints kept by {@code kiln train}. */
+    static final int KEEP_LAST = 3;
+    private static final Logger LOG = LoggerFactory.getLogger(ModelStorage.class);
+
+    /** Neither saving nor checkpointing nor resuming. */
+    public static ModelStorage none() {
+        return new ModelStorage(null, null, null);
+    }
+
+    /**
+     * {@code options} with checkpointing added and, when resuming, set to continue after the checkpoint; the
+     * checkpoints record {@code compilation} and {@code normalization} (either may be null).
+     */
+    public FitOptions apply(FitOptions options, Compilation compilation, Normalization normalization) {
+        Resume from = resume == null ? null : Resume.from(resume);
+        Path checkpointRoot = checkpoints != null ? checkpoints
+                : from != null ? from.directory().toAbsolutePath().getParent() : null;
+        FitOptions result = options;
+        if (checkpointRoot != null) {
+            result = options.toBuilder().callbacks(CheckpointCallback.everyEpoch(checkpointRoot, KEEP_LAST)
+                    .withCompilation(compilation).withNormalization(normalization)).build();
+        }
+        if (from != null) {
+            LOG.info("resuming from {} after epoch {}", from.directory(), from.state().epoch());
+            result = from.options(result);
+        }
+        return result;
+    }
+
+    /** Saves the trained model when a model directory was asked for. */
+    public void save(Model model, Compilation compilation, Normalization normalization) {
+        if (saveModel != null) {
+            SavedModel.save(model, normalization, compilation, saveModel);
+            LOG.info("model saved to {}", saveModel);
+        }
+    }
+}
