@@ -1,7 +1,11 @@
 package dev.kiln.check.parity;
 
 import dev.kiln.backend.DType;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -47,6 +51,27 @@ public record ParityReport(String reference, String candidate, String device, DT
         return String.join(", ", labels) + (failedCount() > labels.size() ? ", ..." : "");
     }
 
+    /** One row per op: cases passed, the largest errors over its shapes, and the shape that came worst. */
+    public String opTable() {
+        Map<String, List<ParityResult>> byOp = new LinkedHashMap<>();
+        results.forEach(r -> byOp.computeIfAbsent(r.op(), op -> new ArrayList<>()).add(r));
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-32s %9s %10s %10s  %-40s %s%n",
+                "op", "passed", "max abs", "max rel", "worst shape", "result"));
+        byOp.forEach((op, cases) -> {
+            long passed = cases.stream().filter(ParityResult::passed).count();
+            ParityResult worst = cases.stream().max(Comparator.comparing((ParityResult r) -> !r.passed())
+                    .thenComparingDouble(r -> r.error() == null ? r.maxAbsolute() : Double.POSITIVE_INFINITY)).orElseThrow();
+            double maxAbsolute = cases.stream().filter(r -> r.error() == null).mapToDouble(ParityResult::maxAbsolute)
+                    .max().orElse(Double.NaN);
+            double maxRelative = cases.stream().filter(r -> r.error() == null).mapToDouble(ParityResult::maxRelative)
+                    .max().orElse(Double.NaN);
+            table.append(String.format(Locale.ROOT, "%-32s %9s %10.3e %10.3e  %-40s %s%n", op,
+                    passed + "/" + cases.size(), maxAbsolute, maxRelative, worst.shape(),
+                    passed == cases.size() ? "pass" : "FAIL"));
+        });
+        return table.toString();
+    }
+
     /** A fixed-width table of every result (or of the failures only). */
     public String table(boolean failuresOnly) {
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-52s %-10s %10s %10s %9s  %-22s %s%n",
@@ -54,7 +79,7 @@ public record ParityReport(String reference, String candidate, String device, DT
         for (ParityResult result : failuresOnly ? failures() : results) {
             if (result.error() != null) {
                 table.append(String.format(Locale.ROOT, "%-52s %-10s %10s %10s %9s  %-22s FAIL %s%n",
-                        result.label(), "-", "-", "-", "-", result.tolerance().describe(), result.error()));
+                        result.label(), "-", "-", "-", "-", result.tolerance().describe(), firstLine(result.error())));
             } else {
                 table.append(String.format(Locale.ROOT, "%-52s %-10s %10.3e %10.3e %9d  %-22s %s%n",
                         result.label(), result.output(), result.maxAbsolute(), result.maxRelative(),
@@ -64,5 +89,9 @@ public record ParityReport(String reference, String candidate, String device, DT
             }
         }
         return table.toString();
+    }
+
+    private static String firstLine(String text) {
+        return text.lines().findFirst().orElse("");
     }
 }
