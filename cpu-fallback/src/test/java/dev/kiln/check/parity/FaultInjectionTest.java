@@ -9,6 +9,8 @@ import dev.kiln.backend.Backends;
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
 import dev.kiln.backend.UnaryOp;
+import dev.kiln.backend.UpdateParameters;
+import dev.kiln.backend.UpdateRule;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -60,10 +62,15 @@ class FaultInjectionTest {
         return report.failures().stream().map(ParityResult::op).collect(Collectors.toSet());
     }
 
+    /** The quick primitives, where a bug in one primitive must fail that primitive's spec and no other. */
+    private static ParityReport quickPrimitives(Backend candidate) {
+        return new ParityRunner().run(new Side(cpu, DType.F64), new Side(candidate, DType.F64),
+                ParityCatalogue.quick(ParityCatalogue.primitives()));
+    }
+
     @Test
     void anOffByOneCopyFailsOnlyCopyAtTheLastCopiedElement() {
-        ParityReport report = new ParityRunner().run(new Side(cpu, DType.F64), new Side(offByOneCopy(), DType.F64),
-                ParityCatalogue.quick());
+        ParityReport report = quickPrimitives(offByOneCopy());
         assertEquals(Set.of("copy"), failingOps(report), report.table(true));
         assertFalse(report.passed());
         assertTrue(report.verdict().startsWith("FAIL"), report.verdict());
@@ -92,9 +99,11 @@ class FaultInjectionTest {
 
     @Test
     void aWrongSigmoidDerivativeFailsOnlySigmoidBackwardAtItsLargestError() {
-        ParityReport report = new ParityRunner().run(new Side(cpu, DType.F64),
-                new Side(wrongSigmoidDerivative(), DType.F64), ParityCatalogue.quick());
+        ParityReport report = quickPrimitives(wrongSigmoidDerivative());
         assertEquals(Set.of("sigmoid.backward"), failingOps(report), report.table(true));
+        ParityReport layers = new ParityRunner().run(new Side(cpu, DType.F64),
+                new Side(wrongSigmoidDerivative(), DType.F64), ParityCatalogue.composites());
+        assertEquals(Set.of("layer.activation.sigmoid"), failingOps(layers), "the one layer built on it fails too");
 
         OpSpec spec = spec("sigmoid.backward");
         ParityRunner runner = new ParityRunner();
@@ -122,6 +131,27 @@ class FaultInjectionTest {
             }
         }
         return worst;
+    }
+
+    /** Adam's bias correction one step ahead: the step counter is off by one. */
+    private static Backend adamStepOffByOne() {
+        return BackendDecorator.wrap(cpu, (delegate, method, arguments) -> {
+            if (!method.getName().equals("update") || arguments[0] != UpdateRule.ADAM) {
+                return BackendDecorator.PASS;
+            }
+            UpdateParameters p = (UpdateParameters) arguments[1];
+            delegate.update(UpdateRule.ADAM, new UpdateParameters(p.learningRate(), p.beta1(), p.beta2(), p.epsilon(),
+                    p.weightDecay(), p.step() + 1), (Buffer) arguments[2], (Buffer) arguments[3], (Buffer[]) arguments[4]);
+            return null;
+        });
+    }
+
+    @Test
+    void anAdamStepCountOffByOneFailsTheUpdateAndTheTrainingRun() {
+        assertEquals(Set.of("update.adam"), failingOps(quickPrimitives(adamStepOffByOne())));
+        ParityReport composites = new ParityRunner().run(new Side(cpu, DType.F64),
+                new Side(adamStepOffByOne(), DType.F64), ParityCatalogue.composites());
+        assertEquals(Set.of("training.mlp_adam"), failingOps(composites), composites.table(true));
     }
 
     @Test
