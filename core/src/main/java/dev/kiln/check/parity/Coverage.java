@@ -18,6 +18,7 @@ public record Coverage(String method, Enum<?> constant) {
 
     @Override
     public String toString() {
-        return constant == null ? method : method + "(" + constant.getDeclaringClass().getSimpleName() + "." + constant.name() + ")";
+        return constant == null ? method
+                : method + "(" + constant.getDeclaringClass().getSimpleName() + "." + constant.name() + ")";
     }
 }

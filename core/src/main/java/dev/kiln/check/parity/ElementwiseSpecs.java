@@ -10,8 +10,13 @@ import java.util.List;
 
 /** Specs of {@code unary}, {@code unaryBackward} and {@code binary}: every constant, forward and backward. */
 final class ElementwiseSpecs {
-    /** 1x1, a prime rectangle (the quick case), lengths around work-group sizes 64 and 256, and a large one. */
-    private static final int[][] SHAPES = {{1, 1}, {7, 93}, {1, 63}, {1, 65}, {1, 255}, {1, 257}, {33, 31}, {301, 1031}};
+    /**
+     * 1x1, a prime rectangle (the quick case), lengths around vector widths 8 and 32 and work-group sizes 64 and
+     * 256, and a large one.
+     */
+    private static final int[][] SHAPES = {{1, 1}, {7, 93}, {1, 7}, {1, 9}, {1, 31}, {1, 33}, {1, 63}, {1, 65}, {1,
+            255},
+            {1, 257}, {33, 31}, {301, 1031}};
     private static final int[] QUICK_SHAPE = {7, 93};
 
     private ElementwiseSpecs() {
@@ -57,7 +62,8 @@ final class ElementwiseSpecs {
         List<OpCase> cases = new ArrayList<>();
         for (int[] dims : SHAPES) {
             int n = dims[0] * dims[1];
-            cases.add(new OpCase(Labels.shape(dims), Arrays.equals(dims, QUICK_SHAPE), List.of(new Input("x", n, domain.x())),
+            cases.add(new OpCase(Labels.shape(dims), Arrays.equals(dims, QUICK_SHAPE), List.of(new Input("x", n,
+                    domain.x())),
                     Tolerances.elementwise(), (call, in) -> {
                         Buffer out = call.allocate(n);
                         call.backend().unary(op, domain.a(), domain.b(), in.get(0), out);
@@ -79,7 +85,8 @@ final class ElementwiseSpecs {
         List<OpCase> cases = new ArrayList<>();
         for (int[] dims : SHAPES) {
             int n = dims[0] * dims[1];
-            List<Input> inputs = List.of(new Input("x", n, domain.x()), new Input("gradOut", n, InputRange.uniform(-1, 1)));
+            List<Input> inputs = List.of(new Input("x", n, domain.x()), new Input("gradOut", n,
+                    InputRange.uniform(-1, 1)));
             cases.add(new OpCase(Labels.shape(dims), Arrays.equals(dims, QUICK_SHAPE), inputs, Tolerances.derivative(),
                     (call, in) -> {
                         Buffer y = call.allocate(n);
@@ -89,7 +96,8 @@ final class ElementwiseSpecs {
                         return List.of(call.output("gradIn", gradIn));
                     }));
         }
-        return new OpSpec(Labels.name(op) + ".backward", List.of(Coverage.of("unaryBackward", op), Coverage.of("unary", op)),
+        return new OpSpec(Labels.name(op) + ".backward", List.of(Coverage.of("unaryBackward", op),
+                Coverage.of("unary", op)),
                 cases);
     }
 
@@ -118,7 +126,8 @@ final class ElementwiseSpecs {
     private static final int[][] SHAPES_3D = {{3, 17, 5}, {2, 64, 33}};
 
     private static OpSpec binary(BinaryOp op) {
-        InputRange a = op == BinaryOp.EQUAL || op == BinaryOp.GREATER ? InputRange.integers(-2, 2) : InputRange.uniform(-2, 2);
+        InputRange a = op == BinaryOp.EQUAL || op == BinaryOp.GREATER ? InputRange.integers(-2,
+                2) : InputRange.uniform(-2, 2);
         InputRange b = switch (op) {
             case DIV -> InputRange.avoiding(-2, 2, 0.25, 0);
             case EQUAL, GREATER -> InputRange.integers(-2, 2);
@@ -136,7 +145,8 @@ final class ElementwiseSpecs {
                         : new Broadcast(1, dims[0], dims[1], layout.aAxes(), layout.bAxes());
                 boolean quick = dims[0] == 7 && (layout.name().equals("same") || layout.name().equals("row"))
                         || dims[0] == 3 && layout.name().equals("channel");
-                cases.add(binaryCase(op, Labels.shape(dims) + "," + layout.name(), quick, shape, a, b, tolerances, false));
+                cases.add(binaryCase(op, Labels.shape(dims) + "," + layout.name(), quick, shape, a, b, tolerances,
+                        false));
             }
         }
         cases.add(binaryCase(op, "7x93,same,in-place", false, new Broadcast(1, 7, 93, Broadcast.ALL, Broadcast.ALL),

@@ -22,7 +22,8 @@ public final class LayerCatalogue {
         Tolerances dense = Tolerances.accumulated(Math.max(FEATURES, BATCH), Tolerances.derivative(),
                 "dense: dot products over features, kernel gradient over the batch");
         InputRange weights = InputRange.uniform(-0.5, 0.5);
-        List<Input> kernelAndBias = List.of(new Input("kernel", FEATURES * UNITS, weights), new Input("bias", UNITS, weights));
+        List<Input> kernelAndBias = List.of(new Input("kernel", FEATURES * UNITS, weights), new Input("bias", UNITS,
+                weights));
         specs.add(new LayerSpec("layer.dense", () -> new Dense(UNITS), BATCH, Shape.of(FEATURES), UNITS,
                 InputRange.uniform(-1, 1), kernelAndBias, dense));
         specs.add(new LayerSpec("layer.dense.no_bias", () -> new Dense(UNITS).useBias(false), BATCH, Shape.of(FEATURES),

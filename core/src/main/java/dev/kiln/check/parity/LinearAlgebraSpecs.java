@@ -65,7 +65,8 @@ final class LinearAlgebraSpecs {
         List<Input> inputs = List.of(new Input("a", g.m() * g.k(), InputRange.uniform(-1, 1)),
                 new Input("b", g.k() * g.n(), InputRange.uniform(-1, 1)),
                 new Input("c", g.m() * g.n(), initialC));
-        return new OpCase(g.label(), g.quick(), inputs, Tolerances.accumulated(g.k(), Tolerances.elementwise(), "dot product"), (call, in) -> {
+        return new OpCase(g.label(), g.quick(), inputs, Tolerances.accumulated(g.k(), Tolerances.elementwise(),
+                "dot product"), (call, in) -> {
             call.backend().gemm(g.transposeA(), g.transposeB(), g.m(), g.n(), g.k(), g.alpha(),
                     in.get(0), in.get(1), g.beta(), in.get(2));
             return List.of(call.output("c", in.get(2)));
@@ -80,7 +81,8 @@ final class LinearAlgebraSpecs {
         for (int[] dims : TRANSPOSE_SHAPES) {
             int rows = dims[0];
             int cols = dims[1];
-            cases.add(new OpCase(Labels.shape(dims), rows == 7, List.of(new Input("x", rows * cols, InputRange.uniform(-2, 2))),
+            cases.add(new OpCase(Labels.shape(dims), rows == 7, List.of(new Input("x", rows * cols,
+                    InputRange.uniform(-2, 2))),
                     Tolerances.EXACT, (call, in) -> {
                         Buffer out = call.allocate((long) rows * cols);
                         call.backend().transpose(rows, cols, in.get(0), out);

@@ -41,7 +41,8 @@ final class MemorySpecs {
      * @param sourceLength elements of the source
      * @param targetLength elements of the target, which starts with random contents that must survive outside the copy
      */
-    private record Copy(int sourceLength, int targetLength, int sourceOffset, int targetOffset, int length, boolean quick) {
+    private record Copy(int sourceLength, int targetLength, int sourceOffset, int targetOffset, int length,
+            boolean quick) {
         String label() {
             return String.format(Locale.ROOT, "%d->%d,from=%d,to=%d,length=%d", sourceLength, targetLength,
                     sourceOffset, targetOffset, length);
@@ -74,7 +75,8 @@ final class MemorySpecs {
         for (int n : LENGTHS) {
             for (double value : values) {
                 boolean quick = n == 651 && value == -0.6875;
-                cases.add(new OpCase(n + ",value=" + value, quick, List.of(new Input("target", n, InputRange.uniform(-2, 2))),
+                cases.add(new OpCase(n + ",value=" + value, quick, List.of(new Input("target", n,
+                        InputRange.uniform(-2, 2))),
                         Tolerances.EXACT, (call, in) -> {
                             call.backend().fill(in.get(0), value);
                             return List.of(call.output("target", in.get(0)));

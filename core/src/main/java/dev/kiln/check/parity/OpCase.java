@@ -24,7 +24,8 @@ public record OpCase(String shape, boolean quick, List<Input> inputs, Tolerances
      * run; when either side is F32 they are rounded to float so that both sides see the same numbers.
      */
     public List<double[]> sample(String op, long seed, boolean roundToFloat) {
-        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + (op + "[" + shape + "]").hashCode());
+        long label = (op + "[" + shape + "]").hashCode();
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + label);
         List<double[]> values = new ArrayList<>();
         for (Input input : inputs) {
             double[] drawn = input.sampler().sample(random.split(), input.length());

@@ -59,8 +59,10 @@ public record ParityReport(String reference, String candidate, String device, DT
                 "op", "passed", "max abs", "max rel", "worst shape", "result"));
         byOp.forEach((op, cases) -> {
             long passed = cases.stream().filter(ParityResult::passed).count();
-            ParityResult worst = cases.stream().max(Comparator.comparing((ParityResult r) -> !r.passed())
-                    .thenComparingDouble(r -> r.error() == null ? r.maxAbsolute() : Double.POSITIVE_INFINITY)).orElseThrow();
+            ParityResult worst = cases.stream()
+                    .max(Comparator.comparing((ParityResult r) -> !r.passed())
+                            .thenComparingDouble(r -> r.error() == null ? r.maxAbsolute() : Double.POSITIVE_INFINITY))
+                    .orElseThrow();
             double maxAbsolute = cases.stream().filter(r -> r.error() == null).mapToDouble(ParityResult::maxAbsolute)
                     .max().orElse(Double.NaN);
             double maxRelative = cases.stream().filter(r -> r.error() == null).mapToDouble(ParityResult::maxRelative)

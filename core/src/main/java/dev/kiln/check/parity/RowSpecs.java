@@ -7,9 +7,11 @@ import java.util.List;
 
 /** Specs of {@code reduce} (every op along each axis), softmax, fused cross-entropy and {@code oneHot}. */
 final class RowSpecs {
-    private static final int[][] MATRICES = {{1, 1}, {7, 93}, {63, 65}, {1, 4099}, {257, 129}};
+    /** Rows just below and above 64 and 256, where backends switch from one work-item to a work-group per row. */
+    private static final int[][] MATRICES = {{1, 1}, {7, 93}, {63, 65}, {5, 255}, {3, 257}, {1, 4099}, {257, 129}};
     private static final int[][] VOLUMES = {{3, 17, 5}, {2, 64, 33}};
-    private static final int[][] ROWS = {{1, 1}, {7, 93}, {93, 7}, {63, 65}, {3, 1025}, {257, 10}};
+    private static final int[][] ROWS = {{1, 1}, {7, 93}, {93, 7}, {63, 65}, {5, 255}, {4, 256}, {3, 257}, {3, 1025},
+            {257, 10}};
 
     private RowSpecs() {
     }
@@ -33,8 +35,10 @@ final class RowSpecs {
         List<OpCase> cases = new ArrayList<>();
         for (int[] dims : MATRICES) {
             boolean quick = dims[0] == 7;
-            cases.add(reduceCase(op, Labels.shape(dims) + ",axis=0", quick, 1, dims[0], dims[1], InputRange.uniform(-2, 2)));
-            cases.add(reduceCase(op, Labels.shape(dims) + ",axis=1", quick, dims[0], dims[1], 1, InputRange.uniform(-2, 2)));
+            cases.add(reduceCase(op, Labels.shape(dims) + ",axis=0", quick, 1, dims[0], dims[1],
+                    InputRange.uniform(-2, 2)));
+            cases.add(reduceCase(op, Labels.shape(dims) + ",axis=1", quick, dims[0], dims[1], 1,
+                    InputRange.uniform(-2, 2)));
         }
         for (int[] dims : VOLUMES) {
             cases.add(reduceCase(op, Labels.shape(dims) + ",axis=1", false, dims[0], dims[1], dims[2],
@@ -68,7 +72,8 @@ final class RowSpecs {
         for (int[] dims : ROWS) {
             int rows = dims[0];
             int cols = dims[1];
-            cases.add(new OpCase(Labels.shape(dims), rows == 7, List.of(new Input("x", rows * cols, InputRange.uniform(-6, 6))),
+            cases.add(new OpCase(Labels.shape(dims), rows == 7, List.of(new Input("x", rows * cols,
+                    InputRange.uniform(-6, 6))),
                     Tolerances.accumulated(cols, Tolerances.elementwise(), "row sum of exp"), (call, in) -> {
                         Buffer out = call.allocate((long) rows * cols);
                         call.backend().softmax(log, rows, cols, in.get(0), out);
@@ -95,7 +100,8 @@ final class RowSpecs {
                         return List.of(call.output("gradIn", gradIn));
                     }));
         }
-        return new OpSpec(softmaxName(log) + ".backward", List.of(Coverage.of("softmaxBackward"), Coverage.of("softmax")),
+        return new OpSpec(softmaxName(log) + ".backward", List.of(Coverage.of("softmaxBackward"),
+                Coverage.of("softmax")),
                 cases);
     }
 
@@ -110,9 +116,11 @@ final class RowSpecs {
             int rows = dims[0];
             int cols = dims[1];
             Tolerances tolerances = Tolerances.accumulated(cols, floor, "row sum of exp and of targets * log p");
-            cases.add(body.at(Labels.shape(dims) + ",soft", rows == 7, rows, cols, Sampler.probabilityRows(cols), tolerances));
+            cases.add(body.at(Labels.shape(dims) + ",soft", rows == 7, rows, cols, Sampler.probabilityRows(cols),
+                    tolerances));
             if (rows == 7 || rows == 64) {
-                cases.add(body.at(Labels.shape(dims) + ",hard", rows == 64, rows, cols, Sampler.oneHotRows(cols), tolerances));
+                cases.add(body.at(Labels.shape(dims) + ",hard", rows == 64, rows, cols, Sampler.oneHotRows(cols),
+                        tolerances));
                 cases.add(body.at(Labels.shape(dims) + ",unnormalised", false, rows, cols, InputRange.uniform(0, 1),
                         tolerances));
             }
@@ -127,7 +135,8 @@ final class RowSpecs {
 
     private static OpSpec crossEntropy() {
         CrossEntropyCase body = (label, quick, rows, cols, targets, tolerances) -> new OpCase(label, quick,
-                List.of(new Input("logits", rows * cols, InputRange.uniform(-4, 4)), new Input("targets", rows * cols, targets)),
+                List.of(new Input("logits", rows * cols, InputRange.uniform(-4, 4)), new Input("targets",
+                        rows * cols, targets)),
                 tolerances, (call, in) -> {
                     Buffer probabilities = call.allocate((long) rows * cols);
                     Buffer losses = call.allocate(rows);
@@ -141,14 +150,16 @@ final class RowSpecs {
     /** Gradient of random per-row loss cotangents; the probabilities come from the same backend's forward. */
     private static OpSpec crossEntropyBackward() {
         CrossEntropyCase body = (label, quick, rows, cols, targets, tolerances) -> new OpCase(label, quick,
-                List.of(new Input("logits", rows * cols, InputRange.uniform(-4, 4)), new Input("targets", rows * cols, targets),
+                List.of(new Input("logits", rows * cols, InputRange.uniform(-4, 4)), new Input("targets",
+                        rows * cols, targets),
                         new Input("gradLosses", rows, InputRange.uniform(-1, 1))),
                 tolerances, (call, in) -> {
                     Buffer probabilities = call.allocate((long) rows * cols);
                     Buffer losses = call.allocate(rows);
                     Buffer gradLogits = call.allocate((long) rows * cols);
                     call.backend().softmaxCrossEntropy(rows, cols, in.get(0), in.get(1), probabilities, losses);
-                    call.backend().softmaxCrossEntropyBackward(rows, cols, probabilities, in.get(1), in.get(2), gradLogits);
+                    call.backend().softmaxCrossEntropyBackward(rows, cols, probabilities, in.get(1), in.get(2),
+                            gradLogits);
                     return List.of(call.output("gradLogits", gradLogits));
                 });
         return new OpSpec("softmax_cross_entropy.backward",
@@ -163,7 +174,8 @@ final class RowSpecs {
             int rows = dims[0];
             int classes = dims[1];
             // Indices one beyond each end check that out-of-range rows stay all zeros.
-            cases.add(new OpCase(Labels.shape(dims), rows == 64, List.of(new Input("indices", rows, InputRange.integers(-1, classes))),
+            cases.add(new OpCase(Labels.shape(dims), rows == 64, List.of(new Input("indices", rows,
+                    InputRange.integers(-1, classes))),
                     Tolerances.EXACT, (call, in) -> {
                         Buffer out = call.allocate((long) rows * classes);
                         call.backend().oneHot(rows, classes, in.get(0), out);

@@ -59,7 +59,8 @@ final class TrainingRunSpec {
             model.build(Shape.of(FEATURES));
             List<Tensor> parameters = model.parameters();
             if (parameters.size() != in.size() - 2) {
-                throw new KilnException("the MLP has " + parameters.size() + " parameters, expected " + (in.size() - 2));
+                throw new KilnException("the MLP has " + parameters.size() + " parameters, expected "
+                        + (in.size() - 2));
             }
             for (int i = 0; i < parameters.size(); i++) {
                 call.backend().copy(in.get(2 + i), 0, parameters.get(i).buffer(), 0, parameters.get(i).size());
@@ -75,7 +76,8 @@ final class TrainingRunSpec {
                 }
             };
             model.fit(rows(call.download(in.get(0)), FEATURES), rows(call.download(in.get(1)), CLASSES),
-                    FitOptions.builder().epochs(EPOCHS).batchSize(BATCH).seed(3).log(false).callbacks(recorder).build());
+                    FitOptions.builder().epochs(EPOCHS).batchSize(BATCH).seed(3).log(false).callbacks(recorder)
+                            .build());
             List<Output> outputs = new ArrayList<>();
             outputs.add(new Output("loss", losses));
             for (Tensor parameter : parameters) {

@@ -82,9 +82,12 @@ final class TrainingSpecs {
         List<Draw> draws = switch (distribution) {
             case UNIFORM -> List.of(new Draw(42, 0, -1, 1), new Draw(0x9E3779B97F4A7C15L, (1L << 32) + 2, 0, 0.5));
             case NORMAL -> List.of(new Draw(42, 0, 0.5, 2), new Draw(0x9E3779B97F4A7C15L, (1L << 32) + 2, 0, 1));
-            case BERNOULLI -> List.of(new Draw(42, 0, 0.75, 0), new Draw(0x9E3779B97F4A7C15L, (1L << 32) + 2, 0.125, 0));
+            case BERNOULLI -> List.of(new Draw(42, 0, 0.75, 0), new Draw(0x9E3779B97F4A7C15L, (1L << 32) + 2, 0.125,
+                    0));
         };
-        Tolerances tolerances = distribution == Distribution.NORMAL ? Tolerances.transcendentalChain() : Tolerances.EXACT;
+        Tolerances tolerances = distribution == Distribution.NORMAL
+                ? Tolerances.transcendentalChain()
+                : Tolerances.EXACT;
         List<OpCase> cases = new ArrayList<>();
         for (int n : LENGTHS) {
             for (Draw draw : draws) {

@@ -31,6 +31,7 @@ final class BackendDecorator {
                 throw e.getCause();
             }
         };
-        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, handler);
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                handler);
     }
 }

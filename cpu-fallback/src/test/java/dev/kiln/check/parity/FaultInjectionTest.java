@@ -53,7 +53,8 @@ class FaultInjectionTest {
             Buffer y = (Buffer) arguments[4];
             Buffer gradOut = (Buffer) arguments[5];
             Buffer gradIn = (Buffer) arguments[6];
-            delegate.binary(dev.kiln.backend.BinaryOp.MUL, dev.kiln.backend.Broadcast.same(y.length()), gradOut, y, gradIn);
+            delegate.binary(dev.kiln.backend.BinaryOp.MUL, dev.kiln.backend.Broadcast.same(y.length()), gradOut, y,
+                    gradIn);
             return null;
         });
     }
@@ -141,7 +142,8 @@ class FaultInjectionTest {
             }
             UpdateParameters p = (UpdateParameters) arguments[1];
             delegate.update(UpdateRule.ADAM, new UpdateParameters(p.learningRate(), p.beta1(), p.beta2(), p.epsilon(),
-                    p.weightDecay(), p.step() + 1), (Buffer) arguments[2], (Buffer) arguments[3], (Buffer[]) arguments[4]);
+                    p.weightDecay(), p.step() + 1), (Buffer) arguments[2], (Buffer) arguments[3],
+                            (Buffer[]) arguments[4]);
             return null;
         });
     }

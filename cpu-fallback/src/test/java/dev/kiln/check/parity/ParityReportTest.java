@@ -30,7 +30,8 @@ class ParityReportTest {
     @Test
     void aFailureNamesItsCaseInTheVerdictAndTheFailureTable() {
         ParityReport report = report(result("exp", "7x93", 2, 2), result("gemm", "7x93x31,tA", 2, 2.5),
-                new ParityResult("copy", "651", "", null, Tolerance.EXACT, "opencl F32 failed: out of memory\ndetails"));
+                new ParityResult("copy", "651", "", null, Tolerance.EXACT,
+                        "opencl F32 failed: out of memory\ndetails"));
         assertFalse(report.passed());
         assertEquals(2, report.failedCount());
         assertTrue(report.verdict().startsWith("FAIL opencl F32 on gpu 0: 1 of 3 cases"), report.verdict());
@@ -43,7 +44,8 @@ class ParityReportTest {
 
     @Test
     void theOpTableHasOneRowPerOpWithItsWorstShape() {
-        ParityReport report = report(result("exp", "1x1", 2, 2), result("exp", "7x93", 2, 2.5), result("tanh", "1x1", 1, 1));
+        ParityReport report = report(result("exp", "1x1", 2, 2), result("exp", "7x93", 2, 2.5), result("tanh",
+                "1x1", 1, 1));
         String[] rows = report.opTable().split("\n");
         assertEquals(3, rows.length, report.opTable());
         assertTrue(rows[1].startsWith("exp") && rows[1].contains("1/2") && rows[1].contains("7x93")
