@@ -64,6 +64,7 @@ public final class TrainingChart {
                 .xAxisTitle("epoch").yAxisTitle(key).build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setYAxisDecimalPattern("0.0###");
         chart.addSeries("train", epochs(train.length), train).setMarker(SeriesMarkers.CIRCLE);
         if (validation != null) {
             chart.addSeries("validation", epochs(validation.length), validation).setMarker(SeriesMarkers.DIAMOND);
