@@ -1,0 +1,565 @@
+package dev.kiln.cpu;
+
+import dev.kiln.KilnException;
+import dev.kiln.backend.Backend;
+import dev.kiln.backend.BinaryOp;
+import dev.kiln.backend.Broadcast;
+import dev.kiln.backend.Buffer;
+import dev.kiln.backend.DType;
+import dev.kiln.backend.DeviceInfo;
+import dev.kiln.backend.Distribution;
+import dev.kiln.backend.ReduceOp;
+import dev.kiln.backend.TransferStats;
+import dev.kiln.backend.UnaryOp;
+import dev.kiln.backend.UpdateParameters;
+import dev.kiln.backend.UpdateRule;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.CommonOps_FDRM;
+
+/**
+ * The backend that computes on the host processor, in F32 and F64; it trains and is the reference of the
+ * parity suite. Calls run synchronously. Numerics an OpenCL kernel should mirror: gemm, element-wise ops and
+ * optimizer updates compute in the buffer's dtype (float arithmetic for F32, with exp, log, tanh, expm1 and
+ * log1p evaluated in double and rounded to float); reductions and the row-wise softmax family compute in
+ * double and round each output once. Large calls are split across one shared pool of daemon threads along
+ * fixed ranges, and every sum runs in a fixed order, so a call gives bit-identical results every time.
+ * Transfers are memory copies but are counted like device transfers.
+ */
+public final class CpuBackend implements Backend {
+    static final String NAME = "cpu";
+    private static final int ELEMENTWISE_GRAIN = 1 << 15;
+
+    private final DeviceInfo device = HostDevice.describe();
+    private final Set<CpuBuffer> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final FloatGemm floatGemm = new FloatGemm();
+    private final DoubleGemm doubleGemm = new DoubleGemm();
+    private long uploads;
+    private long uploadedBytes;
+    private long downloads;
+    private long downloadedBytes;
+    private boolean closed;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public DeviceInfo device() {
+        return device;
+    }
+
+    @Override
+    public boolean supports(DType dtype) {
+        return dtype == DType.F32 || dtype == DType.F64;
+    }
+
+    // ---- memory ----
+
+    @Override
+    public Buffer allocate(DType dtype, long length) {
+        open("allocate");
+        if (dtype == null) {
+            throw new KilnException("allocate: dtype is null; expected F32 or F64");
+        }
+        if (length < 0 || length > Integer.MAX_VALUE - 8) {
+            throw new KilnException("allocate: length " + length + " is outside [0, " + (Integer.MAX_VALUE - 8)
+                    + "], the largest Java array");
+        }
+        CpuBuffer buffer;
+        try {
+            buffer = new CpuBuffer(this, dtype, (int) length);
+        } catch (OutOfMemoryError e) {
+            throw new KilnException("allocate: out of memory for " + length + " " + dtype + " elements ("
+                    + length * dtype.bytes() + " bytes); the JVM may use at most " + Runtime.getRuntime().maxMemory()
+                    + " bytes (raise -Xmx)", e);
+        }
+        live.add(buffer);
+        return buffer;
+    }
+
+    @Override
+    public void upload(float[] source, Buffer target) {
+        CpuBuffer t = typed("upload", "target", target, DType.F32);
+        fits("upload", source.length, t);
+        System.arraycopy(source, 0, t.floats(), 0, source.length);
+        uploads++;
+        uploadedBytes += (long) source.length * Float.BYTES;
+    }
+
+    @Override
+    public void upload(double[] source, Buffer target) {
+        CpuBuffer t = typed("upload", "target", target, DType.F64);
+        fits("upload", source.length, t);
+        System.arraycopy(source, 0, t.doubles(), 0, source.length);
+        uploads++;
+        uploadedBytes += (long) source.length * Double.BYTES;
+    }
+
+    @Override
+    public void download(Buffer source, float[] target) {
+        CpuBuffer s = typed("download", "source", source, DType.F32);
+        fits("download", target.length, s);
+        System.arraycopy(s.floats(), 0, target, 0, target.length);
+        downloads++;
+        downloadedBytes += (long) target.length * Float.BYTES;
+    }
+
+    @Override
+    public void download(Buffer source, double[] target) {
+        CpuBuffer s = typed("download", "source", source, DType.F64);
+        fits("download", target.length, s);
+        System.arraycopy(s.doubles(), 0, target, 0, target.length);
+        downloads++;
+        downloadedBytes += (long) target.length * Double.BYTES;
+    }
+
+    @Override
+    public void copy(Buffer source, long sourceOffset, Buffer target, long targetOffset, long length) {
+        CpuBuffer s = own("copy", "source", source);
+        CpuBuffer t = own("copy", "target", target);
+        sameType("copy", s, t);
+        if (length < 0 || sourceOffset < 0 || targetOffset < 0
+                || sourceOffset + length > s.size() || targetOffset + length > t.size()) {
+            throw new KilnException("copy: range of " + length + " elements from offset " + sourceOffset + " of a buffer of "
+                    + s.size() + " to offset " + targetOffset + " of a buffer of " + t.size() + " is out of bounds");
+        }
+        if (s.dtype() == DType.F32) {
+            System.arraycopy(s.floats(), (int) sourceOffset, t.floats(), (int) targetOffset, (int) length);
+        } else {
+            System.arraycopy(s.doubles(), (int) sourceOffset, t.doubles(), (int) targetOffset, (int) length);
+        }
+    }
+
+    @Override
+    public void fill(Buffer target, double value) {
+        CpuBuffer t = own("fill", "target", target);
+        if (t.dtype() == DType.F32) {
+            java.util.Arrays.fill(t.floats(), (float) value);
+        } else {
+            java.util.Arrays.fill(t.doubles(), value);
+        }
+    }
+
+    @Override
+    public void free(Buffer buffer) {
+        if (buffer == null) {
+            throw new KilnException("free: buffer is null");
+        }
+        if (buffer.backend() != this || !(buffer instanceof CpuBuffer cpu)) {
+            throw new KilnException("free: " + buffer + " belongs to another backend ('" + buffer.backend().name() + "')");
+        }
+        if (cpu.isFreed()) {
+            throw new KilnException("free: " + buffer + " was already freed");
+        }
+        cpu.release();
+        live.remove(cpu);
+    }
+
+    @Override
+    public long liveBuffers() {
+        return live.size();
+    }
+
+    @Override
+    public TransferStats transfers() {
+        return new TransferStats(uploads, uploadedBytes, downloads, downloadedBytes);
+    }
+
+    @Override
+    public void synchronize() {
+        // Every call has finished when it returns.
+    }
+
+    @Override
+    public void close() {
+        for (CpuBuffer buffer : new ArrayList<>(live)) {
+            buffer.release();
+        }
+        live.clear();
+        closed = true;
+    }
+
+    // ---- linear algebra ----
+
+    @Override
+    public void gemm(boolean transposeA, boolean transposeB, int m, int n, int k,
+                     double alpha, Buffer a, Buffer b, double beta, Buffer c) {
+        String method = "gemm";
+        if (m < 0 || n < 0 || k < 0) {
+            throw new KilnException("gemm: sizes must not be negative, got m=" + m + ", n=" + n + ", k=" + k);
+        }
+        CpuBuffer ab = own(method, "a", a);
+        CpuBuffer bb = own(method, "b", b);
+        CpuBuffer cb = own(method, "c", c);
+        sameType(method, ab, bb, cb);
+        length(method, "a " + (transposeA ? "[k, m]" : "[m, k]"), ab, (long) m * k);
+        length(method, "b " + (transposeB ? "[n, k]" : "[k, n]"), bb, (long) k * n);
+        length(method, "c [m, n]", cb, (long) m * n);
+        distinct(method, cb, ab, bb);
+        if (cb.dtype() == DType.F32) {
+            floatGemm.gemm(transposeA, transposeB, m, n, k, (float) alpha, ab.floats(), bb.floats(), (float) beta, cb.floats());
+        } else {
+            doubleGemm.gemm(transposeA, transposeB, m, n, k, alpha, ab.doubles(), bb.doubles(), beta, cb.doubles());
+        }
+    }
+
+    /** EJML's blocked transpose. */
+    @Override
+    public void transpose(int rows, int cols, Buffer x, Buffer out) {
+        String method = "transpose";
+        CpuBuffer xb = own(method, "x", x);
+        CpuBuffer ob = own(method, "out", out);
+        sameType(method, xb, ob);
+        if (rows < 0 || cols < 0) {
+            throw new KilnException("transpose: sizes must not be negative, got " + rows + "x" + cols);
+        }
+        length(method, "x [rows, cols]", xb, (long) rows * cols);
+        length(method, "out [cols, rows]", ob, (long) rows * cols);
+        distinct(method, ob, xb);
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        if (xb.dtype() == DType.F32) {
+            CommonOps_FDRM.transpose(FMatrixRMaj.wrap(rows, cols, xb.floats()), FMatrixRMaj.wrap(cols, rows, ob.floats()));
+        } else {
+            CommonOps_DDRM.transpose(DMatrixRMaj.wrap(rows, cols, xb.doubles()), DMatrixRMaj.wrap(cols, rows, ob.doubles()));
+        }
+    }
+
+    // ---- element-wise ----
+
+    @Override
+    public void unary(UnaryOp op, double a, double b, Buffer x, Buffer out) {
+        String method = "unary " + op;
+        notNull("unary", "op", op);
+        CpuBuffer xb = own(method, "x", x);
+        CpuBuffer ob = own(method, "out", out);
+        sameType(method, xb, ob);
+        length(method, "out", ob, xb.size());
+        if (xb.dtype() == DType.F32) {
+            float fa = (float) a;
+            float fb = (float) b;
+            WorkPool.forRange(xb.size(), ELEMENTWISE_GRAIN,
+                    (from, to) -> FloatElementwise.unary(op, fa, fb, xb.floats(), ob.floats(), from, to));
+        } else {
+            WorkPool.forRange(xb.size(), ELEMENTWISE_GRAIN,
+                    (from, to) -> DoubleElementwise.unary(op, a, b, xb.doubles(), ob.doubles(), from, to));
+        }
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp op, double a, double b, Buffer x, Buffer y, Buffer gradOut, Buffer gradIn) {
+        String method = "unaryBackward " + op;
+        notNull("unaryBackward", "op", op);
+        CpuBuffer xb = own(method, "x", x);
+        CpuBuffer yb = own(method, "y", y);
+        CpuBuffer gb = own(method, "gradOut", gradOut);
+        CpuBuffer gxb = own(method, "gradIn", gradIn);
+        sameType(method, xb, yb, gb, gxb);
+        length(method, "y", yb, xb.size());
+        length(method, "gradOut", gb, xb.size());
+        length(method, "gradIn", gxb, xb.size());
+        if (xb.dtype() == DType.F32) {
+            float fa = (float) a;
+            float fb = (float) b;
+            WorkPool.forRange(xb.size(), ELEMENTWISE_GRAIN, (from, to) -> FloatElementwise.unaryBackward(
+                    op, fa, fb, xb.floats(), yb.floats(), gb.floats(), gxb.floats(), from, to));
+        } else {
+            WorkPool.forRange(xb.size(), ELEMENTWISE_GRAIN, (from, to) -> DoubleElementwise.unaryBackward(
+                    op, a, b, xb.doubles(), yb.doubles(), gb.doubles(), gxb.doubles(), from, to));
+        }
+    }
+
+    @Override
+    public void binary(BinaryOp op, Broadcast shape, Buffer a, Buffer b, Buffer out) {
+        String method = "binary " + op;
+        notNull("binary", "op", op);
+        notNull(method, "shape", shape);
+        CpuBuffer ab = own(method, "a", a);
+        CpuBuffer bb = own(method, "b", b);
+        CpuBuffer ob = own(method, "out", out);
+        sameType(method, ab, bb, ob);
+        length(method, "a", ab, shape.operandLength(shape.aAxes()));
+        length(method, "b", bb, shape.operandLength(shape.bAxes()));
+        length(method, "out", ob, shape.length());
+        if ((ob == ab && ab.size() != ob.size()) || (ob == bb && bb.size() != ob.size())) {
+            throw new KilnException(method + ": out may be an operand only when that operand spans the whole output");
+        }
+        int rows = shape.outer() * shape.middle();
+        int inner = shape.inner();
+        int aStep = (shape.aAxes() & Broadcast.INNER) != 0 ? 1 : 0;
+        int bStep = (shape.bAxes() & Broadcast.INNER) != 0 ? 1 : 0;
+        WorkPool.forRange(rows, Math.max(1, ELEMENTWISE_GRAIN / inner), (from, to) -> {
+            for (int row = from; row < to; row++) {
+                int o = row / shape.middle();
+                int m = row - o * shape.middle();
+                int aStart = (int) shape.operandIndex(shape.aAxes(), o, m, 0);
+                int bStart = (int) shape.operandIndex(shape.bAxes(), o, m, 0);
+                if (ob.dtype() == DType.F32) {
+                    FloatElementwise.binaryRow(op, ab.floats(), aStart, aStep, bb.floats(), bStart, bStep,
+                            ob.floats(), row * inner, inner);
+                } else {
+                    DoubleElementwise.binaryRow(op, ab.doubles(), aStart, aStep, bb.doubles(), bStart, bStep,
+                            ob.doubles(), row * inner, inner);
+                }
+            }
+        });
+    }
+
+    // ---- reductions and row-wise ops ----
+
+    @Override
+    public void reduce(ReduceOp op, int outer, int middle, int inner, Buffer x, Buffer out) {
+        String method = "reduce " + op;
+        notNull("reduce", "op", op);
+        if (outer < 1 || middle < 1 || inner < 1) {
+            throw new KilnException(method + ": extents must be positive, got " + outer + "x" + middle + "x" + inner);
+        }
+        CpuBuffer xb = own(method, "x", x);
+        CpuBuffer ob = own(method, "out", out);
+        sameType(method, xb, ob);
+        length(method, "x [outer, middle, inner]", xb, (long) outer * middle * inner);
+        length(method, "out [outer, inner]", ob, (long) outer * inner);
+        distinct(method, ob, xb);
+        if (xb.dtype() == DType.F32) {
+            FloatRows.reduce(op, outer, middle, inner, xb.floats(), ob.floats());
+        } else {
+            DoubleRows.reduce(op, outer, middle, inner, xb.doubles(), ob.doubles());
+        }
+    }
+
+    @Override
+    public void softmax(boolean log, int rows, int cols, Buffer x, Buffer out) {
+        String method = log ? "logSoftmax" : "softmax";
+        rowsAndCols(method, rows, cols);
+        CpuBuffer xb = own(method, "x", x);
+        CpuBuffer ob = own(method, "out", out);
+        sameType(method, xb, ob);
+        length(method, "x [rows, cols]", xb, (long) rows * cols);
+        length(method, "out [rows, cols]", ob, (long) rows * cols);
+        distinct(method, ob, xb);
+        if (xb.dtype() == DType.F32) {
+            FloatRows.softmax(log, rows, cols, xb.floats(), ob.floats());
+        } else {
+            DoubleRows.softmax(log, rows, cols, xb.doubles(), ob.doubles());
+        }
+    }
+
+    @Override
+    public void softmaxBackward(boolean log, int rows, int cols, Buffer y, Buffer gradOut, Buffer gradIn) {
+        String method = log ? "logSoftmaxBackward" : "softmaxBackward";
+        rowsAndCols(method, rows, cols);
+        CpuBuffer yb = own(method, "y", y);
+        CpuBuffer gb = own(method, "gradOut", gradOut);
+        CpuBuffer gxb = own(method, "gradIn", gradIn);
+        sameType(method, yb, gb, gxb);
+        for (CpuBuffer buffer : new CpuBuffer[] {yb, gb, gxb}) {
+            length(method, "every operand [rows, cols]", buffer, (long) rows * cols);
+        }
+        distinct(method, gxb, yb, gb);
+        if (yb.dtype() == DType.F32) {
+            FloatRows.softmaxBackward(log, rows, cols, yb.floats(), gb.floats(), gxb.floats());
+        } else {
+            DoubleRows.softmaxBackward(log, rows, cols, yb.doubles(), gb.doubles(), gxb.doubles());
+        }
+    }
+
+    @Override
+    public void softmaxCrossEntropy(int rows, int cols, Buffer logits, Buffer targets, Buffer probabilities, Buffer losses) {
+        String method = "softmaxCrossEntropy";
+        rowsAndCols(method, rows, cols);
+        CpuBuffer lb = own(method, "logits", logits);
+        CpuBuffer tb = own(method, "targets", targets);
+        CpuBuffer pb = own(method, "probabilities", probabilities);
+        CpuBuffer sb = own(method, "losses", losses);
+        sameType(method, lb, tb, pb, sb);
+        length(method, "logits [rows, cols]", lb, (long) rows * cols);
+        length(method, "targets [rows, cols]", tb, (long) rows * cols);
+        length(method, "probabilities [rows, cols]", pb, (long) rows * cols);
+        length(method, "losses [rows]", sb, rows);
+        distinct(method, pb, lb, tb, sb);
+        distinct(method, sb, lb, tb);
+        if (lb.dtype() == DType.F32) {
+            FloatRows.softmaxCrossEntropy(rows, cols, lb.floats(), tb.floats(), pb.floats(), sb.floats());
+        } else {
+            DoubleRows.softmaxCrossEntropy(rows, cols, lb.doubles(), tb.doubles(), pb.doubles(), sb.doubles());
+        }
+    }
+
+    @Override
+    public void softmaxCrossEntropyBackward(int rows, int cols, Buffer probabilities, Buffer targets,
+                                            Buffer gradLosses, Buffer gradLogits) {
+        String method = "softmaxCrossEntropyBackward";
+        rowsAndCols(method, rows, cols);
+        CpuBuffer pb = own(method, "probabilities", probabilities);
+        CpuBuffer tb = own(method, "targets", targets);
+        CpuBuffer gb = own(method, "gradLosses", gradLosses);
+        CpuBuffer gxb = own(method, "gradLogits", gradLogits);
+        sameType(method, pb, tb, gb, gxb);
+        length(method, "probabilities [rows, cols]", pb, (long) rows * cols);
+        length(method, "targets [rows, cols]", tb, (long) rows * cols);
+        length(method, "gradLosses [rows]", gb, rows);
+        length(method, "gradLogits [rows, cols]", gxb, (long) rows * cols);
+        distinct(method, gxb, pb, tb, gb);
+        if (pb.dtype() == DType.F32) {
+            FloatRows.softmaxCrossEntropyBackward(rows, cols, pb.floats(), tb.floats(), gb.floats(), gxb.floats());
+        } else {
+            DoubleRows.softmaxCrossEntropyBackward(rows, cols, pb.doubles(), tb.doubles(), gb.doubles(), gxb.doubles());
+        }
+    }
+
+    @Override
+    public void oneHot(int rows, int classes, Buffer indices, Buffer out) {
+        String method = "oneHot";
+        if (rows < 0 || classes < 1) {
+            throw new KilnException("oneHot: rows must be >= 0 and classes >= 1, got " + rows + " and " + classes);
+        }
+        CpuBuffer ib = own(method, "indices", indices);
+        CpuBuffer ob = own(method, "out", out);
+        sameType(method, ib, ob);
+        length(method, "indices [rows]", ib, rows);
+        length(method, "out [rows, classes]", ob, (long) rows * classes);
+        distinct(method, ob, ib);
+        if (ib.dtype() == DType.F32) {
+            FloatRows.oneHot(rows, classes, ib.floats(), ob.floats());
+        } else {
+            DoubleRows.oneHot(rows, classes, ib.doubles(), ob.doubles());
+        }
+    }
+
+    // ---- training ----
+
+    @Override
+    public void update(UpdateRule rule, UpdateParameters parameters, Buffer param, Buffer grad, Buffer... states) {
+        String method = "update " + rule;
+        notNull("update", "rule", rule);
+        notNull(method, "parameters", parameters);
+        if (states == null || states.length != rule.stateCount()) {
+            throw new KilnException(method + ": expected " + rule.stateCount() + " state buffer(s), got "
+                    + (states == null ? 0 : states.length));
+        }
+        CpuBuffer pb = own(method, "param", param);
+        CpuBuffer gb = own(method, "grad", grad);
+        CpuBuffer[] sb = new CpuBuffer[states.length];
+        for (int s = 0; s < states.length; s++) {
+            sb[s] = own(method, "state " + s, states[s]);
+            sameType(method, pb, sb[s]);
+            length(method, "state " + s, sb[s], pb.size());
+        }
+        sameType(method, pb, gb);
+        length(method, "grad", gb, pb.size());
+        CpuBuffer[] all = new CpuBuffer[sb.length + 2];
+        all[0] = pb;
+        all[1] = gb;
+        System.arraycopy(sb, 0, all, 2, sb.length);
+        for (int i = 0; i < all.length; i++) {
+            for (int j = i + 1; j < all.length; j++) {
+                distinct(method, all[i], all[j]);
+            }
+        }
+        if (pb.dtype() == DType.F32) {
+            float[][] stateArrays = new float[sb.length][];
+            for (int s = 0; s < sb.length; s++) {
+                stateArrays[s] = sb[s].floats();
+            }
+            FloatUpdates.update(rule, parameters, pb.floats(), gb.floats(), stateArrays, pb.size());
+        } else {
+            double[][] stateArrays = new double[sb.length][];
+            for (int s = 0; s < sb.length; s++) {
+                stateArrays[s] = sb[s].doubles();
+            }
+            DoubleUpdates.update(rule, parameters, pb.doubles(), gb.doubles(), stateArrays, pb.size());
+        }
+    }
+
+    @Override
+    public void random(Distribution distribution, long seed, long offset, double a, double b, Buffer out) {
+        notNull("random", "distribution", distribution);
+        CpuBuffer ob = own("random " + distribution, "out", out);
+        if (ob.dtype() == DType.F32) {
+            FloatRandom.fill(distribution, seed, offset, a, b, ob.floats(), ob.size());
+        } else {
+            DoubleRandom.fill(distribution, seed, offset, a, b, ob.doubles(), ob.size());
+        }
+    }
+
+    // ---- checks ----
+
+    private void open(String method) {
+        if (closed) {
+            throw new KilnException(method + ": the CPU backend was closed");
+        }
+    }
+
+    private CpuBuffer own(String method, String role, Buffer buffer) {
+        open(method);
+        if (buffer == null) {
+            throw new KilnException(method + ": " + role + " is null");
+        }
+        if (!(buffer instanceof CpuBuffer cpu) || buffer.backend() != this) {
+            throw new KilnException(method + ": " + role + " belongs to another backend ('"
+                    + buffer.backend().name() + "'), expected a buffer of this CPU backend");
+        }
+        if (cpu.isFreed()) {
+            throw new KilnException(method + ": " + role + " " + buffer + " was freed");
+        }
+        return cpu;
+    }
+
+    private CpuBuffer typed(String method, String role, Buffer buffer, DType expected) {
+        CpuBuffer cpu = own(method, role, buffer);
+        if (cpu.dtype() != expected) {
+            throw new KilnException(method + ": " + role + " is " + cpu.dtype() + ", expected " + expected);
+        }
+        return cpu;
+    }
+
+    private static void fits(String method, int hostLength, CpuBuffer buffer) {
+        if (hostLength > buffer.size()) {
+            throw new KilnException(method + ": host array of " + hostLength + " elements does not fit a buffer of "
+                    + buffer.size());
+        }
+    }
+
+    private static void sameType(String method, CpuBuffer first, CpuBuffer... others) {
+        for (CpuBuffer other : others) {
+            if (other.dtype() != first.dtype()) {
+                throw new KilnException(method + ": dtypes differ (" + first.dtype() + " and " + other.dtype()
+                        + "); every buffer of one call must have the same dtype");
+            }
+        }
+    }
+
+    private static void length(String method, String role, CpuBuffer buffer, long expected) {
+        if (buffer.size() != expected) {
+            throw new KilnException(method + ": " + role + " has " + buffer.size() + " elements, expected " + expected);
+        }
+    }
+
+    private static void distinct(String method, CpuBuffer output, CpuBuffer... inputs) {
+        for (CpuBuffer input : inputs) {
+            if (input == output) {
+                throw new KilnException(method + ": an output buffer is also an input; this method needs distinct buffers");
+            }
+        }
+    }
+
+    private static void rowsAndCols(String method, int rows, int cols) {
+        if (rows < 0 || cols < 1) {
+            throw new KilnException(method + ": rows must be >= 0 and cols >= 1, got " + rows + " and " + cols);
+        }
+    }
+
+    private static void notNull(String method, String role, Object value) {
+        if (value == null) {
+            throw new KilnException(method + ": " + role + " is null");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.kiln.cpu;
+
+import dev.kiln.backend.Backend;
+import dev.kiln.backend.Buffer;
+import dev.kiln.backend.DType;
+
+/** A buffer of the CPU backend: a Java array of the buffer's dtype in host memory. */
+final class CpuBuffer implements Buffer {
+    private final CpuBackend owner;
+    private final DType dtype;
+    private float[] floats;
+    private double[] doubles;
+    private final int length;
+
+    CpuBuffer(CpuBackend owner, DType dtype, int length) {
+        this.owner = owner;
+        this.dtype = dtype;
+        this.length = length;
+        if (dtype == DType.F32) {
+            floats = new float[length];
+        } else {
+            doubles = new double[length];
+        }
+    }
+
+    @Override
+    public DType dtype() {
+        return dtype;
+    }
+
+    @Override
+    public long length() {
+        return length;
+    }
+
+    int size() {
+        return length;
+    }
+
+    @Override
+    public Backend backend() {
+        return owner;
+    }
+
+    @Override
+    public boolean isFreed() {
+        return floats == null && doubles == null;
+    }
+
+    /** The F32 storage; the caller has checked the dtype. */
+    float[] floats() {
+        return floats;
+    }
+
+    /** The F64 storage; the caller has checked the dtype. */
+    double[] doubles() {
+        return doubles;
+    }
+
+    void release() {
+        floats = null;
+        doubles = null;
+    }
+
+    @Override
+    public String toString() {
+        return "CpuBuffer[" + dtype + " x " + length + (isFreed() ? ", freed]" : "]");
+    }
+}

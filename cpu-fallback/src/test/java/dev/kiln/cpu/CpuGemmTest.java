@@ -1,0 +1,146 @@
+package dev.kiln.cpu;
+
+import static dev.kiln.cpu.HostData.assertClose;
+import static dev.kiln.cpu.HostData.get;
+import static dev.kiln.cpu.HostData.put;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.kiln.backend.Buffer;
+import dev.kiln.backend.DType;
+import java.util.Arrays;
+import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** gemm by hand, against a naive triple loop and EJML, and its reproducibility. */
+class CpuGemmTest {
+    private final CpuBackend backend = new CpuBackend();
+
+    @AfterEach
+    void close() {
+        backend.close();
+    }
+
+    // a = [[1, 2, 3], [4, 5, 6]], b = [[7, 8], [9, 10], [11, 12]]: a.b = [[58, 64], [139, 154]].
+    private static final double[] A = {1, 2, 3, 4, 5, 6};
+    private static final double[] A_TRANSPOSED = {1, 4, 2, 5, 3, 6};
+    private static final double[] B = {7, 8, 9, 10, 11, 12};
+    private static final double[] B_TRANSPOSED = {7, 9, 11, 8, 10, 12};
+
+    private double[] gemm(DType dtype, boolean ta, boolean tb, double alpha, double beta, double[] c) {
+        Buffer a = put(backend, dtype, ta ? A_TRANSPOSED : A);
+        Buffer b = put(backend, dtype, tb ? B_TRANSPOSED : B);
+        Buffer out = put(backend, dtype, c);
+        backend.gemm(ta, tb, 2, 2, 3, alpha, a, b, beta, out);
+        return get(backend, out);
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void eachTransposeByHand(DType dtype) {
+        double[] nan = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                String what = "transposeA=" + ta + " transposeB=" + tb;
+                assertArrayEquals(new double[] {58, 64, 139, 154}, gemm(dtype, ta, tb, 1, 0, nan), what);
+                // 0.5 * a.b + 2 * [[1, 2], [3, 4]]
+                assertArrayEquals(new double[] {31, 36, 75.5, 85}, gemm(dtype, ta, tb, 0.5, 2, new double[] {1, 2, 3, 4}), what);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void zeroAlphaOrEmptyInnerDimensionScalesC(DType dtype) {
+        assertArrayEquals(new double[] {3, 6, 9, 12}, gemm(dtype, false, false, 0, 3, new double[] {1, 2, 3, 4}));
+        Buffer empty = backend.allocate(dtype, 0);
+        Buffer c = put(backend, dtype, Double.NaN, 1);
+        backend.gemm(false, false, 1, 2, 0, 1, empty, empty, 0, c);
+        assertArrayEquals(new double[] {0, 0}, get(backend, c));
+    }
+
+    private static final int[][] SHAPES = {
+        {1, 1, 1}, {1, 7, 1}, {7, 1, 1}, {1, 1, 9}, {3, 5, 7}, {4, 4, 4}, {5, 3, 2}, {13, 17, 19}, {31, 2, 37},
+        {9, 255, 5}, {6, 256, 3}, {5, 257, 4}, {3, 4, 255}, {5, 3, 256}, {4, 5, 257}, {2, 3, 513},
+        {130, 129, 131}, {67, 300, 260},
+    };
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void matchesNaiveTripleLoop(DType dtype) {
+        Random random = new Random(11);
+        for (int[] shape : SHAPES) {
+            int m = shape[0], n = shape[1], k = shape[2];
+            for (int variant = 0; variant < 4; variant++) {
+                boolean ta = (variant & 1) != 0, tb = (variant & 2) != 0;
+                double[] a = HostData.roundedToFloat(HostData.uniform(random, m * k, -1, 1));
+                double[] b = HostData.roundedToFloat(HostData.uniform(random, k * n, -1, 1));
+                double[] c = HostData.roundedToFloat(HostData.uniform(random, m * n, -1, 1));
+                double alpha = 1.5, beta = variant == 3 ? 0 : -0.5;
+                double[] expected = naive(ta, tb, m, n, k, alpha, a, b, beta, c);
+                Buffer ab = put(backend, dtype, a), bb = put(backend, dtype, b), cb = put(backend, dtype, c);
+                backend.gemm(ta, tb, m, n, k, alpha, ab, bb, beta, cb);
+                double relative = dtype == DType.F32 ? 1e-6 * Math.sqrt(k) * 4 : 1e-14 * k;
+                assertClose(expected, get(backend, cb), relative, Arrays.toString(shape) + " variant " + variant);
+                backend.free(ab);
+                backend.free(bb);
+                backend.free(cb);
+            }
+        }
+    }
+
+    @Test
+    void agreesWithEjml() {
+        Random random = new Random(5);
+        int m = 37, n = 41, k = 29;
+        DMatrixRMaj a = new DMatrixRMaj(k, m, true, HostData.uniform(random, m * k, -1, 1));
+        DMatrixRMaj b = new DMatrixRMaj(n, k, true, HostData.uniform(random, k * n, -1, 1));
+        DMatrixRMaj expected = new DMatrixRMaj(m, n);
+        CommonOps_DDRM.multTransAB(2.0, a, b, expected);
+        Buffer c = backend.allocate(DType.F64, (long) m * n);
+        backend.gemm(true, true, m, n, k, 2.0, put(backend, DType.F64, a.data), put(backend, DType.F64, b.data), 0, c);
+        assertClose(expected.data, get(backend, c), 1e-13, "transposed A and B against EJML");
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void resultsAreBitIdenticalWhateverTheRowPartition(DType dtype) {
+        Random random = new Random(3);
+        int m = 160, n = 144, k = 200;
+        double[] a = HostData.uniform(random, m * k, -1, 1);
+        double[] b = HostData.uniform(random, k * n, -1, 1);
+        Buffer ab = put(backend, dtype, a), bb = put(backend, dtype, b);
+        Buffer c1 = backend.allocate(dtype, (long) m * n), c2 = backend.allocate(dtype, (long) m * n);
+        backend.gemm(false, false, m, n, k, 1, ab, bb, 0, c1);
+        backend.gemm(false, false, m, n, k, 1, ab, bb, 0, c2);
+        double[] whole = get(backend, c1);
+        assertArrayEquals(whole, get(backend, c2), "the same call twice");
+        // The last rows alone, on one thread, must give the same bits as inside the split product.
+        int rows = 5;
+        Buffer tail = put(backend, dtype, Arrays.copyOfRange(a, (m - rows) * k, m * k));
+        Buffer small = backend.allocate(dtype, (long) rows * n);
+        backend.gemm(false, false, rows, n, k, 1, tail, bb, 0, small);
+        assertArrayEquals(Arrays.copyOfRange(whole, (m - rows) * n, m * n), get(backend, small));
+        assertEquals(6, backend.liveBuffers());
+    }
+
+    static double[] naive(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, double[] b,
+                          double beta, double[] c) {
+        double[] out = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                for (int p = 0; p < k; p++) {
+                    sum += (ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]);
+                }
+                out[i * n + j] = alpha * sum + (beta == 0 ? 0 : beta * c[i * n + j]);
+            }
+        }
+        return out;
+    }
+}
