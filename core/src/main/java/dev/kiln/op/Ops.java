@@ -310,31 +310,21 @@ public final class Ops {
     }
 
     private static Tensor reduceAll(String name, ReduceOp op, Tensor x) {
-        Tensor flat = x.view(Shape.of(Math.toIntExact(x.size())));
-        Tensor out = reduceAxisOf(name, op, flat, 0, Shape.of(1));
-        // reduceAxisOf records against the view; record against x so the graph does not hold the view.
-        return out.node() == null ? out : rewire(out, name, x);
-    }
-
-    private static Tensor rewire(Tensor out, String name, Tensor x) {
-        Node node = out.node();
-        out.setNode(new Node(name, List.of(x), g -> new Tensor[] {node.rule().apply(g)[0].view(x.shape())}));
-        return out;
+        return reduceOf(name, op, x, 1, Math.toIntExact(x.size()), 1, Shape.of(1));
     }
 
     private static Tensor reduceAxis(String name, ReduceOp op, Tensor x, int axis) {
         int ax = x.shape().normalizeAxis(axis);
-        return reduceAxisOf(name, op, x, ax, dropAxis(x.shape(), ax));
+        return reduceOf(name, op, x, (int) x.shape().size(0, ax), x.shape().dim(ax),
+                (int) x.shape().size(ax + 1, x.rank()), dropAxis(x.shape(), ax));
     }
 
-    private static Tensor reduceAxisOf(String name, ReduceOp op, Tensor x, int ax, Shape outShape) {
-        if (x.shape().dim(ax) == 0) {
-            throw new KilnException(name + ": cannot reduce an empty axis " + ax + " of shape " + x.shape());
+    /** Reduces x, viewed as [outer, middle, inner], along the middle axis into a tensor of shape outShape. */
+    private static Tensor reduceOf(String name, ReduceOp op, Tensor x, int outer, int middle, int inner, Shape outShape) {
+        if (middle == 0) {
+            throw new KilnException(name + ": cannot reduce an empty axis of shape " + x.shape());
         }
         Backend backend = x.backend();
-        int outer = (int) x.shape().size(0, ax);
-        int middle = x.shape().dim(ax);
-        int inner = (int) x.shape().size(ax + 1, x.rank());
         Tensor out = Tensor.empty(backend, x.dtype(), outShape);
         backend.reduce(op, outer, middle, inner, x.buffer(), out.buffer());
         Broadcast expand = new Broadcast(outer, middle, inner, Broadcast.ALL, Broadcast.OUTER | Broadcast.INNER);

@@ -1,0 +1,63 @@
+package dev.kiln.init;
+
+import dev.kiln.KilnException;
+import java.util.List;
+import java.util.Locale;
+
+/** The built-in initializers by method and by Keras name. */
+public final class Initializers {
+    /** Names {@link #byName} accepts. */
+    public static final List<String> NAMES = List.of(
+            "zeros", "ones", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal");
+
+    private Initializers() {
+    }
+
+    public static Initializer zeros() {
+        return new Zeros();
+    }
+
+    public static Initializer constant(double value) {
+        return new Constant(value);
+    }
+
+    /** Normal with the given mean and standard deviation. */
+    public static Initializer normal(double mean, double stddev) {
+        return new RandomNormal(mean, stddev);
+    }
+
+    /** Uniform on [low, high). */
+    public static Initializer uniform(double low, double high) {
+        return new RandomUniform(low, high);
+    }
+
+    public static Initializer glorotUniform() {
+        return new GlorotUniform();
+    }
+
+    public static Initializer glorotNormal() {
+        return new GlorotNormal();
+    }
+
+    public static Initializer heUniform() {
+        return new HeUniform();
+    }
+
+    public static Initializer heNormal() {
+        return new HeNormal();
+    }
+
+    /** The initializer called {@code name} (see {@link #NAMES}). */
+    public static Initializer byName(String name) {
+        String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        return switch (key) {
+            case "zeros" -> zeros();
+            case "ones" -> constant(1);
+            case "glorot_uniform" -> glorotUniform();
+            case "glorot_normal" -> glorotNormal();
+            case "he_uniform" -> heUniform();
+            case "he_normal" -> heNormal();
+            default -> throw new KilnException("unknown initializer '" + name + "'; expected one of " + NAMES);
+        };
+    }
+}

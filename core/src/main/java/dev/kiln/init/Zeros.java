@@ -1,0 +1,12 @@
+package dev.kiln.init;
+
+import dev.kiln.tensor.Tensor;
+
+/** w = 0. */
+public record Zeros() implements Initializer {
+
+    @Override
+    public void initialize(Tensor parameter, int fanIn, int fanOut, long seed) {
+        parameter.backend().fill(parameter.buffer(), 0);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.kiln.loss;
+
+import dev.kiln.op.Ops;
+import dev.kiln.tensor.Tensor;
+
+/**
+ * Negative log-likelihood of log-probabilities [n, classes] (e.g. a log-softmax output) at class indices
+ * [n] or [n, 1]: loss[s] = -logProbabilities[s, t[s]].
+ */
+public final class NegativeLogLikelihood extends PerSampleLoss {
+
+    public NegativeLogLikelihood(Reduction reduction) {
+        super("nll", reduction);
+    }
+
+    @Override
+    protected void checkShapes(Tensor predictions, Tensor targets) {
+        ClassIndices.check(name(), predictions, targets);
+    }
+
+    @Override
+    public Tensor perSample(Tensor predictions, Tensor targets) {
+        Tensor oneHot = ClassIndices.oneHot(targets, predictions.shape().dim(1));
+        return Ops.neg(Ops.sum(Ops.mul(oneHot, predictions), 1));
+    }
+}

@@ -1,0 +1,31 @@
+package dev.kiln.loss;
+
+import dev.kiln.tensor.Tensor;
+
+/**
+ * Categorical cross-entropy against class indices [n] or [n, 1]: loss[s] = -ln p[s, t[s]], with p the
+ * clipped probabilities or softmax(logits). Indices outside [0, classes) contribute 0; {@code fit} rejects them.
+ */
+public final class SparseCategoricalCrossEntropy extends PerSampleLoss {
+    private final boolean fromLogits;
+
+    public SparseCategoricalCrossEntropy(boolean fromLogits, Reduction reduction) {
+        super("sparse_categorical_crossentropy", reduction);
+        this.fromLogits = fromLogits;
+    }
+
+    public boolean fromLogits() {
+        return fromLogits;
+    }
+
+    @Override
+    protected void checkShapes(Tensor predictions, Tensor targets) {
+        ClassIndices.check(name(), predictions, targets);
+    }
+
+    @Override
+    public Tensor perSample(Tensor predictions, Tensor targets) {
+        Tensor oneHot = ClassIndices.oneHot(targets, predictions.shape().dim(1));
+        return CategoricalCrossEntropy.of(predictions, oneHot, fromLogits);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.kiln.optim;
+
+import dev.kiln.KilnException;
+import dev.kiln.autograd.GradMode;
+import dev.kiln.backend.Buffer;
+import dev.kiln.backend.UpdateParameters;
+import dev.kiln.backend.UpdateRule;
+import dev.kiln.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An optimizer applying one fused {@link UpdateRule} per parameter through {@code Backend.update}; state
+ * buffers are created on a parameter's first step, belong to the optimizer, and are freed by {@link #close()}.
+ */
+public abstract class FusedOptimizer implements Optimizer {
+    private final String name;
+    private final UpdateRule rule;
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
+    private final Map<Tensor, ParameterState> states = new IdentityHashMap<>();
+    private double learningRate;
+    private double weightDecay;
+    private GradientClipping clipping = GradientClipping.none();
+
+    protected FusedOptimizer(String name, UpdateRule rule, double learningRate, double beta1, double beta2,
+                             double epsilon) {
+        this.name = name;
+        this.rule = rule;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        setLearningRate(learningRate);
+    }
+
+    /** Per-parameter state: the rule's buffers and the number of updates applied. */
+    private static final class ParameterState {
+        final Tensor[] buffers;
+        long steps;
+
+        ParameterState(Tensor[] buffers) {
+            this.buffers = buffers;
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public double learningRate() {
+        return learningRate;
+    }
+
+    @Override
+    public void setLearningRate(double learningRate) {
+        if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
+            throw new KilnException(name + ": learning rate must be a finite number >= 0, got " + learningRate);
+        }
+        this.learningRate = learningRate;
+    }
+
+    /** The weight decay: an L2 penalty added to the gradient, g + decay * p (decoupled for AdamW). */
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    /** Sets the weight decay (see {@link #weightDecay()}); returns this optimizer. */
+    public FusedOptimizer withWeightDecay(double weightDecay) {
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new KilnException(name + ": weight decay must be a finite number >= 0, got " + weightDecay);
+        }
+        this.weightDecay = weightDecay;
+        return this;
+    }
+
+    /** Clips the gradients of every step before the update; returns this optimizer. */
+    public FusedOptimizer withGradientClipping(GradientClipping clipping) {
+        if (clipping == null) {
+            throw new KilnException(name + ": gradient clipping must not be null; use GradientClipping.none()");
+        }
+        this.clipping = clipping;
+        return this;
+    }
+
+    /** Number of updates applied to {@code parameter} so far. */
+    public long steps(Tensor parameter) {
+        ParameterState state = states.get(parameter);
+        return state == null ? 0 : state.steps;
+    }
+
+    @Override
+    public void step(List<Tensor> parameters) {
+        List<Tensor> updated = new ArrayList<>();
+        for (Tensor p : parameters) {
+            if (p.grad() != null) {
+                updated.add(p);
+            }
+        }
+        try (GradMode.Restore ignored = GradMode.disabled()) {
+            clipping.apply(updated.stream().map(Tensor::grad).toList());
+            for (Tensor p : updated) {
+                update(p);
+                p.zeroGrad();
+            }
+        }
+    }
+
+    private void update(Tensor parameter) {
+        ParameterState state = states.computeIfAbsent(parameter, this::newState);
+        state.steps++;
+        Buffer[] buffers = new Buffer[state.buffers.length];
+        for (int i = 0; i < buffers.length; i++) {
+            buffers[i] = state.buffers[i].buffer();
+        }
+        UpdateParameters hyper = new UpdateParameters(learningRate, beta1, beta2, epsilon, weightDecay, state.steps);
+        parameter.backend().update(rule, hyper, parameter.buffer(), parameter.grad().buffer(), buffers);
+    }
+
+    private ParameterState newState(Tensor parameter) {
+        Tensor[] buffers = new Tensor[rule.stateCount()];
+        for (int i = 0; i < buffers.length; i++) {
+            buffers[i] = Tensor.full(parameter.backend(), parameter.dtype(), parameter.shape(), initialState())
+                    .keep();
+        }
+        return new ParameterState(buffers);
+    }
+
+    /** Starting value of the state buffers (0; Adagrad starts its accumulator higher). */
+    protected double initialState() {
+        return 0;
+    }
+
+    @Override
+    public void close() {
+        for (ParameterState state : states.values()) {
+            for (Tensor t : state.buffers) {
+                t.close();
+            }
+        }
+        states.clear();
+    }
+
+    @Override
+    public String toString() {
+        return name + "(lr=" + learningRate + ", weight_decay=" + weightDecay + ")";
+    }
+}
