@@ -13,10 +13,12 @@ public final class Initializers {
     private Initializers() {
     }
 
+    /** w = 0. */
     public static Initializer zeros() {
         return new Zeros();
     }
 
+    /** w = value. */
     public static Initializer constant(double value) {
         return new Constant(value);
     }
@@ -31,18 +33,22 @@ public final class Initializers {
         return new RandomUniform(low, high);
     }
 
+    /** U[-sqrt(6 / (fanIn + fanOut)), sqrt(6 / (fanIn + fanOut))). */
     public static Initializer glorotUniform() {
         return new GlorotUniform();
     }
 
+    /** N(0, 2 / (fanIn + fanOut)). */
     public static Initializer glorotNormal() {
         return new GlorotNormal();
     }
 
+    /** U[-sqrt(6 / fanIn), sqrt(6 / fanIn)). */
     public static Initializer heUniform() {
         return new HeUniform();
     }
 
+    /** N(0, 2 / fanIn). */
     public static Initializer heNormal() {
         return new HeNormal();
     }

@@ -10,11 +10,13 @@ import dev.kiln.tensor.Tensor;
 public final class BinaryCrossEntropy extends PerSampleLoss {
     private final boolean fromLogits;
 
+    /** Binary cross-entropy on logits when {@code fromLogits}, else on probabilities. */
     public BinaryCrossEntropy(boolean fromLogits, Reduction reduction) {
         super("binary_crossentropy", reduction);
         this.fromLogits = fromLogits;
     }
 
+    /** Whether predictions are logits rather than probabilities. */
     public boolean fromLogits() {
         return fromLogits;
     }

@@ -11,11 +11,13 @@ import dev.kiln.tensor.Tensor;
 public final class CategoricalCrossEntropy extends PerSampleLoss {
     private final boolean fromLogits;
 
+    /** Categorical cross-entropy on logits when {@code fromLogits}, else on probabilities. */
     public CategoricalCrossEntropy(boolean fromLogits, Reduction reduction) {
         super("categorical_crossentropy", reduction);
         this.fromLogits = fromLogits;
     }
 
+    /** Whether predictions are logits rather than probabilities. */
     public boolean fromLogits() {
         return fromLogits;
     }

@@ -13,4 +13,9 @@ public interface Loss {
      * both shapes when predictions and targets do not match.
      */
     Tensor compute(Tensor predictions, Tensor targets);
+
+    /** Whether targets are class indices [n] or [n, 1] into the predictions' last axis (fit checks their range). */
+    default boolean takesClassIndices() {
+        return false;
+    }
 }

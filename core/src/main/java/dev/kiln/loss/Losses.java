@@ -13,10 +13,12 @@ public final class Losses {
     private Losses() {
     }
 
+    /** Mean squared error. */
     public static MeanSquaredError mse() {
         return new MeanSquaredError(Reduction.MEAN);
     }
 
+    /** Mean absolute error. */
     public static MeanAbsoluteError mae() {
         return new MeanAbsoluteError(Reduction.MEAN);
     }

@@ -6,6 +6,7 @@ import dev.kiln.tensor.Tensor;
 /** Mean squared error: loss[s] = mean over features of (prediction - target)^2. */
 public final class MeanSquaredError extends PerSampleLoss {
 
+    /** Mean squared error reduced over the batch by {@code reduction}. */
     public MeanSquaredError(Reduction reduction) {
         super("mse", reduction);
     }

@@ -9,8 +9,14 @@ import dev.kiln.tensor.Tensor;
  */
 public final class NegativeLogLikelihood extends PerSampleLoss {
 
+    /** Negative log-likelihood reduced over the batch by {@code reduction}. */
     public NegativeLogLikelihood(Reduction reduction) {
         super("nll", reduction);
+    }
+
+    @Override
+    public boolean takesClassIndices() {
+        return true;
     }
 
     @Override

@@ -22,6 +22,7 @@ public abstract class PerSampleLoss implements Loss {
         return name;
     }
 
+    /** How the per-sample losses are combined. */
     public Reduction reduction() {
         return reduction;
     }
@@ -43,7 +44,8 @@ public abstract class PerSampleLoss implements Loss {
                     + " and targets of shape " + targets.shape() + " must have the same shape");
         }
         if (predictions.rank() < 1) {
-            throw new KilnException(name + ": expected a batch [n, ...], got predictions of shape " + predictions.shape());
+            throw new KilnException(name + ": expected a batch [n, ...], got predictions of shape "
+                    + predictions.shape());
         }
     }
 }

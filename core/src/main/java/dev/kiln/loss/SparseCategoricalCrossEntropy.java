@@ -9,13 +9,20 @@ import dev.kiln.tensor.Tensor;
 public final class SparseCategoricalCrossEntropy extends PerSampleLoss {
     private final boolean fromLogits;
 
+    /** Sparse categorical cross-entropy on logits when {@code fromLogits}, else on probabilities. */
     public SparseCategoricalCrossEntropy(boolean fromLogits, Reduction reduction) {
         super("sparse_categorical_crossentropy", reduction);
         this.fromLogits = fromLogits;
     }
 
+    /** Whether predictions are logits rather than probabilities. */
     public boolean fromLogits() {
         return fromLogits;
+    }
+
+    @Override
+    public boolean takesClassIndices() {
+        return true;
     }
 
     @Override

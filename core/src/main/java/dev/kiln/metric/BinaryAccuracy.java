@@ -15,11 +15,13 @@ public final class BinaryAccuracy extends BatchMetric {
         this(0.5);
     }
 
+    /** Predictions above {@code threshold} count as 1. */
     public BinaryAccuracy(double threshold) {
         super("binary_accuracy");
         this.threshold = threshold;
     }
 
+    /** The threshold above which a prediction counts as 1. */
     public double threshold() {
         return threshold;
     }

@@ -7,6 +7,7 @@ import dev.kiln.tensor.Tensor;
 /** 1 for a sample whose predicted class argmax(prediction) equals argmax(one-hot target), else 0. */
 public final class CategoricalAccuracy extends BatchMetric {
 
+    /** Accuracy against one-hot targets. */
     public CategoricalAccuracy() {
         super("categorical_accuracy");
     }

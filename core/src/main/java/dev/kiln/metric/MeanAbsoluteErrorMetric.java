@@ -7,6 +7,7 @@ import dev.kiln.tensor.Tensor;
 /** Per sample, the mean over outputs of |prediction - target|. */
 public final class MeanAbsoluteErrorMetric extends BatchMetric {
 
+    /** The metric named "mae". */
     public MeanAbsoluteErrorMetric() {
         super("mae");
     }

@@ -7,6 +7,7 @@ import dev.kiln.tensor.Tensor;
 /** Per sample, the mean over outputs of (prediction - target)^2. */
 public final class MeanSquaredErrorMetric extends BatchMetric {
 
+    /** The metric named "mse". */
     public MeanSquaredErrorMetric() {
         super("mse");
     }

@@ -3,8 +3,6 @@ package dev.kiln.metric;
 import dev.kiln.KilnException;
 import dev.kiln.loss.BinaryCrossEntropy;
 import dev.kiln.loss.Loss;
-import dev.kiln.loss.NegativeLogLikelihood;
-import dev.kiln.loss.SparseCategoricalCrossEntropy;
 import java.util.List;
 import java.util.Locale;
 
@@ -17,22 +15,27 @@ public final class Metrics {
     private Metrics() {
     }
 
+    /** Binary accuracy at threshold 0.5. */
     public static Metric binaryAccuracy() {
         return new BinaryAccuracy();
     }
 
+    /** Accuracy against one-hot targets. */
     public static Metric categoricalAccuracy() {
         return new CategoricalAccuracy();
     }
 
+    /** Accuracy against class-index targets. */
     public static Metric sparseCategoricalAccuracy() {
         return new SparseCategoricalAccuracy();
     }
 
+    /** Mean squared error per sample, summed. */
     public static Metric mse() {
         return new MeanSquaredErrorMetric();
     }
 
+    /** Mean absolute error per sample, summed. */
     public static Metric mae() {
         return new MeanAbsoluteErrorMetric();
     }
@@ -45,7 +48,7 @@ public final class Metrics {
         Metric variant;
         if (loss instanceof BinaryCrossEntropy) {
             variant = binaryAccuracy();
-        } else if (loss instanceof SparseCategoricalCrossEntropy || loss instanceof NegativeLogLikelihood) {
+        } else if (loss.takesClassIndices()) {
             variant = sparseCategoricalAccuracy();
         } else {
             variant = categoricalAccuracy();

@@ -1,7 +1,7 @@
 package dev.kiln.metric;
 
-import dev.kiln.KilnException;
 import dev.kiln.backend.BinaryOp;
+import dev.kiln.loss.ClassIndices;
 import dev.kiln.op.Ops;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
@@ -9,20 +9,14 @@ import dev.kiln.tensor.Tensor;
 /** 1 for a sample whose predicted class argmax(prediction) equals its class index target ([n] or [n, 1]), else 0. */
 public final class SparseCategoricalAccuracy extends BatchMetric {
 
+    /** Accuracy against class-index targets. */
     public SparseCategoricalAccuracy() {
         super("sparse_categorical_accuracy");
     }
 
     @Override
     void checkShapes(Tensor predictions, Tensor targets) {
-        requireMatrix(predictions);
-        int n = predictions.shape().dim(0);
-        boolean column = targets.rank() == 2 && targets.shape().dim(1) == 1;
-        if (!(targets.rank() == 1 || column) || targets.shape().dim(0) != n) {
-            throw new KilnException(name() + ": predictions of shape " + predictions.shape()
-                    + " need class indices of shape [" + n + "] or [" + n + ", 1], got targets of shape "
-                    + targets.shape());
-        }
+        ClassIndices.check(name(), predictions, targets);
     }
 
     @Override

@@ -10,16 +10,20 @@ import dev.kiln.backend.UpdateRule;
 public final class Adagrad extends FusedOptimizer {
     private final double initialAccumulator;
 
+    /** Adagrad with Keras' defaults. */
     public Adagrad() {
         this(1e-3);
     }
 
+    /** Adagrad with the given learning rate and Keras' other defaults. */
     public Adagrad(double learningRate) {
         this(learningRate, 0.1, 1e-7);
     }
 
+    /** Adagrad with every hyper-parameter given; initial accumulator &gt;= 0, epsilon &gt; 0. */
     public Adagrad(double learningRate, double initialAccumulator, double epsilon) {
-        super("adagrad", UpdateRule.ADAGRAD, learningRate, 0, 0, HyperParameters.positive("adagrad", "epsilon", epsilon));
+        super("adagrad", UpdateRule.ADAGRAD, learningRate, 0, 0,
+                HyperParameters.positive("adagrad", "epsilon", epsilon));
         if (!(initialAccumulator >= 0) || Double.isInfinite(initialAccumulator)) {
             throw new KilnException("adagrad: initial accumulator must be a finite number >= 0, got "
                     + initialAccumulator);

@@ -2,7 +2,7 @@ package dev.kiln.optim;
 
 import dev.kiln.KilnException;
 
-/** rate = initial * decayRate^(epoch / decayEpochs), decaying smoothly by {@code decayRate} every {@code decayEpochs}. */
+/** rate = initial * decayRate^(epoch / decayEpochs): a smooth decay by {@code decayRate} every {@code decayEpochs}. */
 public record ExponentialDecay(double decayRate, double decayEpochs) implements LearningRateSchedule {
 
     public ExponentialDecay {

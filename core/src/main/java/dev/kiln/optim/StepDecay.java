@@ -2,7 +2,7 @@ package dev.kiln.optim;
 
 import dev.kiln.KilnException;
 
-/** rate = initial * factor^floor(epoch / stepEpochs): multiplies the rate by {@code factor} every {@code stepEpochs}. */
+/** rate = initial * factor^floor(epoch / stepEpochs): the rate times {@code factor} every {@code stepEpochs}. */
 public record StepDecay(double factor, int stepEpochs) implements LearningRateSchedule {
 
     public StepDecay {

@@ -59,7 +59,8 @@ class InitializersTest {
     private static void assertWithin(double low, double high, double[] v) {
         double min = Arrays.stream(v).min().orElseThrow();
         double max = Arrays.stream(v).max().orElseThrow();
-        assertTrue(min >= low && max < high, "values in [" + min + ", " + max + "], expected [" + low + ", " + high + ")");
+        assertTrue(min >= low && max < high,
+                "values in [" + min + ", " + max + "], expected [" + low + ", " + high + ")");
         // the range is filled: the extremes come within 1% of the limits
         assertTrue(min < low + 0.01 * (high - low) && max > high - 0.01 * (high - low), min + ", " + max);
     }

@@ -215,6 +215,14 @@ class LossesKnownAnswerTest {
     }
 
     @Test
+    void onlyClassIndexLossesTakeClassIndices() {
+        assertTrue(Losses.sparseCategoricalCrossEntropy(true).takesClassIndices());
+        assertTrue(Losses.nll().takesClassIndices());
+        assertFalse(Losses.categoricalCrossEntropy(true).takesClassIndices());
+        assertFalse(Losses.mse().takesClassIndices());
+    }
+
+    @Test
     void lossBackwardLeavesNoBuffersBehind() {
         long before = backend.liveBuffers();
         Tensor x;

@@ -134,6 +134,7 @@ class MetricsTest {
         Tensor scores = matrix(new double[][] {{0.1, 0.9}, {0.8, 0.2}});
         Tensor indices = Tensor.of(backend, Shape.of(2), 1f, 1f);
         assertEquals(1, total(Metrics.accuracyFor(Losses.sparseCategoricalCrossEntropy(true)), scores, indices));
+        assertEquals(1, total(Metrics.accuracyFor(Losses.nll()), scores, indices));
         Tensor oneHot = matrix(new double[][] {{0, 1}, {1, 0}});
         assertEquals(2, total(Metrics.accuracyFor(Losses.categoricalCrossEntropy(true)), scores, oneHot));
     }
