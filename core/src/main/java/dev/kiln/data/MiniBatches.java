@@ -1,0 +1,126 @@
+package dev.kiln.data;
+
+import dev.kiln.KilnException;
+import dev.kiln.backend.Backend;
+import dev.kiln.backend.DType;
+import dev.kiln.tensor.Shape;
+import dev.kiln.tensor.Tensor;
+import java.util.SplittableRandom;
+
+/**
+ * The samples {@code [from, to)} of a data set cut into mini-batches, in order or in a seeded shuffled order.
+ * Shuffling permutes an index array; batches are gathered into one reusable host buffer (plus one for a
+ * shorter last batch) and uploaded, so no epoch copies the data set. The last partial batch is used.
+ */
+public final class MiniBatches {
+    private final Dataset data;
+    private final int from;
+    private final int[] order;
+    private final int batchSize;
+    private final Backend backend;
+    private final DType dtype;
+    private final HostBuffer full;
+    private HostBuffer partial;
+
+    /** Batches of {@code batchSize} over samples [from, to) of {@code data} on {@code backend} in {@code dtype}. */
+    public MiniBatches(Dataset data, int from, int to, int batchSize, Backend backend, DType dtype) {
+        if (batchSize <= 0) {
+            throw new KilnException("batch size must be positive, got " + batchSize);
+        }
+        if (from < 0 || to > data.size() || from >= to) {
+            throw new KilnException("cannot batch samples [" + from + ", " + to + ") of a data set of "
+                    + data.size() + " samples");
+        }
+        this.data = data;
+        this.from = from;
+        this.order = new int[to - from];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = from + i;
+        }
+        this.batchSize = batchSize;
+        this.backend = backend;
+        this.dtype = dtype;
+        this.full = new HostBuffer(Math.min(batchSize, order.length));
+    }
+
+    /** Number of samples covered. */
+    public int sampleCount() {
+        return order.length;
+    }
+
+    /** Number of batches, the last one possibly partial. */
+    public int batchCount() {
+        return (order.length + batchSize - 1) / batchSize;
+    }
+
+    /** Number of samples in batch {@code index}. */
+    public int batchSize(int index) {
+        return Math.min(batchSize, order.length - index * batchSize);
+    }
+
+    /**
+     * Puts the samples in the random order given by {@code seed} alone (Fisher-Yates from the in-order range),
+     * so any epoch's order can be recomputed from its seed.
+     */
+    public void shuffle(long seed) {
+        for (int i = 0; i < order.length; i++) {
+            order[i] = from + i;
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+
+    /** Batch {@code index} on the device; its tensors belong to the memory scope open now. */
+    public Batch load(int index) {
+        int count = batchSize(index);
+        HostBuffer host = count == full.count ? full : partialOf(count);
+        return host.load(index * batchSize);
+    }
+
+    private HostBuffer partialOf(int count) {
+        if (partial == null || partial.count != count) {
+            partial = new HostBuffer(count);
+        }
+        return partial;
+    }
+
+    /** Host arrays for batches of one size, in the model's dtype. */
+    private final class HostBuffer {
+        private final int count;
+        private final Shape featureShape;
+        private final Shape labelShape;
+        private final float[] featuresF32;
+        private final float[] labelsF32;
+        private final double[] featuresF64;
+        private final double[] labelsF64;
+
+        HostBuffer(int count) {
+            this.count = count;
+            this.featureShape = data.featureShape().prepend(count);
+            this.labelShape = data.labelShape().prepend(count);
+            int f = Math.toIntExact(featureShape.size());
+            int l = Math.toIntExact(labelShape.size());
+            boolean single = dtype == DType.F32;
+            this.featuresF32 = single ? new float[f] : null;
+            this.labelsF32 = single ? new float[l] : null;
+            this.featuresF64 = single ? null : new double[f];
+            this.labelsF64 = single ? null : new double[l];
+        }
+
+        Batch load(int start) {
+            if (featuresF32 != null) {
+                data.gather(order, start, count, featuresF32, labelsF32);
+                return new Batch(Tensor.of(backend, featureShape, featuresF32),
+                        Tensor.of(backend, labelShape, labelsF32), count);
+            }
+            data.gather(order, start, count, featuresF64, labelsF64);
+            return new Batch(Tensor.of(backend, featureShape, featuresF64),
+                    Tensor.of(backend, labelShape, labelsF64), count);
+        }
+    }
+}

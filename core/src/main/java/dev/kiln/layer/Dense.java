@@ -1,0 +1,108 @@
+package dev.kiln.layer;
+
+import dev.kiln.KilnException;
+import dev.kiln.init.Initializer;
+import dev.kiln.init.Initializers;
+import dev.kiln.op.Ops;
+import dev.kiln.tensor.Shape;
+import dev.kiln.tensor.Tensor;
+import java.util.Objects;
+
+/** Fully connected layer: y = f(x · kernel + bias), kernel [in, units], bias [units]. */
+public final class Dense extends Layer {
+    private final int units;
+    private final ActivationFunction activation;
+    private Initializer kernelInitializer = Initializers.glorotUniform();
+    private Initializer biasInitializer = Initializers.zeros();
+    private boolean useBias = true;
+    private Tensor kernel;
+    private Tensor bias;
+
+    /** A linear layer of {@code units} outputs. */
+    public Dense(int units) {
+        this(units, ActivationFunction.LINEAR);
+    }
+
+    /** A layer of {@code units} outputs followed by {@code activation}. */
+    public Dense(int units, ActivationFunction activation) {
+        if (units <= 0) {
+            throw new KilnException("Dense needs a positive number of units, got " + units);
+        }
+        if (activation == null) {
+            throw new KilnException("Dense activation must not be null; use ActivationFunction.LINEAR");
+        }
+        this.units = units;
+        this.activation = activation;
+    }
+
+    /** Number of outputs. */
+    public int units() {
+        return units;
+    }
+
+    /** The activation applied after the affine map. */
+    public ActivationFunction activation() {
+        return activation;
+    }
+
+    /** Whether a bias is added. */
+    public boolean usesBias() {
+        return useBias;
+    }
+
+    /** Sets how the kernel is initialised (Glorot uniform by default). */
+    public Dense kernelInitializer(Initializer initializer) {
+        checkNotBuilt("change the kernel initializer of");
+        this.kernelInitializer = Objects.requireNonNull(initializer, "initializer");
+        return this;
+    }
+
+    /** Sets how the bias is initialised (zeros by default). */
+    public Dense biasInitializer(Initializer initializer) {
+        checkNotBuilt("change the bias initializer of");
+        this.biasInitializer = Objects.requireNonNull(initializer, "initializer");
+        return this;
+    }
+
+    /** Whether the layer adds a bias (true by default). */
+    public Dense useBias(boolean value) {
+        checkNotBuilt("change the bias of");
+        this.useBias = value;
+        return this;
+    }
+
+    @Override
+    public Dense named(String newName) {
+        super.named(newName);
+        return this;
+    }
+
+    @Override
+    public Dense trainable(boolean value) {
+        super.trainable(value);
+        return this;
+    }
+
+    @Override
+    protected Shape buildFor(Shape sampleShape, ParameterFactory factory) {
+        if (sampleShape.rank() != 1) {
+            throw badInput("expected input shape [?, features], got " + batchShape(sampleShape)
+                    + (sampleShape.rank() > 1 ? "; add a Flatten layer before it" : ""));
+        }
+        int in = sampleShape.dim(0);
+        kernel = addParameter(factory, "kernel", Shape.of(in, units), kernelInitializer, in, units);
+        if (useBias) {
+            bias = addParameter(factory, "bias", Shape.of(units), biasInitializer, in, units);
+        }
+        return Shape.of(units);
+    }
+
+    @Override
+    protected Tensor compute(Tensor input, boolean training) {
+        Tensor z = Ops.matmul(input, kernel);
+        if (useBias) {
+            z = Ops.add(z, bias);
+        }
+        return activation.apply(z);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.kiln.train;
+
+/**
+ * Hooks into {@code fit}. Epochs and steps are numbered from 1. Any hook may end training through
+ * {@link TrainingContext#stop(String)}; training then stops after the current epoch (or step).
+ */
+public interface Callback {
+
+    default void onTrainBegin(TrainingContext context) {
+    }
+
+    default void onEpochBegin(int epoch, TrainingContext context) {
+    }
+
+    default void onBatchBegin(int epoch, int step, TrainingContext context) {
+    }
+
+    /** After a training step; {@code loss} is the step's loss. */
+    default void onBatchEnd(int epoch, int step, double loss, TrainingContext context) {
+    }
+
+    default void onEpochEnd(EpochResult result, TrainingContext context) {
+    }
+
+    /** Called once when training ends, normally, early, or by an error. */
+    default void onTrainEnd(History history, TrainingContext context) {
+    }
+}

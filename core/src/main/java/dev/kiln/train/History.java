@@ -1,0 +1,34 @@
+package dev.kiln.train;
+
+import java.util.List;
+
+/**
+ * The record of one {@code fit}: a result per completed epoch and, when training ended before the last
+ * epoch, why.
+ *
+ * @param epochs the completed epochs in order
+ * @param stopReason why training stopped early (early stopping, a callback, a non-finite loss), or null
+ */
+public record History(List<EpochResult> epochs, String stopReason) {
+    public History {
+        epochs = List.copyOf(epochs);
+    }
+
+    /** Whether training ended before its last epoch. */
+    public boolean stoppedEarly() {
+        return stopReason != null;
+    }
+
+    /** The last completed epoch; fails when none completed. */
+    public EpochResult last() {
+        if (epochs.isEmpty()) {
+            throw new IllegalStateException("no epoch completed" + (stopReason == null ? "" : ": " + stopReason));
+        }
+        return epochs.get(epochs.size() - 1);
+    }
+
+    /** The quantity {@code key} ("loss", "val_accuracy", ...) of every epoch, in order. */
+    public double[] series(String key) {
+        return epochs.stream().mapToDouble(e -> e.value(key)).toArray();
+    }
+}

@@ -1,0 +1,145 @@
+package dev.kiln.train;
+
+import dev.kiln.KilnException;
+import dev.kiln.data.Dataset;
+import dev.kiln.data.MiniBatches;
+import dev.kiln.model.Model;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The epoch loop of {@code fit}: validation of the data, then epochs of steps, validation and callbacks. */
+public final class Trainer {
+    private final Model model;
+    private final TrainingSetup setup;
+    private final FitOptions options;
+    private final List<Callback> callbacks = new ArrayList<>();
+    private final List<EpochResult> epochs = new ArrayList<>();
+    private final TrainingContext context;
+
+    private Trainer(Model model, TrainingSetup setup, FitOptions options) {
+        this.model = model;
+        this.setup = setup;
+        this.options = options;
+        this.callbacks.addAll(options.callbacks());
+        if (options.log()) {
+            callbacks.add(new EpochLogger());
+        }
+        this.context = new TrainingContext(model, setup.optimizer(), options);
+    }
+
+    /** Trains {@code model} on {@code data}; returns the history, also when training stops early. */
+    public static History fit(Model model, TrainingSetup setup, Dataset data, FitOptions options) {
+        return new Trainer(model, setup, options).run(data);
+    }
+
+    private History run(Dataset data) {
+        if (data.size() == 0) {
+            throw new KilnException("training data has no samples");
+        }
+        if (!model.isBuilt()) {
+            model.build(data.featureShape());
+        }
+        int trainCount = trainCount(data.size());
+        DataValidation.check(model, setup.loss(), data, "training data", options.checkFinite());
+        Dataset validation = options.validationData();
+        if (validation != null) {
+            DataValidation.check(model, setup.loss(), validation, "validation data", options.checkFinite());
+        }
+        MiniBatches train = batches(data, 0, trainCount);
+        MiniBatches held = null;
+        if (validation != null) {
+            held = batches(validation, 0, validation.size());
+        } else if (trainCount < data.size()) {
+            held = batches(data, trainCount, data.size());
+        }
+        try (MetricTotals totals = new MetricTotals(setup.metrics(), model.backend(), model.dtype())) {
+            callbacks.forEach(c -> c.onTrainBegin(context));
+            try {
+                loop(train, held, totals);
+            } catch (RuntimeException e) {
+                endTraining();
+                throw e;
+            }
+            return endTraining();
+        }
+    }
+
+    private MiniBatches batches(Dataset data, int from, int to) {
+        return new MiniBatches(data, from, to, options.batchSize(), model.backend(), model.dtype());
+    }
+
+    /** Keras semantics: the last {@code validationSplit} of the samples are held out. */
+    private int trainCount(int size) {
+        if (options.validationSplit() == 0) {
+            return size;
+        }
+        int count = (int) (size * (1 - options.validationSplit()));
+        if (count <= 0 || count >= size) {
+            throw new KilnException("validation split " + options.validationSplit() + " of " + size
+                    + " samples leaves " + count + " for training and " + (size - count) + " for validation;"
+                    + " both need at least one");
+        }
+        return count;
+    }
+
+    private void loop(MiniBatches train, MiniBatches held, MetricTotals totals) {
+        TrainStep step = new TrainStep(model, setup, totals);
+        for (int epoch = 1; epoch <= options.epochs() && !context.stopRequested(); epoch++) {
+            int current = epoch;
+            callbacks.forEach(c -> c.onEpochBegin(current, context));
+            EpochResult result = runEpoch(epoch, step, train, held, totals);
+            if (result == null) {
+                return;
+            }
+            epochs.add(result);
+            callbacks.forEach(c -> c.onEpochEnd(result, context));
+        }
+    }
+
+    /** One epoch of steps then validation; null when training was stopped inside it. */
+    private EpochResult runEpoch(int epoch, TrainStep step, MiniBatches train, MiniBatches held, MetricTotals totals) {
+        double learningRate = setup.optimizer().learningRate();
+        long start = System.nanoTime();
+        if (options.shuffle()) {
+            train.shuffle(epochSeed(epoch));
+        }
+        totals.reset();
+        double lossSum = 0;
+        for (int b = 0; b < train.batchCount(); b++) {
+            int stepNumber = b + 1;
+            callbacks.forEach(c -> c.onBatchBegin(epoch, stepNumber, context));
+            double loss = step.run(train, b);
+            if (!Double.isFinite(loss)) {
+                context.stop("loss became " + loss + " at epoch " + epoch + ", step " + stepNumber + " of "
+                        + train.batchCount() + "; training stopped. Try a lower learning rate (it was "
+                        + learningRate + ")");
+                return null;
+            }
+            lossSum += loss * train.batchSize(b);
+            callbacks.forEach(c -> c.onBatchEnd(epoch, stepNumber, loss, context));
+            if (context.stopRequested()) {
+                return null;
+            }
+        }
+        Map<String, Double> metrics = totals.means(train.sampleCount());
+        double trainSeconds = (System.nanoTime() - start) / 1e9;
+        Evaluation validation = held == null ? null : Evaluator.run(model, setup, held, totals);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new EpochResult(epoch, lossSum / train.sampleCount(), metrics,
+                validation == null ? Double.NaN : validation.loss(),
+                validation == null ? Map.of() : validation.metrics(),
+                seconds, train.sampleCount() / trainSeconds, learningRate);
+    }
+
+    /** The shuffling seed of {@code epoch}: a function of the fit seed and the epoch only. */
+    private long epochSeed(int epoch) {
+        return options.seed() * 0x9E3779B97F4A7C15L + epoch;
+    }
+
+    private History endTraining() {
+        History history = new History(epochs, context.stopReason());
+        callbacks.forEach(c -> c.onTrainEnd(history, context));
+        return history;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.kiln.train;
+
+import dev.kiln.model.Model;
+import dev.kiln.optim.Optimizer;
+
+/** What callbacks see of a running {@code fit}, and the way they stop it. */
+public final class TrainingContext {
+    private final Model model;
+    private final Optimizer optimizer;
+    private final FitOptions options;
+    private String stopReason;
+
+    TrainingContext(Model model, Optimizer optimizer, FitOptions options) {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.options = options;
+    }
+
+    /** The model being trained. */
+    public Model model() {
+        return model;
+    }
+
+    /** The optimizer updating it. */
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** The options of this fit. */
+    public FitOptions options() {
+        return options;
+    }
+
+    /** Asks training to stop; the first reason given is kept and reported in the {@link History}. */
+    public void stop(String reason) {
+        if (stopReason == null) {
+            stopReason = reason;
+        }
+    }
+
+    /** Whether a stop was asked for. */
+    public boolean stopRequested() {
+        return stopReason != null;
+    }
+
+    /** Why training was asked to stop, or null. */
+    public String stopReason() {
+        return stopReason;
+    }
+}
