@@ -1,0 +1,116 @@
+package dev.kiln.samples.bench;
+
+import dev.kiln.KilnException;
+import dev.kiln.backend.Backend;
+import dev.kiln.backend.Backends;
+import dev.kiln.samples.data.DataSetSpec;
+import dev.kiln.samples.mnist.MnistData;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kiln bench mnist-mlp}: seconds per epoch of the MNIST MLP per backend and batch size (data loaded
+ * beforehand, median of the timed epochs after warm-up), and a per-call profile of one more epoch.
+ */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Times the MNIST MLP (784-128-10, Adam) per backend and batch size: seconds per epoch,"
+                + " the median of the timed epochs after warm-up, data loading excluded; then profiles one epoch"
+                + " per batch size with a device wait after every backend call (slower; for shares, not speed)."
+                + " Prints Markdown.")
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "BENCHMARK", description = "The benchmark: mnist-mlp.")
+    private String benchmark;
+
+    @Option(names = "--backends", split = ",", paramLabel = "NAME", defaultValue = "cpu,opencl",
+            description = "Backends to time, in order (default: ${DEFAULT-VALUE}); unavailable ones are reported.")
+    private List<String> backends;
+
+    @Option(names = "--batch-sizes", split = ",", paramLabel = "N", defaultValue = "128,32",
+            description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+    private List<Integer> batchSizes;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
+            description = "Timed epochs per batch size; the median is reported (default: ${DEFAULT-VALUE}).")
+    private int epochs;
+
+    @Option(names = "--warm-up", paramLabel = "N", defaultValue = "1",
+            description = "Untimed epochs before the timed ones (default: ${DEFAULT-VALUE}).")
+    private int warmUp;
+
+    @Option(names = "--no-profile", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Profile one epoch per batch size after timing (default: on).")
+    private boolean profile;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: the kiln.data setting).")
+    private Path data;
+
+    @Override
+    public Integer call() {
+        if (!"mnist-mlp".equals(benchmark)) {
+            throw new ParameterException(spec.commandLine(), "unknown benchmark '" + benchmark
+                    + "'; expected mnist-mlp");
+        }
+        if (epochs < 1 || warmUp < 0 || batchSizes.stream().anyMatch(b -> b < 1)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--epochs and the batch sizes must be at least 1, --warm-up at least 0");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        MnistData mnist = MnistData.load(DataSetSpec.MNIST, data);
+        out.printf("# kiln bench mnist-mlp%n%n784-128(relu)-10(softmax), Adam 1e-3, %d training images, no"
+                + " validation; median of %d epochs after %d warm-up epoch(s).%n%n", mnist.train().size(), epochs,
+                warmUp);
+        int ran = 0;
+        for (String name : backends) {
+            try (Backend backend = Backends.select(name.trim().toLowerCase(Locale.ROOT))) {
+                bench(backend, mnist, out);
+                ran++;
+            } catch (KilnException e) {
+                out.printf("## %s%n%nnot measured: %s%n%n", name, e.getMessage());
+            }
+            out.flush();
+        }
+        return ran > 0 ? 0 : 1;
+    }
+
+    private void bench(Backend backend, MnistData mnist, PrintWriter out) {
+        out.printf("## %s (%s)%n%n| batch | seconds per epoch | timed epochs (s) | samples/s |%n|---|---|---|---|%n",
+                backend.name(), backend.device().name());
+        out.flush();
+        for (int batch : batchSizes) {
+            double[] seconds = EpochTimer.epochSeconds(backend, mnist.train(), mnist.classes(), batch, warmUp, epochs);
+            double median = EpochTimer.median(seconds);
+            out.printf(Locale.ROOT, "| %d | %.3f | %s | %,.0f |%n", batch, median,
+                    Arrays.stream(seconds).mapToObj(s -> String.format(Locale.ROOT, "%.3f", s))
+                            .collect(Collectors.joining(", ")), mnist.train().size() / median);
+            out.flush();
+        }
+        if (!profile) {
+            out.println();
+            return;
+        }
+        for (int batch : batchSizes) {
+            ProfilingBackend profiled = new ProfilingBackend(backend);
+            double seconds = EpochTimer.profiledEpoch(profiled, mnist.train(), mnist.classes(), batch, warmUp);
+            OpProfile result = new OpProfile(seconds, profiled.times());
+            out.printf(Locale.ROOT, "%nProfile at batch %d (one epoch, %.3f s with a device wait after each call):"
+                    + "%n%n%s%n%s", batch, seconds, result.table(), result.detail());
+            out.flush();
+        }
+        out.println();
+    }
+}

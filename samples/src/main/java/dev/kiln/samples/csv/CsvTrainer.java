@@ -1,0 +1,94 @@
+package dev.kiln.samples.csv;
+
+import dev.kiln.backend.Backend;
+import dev.kiln.data.csv.CsvConversion;
+import dev.kiln.data.csv.CsvReader;
+import dev.kiln.data.csv.CsvTable;
+import dev.kiln.data.csv.LabelledData;
+import dev.kiln.layer.ActivationFunction;
+import dev.kiln.layer.Dense;
+import dev.kiln.loss.Losses;
+import dev.kiln.metric.Metrics;
+import dev.kiln.metric.RenamedMetric;
+import dev.kiln.model.Sequential;
+import dev.kiln.optim.Adam;
+import dev.kiln.tensor.Shape;
+import dev.kiln.train.Callback;
+import dev.kiln.train.EarlyStopping;
+import dev.kiln.train.Evaluation;
+import dev.kiln.train.FitOptions;
+import dev.kiln.train.History;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A baseline MLP for any numeric table: features z-scored on the training rows, hidden relu layers, softmax and
+ * cross-entropy for classes or a linear output and mean squared error for values, Adam, early stopping on the
+ * validation loss (restoring the best weights), then scored on the held-out test rows.
+ */
+public final class CsvTrainer {
+    private CsvTrainer() {
+    }
+
+    /**
+     * What the training produced.
+     *
+     * @param history per-epoch loss and metrics
+     * @param test test scores: "accuracy" and "loss" for classification, "mse" and "r2" (file units) for regression
+     * @param table the prepared data, with its scalings
+     * @param parameters trainable parameters of the model
+     */
+    public record Result(History history, Map<String, Double> test, PreparedTable table, long parameters) {
+    }
+
+    /** Reads, prepares and trains on {@code options.file()} with {@code seed} for the split and the weights. */
+    public static Result train(Backend backend, CsvOptions options, int epochs, int batchSize, double learningRate,
+                               long seed, List<Callback> callbacks) {
+        CsvTable table = CsvReader.read(options.file());
+        boolean classify = options.task() == CsvTask.CLASSIFY;
+        LabelledData data = classify ? CsvConversion.classification(table, options.label())
+                : CsvConversion.regression(table, options.label());
+        PreparedTable prepared = PreparedTable.of(data, options.task(), options.validationFraction(),
+                options.testFraction(), seed);
+        List<Dense> layers = new ArrayList<>();
+        options.hidden().forEach(units -> layers.add(new Dense(units, ActivationFunction.RELU)));
+        layers.add(classify ? new Dense(data.classes().size(), ActivationFunction.SOFTMAX)
+                : new Dense(1, ActivationFunction.LINEAR));
+        try (Sequential model = Sequential.on(backend, layers.toArray(Dense[]::new)).seed(seed)) {
+            model.build(Shape.of(data.featureCount()));
+            if (classify) {
+                model.compile(Losses.categoricalCrossEntropy(false), new Adam(learningRate),
+                        new RenamedMetric("accuracy", Metrics.categoricalAccuracy()));
+            } else {
+                model.compile(Losses.mse(), new Adam(learningRate));
+            }
+            List<Callback> all = new ArrayList<>(callbacks);
+            all.add(EarlyStopping.onValidationLoss(options.patience()));
+            History history = model.fit(prepared.train(), FitOptions.builder()
+                    .epochs(epochs)
+                    .batchSize(batchSize)
+                    .validationData(prepared.validation())
+                    .seed(seed)
+                    .callbacks(all.toArray(Callback[]::new))
+                    .build());
+            Map<String, Double> test = new LinkedHashMap<>();
+            if (classify) {
+                Evaluation evaluation = model.evaluate(prepared.test());
+                test.put("loss", evaluation.loss());
+                test.put("accuracy", evaluation.metric("accuracy"));
+            } else {
+                double[][] outputs = model.predict(prepared.testFeatures());
+                double[] scaled = new double[outputs.length];
+                for (int i = 0; i < outputs.length; i++) {
+                    scaled[i] = outputs[i][0];
+                }
+                RegressionScores scores = RegressionScores.of(prepared.target().invert(scaled), prepared.testTargets());
+                test.put("mse", scores.mse());
+                test.put("r2", scores.r2());
+            }
+            return new Result(history, test, prepared, model.trainableParameterCount());
+        }
+    }
+}
