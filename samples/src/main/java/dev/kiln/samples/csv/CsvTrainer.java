@@ -36,11 +36,12 @@ public final class CsvTrainer {
      * What the training produced.
      *
      * @param history per-epoch loss and metrics
-     * @param test test scores: "accuracy" and "loss" for classification, "mse" and "r2" (file units) for regression
+     * @param test loss on the test rows with "accuracy" for classification, or "mse" and "r2" in the file's units
+     *     for regression
      * @param table the prepared data, with its scalings
      * @param parameters trainable parameters of the model
      */
-    public record Result(History history, Map<String, Double> test, PreparedTable table, long parameters) {
+    public record Result(History history, Evaluation test, PreparedTable table, long parameters) {
     }
 
     /** Reads, prepares and trains on {@code options.file()} with {@code seed} for the split and the weights. */
@@ -73,22 +74,24 @@ public final class CsvTrainer {
                     .seed(seed)
                     .callbacks(all.toArray(Callback[]::new))
                     .build());
-            Map<String, Double> test = new LinkedHashMap<>();
-            if (classify) {
-                Evaluation evaluation = model.evaluate(prepared.test());
-                test.put("loss", evaluation.loss());
-                test.put("accuracy", evaluation.metric("accuracy"));
-            } else {
-                double[][] outputs = model.predict(prepared.testFeatures());
-                double[] scaled = new double[outputs.length];
-                for (int i = 0; i < outputs.length; i++) {
-                    scaled[i] = outputs[i][0];
-                }
-                RegressionScores scores = RegressionScores.of(prepared.target().invert(scaled), prepared.testTargets());
-                test.put("mse", scores.mse());
-                test.put("r2", scores.r2());
+            Evaluation evaluation = model.evaluate(prepared.test());
+            if (!classify) {
+                evaluation = new Evaluation(evaluation.loss(), regressionScores(model, prepared), evaluation.samples());
             }
-            return new Result(history, test, prepared, model.trainableParameterCount());
+            return new Result(history, evaluation, prepared, model.trainableParameterCount());
         }
+    }
+
+    private static Map<String, Double> regressionScores(Sequential model, PreparedTable prepared) {
+        double[][] outputs = model.predict(prepared.testFeatures());
+        double[] scaled = new double[outputs.length];
+        for (int i = 0; i < outputs.length; i++) {
+            scaled[i] = outputs[i][0];
+        }
+        RegressionScores scores = RegressionScores.of(prepared.target().invert(scaled), prepared.testTargets());
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("mse", scores.mse());
+        metrics.put("r2", scores.r2());
+        return metrics;
     }
 }

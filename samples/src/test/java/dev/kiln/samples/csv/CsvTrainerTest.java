@@ -42,7 +42,7 @@ class CsvTrainerTest {
         }
         assertEquals(List.of("flat", "round", "tall"), result.table().classes());
         assertEquals(60, result.table().test().size());
-        assertTrue(result.test().get("accuracy") >= 0.95, "test accuracy " + result.test());
+        assertTrue(result.test().metric("accuracy") >= 0.95, "test accuracy " + result.test());
         assertNull(result.table().target());
     }
 
@@ -65,9 +65,9 @@ class CsvTrainerTest {
                     5), 60, 16, 1e-2, 3, List.of());
         }
         assertNotNull(result.table().target());
-        assertTrue(result.test().get("r2") > 0.98, "test scores " + result.test());
+        assertTrue(result.test().metric("r2") > 0.98, "test scores " + result.test());
         // the target spans hundreds of units; an MSE in scaled units would be below 1 either way
-        assertTrue(result.test().get("mse") < 100, "test scores " + result.test());
+        assertTrue(result.test().metric("mse") < 100, "test scores " + result.test());
         assertEquals(1000 + 30 * 5.0, result.table().target().shift()[0], 40);
     }
 }
