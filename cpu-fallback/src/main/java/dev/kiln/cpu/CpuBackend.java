@@ -13,10 +13,6 @@ import dev.kiln.backend.TransferStats;
 import dev.kiln.backend.UnaryOp;
 import dev.kiln.backend.UpdateParameters;
 import dev.kiln.backend.UpdateRule;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -36,7 +32,7 @@ public final class CpuBackend implements Backend {
     private static final int ELEMENTWISE_GRAIN = 1 << 15;
 
     private final DeviceInfo device = HostDevice.describe();
-    private final Set<CpuBuffer> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    private long live;
     private final FloatGemm floatGemm = new FloatGemm();
     private final DoubleGemm doubleGemm = new DoubleGemm();
     private long uploads;
@@ -80,7 +76,7 @@ public final class CpuBackend implements Backend {
                     + length * dtype.bytes() + " bytes); the JVM may use at most " + Runtime.getRuntime().maxMemory()
                     + " bytes (raise -Xmx)", e);
         }
-        live.add(buffer);
+        live++;
         return buffer;
     }
 
@@ -137,6 +133,7 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    // F32 stores (float) value.
     @Override
     public void fill(Buffer target, double value) {
         CpuBuffer t = own("fill", "target", target);
@@ -159,12 +156,12 @@ public final class CpuBackend implements Backend {
             throw new KilnException("free: " + buffer + " was already freed");
         }
         cpu.release();
-        live.remove(cpu);
+        live--;
     }
 
     @Override
     public long liveBuffers() {
-        return live.size();
+        return live;
     }
 
     @Override
@@ -179,11 +176,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void close() {
-        for (CpuBuffer buffer : new ArrayList<>(live)) {
-            buffer.release();
-        }
-        live.clear();
+        live = 0;
         closed = true;
+    }
+
+    /** Whether {@link #close()} has been called: every buffer of a closed backend counts as freed. */
+    boolean isClosed() {
+        return closed;
     }
 
     // ---- linear algebra ----
@@ -315,6 +314,8 @@ public final class CpuBackend implements Backend {
 
     // ---- reductions and row-wise ops ----
 
+    // Sums accumulate in double in increasing m; MEAN = SUM / middle; MAX and MIN propagate NaN; ARGMAX takes the
+    // first of equal values and treats NaN as the largest.
     @Override
     public void reduce(ReduceOp op, int outer, int middle, int inner, Buffer x, Buffer out) {
         String method = "reduce " + op;
@@ -335,6 +336,7 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    // Max-subtracted: exp(x - max) / sum, log-softmax (x - max) - ln(sum); F32 computes in double, rounds once.
     @Override
     public void softmax(boolean log, int rows, int cols, Buffer x, Buffer out) {
         String method = log ? "logSoftmax" : "softmax";
@@ -371,6 +373,7 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    // Terms with a zero target are skipped (no 0 * -infinity); the loss sums in double.
     @Override
     public void softmaxCrossEntropy(int rows, int cols, Buffer logits, Buffer targets, Buffer probabilities, Buffer losses) {
         String method = "softmaxCrossEntropy";
@@ -415,6 +418,7 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    // An index that is not a whole number in [0, classes), NaN included, gives a row of zeros.
     @Override
     public void oneHot(int rows, int classes, Buffer indices, Buffer out) {
         String method = "oneHot";
@@ -436,6 +440,8 @@ public final class CpuBackend implements Backend {
 
     // ---- training ----
 
+    // Float arithmetic for F32, term by term as UpdateRule writes them, g = grad + weightDecay * p even when the
+    // decay is 0; Adam's bias corrections 1 - beta^t come from Math.pow in double, then are rounded.
     @Override
     public void update(UpdateRule rule, UpdateParameters parameters, Buffer param, Buffer grad, Buffer... states) {
         String method = "update " + rule;
@@ -479,6 +485,8 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    // F32: u is exact, a and b are rounded to float and the affine maps run in float; the normal deviate is
+    // computed in double and rounded before a + b * z.
     @Override
     public void random(Distribution distribution, long seed, long offset, double a, double b, Buffer out) {
         notNull("random", "distribution", distribution);

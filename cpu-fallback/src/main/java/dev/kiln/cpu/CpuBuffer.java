@@ -44,7 +44,7 @@ final class CpuBuffer implements Buffer {
 
     @Override
     public boolean isFreed() {
-        return floats == null && doubles == null;
+        return (floats == null && doubles == null) || owner.isClosed();
     }
 
     /** The F32 storage; the caller has checked the dtype. */

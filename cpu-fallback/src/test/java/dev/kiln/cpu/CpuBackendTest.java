@@ -144,6 +144,8 @@ class CpuBackendTest {
         assertTrue(device.fp64());
         assertEquals(Runtime.getRuntime().availableProcessors(), device.computeUnits());
         assertFalse(device.name().isBlank());
+        assertEquals(device, backend.device());
+        assertTrue(device.driverVersion().startsWith("EJML "), device.driverVersion());
         try (Backend created = Backends.select("cpu")) {
             assertEquals("cpu", created.name());
             assertTrue(created.supports(DType.F32) && created.supports(DType.F64));

@@ -64,9 +64,10 @@ class CpuGemmTest {
         assertArrayEquals(new double[] {0, 0}, get(backend, c));
     }
 
+    /** Shapes of 1, primes, and sizes around the panel width (512 columns) and depth (64 rows). */
     private static final int[][] SHAPES = {
         {1, 1, 1}, {1, 7, 1}, {7, 1, 1}, {1, 1, 9}, {3, 5, 7}, {4, 4, 4}, {5, 3, 2}, {13, 17, 19}, {31, 2, 37},
-        {9, 255, 5}, {6, 256, 3}, {5, 257, 4}, {3, 4, 255}, {5, 3, 256}, {4, 5, 257}, {2, 3, 513},
+        {3, 511, 5}, {2, 512, 3}, {3, 513, 4}, {3, 4, 63}, {5, 3, 64}, {4, 5, 65}, {2, 3, 129}, {2, 1025, 66},
         {130, 129, 131}, {67, 300, 260},
     };
 

@@ -37,7 +37,7 @@ class CpuRandomTest {
         double u = 0x6627e8 * 0x1p-24;
         assertEquals(u, draw(dtype, Distribution.UNIFORM, 0, 0, 0, 1, 1)[0]);
         double normal = Math.sqrt(-2 * Math.log((0x6627e8 + 1) * 0x1p-24)) * Math.cos(2 * Math.PI * 0xe169c5 * 0x1p-24);
-        assertEquals(dtype == DType.F32 ? (float) (1 + 2 * (float) normal) : 1 + 2 * normal,
+        assertEquals(dtype == DType.F32 ? 1 + 2 * (float) normal : 1 + 2 * normal,
                 draw(dtype, Distribution.NORMAL, 0, 0, 1, 2, 1)[0]);
         assertEquals(1, draw(dtype, Distribution.BERNOULLI, 0, 0, 0.4, 0, 1)[0]);
         assertEquals(0, draw(dtype, Distribution.BERNOULLI, 0, 0, 0.39, 0, 1)[0]);

@@ -84,7 +84,7 @@ class CpuUpdateTest {
         backend.fill(grad, 0.5);
         backend.update(UpdateRule.SGD, new UpdateParameters(0.1, 0, 0, 0, 0, 1), param, grad);
         for (double value : get(backend, param)) {
-            assertEquals((float) (1f - 0.1f * 0.5f), value);
+            assertEquals(1f - 0.1f * 0.5f, value);
         }
     }
 }

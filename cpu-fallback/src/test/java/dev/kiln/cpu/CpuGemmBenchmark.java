@@ -1,0 +1,132 @@
+package dev.kiln.cpu;
+
+import dev.kiln.backend.Buffer;
+import dev.kiln.backend.DType;
+import dev.kiln.backend.Distribution;
+import java.util.Locale;
+import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.CommonOps_FDRM;
+import org.ejml.dense.row.CommonOps_MT_DDRM;
+import org.ejml.dense.row.CommonOps_MT_FDRM;
+
+/**
+ * Measures GFLOP/s of the CPU backend's gemm against EJML's multiply (one thread and EJML's concurrent
+ * variant) on a few shapes, F32 and F64, and its transpose (EJML's) against a plain loop. A program, not a
+ * test: run it on an otherwise idle machine.
+ * Arguments: optional seconds per measurement (default 1).
+ */
+public final class CpuGemmBenchmark {
+    private static final int[][] SHAPES = {{128, 128, 784}, {512, 512, 512}, {1024, 1024, 1024}};
+
+    private CpuGemmBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 1;
+        System.out.printf(Locale.ROOT, "threads %d, %.1f s per measurement, load average before: %s%n",
+                WorkPool.THREADS, seconds, loadAverage());
+        System.out.println("m x n x k, GFLOP/s of the fastest call (Kiln: CpuBackend.gemm; EJML: CommonOps_*DRM.mult, MT: CommonOps_MT_*DRM.mult)");
+        System.out.printf(Locale.ROOT, "%-5s %-16s %10s %10s %10s%n", "dtype", "shape", "Kiln", "EJML", "EJML MT");
+        try (CpuBackend backend = new CpuBackend()) {
+            for (DType dtype : DType.values()) {
+                for (int[] shape : SHAPES) {
+                    int m = shape[0], n = shape[1], k = shape[2];
+                    double kiln = kiln(backend, dtype, m, n, k, seconds);
+                    double ejml = ejml(dtype, m, n, k, seconds, false);
+                    double ejmlConcurrent = ejml(dtype, m, n, k, seconds, true);
+                    System.out.printf(Locale.ROOT, "%-5s %-16s %10.1f %10.1f %10.1f%n", dtype, m + "x" + n + "x" + k,
+                            kiln, ejml, ejmlConcurrent);
+                }
+            }
+            for (int[] shape : new int[][] {{128, 784}, {1024, 1024}}) {
+                System.out.printf(Locale.ROOT, "F32 transpose %dx%d: Kiln (EJML) %.1f us, plain loop %.1f us%n", shape[0], shape[1],
+                        transpose(backend, shape[0], shape[1], seconds), plainTranspose(shape[0], shape[1], seconds));
+            }
+        }
+    }
+
+    private static double transpose(CpuBackend backend, int rows, int cols, double seconds) {
+        Buffer x = backend.allocate(DType.F32, (long) rows * cols);
+        Buffer out = backend.allocate(DType.F32, (long) rows * cols);
+        backend.fill(x, 1);
+        double micros = fastest(seconds, () -> backend.transpose(rows, cols, x, out)) / 1e3;
+        backend.free(x);
+        backend.free(out);
+        return micros;
+    }
+
+    private static double plainTranspose(int rows, int cols, double seconds) {
+        float[] x = new float[rows * cols];
+        float[] out = new float[rows * cols];
+        return fastest(seconds, () -> {
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    out[j * rows + i] = x[i * cols + j];
+                }
+            }
+        }) / 1e3;
+    }
+
+    private static double kiln(CpuBackend backend, DType dtype, int m, int n, int k, double seconds) {
+        Random random = new Random(1);
+        Buffer a = backend.allocate(dtype, (long) m * k);
+        Buffer b = backend.allocate(dtype, (long) k * n);
+        Buffer c = backend.allocate(dtype, (long) m * n);
+        backend.random(Distribution.UNIFORM, random.nextLong(), 0, -1, 1, a);
+        backend.random(Distribution.UNIFORM, random.nextLong(), 0, -1, 1, b);
+        double best = best(seconds, m, n, k, () -> backend.gemm(false, false, m, n, k, 1, a, b, 0, c));
+        backend.free(a);
+        backend.free(b);
+        backend.free(c);
+        return best;
+    }
+
+    private static double ejml(DType dtype, int m, int n, int k, double seconds, boolean concurrent) {
+        Random random = new Random(1);
+        if (dtype == DType.F32) {
+            FMatrixRMaj a = new FMatrixRMaj(m, k);
+            FMatrixRMaj b = new FMatrixRMaj(k, n);
+            FMatrixRMaj c = new FMatrixRMaj(m, n);
+            for (int i = 0; i < a.data.length; i++) a.data[i] = random.nextFloat();
+            for (int i = 0; i < b.data.length; i++) b.data[i] = random.nextFloat();
+            return best(seconds, m, n, k, concurrent ? () -> CommonOps_MT_FDRM.mult(a, b, c) : () -> CommonOps_FDRM.mult(a, b, c));
+        }
+        DMatrixRMaj a = new DMatrixRMaj(m, k);
+        DMatrixRMaj b = new DMatrixRMaj(k, n);
+        DMatrixRMaj c = new DMatrixRMaj(m, n);
+        for (int i = 0; i < a.data.length; i++) a.data[i] = random.nextDouble();
+        for (int i = 0; i < b.data.length; i++) b.data[i] = random.nextDouble();
+        return best(seconds, m, n, k, concurrent ? () -> CommonOps_MT_DDRM.mult(a, b, c) : () -> CommonOps_DDRM.mult(a, b, c));
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** GFLOP/s of the fastest of repeated calls after a warm-up of the same length. */
+    private static double best(double seconds, int m, int n, int k, Runnable call) {
+        return 2.0 * m * n * k / fastest(seconds, call);
+    }
+
+    /** Nanoseconds of the fastest of repeated calls after a warm-up of the same length. */
+    private static long fastest(double seconds, Runnable call) {
+        long budget = (long) (seconds * 1e9);
+        for (long start = System.nanoTime(); System.nanoTime() - start < budget; ) {
+            call.run();
+        }
+        long fastest = Long.MAX_VALUE;
+        for (long start = System.nanoTime(); System.nanoTime() - start < budget; ) {
+            long t0 = System.nanoTime();
+            call.run();
+            fastest = Math.min(fastest, System.nanoTime() - t0);
+        }
+        return fastest;
+    }
+}
