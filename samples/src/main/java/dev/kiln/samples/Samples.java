@@ -1,0 +1,24 @@
+package dev.kiln.samples;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The samples the kiln command can train. */
+public final class Samples {
+    private static final List<Sample> ALL = List.of(new ToySample(), new XorSample());
+
+    private Samples() {
+    }
+
+    public static List<Sample> all() {
+        return ALL;
+    }
+
+    public static Optional<Sample> named(String name) {
+        return ALL.stream().filter(sample -> sample.name().equals(name)).findFirst();
+    }
+
+    public static List<String> names() {
+        return ALL.stream().map(Sample::name).toList();
+    }
+}

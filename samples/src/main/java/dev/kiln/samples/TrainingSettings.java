@@ -1,0 +1,47 @@
+package dev.kiln.samples;
+
+import dev.kiln.KilnException;
+import java.nio.file.Path;
+
+/**
+ * Hyperparameters and inputs of one sample training.
+ *
+ * @param epochs passes over the training data
+ * @param batchSize samples per optimizer step
+ * @param learningRate the optimizer's (initial) learning rate
+ * @param seed seed of initial weights and shuffling
+ * @param dataDirectory where samples with downloaded data sets look for them, or null for the default
+ */
+public record TrainingSettings(int epochs, int batchSize, double learningRate, long seed, Path dataDirectory) {
+    public TrainingSettings {
+        if (epochs < 1) {
+            throw new KilnException("epochs must be at least 1, got " + epochs);
+        }
+        if (batchSize < 1) {
+            throw new KilnException("batch size must be at least 1, got " + batchSize);
+        }
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new KilnException("learning rate must be a positive finite number, got " + learningRate);
+        }
+    }
+
+    public TrainingSettings withEpochs(int value) {
+        return new TrainingSettings(value, batchSize, learningRate, seed, dataDirectory);
+    }
+
+    public TrainingSettings withBatchSize(int value) {
+        return new TrainingSettings(epochs, value, learningRate, seed, dataDirectory);
+    }
+
+    public TrainingSettings withLearningRate(double value) {
+        return new TrainingSettings(epochs, batchSize, value, seed, dataDirectory);
+    }
+
+    public TrainingSettings withSeed(long value) {
+        return new TrainingSettings(epochs, batchSize, learningRate, value, dataDirectory);
+    }
+
+    public TrainingSettings withDataDirectory(Path value) {
+        return new TrainingSettings(epochs, batchSize, learningRate, seed, value);
+    }
+}

@@ -1,0 +1,12 @@
+package dev.kiln.samples.cli;
+
+/** The exit codes of the kiln command; scripts rely on them. */
+public final class ExitCodes {
+    public static final int SUCCESS = 0;
+    public static final int FAILURE = 1;
+    public static final int USAGE = 2;
+    public static final int BACKEND_UNAVAILABLE = 3;
+
+    private ExitCodes() {
+    }
+}

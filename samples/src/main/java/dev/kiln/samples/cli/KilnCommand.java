@@ -1,0 +1,36 @@
+package dev.kiln.samples.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The {@code kiln} command line: trains the samples and inspects the devices Kiln can use. */
+@Command(name = "kiln",
+        mixinStandardHelpOptions = true,
+        versionProvider = KilnVersion.class,
+        description = "Trains neural networks on OpenCL devices, or on the CPU when none is usable.",
+        subcommands = {DevicesCommand.class, TrainCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 requested backend unavailable."})
+public final class KilnCommand implements Runnable {
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    /** The command line with Kiln's handling of usage errors and failures. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new KilnCommand());
+        commandLine.setParameterExceptionHandler(new UsageErrorHandler());
+        commandLine.setExecutionExceptionHandler(new FailureHandler());
+        return commandLine;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}
