@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
 public final class Backends {
     private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
 
+    /** Name of the CPU backend, the fallback when another backend's kernels do not build. */
+    static final String CPU = "cpu";
+
     /** Selection value that picks the highest-priority available backend. */
     public static final String AUTO = "auto";
 
@@ -60,14 +63,14 @@ public final class Backends {
             if (!probe.available()) {
                 throw new BackendUnavailableException("backend '" + wanted + "' is unavailable: " + probe.reason());
             }
-            return created(provider);
+            return created(provider, providers);
         }
         List<String> skipped = new ArrayList<>();
         for (BackendProvider provider : providers) {
             BackendProvider.Probe probe = provider.probe();
             if (probe.available()) {
                 skipped.forEach(LOG::warn);
-                return created(provider);
+                return created(provider, providers);
             }
             skipped.add("backend '" + provider.name() + "' skipped: " + probe.reason());
         }
@@ -75,10 +78,28 @@ public final class Backends {
         throw new BackendUnavailableException("no backend is available; found " + providers.size() + " provider(s)");
     }
 
-    private static Backend created(BackendProvider provider) {
-        Backend backend = provider.create();
+    private static Backend created(BackendProvider provider, List<BackendProvider> providers) {
+        Backend backend;
+        try {
+            backend = provider.create();
+        } catch (KernelBuildException e) {
+            String policy = KilnSettings.openClFallback();
+            BackendProvider cpu = providers.stream().filter(p -> p.name().equals(CPU)).findFirst().orElse(null);
+            if (!policy.equalsIgnoreCase(CPU) || cpu == null || provider == cpu) {
+                throw e;
+            }
+            LOG.warn("backend '{}' could not build its kernels, training on the CPU backend instead"
+                    + " (kiln.opencl.fallback=cpu; set it to 'fail' to stop): {}", provider.name(), firstLine(e));
+            return created(cpu, providers);
+        }
         DeviceInfo device = backend.device();
         LOG.info("backend '{}' on {} ({}, {})", backend.name(), device.name(), device.vendor(), device.type());
         return backend;
+    }
+
+    private static String firstLine(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 }

@@ -33,6 +33,59 @@ class BackendsTest {
         }
     }
 
+    /** A provider whose device cannot compile its kernels. */
+    private static final class UnbuildableProvider implements BackendProvider {
+        @Override
+        public String name() {
+            return "unbuildable";
+        }
+
+        @Override
+        public int priority() {
+            return 1000;
+        }
+
+        @Override
+        public Probe probe() {
+            return new Probe(true, "one device", List.of(), 0);
+        }
+
+        @Override
+        public Backend create() {
+            throw new KernelBuildException("building gemm.cl (F32) failed: CL_BUILD_PROGRAM_FAILURE\nbuild log:\nerror");
+        }
+    }
+
+    private static Backend selectUnbuildable(String choice, String policy) {
+        String previous = System.getProperty("kiln.opencl.fallback");
+        System.setProperty("kiln.opencl.fallback", policy);
+        try {
+            List<BackendProvider> providers = new ArrayList<>(Backends.providers());
+            providers.add(0, new UnbuildableProvider());
+            return Backends.select(choice, providers);
+        } finally {
+            if (previous == null) {
+                System.clearProperty("kiln.opencl.fallback");
+            } else {
+                System.setProperty("kiln.opencl.fallback", previous);
+            }
+        }
+    }
+
+    @Test
+    void kernelsThatDoNotBuildFallBackToTheCpuUnderTheCpuPolicy() {
+        try (Backend auto = selectUnbuildable("auto", "cpu"); Backend explicit = selectUnbuildable("unbuildable", "cpu")) {
+            assertEquals("cpu", auto.name());
+            assertEquals("cpu", explicit.name());
+        }
+    }
+
+    @Test
+    void kernelsThatDoNotBuildFailUnderTheFailPolicy() {
+        KernelBuildException e = assertThrows(KernelBuildException.class, () -> selectUnbuildable("auto", "fail"));
+        assertTrue(e.getMessage().contains("CL_BUILD_PROGRAM_FAILURE"), e.getMessage());
+    }
+
     private static List<BackendProvider> withMissing() {
         List<BackendProvider> providers = new ArrayList<>(Backends.providers());
         providers.add(0, new MissingProvider());

@@ -1,0 +1,87 @@
+package dev.kiln.opencl;
+
+import dev.kiln.KilnException;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import org.jocl.CL;
+import org.jocl.cl_mem;
+
+/**
+ * Device memory blocks reused by size class: a request is rounded up to the next class (4, 5, 6 or 7 times a
+ * power of two, so at most 25% is wasted) and served from freed blocks of that class when there are any.
+ * The in-order queue makes reuse safe: work issued after a block is handed out again runs after the work
+ * that used it before.
+ */
+final class BufferPool implements AutoCloseable {
+    private static final long SMALLEST_CLASS = 256;
+
+    private final ClContext context;
+    private final long maxAllocationBytes;
+    private final long maxPooledBytes;
+    private final Map<Long, ArrayDeque<cl_mem>> free = new HashMap<>();
+    private long pooledBytes;
+
+    BufferPool(ClContext context) {
+        this.context = context;
+        this.maxAllocationBytes = context.device().info().maxAllocationBytes();
+        this.maxPooledBytes = context.device().info().globalMemoryBytes() / 4;
+    }
+
+    /** The block size serving a request of {@code bytes}. */
+    static long sizeClass(long bytes) {
+        if (bytes <= SMALLEST_CLASS) {
+            return SMALLEST_CLASS;
+        }
+        int shift = 63 - Long.numberOfLeadingZeros(bytes) - 2;
+        long step = 1L << shift;
+        return (bytes + step - 1) / step * step;
+    }
+
+    /** A block of at least {@code bytes}; its capacity is written to {@code capacity[0]}. */
+    cl_mem acquire(long bytes, long[] capacity, String what) {
+        if (bytes > maxAllocationBytes) {
+            throw new KilnException(what + ": " + bytes + " bytes asked, but " + context.device().info().name()
+                    + " allows at most " + maxAllocationBytes + " bytes in one buffer ("
+                    + context.device().info().globalMemoryBytes() + " bytes of device memory in all)");
+        }
+        long size = Math.min(sizeClass(bytes), maxAllocationBytes);
+        capacity[0] = size;
+        ArrayDeque<cl_mem> blocks = free.get(size);
+        if (blocks != null && !blocks.isEmpty()) {
+            pooledBytes -= size;
+            return blocks.pop();
+        }
+        int[] error = new int[1];
+        cl_mem memory = CL.clCreateBuffer(context.context(), CL.CL_MEM_READ_WRITE, size, null, error);
+        if (error[0] == CL.CL_MEM_OBJECT_ALLOCATION_FAILURE || error[0] == CL.CL_OUT_OF_RESOURCES) {
+            clear();
+            memory = CL.clCreateBuffer(context.context(), CL.CL_MEM_READ_WRITE, size, null, error);
+        }
+        ClStatus.check(error[0], () -> what + " (" + bytes + " bytes asked, " + context.device().info().globalMemoryBytes()
+                + " bytes of device memory)");
+        return memory;
+    }
+
+    /** Takes a block back for reuse, or releases it when the pool is full. */
+    void release(cl_mem memory, long capacity) {
+        if (pooledBytes + capacity > maxPooledBytes) {
+            CL.clReleaseMemObject(memory);
+            return;
+        }
+        free.computeIfAbsent(capacity, c -> new ArrayDeque<>()).push(memory);
+        pooledBytes += capacity;
+    }
+
+    /** Releases every pooled block. */
+    void clear() {
+        free.values().forEach(blocks -> blocks.forEach(CL::clReleaseMemObject));
+        free.clear();
+        pooledBytes = 0;
+    }
+
+    @Override
+    public void close() {
+        clear();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.kiln.opencl;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The complete text of one program: tuning {@code #define}s, then the prelude, then a family's kernels.
+ *
+ * @param name a label for messages, e.g. "gemm.cl (F32)"
+ * @param defines macro values, sorted so equal tunings give equal text
+ * @param text the source handed to the compiler
+ */
+record ProgramSource(String name, SortedMap<String, String> defines, String text) {
+
+    /** Assembles {@code family} with the given macro values. */
+    static ProgramSource of(KernelFamily family, String label, Map<String, String> defines) {
+        SortedMap<String, String> sorted = new TreeMap<>(defines);
+        StringBuilder text = new StringBuilder();
+        sorted.forEach((key, value) -> text.append("#define ").append(key).append(' ').append(value).append('\n'));
+        text.append(KernelFamily.load(KernelFamily.PRELUDE)).append('\n').append(family.source());
+        return new ProgramSource(family.resource() + " (" + label + ")", sorted, text.toString());
+    }
+
+    /** SHA-256 of the text, in hex. */
+    String hash() {
+        return sha256(text);
+    }
+
+    static String sha256(String value) {
+        return sha256(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String sha256(byte[] value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+// Prelude shared by every kernel family: the element type `real` and its vector types.
+// Tuning macros: PRECISION (32 or 64, default 32) and VW (vector width 2/4/8/16, default 8).
+// Assumptions: OpenCL C 1.2; PRECISION 64 needs cl_khr_fp64 (the host checks before building).
+#ifndef PRECISION
+#define PRECISION 32
+#endif
+#ifndef VW
+#define VW 8
+#endif
+
+// No contraction of a * b + c into fma: results stay bit-comparable with the CPU backend's separate roundings.
+#pragma OPENCL FP_CONTRACT OFF
+
+#define KILN_CONCAT_(a, b) a##b
+#define KILN_CONCAT(a, b) KILN_CONCAT_(a, b)
+
+#if PRECISION == 64
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+typedef double real;
+#define KILN_REAL double
+#define KILN_TWO_PI 6.283185307179586
+#else
+typedef float real;
+#define KILN_REAL float
+#define KILN_TWO_PI 6.2831853f
+#endif
+#define KILN_2_POW_MINUS_24 ((real) 0x1.0p-24f)
+
+// realV: VW lanes of real; VLOAD/VSTORE move VW contiguous elements.
+#define realV KILN_CONCAT(KILN_REAL, VW)
+#define VLOAD(p) KILN_CONCAT(vload, VW)(0, (p))
+#define VSTORE(v, p) KILN_CONCAT(vstore, VW)((v), 0, (p))
+
+// Java's Math.max/min semantics: NaN wins.
+inline real kiln_max(real a, real b) { return isnan(a) ? a : (a > b ? a : b); }
+inline real kiln_min(real a, real b) { return isnan(a) ? a : (a < b ? a : b); }

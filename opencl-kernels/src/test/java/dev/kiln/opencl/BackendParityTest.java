@@ -1,0 +1,315 @@
+package dev.kiln.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kiln.backend.Backend;
+import dev.kiln.backend.BinaryOp;
+import dev.kiln.backend.Broadcast;
+import dev.kiln.backend.DType;
+import dev.kiln.backend.Distribution;
+import dev.kiln.backend.ReduceOp;
+import dev.kiln.backend.UnaryOp;
+import dev.kiln.backend.UpdateParameters;
+import dev.kiln.backend.UpdateRule;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Every Backend primitive and enum constant on OpenCL against the CPU backend, on random inputs of several shapes;
+ * the last test checks by reflection that every primitive and constant was compared.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BackendParityTest {
+    private static final int[] LENGTHS = {1, 7, 1000, 4099};
+    /** Backend methods that compute nothing to compare. */
+    private static final Set<String> NOT_COMPARED = Set.of("name", "device", "supports", "liveBuffers", "transfers",
+            "synchronize", "close");
+    /** Backend methods called during the comparisons, and "method:CONSTANT" for those taking an enum. */
+    private static final Set<String> CALLED = ConcurrentHashMap.newKeySet();
+
+    private final OpenClBackend backend = OpenClTestSupport.backend();
+    private final Parity parity = new Parity(recording(backend), OpenClTestSupport.reference());
+    private final Random random = new Random(42);
+
+    private static double atol(DType dtype) {
+        return dtype == DType.F64 ? 1e-12 : 1e-6;
+    }
+
+    private static double rtol(DType dtype) {
+        return dtype == DType.F64 ? 1e-10 : 1e-5;
+    }
+
+    private void requireSupported(DType dtype) {
+        assumeTrue(backend.supports(dtype), backend.device().name() + " has no " + dtype);
+    }
+
+    private static double[] parameters(UnaryOp op) {
+        return switch (op) {
+            case AFFINE -> new double[] {1.5, -0.25};
+            case LEAKY_RELU -> new double[] {0.1, 0};
+            case ELU -> new double[] {1.2, 0};
+            case CLIP -> new double[] {-0.5, 0.7};
+            default -> new double[] {0, 0};
+        };
+    }
+
+    private double[] unaryInput(UnaryOp op, int n) {
+        return switch (op) {
+            case LOG, SQRT, RECIPROCAL -> Parity.uniform(random, n, 0.1, 3);
+            default -> Parity.uniform(random, n, -3, 3);
+        };
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void unaryForwardAndBackward(DType dtype) {
+        requireSupported(dtype);
+        for (UnaryOp op : UnaryOp.values()) {
+            double a = parameters(op)[0];
+            double b = parameters(op)[1];
+            for (int n : LENGTHS) {
+                double[] x = unaryInput(op, n);
+                parity.check(op + " forward n=" + n, dtype, atol(dtype), rtol(dtype), new double[][] {x}, new long[] {n},
+                        (be, buf) -> be.unary(op, a, b, buf[0], buf[1]));
+                double[] y = Parity.run(OpenClTestSupport.reference(), dtype, new double[][] {x}, new long[] {n},
+                        (be, buf) -> be.unary(op, a, b, buf[0], buf[1]))[1];
+                double[] g = Parity.uniform(random, n, -1, 1);
+                parity.check(op + " backward n=" + n, dtype, atol(dtype), rtol(dtype), new double[][] {x, y, g}, new long[] {n},
+                        (be, buf) -> be.unaryBackward(op, a, b, buf[0], buf[1], buf[2], buf[3]));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void unaryInPlace(DType dtype) {
+        requireSupported(dtype);
+        double[] x = Parity.uniform(random, 257, -3, 3);
+        parity.check("TANH in place", dtype, atol(dtype), rtol(dtype), new double[][] {x}, new long[0],
+                (be, buf) -> be.unary(UnaryOp.TANH, 0, 0, buf[0], buf[0]));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void binaryWithBroadcasting(DType dtype) {
+        requireSupported(dtype);
+        int all = Broadcast.ALL;
+        Broadcast[] shapes = {
+            Broadcast.same(1), Broadcast.same(4099),
+            new Broadcast(1, 37, 21, all, Broadcast.INNER),
+            new Broadcast(1, 37, 21, all, Broadcast.MIDDLE),
+            new Broadcast(5, 3, 7, all, Broadcast.MIDDLE),
+            new Broadcast(5, 3, 7, Broadcast.OUTER | Broadcast.INNER, all),
+            new Broadcast(4, 6, 2, Broadcast.MIDDLE, Broadcast.OUTER),
+            new Broadcast(3, 2, 5, 0, all)};
+        for (BinaryOp op : BinaryOp.values()) {
+            for (Broadcast shape : shapes) {
+                int na = (int) shape.operandLength(shape.aAxes());
+                int nb = (int) shape.operandLength(shape.bAxes());
+                boolean compare = op == BinaryOp.EQUAL || op == BinaryOp.GREATER || op == BinaryOp.MAXIMUM || op == BinaryOp.MINIMUM;
+                double[] a = compare ? Parity.levels(random, na, 3) : Parity.uniform(random, na, -2, 2);
+                double[] b = compare ? Parity.levels(random, nb, 3)
+                        : op == BinaryOp.DIV ? Parity.uniform(random, nb, 0.5, 2) : Parity.uniform(random, nb, -2, 2);
+                parity.check(op + " " + shape, dtype, atol(dtype), rtol(dtype), new double[][] {a, b},
+                        new long[] {shape.length()}, (be, buf) -> be.binary(op, shape, buf[0], buf[1], buf[2]));
+            }
+        }
+        double[] x = Parity.uniform(random, 100, -2, 2);
+        double[] y = Parity.uniform(random, 100, -2, 2);
+        parity.check("MUL in place", dtype, atol(dtype), rtol(dtype), new double[][] {x, y}, new long[0],
+                (be, buf) -> be.binary(BinaryOp.MUL, Broadcast.same(100), buf[0], buf[1], buf[0]));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void reductionsAlongTheMiddleAxis(DType dtype) {
+        requireSupported(dtype);
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {1, 1000, 1}, {4, 300, 1}, {2, 7, 1}, {1, 13, 64}, {2, 4099, 1}};
+        for (ReduceOp op : ReduceOp.values()) {
+            for (int[] s : shapes) {
+                int n = s[0] * s[1] * s[2];
+                double[] x = op == ReduceOp.ARGMAX ? Parity.levels(random, n, 5) : Parity.uniform(random, n, -2, 2);
+                double tolerance = dtype == DType.F64 ? 1e-12 : 2e-6 * Math.sqrt(s[1]);
+                parity.check(op + " " + s[0] + "x" + s[1] + "x" + s[2], dtype, tolerance, 10 * rtol(dtype),
+                        new double[][] {x}, new long[] {(long) s[0] * s[2]},
+                        (be, buf) -> be.reduce(op, s[0], s[1], s[2], buf[0], buf[1]));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void softmaxForwardAndBackward(DType dtype) {
+        requireSupported(dtype);
+        int[][] shapes = {{1, 1}, {3, 10}, {128, 10}, {2, 1000}};
+        for (boolean log : new boolean[] {false, true}) {
+            for (int[] s : shapes) {
+                int n = s[0] * s[1];
+                double[] x = Parity.uniform(random, n, -5, 5);
+                String name = (log ? "log_softmax " : "softmax ") + s[0] + "x" + s[1];
+                parity.check(name, dtype, atol(dtype), 10 * rtol(dtype), new double[][] {x}, new long[] {n},
+                        (be, buf) -> be.softmax(log, s[0], s[1], buf[0], buf[1]));
+                double[] y = Parity.run(OpenClTestSupport.reference(), dtype, new double[][] {x}, new long[] {n},
+                        (be, buf) -> be.softmax(log, s[0], s[1], buf[0], buf[1]))[1];
+                double[] g = Parity.uniform(random, n, -1, 1);
+                parity.check(name + " backward", dtype, 10 * atol(dtype), 10 * rtol(dtype), new double[][] {y, g}, new long[] {n},
+                        (be, buf) -> be.softmaxBackward(log, s[0], s[1], buf[0], buf[1], buf[2]));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void softmaxCrossEntropyForwardAndBackward(DType dtype) {
+        requireSupported(dtype);
+        int[][] shapes = {{1, 1}, {5, 3}, {128, 10}, {3, 700}};
+        for (int[] s : shapes) {
+            int n = s[0] * s[1];
+            double[] logits = Parity.uniform(random, n, -4, 4);
+            double[] targets = new double[n];
+            for (int r = 0; r < s[0]; r++) {
+                if (r % 2 == 0) {
+                    targets[r * s[1] + random.nextInt(s[1])] = 1;
+                } else {
+                    double[] soft = Parity.uniform(random, s[1], 0, 1);
+                    for (int c = 0; c < s[1]; c++) {
+                        targets[r * s[1] + c] = soft[c];
+                    }
+                }
+            }
+            parity.check("softmaxCrossEntropy " + s[0] + "x" + s[1], dtype, 10 * atol(dtype), 10 * rtol(dtype),
+                    new double[][] {logits, targets}, new long[] {n, s[0]},
+                    (be, buf) -> be.softmaxCrossEntropy(s[0], s[1], buf[0], buf[1], buf[2], buf[3]));
+            double[] probabilities = Parity.run(OpenClTestSupport.reference(), dtype, new double[][] {logits, targets},
+                    new long[] {n, s[0]}, (be, buf) -> be.softmaxCrossEntropy(s[0], s[1], buf[0], buf[1], buf[2], buf[3]))[2];
+            double[] gradLosses = Parity.uniform(random, s[0], -1, 1);
+            parity.check("softmaxCrossEntropyBackward " + s[0] + "x" + s[1], dtype, 10 * atol(dtype), 10 * rtol(dtype),
+                    new double[][] {probabilities, targets, gradLosses}, new long[] {n},
+                    (be, buf) -> be.softmaxCrossEntropyBackward(s[0], s[1], buf[0], buf[1], buf[2], buf[3]));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void oneHotWithOutOfRangeIndices(DType dtype) {
+        requireSupported(dtype);
+        double[] indices = {0, 3, -1, 4, 2.5, 1, Double.NaN};
+        parity.check("oneHot", dtype, 0, 0, new double[][] {indices}, new long[] {indices.length * 4L},
+                (be, buf) -> be.oneHot(indices.length, 4, buf[0], buf[1]));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void fusedOptimizerUpdates(DType dtype) {
+        requireSupported(dtype);
+        UpdateParameters hyper = new UpdateParameters(0.01, 0.9, 0.999, 1e-7, 0.01, 3);
+        for (UpdateRule rule : UpdateRule.values()) {
+            for (int n : new int[] {1, 1000}) {
+                double[][] inputs = new double[2 + rule.stateCount()][];
+                inputs[0] = Parity.uniform(random, n, -1, 1);
+                inputs[1] = Parity.uniform(random, n, -1, 1);
+                for (int s = 0; s < rule.stateCount(); s++) {
+                    boolean squares = rule == UpdateRule.RMSPROP || rule == UpdateRule.ADAGRAD || s == 1;
+                    inputs[2 + s] = squares ? Parity.uniform(random, n, 0, 0.5) : Parity.uniform(random, n, -0.5, 0.5);
+                }
+                parity.check(rule + " n=" + n, dtype, atol(dtype), rtol(dtype), inputs, new long[0], (be, buf) -> {
+                    be.update(rule, hyper, buf[0], buf[1], java.util.Arrays.copyOfRange(buf, 2, buf.length));
+                });
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void randomNumbersMatchTheCpuBackend(DType dtype) {
+        requireSupported(dtype);
+        long[][] seedsAndOffsets = {{0, 0}, {42, 7}, {0x1234_5678_9ABC_DEF0L, (1L << 33) + 5}};
+        for (long[] so : seedsAndOffsets) {
+            parity.check("UNIFORM " + so[0], dtype, 0, 0, new double[0][], new long[] {4099},
+                    (be, buf) -> be.random(Distribution.UNIFORM, so[0], so[1], -0.3, 1.7, buf[0]));
+            parity.check("BERNOULLI " + so[0], dtype, 0, 0, new double[0][], new long[] {4099},
+                    (be, buf) -> be.random(Distribution.BERNOULLI, so[0], so[1], 0.3, 0, buf[0]));
+            parity.check("NORMAL " + so[0], dtype, 1e-5, 1e-5, new double[0][], new long[] {4099},
+                    (be, buf) -> be.random(Distribution.NORMAL, so[0], so[1], 0.5, 2, buf[0]));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void gemmTransposeCopyAndFill(DType dtype) {
+        requireSupported(dtype);
+        int[][] sizes = {{1, 1, 1}, {13, 17, 19}, {128, 10, 128}, {67, 129, 71}};
+        for (int[] s : sizes) {
+            for (int flags = 0; flags < 4; flags++) {
+                boolean ta = (flags & 1) != 0;
+                boolean tb = (flags & 2) != 0;
+                double[] a = Parity.uniform(random, s[0] * s[2], -1, 1);
+                double[] b = Parity.uniform(random, s[2] * s[1], -1, 1);
+                double[] c = Parity.uniform(random, s[0] * s[1], -1, 1);
+                double tolerance = dtype == DType.F64 ? 1e-12 * s[2] : 1e-6 * s[2];
+                parity.check("gemm " + s[0] + "x" + s[1] + "x" + s[2] + " ta=" + ta + " tb=" + tb, dtype, tolerance, 1e-4,
+                        new double[][] {a, b, c}, new long[0],
+                        (be, buf) -> be.gemm(ta, tb, s[0], s[1], s[2], 0.75, buf[0], buf[1], 0.5, buf[2]));
+            }
+            double[] x = Parity.uniform(random, s[0] * s[1], -1, 1);
+            parity.check("transpose " + s[0] + "x" + s[1], dtype, 0, 0, new double[][] {x}, new long[] {x.length},
+                    (be, buf) -> be.transpose(s[0], s[1], buf[0], buf[1]));
+        }
+        double[] x = Parity.uniform(random, 100, -1, 1);
+        parity.check("copy and fill", dtype, 0, 0, new double[][] {x}, new long[] {50, 30}, (be, buf) -> {
+            be.copy(buf[0], 10, buf[1], 5, 40);
+            be.fill(buf[2], 0.1);
+            be.copy(buf[0], 60, buf[0], 0, 30);
+        });
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void everyPrimitiveAndEnumConstantWasCompared() {
+        for (Method method : Backend.class.getMethods()) {
+            if (!NOT_COMPARED.contains(method.getName())) {
+                assertTrue(CALLED.contains(method.getName()), "no parity check calls Backend." + method.getName());
+            }
+        }
+        List<Enum<?>[]> families = List.of(UnaryOp.values(), BinaryOp.values(), ReduceOp.values(), UpdateRule.values(),
+                Distribution.values());
+        List<String> methods = List.of("unary", "binary", "reduce", "update", "random");
+        for (int f = 0; f < families.size(); f++) {
+            for (Enum<?> constant : families.get(f)) {
+                String key = methods.get(f) + ":" + constant.name();
+                assertTrue(CALLED.contains(key), "no parity check for " + key);
+            }
+        }
+        for (UnaryOp op : UnaryOp.values()) {
+            assertTrue(CALLED.contains("unaryBackward:" + op.name()), "no parity check for unaryBackward:" + op);
+        }
+    }
+
+    /** {@code target} seen through a proxy that records each method called (and its enum argument). */
+    private static Backend recording(Backend target) {
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, args) -> {
+                    CALLED.add(method.getName());
+                    if (args != null && args.length > 0 && args[0] instanceof Enum<?> constant) {
+                        CALLED.add(method.getName() + ":" + constant.name());
+                    }
+                    try {
+                        return method.invoke(target, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+}

@@ -1,0 +1,92 @@
+package dev.kiln.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.KilnException;
+import dev.kiln.backend.Buffer;
+import dev.kiln.backend.DType;
+import dev.kiln.backend.DeviceInfo;
+import dev.kiln.backend.TransferStats;
+import dev.kiln.backend.UnaryOp;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Transfers are counted, kernels run without host round trips, close releases everything, F64 needs fp64. */
+class MemoryAndTransfersTest {
+    private final OpenClBackend backend = OpenClTestSupport.backend();
+
+    @Test
+    void transfersAreCountedInCallsAndBytesAndKernelsTransferNothing() {
+        TransferStats before = backend.transfers();
+        Buffer x = backend.allocate(DType.F32, 5);
+        backend.upload(new float[] {1, 2, 3, 4, 5}, x);
+        backend.unary(UnaryOp.SQUARE, 0, 0, x, x);
+        backend.fill(x, 2);
+        backend.unary(UnaryOp.AFFINE, 3, 1, x, x);
+        backend.synchronize();
+        assertEquals(new TransferStats(1, 20, 0, 0), backend.transfers().since(before));
+        float[] out = new float[3];
+        backend.download(x, out);
+        assertArrayEquals(new float[] {7, 7, 7}, out);
+        assertEquals(new TransferStats(1, 20, 1, 12), backend.transfers().since(before));
+        backend.free(x);
+    }
+
+    @Test
+    void doublePrecisionRoundTripsWhereSupported() {
+        if (!backend.device().fp64()) {
+            assertFalse(backend.supports(DType.F64));
+            return;
+        }
+        Buffer x = backend.allocate(DType.F64, 2);
+        backend.upload(new double[] {Math.PI, 1e-300}, x);
+        double[] out = new double[2];
+        backend.download(x, out);
+        assertArrayEquals(new double[] {Math.PI, 1e-300}, out);
+        backend.free(x);
+    }
+
+    @Test
+    void withoutFp64DoublePrecisionIsAClearError() {
+        List<ClDevice> devices = OpenClTestSupport.devices();
+        ClDevice real = devices.get(ClDevices.defaultIndex(devices));
+        DeviceInfo info = real.info();
+        DeviceInfo withoutFp64 = new DeviceInfo(info.index(), info.name(), info.vendor(), info.type(), info.driverVersion(),
+                info.computeUnits(), info.globalMemoryBytes(), info.maxAllocationBytes(), false);
+        try (OpenClBackend single = new OpenClBackend(new ClDevice(real.platform(), real.id(), withoutFp64,
+                real.preferredFloatWidth(), 0), null)) {
+            assertFalse(single.supports(DType.F64));
+            KilnException e = assertThrows(KilnException.class, () -> single.allocate(DType.F64, 4));
+            assertTrue(e.getMessage().contains("cl_khr_fp64"), e.getMessage());
+        }
+    }
+
+    @Test
+    void closeReleasesLiveBuffersAndRefusesFurtherWork() {
+        List<ClDevice> devices = OpenClTestSupport.devices();
+        OpenClBackend own = new OpenClBackend(devices.get(ClDevices.defaultIndex(devices)), null);
+        Buffer kept = own.allocate(DType.F32, 10);
+        Buffer freed = own.allocate(DType.F32, 10);
+        own.free(freed);
+        assertEquals(1, own.liveBuffers());
+        own.close();
+        assertEquals(0, own.liveBuffers());
+        assertTrue(kept.isFreed());
+        assertThrows(KilnException.class, () -> own.allocate(DType.F32, 1));
+        own.close();
+    }
+
+    @Test
+    void buffersOfAnotherBackendAreRejected() {
+        Buffer foreign = OpenClTestSupport.reference().allocate(DType.F32, 4);
+        Buffer own = backend.allocate(DType.F32, 4);
+        KilnException e = assertThrows(KilnException.class, () -> backend.unary(UnaryOp.EXP, 0, 0, foreign, own));
+        assertTrue(e.getMessage().contains("'cpu'"), e.getMessage());
+        OpenClTestSupport.reference().free(foreign);
+        backend.free(own);
+    }
+}

@@ -1,0 +1,189 @@
+package dev.kiln.samples.bench;
+
+import dev.kiln.KilnException;
+import dev.kiln.backend.Backend;
+import dev.kiln.backend.Backends;
+import dev.kiln.backend.Buffer;
+import dev.kiln.backend.DType;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code kiln bench gemm}: F32 gemm throughput of the CPU and OpenCL backends and, when python3 with numpy is
+ * present, of numpy (OpenBLAS), at the sizes of the project's reference table.
+ */
+public final class GemmBench {
+    /** One product c[m, n] = a[m, k] * b[k, n]. */
+    public record Size(int m, int n, int k) {
+        public String label() {
+            return m == n && n == k ? m + "^3" : m + "x" + k + "x" + n;
+        }
+
+        public double flops() {
+            return 2.0 * m * n * k;
+        }
+    }
+
+    public static final List<Size> SIZES = List.of(
+            new Size(128, 128, 784), new Size(512, 512, 512), new Size(1024, 1024, 1024), new Size(2048, 2048, 2048));
+
+    private static final int WARM_UP = 2;
+    private static final int MAX_RUNS = 9;
+    private static final long CELL_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(4);
+    private static final String NUMPY_SCRIPT = String.join("\n",
+            "import sys, time, numpy as np",
+            "m, n, k = map(int, sys.argv[1].split(','))",
+            "a = np.random.rand(m, k).astype(np.float32); b = np.random.rand(k, n).astype(np.float32)",
+            "for _ in range(3): a @ b",
+            "times = []; budget = time.perf_counter() + 4",
+            "while len(times) < 3 or (len(times) < 15 and time.perf_counter() < budget):",
+            "    t = time.perf_counter(); a @ b; times.append(time.perf_counter() - t)",
+            "times.sort(); print(2.0 * m * n * k / times[len(times) // 2] / 1e9)");
+
+    private GemmBench() {
+    }
+
+    /**
+     * Runs the benchmark and prints the table; returns the process exit code. {@code args}: backend names to measure
+     * (default cpu and opencl). Each size is measured on every backend and then in numpy before the next size, so
+     * the ratios compare runs taken side by side.
+     */
+    public static int run(PrintStream out, List<String> args) {
+        List<String> names = args.isEmpty() ? List.of("cpu", "opencl") : args;
+        Map<String, Backend> backends = new LinkedHashMap<>();
+        Map<String, double[]> results = new LinkedHashMap<>();
+        try {
+            for (String name : names) {
+                results.put(name, nans());
+                try {
+                    Backend backend = Backends.select(name);
+                    backends.put(name, backend);
+                    out.println(name + ": " + backend.device().name() + " (" + backend.device().driverVersion() + ")");
+                } catch (KilnException e) {
+                    out.println(name + ": unavailable (" + e.getMessage() + ")");
+                }
+            }
+            double[] numpy = nans();
+            boolean numpyPresent = true;
+            for (int s = 0; s < SIZES.size(); s++) {
+                for (Map.Entry<String, Backend> entry : backends.entrySet()) {
+                    results.get(entry.getKey())[s] = measure(entry.getValue(), SIZES.get(s));
+                }
+                if (numpyPresent) {
+                    Double gflops = numpy(out, SIZES.get(s));
+                    numpyPresent = gflops != null;
+                    numpy[s] = numpyPresent ? gflops : Double.NaN;
+                }
+            }
+            if (numpyPresent) {
+                out.println("numpy: python3 with numpy (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset)");
+                results.put("numpy", numpy);
+            }
+        } finally {
+            backends.values().forEach(Backend::close);
+        }
+        printTable(out, results);
+        return 0;
+    }
+
+    /** GFLOP/s of the median run, each run synchronized before the clock stops. */
+    public static double measure(Backend backend, Size size) {
+        Buffer a = filled(backend, (long) size.m() * size.k(), 1);
+        Buffer b = filled(backend, (long) size.k() * size.n(), 2);
+        Buffer c = backend.allocate(DType.F32, (long) size.m() * size.n());
+        try {
+            for (int i = 0; i < WARM_UP; i++) {
+                backend.gemm(false, false, size.m(), size.n(), size.k(), 1, a, b, 0, c);
+            }
+            backend.synchronize();
+            List<Long> times = new ArrayList<>();
+            long start = System.nanoTime();
+            while (times.size() < 3 || (times.size() < MAX_RUNS && System.nanoTime() - start < CELL_BUDGET_NANOS)) {
+                long t = System.nanoTime();
+                backend.gemm(false, false, size.m(), size.n(), size.k(), 1, a, b, 0, c);
+                backend.synchronize();
+                times.add(System.nanoTime() - t);
+            }
+            times.sort(null);
+            return size.flops() / times.get(times.size() / 2);
+        } finally {
+            backend.free(a);
+            backend.free(b);
+            backend.free(c);
+        }
+    }
+
+    private static double[] nans() {
+        double[] values = new double[SIZES.size()];
+        Arrays.fill(values, Double.NaN);
+        return values;
+    }
+
+    private static Buffer filled(Backend backend, long length, long seed) {
+        Random random = new Random(seed);
+        float[] values = new float[Math.toIntExact(length)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextFloat() - 0.5f;
+        }
+        Buffer buffer = backend.allocate(DType.F32, length);
+        backend.upload(values, buffer);
+        return buffer;
+    }
+
+    /** numpy's GFLOP/s at {@code size}, or null without python3 and numpy; OpenBLAS core overrides are unset. */
+    private static Double numpy(PrintStream out, Size size) {
+        List<String> command = List.of("python3", "-c", NUMPY_SCRIPT, size.m() + "," + size.n() + "," + size.k());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().remove("OPENBLAS_CORETYPE");
+        builder.environment().remove("OPENBLAS_L2_SIZE");
+        try {
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (process.waitFor() != 0 || output.isEmpty()) {
+                out.println("numpy: unavailable (python3 with numpy exited with " + process.exitValue() + ")");
+                return null;
+            }
+            return Double.parseDouble(output);
+        } catch (IOException e) {
+            out.println("numpy: unavailable (" + e.getMessage() + ")");
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static void printTable(PrintStream out, Map<String, double[]> results) {
+        double[] numpy = results.get("numpy");
+        StringBuilder header = new StringBuilder(String.format("%-14s", "GFLOP/s"));
+        results.keySet().forEach(name -> header.append(String.format("%10s", name)));
+        if (numpy != null) {
+            results.keySet().stream().filter(name -> !name.equals("numpy"))
+                    .forEach(name -> header.append(String.format("%14s", name + "/numpy")));
+        }
+        out.println();
+        out.println(header);
+        for (int s = 0; s < SIZES.size(); s++) {
+            StringBuilder row = new StringBuilder(String.format("%-14s", SIZES.get(s).label()));
+            for (double[] values : results.values()) {
+                row.append(String.format("%10.1f", values[s]));
+            }
+            if (numpy != null) {
+                for (Map.Entry<String, double[]> entry : results.entrySet()) {
+                    if (!entry.getKey().equals("numpy")) {
+                        row.append(String.format("%14.2f", entry.getValue()[s] / numpy[s]));
+                    }
+                }
+            }
+            out.println(row);
+        }
+    }
+}
