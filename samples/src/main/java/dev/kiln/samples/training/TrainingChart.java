@@ -6,7 +6,9 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import dev.kiln.train.History;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -23,8 +25,20 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class TrainingChart {
     private static final int PANEL_WIDTH = 640;
     private static final int PANEL_HEIGHT = 420;
+    /** Beyond this many epochs the points are too dense for markers. */
+    private static final int MARKED_EPOCHS = 50;
 
     private TrainingChart() {
+    }
+
+    /** Writes the chart of every quantity {@code history} recorded; nothing when no epoch completed. */
+    public static void write(History history, Path png) {
+        if (history.epochs().isEmpty()) {
+            return;
+        }
+        Map<String, double[]> series = new LinkedHashMap<>();
+        history.epochs().get(0).values().keySet().forEach(key -> series.put(key, history.series(key)));
+        write(series, png);
     }
 
     /**
@@ -65,9 +79,12 @@ public final class TrainingChart {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisDecimalPattern("0");
         chart.getStyler().setYAxisDecimalPattern("0.0###");
-        chart.addSeries("train", epochs(train.length), train).setMarker(SeriesMarkers.CIRCLE);
+        boolean markers = train.length <= MARKED_EPOCHS;
+        chart.addSeries("train", epochs(train.length), train)
+                .setMarker(markers ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         if (validation != null) {
-            chart.addSeries("validation", epochs(validation.length), validation).setMarker(SeriesMarkers.DIAMOND);
+            chart.addSeries("validation", epochs(validation.length), validation)
+                    .setMarker(markers ? SeriesMarkers.DIAMOND : SeriesMarkers.NONE);
         }
         return chart;
     }

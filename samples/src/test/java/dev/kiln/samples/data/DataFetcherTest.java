@@ -70,10 +70,11 @@ class DataFetcherTest {
         TinySets.write(other, "");
         DataSetSpec expectsMore = new DataSetSpec("tiny", new DataSetSpec.ImageSet(
                 IdxFileSpec.bytes("train-images", 4, 2, 2), TinySets.TRAIN.labels()), TinySets.TEST,
-                List.of(URI.create("http://127.0.0.1:1/")), List.of(), null, null);
+                List.of(URI.create("http://127.0.0.1:1/")), List.of(), null, null, null);
         KilnException e = assertThrows(KilnException.class,
                 () -> new DataFetcher(List.of(new DirectorySource(other))).ensure(expectsMore, root.resolve("d")));
-        assertTrue(e.getMessage().contains("missing: train-images.")
+        assertTrue(e.getMessage().startsWith("tiny: no source worked. Download the four files from http://127.0.0.1:1/")
+                && e.getMessage().contains("Missing: train-images (raw or .gz)")
                 && e.getMessage().contains("expected UNSIGNED_BYTE[4, 2, 2]"), e.getMessage());
     }
 
@@ -109,9 +110,11 @@ class DataFetcherTest {
                 () -> new DataFetcher(List.of(new DirectorySource(root.resolve("absent")))).ensure(
                         TinySets.spec(List.of(URI.create("https://example.org/tiny/"))), root));
         String message = e.getMessage();
-        assertTrue(message.contains("tried directory " + root.resolve("absent")), message);
-        assertTrue(message.contains("install npm") && message.contains("tiny-data@1.0.0"), message);
-        assertTrue(message.contains("pass --data DIR") && message.contains("train-images.gz"), message);
+        String advice = "tiny: no source worked. Install npm and run again (Kiln then fetches tiny-data@1.0.0), or"
+                + " download the four files from https://example.org/tiny/ into a directory DIR and pass --data DIR";
+        assertTrue(message.startsWith(advice), "the advice comes first, in a short line: " + message);
+        assertTrue(message.contains("Missing: train-images, train-labels, test-images, test-labels"), message);
+        assertTrue(message.contains("Tried: directory " + root.resolve("absent")), message);
     }
 
     private static int closedPort() throws IOException {

@@ -18,7 +18,7 @@ final class TinySets {
     }
 
     static DataSetSpec spec(List<URI> mirrors) {
-        return new DataSetSpec("tiny", TRAIN, TEST, mirrors, List.of(), "tiny-data@1.0.0", "package/data/");
+        return new DataSetSpec("tiny", TRAIN, TEST, mirrors, List.of(), null, "tiny-data@1.0.0", "package/data/");
     }
 
     /** Writes the four files into {@code dir}, gzip-compressed when {@code suffix} is ".gz". */

@@ -20,7 +20,7 @@ class ImageMlpTest {
     private static final DataSetSpec QUADRANTS = new DataSetSpec("quadrants",
             new DataSetSpec.ImageSet(IdxFileSpec.bytes("train-images", 400, 4, 4), IdxFileSpec.bytes("train-labels", 400)),
             new DataSetSpec.ImageSet(IdxFileSpec.bytes("test-images", 100, 4, 4), IdxFileSpec.bytes("test-labels", 100)),
-            List.of(), List.of(), null, null);
+            List.of(), List.of(), null, null, null);
 
     @TempDir
     Path data;
