@@ -1,5 +1,7 @@
 package dev.kiln.samples.cli;
 
+import dev.kiln.samples.bench.BenchCommand;
+import dev.kiln.samples.data.DataCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,7 +13,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = KilnVersion.class,
         description = "Trains neural networks on OpenCL devices, or on the CPU when none is usable.",
-        subcommands = {DevicesCommand.class, TrainCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DevicesCommand.class, TrainCommand.class, DataCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 requested backend unavailable."})
 public final class KilnCommand implements Runnable {
     @Spec
