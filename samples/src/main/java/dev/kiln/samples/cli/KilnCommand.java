@@ -1,6 +1,5 @@
 package dev.kiln.samples.cli;
 
-import dev.kiln.samples.bench.BenchCommand;
 import dev.kiln.samples.data.DataCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -33,10 +33,17 @@ class UsageErrorsTest {
     }
 
     @Test
+    void benchNeedsAKnownBenchmarkAndBackend() {
+        assertUsageError(CommandRun.of("bench"), "a benchmark is required");
+        assertUsageError(CommandRun.of("bench", "gemm", "tpu"), "unknown backend 'tpu'");
+    }
+
+    @Test
     void helpAndVersionSucceed() {
         CommandRun help = CommandRun.of("--help");
         assertEquals(ExitCodes.SUCCESS, help.exitCode());
-        assertTrue(help.out().contains("devices"), help.out());
+        assertTrue(help.out().contains("devices") && help.out().contains("train") && help.out().contains("bench"),
+                help.out());
 
         CommandRun version = CommandRun.of("--version");
         assertEquals(ExitCodes.SUCCESS, version.exitCode());

@@ -20,10 +20,10 @@ class DataCommandTest {
     }
 
     @Test
-    void unknownBenchmarkIsAUsageError() {
-        Run run = run("bench", "resnet");
+    void unknownBenchmarkBackendIsAUsageError() {
+        Run run = run("bench", "mnist-mlp", "tpu");
         assertEquals(2, run.exitCode);
-        assertTrue(run.err.contains("expected gemm or mnist-mlp"), run.err);
+        assertTrue(run.err.contains("unknown backend 'tpu'; expected cpu or opencl"), run.err);
     }
 
     @Test

@@ -3,11 +3,11 @@ package dev.kiln.samples.bench;
 import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
+import dev.kiln.samples.cli.CommonOptions;
 import dev.kiln.samples.data.DataSetSpec;
 import dev.kiln.samples.mnist.MnistData;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import dev.kiln.samples.cli.CommonOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,27 +23,23 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kiln bench gemm|mnist-mlp [BACKEND...]}: gemm throughput, or seconds per epoch of the MNIST MLP per
- * backend and batch size (data loaded beforehand, median of the timed epochs after warm-up) and a per-call
- * profile of one more epoch.
+ * {@code kiln bench mnist-mlp [BACKEND...]}: seconds per epoch of the MNIST MLP per backend and batch size (data
+ * loaded beforehand, median of the timed epochs after warm-up) and a per-call profile of one more epoch.
  */
-@Command(name = "bench",
-        description = {"Benchmarks the backends (default: cpu and opencl); prints Markdown.",
-                "gemm: F32 gemm GFLOP/s at the reference sizes, beside numpy when present.",
-                "mnist-mlp: the MNIST MLP (784-128-10, Adam) per batch size: seconds per epoch, the median of"
-                        + " the timed epochs after warm-up, data loading excluded; then one profiled epoch per batch"
-                        + " size with a device wait after every backend call (slower: for shares, not speed)."})
-public final class BenchCommand implements Callable<Integer> {
+@Command(name = "mnist-mlp",
+        description = "The MNIST MLP (784-128-10, Adam) per backend and batch size: seconds per epoch, the median"
+                + " of the timed epochs after warm-up, data loading excluded; then one profiled epoch per batch size"
+                + " with a device wait after every backend call (slower: for shares, not speed). Prints Markdown.")
+public final class MnistMlpBench implements Callable<Integer> {
+    private static final List<String> BACKENDS = List.of("cpu", "opencl");
+
     @Spec
     private CommandSpec spec;
 
     @Mixin
     private CommonOptions common;
 
-    @Parameters(index = "0", paramLabel = "BENCHMARK", description = "gemm or mnist-mlp.")
-    private String benchmark;
-
-    @Parameters(index = "1..*", paramLabel = "BACKEND",
+    @Parameters(arity = "0..*", paramLabel = "BACKEND",
             description = "Backends to measure, in order (default: cpu opencl); unavailable ones are reported.")
     private List<String> backends = new ArrayList<>();
 
@@ -69,12 +65,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         common.apply(true);
-        if ("gemm".equals(benchmark)) {
-            return GemmBench.run(System.out, backends);
-        }
-        if (!"mnist-mlp".equals(benchmark)) {
-            throw new ParameterException(spec.commandLine(), "unknown benchmark '" + benchmark
-                    + "'; expected gemm or mnist-mlp");
+        for (String backend : backends) {
+            if (!BACKENDS.contains(backend)) {
+                throw new ParameterException(spec.commandLine(),
+                        "unknown backend '" + backend + "'; expected cpu or opencl");
+            }
         }
         if (epochs < 1 || warmUp < 0 || batchSizes.stream().anyMatch(b -> b < 1)) {
             throw new ParameterException(spec.commandLine(),
@@ -86,8 +81,8 @@ public final class BenchCommand implements Callable<Integer> {
                 + " validation; median of %d epochs after %d warm-up epoch(s).%n%n", mnist.train().size(), epochs,
                 warmUp);
         int ran = 0;
-        for (String name : backends.isEmpty() ? List.of("cpu", "opencl") : backends) {
-            try (Backend backend = Backends.select(name.trim().toLowerCase(Locale.ROOT))) {
+        for (String name : backends.isEmpty() ? BACKENDS : backends) {
+            try (Backend backend = Backends.select(name)) {
                 bench(backend, mnist, out);
                 ran++;
             } catch (KilnException e) {
