@@ -149,9 +149,14 @@ public final class DataFetcher {
     private static boolean looksComplete(Path path, IdxFileSpec file) {
         try {
             IdxHeader header = IdxReader.readHeader(path);
-            boolean gzip = path.getFileName().toString().endsWith(".gz");
-            return header.equals(file.header())
-                    && (gzip || Files.size(path) == (long) header.headerBytes() + header.dataBytes());
+            long expected = (long) header.headerBytes() + header.dataBytes();
+            String problem = !header.equals(file.header()) ? "header " + header + ", expected " + file.header()
+                    : !path.getFileName().toString().endsWith(".gz") && Files.size(path) != expected
+                    ? Files.size(path) + " bytes, expected " + expected : null;
+            if (problem != null) {
+                LOG.warn("ignoring {}: {}", path, problem);
+            }
+            return problem == null;
         } catch (KilnException | IOException e) {
             LOG.warn("ignoring {}: {}", path, e.getMessage());
             return false;
