@@ -12,6 +12,7 @@ import dev.kiln.backend.TransferStats;
 import dev.kiln.backend.UpdateParameters;
 import dev.kiln.backend.UpdateRule;
 import dev.kiln.backend.UnaryOp;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -40,7 +41,10 @@ public final class ProfilingBackend implements Backend {
         this.delegate = delegate;
     }
 
-    /** Time per kind of call ("gemm", "unary RELU", "upload", ...), since creation or the last reset. */
+    /**
+     * Time per kind of call ("gemm NT 128x784x10" with its transposes and m x n x k, "unary RELU", "upload", ...),
+     * since creation or the last reset.
+     */
     public Map<String, OpTime> times() {
         return Map.copyOf(times);
     }
@@ -137,7 +141,8 @@ public final class ProfilingBackend implements Backend {
     @Override
     public void gemm(boolean transposeA, boolean transposeB, int m, int n, int k, double alpha, Buffer a, Buffer b,
                      double beta, Buffer c) {
-        timed("gemm", () -> delegate.gemm(transposeA, transposeB, m, n, k, alpha, a, b, beta, c));
+        String kind = String.format(Locale.ROOT, "gemm %s%s %dx%dx%d", transposeA ? "T" : "N", transposeB ? "T" : "N", m, n, k);
+        timed(kind, () -> delegate.gemm(transposeA, transposeB, m, n, k, alpha, a, b, beta, c));
     }
 
     @Override

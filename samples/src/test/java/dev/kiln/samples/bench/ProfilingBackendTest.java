@@ -28,9 +28,9 @@ class ProfilingBackendTest {
             assertArrayEquals(new float[] {1, 0, 3, 0}, out);
             assertEquals(3, backend.times().get("allocate").calls());
             assertEquals(2, backend.times().get("upload").calls());
-            assertEquals(1, backend.times().get("gemm").calls());
+            assertEquals(1, backend.times().get("gemm NN 2x2x2").calls());
             assertEquals(1, backend.times().get("unary RELU").calls());
-            assertTrue(backend.times().get("gemm").nanos() > 0);
+            assertTrue(backend.times().get("gemm NN 2x2x2").nanos() > 0);
             backend.reset();
             assertTrue(backend.times().isEmpty());
             backend.free(a);
