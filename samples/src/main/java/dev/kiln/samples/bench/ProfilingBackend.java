@@ -141,7 +141,8 @@ public final class ProfilingBackend implements Backend {
     @Override
     public void gemm(boolean transposeA, boolean transposeB, int m, int n, int k, double alpha, Buffer a, Buffer b,
                      double beta, Buffer c) {
-        String kind = String.format(Locale.ROOT, "gemm %s%s %dx%dx%d", transposeA ? "T" : "N", transposeB ? "T" : "N", m, n, k);
+        String kind = String.format(Locale.ROOT, "gemm %s%s %dx%dx%d", transposeA ? "T" : "N",
+                transposeB ? "T" : "N", m, n, k);
         timed(kind, () -> delegate.gemm(transposeA, transposeB, m, n, k, alpha, a, b, beta, c));
     }
 

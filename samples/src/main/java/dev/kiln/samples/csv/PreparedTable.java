@@ -25,7 +25,8 @@ import java.util.List;
  * @param classes class names in index order; empty for regression
  */
 public record PreparedTable(CsvTask task, ArrayDataset train, ArrayDataset validation, ArrayDataset test,
-                            double[][] testFeatures, double[] testTargets, Standardization features, Standardization target,
+                            double[][] testFeatures, double[] testTargets, Standardization features,
+                            Standardization target,
                             List<String> classes) {
 
     /** Splits {@code data} with {@code seed} and scales it; {@code task} must match how it was converted. */

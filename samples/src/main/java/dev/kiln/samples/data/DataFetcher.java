@@ -172,7 +172,8 @@ public final class DataFetcher {
         } else if (spec.systemPackage() != null) {
             text.append("Install the system package ").append(spec.systemPackage()).append(", or ");
         }
-        text.append(text.charAt(text.length() - 2) == '.' ? "Download" : "download").append(" the four files from ").append(spec.mirrors().get(0))
+        text.append(text.charAt(text.length() - 2) == '.' ? "Download" : "download")
+                .append(" the four files from ").append(spec.mirrors().get(0))
                 .append(" into a directory DIR and pass --data DIR (or set KILN_DATA=DIR). Missing: ")
                 .append(String.join(", ", missing.stream().map(IdxFileSpec::name).toList()))
                 .append(" (raw or .gz) in ").append(root).append(" and ").append(cache).append(". Tried: ")

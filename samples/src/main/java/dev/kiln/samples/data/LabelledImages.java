@@ -20,7 +20,7 @@ public record LabelledImages(float[] pixels, int[] labels, int height, int width
         return labels.length;
     }
 
-    /** Reads {@code set} from {@code directory}, checking that images and labels agree and labels are below 10. */
+    /** Reads {@code set} from {@code directory}, checking that images and labels agree and every label is a class. */
     public static LabelledImages read(Path directory, DataSetSpec.ImageSet set, int classes) {
         Path imageFile = DirectorySource.find(directory, set.images().name());
         Path labelFile = DirectorySource.find(directory, set.labels().name());

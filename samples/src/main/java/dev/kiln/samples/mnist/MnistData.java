@@ -18,7 +18,7 @@ import java.nio.file.Path;
 public record MnistData(ArrayDataset train, ArrayDataset test, int classes) {
     private static final int CLASSES = 10;
 
-    /** Fetches {@code spec} into {@code dataRoot} (or the default data directory when null) on first use and loads it. */
+    /** Fetches {@code spec} into {@code dataRoot} (the default data directory when null) if needed, and loads it. */
     public static MnistData load(DataSetSpec spec, Path dataRoot) {
         Path directory = DataFetcher.standard(spec).ensure(spec, DataFetcher.dataRoot(dataRoot));
         return new MnistData(dataset(LabelledImages.read(directory, spec.train(), CLASSES)),

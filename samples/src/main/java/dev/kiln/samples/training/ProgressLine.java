@@ -10,7 +10,8 @@ final class ProgressLine {
     }
 
     /**
-     * For example {@code "epoch 2/10 [=========>....................] 16000/54000  ETA 4s  loss 0.2413  9,412 samples/s"}.
+     * For example
+     * {@code "epoch 2/10 [=========>....................] 16000/54000  ETA 4s  loss 0.2413  9,412 samples/s"}.
      */
     static String render(int epoch, int epochs, long done, long total, double seconds, double loss) {
         double fraction = total > 0 ? Math.min(1, (double) done / total) : 1;

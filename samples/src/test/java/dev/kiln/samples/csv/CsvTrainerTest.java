@@ -29,7 +29,8 @@ class CsvTrainerTest {
         for (int i = 0; i < 300; i++) {
             int k = i % 3;
             csv.append(String.format(Locale.ROOT, "%.4f,%.4f,%s,%.4f%n", centres[k][0] + random.nextGaussian() * 0.5,
-                    centres[k][1] + random.nextGaussian() * 0.5, kinds[k], centres[k][2] + random.nextGaussian() * 0.5));
+                    centres[k][1] + random.nextGaussian() * 0.5, kinds[k],
+                    centres[k][2] + random.nextGaussian() * 0.5));
         }
         Path file = dir.resolve("kinds.csv");
         Files.writeString(file, csv);

@@ -43,7 +43,8 @@ class TarExtractorTest {
         byte[] tar = entry("package/data/a", new byte[2000]);
         Path archive = dir.resolve("cut.tgz");
         Files.write(archive, tgz(Arrays.copyOf(tar, 1024)));
-        assertThrows(EOFException.class, () -> TarExtractor.extract(archive, Map.of("package/data/a", dir.resolve("a"))));
+        assertThrows(EOFException.class,
+                () -> TarExtractor.extract(archive, Map.of("package/data/a", dir.resolve("a"))));
     }
 
     private static byte[] entry(String name, byte[] data) {

@@ -24,7 +24,8 @@ final class TinySets {
     /** Writes the four files into {@code dir}, gzip-compressed when {@code suffix} is ".gz". */
     static void write(Path dir, String suffix) {
         IdxWriter.write(images(3, 0), dir.resolve("train-images" + suffix));
-        IdxWriter.write(IdxArray.of(IdxType.UNSIGNED_BYTE, new int[] {3}, 0, 1, 2), dir.resolve("train-labels" + suffix));
+        IdxWriter.write(IdxArray.of(IdxType.UNSIGNED_BYTE, new int[] {3}, 0, 1, 2),
+                dir.resolve("train-labels" + suffix));
         IdxWriter.write(images(2, 100), dir.resolve("test-images" + suffix));
         IdxWriter.write(IdxArray.of(IdxType.UNSIGNED_BYTE, new int[] {2}, 2, 1), dir.resolve("test-labels" + suffix));
     }

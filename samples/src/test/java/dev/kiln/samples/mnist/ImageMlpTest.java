@@ -18,8 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ImageMlpTest {
     private static final DataSetSpec QUADRANTS = new DataSetSpec("quadrants",
-            new DataSetSpec.ImageSet(IdxFileSpec.bytes("train-images", 400, 4, 4), IdxFileSpec.bytes("train-labels", 400)),
-            new DataSetSpec.ImageSet(IdxFileSpec.bytes("test-images", 100, 4, 4), IdxFileSpec.bytes("test-labels", 100)),
+            new DataSetSpec.ImageSet(IdxFileSpec.bytes("train-images", 400, 4, 4),
+                    IdxFileSpec.bytes("train-labels", 400)),
+            new DataSetSpec.ImageSet(IdxFileSpec.bytes("test-images", 100, 4, 4),
+                    IdxFileSpec.bytes("test-labels", 100)),
             List.of(), List.of(), null, null, null);
 
     @TempDir
@@ -60,6 +62,7 @@ class ImageMlpTest {
         }
         IdxWriter.write(IdxArray.of(IdxType.UNSIGNED_BYTE, new int[] {count, 4, 4}, pixels),
                 data.resolve(prefix + "-images"));
-        IdxWriter.write(IdxArray.of(IdxType.UNSIGNED_BYTE, new int[] {count}, labels), data.resolve(prefix + "-labels"));
+        IdxWriter.write(IdxArray.of(IdxType.UNSIGNED_BYTE, new int[] {count}, labels),
+                data.resolve(prefix + "-labels"));
     }
 }
