@@ -62,9 +62,11 @@ public final class CsvSample implements Sample {
         if (options == null) {
             throw new KilnException("the csv sample needs --file F and --label COLUMN");
         }
-        List<Callback> callbacks = List.of();
-        CsvTrainer.Result result = CsvTrainer.train(backend, options, settings.epochs(), settings.batchSize(),
-                settings.learningRate(), settings.seed(), callbacks);
+        PreparedTable prepared = CsvTrainer.prepare(options, settings.seed());
+        List<Callback> callbacks = ProgressBar.isTerminal()
+                ? List.of(new ProgressBar(System.out, prepared.train().size())) : List.of();
+        CsvTrainer.Result result = CsvTrainer.train(backend, options, prepared, settings.epochs(),
+                settings.batchSize(), settings.learningRate(), settings.seed(), callbacks);
         return new SampleResult(result.history(), result.parameters(), result.test(), Map.of());
     }
 

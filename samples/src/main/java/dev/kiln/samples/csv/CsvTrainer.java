@@ -44,21 +44,24 @@ public final class CsvTrainer {
     public record Result(History history, Evaluation test, PreparedTable table, long parameters) {
     }
 
-    /** Reads, prepares and trains on {@code options.file()} with {@code seed} for the split and the weights. */
-    public static Result train(Backend backend, CsvOptions options, int epochs, int batchSize, double learningRate,
-                               long seed, List<Callback> callbacks) {
+    /** Reads {@code options.file()}, splits its rows with {@code seed} and scales them. */
+    public static PreparedTable prepare(CsvOptions options, long seed) {
         CsvTable table = CsvReader.read(options.file());
-        boolean classify = options.task() == CsvTask.CLASSIFY;
-        LabelledData data = classify ? CsvConversion.classification(table, options.label())
+        LabelledData data = options.task() == CsvTask.CLASSIFY ? CsvConversion.classification(table, options.label())
                 : CsvConversion.regression(table, options.label());
-        PreparedTable prepared = PreparedTable.of(data, options.task(), options.validationFraction(),
-                options.testFraction(), seed);
+        return PreparedTable.of(data, options.task(), options.validationFraction(), options.testFraction(), seed);
+    }
+
+    /** Trains a new model on {@code prepared} with {@code seed} for the weights and shuffling, and scores it. */
+    public static Result train(Backend backend, CsvOptions options, PreparedTable prepared, int epochs, int batchSize,
+                               double learningRate, long seed, List<Callback> callbacks) {
+        boolean classify = prepared.task() == CsvTask.CLASSIFY;
         List<Dense> layers = new ArrayList<>();
         options.hidden().forEach(units -> layers.add(new Dense(units, ActivationFunction.RELU)));
-        layers.add(classify ? new Dense(data.classes().size(), ActivationFunction.SOFTMAX)
+        layers.add(classify ? new Dense(prepared.classes().size(), ActivationFunction.SOFTMAX)
                 : new Dense(1, ActivationFunction.LINEAR));
         try (Sequential model = Sequential.on(backend, layers.toArray(Dense[]::new)).seed(seed)) {
-            model.build(Shape.of(data.featureCount()));
+            model.build(Shape.of(prepared.features().columns()));
             if (classify) {
                 model.compile(Losses.categoricalCrossEntropy(false), new Adam(learningRate),
                         new RenamedMetric("accuracy", Metrics.categoricalAccuracy()));

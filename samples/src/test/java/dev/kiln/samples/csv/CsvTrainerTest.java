@@ -37,8 +37,8 @@ class CsvTrainerTest {
 
         CsvTrainer.Result result;
         try (Backend backend = new CpuBackend()) {
-            result = CsvTrainer.train(backend, new CsvOptions(file, "kind", CsvTask.CLASSIFY, List.of(16), 0.2, 0.2,
-                    5), 40, 16, 1e-2, 7, List.of());
+            CsvOptions options = new CsvOptions(file, "kind", CsvTask.CLASSIFY, List.of(16), 0.2, 0.2, 5);
+            result = CsvTrainer.train(backend, options, CsvTrainer.prepare(options, 7), 40, 16, 1e-2, 7, List.of());
             assertEquals(0, backend.liveBuffers());
         }
         assertEquals(List.of("flat", "round", "tall"), result.table().classes());
@@ -62,8 +62,8 @@ class CsvTrainerTest {
 
         CsvTrainer.Result result;
         try (Backend backend = new CpuBackend()) {
-            result = CsvTrainer.train(backend, new CsvOptions(file, "price", CsvTask.REGRESS, List.of(16), 0.2, 0.2,
-                    5), 60, 16, 1e-2, 3, List.of());
+            CsvOptions options = new CsvOptions(file, "price", CsvTask.REGRESS, List.of(16), 0.2, 0.2, 5);
+            result = CsvTrainer.train(backend, options, CsvTrainer.prepare(options, 3), 60, 16, 1e-2, 3, List.of());
         }
         assertNotNull(result.table().target());
         assertTrue(result.test().metric("r2") > 0.98, "test scores " + result.test());
