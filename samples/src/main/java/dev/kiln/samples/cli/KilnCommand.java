@@ -1,5 +1,6 @@
 package dev.kiln.samples.cli;
 
+import dev.kiln.samples.data.DataCommand;
 import dev.kiln.samples.parity.ParityCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = KilnVersion.class,
         description = "Trains neural networks on OpenCL devices, or on the CPU when none is usable.",
-        subcommands = {DevicesCommand.class, TrainCommand.class, BenchCommand.class, ParityCommand.class,
+        subcommands = {DevicesCommand.class, TrainCommand.class, DataCommand.class, BenchCommand.class,
+                ParityCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 requested backend unavailable."})
 public final class KilnCommand implements Runnable {
