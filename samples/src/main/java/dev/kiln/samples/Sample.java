@@ -1,6 +1,8 @@
 package dev.kiln.samples;
 
+import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
+import java.util.List;
 
 /** A runnable sample training: a named data set and model with default hyperparameters. */
 public interface Sample {
@@ -13,6 +15,14 @@ public interface Sample {
 
     /** Hyperparameters used when the command line does not override them. */
     TrainingSettings defaults();
+
+    /** This sample configured by its own command-line options ({@code csv --file F}); most samples take none. */
+    default Sample withArguments(List<String> arguments) {
+        if (!arguments.isEmpty()) {
+            throw new KilnException("sample '" + name() + "' takes no options of its own, got " + arguments);
+        }
+        return this;
+    }
 
     /** Builds the model on {@code backend}, trains it with {@code settings} and reports what the run produced. */
     SampleResult train(Backend backend, TrainingSettings settings);

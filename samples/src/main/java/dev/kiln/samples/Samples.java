@@ -1,11 +1,14 @@
 package dev.kiln.samples;
 
+import dev.kiln.samples.csv.CsvSample;
+import dev.kiln.samples.mnist.ImageMlpSample;
 import java.util.List;
 import java.util.Optional;
 
 /** The samples the kiln command can train. */
 public final class Samples {
-    private static final List<Sample> ALL = List.of(new ToySample(), new XorSample());
+    private static final List<Sample> ALL = List.of(new ToySample(), new XorSample(),
+            ImageMlpSample.mnist(), ImageMlpSample.fashion(), new CsvSample());
 
     private Samples() {
     }

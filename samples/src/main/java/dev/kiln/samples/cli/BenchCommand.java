@@ -1,6 +1,7 @@
 package dev.kiln.samples.cli;
 
 import dev.kiln.samples.bench.GemmBench;
+import dev.kiln.samples.bench.MnistMlpBench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Spec;
 /** {@code kiln bench}: performance measurements (programs, not tests). */
 @Command(name = "bench",
         description = "Measures performance on this machine.",
-        subcommands = BenchCommand.Gemm.class)
+        subcommands = {BenchCommand.Gemm.class, MnistMlpBench.class})
 final class BenchCommand implements Runnable {
     @Spec
     private CommandSpec spec;
@@ -26,7 +27,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a benchmark is required: gemm");
+        throw new ParameterException(spec.commandLine(), "a benchmark is required: gemm or mnist-mlp");
     }
 
     /** {@code kiln bench gemm}: F32 gemm GFLOP/s of each backend, and of numpy when present. */

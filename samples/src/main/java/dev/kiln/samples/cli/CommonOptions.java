@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /** Options every subcommand takes: {@code --help}, and {@code --verbose} with the console log level it sets. */
-final class CommonOptions {
+public final class CommonOptions {
     static final String VERBOSE = "--verbose";
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
@@ -15,12 +15,12 @@ final class CommonOptions {
     @Option(names = VERBOSE, description = "Log details (DEBUG level): device, transfers, timings.")
     private boolean verbose;
 
-    boolean verbose() {
+    public boolean verbose() {
         return verbose;
     }
 
     /** Sets the console level for this command: DEBUG when verbose, WARN when stdout carries data, else INFO. */
-    void apply(boolean stdoutIsData) {
+    public void apply(boolean stdoutIsData) {
         Level level = verbose ? Level.DEBUG : stdoutIsData ? Level.WARN : Level.INFO;
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(level);
     }

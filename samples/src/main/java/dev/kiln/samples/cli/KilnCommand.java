@@ -1,5 +1,9 @@
 package dev.kiln.samples.cli;
 
+import dev.kiln.samples.data.DataCommand;
+import dev.kiln.samples.parity.ParityCommand;
+import dev.kiln.samples.persist.EvaluateCommand;
+import dev.kiln.samples.persist.PredictCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,7 +15,11 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = KilnVersion.class,
         description = "Trains neural networks on OpenCL devices, or on the CPU when none is usable.",
-        subcommands = {DevicesCommand.class, TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DevicesCommand.class, TrainCommand.class, DataCommand.class, BenchCommand.class,
+                ParityCommand.class,
+                PredictCommand.class,
+                EvaluateCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 requested backend unavailable,"
                 + " 4 damaged model directory."})
 public final class KilnCommand implements Runnable {

@@ -1,5 +1,6 @@
 package dev.kiln.samples.cli;
 
+import dev.kiln.KilnException;
 import dev.kiln.KilnSettings;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.BackendProvider;
@@ -15,6 +16,7 @@ import dev.kiln.samples.report.RunSummary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,6 +32,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /** {@code kiln train SAMPLE}: trains a sample and writes {@code summary.json} and {@code history.csv}. */
 @Command(name = "train",
@@ -81,11 +84,14 @@ final class TrainCommand implements Callable<Integer> {
             description = "Output directory (default: runs/SAMPLE-yyyyMMdd-HHmmss).")
     private Path out;
 
+    @Unmatched
+    private List<String> sampleArguments = new ArrayList<>();
+
     @Override
     public Integer call() {
         common.apply(false);
-        Sample sample = Samples.named(sampleName).orElseThrow(() -> usageError(
-                "unknown sample '" + sampleName + "'; expected one of " + String.join(", ", Samples.names())));
+        Sample sample = configured(Samples.named(sampleName).orElseThrow(() -> usageError(
+                "unknown sample '" + sampleName + "'; expected one of " + String.join(", ", Samples.names()))));
         String backendChoice = backendChoice();
         TrainingSettings settings = settings(sample.defaults());
         RunOutput output = out != null ? new RunOutput(out) : RunOutput.timestamped(sample.name(), LocalDateTime.now());
@@ -107,6 +113,14 @@ final class TrainCommand implements Callable<Integer> {
             console.flush();
         }
         return ExitCodes.SUCCESS;
+    }
+
+    private Sample configured(Sample sample) {
+        try {
+            return sample.withArguments(sampleArguments);
+        } catch (KilnException e) {
+            throw usageError(e.getMessage());
+        }
     }
 
     private String backendChoice() {

@@ -1,6 +1,7 @@
 package dev.kiln.samples.report;
 
 import dev.kiln.KilnException;
+import dev.kiln.samples.training.TrainingChart;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,7 +9,10 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 
-/** The directory a training run writes into: {@code summary.json} and {@code history.csv}. */
+/**
+ * The directory a training run writes into: {@code summary.json}, {@code history.csv} and the chart of the
+ * training curves, {@code training.png}.
+ */
 public record RunOutput(Path directory) {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
@@ -25,12 +29,17 @@ public record RunOutput(Path directory) {
         return directory.resolve("history.csv");
     }
 
-    /** Writes both files, creating the directory when needed. */
+    public Path chartFile() {
+        return directory.resolve("training.png");
+    }
+
+    /** Writes the files, creating the directory when needed. */
     public void write(RunSummary summary) {
         try {
             Files.createDirectories(directory);
             Files.writeString(summaryFile(), Json.write(summary.fields()), StandardCharsets.UTF_8);
             Files.writeString(historyFile(), HistoryCsv.of(summary.result().history()), StandardCharsets.UTF_8);
+            TrainingChart.write(summary.result().history(), chartFile());
         } catch (IOException e) {
             throw new KilnException("could not write the run's results into " + directory + ": " + e, e);
         }

@@ -3,9 +3,11 @@ package dev.kiln.samples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.KilnSettings;
 import dev.kiln.backend.BackendProvider;
 import dev.kiln.backend.Backends;
 import java.io.IOException;
@@ -14,6 +16,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainCommandTest {
@@ -67,13 +71,44 @@ class TrainCommandTest {
         if (openCl.isPresent() && openCl.get().probe().available()) {
             assertEquals(ExitCodes.SUCCESS, run.exitCode(), run.err());
             assertEquals("opencl", summary(out).get("backend").asText());
+            assertEquals(openCl.get().probe().devices().get(openCl.get().probe().defaultDevice()).name(),
+                    summary(out).get("device").asText());
         } else {
+            assertFalse(KilnSettings.requireOpenCl(), "KILN_REQUIRE_OPENCL is set but OpenCL is unavailable: "
+                    + openCl.map(provider -> provider.probe().reason()).orElse("no OpenCL provider"));
             assertEquals(ExitCodes.BACKEND_UNAVAILABLE, run.exitCode(), run.err());
             String reason = openCl.map(provider -> provider.probe().reason()).orElse("unknown backend 'opencl'");
             assertTrue(run.firstErrorLine().contains(reason), run.err());
             assertFalse(run.err().contains("\tat "), run.err());
             assertFalse(Files.exists(out), "nothing is written when no backend runs");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"toy", "xor"})
+    void openClReachesTheCpuResultsFromTheSameSeed(String sample) throws IOException {
+        boolean available = Backends.providers().stream()
+                .anyMatch(provider -> provider.name().equals("opencl") && provider.probe().available());
+        assumeTrue(available || KilnSettings.requireOpenCl(), "no OpenCL device and KILN_REQUIRE_OPENCL unset");
+        JsonNode cpu = trained(sample, "cpu");
+        JsonNode openCl = trained(sample, "opencl");
+        assertEquals("opencl", openCl.get("backend").asText());
+        assertEquals(cpu.get("epochs").asInt(), openCl.get("epochs").asInt());
+        assertEquals(cpu.get("train_loss").asDouble(), openCl.get("train_loss").asDouble(), 1e-4, openCl.toString());
+        if (cpu.has("train_accuracy")) {
+            assertEquals(cpu.get("train_accuracy").asDouble(), openCl.get("train_accuracy").asDouble(), openCl.toString());
+        }
+        if (cpu.has("predictions")) {
+            cpu.get("predictions").fields().forEachRemaining(entry -> assertEquals(entry.getValue().asDouble(),
+                    openCl.get("predictions").get(entry.getKey()).asDouble(), 1e-4, entry.getKey()));
+        }
+    }
+
+    private JsonNode trained(String sample, String backend) throws IOException {
+        Path out = runs.resolve(sample + "-" + backend);
+        CommandRun run = CommandRun.of("train", sample, "--backend", backend, "--out", out.toString());
+        assertEquals(ExitCodes.SUCCESS, run.exitCode(), run.err());
+        return summary(out);
     }
 
     @Test

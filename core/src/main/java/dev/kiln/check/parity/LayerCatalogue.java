@@ -1,0 +1,45 @@
+package dev.kiln.check.parity;
+
+import dev.kiln.layer.Activation;
+import dev.kiln.layer.ActivationFunction;
+import dev.kiln.layer.Dense;
+import dev.kiln.layer.Flatten;
+import dev.kiln.tensor.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every layer under parity: forward, input gradient and every parameter gradient. */
+public final class LayerCatalogue {
+    private static final int BATCH = 9;
+    private static final int FEATURES = 31;
+    private static final int UNITS = 17;
+
+    private LayerCatalogue() {
+    }
+
+    public static List<LayerSpec> all() {
+        List<LayerSpec> specs = new ArrayList<>();
+        Tolerances dense = Tolerances.accumulated(Math.max(FEATURES, BATCH), Tolerances.derivative(),
+                "dense: dot products over features, kernel gradient over the batch");
+        InputRange weights = InputRange.uniform(-0.5, 0.5);
+        List<Input> kernelAndBias = List.of(new Input("kernel", FEATURES * UNITS, weights), new Input("bias", UNITS,
+                weights));
+        specs.add(new LayerSpec("layer.dense", () -> new Dense(UNITS), BATCH, Shape.of(FEATURES), UNITS,
+                InputRange.uniform(-1, 1), kernelAndBias, dense));
+        specs.add(new LayerSpec("layer.dense.no_bias", () -> new Dense(UNITS).useBias(false), BATCH, Shape.of(FEATURES),
+                UNITS, InputRange.uniform(-1, 1), List.of(kernelAndBias.get(0)), dense));
+        specs.add(new LayerSpec("layer.dense.tanh", () -> new Dense(UNITS, ActivationFunction.TANH), BATCH,
+                Shape.of(FEATURES), UNITS, InputRange.uniform(-1, 1), kernelAndBias, dense));
+        for (ActivationFunction function : ActivationFunction.values()) {
+            boolean rowWise = function == ActivationFunction.SOFTMAX || function == ActivationFunction.LOG_SOFTMAX;
+            Tolerances tolerances = rowWise
+                    ? Tolerances.accumulated(UNITS, Tolerances.derivative(), "row sums of the softmax family")
+                    : Tolerances.derivative();
+            specs.add(new LayerSpec("layer.activation." + Labels.name(function), () -> new Activation(function), BATCH,
+                    Shape.of(UNITS), UNITS, InputRange.avoiding(-3, 3, 0.05, 0), List.of(), tolerances));
+        }
+        specs.add(new LayerSpec("layer.flatten", Flatten::new, 2, Shape.of(3, 4, 5), 60, InputRange.uniform(-2, 2),
+                List.of(), Tolerances.EXACT));
+        return specs;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.kiln.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kiln.KilnSettings;
+import dev.kiln.backend.Backend;
+import dev.kiln.backend.BackendProvider;
+import dev.kiln.backend.Backends;
+import dev.kiln.backend.DType;
+import dev.kiln.backend.DeviceInfo;
+import dev.kiln.check.parity.OpCase;
+import dev.kiln.check.parity.OpSpec;
+import dev.kiln.check.parity.ParityCatalogue;
+import dev.kiln.check.parity.ParityResult;
+import dev.kiln.check.parity.ParityRunner;
+import dev.kiln.check.parity.Side;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The parity catalogue on every OpenCL device against the CPU backend in F64: one test per op and shape, in
+ * F32 everywhere and in F64 on devices with fp64.
+ */
+class ParitySuiteTest {
+    private static final List<Backend> OPENED = new ArrayList<>();
+
+    @AfterAll
+    static void closeBackends() {
+        OPENED.forEach(Backend::close);
+        OPENED.clear();
+    }
+
+    private static Backend opened(Backend backend) {
+        OPENED.add(backend);
+        return backend;
+    }
+
+    @TestFactory
+    Stream<DynamicNode> catalogueOnEveryDevice() {
+        BackendProvider.Probe probe = new OpenClBackendProvider().probe();
+        if (!probe.available()) {
+            if (KilnSettings.requireOpenCl()) {
+                fail("OpenCL is required (kiln.require.opencl) but unavailable: " + probe.reason());
+            }
+            assumeTrue(false, "no OpenCL device: " + probe.reason());
+        }
+        Side reference = new Side(opened(Backends.select("cpu")), DType.F64);
+        List<DynamicNode> devices = new ArrayList<>();
+        for (DeviceInfo device : probe.devices()) {
+            Backend openCl = opened(OpenClBackend.onDevice(Integer.toString(device.index())));
+            devices.add(onDevice(reference, new Side(openCl, DType.F32)));
+            if (device.fp64()) {
+                devices.add(onDevice(reference, new Side(openCl, DType.F64)));
+            }
+        }
+        return devices.stream();
+    }
+
+    private static DynamicContainer onDevice(Side reference, Side candidate) {
+        DeviceInfo device = candidate.backend().device();
+        ParityRunner runner = new ParityRunner();
+        List<DynamicTest> tests = new ArrayList<>();
+        for (OpSpec spec : ParityCatalogue.all()) {
+            for (OpCase opCase : spec.cases()) {
+                tests.add(DynamicTest.dynamicTest(spec.op() + "[" + opCase.shape() + "] opencl~cpu", () -> {
+                    ParityResult result = runner.run(reference, candidate, spec, opCase);
+                    assertTrue(result.passed(), () -> describe(result));
+                }));
+            }
+        }
+        return DynamicContainer.dynamicContainer(candidate.dtype() + " on device " + device.index() + " "
+                + device.name(), tests);
+    }
+
+    private static String describe(ParityResult result) {
+        if (result.error() != null) {
+            return result.label() + ": " + result.error();
+        }
+        return String.format("%s output '%s': max abs %.3e, max rel %.3e, worst index %d (expected %s, got %s), "
+                        + "%d elements outside %s (%s)", result.label(), result.output(), result.maxAbsolute(),
+                result.maxRelative(), result.worstIndex(), result.comparison().expected(), result.comparison().actual(),
+                result.comparison().failures(), result.tolerance().describe(), result.tolerance().reason());
+    }
+}

@@ -1,0 +1,53 @@
+package dev.kiln.samples.bench;
+
+import dev.kiln.backend.Backend;
+import dev.kiln.data.Dataset;
+import dev.kiln.model.Sequential;
+import dev.kiln.samples.mnist.ImageMlp;
+import dev.kiln.train.EpochResult;
+import dev.kiln.train.FitOptions;
+import dev.kiln.train.History;
+import java.util.Arrays;
+import java.util.List;
+
+/** Seconds per training epoch of the MNIST MLP: warm-up epochs first, then the median of the timed ones. */
+final class EpochTimer {
+    private static final long SEED = 42;
+    private static final double LEARNING_RATE = 1e-3;
+
+    private EpochTimer() {
+    }
+
+    /**
+     * Times of the epochs after {@code warmUp} epochs, training {@code model} on all of {@code data} (no
+     * validation, so an epoch is training alone).
+     */
+    static double[] epochSeconds(Backend backend, Dataset data, int classes, int batchSize, int warmUp, int timed) {
+        try (Sequential model = new ImageMlp(128).model(backend, classes, LEARNING_RATE, SEED)) {
+            History history = model.fit(data, FitOptions.builder()
+                    .epochs(warmUp + timed).batchSize(batchSize).seed(SEED).log(false).build());
+            List<EpochResult> epochs = history.epochs();
+            return epochs.subList(warmUp, epochs.size()).stream().mapToDouble(EpochResult::seconds).toArray();
+        }
+    }
+
+    /** Wall seconds of one epoch on {@code backend}, after {@code warmUp} epochs that are not timed. */
+    static double profiledEpoch(ProfilingBackend backend, Dataset data, int classes, int batchSize, int warmUp) {
+        try (Sequential model = new ImageMlp(128).model(backend, classes, LEARNING_RATE, SEED)) {
+            if (warmUp > 0) {
+                model.fit(data, FitOptions.builder().epochs(warmUp).batchSize(batchSize).seed(SEED).log(false).build());
+            }
+            backend.reset();
+            long start = System.nanoTime();
+            model.fit(data, FitOptions.builder().epochs(1).batchSize(batchSize).seed(SEED + 1).log(false).build());
+            return (System.nanoTime() - start) / 1e9;
+        }
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}

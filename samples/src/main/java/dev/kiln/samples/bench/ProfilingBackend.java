@@ -1,0 +1,213 @@
+package dev.kiln.samples.bench;
+
+import dev.kiln.backend.Backend;
+import dev.kiln.backend.BinaryOp;
+import dev.kiln.backend.Broadcast;
+import dev.kiln.backend.Buffer;
+import dev.kiln.backend.DType;
+import dev.kiln.backend.DeviceInfo;
+import dev.kiln.backend.Distribution;
+import dev.kiln.backend.ReduceOp;
+import dev.kiln.backend.TransferStats;
+import dev.kiln.backend.UpdateParameters;
+import dev.kiln.backend.UpdateRule;
+import dev.kiln.backend.UnaryOp;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A {@link Backend} that forwards every call to another one and times it, waiting for the device after each
+ * call. Waiting serialises the device and adds a round trip per call, so a profiled run is slower than a real
+ * one: use it for where the time goes, never for seconds per epoch.
+ */
+public final class ProfilingBackend implements Backend {
+    private final Backend delegate;
+    private final Map<String, OpTime> times = new TreeMap<>();
+
+    /**
+     * Calls and total nanoseconds of one kind of call.
+     *
+     * @param calls how many calls
+     * @param nanos their summed wall time, device wait included
+     */
+    public record OpTime(long calls, long nanos) {
+        OpTime plus(long elapsed) {
+            return new OpTime(calls + 1, nanos + elapsed);
+        }
+    }
+
+    public ProfilingBackend(Backend delegate) {
+        this.delegate = delegate;
+    }
+
+    /**
+     * Time per kind of call ("gemm NT 128x784x10" with its transposes and m x n x k, "unary RELU", "upload", ...),
+     * since creation or the last reset.
+     */
+    public Map<String, OpTime> times() {
+        return Map.copyOf(times);
+    }
+
+    /** Forgets the times measured so far. */
+    public void reset() {
+        times.clear();
+    }
+
+    private void timed(String kind, Runnable call) {
+        long start = System.nanoTime();
+        call.run();
+        delegate.synchronize();
+        times.merge(kind, new OpTime(1, System.nanoTime() - start), (a, b) -> a.plus(b.nanos()));
+    }
+
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+
+    @Override
+    public DeviceInfo device() {
+        return delegate.device();
+    }
+
+    @Override
+    public boolean supports(DType dtype) {
+        return delegate.supports(dtype);
+    }
+
+    @Override
+    public Buffer allocate(DType dtype, long length) {
+        Buffer[] out = new Buffer[1];
+        timed("allocate", () -> out[0] = delegate.allocate(dtype, length));
+        return out[0];
+    }
+
+    @Override
+    public void upload(float[] source, Buffer target) {
+        timed("upload", () -> delegate.upload(source, target));
+    }
+
+    @Override
+    public void upload(double[] source, Buffer target) {
+        timed("upload", () -> delegate.upload(source, target));
+    }
+
+    @Override
+    public void download(Buffer source, float[] target) {
+        timed("download", () -> delegate.download(source, target));
+    }
+
+    @Override
+    public void download(Buffer source, double[] target) {
+        timed("download", () -> delegate.download(source, target));
+    }
+
+    @Override
+    public void copy(Buffer source, long sourceOffset, Buffer target, long targetOffset, long length) {
+        timed("copy", () -> delegate.copy(source, sourceOffset, target, targetOffset, length));
+    }
+
+    @Override
+    public void fill(Buffer target, double value) {
+        timed("fill", () -> delegate.fill(target, value));
+    }
+
+    @Override
+    public void free(Buffer buffer) {
+        timed("free", () -> delegate.free(buffer));
+    }
+
+    @Override
+    public long liveBuffers() {
+        return delegate.liveBuffers();
+    }
+
+    @Override
+    public TransferStats transfers() {
+        return delegate.transfers();
+    }
+
+    @Override
+    public void synchronize() {
+        delegate.synchronize();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    @Override
+    public void gemm(boolean transposeA, boolean transposeB, int m, int n, int k, double alpha, Buffer a, Buffer b,
+                     double beta, Buffer c) {
+        String kind = String.format(Locale.ROOT, "gemm %s%s %dx%dx%d", transposeA ? "T" : "N",
+                transposeB ? "T" : "N", m, n, k);
+        timed(kind, () -> delegate.gemm(transposeA, transposeB, m, n, k, alpha, a, b, beta, c));
+    }
+
+    @Override
+    public void transpose(int rows, int cols, Buffer x, Buffer out) {
+        timed("transpose", () -> delegate.transpose(rows, cols, x, out));
+    }
+
+    @Override
+    public void unary(UnaryOp op, double a, double b, Buffer x, Buffer out) {
+        timed("unary " + op, () -> delegate.unary(op, a, b, x, out));
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp op, double a, double b, Buffer x, Buffer y, Buffer gradOut, Buffer gradIn) {
+        timed("unaryBackward " + op, () -> delegate.unaryBackward(op, a, b, x, y, gradOut, gradIn));
+    }
+
+    @Override
+    public void binary(BinaryOp op, Broadcast shape, Buffer a, Buffer b, Buffer out) {
+        timed("binary " + op, () -> delegate.binary(op, shape, a, b, out));
+    }
+
+    @Override
+    public void reduce(ReduceOp op, int outer, int middle, int inner, Buffer x, Buffer out) {
+        timed("reduce " + op, () -> delegate.reduce(op, outer, middle, inner, x, out));
+    }
+
+    @Override
+    public void softmax(boolean log, int rows, int cols, Buffer x, Buffer out) {
+        timed(log ? "logSoftmax" : "softmax", () -> delegate.softmax(log, rows, cols, x, out));
+    }
+
+    @Override
+    public void softmaxBackward(boolean log, int rows, int cols, Buffer y, Buffer gradOut, Buffer gradIn) {
+        timed(log ? "logSoftmaxBackward" : "softmaxBackward",
+                () -> delegate.softmaxBackward(log, rows, cols, y, gradOut, gradIn));
+    }
+
+    @Override
+    public void softmaxCrossEntropy(int rows, int cols, Buffer logits, Buffer targets, Buffer probabilities,
+                                    Buffer losses) {
+        timed("softmaxCrossEntropy",
+                () -> delegate.softmaxCrossEntropy(rows, cols, logits, targets, probabilities, losses));
+    }
+
+    @Override
+    public void softmaxCrossEntropyBackward(int rows, int cols, Buffer probabilities, Buffer targets,
+                                            Buffer gradLosses, Buffer gradLogits) {
+        timed("softmaxCrossEntropyBackward", () -> delegate.softmaxCrossEntropyBackward(rows, cols, probabilities,
+                targets, gradLosses, gradLogits));
+    }
+
+    @Override
+    public void oneHot(int rows, int classes, Buffer indices, Buffer out) {
+        timed("oneHot", () -> delegate.oneHot(rows, classes, indices, out));
+    }
+
+    @Override
+    public void update(UpdateRule rule, UpdateParameters parameters, Buffer param, Buffer grad, Buffer... states) {
+        timed("update " + rule, () -> delegate.update(rule, parameters, param, grad, states));
+    }
+
+    @Override
+    public void random(Distribution distribution, long seed, long offset, double a, double b, Buffer out) {
+        timed("random " + distribution, () -> delegate.random(distribution, seed, offset, a, b, out));
+    }
+}

@@ -1,0 +1,100 @@
+package dev.kiln.samples.csv;
+
+import dev.kiln.backend.Backend;
+import dev.kiln.data.csv.CsvConversion;
+import dev.kiln.data.csv.CsvReader;
+import dev.kiln.data.csv.CsvTable;
+import dev.kiln.data.csv.LabelledData;
+import dev.kiln.layer.ActivationFunction;
+import dev.kiln.layer.Dense;
+import dev.kiln.loss.Losses;
+import dev.kiln.metric.Metrics;
+import dev.kiln.metric.RenamedMetric;
+import dev.kiln.model.Sequential;
+import dev.kiln.optim.Adam;
+import dev.kiln.tensor.Shape;
+import dev.kiln.train.Callback;
+import dev.kiln.train.EarlyStopping;
+import dev.kiln.train.Evaluation;
+import dev.kiln.train.FitOptions;
+import dev.kiln.train.History;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A baseline MLP for any numeric table: features z-scored on the training rows, hidden relu layers, softmax and
+ * cross-entropy for classes or a linear output and mean squared error for values, Adam, early stopping on the
+ * validation loss (restoring the best weights), then scored on the held-out test rows.
+ */
+public final class CsvTrainer {
+    private CsvTrainer() {
+    }
+
+    /**
+     * What the training produced.
+     *
+     * @param history per-epoch loss and metrics
+     * @param test loss on the test rows with "accuracy" for classification, or "mse" and "r2" in the file's units
+     *     for regression
+     * @param table the prepared data, with its scalings
+     * @param parameters trainable parameters of the model
+     */
+    public record Result(History history, Evaluation test, PreparedTable table, long parameters) {
+    }
+
+    /** Reads {@code options.file()}, splits its rows with {@code seed} and scales them. */
+    public static PreparedTable prepare(CsvOptions options, long seed) {
+        CsvTable table = CsvReader.read(options.file());
+        LabelledData data = options.task() == CsvTask.CLASSIFY ? CsvConversion.classification(table, options.label())
+                : CsvConversion.regression(table, options.label());
+        return PreparedTable.of(data, options.task(), options.validationFraction(), options.testFraction(), seed);
+    }
+
+    /** Trains a new model on {@code prepared} with {@code seed} for the weights and shuffling, and scores it. */
+    public static Result train(Backend backend, CsvOptions options, PreparedTable prepared, int epochs, int batchSize,
+                               double learningRate, long seed, List<Callback> callbacks) {
+        boolean classify = prepared.task() == CsvTask.CLASSIFY;
+        List<Dense> layers = new ArrayList<>();
+        options.hidden().forEach(units -> layers.add(new Dense(units, ActivationFunction.RELU)));
+        layers.add(classify ? new Dense(prepared.classes().size(), ActivationFunction.SOFTMAX)
+                : new Dense(1, ActivationFunction.LINEAR));
+        try (Sequential model = Sequential.on(backend, layers.toArray(Dense[]::new)).seed(seed)) {
+            model.build(Shape.of(prepared.features().columns()));
+            if (classify) {
+                model.compile(Losses.categoricalCrossEntropy(false), new Adam(learningRate),
+                        new RenamedMetric("accuracy", Metrics.categoricalAccuracy()));
+            } else {
+                model.compile(Losses.mse(), new Adam(learningRate));
+            }
+            List<Callback> all = new ArrayList<>(callbacks);
+            all.add(EarlyStopping.onValidationLoss(options.patience()));
+            History history = model.fit(prepared.train(), FitOptions.builder()
+                    .epochs(epochs)
+                    .batchSize(batchSize)
+                    .validationData(prepared.validation())
+                    .seed(seed)
+                    .callbacks(all.toArray(Callback[]::new))
+                    .build());
+            Evaluation evaluation = model.evaluate(prepared.test());
+            if (!classify) {
+                evaluation = new Evaluation(evaluation.loss(), regressionScores(model, prepared), evaluation.samples());
+            }
+            return new Result(history, evaluation, prepared, model.trainableParameterCount());
+        }
+    }
+
+    private static Map<String, Double> regressionScores(Sequential model, PreparedTable prepared) {
+        double[][] outputs = model.predict(prepared.testFeatures());
+        double[] scaled = new double[outputs.length];
+        for (int i = 0; i < outputs.length; i++) {
+            scaled[i] = outputs[i][0];
+        }
+        RegressionScores scores = RegressionScores.of(prepared.target().invert(scaled), prepared.testTargets());
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("mse", scores.mse());
+        metrics.put("r2", scores.r2());
+        return metrics;
+    }
+}

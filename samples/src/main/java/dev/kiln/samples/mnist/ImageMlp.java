@@ -1,0 +1,70 @@
+package dev.kiln.samples.mnist;
+
+import dev.kiln.backend.Backend;
+import dev.kiln.layer.ActivationFunction;
+import dev.kiln.layer.Dense;
+import dev.kiln.layer.Flatten;
+import dev.kiln.loss.Losses;
+import dev.kiln.metric.Metric;
+import dev.kiln.metric.Metrics;
+import dev.kiln.metric.RenamedMetric;
+import dev.kiln.model.Sequential;
+import dev.kiln.optim.Adam;
+import dev.kiln.train.Callback;
+import dev.kiln.train.Evaluation;
+import dev.kiln.train.FitOptions;
+import dev.kiln.train.History;
+import java.util.List;
+
+/**
+ * The Keras MNIST multilayer perceptron: Flatten -> Dense(hidden, relu) -> Dense(classes, softmax), categorical
+ * cross-entropy, Adam, accuracy, with the last tenth of the training images held out for validation.
+ *
+ * @param hidden units of the hidden layer
+ */
+public record ImageMlp(int hidden) {
+    /** Fraction of the training images held out for validation, taken from the end (Keras semantics). */
+    public static final double VALIDATION_SPLIT = 0.1;
+
+    /**
+     * What one training produced.
+     *
+     * @param history per-epoch loss and accuracy, training and validation
+     * @param test loss and accuracy on the test images
+     * @param parameters trainable parameters of the model
+     */
+    public record Result(History history, Evaluation test, long parameters) {
+    }
+
+    /** The compiled model on {@code backend}, its initial weights drawn from {@code seed}. */
+    public Sequential model(Backend backend, int classes, double learningRate, long seed) {
+        Sequential model = Sequential.on(backend, new Flatten(), new Dense(hidden, ActivationFunction.RELU),
+                new Dense(classes, ActivationFunction.SOFTMAX)).seed(seed);
+        model.compile(Losses.categoricalCrossEntropy(false), new Adam(learningRate), accuracy());
+        return model;
+    }
+
+    /** Trains a new model on {@code data} and evaluates it on the test images. */
+    public Result train(Backend backend, MnistData data, int epochs, int batchSize, double learningRate, long seed,
+                        List<Callback> callbacks) {
+        try (Sequential model = model(backend, data.classes(), learningRate, seed)) {
+            History history = model.fit(data.train(), FitOptions.builder()
+                    .epochs(epochs)
+                    .batchSize(batchSize)
+                    .validationSplit(VALIDATION_SPLIT)
+                    .seed(seed)
+                    .callbacks(callbacks.toArray(Callback[]::new))
+                    .build());
+            return new Result(history, model.evaluate(data.test()), model.trainableParameterCount());
+        }
+    }
+
+    /** Training samples per epoch for a data set of {@code size} samples after the validation split. */
+    public static long trainingSamples(int size) {
+        return (long) (size * (1 - VALIDATION_SPLIT));
+    }
+
+    private static Metric accuracy() {
+        return new RenamedMetric("accuracy", Metrics.categoricalAccuracy());
+    }
+}

@@ -1,0 +1,86 @@
+package dev.kiln.samples.parity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.KilnSettings;
+import dev.kiln.backend.BackendProvider;
+import dev.kiln.opencl.OpenClBackendProvider;
+import dev.kiln.samples.cli.KilnCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code kiln parity} end to end on the first OpenCL device, and its usage errors. */
+class ParityCommandTest {
+
+    /**
+     * One in-process run with its output captured.
+     *
+     * @param exitCode the command's exit code
+     * @param out standard output
+     * @param err standard error
+     */
+    private record Run(int exitCode, String out, String err) {
+        static Run of(String... args) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CommandLine commandLine = KilnCommand.commandLine();
+            commandLine.setOut(new PrintWriter(out, true));
+            commandLine.setErr(new PrintWriter(err, true));
+            return new Run(commandLine.execute(args), out.toString(), err.toString());
+        }
+    }
+
+    private static void requireOpenCl() {
+        BackendProvider.Probe probe = new OpenClBackendProvider().probe();
+        if (!probe.available()) {
+            if (KilnSettings.requireOpenCl()) {
+                fail("OpenCL is required (kiln.require.opencl) but unavailable: " + probe.reason());
+            }
+            assumeTrue(false, "no OpenCL device: " + probe.reason());
+        }
+    }
+
+    @Test
+    void quickRunOnOneDevicePassesAndWritesTheJsonContract(@TempDir Path folder) throws Exception {
+        requireOpenCl();
+        Path json = folder.resolve("parity.json");
+        Run run = Run.of("parity", "--quick", "--device", "0", "--dtype", "f32", "--json", json.toString());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("device 0: PASS opencl F32"), run.out());
+        JsonNode device = new ObjectMapper().readTree(json.toFile()).get("devices").get(0);
+        assertEquals("F32", device.get("dtype").asText());
+        assertEquals(0, device.get("failed").asInt());
+        assertEquals(device.get("passed").asInt(), device.get("results").size());
+        JsonNode first = device.get("results").get(0);
+        for (String field : new String[] {"op", "shape", "max_abs", "max_rel", "tolerance", "pass"}) {
+            assertTrue(first.has(field), field + " missing in " + first);
+        }
+        assertTrue(first.get("pass").asBoolean());
+    }
+
+    @Test
+    void anUnknownDtypeIsAUsageError() {
+        Run run = Run.of("parity", "--dtype", "f16");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("--dtype must be f32, f64 or all, got 'f16'"), run.err());
+    }
+
+    @Test
+    void anUnknownDeviceIsAUsageErrorNamingTheDevices() {
+        requireOpenCl();
+        Run run = Run.of("parity", "--quick", "--device", "no-such-device");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("no OpenCL device matches --device 'no-such-device'"), run.err());
+        assertFalse(run.out().contains("PASS"), run.out());
+    }
+}
