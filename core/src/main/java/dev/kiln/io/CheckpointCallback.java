@@ -1,6 +1,7 @@
 package dev.kiln.io;
 
 import dev.kiln.KilnException;
+import dev.kiln.data.preprocess.Standardization;
 import dev.kiln.train.Callback;
 import dev.kiln.train.EarlyStopping;
 import dev.kiln.train.EpochResult;
@@ -24,7 +25,7 @@ public final class CheckpointCallback implements Callback {
     private final int keepLast;
     private final String monitor;
     private final boolean maximize;
-    private Normalization normalization;
+    private Standardization normalization;
     private Compilation compilation;
 
     /**
@@ -53,7 +54,7 @@ public final class CheckpointCallback implements Callback {
     }
 
     /** Stores {@code value} with each checkpoint, so a checkpoint can also serve as a saved model for prediction. */
-    public CheckpointCallback withNormalization(Normalization value) {
+    public CheckpointCallback withNormalization(Standardization value) {
         this.normalization = value;
         return this;
     }

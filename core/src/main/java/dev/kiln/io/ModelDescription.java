@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.KilnException;
 import dev.kiln.backend.DType;
+import dev.kiln.data.preprocess.Standardization;
 import dev.kiln.layer.Layer;
 import dev.kiln.model.Model;
 import dev.kiln.model.Sequential;
@@ -17,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The content of {@code model.json}: format and Kiln versions, dtype, per-sample input shape, the layers'
@@ -29,7 +31,7 @@ import java.util.List;
  * @param compilation the loss and metrics it was trained with, or null
  * @param kilnVersion the Kiln version that wrote the file
  */
-public record ModelDescription(DType dtype, Shape inputShape, ArrayNode layers, Normalization normalization,
+public record ModelDescription(DType dtype, Shape inputShape, ArrayNode layers, Standardization normalization,
                                Compilation compilation, String kilnVersion) {
     private static final String SOURCE = ModelFormat.MODEL_FILE;
     private static final long MAX_BYTES = 16 << 20;
@@ -37,7 +39,7 @@ public record ModelDescription(DType dtype, Shape inputShape, ArrayNode layers, 
     private static final ObjectMapper JSON = StrictJson.mapper(4);
 
     /** The description of a built model. */
-    public static ModelDescription of(Model model, Normalization normalization, Compilation compilation) {
+    public static ModelDescription of(Model model, Standardization normalization, Compilation compilation) {
         if (!(model instanceof Sequential)) {
             throw new KilnException("only Sequential models can be saved, got " + model.getClass().getSimpleName());
         }
@@ -72,7 +74,8 @@ public record ModelDescription(DType dtype, Shape inputShape, ArrayNode layers, 
         }
         root.set("layers", layers.deepCopy());
         if (normalization != null) {
-            ObjectNode n = root.putObject("normalization").put("method", normalization.method());
+            ObjectNode n = root.putObject("normalization")
+                    .put("method", normalization.method().name().toLowerCase(Locale.ROOT));
             ArrayNode shift = n.putArray("shift");
             ArrayNode scale = n.putArray("scale");
             for (int c = 0; c < normalization.shift().length; c++) {
@@ -138,13 +141,13 @@ public record ModelDescription(DType dtype, Shape inputShape, ArrayNode layers, 
         if (!layers.isArray() || layers.isEmpty()) {
             throw new KilnException(SOURCE + ": 'layers' must be a non-empty array of layer configurations");
         }
-        Normalization normalization = null;
+        Standardization normalization = null;
         JsonNode n = root.get("normalization");
         if (n != null && !n.isNull()) {
             String where = SOURCE + ": normalization";
             try {
-                normalization = new Normalization(Json.text(n, "method", where), Json.numbers(n, "shift", where),
-                        Json.numbers(n, "scale", where));
+                normalization = new Standardization(method(Json.text(n, "method", where), where),
+                        Json.numbers(n, "shift", where), Json.numbers(n, "scale", where));
             } catch (KilnException e) {
                 throw e.getMessage().startsWith(SOURCE) ? e : new KilnException(where + ": " + e.getMessage());
             }
@@ -153,6 +156,15 @@ public record ModelDescription(DType dtype, Shape inputShape, ArrayNode layers, 
                 compilation(root.get("compilation")), Json.text(root, "kiln_version", SOURCE));
         description.newLayers();
         return description;
+    }
+
+    private static Standardization.Method method(String name, String where) {
+        for (Standardization.Method m : Standardization.Method.values()) {
+            if (m.name().toLowerCase(Locale.ROOT).equals(name)) {
+                return m;
+            }
+        }
+        throw new KilnException(where + ": unknown method '" + name + "'; expected z_score or min_max");
     }
 
     private static Compilation compilation(JsonNode node) {

@@ -3,6 +3,7 @@ package dev.kiln.io;
 import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.DType;
+import dev.kiln.data.preprocess.Standardization;
 import dev.kiln.layer.Layer;
 import dev.kiln.model.Model;
 import dev.kiln.model.Sequential;
@@ -28,7 +29,7 @@ public final class SavedModel {
      * Saves a built model with the input {@code normalization} and the {@code compilation} (loss and metric
      * names) it was trained with; either may be null.
      */
-    public static void save(Model model, Normalization normalization, Compilation compilation, Path directory) {
+    public static void save(Model model, Standardization normalization, Compilation compilation, Path directory) {
         try {
             Files.createDirectories(directory);
             writeFiles(model, normalization, compilation, directory);
@@ -39,7 +40,7 @@ public final class SavedModel {
     }
 
     /** Writes {@code model.json} and {@code weights.safetensors} (each atomically) into {@code directory}. */
-    static void writeFiles(Model model, Normalization normalization, Compilation compilation, Path directory) {
+    static void writeFiles(Model model, Standardization normalization, Compilation compilation, Path directory) {
         if (!model.isBuilt()) {
             throw new KilnException("cannot save a model that is not built: train it or call build(inputShape) first");
         }

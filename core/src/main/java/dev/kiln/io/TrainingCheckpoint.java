@@ -1,6 +1,7 @@
 package dev.kiln.io;
 
 import dev.kiln.KilnException;
+import dev.kiln.data.preprocess.Standardization;
 import dev.kiln.model.Model;
 import dev.kiln.optim.FusedOptimizer;
 import dev.kiln.optim.Optimizer;
@@ -23,7 +24,7 @@ final class TrainingCheckpoint {
 
     /** Writes the checkpoint files of the epoch just ended into {@code directory}. */
     static void write(Path directory, Model model, Optimizer optimizer, FitOptions options, EpochResult result,
-                      String monitor, Normalization normalization, Compilation compilation) {
+                      String monitor, Standardization normalization, Compilation compilation) {
         FusedOptimizer fused = fused(optimizer);
         SavedModel.writeFiles(model, normalization, compilation, directory);
         Map<String, StoredTensor> slots = new LinkedHashMap<>();

@@ -1,13 +1,9 @@
 package dev.kiln.io;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
+import dev.kiln.data.preprocess.Standardization;
 import dev.kiln.layer.Activation;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Dense;
@@ -28,6 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SavedModelTest {
     private static final double[][] X = {{0, 0, 1}, {0, 1, 0}, {1, 0, 0}, {1, 1, 1}, {0.5, 0.2, 0.9}, {3, 2, 1}};
@@ -58,7 +58,8 @@ class SavedModelTest {
     @ParameterizedTest
     @EnumSource(DType.class)
     void loadsBackOntoAnotherBackendAndDtype(DType dtype) {
-        Normalization normalization = new Normalization("z_score", new double[] {1, 2, 3}, new double[] {2, 4, 8});
+        Standardization normalization = new Standardization(Standardization.Method.Z_SCORE, new double[] {1, 2, 3},
+                new double[] {2, 4, 8});
         Path saved = dir.resolve("model");
         double[][] expected;
         try (Sequential model = trained(dtype)) {

@@ -1,8 +1,8 @@
 package dev.kiln.samples.persist;
 
+import dev.kiln.data.preprocess.Standardization;
 import dev.kiln.io.CheckpointCallback;
 import dev.kiln.io.Compilation;
-import dev.kiln.io.Normalization;
 import dev.kiln.io.Resume;
 import dev.kiln.io.SavedModel;
 import dev.kiln.model.Model;
@@ -33,7 +33,7 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume) {
      * {@code options} with checkpointing added and, when resuming, set to continue after the checkpoint; the
      * checkpoints record {@code compilation} and {@code normalization} (either may be null).
      */
-    public FitOptions apply(FitOptions options, Compilation compilation, Normalization normalization) {
+    public FitOptions apply(FitOptions options, Compilation compilation, Standardization normalization) {
         Resume from = resume == null ? null : Resume.from(resume);
         Path checkpointRoot = checkpoints != null ? checkpoints
                 : from != null ? from.directory().toAbsolutePath().getParent() : null;
@@ -50,7 +50,7 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume) {
     }
 
     /** Saves the trained model when a model directory was asked for. */
-    public void save(Model model, Compilation compilation, Normalization normalization) {
+    public void save(Model model, Compilation compilation, Standardization normalization) {
         if (saveModel != null) {
             SavedModel.save(model, normalization, compilation, saveModel);
             LOG.info("model saved to {}", saveModel);

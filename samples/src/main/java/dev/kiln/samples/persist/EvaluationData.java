@@ -1,0 +1,96 @@
+package dev.kiln.samples.persist;
+
+import dev.kiln.KilnException;
+import dev.kiln.data.ArrayDataset;
+import dev.kiln.data.Dataset;
+import dev.kiln.data.csv.CsvReader;
+import dev.kiln.data.csv.CsvRow;
+import dev.kiln.data.csv.CsvTable;
+import dev.kiln.data.idx.IdxArray;
+import dev.kiln.data.idx.IdxReader;
+import dev.kiln.io.LoadedModel;
+import dev.kiln.loss.Loss;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Labelled samples for {@code kiln evaluate}, shaped for the model and its loss: CSV with the features in the
+ * model's input order and a label column, or an IDX array of samples with an IDX array of labels.
+ */
+final class EvaluationData {
+    private EvaluationData() {
+    }
+
+    /**
+     * The samples of {@code data} (labels from {@code labelColumn}, or the last column, of a CSV file; from
+     * {@code labels} for an IDX file), scaled by the model's normalization.
+     */
+    static Dataset read(Path data, Path labels, String labelColumn, LoadedModel loaded, Loss loss) {
+        double[][] rows;
+        double[] targets;
+        if (ModelInputs.isIdx(data)) {
+            if (labels == null) {
+                throw new KilnException(data.getFileName() + " is an IDX file: give its labels with --labels FILE");
+            }
+            rows = ModelInputs.read(data, loaded.model().inputShape());
+            IdxArray array = IdxReader.read(labels);
+            targets = new double[array.header().elementCount()];
+            for (int i = 0; i < targets.length; i++) {
+                targets[i] = array.get(i);
+            }
+        } else {
+            CsvTable table = CsvReader.read(data);
+            String label = labelColumn != null ? labelColumn : table.header().get(table.header().size() - 1);
+            int labelIndex = table.columnIndex(label);
+            List<String> featureColumns = new ArrayList<>(table.header());
+            featureColumns.remove(labelIndex);
+            CsvTable features = new CsvTable(table.source(), featureColumns, table.rows().stream()
+                    .map(r -> {
+                        List<String> fields = new ArrayList<>(r.fields());
+                        fields.remove(labelIndex);
+                        return new CsvRow(r.line(), fields);
+                    }).toList());
+            rows = ModelInputs.csv(features, loaded.model().inputShape());
+            targets = new double[rows.length];
+            for (int r = 0; r < rows.length; r++) {
+                targets[r] = ModelInputs.number(table, table.rows().get(r), labelIndex);
+            }
+        }
+        if (targets.length != rows.length) {
+            throw new KilnException(data.getFileName() + " holds " + rows.length + " samples but there are "
+                    + targets.length + " labels");
+        }
+        rows = loaded.scale(rows);
+        int outputs = Math.toIntExact(loaded.model().outputShape().size());
+        if (loss.takesClassIndices()) {
+            return ArrayDataset.of(rows, classes(targets, outputs));
+        }
+        double[][] y = new double[rows.length][];
+        if (outputs == 1) {
+            for (int r = 0; r < y.length; r++) {
+                y[r] = new double[] {targets[r]};
+            }
+        } else {
+            int[] classes = classes(targets, outputs);
+            for (int r = 0; r < y.length; r++) {
+                y[r] = new double[outputs];
+                y[r][classes[r]] = 1;
+            }
+        }
+        return ArrayDataset.of(rows, y);
+    }
+
+    private static int[] classes(double[] targets, int outputs) {
+        int[] classes = new int[targets.length];
+        for (int i = 0; i < targets.length; i++) {
+            double t = targets[i];
+            if (t != Math.rint(t) || t < 0 || t >= outputs) {
+                throw new KilnException("label " + (i + 1) + " is " + t + ", expected a class index in [0, "
+                        + outputs + ") for a model with " + outputs + " outputs");
+            }
+            classes[i] = (int) t;
+        }
+        return classes;
+    }
+}

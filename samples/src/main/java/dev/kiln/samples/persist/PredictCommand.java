@@ -1,0 +1,66 @@
+package dev.kiln.samples.persist;
+
+import dev.kiln.backend.Backend;
+import dev.kiln.backend.Backends;
+import dev.kiln.backend.DType;
+import dev.kiln.io.AtomicFiles;
+import dev.kiln.io.LoadedModel;
+import dev.kiln.io.SavedModel;
+import dev.kiln.samples.cli.CommonOptions;
+import dev.kiln.samples.cli.ExitCodes;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kiln predict}: applies a saved model to the samples of a file and writes its outputs as CSV. */
+@Command(name = "predict",
+        description = "Applies a saved model to the samples of a CSV file (a header row, then the feature columns "
+                + "in the model's input order) or an IDX file, and writes one CSV row of outputs per sample.")
+public final class PredictCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private CommonOptions common;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Directory of a saved model.")
+    private Path model;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "Samples: CSV or IDX.")
+    private Path input;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Where to write the CSV (default: standard output).")
+    private Path output;
+
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME",
+            description = "auto, cpu or opencl (default: ${DEFAULT-VALUE}).")
+    private String backendName;
+
+    @Option(names = "--dtype", paramLabel = "TYPE", description = "F32 or F64 (default: as the model was saved).")
+    private DType dtype;
+
+    @Override
+    public Integer call() {
+        common.apply(output == null);
+        try (Backend backend = Backends.select(backendName);
+             LoadedModel loaded = SavedModel.load(model, backend, dtype)) {
+            double[][] rows = ModelInputs.read(input, loaded.model().inputShape());
+            String csv = PredictionCsv.of(loaded.predict(rows));
+            if (output == null) {
+                PrintWriter out = spec.commandLine().getOut();
+                out.print(csv);
+                out.flush();
+            } else {
+                byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
+                AtomicFiles.write(output, out -> out.write(bytes));
+            }
+        }
+        return ExitCodes.SUCCESS;
+    }
+}
