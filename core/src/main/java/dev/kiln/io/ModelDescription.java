@@ -86,6 +86,9 @@ public record ModelDescription(DType dtype, Shape inputShape, ArrayNode layers, 
         if (compilation != null) {
             ObjectNode c = root.putObject("compilation").put("loss", compilation.loss());
             compilation.metrics().forEach(c.putArray("metrics")::add);
+            if (!compilation.classes().isEmpty()) {
+                compilation.classes().forEach(c.putArray("classes")::add);
+            }
         }
         return (root.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8);
     }
@@ -172,17 +175,23 @@ public record ModelDescription(DType dtype, Shape inputShape, ArrayNode layers, 
             return null;
         }
         String where = SOURCE + ": compilation";
-        JsonNode metrics = Json.field(node, "metrics", where);
-        if (!metrics.isArray()) {
-            throw new KilnException(where + ": 'metrics' must be an array of names");
+        List<String> classes = node.has("classes") ? names(node, "classes", where) : List.of();
+        return new Compilation(Json.text(node, "loss", where), names(node, "metrics", where), classes);
+    }
+
+    private static List<String> names(JsonNode node, String field, String where) {
+        JsonNode array = Json.field(node, field, where);
+        if (!array.isArray()) {
+            throw new KilnException(where + ": '" + field + "' must be an array of names");
         }
         List<String> names = new ArrayList<>();
-        for (JsonNode m : metrics) {
-            if (!m.isTextual()) {
-                throw new KilnException(where + ": 'metrics' must hold names, found " + Json.shortly(m));
+        for (JsonNode n : array) {
+            if (!n.isTextual()) {
+                throw new KilnException(where + ": '" + field + "' must hold names, found " + Json.shortly(n));
             }
-            names.add(m.textValue());
+            names.add(n.textValue());
         }
-        return new Compilation(Json.text(node, "loss", where), names);
+        return names;
     }
+
 }

@@ -63,7 +63,7 @@ class SavedModelTest {
         Path saved = dir.resolve("model");
         double[][] expected;
         try (Sequential model = trained(dtype)) {
-            SavedModel.save(model, normalization, new Compilation("mse", List.of("mae")), saved);
+            SavedModel.save(model, normalization, new Compilation("mse", List.of("mae"), List.of()), saved);
             double[][] scaled = {{(0.5 - 1) / 2, (1 - 2) / 4.0, (2 - 3) / 8.0}};
             expected = model.predict(scaled);
         }
@@ -73,7 +73,7 @@ class SavedModelTest {
                 assertEquals(dtype, same.model().dtype());
                 assertArrayEquals(expected[0], same.predict(rows)[0], "same dtype: identical predictions");
                 assertArrayEquals(normalization.scale(), same.normalization().scale());
-                assertEquals(new Compilation("mse", List.of("mae")), same.description().compilation());
+                assertEquals(new Compilation("mse", List.of("mae"), List.of()), same.description().compilation());
             }
             DType otherType = dtype == DType.F32 ? DType.F64 : DType.F32;
             try (LoadedModel converted = SavedModel.load(saved, other, otherType)) {

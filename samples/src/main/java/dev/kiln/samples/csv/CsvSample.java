@@ -66,7 +66,7 @@ public final class CsvSample implements Sample {
         List<Callback> callbacks = ProgressBar.isTerminal()
                 ? List.of(new ProgressBar(System.out, prepared.train().size())) : List.of();
         CsvTrainer.Result result = CsvTrainer.train(backend, options, prepared, settings.epochs(),
-                settings.batchSize(), settings.learningRate(), settings.seed(), callbacks);
+                settings.batchSize(), settings.learningRate(), settings.seed(), callbacks, settings.storage());
         return new SampleResult(result.history(), result.parameters(), result.test(), Map.of());
     }
 

@@ -1,17 +1,22 @@
 package dev.kiln.samples.csv;
 
+import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.data.csv.CsvConversion;
 import dev.kiln.data.csv.CsvReader;
 import dev.kiln.data.csv.CsvTable;
 import dev.kiln.data.csv.LabelledData;
+import dev.kiln.io.Compilation;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Dense;
+import dev.kiln.loss.Loss;
 import dev.kiln.loss.Losses;
+import dev.kiln.metric.Metric;
 import dev.kiln.metric.Metrics;
 import dev.kiln.metric.RenamedMetric;
 import dev.kiln.model.Sequential;
 import dev.kiln.optim.Adam;
+import dev.kiln.samples.persist.ModelStorage;
 import dev.kiln.tensor.Shape;
 import dev.kiln.train.Callback;
 import dev.kiln.train.EarlyStopping;
@@ -55,6 +60,12 @@ public final class CsvTrainer {
     /** Trains a new model on {@code prepared} with {@code seed} for the weights and shuffling, and scores it. */
     public static Result train(Backend backend, CsvOptions options, PreparedTable prepared, int epochs, int batchSize,
                                double learningRate, long seed, List<Callback> callbacks) {
+        return train(backend, options, prepared, epochs, batchSize, learningRate, seed, callbacks, ModelStorage.none());
+    }
+
+    /** Trains and scores as above, saving, checkpointing and resuming as {@code storage} says (classification only). */
+    public static Result train(Backend backend, CsvOptions options, PreparedTable prepared, int epochs, int batchSize,
+                               double learningRate, long seed, List<Callback> callbacks, ModelStorage storage) {
         boolean classify = prepared.task() == CsvTask.CLASSIFY;
         List<Dense> layers = new ArrayList<>();
         options.hidden().forEach(units -> layers.add(new Dense(units, ActivationFunction.RELU)));
@@ -62,21 +73,30 @@ public final class CsvTrainer {
                 : new Dense(1, ActivationFunction.LINEAR));
         try (Sequential model = Sequential.on(backend, layers.toArray(Dense[]::new)).seed(seed)) {
             model.build(Shape.of(prepared.features().columns()));
+            Compilation compilation;
             if (classify) {
-                model.compile(Losses.categoricalCrossEntropy(false), new Adam(learningRate),
-                        new RenamedMetric("accuracy", Metrics.categoricalAccuracy()));
+                Loss loss = Losses.categoricalCrossEntropy(false);
+                Metric accuracy = new RenamedMetric("accuracy", Metrics.categoricalAccuracy());
+                model.compile(loss, new Adam(learningRate), accuracy);
+                compilation = Compilation.of(loss, accuracy).withClasses(prepared.classes());
             } else {
+                if (storage.isUsed()) {
+                    // predictions are in standardized target units, which a saved model does not record yet
+                    throw new KilnException("the csv sample saves, checkpoints and resumes classification models only");
+                }
                 model.compile(Losses.mse(), new Adam(learningRate));
+                compilation = null;
             }
             List<Callback> all = new ArrayList<>(callbacks);
             all.add(EarlyStopping.onValidationLoss(options.patience()));
-            History history = model.fit(prepared.train(), FitOptions.builder()
+            History history = model.fit(prepared.train(), storage.apply(FitOptions.builder()
                     .epochs(epochs)
                     .batchSize(batchSize)
                     .validationData(prepared.validation())
                     .seed(seed)
                     .callbacks(all.toArray(Callback[]::new))
-                    .build());
+                    .build(), compilation, prepared.features()));
+            storage.save(model, compilation, prepared.features());
             Evaluation evaluation = model.evaluate(prepared.test());
             if (!classify) {
                 evaluation = new Evaluation(evaluation.loss(), regressionScores(model, prepared), evaluation.samples());

@@ -1,6 +1,8 @@
 package dev.kiln.samples.mnist;
 
 import dev.kiln.backend.Backend;
+import dev.kiln.data.preprocess.Standardization;
+import dev.kiln.io.Compilation;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Dense;
 import dev.kiln.layer.Flatten;
@@ -10,10 +12,12 @@ import dev.kiln.metric.Metrics;
 import dev.kiln.metric.RenamedMetric;
 import dev.kiln.model.Sequential;
 import dev.kiln.optim.Adam;
+import dev.kiln.samples.persist.ModelStorage;
 import dev.kiln.train.Callback;
 import dev.kiln.train.Evaluation;
 import dev.kiln.train.FitOptions;
 import dev.kiln.train.History;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -47,16 +51,32 @@ public record ImageMlp(int hidden) {
     /** Trains a new model on {@code data} and evaluates it on the test images. */
     public Result train(Backend backend, MnistData data, int epochs, int batchSize, double learningRate, long seed,
                         List<Callback> callbacks) {
+        return train(backend, data, epochs, batchSize, learningRate, seed, callbacks, ModelStorage.none());
+    }
+
+    /** Trains and evaluates as above, saving, checkpointing and resuming as {@code storage} says. */
+    public Result train(Backend backend, MnistData data, int epochs, int batchSize, double learningRate, long seed,
+                        List<Callback> callbacks, ModelStorage storage) {
         try (Sequential model = model(backend, data.classes(), learningRate, seed)) {
-            History history = model.fit(data.train(), FitOptions.builder()
+            Compilation compilation = Compilation.of(Losses.categoricalCrossEntropy(false), accuracy());
+            Standardization pixels = pixelScaling(data.train().featureShape().size());
+            History history = model.fit(data.train(), storage.apply(FitOptions.builder()
                     .epochs(epochs)
                     .batchSize(batchSize)
                     .validationSplit(VALIDATION_SPLIT)
                     .seed(seed)
                     .callbacks(callbacks.toArray(Callback[]::new))
-                    .build());
+                    .build(), compilation, pixels));
+            storage.save(model, compilation, pixels);
             return new Result(history, model.evaluate(data.test()), model.trainableParameterCount());
         }
+    }
+
+    /** The scaling the images were loaded with (bytes 0-255 to [0, 1]), stored with a saved model. */
+    private static Standardization pixelScaling(long pixels) {
+        double[] scale = new double[Math.toIntExact(pixels)];
+        Arrays.fill(scale, 255);
+        return new Standardization(Standardization.Method.MIN_MAX, new double[scale.length], scale);
     }
 
     /** Training samples per epoch for a data set of {@code size} samples after the validation split. */

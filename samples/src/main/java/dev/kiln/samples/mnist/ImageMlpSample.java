@@ -61,7 +61,7 @@ public final class ImageMlpSample implements Sample {
                 ? List.of(new ProgressBar(System.out, ImageMlp.trainingSamples(data.train().size())))
                 : List.of();
         ImageMlp.Result result = new ImageMlp(hidden).train(backend, data, settings.epochs(), settings.batchSize(),
-                settings.learningRate(), settings.seed(), callbacks);
+                settings.learningRate(), settings.seed(), callbacks, settings.storage());
         return new SampleResult(result.history(), result.parameters(), result.test(), Map.of());
     }
 }

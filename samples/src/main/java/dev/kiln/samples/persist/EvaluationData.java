@@ -8,6 +8,7 @@ import dev.kiln.data.csv.CsvRow;
 import dev.kiln.data.csv.CsvTable;
 import dev.kiln.data.idx.IdxArray;
 import dev.kiln.data.idx.IdxReader;
+import dev.kiln.io.Compilation;
 import dev.kiln.io.LoadedModel;
 import dev.kiln.loss.Loss;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ final class EvaluationData {
             rows = ModelInputs.csv(features, loaded.model().inputShape());
             targets = new double[rows.length];
             for (int r = 0; r < rows.length; r++) {
-                targets[r] = ModelInputs.number(table, table.rows().get(r), labelIndex);
+                targets[r] = label(table, table.rows().get(r), labelIndex, loaded);
             }
         }
         if (targets.length != rows.length) {
@@ -79,6 +80,21 @@ final class EvaluationData {
             }
         }
         return ArrayDataset.of(rows, y);
+    }
+
+    /** A label cell: the index of a class name when the model records class names, else a number. */
+    private static double label(CsvTable table, CsvRow row, int column, LoadedModel loaded) {
+        Compilation compilation = loaded.description().compilation();
+        if (compilation == null || compilation.classes().isEmpty()) {
+            return ModelInputs.number(table, row, column);
+        }
+        String name = row.fields().get(column).trim();
+        int index = compilation.classes().indexOf(name);
+        if (index < 0) {
+            throw new KilnException(table.source() + ": line " + row.line() + ", column '" + table.header().get(column)
+                    + "': '" + name + "' is not one of the model's classes " + compilation.classes());
+        }
+        return index;
     }
 
     private static int[] classes(double[] targets, int outputs) {

@@ -29,6 +29,11 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume) {
         return new ModelStorage(null, null, null);
     }
 
+    /** Whether anything is saved, checkpointed or resumed. */
+    public boolean isUsed() {
+        return saveModel != null || checkpoints != null || resume != null;
+    }
+
     /**
      * {@code options} with checkpointing added and, when resuming, set to continue after the checkpoint; the
      * checkpoints record {@code compilation} and {@code normalization} (either may be null).

@@ -4,6 +4,7 @@ import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
 import dev.kiln.io.AtomicFiles;
+import dev.kiln.io.Compilation;
 import dev.kiln.io.LoadedModel;
 import dev.kiln.io.SavedModel;
 import dev.kiln.samples.cli.CommonOptions;
@@ -11,6 +12,7 @@ import dev.kiln.samples.cli.ExitCodes;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,7 +53,8 @@ public final class PredictCommand implements Callable<Integer> {
         try (Backend backend = Backends.select(backendName);
              LoadedModel loaded = SavedModel.load(model, backend, dtype)) {
             double[][] rows = ModelInputs.read(input, loaded.model().inputShape());
-            String csv = PredictionCsv.of(loaded.predict(rows));
+            Compilation compilation = loaded.description().compilation();
+            String csv = PredictionCsv.of(loaded.predict(rows), compilation == null ? List.of() : compilation.classes());
             if (output == null) {
                 PrintWriter out = spec.commandLine().getOut();
                 out.print(csv);

@@ -1,11 +1,16 @@
 package dev.kiln.samples.persist;
 
-/** Model outputs as CSV: a column per output, plus the index of the largest output when there are several. */
+import java.util.List;
+
+/**
+ * Model outputs as CSV: a column per output and, when there are several, the class of the largest output (its
+ * name when the model records class names, else its index).
+ */
 final class PredictionCsv {
     private PredictionCsv() {
     }
 
-    static String of(double[][] outputs) {
+    static String of(double[][] outputs, List<String> classes) {
         int width = outputs.length == 0 ? 1 : outputs[0].length;
         StringBuilder out = new StringBuilder();
         for (int c = 0; c < width; c++) {
@@ -18,7 +23,10 @@ final class PredictionCsv {
                 out.append(c == 0 ? "" : ",").append(row[c]);
                 best = row[c] > row[best] ? c : best;
             }
-            out.append(width > 1 ? "," + best + "\n" : "\n");
+            if (width > 1) {
+                out.append(',').append(classes.size() == width ? classes.get(best) : String.valueOf(best));
+            }
+            out.append('\n');
         }
         return out.toString();
     }

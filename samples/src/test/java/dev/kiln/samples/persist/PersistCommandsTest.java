@@ -47,7 +47,7 @@ class PersistCommandsTest {
             model.compile(Losses.mse(), new Adam(0.05), Metrics.mae());
             double[][] scaled = scaled(X);
             model.fit(scaled, Y, FitOptions.builder().epochs(3).batchSize(3).log(false).build());
-            SavedModel.save(model, SCALING, new Compilation("mse", List.of("mae")), target);
+            SavedModel.save(model, SCALING, new Compilation("mse", List.of("mae"), List.of()), target);
             return model.predict(scaled);
         }
     }
@@ -98,6 +98,38 @@ class PersistCommandsTest {
         assertEquals(mse, json.get("mse").doubleValue(), 1e-6);
         assertEquals(mae, json.get("mae").doubleValue(), 1e-6);
         assertTrue(run.out().contains("loss (mse)") && run.out().contains("mae"), run.out());
+    }
+
+    @Test
+    void aSavedCsvClassifierPredictsAndIsEvaluatedByClassName() throws IOException {
+        StringBuilder table = new StringBuilder("a,b,species\n");
+        for (int i = 0; i < 60; i++) {
+            int c = i % 3;
+            table.append(c + (i % 7) / 10.0).append(',').append(2 * c - (i % 5) / 10.0).append(',')
+                    .append(List.of("x", "y", "z").get(c)).append('\n');
+        }
+        Path data = Files.writeString(dir.resolve("species.csv"), table);
+        Path model = dir.resolve("model");
+        CommandRun train = CommandRun.of("train", "csv", "--file", data.toString(), "--label", "species",
+                "--epochs", "40", "--backend", "cpu", "--save-model", model.toString(), "--out",
+                dir.resolve("run").toString());
+        assertEquals(ExitCodes.SUCCESS, train.exitCode(), train.err());
+
+        Path input = Files.writeString(dir.resolve("in.csv"), "a,b\n0.1,0\n2.2,3.9\n");
+        CommandRun predict = CommandRun.of("predict", "--model", model.toString(), "--input", input.toString(),
+                "--backend", "cpu");
+        assertEquals(ExitCodes.SUCCESS, predict.exitCode(), predict.err());
+        List<String> lines = predict.out().lines().toList();
+        assertEquals("output_0,output_1,output_2,class", lines.get(0));
+        assertTrue(lines.get(1).endsWith(",x") && lines.get(2).endsWith(",z"), predict.out());
+
+        Path metrics = dir.resolve("metrics.json");
+        CommandRun evaluate = CommandRun.of("evaluate", "--model", model.toString(), "--data", data.toString(),
+                "--label", "species", "--output", metrics.toString(), "--backend", "cpu");
+        assertEquals(ExitCodes.SUCCESS, evaluate.exitCode(), evaluate.err());
+        JsonNode json = new ObjectMapper().readTree(metrics.toFile());
+        assertEquals(60, json.get("samples").intValue());
+        assertTrue(json.get("accuracy").doubleValue() > 0.9, json.toString());
     }
 
     @Test
