@@ -45,7 +45,8 @@ public final class CheckpointCallback implements Callback {
         this.keepLast = keepLast;
         this.monitor = monitor;
         this.maximize = mode == EarlyStopping.Mode.MAX
-                || (mode == EarlyStopping.Mode.AUTO && monitor != null && monitor.toLowerCase(Locale.ROOT).contains("acc"));
+                || (mode == EarlyStopping.Mode.AUTO && monitor != null
+                        && monitor.toLowerCase(Locale.ROOT).contains("acc"));
     }
 
     /** Checkpoints every epoch, keeping the last {@code keepLast}. */
@@ -97,7 +98,8 @@ public final class CheckpointCallback implements Callback {
             } catch (KilnException e) {
                 continue;
             }
-            if (!Double.isNaN(value) && (Double.isNaN(bestValue) || (maximize ? value > bestValue : value < bestValue))) {
+            boolean better = Double.isNaN(bestValue) || (maximize ? value > bestValue : value < bestValue);
+            if (!Double.isNaN(value) && better) {
                 bestValue = value;
                 keep.clear();
                 keep.add(c.sequence());

@@ -43,7 +43,8 @@ final class Json {
     static int nonNegativeInt(JsonNode node, String name, String where) {
         long value = nonNegativeLong(node, name, where);
         if (value > Integer.MAX_VALUE) {
-            throw new KilnException(where + ": '" + name + "' must be at most " + Integer.MAX_VALUE + ", found " + value);
+            throw new KilnException(where + ": '" + name + "' must be at most " + Integer.MAX_VALUE + ", found "
+                    + value);
         }
         return (int) value;
     }

@@ -25,7 +25,9 @@ final class LayerCodec {
                 .put("name", layer.name())
                 .put("trainable", layer.trainable());
         if (layer instanceof Dense dense) {
-            node.put("units", dense.units()).put("activation", dense.activation().key()).put("use_bias", dense.usesBias());
+            node.put("units", dense.units())
+                    .put("activation", dense.activation().key())
+                    .put("use_bias", dense.usesBias());
         } else if (layer instanceof Activation activation) {
             node.put("activation", activation.function().key());
         } else if (!(layer instanceof Flatten)) {

@@ -102,7 +102,7 @@ public record Manifest(Map<String, FileDigest> files) {
         return new Manifest(files);
     }
 
-    /** Checks every listed file of {@code directory} against this manifest; the first mismatch is a {@link KilnException}. */
+    /** Checks every listed file of {@code directory} against this manifest; a mismatch is a {@link KilnException}. */
     public void verify(Path directory) {
         for (Map.Entry<String, FileDigest> e : files.entrySet()) {
             Path file = directory.resolve(e.getKey());
@@ -122,7 +122,8 @@ public record Manifest(Map<String, FileDigest> files) {
                 throw new KilnException(e.getKey() + ": cannot read: " + ex, ex);
             }
             if (!found.sha256().equals(expected.sha256())) {
-                throw new KilnException(e.getKey() + ": SHA-256 " + found.sha256() + " does not match " + expected.sha256()
+                throw new KilnException(e.getKey() + ": SHA-256 " + found.sha256() + " does not match "
+                        + expected.sha256()
                         + " from " + FILE_NAME + " (the file was changed or damaged)");
             }
         }

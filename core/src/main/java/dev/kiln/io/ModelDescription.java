@@ -126,7 +126,8 @@ public record ModelDescription(DType dtype, Shape inputShape, ArrayNode layers, 
         }
         String dtypeName = Json.text(root, "dtype", SOURCE);
         DType dtype = SafetensorsFormat.dtype(dtypeName)
-                .orElseThrow(() -> new KilnException(SOURCE + ": dtype '" + dtypeName + "' is unknown; expected F32 or F64"));
+                .orElseThrow(() -> new KilnException(SOURCE + ": dtype '" + dtypeName
+                        + "' is unknown; expected F32 or F64"));
         JsonNode shapeNode = Json.field(root, "input_shape", SOURCE);
         if (!shapeNode.isArray()) {
             throw new KilnException(SOURCE + ": 'input_shape' must be an array of dimensions");

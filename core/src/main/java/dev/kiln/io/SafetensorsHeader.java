@@ -33,7 +33,7 @@ record SafetensorsHeader(List<SafetensorsEntry> entries, Map<String, String> met
     private static final Set<String> ENTRY_KEYS = Set.of(SafetensorsFormat.DTYPE, SafetensorsFormat.SHAPE,
             SafetensorsFormat.DATA_OFFSETS);
 
-    /** Reads and validates the header of {@code channel} (positioned anywhere); {@code source} names the file in errors. */
+    /** Reads and validates the header of {@code channel}; {@code source} names the file in errors. */
     static SafetensorsHeader read(SeekableByteChannel channel, String source) throws IOException {
         long fileSize = channel.size();
         if (fileSize < 8) {
@@ -98,7 +98,8 @@ record SafetensorsHeader(List<SafetensorsEntry> entries, Map<String, String> met
         for (Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
             String key = keys.next();
             if (!ENTRY_KEYS.contains(key)) {
-                throw new KilnException(where + ": unknown field '" + printable(key) + "'; expected dtype, shape, data_offsets");
+                throw new KilnException(where + ": unknown field '" + printable(key)
+                        + "'; expected dtype, shape, data_offsets");
             }
         }
         DType dtype = dtype(node.get(SafetensorsFormat.DTYPE), where);
@@ -151,7 +152,9 @@ record SafetensorsHeader(List<SafetensorsEntry> entries, Map<String, String> met
         int[] dims = new int[node.size()];
         for (int i = 0; i < dims.length; i++) {
             JsonNode d = node.get(i);
-            if (!d.isIntegralNumber() || !d.canConvertToLong() || d.longValue() < 0 || d.longValue() > Integer.MAX_VALUE) {
+            boolean valid = d.isIntegralNumber() && d.canConvertToLong() && d.longValue() >= 0
+                    && d.longValue() <= Integer.MAX_VALUE;
+            if (!valid) {
                 throw new KilnException(where + ": shape dimension " + i + " must be an integer in [0, "
                         + Integer.MAX_VALUE + "], found " + describe(d));
             }
@@ -173,7 +176,8 @@ record SafetensorsHeader(List<SafetensorsEntry> entries, Map<String, String> met
             offsets[i] = o.longValue();
         }
         if (offsets[1] < offsets[0]) {
-            throw new KilnException(where + ": data_offsets [" + offsets[0] + ", " + offsets[1] + "] end before they begin");
+            throw new KilnException(where + ": data_offsets [" + offsets[0] + ", " + offsets[1]
+                    + "] end before they begin");
         }
         return offsets;
     }
@@ -207,7 +211,8 @@ record SafetensorsHeader(List<SafetensorsEntry> entries, Map<String, String> met
     }
 
     /** Reads {@code target.remaining()} bytes at {@code position}, or fails naming the truncation. */
-    static void readFully(SeekableByteChannel channel, long position, ByteBuffer target, String source) throws IOException {
+    static void readFully(SeekableByteChannel channel, long position, ByteBuffer target, String source)
+            throws IOException {
         channel.position(position);
         while (target.hasRemaining()) {
             if (channel.read(target) < 0) {

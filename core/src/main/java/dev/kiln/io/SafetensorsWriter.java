@@ -38,7 +38,8 @@ public final class SafetensorsWriter {
         write(out, header(tensors, metadata), new TreeMap<>(tensors));
     }
 
-    private static void write(OutputStream out, byte[] header, TreeMap<String, StoredTensor> tensors) throws IOException {
+    private static void write(OutputStream out, byte[] header, TreeMap<String, StoredTensor> tensors)
+            throws IOException {
         ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
         out.write(length.array());
         out.write(header);

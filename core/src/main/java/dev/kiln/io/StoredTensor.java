@@ -86,7 +86,8 @@ public record StoredTensor(DType dtype, Shape shape, ByteBuffer data) {
     /** Copies these values into an existing tensor of the same shape (the tensor's dtype wins). */
     public void copyInto(Tensor tensor) {
         if (!tensor.shape().equals(shape)) {
-            throw new KilnException("stored values of shape " + shape + " do not fit tensor of shape " + tensor.shape());
+            throw new KilnException("stored values of shape " + shape + " do not fit tensor of shape "
+                    + tensor.shape());
         }
         if (tensor.dtype() == DType.F64) {
             tensor.backend().upload(doubles(), tensor.buffer());

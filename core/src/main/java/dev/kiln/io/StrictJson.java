@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kiln.KilnException;
+import java.util.Locale;
 
 /**
  * Jackson configured for files Kiln did not necessarily write: duplicate keys and trailing tokens are errors,
@@ -39,7 +40,8 @@ final class StrictJson {
         }
         if (root == null || !root.isObject()) {
             throw new KilnException(source + ": expected a JSON object, found "
-                    + (root == null || root.isMissingNode() ? "nothing" : root.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
+                    + (root == null || root.isMissingNode() ? "nothing"
+                            : root.getNodeType().toString().toLowerCase(Locale.ROOT)));
         }
         return root;
     }

@@ -88,7 +88,8 @@ final class TrainingCheckpoint {
         if (optimizer instanceof FusedOptimizer fused) {
             return fused;
         }
-        throw new KilnException("cannot checkpoint optimizer '" + optimizer.name() + "' (" + optimizer.getClass().getName()
+        throw new KilnException("cannot checkpoint optimizer '" + optimizer.name() + "' ("
+                + optimizer.getClass().getName()
                 + "): only Kiln's built-in optimizers expose their state");
     }
 }

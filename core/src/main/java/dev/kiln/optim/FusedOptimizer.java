@@ -93,13 +93,13 @@ public abstract class FusedOptimizer implements Optimizer {
         return state == null ? 0 : state.steps;
     }
 
-    /** The state tensors of {@code parameter} (moments, accumulators), empty before its first update; for checkpoints. */
+    /** The state tensors of {@code parameter} (moments, accumulators), empty before its first update. */
     public List<Tensor> state(Tensor parameter) {
         ParameterState state = states.get(parameter);
         return state == null ? List.of() : List.of(state.buffers);
     }
 
-    /** Sets {@code parameter}'s update count and returns its state tensors (created if needed) to be filled from a checkpoint. */
+    /** Sets {@code parameter}'s update count; returns its state tensors (created if needed) to be restored. */
     public List<Tensor> restoreState(Tensor parameter, long steps) {
         ParameterState state = states.computeIfAbsent(parameter, this::newState);
         state.steps = steps;

@@ -133,7 +133,8 @@ class ResumeTest {
         Resume resume = Resume.from(root);
         KilnException batch = assertThrows(KilnException.class,
                 () -> resume.options(options(3).toBuilder().batchSize(7).build()));
-        assertTrue(batch.getMessage().contains("batch size 6") && batch.getMessage().contains("uses 7"), batch.getMessage());
+        assertTrue(batch.getMessage().contains("batch size 6") && batch.getMessage().contains("uses 7"),
+                batch.getMessage());
         try (Sequential model = model(backend, DType.F32, new Sgd(0.01))) {
             KilnException optimizer = assertThrows(KilnException.class,
                     () -> model.fit(d[0], d[1], resume.options(options(3))));
@@ -142,7 +143,8 @@ class ResumeTest {
         }
         try (Sequential other = Sequential.on(backend, new Dense(7, ActivationFunction.TANH), new Dense(1))) {
             other.compile(Losses.mse(), new Adam(0.01));
-            KilnException layers = assertThrows(KilnException.class, () -> other.fit(d[0], d[1], resume.options(options(3))));
+            KilnException layers = assertThrows(KilnException.class,
+                    () -> other.fit(d[0], d[1], resume.options(options(3))));
             assertTrue(layers.getMessage().contains("model.json") && layers.getMessage().contains("differ"),
                     layers.getMessage());
         }

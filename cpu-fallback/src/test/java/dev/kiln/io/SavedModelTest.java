@@ -125,7 +125,8 @@ class SavedModelTest {
         Files.writeString(saved.resolve("model.json"), json.replace("\"units\" : 5", "\"units\" : 6"));
         assertFails(saved, "weights.safetensors", "'dense_1/kernel' has shape [3, 5], expected [3, 6]");
 
-        Files.writeString(saved.resolve("model.json"), json.replace("\"type\" : \"activation\"", "\"type\" : \"lambda\""));
+        Files.writeString(saved.resolve("model.json"),
+                json.replace("\"type\" : \"activation\"", "\"type\" : \"lambda\""));
         assertFails(saved, "model.json", "layers[1]", "unknown layer type 'lambda'");
 
         Files.writeString(saved.resolve("model.json"), json.substring(0, json.length() / 2));

@@ -44,7 +44,8 @@ class CrossBackendModelTest {
         BackendProvider.Probe probe = Backends.providers().stream().filter(p -> p.name().equals("opencl"))
                 .findFirst().orElseThrow().probe();
         if (KilnSettings.requireOpenCl()) {
-            assertTrue(probe.available(), "OpenCL is required (KILN_REQUIRE_OPENCL) but unavailable: " + probe.reason());
+            assertTrue(probe.available(), "OpenCL is required (KILN_REQUIRE_OPENCL) but unavailable: "
+                    + probe.reason());
         } else {
             assumeTrue(probe.available(), "no OpenCL device: " + probe.reason());
         }

@@ -73,7 +73,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save-model", paramLabel = "DIR", description = "Save the trained model into DIR.")
     private Path saveModel;
 
-    @Option(names = "--checkpoints", paramLabel = "DIR", description = "Write a resumable checkpoint into DIR every epoch.")
+    @Option(names = "--checkpoints", paramLabel = "DIR",
+            description = "Write a resumable checkpoint into DIR every epoch (the last 3 are kept).")
     private Path checkpoints;
 
     @Option(names = "--resume", paramLabel = "DIR",

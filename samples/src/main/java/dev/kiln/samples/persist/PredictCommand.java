@@ -54,7 +54,8 @@ public final class PredictCommand implements Callable<Integer> {
              LoadedModel loaded = SavedModel.load(model, backend, dtype)) {
             double[][] rows = ModelInputs.read(input, loaded.model().inputShape());
             Compilation compilation = loaded.description().compilation();
-            String csv = PredictionCsv.of(loaded.predict(rows), compilation == null ? List.of() : compilation.classes());
+            List<String> classes = compilation == null ? List.of() : compilation.classes();
+            String csv = PredictionCsv.of(loaded.predict(rows), classes);
             if (output == null) {
                 PrintWriter out = spec.commandLine().getOut();
                 out.print(csv);
