@@ -71,7 +71,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "auto, cpu or opencl (default: ${DEFAULT-VALUE}).")
     private String backendName;
 
-    @Option(names = "--dtype", paramLabel = "TYPE", description = "F32 or F64 (default: as the model was saved).")
+    @Option(names = "--dtype", paramLabel = "f32|f64", converter = DTypeConverter.class,
+            description = "Compute in this dtype (default: the one the model was saved in).")
     private DType dtype;
 
     @Override
