@@ -1,22 +1,31 @@
 package dev.kiln.io;
 
+import dev.kiln.data.preprocess.Standardization;
 import dev.kiln.loss.Loss;
 import dev.kiln.metric.Metric;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * How a saved model's outputs are scored and read: the loss and metrics it was trained with, by name, and for a
- * classifier the class names in output order, so that it can be evaluated later without repeating them.
+ * How a saved model's outputs are scored and read: the loss and metrics it was trained with, by name, for a
+ * classifier the class names in output order, and for a regressor trained on a scaled target that scaling, so
+ * that it can be evaluated and its outputs read in the target's own units later without repeating them.
  *
  * @param loss the loss name ("mse", "categorical_crossentropy")
  * @param metrics the metric names
  * @param classes the class name of each output (or class index), empty when the labels are numbers
+ * @param target the scaling the targets were trained in, one column per output ({@code y = y' * scale + shift}
+ *     turns an output back into target units), or null when the outputs are in the targets' own units
  */
-public record Compilation(String loss, List<String> metrics, List<String> classes) {
+public record Compilation(String loss, List<String> metrics, List<String> classes, Standardization target) {
     public Compilation {
         metrics = List.copyOf(metrics);
         classes = List.copyOf(classes);
+    }
+
+    /** A compilation whose outputs are in the targets' own units. */
+    public Compilation(String loss, List<String> metrics, List<String> classes) {
+        this(loss, metrics, classes, null);
     }
 
     /** The names of {@code loss} and {@code metrics}, with numeric labels. */
@@ -26,6 +35,23 @@ public record Compilation(String loss, List<String> metrics, List<String> classe
 
     /** This compilation with the class names of the outputs, in order. */
     public Compilation withClasses(List<String> names) {
-        return new Compilation(loss, metrics, names);
+        return new Compilation(loss, metrics, names, target);
+    }
+
+    /** This compilation with the scaling the targets were trained in. */
+    public Compilation withTarget(Standardization scaling) {
+        return new Compilation(loss, metrics, classes, scaling);
+    }
+
+    /** {@code outputs} in the targets' own units (unchanged copies without a target scaling). */
+    public double[][] targetUnits(double[][] outputs) {
+        if (target == null) {
+            return Arrays.stream(outputs).map(double[]::clone).toArray(double[][]::new);
+        }
+        double[][] out = new double[outputs.length][];
+        for (int r = 0; r < outputs.length; r++) {
+            out[r] = target.invert(outputs[r]);
+        }
+        return out;
     }
 }

@@ -22,7 +22,8 @@ import java.util.Locale;
 
 /**
  * The content of {@code model.json}: format and Kiln versions, dtype, per-sample input shape, the layers'
- * types and configurations in order, and the input normalization when there is one.
+ * types and configurations in order, the input normalization when there is one, and how outputs are scored and
+ * read (format version 2 adds the target scaling of {@link Compilation#target()}; files without one stay version 1).
  *
  * @param dtype the dtype the model was trained in
  * @param inputShape per-sample input shape (no batch axis)
@@ -64,7 +65,7 @@ public record ModelDescription(DType dtype, Shape inputShape, ArrayNode layers, 
     public byte[] toJson() {
         ObjectNode root = JSON.createObjectNode()
                 .put("format", "kiln-model")
-                .put("format_version", ModelFormat.FORMAT_VERSION)
+                .put("format_version", formatVersion())
                 .put("kiln_version", kilnVersion)
                 .put("model_type", "sequential")
                 .put("dtype", dtype.name());
@@ -74,14 +75,7 @@ public record ModelDescription(DType dtype, Shape inputShape, ArrayNode layers, 
         }
         root.set("layers", layers.deepCopy());
         if (normalization != null) {
-            ObjectNode n = root.putObject("normalization")
-                    .put("method", normalization.method().name().toLowerCase(Locale.ROOT));
-            ArrayNode shift = n.putArray("shift");
-            ArrayNode scale = n.putArray("scale");
-            for (int c = 0; c < normalization.shift().length; c++) {
-                shift.add(normalization.shift()[c]);
-                scale.add(normalization.scale()[c]);
-            }
+            writeScaling(root.putObject("normalization"), normalization);
         }
         if (compilation != null) {
             ObjectNode c = root.putObject("compilation").put("loss", compilation.loss());
@@ -89,8 +83,27 @@ public record ModelDescription(DType dtype, Shape inputShape, ArrayNode layers, 
             if (!compilation.classes().isEmpty()) {
                 compilation.classes().forEach(c.putArray("classes")::add);
             }
+            if (compilation.target() != null) {
+                writeScaling(c.putObject("target_scaling"), compilation.target());
+            }
         }
         return (root.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The oldest format version that holds everything this description records, so older readers read it. */
+    private int formatVersion() {
+        return compilation != null && compilation.target() != null ? ModelFormat.TARGET_SCALING_VERSION
+                : ModelFormat.FORMAT_VERSION;
+    }
+
+    private static void writeScaling(ObjectNode node, Standardization scaling) {
+        node.put("method", scaling.method().name().toLowerCase(Locale.ROOT));
+        ArrayNode shift = node.putArray("shift");
+        ArrayNode scale = node.putArray("scale");
+        for (int c = 0; c < scaling.columns(); c++) {
+            shift.add(scaling.shift()[c]);
+            scale.add(scaling.scale()[c]);
+        }
     }
 
     /** Reads and validates {@code directory/model.json}. */
@@ -116,9 +129,9 @@ public record ModelDescription(DType dtype, Shape inputShape, ArrayNode layers, 
             throw new KilnException(SOURCE + ": 'format' must be \"kiln-model\", found \"" + format + "\"");
         }
         int version = Json.nonNegativeInt(root, "format_version", SOURCE);
-        if (version != ModelFormat.FORMAT_VERSION) {
+        if (version < ModelFormat.FORMAT_VERSION || version > ModelFormat.TARGET_SCALING_VERSION) {
             throw new KilnException(SOURCE + ": format_version " + version + " is not supported; this Kiln reads "
-                    + ModelFormat.FORMAT_VERSION);
+                    + ModelFormat.FORMAT_VERSION + " to " + ModelFormat.TARGET_SCALING_VERSION);
         }
         String type = Json.text(root, "model_type", SOURCE);
         if (!type.equals("sequential")) {
@@ -145,21 +158,26 @@ public record ModelDescription(DType dtype, Shape inputShape, ArrayNode layers, 
         if (!layers.isArray() || layers.isEmpty()) {
             throw new KilnException(SOURCE + ": 'layers' must be a non-empty array of layer configurations");
         }
-        Standardization normalization = null;
         JsonNode n = root.get("normalization");
-        if (n != null && !n.isNull()) {
-            String where = SOURCE + ": normalization";
-            try {
-                normalization = new Standardization(method(Json.text(n, "method", where), where),
-                        Json.numbers(n, "shift", where), Json.numbers(n, "scale", where));
-            } catch (KilnException e) {
-                throw e.getMessage().startsWith(SOURCE) ? e : new KilnException(where + ": " + e.getMessage());
-            }
+        Standardization normalization = n == null || n.isNull() ? null : scaling(n, SOURCE + ": normalization");
+        Compilation compilation = compilation(root.get("compilation"));
+        if (compilation != null && compilation.target() != null && version < ModelFormat.TARGET_SCALING_VERSION) {
+            throw new KilnException(SOURCE + ": compilation.target_scaling needs format_version "
+                    + ModelFormat.TARGET_SCALING_VERSION + ", found " + version);
         }
         ModelDescription description = new ModelDescription(dtype, Shape.of(dims), (ArrayNode) layers, normalization,
-                compilation(root.get("compilation")), Json.text(root, "kiln_version", SOURCE));
+                compilation, Json.text(root, "kiln_version", SOURCE));
         description.newLayers();
         return description;
+    }
+
+    private static Standardization scaling(JsonNode node, String where) {
+        try {
+            return new Standardization(method(Json.text(node, "method", where), where),
+                    Json.numbers(node, "shift", where), Json.numbers(node, "scale", where));
+        } catch (KilnException e) {
+            throw e.getMessage().startsWith(SOURCE) ? e : new KilnException(where + ": " + e.getMessage());
+        }
     }
 
     private static Standardization.Method method(String name, String where) {
@@ -177,7 +195,9 @@ public record ModelDescription(DType dtype, Shape inputShape, ArrayNode layers, 
         }
         String where = SOURCE + ": compilation";
         List<String> classes = node.has("classes") ? names(node, "classes", where) : List.of();
-        return new Compilation(Json.text(node, "loss", where), names(node, "metrics", where), classes);
+        JsonNode target = node.get("target_scaling");
+        return new Compilation(Json.text(node, "loss", where), names(node, "metrics", where), classes,
+                target == null || target.isNull() ? null : scaling(target, where + ".target_scaling"));
     }
 
     private static List<String> names(JsonNode node, String field, String where) {

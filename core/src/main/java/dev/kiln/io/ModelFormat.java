@@ -6,8 +6,13 @@ import java.util.Properties;
 
 /** File names and versions of Kiln's saved models and checkpoints. */
 public final class ModelFormat {
-    /** Version of the {@code model.json} layout; readers reject newer ones. */
+    /** Version of the {@code model.json} and {@code training.json} layouts; readers reject newer ones. */
     public static final int FORMAT_VERSION = 1;
+    /**
+     * Version of a {@code model.json} that records its target scaling: readers of version 1 refuse it rather than
+     * read its outputs in the wrong units.
+     */
+    public static final int TARGET_SCALING_VERSION = 2;
     public static final String MODEL_FILE = "model.json";
     public static final String WEIGHTS_FILE = "weights.safetensors";
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";

@@ -135,6 +135,34 @@ class SavedModelTest {
         assertFails(dir.resolve("nothing"), "not a directory");
     }
 
+    @Test
+    void aTargetScalingIsReadBackAndNeedsFormatVersion2() throws IOException {
+        Path saved = dir.resolve("model");
+        Standardization target = new Standardization(Standardization.Method.Z_SCORE, new double[] {1000},
+                new double[] {25});
+        Compilation compilation = new Compilation("mse", List.of(), List.of()).withTarget(target);
+        double[][] rows = {{0.5, 1, 2}};
+        double expected;
+        try (Sequential model = trained(DType.F32)) {
+            SavedModel.save(model, null, compilation, saved);
+            expected = model.predict(rows)[0][0] * 25 + 1000;
+        }
+        String json = Files.readString(saved.resolve("model.json"));
+        assertTrue(json.contains("\"format_version\" : 2") && json.contains("\"target_scaling\""), json);
+        try (LoadedModel loaded = SavedModel.load(saved, backend)) {
+            assertEquals(compilation, loaded.description().compilation());
+            assertEquals(expected, compilation.targetUnits(loaded.predict(rows))[0][0], 1e-9);
+        }
+
+        Files.writeString(saved.resolve("model.json"), json.replace("\"format_version\" : 2", "\"format_version\" : 1"));
+        Files.delete(saved.resolve(Manifest.FILE_NAME));
+        assertFails(saved, "model.json", "target_scaling needs format_version 2, found 1");
+        Files.writeString(saved.resolve("model.json"), json.replace("\"format_version\" : 2", "\"format_version\" : 3"));
+        assertFails(saved, "model.json", "format_version 3 is not supported");
+        Files.writeString(saved.resolve("model.json"), json.replace("\"scale\" : [ 25.0 ]", "\"scale\" : [ \"x\" ]"));
+        assertFails(saved, "model.json", "compilation.target_scaling", "'scale'[0] must be a number");
+    }
+
     private void assertFails(Path directory, String... parts) {
         ModelFileException e = assertThrows(ModelFileException.class, () -> SavedModel.load(directory, backend));
         for (String part : parts) {

@@ -1,6 +1,5 @@
 package dev.kiln.samples.csv;
 
-import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.data.csv.CsvConversion;
 import dev.kiln.data.csv.CsvReader;
@@ -63,7 +62,10 @@ public final class CsvTrainer {
         return train(backend, options, prepared, epochs, batchSize, learningRate, seed, callbacks, ModelStorage.none());
     }
 
-    /** Trains and scores as above, saving, checkpointing and resuming as {@code storage} says (classification only). */
+    /**
+     * Trains and scores as above, saving, checkpointing and resuming as {@code storage} says; a saved regressor
+     * records its target scaling, so its predictions can be read in the target's own units.
+     */
     public static Result train(Backend backend, CsvOptions options, PreparedTable prepared, int epochs, int batchSize,
                                double learningRate, long seed, List<Callback> callbacks, ModelStorage storage) {
         boolean classify = prepared.task() == CsvTask.CLASSIFY;
@@ -80,12 +82,9 @@ public final class CsvTrainer {
                 model.compile(loss, new Adam(learningRate), accuracy);
                 compilation = Compilation.of(loss, accuracy).withClasses(prepared.classes());
             } else {
-                if (storage.isUsed()) {
-                    // predictions are in standardized target units, which a saved model does not record yet
-                    throw new KilnException("the csv sample saves, checkpoints and resumes classification models only");
-                }
-                model.compile(Losses.mse(), new Adam(learningRate));
-                compilation = null;
+                Loss loss = Losses.mse();
+                model.compile(loss, new Adam(learningRate));
+                compilation = Compilation.of(loss).withTarget(prepared.target());
             }
             List<Callback> all = new ArrayList<>(callbacks);
             all.add(EarlyStopping.onValidationLoss(options.patience()));

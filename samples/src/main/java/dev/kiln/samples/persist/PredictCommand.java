@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 /** {@code kiln predict}: applies a saved model to the samples of a file and writes its outputs as CSV. */
 @Command(name = "predict",
         description = "Applies a saved model to the samples of a CSV file (a header row, then the feature columns "
-                + "in the model's input order) or an IDX file, and writes one CSV row of outputs per sample.")
+                + "in the model's input order) or an IDX file, and writes one CSV row of outputs per sample (a "
+                + "regressor's in the target's own units).")
 public final class PredictCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -55,8 +56,9 @@ public final class PredictCommand implements Callable<Integer> {
              LoadedModel loaded = SavedModel.load(model, backend, dtype)) {
             double[][] rows = ModelInputs.read(input, loaded.model().inputShape());
             Compilation compilation = loaded.description().compilation();
-            List<String> classes = compilation == null ? List.of() : compilation.classes();
-            String csv = PredictionCsv.of(loaded.predict(rows), classes);
+            double[][] outputs = loaded.predict(rows);
+            String csv = compilation == null ? PredictionCsv.of(outputs, List.of())
+                    : PredictionCsv.of(compilation.targetUnits(outputs), compilation.classes());
             if (output == null) {
                 PrintWriter out = spec.commandLine().getOut();
                 out.print(csv);

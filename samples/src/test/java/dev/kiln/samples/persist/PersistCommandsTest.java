@@ -95,7 +95,8 @@ class PersistCommandsTest {
         }
         JsonNode json = new ObjectMapper().readTree(output.toFile());
         assertEquals(6, json.get("samples").intValue());
-        assertEquals(mse, json.get("mse").doubleValue(), 1e-6);
+        assertEquals("mse", json.get("loss_function").textValue());
+        assertEquals(mse, json.get("loss").doubleValue(), 1e-6);
         assertEquals(mae, json.get("mae").doubleValue(), 1e-6);
         assertTrue(run.out().contains("loss (mse)") && run.out().contains("mae"), run.out());
     }
