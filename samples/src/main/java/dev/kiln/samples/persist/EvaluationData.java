@@ -11,8 +11,10 @@ import dev.kiln.data.idx.IdxReader;
 import dev.kiln.io.Compilation;
 import dev.kiln.io.LoadedModel;
 import dev.kiln.loss.Loss;
+import dev.kiln.tensor.Shape;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -66,25 +68,28 @@ record EvaluationData(Dataset samples, double[][] inputs, double[] targets) {
         }
         rows = loaded.scale(rows);
         int outputs = Math.toIntExact(loaded.model().outputShape().size());
+        Shape inputShape = loaded.model().inputShape();
         if (loss.takesClassIndices()) {
-            return new EvaluationData(ArrayDataset.of(rows, classes(targets, outputs)), rows, targets);
+            double[] classes = Arrays.stream(classes(targets, outputs)).asDoubleStream().toArray();
+            return new EvaluationData(ArrayDataset.of(flat(rows), inputShape, classes, Shape.of()), rows, targets);
         }
-        double[][] y = new double[rows.length][];
+        double[] y = new double[rows.length * outputs];
         if (outputs == 1) {
             Compilation compilation = loaded.description().compilation();
-            double[] trained = compilation == null || compilation.target() == null ? targets
+            y = compilation == null || compilation.target() == null ? targets.clone()
                     : compilation.target().apply(targets);
-            for (int r = 0; r < y.length; r++) {
-                y[r] = new double[] {trained[r]};
-            }
         } else {
             int[] classes = classes(targets, outputs);
-            for (int r = 0; r < y.length; r++) {
-                y[r] = new double[outputs];
-                y[r][classes[r]] = 1;
+            for (int r = 0; r < rows.length; r++) {
+                y[r * outputs + classes[r]] = 1;
             }
         }
-        return new EvaluationData(ArrayDataset.of(rows, y), rows, targets);
+        return new EvaluationData(ArrayDataset.of(flat(rows), inputShape, y, Shape.of(outputs)), rows, targets);
+    }
+
+    /** The rows one after another, for samples of the model's input shape (an image's rows, say). */
+    private static double[] flat(double[][] rows) {
+        return Arrays.stream(rows).flatMapToDouble(Arrays::stream).toArray();
     }
 
     /** A label cell: the index of a class name when the model records class names, else a number. */

@@ -16,6 +16,7 @@ import dev.kiln.io.Compilation;
 import dev.kiln.io.SavedModel;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Dense;
+import dev.kiln.layer.Flatten;
 import dev.kiln.loss.Loss;
 import dev.kiln.loss.Losses;
 import dev.kiln.metric.Metric;
@@ -67,17 +68,17 @@ class EvaluateDataSetTest {
         Metric accuracy = new RenamedMetric("accuracy", Metrics.categoricalAccuracy());
         Evaluation expected;
         try (Backend backend = Backends.select("cpu");
-             Sequential network = Sequential.on(backend, new Dense(10, ActivationFunction.SOFTMAX)).seed(4)) {
-            network.build(Shape.of(PIXELS));
+             Sequential network = Sequential.on(backend, new Flatten(), new Dense(10, ActivationFunction.SOFTMAX))
+                     .seed(4)) {
+            network.build(Shape.of(28, 28));
             SavedModel.save(network, bytesToUnit, Compilation.of(loss, accuracy), model);
             network.compile(loss, new Sgd(0), accuracy);
-            double[][] scaled = Arrays.stream(pixels).map(row -> Arrays.stream(row).map(v -> v / 255).toArray())
-                    .toArray(double[][]::new);
-            double[][] oneHot = new double[IMAGES][10];
+            double[] scaled = Arrays.stream(pixels).flatMapToDouble(Arrays::stream).map(v -> v / 255).toArray();
+            double[] oneHot = new double[IMAGES * 10];
             for (int i = 0; i < IMAGES; i++) {
-                oneHot[i][labels[i]] = 1;
+                oneHot[i * 10 + labels[i]] = 1;
             }
-            expected = network.evaluate(ArrayDataset.of(scaled, oneHot));
+            expected = network.evaluate(ArrayDataset.of(scaled, Shape.of(28, 28), oneHot, Shape.of(10)));
         }
 
         Path metrics = dir.resolve("metrics.json");
