@@ -1,6 +1,7 @@
 package dev.kiln.loss;
 
 import dev.kiln.KilnException;
+import dev.kiln.autograd.Node;
 import dev.kiln.op.Ops;
 import dev.kiln.tensor.Tensor;
 
@@ -33,10 +34,18 @@ public final class CategoricalCrossEntropy extends PerSampleLoss {
         return of(predictions, targets, fromLogits);
     }
 
-    /** Per-sample cross-entropy of predictions [n, classes] against target probabilities of the same shape. */
+    /**
+     * Per-sample cross-entropy of predictions [n, classes] against target probabilities of the same shape.
+     * Probabilities recorded as the softmax of logits take the fused path from those logits, as Keras does:
+     * one kernel each way instead of clip, log, multiply and sum (the clip then no longer caps the loss).
+     */
     static Tensor of(Tensor predictions, Tensor targets, boolean fromLogits) {
         if (fromLogits) {
             return Ops.softmaxCrossEntropy(predictions, targets);
+        }
+        Node node = predictions.node();
+        if (node != null && node.op().equals("softmax") && predictions.rank() == 2) {
+            return Ops.softmaxCrossEntropy(node.inputs().get(0), targets);
         }
         return Ops.neg(Ops.sum(Ops.mul(targets, Ops.log(Probabilities.clipped(predictions))), 1));
     }

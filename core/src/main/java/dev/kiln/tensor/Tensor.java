@@ -26,6 +26,8 @@ public final class Tensor implements AutoCloseable {
     private boolean requiresGrad;
     private Node node;
     private Tensor grad;
+    /** The gradient buffer holds stale values that stand for zero: the next accumulation overwrites them. */
+    private boolean gradZeroed;
     private String name;
 
     private Tensor(Backend backend, Shape shape, Buffer buffer, boolean ownsBuffer) {
@@ -237,6 +239,10 @@ public final class Tensor implements AutoCloseable {
 
     /** Accumulated gradient of a leaf, or null before the first {@link #backward()}. */
     public Tensor grad() {
+        if (gradZeroed) {
+            backend.fill(grad.buffer, 0);
+            gradZeroed = false;
+        }
         return grad;
     }
 
@@ -245,19 +251,20 @@ public final class Tensor implements AutoCloseable {
         if (!g.shape.equals(shape)) {
             throw new KilnException("gradient of shape " + g.shape + " for tensor of shape " + shape);
         }
-        if (grad == null) {
-            grad = empty(backend, dtype, shape).keep();
+        if (grad == null || gradZeroed) {
+            if (grad == null) {
+                grad = empty(backend, dtype, shape).keep();
+            }
             backend.copy(g.buffer(), 0, grad.buffer, 0, size());
+            gradZeroed = false;
         } else {
             backend.binary(BinaryOp.ADD, Broadcast.same(size()), grad.buffer, g.buffer(), grad.buffer);
         }
     }
 
-    /** Sets the accumulated gradient to zero (keeping its buffer). */
+    /** Sets the accumulated gradient to zero (keeping its buffer); the zeros are written only when read. */
     public void zeroGrad() {
-        if (grad != null) {
-            backend.fill(grad.buffer, 0);
-        }
+        gradZeroed = grad != null;
     }
 
     /** Back-propagates from this one-element tensor: every leaf that requires grad gets d(this)/d(leaf) added. */
@@ -289,6 +296,7 @@ public final class Tensor implements AutoCloseable {
         if (grad != null) {
             grad.close();
             grad = null;
+            gradZeroed = false;
         }
         node = null;
     }

@@ -75,8 +75,13 @@ class AutogradTest {
             x.square().backward();
             assertEquals(8.0, x.grad().item());
             x.zeroGrad();
+            assertEquals(0.0, x.grad().item());
             x.square().backward();
             assertEquals(4.0, x.grad().item());
+            x.zeroGrad();
+            x.square().backward();
+            x.square().backward();
+            assertEquals(8.0, x.grad().item());
         }
     }
 
