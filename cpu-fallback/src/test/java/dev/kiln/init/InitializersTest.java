@@ -7,31 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.KilnException;
-import dev.kiln.backend.Backend;
-import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
+import dev.kiln.testing.OnCpuBackend;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class InitializersTest {
+class InitializersTest extends OnCpuBackend {
     private static final int FAN_IN = 200;
     private static final int FAN_OUT = 100;
-    private static Backend backend;
-
-    @BeforeAll
-    static void open() {
-        backend = Backends.select("cpu");
-    }
-
-    @AfterAll
-    static void close() {
-        backend.close();
-    }
-
     /** Values of a [FAN_IN, FAN_OUT] weight matrix (20,000 elements) initialised with {@code seed}. */
     private static double[] weights(Initializer initializer, DType dtype, long seed) {
         try (Tensor w = Tensor.empty(backend, dtype, Shape.of(FAN_IN, FAN_OUT))) {

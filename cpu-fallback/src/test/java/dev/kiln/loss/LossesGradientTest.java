@@ -1,36 +1,21 @@
 package dev.kiln.loss;
 
-import dev.kiln.backend.Backend;
-import dev.kiln.backend.Backends;
 import dev.kiln.check.GradientCheck;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
+import dev.kiln.testing.OnCpuBackend;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every loss's gradient with respect to its predictions against central finite differences in F64. */
-class LossesGradientTest {
+class LossesGradientTest extends OnCpuBackend {
     private static final int ROWS = 4;
     private static final int COLS = 3;
-    private static Backend backend;
-
-    @BeforeAll
-    static void open() {
-        backend = Backends.select("cpu");
-    }
-
-    @AfterAll
-    static void close() {
-        backend.close();
-    }
-
     /** Predictions, targets, and the loss, drawn so that no input sits on a kink (|p - t| &gt;= 0.1, p in (0, 1)). */
     record Case(String label, Loss loss, double[] predictions, double[] targets, Shape targetShape) {
         @Override

@@ -3,33 +3,18 @@ package dev.kiln.loss;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.kiln.backend.Backend;
-import dev.kiln.backend.Backends;
 import dev.kiln.check.GradientCheck;
 import dev.kiln.op.Ops;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
+import dev.kiln.testing.OnCpuBackend;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Categorical cross-entropy of probabilities recorded as a softmax takes the fused path from the logits. */
-class SoftmaxProbabilitiesTest {
+class SoftmaxProbabilitiesTest extends OnCpuBackend {
     private static final double[] LOGITS = {0.5, -1.2, 2.0, 1.5, 0.3, -0.7};
     private static final double[] ONE_HOT = {0, 0, 1, 0, 1, 0};
-    private static Backend backend;
-
-    @BeforeAll
-    static void open() {
-        backend = Backends.select("cpu");
-    }
-
-    @AfterAll
-    static void close() {
-        backend.close();
-    }
-
     @Test
     void lossIsTheCrossEntropyOfTheSoftmax() {
         try (Tensor logits = Tensor.of(backend, Shape.of(2, 3), LOGITS).requiresGrad(true);

@@ -3,34 +3,19 @@ package dev.kiln.op;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.backend.Backend;
-import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Tensor;
+import dev.kiln.testing.OnCpuBackend;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every op in F32 against the same op in F64, forward and backward, on random inputs. */
-class OpsPrecisionTest {
+class OpsPrecisionTest extends OnCpuBackend {
     private static final double RELATIVE = 1e-4;
     private static final double ABSOLUTE = 1e-5;
-    private static Backend backend;
-
-    @BeforeAll
-    static void open() {
-        backend = Backends.select("cpu");
-    }
-
-    @AfterAll
-    static void close() {
-        backend.close();
-    }
-
     static Stream<OpCase> cases() {
         return OpCase.all().stream();
     }

@@ -2,18 +2,15 @@ package dev.kiln.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dev.kiln.backend.Backend;
-import dev.kiln.backend.Backends;
 import dev.kiln.op.Ops;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
+import dev.kiln.testing.OnCpuBackend;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,23 +19,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Each optimizer minimises a well-conditioned least-squares problem, mean((X w - y)^2), to its known solution;
  * the learning rate follows a cosine decay so that the adaptive optimizers settle instead of hovering.
  */
-class OptimizerConvergenceTest {
+class OptimizerConvergenceTest extends OnCpuBackend {
     private static final int SAMPLES = 16;
     private static final int FEATURES = 3;
     private static final int STEPS = 2000;
     private static final double[] SOLUTION = {1.5, -2, 0.5};
-    private static Backend backend;
-
-    @BeforeAll
-    static void open() {
-        backend = Backends.select("cpu");
-    }
-
-    @AfterAll
-    static void close() {
-        backend.close();
-    }
-
     static Stream<Arguments> optimizers() {
         return Stream.<Supplier<Optimizer>>of(
                 () -> new Sgd(0.1),
