@@ -16,10 +16,13 @@ import org.ejml.dense.row.CommonOps_MT_FDRM;
  * Measures GFLOP/s of the CPU backend's gemm against EJML's multiply (one thread and EJML's concurrent
  * variant) on a few shapes, F32 and F64, and its transpose (EJML's) against a plain loop. A program, not a
  * test: run it on an otherwise idle machine.
- * Arguments: optional seconds per measurement (default 1).
+ * Arguments: optional seconds per measurement (default 1); then {@code mlp} to measure only Kiln at the MNIST
+ * MLP's shapes (measured after a warm-up at every shape of the MLP's training step, so that the JIT sees what it sees in training).
  */
 public final class CpuGemmBenchmark {
     private static final int[][] SHAPES = {{128, 128, 784}, {512, 512, 512}, {1024, 1024, 1024}};
+    /** The MNIST MLP's first-layer products, m, n, k, transpose of a (0 or 1): forward NN and weight gradient TN. */
+    private static final int[][] MLP_SHAPES = {{128, 128, 784, 0}, {784, 128, 128, 1}, {32, 128, 784, 0}, {784, 128, 32, 1}};
 
     private CpuGemmBenchmark() {
     }
@@ -31,10 +34,26 @@ public final class CpuGemmBenchmark {
         System.out.println("m x n x k, GFLOP/s of the fastest call (Kiln: CpuBackend.gemm; EJML: CommonOps_*DRM.mult, MT: CommonOps_MT_*DRM.mult)");
         System.out.printf(Locale.ROOT, "%-5s %-16s %10s %10s %10s%n", "dtype", "shape", "Kiln", "EJML", "EJML MT");
         try (CpuBackend backend = new CpuBackend()) {
+            for (int batch : new int[] {128, 32}) {
+                for (int[] shape : new int[][] {{batch, 10, 128, 0, 0}, {128, 10, batch, 1, 0}, {batch, 128, 10, 0, 1}}) {
+                    warmUp(backend, shape[3] == 1, shape[4] == 1, shape[0], shape[1], shape[2], seconds);
+                }
+            }
+            for (int[] shape : MLP_SHAPES) {
+                warmUp(backend, shape[3] == 1, false, shape[0], shape[1], shape[2], seconds);
+            }
+            for (int[] shape : MLP_SHAPES) {
+                boolean transposeA = shape[3] == 1;
+                System.out.printf(Locale.ROOT, "%-5s %-16s %10.1f%n", "F32", (transposeA ? "TN " : "NN ") + shape[0] + "x" + shape[1] + "x" + shape[2],
+                        kiln(backend, DType.F32, transposeA, shape[0], shape[1], shape[2], seconds));
+            }
+            if (args.length > 1 && args[1].equals("mlp")) {
+                return;
+            }
             for (DType dtype : DType.values()) {
                 for (int[] shape : SHAPES) {
                     int m = shape[0], n = shape[1], k = shape[2];
-                    double kiln = kiln(backend, dtype, m, n, k, seconds);
+                    double kiln = kiln(backend, dtype, false, m, n, k, seconds);
                     double ejml = ejml(dtype, m, n, k, seconds, false);
                     double ejmlConcurrent = ejml(dtype, m, n, k, seconds, true);
                     System.out.printf(Locale.ROOT, "%-5s %-16s %10.1f %10.1f %10.1f%n", dtype, m + "x" + n + "x" + k,
@@ -70,18 +89,31 @@ public final class CpuGemmBenchmark {
         }) / 1e3;
     }
 
-    private static double kiln(CpuBackend backend, DType dtype, int m, int n, int k, double seconds) {
+    private static double kiln(CpuBackend backend, DType dtype, boolean transposeA, int m, int n, int k, double seconds) {
         Random random = new Random(1);
         Buffer a = backend.allocate(dtype, (long) m * k);
         Buffer b = backend.allocate(dtype, (long) k * n);
         Buffer c = backend.allocate(dtype, (long) m * n);
         backend.random(Distribution.UNIFORM, random.nextLong(), 0, -1, 1, a);
         backend.random(Distribution.UNIFORM, random.nextLong(), 0, -1, 1, b);
-        double best = best(seconds, m, n, k, () -> backend.gemm(false, false, m, n, k, 1, a, b, 0, c));
+        double best = best(seconds, m, n, k, () -> backend.gemm(transposeA, false, m, n, k, 1, a, b, 0, c));
         backend.free(a);
         backend.free(b);
         backend.free(c);
         return best;
+    }
+
+    /** Calls gemm at one shape for a while, as training does between the products measured. */
+    private static void warmUp(CpuBackend backend, boolean transposeA, boolean transposeB, int m, int n, int k, double seconds) {
+        Buffer a = backend.allocate(DType.F32, (long) m * k);
+        Buffer b = backend.allocate(DType.F32, (long) k * n);
+        Buffer c = backend.allocate(DType.F32, (long) m * n);
+        backend.fill(a, 0.5);
+        backend.fill(b, 0.25);
+        fastest(seconds / 4, () -> backend.gemm(transposeA, transposeB, m, n, k, 1, a, b, 0, c));
+        backend.free(a);
+        backend.free(b);
+        backend.free(c);
     }
 
     private static double ejml(DType dtype, int m, int n, int k, double seconds, boolean concurrent) {
