@@ -7,44 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.KilnException;
-import dev.kiln.backend.Backend;
-import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.kiln.testing.InScopeOnCpuBackend;
 import org.junit.jupiter.api.Test;
 
 /** Every loss against values computed by hand, with both reductions, and its shape checks. */
-class LossesKnownAnswerTest {
+class LossesKnownAnswerTest extends InScopeOnCpuBackend {
     private static final double TOLERANCE = 1e-12;
-    private static Backend backend;
-    private MemoryScope scope;
-
-    @BeforeAll
-    static void open() {
-        backend = Backends.select("cpu");
-    }
-
-    @AfterAll
-    static void close() {
-        backend.close();
-    }
-
-    @BeforeEach
-    void openScope() {
-        scope = MemoryScope.open();
-    }
-
-    @AfterEach
-    void closeScope() {
-        scope.close();
-    }
-
     private static Tensor matrix(double[][] rows) {
         return Tensor.fromRows(backend, DType.F64, rows);
     }

@@ -6,44 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.KilnException;
-import dev.kiln.backend.Backend;
-import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
 import dev.kiln.loss.Losses;
-import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.kiln.testing.InScopeOnCpuBackend;
 import org.junit.jupiter.api.Test;
 
 /** Batch totals of every metric against values counted by hand. */
-class MetricsTest {
-    private static Backend backend;
-    private MemoryScope scope;
-
-    @BeforeAll
-    static void open() {
-        backend = Backends.select("cpu");
-    }
-
-    @AfterAll
-    static void close() {
-        backend.close();
-    }
-
-    @BeforeEach
-    void openScope() {
-        scope = MemoryScope.open();
-    }
-
-    @AfterEach
-    void closeScope() {
-        scope.close();
-    }
-
+class MetricsTest extends InScopeOnCpuBackend {
     private static Tensor matrix(double[][] rows) {
         return Tensor.fromRows(backend, DType.F32, rows);
     }

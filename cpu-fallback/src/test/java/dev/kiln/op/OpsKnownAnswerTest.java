@@ -6,44 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.KilnException;
-import dev.kiln.backend.Backend;
-import dev.kiln.backend.Backends;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.DType;
-import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.kiln.testing.InScopeOnCpuBackend;
 import org.junit.jupiter.api.Test;
 
 /** Small cases of every op computed by hand, forward and backward. */
-class OpsKnownAnswerTest {
-    private static Backend backend;
-    private MemoryScope scope;
-
-    @BeforeAll
-    static void open() {
-        backend = Backends.select("cpu");
-    }
-
-    @AfterAll
-    static void close() {
-        backend.close();
-    }
-
-    @BeforeEach
-    void openScope() {
-        scope = MemoryScope.open();
-    }
-
-    @AfterEach
-    void closeScope() {
-        scope.close();
-    }
-
+class OpsKnownAnswerTest extends InScopeOnCpuBackend {
     private static Tensor t(Shape shape, double... values) {
         return Tensor.of(backend, DType.F64, shape, values);
     }

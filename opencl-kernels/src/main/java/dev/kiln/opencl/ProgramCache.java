@@ -18,7 +18,7 @@ import org.jocl.cl_program;
  * their kernels in memory, and reuses binaries from an optional {@link BinaryCache} across processes.
  */
 final class ProgramCache implements AutoCloseable {
-    /** Strict IEEE maths: never -cl-fast-relaxed-math, so results stay comparable with the CPU backend. */
+    /** Strict IEEE maths: no relaxed-math build options, so results stay comparable with the CPU backend. */
     static final String OPTIONS = "";
 
     private final ClContext context;
