@@ -12,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Reverse-mode differentiation over the recorded graph, iterative so that deep graphs cannot overflow the stack. */
 public final class Autograd {
@@ -21,16 +22,66 @@ public final class Autograd {
     /** Back-propagates from a one-element {@code root}, accumulating into the gradients of leaves. */
     public static void backward(Tensor root) {
         if (root.size() != 1) {
-            throw new KilnException("backward() needs a one-element tensor (a loss), got shape " + root.shape());
+            throw new KilnException("backward() needs a one-element tensor (a loss), got shape " + root.shape()
+                    + "; pass the upstream gradient with backward(gradient) for other shapes");
         }
+        checkRequiresGrad(root);
+        propagate(root, () -> Tensor.full(root.backend(), root.dtype(), root.shape(), 1.0), null);
+    }
+
+    /**
+     * Back-propagates the upstream {@code gradient} of {@code root} (same shape), accumulating into the gradients
+     * of leaves: every leaf gets gradient · d(root)/d(leaf).
+     */
+    public static void backward(Tensor root, Tensor gradient) {
+        checkRequiresGrad(root);
+        if (!gradient.shape().equals(root.shape()) || gradient.dtype() != root.dtype()
+                || gradient.backend() != root.backend()) {
+            throw new KilnException("backward(gradient): the gradient must match the tensor, " + root.shape() + " "
+                    + root.dtype() + ", got " + gradient.shape() + " " + gradient.dtype()
+                    + (gradient.backend() != root.backend() ? " on another backend" : ""));
+        }
+        propagate(root, () -> gradient, null);
+    }
+
+    /**
+     * Sets the gradient of each of {@code parameters} to d(loss)/d(parameter) for a one-element {@code loss},
+     * replacing what it held, and touches no other tensor's gradient: the step of a custom training loop, followed
+     * by {@code optimizer.step(parameters)}. A parameter the loss does not depend on (or a frozen one) gets zeros
+     * when it already had a gradient buffer, and none otherwise.
+     */
+    public static void gradients(Tensor loss, List<Tensor> parameters) {
+        if (loss.size() != 1) {
+            throw new KilnException("gradients() needs a one-element tensor (a loss), got shape " + loss.shape());
+        }
+        Set<Tensor> targets = Collections.newSetFromMap(new IdentityHashMap<>());
+        targets.addAll(parameters);
+        for (Tensor p : parameters) {
+            if (p.node() != null) {
+                throw new KilnException("gradients() is taken with respect to leaves (parameters), but "
+                        + p + " was computed by '" + p.node().op() + "'");
+            }
+            p.zeroGrad();
+        }
+        if (loss.requiresGrad()) {
+            propagate(loss, () -> Tensor.full(loss.backend(), loss.dtype(), loss.shape(), 1.0), targets);
+        }
+    }
+
+    private static void checkRequiresGrad(Tensor root) {
         if (!root.requiresGrad()) {
             throw new KilnException("backward() on a tensor that does not require grad: no input of the loss"
                     + " requires grad, or it was computed with gradients disabled");
         }
+    }
+
+    /** Reverse sweep from root; with {@code targets}, only paths to those leaves are followed and only they accumulate. */
+    private static void propagate(Tensor root, Supplier<Tensor> seed, Set<Tensor> targets) {
         List<Tensor> order = topologicalOrder(root);
+        Set<Tensor> needed = targets == null ? null : leadingTo(order, targets);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         try (GradMode.Restore ignored = GradMode.disabled()) {
-            grads.put(root, Tensor.full(root.backend(), root.dtype(), root.shape(), 1.0));
+            grads.put(root, seed.get());
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
                 Tensor g = grads.remove(t);
@@ -47,7 +98,7 @@ public final class Autograd {
                 for (int k = 0; k < inputs.size(); k++) {
                     Tensor input = inputs.get(k);
                     Tensor gi = inputGrads[k];
-                    if (gi == null || !input.requiresGrad()) {
+                    if (gi == null || !input.requiresGrad() || (needed != null && !needed.contains(input))) {
                         continue;
                     }
                     if (!gi.shape().equals(input.shape())) {
@@ -58,6 +109,17 @@ public final class Autograd {
                 }
             }
         }
+    }
+
+    /** The tensors of {@code order} (inputs before users) from which a target can be reached, targets included. */
+    private static Set<Tensor> leadingTo(List<Tensor> order, Set<Tensor> targets) {
+        Set<Tensor> needed = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Tensor t : order) {
+            if (t.node() == null ? targets.contains(t) : t.node().inputs().stream().anyMatch(needed::contains)) {
+                needed.add(t);
+            }
+        }
+        return needed;
     }
 
     private static Tensor sum(Tensor a, Tensor b) {

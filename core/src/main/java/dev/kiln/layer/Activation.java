@@ -5,7 +5,7 @@ import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 
 /** Applies an {@link ActivationFunction} to its input; no parameters. */
-public final class Activation extends Layer {
+public final class Activation extends SingleInputLayer {
     private final ActivationFunction function;
 
     /** A layer applying {@code function}. */
@@ -28,7 +28,7 @@ public final class Activation extends Layer {
     }
 
     @Override
-    protected Shape buildFor(Shape sampleShape, ParameterFactory factory) {
+    protected Shape outputShapeFor(Shape sampleShape) {
         boolean rowWise = function == ActivationFunction.SOFTMAX || function == ActivationFunction.LOG_SOFTMAX;
         if (rowWise && sampleShape.rank() == 0) {
             throw badInput(function.key() + " needs a class axis, got input shape " + batchShape(sampleShape));
@@ -37,7 +37,7 @@ public final class Activation extends Layer {
     }
 
     @Override
-    protected Tensor compute(Tensor input, boolean training) {
+    protected Tensor compute(Tensor input, ForwardContext context) {
         return function.apply(input);
     }
 }

@@ -8,8 +8,11 @@ import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import java.util.Objects;
 
-/** Fully connected layer: y = f(x · kernel + bias), kernel [in, units], bias [units]. */
-public final class Dense extends Layer {
+/**
+ * Fully connected layer: y = f(x · kernel + bias), kernel [in, units], bias [units]; inputs of any rank are
+ * transformed along their last axis, as in Keras.
+ */
+public final class Dense extends SingleInputLayer {
     private final int units;
     private final ActivationFunction activation;
     private Initializer kernelInitializer = Initializers.glorotUniform();
@@ -84,25 +87,32 @@ public final class Dense extends Layer {
     }
 
     @Override
-    protected Shape buildFor(Shape sampleShape, ParameterFactory factory) {
-        if (sampleShape.rank() != 1) {
-            throw badInput("expected input shape [?, features], got " + batchShape(sampleShape)
-                    + (sampleShape.rank() > 1 ? "; add a Flatten layer before it" : ""));
+    protected Shape outputShapeFor(Shape inputShape) {
+        if (inputShape.rank() == 0) {
+            throw badInput("expected input shape [?, ..., features], got " + batchShape(inputShape));
         }
-        int in = sampleShape.dim(0);
+        return inputShape.withDim(-1, units);
+    }
+
+    @Override
+    protected void createParameters(Shape inputShape, ParameterFactory factory) {
+        int in = inputShape.dim(-1);
         kernel = addParameter(factory, "kernel", Shape.of(in, units), kernelInitializer, in, units);
         if (useBias) {
             bias = addParameter(factory, "bias", Shape.of(units), biasInitializer, in, units);
         }
-        return Shape.of(units);
     }
 
     @Override
-    protected Tensor compute(Tensor input, boolean training) {
-        Tensor z = Ops.matmul(input, kernel);
+    protected Tensor compute(Tensor input, ForwardContext context) {
+        // inputs of rank > 2 are applied along their last axis, as rows of one matrix
+        int in = input.shape().dim(-1);
+        Tensor rows = input.rank() == 2 ? input : Ops.reshape(input, Shape.of(Math.toIntExact(input.size() / in), in));
+        Tensor z = Ops.matmul(rows, kernel);
         if (useBias) {
             z = Ops.add(z, bias);
         }
-        return activation.apply(z);
+        Tensor y = activation.apply(z);
+        return input.rank() == 2 ? y : Ops.reshape(y, input.shape().withDim(-1, units));
     }
 }

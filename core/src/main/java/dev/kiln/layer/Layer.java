@@ -6,20 +6,27 @@ import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * One stage of a network. A layer is built once, from the shape of one sample of its input (the batch axis
- * excluded), which creates its parameters; afterwards every input must have that per-sample shape. A
- * frozen layer ({@code trainable(false)}) gets no gradients and is not updated.
+ * One stage of a network, taking one or more inputs and giving one or more outputs. A layer's per-sample input
+ * shapes (the batch axis excluded) are fixed by its first call, symbolic ({@link #call}) or on data
+ * ({@link #forward}); building creates its parameters, and every later input must have those shapes. Calling one
+ * layer several times shares its weights. A frozen layer ({@code trainable(false)}) gets no gradients and is not
+ * updated; freezing a layer that contains others (a model) freezes them all.
  */
 public abstract class Layer implements AutoCloseable {
     private final List<Tensor> parameters = new ArrayList<>();
     private String name;
     private boolean trainable = true;
-    private Shape inputShape;
-    private Shape outputShape;
+    private List<Shape> inputShapes;
+    private List<Shape> outputShapes;
+    private boolean built;
+    private int calls;
 
     /** The layer's name; defaults to its type key ("dense") until a model names it ("dense_1"). */
     public final String name() {
@@ -56,90 +63,219 @@ public abstract class Layer implements AutoCloseable {
         return trainable;
     }
 
-    /** Freezes ({@code false}) or unfreezes this layer's parameters. */
+    /** Freezes ({@code false}) or unfreezes this layer's parameters and those of every layer it contains. */
     public Layer trainable(boolean value) {
         this.trainable = value;
         for (Tensor p : parameters) {
             p.requiresGrad(value);
         }
+        for (Layer inner : sublayers()) {
+            inner.trainable(value);
+        }
         return this;
     }
 
-    /** Whether the parameters exist (after the first input or the model's build). */
-    public final boolean isBuilt() {
-        return outputShape != null;
+    // ---- graph ----
+
+    /** Applies this one-output layer to symbolic tensors, recording the call for a functional model. */
+    public final SymbolicTensor call(SymbolicTensor... inputs) {
+        List<SymbolicTensor> out = callAll(List.of(inputs));
+        if (out.size() != 1) {
+            throw badInput("gives " + out.size() + " outputs; use callAll to receive them all");
+        }
+        return out.get(0);
     }
 
-    /** Creates the parameters for inputs of per-sample shape {@code sampleShape}; returns the per-sample output shape. */
+    /** Applies this layer to symbolic tensors, recording the call; returns one symbolic tensor per output. */
+    public final List<SymbolicTensor> callAll(List<SymbolicTensor> inputs) {
+        if (inputs.isEmpty()) {
+            throw badInput("needs at least one input");
+        }
+        try {
+            resolveShapes(inputs.stream().map(SymbolicTensor::shape).toList());
+        } catch (KilnException e) {
+            throw new KilnException(e.getMessage() + "; called on " + inputs.stream()
+                    .map(t -> "'" + t.name() + "' " + batchShape(t.shape())).collect(Collectors.joining(", ")), e);
+        }
+        return new LayerCall(this, calls++, inputs, outputShapes).outputs();
+    }
+
+    // ---- shapes and building ----
+
+    /** Whether the parameters exist (after the first input or the model's build). */
+    public final boolean isBuilt() {
+        return built;
+    }
+
+    /** Whether the input and output shapes are known (after the first call, symbolic or on data). */
+    public final boolean hasShapes() {
+        return inputShapes != null;
+    }
+
+    /** Creates the parameters for inputs of per-sample shapes {@code sampleShapes}; returns the output shapes. */
+    public final List<Shape> build(List<Shape> sampleShapes, ParameterFactory factory) {
+        resolveShapes(sampleShapes);
+        if (!built) {
+            createParameters(inputShapes, factory);
+            for (Tensor p : parameters) {
+                p.requiresGrad(trainable);
+            }
+            built = true;
+        }
+        return outputShapes;
+    }
+
+    /** Creates the parameters for one input of per-sample shape {@code sampleShape}; returns the one output shape. */
     public final Shape build(Shape sampleShape, ParameterFactory factory) {
-        if (isBuilt()) {
-            checkInput(sampleShape);
-            return outputShape;
+        return single(build(List.of(sampleShape), factory), "output");
+    }
+
+    /** Per-sample shape of the one input; only once the shapes are known. */
+    public final Shape inputShape() {
+        return single(inputShapes(), "input");
+    }
+
+    /** Per-sample shape of the one output; only once the shapes are known. */
+    public final Shape outputShape() {
+        return single(outputShapes(), "output");
+    }
+
+    /** Per-sample input shapes; only once the shapes are known. */
+    public final List<Shape> inputShapes() {
+        checkShapes();
+        return inputShapes;
+    }
+
+    /** Per-sample output shapes; only once the shapes are known. */
+    public final List<Shape> outputShapes() {
+        checkShapes();
+        return outputShapes;
+    }
+
+    /** Fixes the input shapes at the first call and checks every later call against them. */
+    protected final void resolveShapes(List<Shape> shapes) {
+        if (inputShapes == null) {
+            List<Shape> out = List.copyOf(outputShapesFor(List.copyOf(shapes)));
+            inputShapes = List.copyOf(shapes);
+            outputShapes = out;
+        } else if (!inputShapes.equals(shapes)) {
+            throw badInput("expected " + describe(inputShapes) + ", got " + describe(shapes)
+                    + " (a layer called several times takes the same input shapes each time)");
         }
-        Shape out = buildFor(sampleShape, factory);
-        for (Tensor p : parameters) {
-            p.requiresGrad(trainable);
-        }
-        this.inputShape = sampleShape;
-        this.outputShape = out;
-        return out;
+    }
+
+    // ---- computation ----
+
+    /** Applies this one-input, one-output layer to a batch {@code [batch, ...sample shape]}. */
+    public final Tensor forward(Tensor input, ForwardContext context) {
+        return forward(List.of(input), context);
+    }
+
+    /** Applies this one-output layer to batches of its inputs. */
+    public final Tensor forward(List<Tensor> inputs, ForwardContext context) {
+        return single(forwardAll(inputs, context), "output");
     }
 
     /**
-     * Applies the layer to a batch {@code [batch, ...sample shape]}; builds it on first use from the input's
-     * backend and dtype. {@code training} selects training behaviour (dropout, batch statistics).
+     * Applies the layer to batches {@code [batch, ...sample shape]} of each input, building it on first use
+     * (from the first input's backend and dtype); returns one batch per output.
      */
-    public final Tensor forward(Tensor input, boolean training) {
-        if (input.rank() == 0) {
-            throw new KilnException("layer '" + name() + "' (" + type() + ") needs a batch axis, got a scalar");
+    public final List<Tensor> forwardAll(List<Tensor> inputs, ForwardContext context) {
+        if (inputs.isEmpty()) {
+            throw badInput("needs at least one input");
         }
-        Shape sample = input.shape().tail();
-        if (!isBuilt()) {
-            build(sample, new ParameterFactory(input.backend(), input.dtype(), 0));
+        List<Shape> samples = new ArrayList<>();
+        for (Tensor input : inputs) {
+            if (input.rank() == 0) {
+                throw badInput("needs a batch axis, got a scalar");
+            }
+            if (input.shape().dim(0) != inputs.get(0).shape().dim(0)) {
+                throw badInput("inputs have different batch sizes: " + inputs.stream()
+                        .map(t -> String.valueOf(t.shape().dim(0))).collect(Collectors.joining(", ")));
+            }
+            samples.add(input.shape().tail());
         }
-        checkInput(sample);
-        return compute(input, training);
+        prepare(inputs, samples);
+        if (!samples.equals(inputShapes)) {
+            throw badInput("expected " + describe(inputShapes) + ", got " + describe(samples));
+        }
+        return compute(inputs, context);
     }
 
-    /** Per-sample input shape; only once built. */
-    public final Shape inputShape() {
-        checkBuilt();
-        return inputShape;
+    /**
+     * Runs before each forward computation: builds the layer for its first data, from the first input's backend
+     * and dtype. A model overrides it to check the inputs' backend and to build with its own seed.
+     */
+    protected void prepare(List<Tensor> inputs, List<Shape> samples) {
+        if (!built) {
+            Tensor first = inputs.get(0);
+            build(samples, new ParameterFactory(first.backend(), first.dtype(), 0));
+        }
     }
 
-    /** Per-sample output shape; only once built. */
-    public final Shape outputShape() {
-        checkBuilt();
-        return outputShape;
-    }
+    // ---- parameters ----
 
-    /** The parameters, in creation order, named {@code layer/parameter}; empty before the layer is built. */
+    /**
+     * The parameters, this layer's own in creation order and then those of the layers it contains, each once,
+     * named {@code layer/parameter}; empty before the layer is built.
+     */
     public final List<Tensor> parameters() {
-        return Collections.unmodifiableList(parameters);
+        List<Tensor> all = new ArrayList<>(parameters);
+        for (Layer inner : sublayers()) {
+            all.addAll(inner.parameters());
+        }
+        return distinct(all);
+    }
+
+    /** The parameters the optimizer updates: none when this layer is frozen. */
+    public final List<Tensor> trainableParameters() {
+        if (!trainable) {
+            return List.of();
+        }
+        List<Tensor> all = new ArrayList<>(parameters);
+        for (Layer inner : sublayers()) {
+            all.addAll(inner.trainableParameters());
+        }
+        return distinct(all);
     }
 
     /** Number of scalar parameters. */
     public final long parameterCount() {
-        long n = 0;
-        for (Tensor p : parameters) {
-            n += p.size();
-        }
-        return n;
+        return parameters().stream().mapToLong(Tensor::size).sum();
     }
 
-    /** Frees the parameters; the layer cannot be used afterwards. */
+    /** Number of scalar parameters the optimizer updates. */
+    public final long trainableParameterCount() {
+        return trainableParameters().stream().mapToLong(Tensor::size).sum();
+    }
+
+    /** Frees the parameters, the layer's own and those of the layers it contains; it cannot be used afterwards. */
     @Override
     public void close() {
         for (Tensor p : parameters) {
             p.close();
         }
+        for (Layer inner : sublayers()) {
+            inner.close();
+        }
     }
 
-    /** Creates this layer's parameters through {@link #addParameter} and returns the per-sample output shape. */
-    protected abstract Shape buildFor(Shape sampleShape, ParameterFactory factory);
+    // ---- what subclasses define ----
 
-    /** The forward computation on a batch whose per-sample shape has been checked. */
-    protected abstract Tensor compute(Tensor input, boolean training);
+    /** The per-sample output shapes for these per-sample input shapes; throws {@link #badInput} for shapes it cannot take. */
+    protected abstract List<Shape> outputShapesFor(List<Shape> inputShapes);
+
+    /** Creates this layer's parameters through {@link #addParameter}; nothing by default. */
+    protected void createParameters(List<Shape> inputShapes, ParameterFactory factory) {
+    }
+
+    /** The forward computation on batches whose per-sample shapes have been checked. */
+    protected abstract List<Tensor> compute(List<Tensor> inputs, ForwardContext context);
+
+    /** The layers this one contains (a model's layers); none by default. */
+    protected List<Layer> sublayers() {
+        return List.of();
+    }
 
     /** Registers a parameter made by {@code factory} under this layer's name. */
     protected final Tensor addParameter(ParameterFactory factory, String parameter, Shape shape,
@@ -154,24 +290,41 @@ public abstract class Layer implements AutoCloseable {
         return new KilnException("layer '" + name() + "' (" + type() + "): " + message);
     }
 
-    private void checkInput(Shape sample) {
-        if (!sample.equals(inputShape)) {
-            throw badInput("expected input shape " + batchShape(inputShape) + ", got " + batchShape(sample));
-        }
-    }
-
-    private void checkBuilt() {
-        if (!isBuilt()) {
-            throw new KilnException("layer '" + name() + "' (" + type() + ") is not built yet: its shapes are"
-                    + " known after the first input (or after the model is built)");
-        }
-    }
-
     /** Throws when the layer is already built; configuration setters call it. */
     protected final void checkNotBuilt(String what) {
-        if (isBuilt()) {
+        if (built) {
             throw new KilnException("cannot " + what + " layer '" + name() + "' after it was built");
         }
+    }
+
+    private void checkShapes() {
+        if (inputShapes == null) {
+            throw new KilnException("layer '" + name() + "' (" + type() + ") has no shapes yet: they are known after"
+                    + " its first call, on data or on symbolic inputs (or after the model is built)");
+        }
+    }
+
+    private <T> T single(List<T> values, String what) {
+        if (values.size() != 1) {
+            throw badInput("has " + values.size() + " " + what + "s, not one");
+        }
+        return values.get(0);
+    }
+
+    private static String describe(List<Shape> shapes) {
+        String joined = shapes.stream().map(Layer::batchShape).collect(Collectors.joining(", "));
+        return shapes.size() == 1 ? "input shape " + joined : "input shapes " + joined;
+    }
+
+    private static List<Tensor> distinct(List<Tensor> tensors) {
+        Map<Tensor, Boolean> seen = new IdentityHashMap<>();
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor t : tensors) {
+            if (seen.put(t, Boolean.TRUE) == null) {
+                out.add(t);
+            }
+        }
+        return Collections.unmodifiableList(out);
     }
 
     /** A per-sample shape with the batch axis shown as '?' ("[?, 3]"). */

@@ -7,8 +7,11 @@ import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
 import dev.kiln.data.ArrayDataset;
 import dev.kiln.data.Dataset;
+import dev.kiln.layer.ForwardContext;
 import dev.kiln.layer.Layer;
+import dev.kiln.layer.LayerCall;
 import dev.kiln.layer.ParameterFactory;
+import dev.kiln.layer.SymbolicTensor;
 import dev.kiln.loss.Loss;
 import dev.kiln.metric.Metric;
 import dev.kiln.optim.Optimizer;
@@ -21,14 +24,29 @@ import dev.kiln.train.History;
 import dev.kiln.train.Trainer;
 import dev.kiln.train.TrainingSetup;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * A network of layers on one backend and dtype, with its training entry points: {@link #compile}, then
- * {@link #fit}, {@link #evaluate} and {@link #predict}. A model built without a backend selects one with
- * {@link Backends#select()} and closes it in {@link #close()}; a backend given by the user stays the user's.
+ * A graph of layer calls from symbolic inputs to outputs (the Keras functional API), on one backend and dtype,
+ * with its training entry points: {@link #compile}, then {@link #fit}, {@link #evaluate} and {@link #predict}.
+ * A model is a layer, so it can be called inside another model and shares its weights there. Unnamed layers are
+ * named by type and position among layers of that type ("dense_1", "dense_2"). A model built without a backend
+ * selects one with {@link Backends#select()} and closes it in {@link #close()}; a backend given by the user
+ * stays the user's.
+ *
+ * <pre>{@code
+ * SymbolicTensor x = Input.of("features", 8);
+ * SymbolicTensor h = new Dense(16, ActivationFunction.RELU).call(x);
+ * Model model = new Model(List.of(x), List.of(new Dense(1).call(h), new Dense(3).call(h)));
+ * }</pre>
  */
-public abstract class Model implements AutoCloseable {
+public class Model extends Layer {
     /** Batch size of {@link #evaluate} and {@link #predict} when none is given. */
     public static final int DEFAULT_BATCH_SIZE = 256;
 
@@ -36,21 +54,51 @@ public abstract class Model implements AutoCloseable {
     private boolean ownsBackend;
     private DType dtype = DType.F32;
     private long seed;
-    private Shape inputShape;
-    private Shape outputShape;
+    private Graph graph;
     private TrainingSetup setup;
     private boolean closed;
 
-    protected Model(Backend backend) {
+    /** A model from {@code inputs} to {@code outputs}, on the backend selected at first build. */
+    public Model(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
+        this(null, inputs, outputs);
+    }
+
+    /** A model from one input to one output, on the backend selected at first build. */
+    public Model(SymbolicTensor input, SymbolicTensor output) {
+        this(null, List.of(input), List.of(output));
+    }
+
+    private Model(Backend backend, List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
+        this.backend = backend;
+        useGraph(Graph.of(inputs, outputs));
+        resolveShapes(inputs.stream().map(SymbolicTensor::shape).toList());
+    }
+
+    /** A model from {@code inputs} to {@code outputs} on {@code backend}, which stays the caller's to close. */
+    public static Model on(Backend backend, List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
+        if (backend == null) {
+            throw new KilnException("Model.on needs a backend");
+        }
+        return new Model(backend, inputs, outputs);
+    }
+
+    /** A model whose graph a subclass supplies once its input shapes are known ({@link Sequential}). */
+    Model(Backend backend) {
         this.backend = backend;
     }
 
     // ---- configuration ----
 
-    /** The backend, selected on first use when none was given. */
+    /** The backend, selected on first use when none was given (that of a built model inside, if any). */
     public final Backend backend() {
         checkOpen();
         if (backend == null) {
+            for (Layer layer : layers()) {
+                if (layer instanceof Model inner && inner.isBuilt()) {
+                    backend = inner.backend();
+                    return backend;
+                }
+            }
             backend = Backends.select();
             ownsBackend = true;
         }
@@ -69,128 +117,210 @@ public abstract class Model implements AutoCloseable {
         return this;
     }
 
-    /** The seed the initial weights derive from. */
+    /** The seed the initial weights and the training steps' random streams derive from. */
     public final long seed() {
         return seed;
     }
 
-    /** Sets the seed every initial weight is derived from (0 by default); only before the model is built. */
+    /** Sets the seed every initial weight and dropout mask is derived from (0 by default); only before building. */
     public Model seed(long value) {
         checkNotBuilt("change the seed of");
         this.seed = value;
         return this;
     }
 
+    @Override
+    public Model named(String newName) {
+        super.named(newName);
+        return this;
+    }
+
+    @Override
+    public Model trainable(boolean value) {
+        super.trainable(value);
+        return this;
+    }
+
     // ---- structure ----
 
-    /** The layers, in order. */
-    public abstract List<Layer> layers();
+    /** The distinct layers, in the order of their first call. */
+    public List<Layer> layers() {
+        return graph == null ? List.of() : graph.layers();
+    }
+
+    /** The symbolic inputs, in the order {@link #forwardAll} takes them; only once the shapes are known. */
+    public final List<SymbolicTensor> inputs() {
+        return graphFor(inputShapes()).inputs();
+    }
+
+    /** The symbolic outputs, in the order {@link #forwardAll} returns them; only once the shapes are known. */
+    public final List<SymbolicTensor> outputs() {
+        return graphFor(inputShapes()).outputs();
+    }
+
+    /** The layer calls in the order they run; only once the shapes are known. */
+    public final List<LayerCall> calls() {
+        return graphFor(inputShapes()).calls();
+    }
 
     /** Builds every layer and creates the parameters, for samples of shape {@code sampleShape} (no batch axis). */
     public final void build(Shape sampleShape) {
+        build(List.of(sampleShape));
+    }
+
+    /** Builds every layer and creates the parameters, for one sample shape per input. */
+    public final void build(List<Shape> sampleShapes) {
         checkNotBuilt("build");
         Backend b = backend();
         if (!b.supports(dtype)) {
             throw new KilnException("backend '" + b.name() + "' on " + b.device().name() + " does not support " + dtype);
         }
-        outputShape = buildLayers(sampleShape, new ParameterFactory(b, dtype, seed));
-        inputShape = sampleShape;
+        build(sampleShapes, new ParameterFactory(b, dtype, seed));
     }
 
-    /** Builds the layers for inputs of per-sample shape {@code sampleShape}; returns the output's per-sample shape. */
-    protected abstract Shape buildLayers(Shape sampleShape, ParameterFactory factory);
-
-    /** The forward pass over built layers. */
-    protected abstract Tensor forwardLayers(Tensor input, boolean training);
-
-    /** Whether the layers and parameters exist. */
-    public final boolean isBuilt() {
-        return outputShape != null;
-    }
-
-    /** Per-sample input shape; only once built. */
-    public final Shape inputShape() {
-        checkBuilt();
-        return inputShape;
-    }
-
-    /** Per-sample output shape; only once built. */
-    public final Shape outputShape() {
-        checkBuilt();
-        return outputShape;
-    }
-
-    /** Every parameter, layer by layer, named {@code layer/parameter}. */
-    public final List<Tensor> parameters() {
-        List<Tensor> all = new ArrayList<>();
+    /**
+     * Every parameter by its name: {@code layer/parameter} ("dense_1/kernel"), prefixed by the model's name for
+     * layers of a model inside this one ("generator/dense_1/kernel"); a shared layer's parameters appear once.
+     */
+    public final Map<String, Tensor> namedParameters() {
+        Map<String, Tensor> named = new LinkedHashMap<>();
+        Set<Tensor> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         for (Layer layer : layers()) {
-            all.addAll(layer.parameters());
+            Map<String, Tensor> own = new LinkedHashMap<>();
+            if (layer instanceof Model inner) {
+                inner.namedParameters().forEach((name, p) -> own.put(inner.name() + "/" + name, p));
+            } else {
+                layer.parameters().forEach(p -> own.put(p.name(), p));
+            }
+            own.forEach((name, p) -> {
+                if (seen.add(p)) {
+                    named.put(name, p);
+                }
+            });
         }
-        return all;
+        return named;
     }
 
-    /** The parameter called {@code name} ("dense_1/kernel"). */
+    /** The parameter called {@code name} ("dense_1/kernel"), as {@link #namedParameters()} names it. */
     public final Tensor parameter(String name) {
-        for (Tensor p : parameters()) {
-            if (p.name().equals(name)) {
-                return p;
-            }
+        Map<String, Tensor> named = namedParameters();
+        Tensor p = named.get(name);
+        if (p == null) {
+            throw new KilnException("no parameter '" + name + "'; the model has " + named.keySet());
         }
-        throw new KilnException("no parameter '" + name + "'; the model has "
-                + parameters().stream().map(Tensor::name).toList());
+        return p;
     }
 
-    /** The parameters of trainable layers: those the optimizer updates. */
-    public final List<Tensor> trainableParameters() {
-        List<Tensor> all = new ArrayList<>();
-        for (Layer layer : layers()) {
-            if (layer.trainable()) {
-                all.addAll(layer.parameters());
-            }
-        }
-        return all;
-    }
-
-    /** Number of scalar parameters. */
-    public final long parameterCount() {
-        return layers().stream().mapToLong(Layer::parameterCount).sum();
-    }
-
-    /** Number of scalar parameters the optimizer updates. */
-    public final long trainableParameterCount() {
-        return layers().stream().filter(Layer::trainable).mapToLong(Layer::parameterCount).sum();
-    }
-
-    /** A printable table of the layers (name, type, output shape, parameters) and the parameter totals. */
+    /** A printable table of the layers (name, type, output shape, parameters, inputs) and the parameter totals. */
     public final String summary() {
         checkBuilt();
         return ModelSummary.of(this);
     }
 
-    // ---- computation ----
+    // ---- the graph as a layer ----
 
-    /**
-     * Applies the model to a batch {@code [batch, ...input shape]}; builds it on first use, on the input's backend
-     * when the model has none yet.
-     */
-    public final Tensor forward(Tensor input, boolean training) {
+    /** The graph for inputs of these shapes; a subclass may create it here. */
+    Graph graphFor(List<Shape> inputShapes) {
+        if (graph == null) {
+            throw new KilnException("model '" + name() + "' has no graph");
+        }
+        return graph;
+    }
+
+    /** Adopts {@code g} as this model's graph, naming its unnamed layers; fails on two layers of one name. */
+    final void useGraph(Graph g) {
+        Set<String> names = new HashSet<>();
+        for (Layer layer : g.layers()) {
+            if (layer.hasName() && !names.add(layer.name())) {
+                throw new KilnException("two layers are named '" + layer.name() + "'; layer names must be unique");
+            }
+        }
+        Map<String, Integer> next = new HashMap<>();
+        for (Layer layer : g.layers()) {
+            if (!layer.hasName()) {
+                int index = next.getOrDefault(layer.typeKey(), 1);
+                while (names.contains(layer.typeKey() + "_" + index)) {
+                    index++;
+                }
+                next.put(layer.typeKey(), index + 1);
+                layer.named(layer.typeKey() + "_" + index);
+                names.add(layer.name());
+            }
+        }
+        this.graph = g;
+    }
+
+    @Override
+    protected final List<Shape> outputShapesFor(List<Shape> inputShapes) {
+        Graph g = graphFor(inputShapes);
+        List<Shape> expected = g.inputs().stream().map(SymbolicTensor::shape).toList();
+        if (!expected.equals(inputShapes)) {
+            throw badInput("takes inputs of shapes " + expected.stream().map(Layer::batchShape).toList() + ", got "
+                    + inputShapes.stream().map(Layer::batchShape).toList());
+        }
+        return g.outputs().stream().map(SymbolicTensor::shape).toList();
+    }
+
+    @Override
+    protected final void createParameters(List<Shape> inputShapes, ParameterFactory factory) {
+        if (backend == null) {
+            // built as a part of another model: its backend and dtype are this model's too
+            backend = factory.backend();
+            dtype = factory.dtype();
+        }
+        for (Layer layer : layers()) {
+            layer.build(layer.inputShapes(), factory);
+        }
+    }
+
+    @Override
+    protected final void prepare(List<Tensor> inputs, List<Shape> samples) {
         checkOpen();
         if (backend == null) {
-            backend = input.backend();
+            backend = inputs.get(0).backend();
         }
-        if (input.backend() != backend || input.dtype() != dtype) {
-            throw new KilnException("model on backend '" + backend.name() + "' with " + dtype + " got an input on "
-                    + (input.backend() == backend ? "it" : "another backend object ('" + input.backend().name() + "')")
-                    + " with " + input.dtype());
-        }
-        if (input.rank() == 0) {
-            throw new KilnException("model input needs a batch axis, got a scalar");
+        for (Tensor input : inputs) {
+            if (input.backend() != backend || input.dtype() != dtype) {
+                throw new KilnException("model '" + name() + "' on backend '" + backend.name() + "' with " + dtype
+                        + " got an input on " + (input.backend() == backend ? "it"
+                        : "another backend object ('" + input.backend().name() + "')") + " with " + input.dtype());
+            }
         }
         if (!isBuilt()) {
-            build(input.shape().tail());
+            build(samples);
         }
-        return forwardLayers(input, training);
     }
+
+    @Override
+    protected final List<Tensor> compute(List<Tensor> inputs, ForwardContext context) {
+        Graph g = graphFor(inputShapes());
+        Map<SymbolicTensor, Tensor> values = new IdentityHashMap<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            values.put(g.inputs().get(i), inputs.get(i));
+        }
+        for (LayerCall call : g.calls()) {
+            List<Tensor> in = new ArrayList<>();
+            for (SymbolicTensor t : call.inputs()) {
+                in.add(values.get(t));
+            }
+            List<Tensor> out = call.layer().forwardAll(in, context.enter(call.layer().name(), call.index()));
+            for (int i = 0; i < out.size(); i++) {
+                values.put(call.outputs().get(i), out.get(i));
+            }
+        }
+        List<Tensor> outputs = new ArrayList<>();
+        for (SymbolicTensor t : g.outputs()) {
+            outputs.add(values.get(t));
+        }
+        return outputs;
+    }
+
+    @Override
+    protected final List<Layer> sublayers() {
+        return layers();
+    }
+
+    // ---- training ----
 
     /** Sets the loss, optimizer and metrics for training; the model owns the optimizer from now on. */
     public Model compile(Loss loss, Optimizer optimizer, Metric... metrics) {
@@ -238,10 +368,17 @@ public abstract class Model implements AutoCloseable {
         return evaluate(ArrayDataset.of(x, y));
     }
 
-    /** The model's outputs for a batch, computed without gradients; the caller owns the result. */
+    /** The model's one output for a batch, computed in inference mode without gradients; the caller owns it. */
     public final Tensor predict(Tensor x) {
         try (GradMode.Restore ignored = GradMode.disabled()) {
-            return forward(x, false);
+            return forward(x, ForwardContext.inference());
+        }
+    }
+
+    /** The model's outputs for a batch of each input, in inference mode without gradients; the caller owns them. */
+    public final List<Tensor> predict(List<Tensor> inputs) {
+        try (GradMode.Restore ignored = GradMode.disabled()) {
+            return forwardAll(inputs, ForwardContext.inference());
         }
     }
 
@@ -259,9 +396,7 @@ public abstract class Model implements AutoCloseable {
             return;
         }
         closed = true;
-        for (Layer layer : layers()) {
-            layer.close();
-        }
+        super.close();
         if (setup != null) {
             setup.optimizer().close();
         }
@@ -287,13 +422,6 @@ public abstract class Model implements AutoCloseable {
     private void checkBuilt() {
         if (!isBuilt()) {
             throw new KilnException("the model is not built yet: call build(inputShape), or fit or predict once");
-        }
-    }
-
-    /** Throws when the model is already built; configuration setters call it. */
-    protected final void checkNotBuilt(String what) {
-        if (isBuilt()) {
-            throw new KilnException("cannot " + what + " a model after it was built");
         }
     }
 }

@@ -1,33 +1,56 @@
 package dev.kiln.model;
 
 import dev.kiln.layer.Layer;
+import dev.kiln.layer.LayerCall;
+import dev.kiln.layer.SymbolicTensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
-/** Formats a model as a table like Keras' {@code model.summary()}. */
+/**
+ * Formats a model as a table like Keras' {@code model.summary()}; a functional model's table has its inputs as
+ * rows and a "Connected to" column naming each layer call's inputs (one line per call of a shared layer).
+ */
 final class ModelSummary {
-    private static final String[] HEADER = {"Layer (type)", "Output Shape", "Param #"};
+    private static final String[] HEADER = {"Layer (type)", "Output Shape", "Param #", "Connected to"};
 
     private ModelSummary() {
     }
 
     static String of(Model model) {
+        boolean graph = !(model instanceof Sequential);
         List<String[]> rows = new ArrayList<>();
-        for (Layer layer : model.layers()) {
-            rows.add(new String[] {layer.name() + " (" + layer.type() + ")", Layer.batchShape(layer.outputShape()),
-                count(layer.parameterCount()) + (layer.trainable() ? "" : " (frozen)")});
+        if (graph) {
+            for (SymbolicTensor input : model.inputs()) {
+                rows.add(new String[] {input.name() + " (Input)", Layer.batchShape(input.shape()), "0", ""});
+            }
         }
+        for (Layer layer : model.layers()) {
+            List<String> sources = new ArrayList<>();
+            for (LayerCall call : model.calls()) {
+                if (call.layer() == layer) {
+                    sources.add(call.inputs().stream().map(SymbolicTensor::name).collect(Collectors.joining(", ")));
+                }
+            }
+            rows.add(new String[] {layer.name() + " (" + layer.type() + ")",
+                layer.outputShapes().stream().map(Layer::batchShape).collect(Collectors.joining(", ")),
+                count(layer.parameterCount()) + (layer.trainable() ? "" : " (frozen)"), graph ? sources.get(0) : ""});
+            for (int i = 1; i < sources.size(); i++) {
+                rows.add(new String[] {"", "", "", sources.get(i)});
+            }
+        }
+        int columns = graph ? HEADER.length : HEADER.length - 1;
         int[] widths = new int[HEADER.length];
-        for (int c = 0; c < HEADER.length; c++) {
+        for (int c = 0; c < columns; c++) {
             widths[c] = HEADER[c].length();
             for (String[] row : rows) {
                 widths[c] = Math.max(widths[c], row[c].length());
             }
         }
-        int total = widths[0] + widths[1] + widths[2] + 4;
+        int total = widths[0] + widths[1] + widths[2] + 4 + (graph ? widths[3] + 2 : 0);
         StringBuilder out = new StringBuilder();
-        out.append("Model: \"").append(model.getClass().getSimpleName().toLowerCase(Locale.ROOT)).append("\"\n");
+        out.append("Model: \"").append(model.name()).append("\"\n");
         line(out, '-', total);
         row(out, HEADER, widths);
         line(out, '=', total);
@@ -45,8 +68,12 @@ final class ModelSummary {
     }
 
     private static void row(StringBuilder out, String[] cells, int[] widths) {
-        out.append(String.format(Locale.ROOT, "%-" + widths[0] + "s  %-" + widths[1] + "s  %" + widths[2] + "s",
-                cells[0], cells[1], cells[2]).stripTrailing()).append('\n');
+        String line = String.format(Locale.ROOT, "%-" + widths[0] + "s  %-" + widths[1] + "s  %" + widths[2] + "s",
+                cells[0], cells[1], cells[2]);
+        if (widths[3] > 0) {
+            line += "  " + cells[3];
+        }
+        out.append(line.stripTrailing()).append('\n');
     }
 
     private static void line(StringBuilder out, char c, int width) {

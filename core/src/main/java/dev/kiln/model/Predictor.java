@@ -2,6 +2,7 @@ package dev.kiln.model;
 
 import dev.kiln.KilnException;
 import dev.kiln.autograd.GradMode;
+import dev.kiln.layer.ForwardContext;
 import dev.kiln.layer.Layer;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
@@ -39,7 +40,7 @@ final class Predictor {
                 }
                 try (MemoryScope batch = MemoryScope.open()) {
                     Tensor input = Tensor.of(model.backend(), model.dtype(), sample.prepend(count), flat);
-                    double[] values = model.forward(input, false).toDoubleArray();
+                    double[] values = model.forward(input, ForwardContext.inference()).toDoubleArray();
                     for (int i = 0; i < count; i++) {
                         out[start + i] = Arrays.copyOfRange(values, i * outWidth, (i + 1) * outWidth);
                     }

@@ -4,19 +4,21 @@ import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.DType;
 import dev.kiln.layer.Layer;
-import dev.kiln.layer.ParameterFactory;
+import dev.kiln.layer.Input;
+import dev.kiln.layer.SymbolicTensor;
 import dev.kiln.tensor.Shape;
-import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /**
- * A plain stack of layers, each feeding the next. Unnamed layers are named by type and position among
- * layers of that type ("dense_1", "dense_2"), so parameter names ("dense_1/kernel") are stable.
+ * A plain stack of layers, each feeding the next: a model whose graph is the chain of its layers, made once the
+ * input shape is known. Unnamed layers are named by type and position among layers of that type ("dense_1",
+ * "dense_2") when added, so parameter names ("dense_1/kernel") are stable.
  */
 public final class Sequential extends Model {
     private final List<Layer> layers = new ArrayList<>();
+    private Graph chain;
 
     /** A model of {@code layers} on the backend {@link dev.kiln.backend.Backends#select()} picks at first build. */
     public Sequential(Layer... layers) {
@@ -38,9 +40,11 @@ public final class Sequential extends Model {
         return new Sequential(backend, layers);
     }
 
-    /** Appends a layer; only before the model is built. */
+    /** Appends a layer; only before the model's input shape is known. */
     public Sequential add(Layer layer) {
-        checkNotBuilt("add a layer to");
+        if (hasShapes()) {
+            throw new KilnException("cannot add a layer to model '" + name() + "' after its input shape was fixed");
+        }
         if (layers.contains(layer)) {
             throw new KilnException("layer '" + layer.name() + "' is already in this model");
         }
@@ -69,6 +73,18 @@ public final class Sequential extends Model {
     }
 
     @Override
+    public Sequential named(String newName) {
+        super.named(newName);
+        return this;
+    }
+
+    @Override
+    public Sequential trainable(boolean value) {
+        super.trainable(value);
+        return this;
+    }
+
+    @Override
     public Sequential seed(long value) {
         super.seed(value);
         return this;
@@ -80,23 +96,22 @@ public final class Sequential extends Model {
     }
 
     @Override
-    protected Shape buildLayers(Shape sampleShape, ParameterFactory factory) {
-        if (layers.isEmpty()) {
-            throw new KilnException("a Sequential model needs at least one layer");
+    Graph graphFor(List<Shape> inputShapes) {
+        if (chain == null) {
+            if (layers.isEmpty()) {
+                throw new KilnException("a Sequential model needs at least one layer");
+            }
+            if (inputShapes.size() != 1) {
+                throw badInput("takes one input, got " + inputShapes.size());
+            }
+            SymbolicTensor input = Input.of("input", inputShapes.get(0));
+            SymbolicTensor x = input;
+            for (Layer layer : layers) {
+                x = layer.call(x);
+            }
+            chain = Graph.of(List.of(input), List.of(x));
+            useGraph(chain);
         }
-        Shape shape = sampleShape;
-        for (Layer layer : layers) {
-            shape = layer.build(shape, factory);
-        }
-        return shape;
-    }
-
-    @Override
-    protected Tensor forwardLayers(Tensor input, boolean training) {
-        Tensor x = input;
-        for (Layer layer : layers) {
-            x = layer.forward(x, training);
-        }
-        return x;
+        return chain;
     }
 }

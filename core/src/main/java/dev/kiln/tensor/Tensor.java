@@ -272,6 +272,11 @@ public final class Tensor implements AutoCloseable {
         Autograd.backward(this);
     }
 
+    /** Back-propagates the upstream {@code gradient} (this tensor's shape): every leaf gets gradient · d(this)/d(leaf). */
+    public void backward(Tensor gradient) {
+        Autograd.backward(this, gradient);
+    }
+
     // ---- ownership ----
 
     /** Takes this tensor out of its memory scope: the caller (or a model) now owns it. */

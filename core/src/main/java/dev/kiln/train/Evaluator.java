@@ -4,6 +4,7 @@ import dev.kiln.autograd.GradMode;
 import dev.kiln.data.Batch;
 import dev.kiln.data.Dataset;
 import dev.kiln.data.MiniBatches;
+import dev.kiln.layer.ForwardContext;
 import dev.kiln.model.Model;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Tensor;
@@ -33,7 +34,7 @@ public final class Evaluator {
             for (int b = 0; b < batches.batchCount(); b++) {
                 try (MemoryScope step = MemoryScope.open()) {
                     Batch batch = batches.load(b);
-                    Tensor predictions = model.forward(batch.features(), false);
+                    Tensor predictions = model.forward(batch.features(), ForwardContext.inference());
                     lossSum += setup.loss().compute(predictions, batch.labels()).item() * batch.size();
                     totals.add(predictions, batch.labels());
                 }

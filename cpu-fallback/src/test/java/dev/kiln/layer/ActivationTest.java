@@ -70,7 +70,7 @@ class ActivationTest {
         };
         Activation layer = new Activation(function);
         try (MemoryScope scope = MemoryScope.open()) {
-            Tensor y = layer.forward(Tensor.of(backend, DType.F64, Shape.of(2, 3), X), false);
+            Tensor y = layer.forward(Tensor.of(backend, DType.F64, Shape.of(2, 3), X), ForwardContext.inference());
             assertEquals(Shape.of(2, 3), y.shape());
             assertArrayEquals(expected, y.toDoubleArray(), 1e-12, function.key());
         }
@@ -82,7 +82,7 @@ class ActivationTest {
         Activation softmax = new Activation(ActivationFunction.SOFTMAX);
         try (MemoryScope scope = MemoryScope.open()) {
             Tensor scalars = Tensor.of(backend, DType.F64, Shape.of(3), 1, 2, 3);
-            assertThrows(KilnException.class, () -> softmax.forward(scalars, false));
+            assertThrows(KilnException.class, () -> softmax.forward(scalars, ForwardContext.inference()));
         }
     }
 
@@ -94,7 +94,7 @@ class ActivationTest {
             values[i] = i;
         }
         try (MemoryScope scope = MemoryScope.open()) {
-            Tensor y = flatten.forward(Tensor.of(backend, DType.F64, Shape.of(2, 3, 2), values), false);
+            Tensor y = flatten.forward(Tensor.of(backend, DType.F64, Shape.of(2, 3, 2), values), ForwardContext.inference());
             assertEquals(Shape.of(2, 6), y.shape());
             assertArrayEquals(values, y.toDoubleArray());
         }

@@ -46,9 +46,9 @@ class DenseTest {
                 .biasInitializer(values(5, -2.5));
         try (MemoryScope scope = MemoryScope.open()) {
             assertArrayEquals(new double[] {1, 0.5, 1, -0.5},
-                    linear.forward(input(1, 2, 3, -1, 0, 1), false).toDoubleArray(), 1e-12);
+                    linear.forward(input(1, 2, 3, -1, 0, 1), ForwardContext.inference()).toDoubleArray(), 1e-12);
             assertArrayEquals(new double[] {1, 0.5, 1, 0},
-                    relu.forward(input(1, 2, 3, -1, 0, 1), false).toDoubleArray(), 1e-12);
+                    relu.forward(input(1, 2, 3, -1, 0, 1), ForwardContext.inference()).toDoubleArray(), 1e-12);
         }
         linear.close();
         relu.close();
@@ -59,7 +59,7 @@ class DenseTest {
         Dense dense = new Dense(4);
         assertFalse(dense.isBuilt());
         try (MemoryScope scope = MemoryScope.open()) {
-            Tensor y = dense.forward(input(1, 2, 3, 4, 5, 6), false);
+            Tensor y = dense.forward(input(1, 2, 3, 4, 5, 6), ForwardContext.inference());
             assertEquals(Shape.of(2, 4), y.shape());
         }
         assertEquals(Shape.of(3), dense.inputShape());
@@ -108,7 +108,7 @@ class DenseTest {
         Dense trained = new Dense(1);
         try (MemoryScope scope = MemoryScope.open()) {
             Tensor x = input(1, 2, 3);
-            trained.forward(frozen.forward(x, true), true).sum().backward();
+            trained.forward(frozen.forward(x, ForwardContext.training(0, 0)), ForwardContext.training(0, 0)).sum().backward();
         }
         assertFalse(frozen.trainable());
         for (Tensor p : frozen.parameters()) {
@@ -126,9 +126,9 @@ class DenseTest {
     void aSecondInputOfAnotherWidthNamesTheLayerAndBothShapes() {
         Dense dense = new Dense(2).named("dense_7");
         try (MemoryScope scope = MemoryScope.open()) {
-            dense.forward(input(1, 2, 3), false);
+            dense.forward(input(1, 2, 3), ForwardContext.inference());
             Tensor wider = Tensor.of(backend, DType.F64, Shape.of(1, 4), 1, 2, 3, 4);
-            KilnException e = assertThrows(KilnException.class, () -> dense.forward(wider, false));
+            KilnException e = assertThrows(KilnException.class, () -> dense.forward(wider, ForwardContext.inference()));
             assertTrue(e.getMessage().contains("dense_7"), e.getMessage());
             assertTrue(e.getMessage().contains("[?, 3]") && e.getMessage().contains("[?, 4]"), e.getMessage());
         }
@@ -136,11 +136,28 @@ class DenseTest {
     }
 
     @Test
-    void imageShapedInputSuggestsFlatten() {
+    void higherRankInputsAreTransformedAlongTheirLastAxis() {
+        // each of the 2x2 rows of a [2, 2, 3] batch goes through the same kernel as a [4, 3] batch would
+        double[] kernel = {1, -1, 2, 0.5, -3, 1};
+        double[] x = {1, 2, 3, -1, 0, 1, 0.5, 0.25, -2, 3, -3, 1};
+        try (MemoryScope scope = MemoryScope.open();
+             Dense sequence = new Dense(2, ActivationFunction.TANH).kernelInitializer(values(kernel))
+                     .biasInitializer(values(0.5, -0.5));
+             Dense rows = new Dense(2, ActivationFunction.TANH).kernelInitializer(values(kernel))
+                     .biasInitializer(values(0.5, -0.5))) {
+            Tensor y = sequence.forward(Tensor.of(backend, DType.F64, Shape.of(2, 2, 3), x), ForwardContext.inference());
+            assertEquals(Shape.of(2, 2, 2), y.shape());
+            assertEquals(Shape.of(2, 2), sequence.outputShape());
+            assertArrayEquals(rows.forward(input(x), ForwardContext.inference()).toDoubleArray(), y.toDoubleArray(), 0);
+        }
+    }
+
+    @Test
+    void aScalarSampleNamesTheShapeItNeeds() {
         Dense dense = new Dense(2);
         KilnException e = assertThrows(KilnException.class,
-                () -> dense.build(Shape.of(4, 4), new ParameterFactory(backend, DType.F32, 0)));
-        assertTrue(e.getMessage().contains("Flatten"), e.getMessage());
+                () -> dense.build(Shape.of(), new ParameterFactory(backend, DType.F32, 0)));
+        assertTrue(e.getMessage().contains("[?, ..., features]"), e.getMessage());
     }
 
     @Test

@@ -46,7 +46,7 @@ class LayerGradientTest {
         List<Tensor> wrt = new ArrayList<>();
         wrt.add(input);
         wrt.addAll(layer.parameters());
-        GradientCheck.withDefaults().check(() -> layer.forward(input, true), wrt).requirePassed();
+        GradientCheck.withDefaults().check(() -> layer.forward(input, ForwardContext.training(0, 0)), wrt).requirePassed();
         layer.close();
         input.close();
     }
@@ -83,7 +83,7 @@ class LayerGradientTest {
         dense.build(flatten.build(input.shape().tail(), factory), factory);
         List<Tensor> wrt = new ArrayList<>(List.of(input));
         wrt.addAll(dense.parameters());
-        GradientCheck.withDefaults().check(() -> dense.forward(flatten.forward(input, true), true), wrt).requirePassed();
+        GradientCheck.withDefaults().check(() -> dense.forward(flatten.forward(input, ForwardContext.training(0, 0)), ForwardContext.training(0, 0)), wrt).requirePassed();
         dense.close();
         input.close();
     }

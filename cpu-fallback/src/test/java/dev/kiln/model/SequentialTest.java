@@ -15,6 +15,7 @@ import dev.kiln.layer.Activation;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Dense;
 import dev.kiln.layer.Flatten;
+import dev.kiln.layer.ForwardContext;
 import dev.kiln.layer.ParameterFactory;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
@@ -110,11 +111,11 @@ class SequentialTest {
     void forwardBuildsOnFirstCallInTheChosenDtype() {
         try (Sequential model = Sequential.on(backend, new Dense(2)).dtype(DType.F64);
              MemoryScope scope = MemoryScope.open()) {
-            Tensor y = model.forward(Tensor.of(backend, DType.F64, Shape.of(4, 3), new double[12]), false);
+            Tensor y = model.forward(Tensor.of(backend, DType.F64, Shape.of(4, 3), new double[12]), ForwardContext.inference());
             assertEquals(Shape.of(4, 2), y.shape());
             assertEquals(DType.F64, model.parameters().get(0).dtype());
             KilnException e = assertThrows(KilnException.class,
-                    () -> model.forward(Tensor.of(backend, Shape.of(1, 3), new float[3]), false));
+                    () -> model.forward(Tensor.of(backend, Shape.of(1, 3), new float[3]), ForwardContext.inference()));
             assertTrue(e.getMessage().contains("F32"), e.getMessage());
         }
     }
@@ -163,7 +164,7 @@ class SequentialTest {
         long before = backend.liveBuffers();
         Sequential model = new Sequential(new Dense(2));
         try (MemoryScope scope = MemoryScope.open()) {
-            assertEquals(Shape.of(1, 2), model.forward(Tensor.of(backend, Shape.of(1, 3), 1f, 2f, 3f), false).shape());
+            assertEquals(Shape.of(1, 2), model.forward(Tensor.of(backend, Shape.of(1, 3), 1f, 2f, 3f), ForwardContext.inference()).shape());
         }
         assertSame(backend, model.backend());
         model.close();

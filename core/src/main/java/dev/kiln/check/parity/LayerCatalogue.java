@@ -1,9 +1,13 @@
 package dev.kiln.check.parity;
 
 import dev.kiln.layer.Activation;
+import dev.kiln.layer.Add;
+import dev.kiln.layer.Average;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Dense;
 import dev.kiln.layer.Flatten;
+import dev.kiln.layer.Multiply;
+import dev.kiln.layer.Subtract;
 import dev.kiln.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +44,17 @@ public final class LayerCatalogue {
         }
         specs.add(new LayerSpec("layer.flatten", Flatten::new, 2, Shape.of(3, 4, 5), 60, InputRange.uniform(-2, 2),
                 List.of(), Tolerances.EXACT));
+        specs.add(new LayerSpec("layer.dense.sequence", () -> new Dense(UNITS, ActivationFunction.TANH), 3,
+                Shape.of(5, FEATURES), 5 * UNITS, InputRange.uniform(-1, 1), kernelAndBias, dense));
+        List<Shape> three = List.of(Shape.of(4, 7), Shape.of(4, 7), Shape.of(4, 7));
+        specs.add(new LayerSpec("layer.add", Add::new, BATCH, three, 28, InputRange.uniform(-2, 2), List.of(),
+                Tolerances.elementwise()));
+        specs.add(new LayerSpec("layer.subtract", Subtract::new, BATCH, three.subList(0, 2), 28,
+                InputRange.uniform(-2, 2), List.of(), Tolerances.elementwise()));
+        specs.add(new LayerSpec("layer.multiply", Multiply::new, BATCH, three, 28, InputRange.uniform(-2, 2),
+                List.of(), Tolerances.elementwise()));
+        specs.add(new LayerSpec("layer.average", Average::new, BATCH, three, 28, InputRange.uniform(-2, 2),
+                List.of(), Tolerances.elementwise()));
         return specs;
     }
 }

@@ -2,6 +2,7 @@ package dev.kiln.check.parity;
 
 import dev.kiln.KilnException;
 import dev.kiln.backend.Buffer;
+import dev.kiln.layer.ForwardContext;
 import dev.kiln.layer.Layer;
 import dev.kiln.layer.ParameterFactory;
 import dev.kiln.op.Ops;
@@ -11,6 +12,7 @@ import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * A layer under parity: its forward output, the gradient of its input and of every parameter for a random
@@ -20,31 +22,41 @@ import java.util.function.Supplier;
  * @param name report name ("layer.dense")
  * @param layer makes a fresh, unbuilt layer
  * @param batch samples in the batch
- * @param sample per-sample input shape
+ * @param samples per-sample shape of each input
  * @param outputSize elements of one output sample
  * @param input range of the input values
  * @param parameters the layer's parameters in creation order, each with its length and range
  * @param tolerances how close the outputs must agree
  */
-public record LayerSpec(String name, Supplier<Layer> layer, int batch, Shape sample, int outputSize, Sampler input,
-                        List<Input> parameters, Tolerances tolerances) {
+public record LayerSpec(String name, Supplier<Layer> layer, int batch, List<Shape> samples, int outputSize,
+                        Sampler input, List<Input> parameters, Tolerances tolerances) {
     public LayerSpec {
+        samples = List.copyOf(samples);
         parameters = List.copyOf(parameters);
+    }
+
+    /** A spec of a layer with one input of per-sample shape {@code sample}. */
+    public LayerSpec(String name, Supplier<Layer> layer, int batch, Shape sample, int outputSize, Sampler input,
+                     List<Input> parameters, Tolerances tolerances) {
+        this(name, layer, batch, List.of(sample), outputSize, input, parameters, tolerances);
     }
 
     /** The spec as a one-case op spec the {@link ParityRunner} runs. */
     public OpSpec toOpSpec() {
         List<Input> inputs = new ArrayList<>();
-        inputs.add(new Input("x", batch * Math.toIntExact(sample.size()), input));
         inputs.add(new Input("cotangent", batch * outputSize, InputRange.uniform(-1, 1)));
+        for (int i = 0; i < samples.size(); i++) {
+            inputs.add(new Input(samples.size() == 1 ? "x" : "x" + i, batch * Math.toIntExact(samples.get(i).size()),
+                    input));
+        }
         inputs.addAll(parameters);
-        String shape = batch + "x" + Labels.shape(sample.dims());
+        String shape = samples.stream().map(s -> batch + "x" + Labels.shape(s.dims())).collect(Collectors.joining("+"));
         return new OpSpec(name, List.of(), List.of(new OpCase(shape, true, inputs, tolerances, this::execute)));
     }
 
     private List<Output> execute(Invocation call, List<Buffer> in) {
         try (MemoryScope scope = MemoryScope.open(); Layer built = layer.get()) {
-            built.build(sample, new ParameterFactory(call.backend(), call.dtype(), 0));
+            built.build(samples, new ParameterFactory(call.backend(), call.dtype(), 0));
             List<Tensor> weights = built.parameters();
             if (weights.size() != parameters.size()) {
                 throw new KilnException(name + " has " + weights.size() + " parameters, the spec declares "
@@ -56,16 +68,21 @@ public record LayerSpec(String name, Supplier<Layer> layer, int batch, Shape sam
                     throw new KilnException(name + " parameter " + weight.name() + " has " + weight.size()
                             + " elements, the spec declares " + parameters.get(i).length());
                 }
-                call.backend().copy(in.get(2 + i), 0, weight.buffer(), 0, weight.size());
+                call.backend().copy(in.get(1 + samples.size() + i), 0, weight.buffer(), 0, weight.size());
             }
-            Tensor x = Tensor.of(call.backend(), call.dtype(), sample.prepend(batch), call.download(in.get(0)))
-                    .requiresGrad(true);
-            Tensor y = built.forward(x, true);
-            Tensor cotangent = Tensor.of(call.backend(), call.dtype(), y.shape(), call.download(in.get(1)));
+            List<Tensor> xs = new ArrayList<>();
+            for (int i = 0; i < samples.size(); i++) {
+                xs.add(Tensor.of(call.backend(), call.dtype(), samples.get(i).prepend(batch), call.download(in.get(1 + i)))
+                        .requiresGrad(true));
+            }
+            Tensor y = built.forward(xs, ForwardContext.training(0, 0));
+            Tensor cotangent = Tensor.of(call.backend(), call.dtype(), y.shape(), call.download(in.get(0)));
             Ops.sum(Ops.mul(y, cotangent)).backward();
             List<Output> outputs = new ArrayList<>();
             outputs.add(new Output("out", y.toDoubleArray()));
-            outputs.add(new Output("gradInput", x.grad().toDoubleArray()));
+            for (int i = 0; i < xs.size(); i++) {
+                outputs.add(new Output(xs.size() == 1 ? "gradInput" : "gradInput" + i, xs.get(i).grad().toDoubleArray()));
+            }
             for (Tensor weight : weights) {
                 outputs.add(new Output("grad " + weight.name(), weight.grad().toDoubleArray()));
             }
