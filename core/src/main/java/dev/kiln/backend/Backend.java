@@ -39,6 +39,16 @@ public interface Backend extends AutoCloseable {
     /** target[targetOffset + i] = source[sourceOffset + i] for i in [0, length). Same dtype. */
     void copy(Buffer source, long sourceOffset, Buffer target, long targetOffset, long length);
 
+    /**
+     * Copies {@code blocks} blocks of {@code blockLength} contiguous elements: for b in [0, blocks) and i in
+     * [0, blockLength), target[targetOffset + b * targetStride + i] = source[sourceOffset + b * sourceStride + i].
+     * Same dtype; the source and target must be different buffers. Offsets and strides are not negative, and the
+     * target's blocks must not overlap (targetStride >= blockLength when there are several); the source's may.
+     * Zero blocks or a zero block length copies nothing.
+     */
+    void copyBlocks(int blocks, int blockLength, Buffer source, long sourceOffset, long sourceStride,
+                    Buffer target, long targetOffset, long targetStride);
+
     /** Sets every element of {@code target} to {@code value}. */
     void fill(Buffer target, double value);
 

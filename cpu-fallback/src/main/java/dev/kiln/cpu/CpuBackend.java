@@ -133,6 +133,61 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    @Override
+    public void copyBlocks(int blocks, int blockLength, Buffer source, long sourceOffset, long sourceStride,
+                           Buffer target, long targetOffset, long targetStride) {
+        String method = "copyBlocks";
+        CpuBuffer s = own(method, "source", source);
+        CpuBuffer t = own(method, "target", target);
+        sameType(method, s, t);
+        if (s == t) {
+            throw new KilnException("copyBlocks: source and target are the same buffer; they must be different buffers");
+        }
+        if (blocks < 0 || blockLength < 0 || sourceOffset < 0 || sourceStride < 0 || targetOffset < 0 || targetStride < 0) {
+            throw new KilnException("copyBlocks: counts, offsets and strides must not be negative, got blocks=" + blocks
+                    + ", blockLength=" + blockLength + ", source offset " + sourceOffset + " stride " + sourceStride
+                    + ", target offset " + targetOffset + " stride " + targetStride);
+        }
+        if (blocks == 0 || blockLength == 0) {
+            return;
+        }
+        if (blocks > 1 && targetStride < blockLength) {
+            throw new KilnException("copyBlocks: target stride " + targetStride + " is shorter than the block length "
+                    + blockLength + ", so the target blocks would overlap");
+        }
+        long sourceEnd = blocksEnd(blocks, blockLength, sourceOffset, sourceStride);
+        long targetEnd = blocksEnd(blocks, blockLength, targetOffset, targetStride);
+        if (sourceEnd > s.size() || targetEnd > t.size()) {
+            throw new KilnException("copyBlocks: " + blocks + " blocks of " + blockLength + " elements reach element "
+                    + sourceEnd + " of a source of " + s.size() + " (offset " + sourceOffset + ", stride " + sourceStride
+                    + ") and element " + targetEnd + " of a target of " + t.size() + " (offset " + targetOffset
+                    + ", stride " + targetStride + "); out of bounds");
+        }
+        int from = (int) sourceOffset;
+        int to = (int) targetOffset;
+        // Strides may exceed an int only when there is one block, and then they are never used.
+        int sourceStep = (int) Math.min(sourceStride, Integer.MAX_VALUE);
+        int targetStep = (int) Math.min(targetStride, Integer.MAX_VALUE);
+        WorkPool.forRange(blocks, Math.max(1, ELEMENTWISE_GRAIN / blockLength), (first, last) -> {
+            for (int b = first; b < last; b++) {
+                if (s.dtype() == DType.F32) {
+                    System.arraycopy(s.floats(), from + b * sourceStep, t.floats(), to + b * targetStep, blockLength);
+                } else {
+                    System.arraycopy(s.doubles(), from + b * sourceStep, t.doubles(), to + b * targetStep, blockLength);
+                }
+            }
+        });
+    }
+
+    /** One past the last element that blocks at {@code offset} with {@code stride} touch; saturates instead of overflowing. */
+    private static long blocksEnd(int blocks, int blockLength, long offset, long stride) {
+        try {
+            return Math.addExact(Math.addExact(offset, Math.multiplyExact(blocks - 1L, stride)), blockLength);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     // F32 stores (float) value.
     @Override
     public void fill(Buffer target, double value) {

@@ -192,6 +192,52 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void copyBlocks(int blocks, int blockLength, Buffer source, long sourceOffset, long sourceStride,
+                           Buffer target, long targetOffset, long targetStride) {
+        ClBuffer s = buffer(source, "copyBlocks source", null, 0);
+        ClBuffer t = buffer(target, "copyBlocks target", s.dtype(), 0);
+        if (s == t) {
+            throw new KilnException("copyBlocks: source and target are the same buffer " + s
+                    + "; they must be different buffers");
+        }
+        if (blocks < 0 || blockLength < 0 || sourceOffset < 0 || sourceStride < 0 || targetOffset < 0 || targetStride < 0) {
+            throw new KilnException("copyBlocks: counts, offsets and strides must not be negative, got blocks=" + blocks
+                    + ", blockLength=" + blockLength + ", source offset " + sourceOffset + " stride " + sourceStride
+                    + ", target offset " + targetOffset + " stride " + targetStride);
+        }
+        if (blocks == 0 || blockLength == 0) {
+            return;
+        }
+        if (blocks > 1 && targetStride < blockLength) {
+            throw new KilnException("copyBlocks: target stride " + targetStride + " is shorter than the block length "
+                    + blockLength + ", so the target blocks would overlap");
+        }
+        long sourceEnd = blocksEnd(blocks, blockLength, sourceOffset, sourceStride);
+        long targetEnd = blocksEnd(blocks, blockLength, targetOffset, targetStride);
+        if (sourceEnd > s.length() || targetEnd > t.length()) {
+            throw new KilnException("copyBlocks: " + blocks + " blocks of " + blockLength + " elements reach element "
+                    + sourceEnd + " of " + s + " (offset " + sourceOffset + ", stride " + sourceStride + ") and element "
+                    + targetEnd + " of " + t + " (offset " + targetOffset + ", stride " + targetStride
+                    + "); out of bounds");
+        }
+        long n = (long) blocks * blockLength;
+        launch(s.dtype(), KernelFamily.ELEMENTWISE, "copy_blocks", () -> blocks + " blocks of " + blockLength
+                + ", source offset " + sourceOffset + " stride " + sourceStride + ", target offset " + targetOffset
+                + " stride " + targetStride)
+                .unsignedLong(n).integer(blockLength).unsignedLong(sourceOffset).unsignedLong(sourceStride)
+                .unsignedLong(targetOffset).unsignedLong(targetStride).buffer(s).buffer(t).run(queue(), n);
+    }
+
+    /** One past the last element that blocks at {@code offset} with {@code stride} touch; saturates instead of overflowing. */
+    private static long blocksEnd(int blocks, int blockLength, long offset, long stride) {
+        try {
+            return Math.addExact(Math.addExact(offset, Math.multiplyExact(blocks - 1L, stride)), blockLength);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    @Override
     public void fill(Buffer target, double value) {
         ClBuffer t = buffer(target, "fill target", null, 0);
         if (t.length() == 0) {

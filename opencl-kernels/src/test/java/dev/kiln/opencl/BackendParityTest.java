@@ -273,6 +273,10 @@ class BackendParityTest {
             be.fill(buf[2], 0.1);
             be.copy(buf[0], 60, buf[0], 0, 30);
         });
+        parity.check("copyBlocks", dtype, 0, 0, new double[][] {x}, new long[] {60, 9}, (be, buf) -> {
+            be.copyBlocks(4, 3, buf[0], 1, 7, buf[1], 2, 11);
+            be.copyBlocks(1, 9, buf[0], 91, 1000, buf[2], 0, 0);
+        });
     }
 
     @Test

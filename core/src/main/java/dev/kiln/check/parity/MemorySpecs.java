@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Specs of the data movement methods: upload/download round trips, {@code copy} and {@code fill}. */
+/** Specs of the data movement methods: upload/download round trips, {@code copy}, {@code copyBlocks} and {@code fill}. */
 final class MemorySpecs {
     private static final int[] LENGTHS = {1, 651, 1025, 65537};
 
@@ -13,7 +13,7 @@ final class MemorySpecs {
     }
 
     static List<OpSpec> all() {
-        return List.of(roundTrip(), copy(), fill());
+        return List.of(roundTrip(), copy(), copyBlocks(), fill());
     }
 
     /** Whole buffers, a short upload into the start of a longer buffer, and a download of a prefix. */
@@ -66,6 +66,52 @@ final class MemorySpecs {
             }));
         }
         return new OpSpec("copy", List.of(Coverage.of("copy")), cases);
+    }
+
+    /**
+     * One copyBlocks variant; the source and target are just long enough, plus {@code slack} elements, and the
+     * target starts with random contents that must survive outside the blocks.
+     */
+    private record Blocks(int blocks, int blockLength, int sourceOffset, int sourceStride, int targetOffset,
+            int targetStride, int slack, boolean quick) {
+        int sourceLength() {
+            return sourceOffset + (blocks - 1) * sourceStride + blockLength + slack;
+        }
+
+        int targetLength() {
+            return targetOffset + (blocks - 1) * targetStride + blockLength + slack;
+        }
+
+        String label() {
+            return String.format(Locale.ROOT, "%dx%d,from=%d+%d,to=%d+%d,slack=%d", blocks, blockLength,
+                    sourceOffset, sourceStride, targetOffset, targetStride, slack);
+        }
+    }
+
+    /**
+     * The layouts the shape ops use (one part of a concatenation, a slice, a padded interior), one block, blocks of
+     * one element, a repeated source block (stride 0), odd sizes and a large case.
+     */
+    private static OpSpec copyBlocks() {
+        List<Blocks> variants = List.of(
+                new Blocks(1, 651, 3, 651, 5, 651, 2, false),
+                new Blocks(7, 5, 2, 9, 1, 13, 3, true),
+                new Blocks(31, 17, 0, 17, 4, 40, 0, false),
+                new Blocks(33, 3, 7, 11, 0, 3, 1, false),
+                new Blocks(1025, 1, 0, 2, 1, 3, 0, false),
+                new Blocks(5, 13, 2, 0, 0, 13, 0, false),
+                new Blocks(257, 255, 1, 256, 3, 511, 7, false));
+        List<OpCase> cases = new ArrayList<>();
+        for (Blocks c : variants) {
+            List<Input> inputs = List.of(new Input("source", c.sourceLength(), InputRange.uniform(-2, 2)),
+                    new Input("target", c.targetLength(), InputRange.uniform(-2, 2)));
+            cases.add(new OpCase(c.label(), c.quick(), inputs, Tolerances.EXACT, (call, in) -> {
+                call.backend().copyBlocks(c.blocks(), c.blockLength(), in.get(0), c.sourceOffset(), c.sourceStride(),
+                        in.get(1), c.targetOffset(), c.targetStride());
+                return List.of(call.output("target", in.get(1)));
+            }));
+        }
+        return new OpSpec("copy_blocks", List.of(Coverage.of("copyBlocks")), cases);
     }
 
     /** Values exactly representable in F32, so that both precisions must agree bit for bit; NaN too. */

@@ -1,6 +1,6 @@
-// Element-wise unary functions with their backward passes, broadcasting binary functions, transpose.
-// Kernels: unary_<op> (out = f(x)), unary_<op>_backward (gradIn = gradOut * f'(x)), binary_<op>,
-// transpose.
+// Element-wise unary functions with their backward passes, broadcasting binary functions, and the data
+// movement kernels. Kernels: unary_<op> (out = f(x)), unary_<op>_backward (gradIn = gradOut * f'(x)),
+// binary_<op>, transpose, copy_blocks (strided block copy).
 // Tuning macros: none. Assumptions: 1-D ranges rounded up to the work-group size, so every kernel checks
 // its index against the element count it is given.
 
@@ -72,4 +72,15 @@ __kernel void transpose(const int rows, const int cols, __global const real* x, 
     if (q >= (size_t) rows * cols) return;
     const size_t i = q / cols, j = q % cols;
     out[j * rows + i] = x[q];
+}
+
+// target[targetOffset + b * targetStride + i] = source[sourceOffset + b * sourceStride + i] for b in [0, blocks)
+// and i in [0, blockLength); one work-item per copied element, n = blocks * blockLength. Offsets and strides are
+// 64-bit, so that a buffer may hold more than 2^31 elements.
+__kernel void copy_blocks(const long n, const int blockLength, const long sourceOffset, const long sourceStride,
+        const long targetOffset, const long targetStride, __global const real* source, __global real* target) {
+    const size_t q = get_global_id(0);
+    if (q >= n) return;
+    const size_t b = q / blockLength, i = q % blockLength;
+    target[targetOffset + b * targetStride + i] = source[sourceOffset + b * sourceStride + i];
 }

@@ -52,7 +52,7 @@ record OpProfile(double epochSeconds, Map<String, ProfilingBackend.OpTime> times
         String op = kind.split(" ")[0];
         return switch (op) {
             case "gemm" -> "gemm";
-            case "unary", "unaryBackward", "binary", "fill", "copy", "transpose", "oneHot" -> "element-wise";
+            case "unary", "unaryBackward", "binary", "fill", "copy", "copyBlocks", "transpose", "oneHot" -> "element-wise";
             case "reduce" -> "reductions";
             case "softmax", "logSoftmax", "softmaxBackward", "logSoftmaxBackward", "softmaxCrossEntropy",
                  "softmaxCrossEntropyBackward" -> "softmax and loss";

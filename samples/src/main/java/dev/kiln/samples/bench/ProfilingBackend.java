@@ -109,6 +109,13 @@ public final class ProfilingBackend implements Backend {
     }
 
     @Override
+    public void copyBlocks(int blocks, int blockLength, Buffer source, long sourceOffset, long sourceStride,
+                           Buffer target, long targetOffset, long targetStride) {
+        timed("copyBlocks", () -> delegate.copyBlocks(blocks, blockLength, source, sourceOffset, sourceStride,
+                target, targetOffset, targetStride));
+    }
+
+    @Override
     public void fill(Buffer target, double value) {
         timed("fill", () -> delegate.fill(target, value));
     }
