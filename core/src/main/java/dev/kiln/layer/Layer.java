@@ -15,12 +15,15 @@ import java.util.stream.Collectors;
 /**
  * One stage of a network, taking one or more inputs and giving one or more outputs. A layer's per-sample input
  * shapes (the batch axis excluded) are fixed by its first call, symbolic ({@link #call}) or on data
- * ({@link #forward}); building creates its parameters, and every later input must have those shapes. Calling one
- * layer several times shares its weights. A frozen layer ({@code trainable(false)}) gets no gradients and is not
- * updated; freezing a layer that contains others (a model) freezes them all.
+ * ({@link #forward}); building creates its weights, and every later input must have those shapes. Calling one
+ * layer several times shares its weights. Weights split as in PyTorch: parameters, which optimizers update, and
+ * state (running statistics), which is saved and restored but never optimised. A frozen layer
+ * ({@code trainable(false)}) gets no gradients and is not updated; freezing a layer that contains others (a
+ * model) freezes them all.
  */
 public abstract class Layer implements AutoCloseable {
     private final List<Tensor> parameters = new ArrayList<>();
+    private final List<Tensor> state = new ArrayList<>();
     private String name;
     private boolean trainable = true;
     private List<Shape> inputShapes;
@@ -239,9 +242,28 @@ public abstract class Layer implements AutoCloseable {
         return distinct(all);
     }
 
-    /** Number of scalar parameters. */
+    /**
+     * The non-trainable state (running statistics), this layer's own in creation order and then that of the
+     * layers it contains, named {@code layer/name}; updated by the layer in training, never by an optimizer.
+     */
+    public final List<Tensor> state() {
+        List<Tensor> all = new ArrayList<>(state);
+        for (Layer inner : sublayers()) {
+            all.addAll(inner.state());
+        }
+        return distinct(all);
+    }
+
+    /** Everything a saved model or checkpoint holds of this layer: the parameters, then the state. */
+    public final List<Tensor> weights() {
+        List<Tensor> all = new ArrayList<>(parameters());
+        all.addAll(state());
+        return Collections.unmodifiableList(all);
+    }
+
+    /** Number of scalar weights, parameters and state, as Keras counts "Total params". */
     public final long parameterCount() {
-        return parameters().stream().mapToLong(Tensor::size).sum();
+        return weights().stream().mapToLong(Tensor::size).sum();
     }
 
     /** Number of scalar parameters the optimizer updates. */
@@ -249,11 +271,14 @@ public abstract class Layer implements AutoCloseable {
         return trainableParameters().stream().mapToLong(Tensor::size).sum();
     }
 
-    /** Frees the parameters, the layer's own and those of the layers it contains; it cannot be used afterwards. */
+    /** Frees the weights, the layer's own and those of the layers it contains; it cannot be used afterwards. */
     @Override
     public void close() {
         for (Tensor p : parameters) {
             p.close();
+        }
+        for (Tensor s : state) {
+            s.close();
         }
         for (Layer inner : sublayers()) {
             inner.close();
@@ -283,6 +308,13 @@ public abstract class Layer implements AutoCloseable {
         Tensor p = factory.create(name(), parameter, shape, initializer, fanIn, fanOut);
         parameters.add(p);
         return p;
+    }
+
+    /** Registers a state tensor (never optimised, no gradient) made by {@code factory} under this layer's name. */
+    protected final Tensor addState(ParameterFactory factory, String name, Shape shape, Initializer initializer) {
+        Tensor s = factory.create(name(), name, shape, initializer, 1, 1);
+        state.add(s);
+        return s;
     }
 
     /** A failure naming this layer, for input it cannot take. */

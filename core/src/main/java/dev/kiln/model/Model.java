@@ -24,6 +24,7 @@ import dev.kiln.train.History;
 import dev.kiln.train.Trainer;
 import dev.kiln.train.TrainingSetup;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -31,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A graph of layer calls from symbolic inputs to outputs (the Keras functional API), on one backend and dtype,
@@ -183,14 +185,23 @@ public class Model extends Layer {
      * layers of a model inside this one ("generator/dense_1/kernel"); a shared layer's parameters appear once.
      */
     public final Map<String, Tensor> namedParameters() {
+        return named(Layer::parameters);
+    }
+
+    /** Every weight, parameters and state ("batch_normalization_1/moving_mean"), named as {@link #namedParameters()}. */
+    public final Map<String, Tensor> namedWeights() {
+        return named(Layer::weights);
+    }
+
+    private Map<String, Tensor> named(Function<Layer, List<Tensor>> kind) {
         Map<String, Tensor> named = new LinkedHashMap<>();
-        Set<Tensor> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Layer layer : layers()) {
             Map<String, Tensor> own = new LinkedHashMap<>();
             if (layer instanceof Model inner) {
-                inner.namedParameters().forEach((name, p) -> own.put(inner.name() + "/" + name, p));
+                inner.named(kind).forEach((name, p) -> own.put(inner.name() + "/" + name, p));
             } else {
-                layer.parameters().forEach(p -> own.put(p.name(), p));
+                kind.apply(layer).forEach(p -> own.put(p.name(), p));
             }
             own.forEach((name, p) -> {
                 if (seen.add(p)) {

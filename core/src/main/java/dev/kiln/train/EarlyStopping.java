@@ -69,7 +69,7 @@ public final class EarlyStopping implements Callback {
             bestEpoch = result.epoch();
             epochsWithoutImprovement = 0;
             if (restoreBestWeights) {
-                saveWeights(context.model().parameters());
+                saveWeights(context.model().weights());
             }
         } else if (++epochsWithoutImprovement >= patience) {
             context.stop(String.format(Locale.ROOT, "early stopping: %s did not improve for %d epoch(s);"
@@ -80,7 +80,7 @@ public final class EarlyStopping implements Callback {
     @Override
     public void onTrainEnd(History history, TrainingContext context) {
         if (restoreBestWeights && !bestWeights.isEmpty() && bestEpoch != lastEpoch(history)) {
-            List<Tensor> parameters = context.model().parameters();
+            List<Tensor> parameters = context.model().weights();
             for (int i = 0; i < parameters.size(); i++) {
                 copy(bestWeights.get(i), parameters.get(i));
             }

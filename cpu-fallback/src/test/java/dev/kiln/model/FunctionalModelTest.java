@@ -17,6 +17,7 @@ import dev.kiln.check.GradientCheck;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Add;
 import dev.kiln.layer.Average;
+import dev.kiln.layer.Concatenate;
 import dev.kiln.layer.Dense;
 import dev.kiln.layer.ForwardContext;
 import dev.kiln.layer.Input;
@@ -132,6 +133,23 @@ class FunctionalModelTest extends InScopeOnCpuBackend {
                 return Ops.add(Ops.add(Ops.sum(o.get(0)), Ops.sum(o.get(1))), Ops.sum(o.get(2)));
             }, inputs).requirePassed();
         }
+    }
+
+    @Test
+    void concatenateJoinsAlongTheGivenSampleAxis() {
+        SymbolicTensor a = Input.of("a", 2);
+        SymbolicTensor b = Input.of("b", 1);
+        SymbolicTensor joined = new Concatenate().call(a, b);
+        assertEquals(Shape.of(3), joined.shape());
+        try (Model model = Model.on(backend, List.of(a, b), List.of(joined)).dtype(DType.F64)) {
+            Tensor left = batch(1, 2, 3, 4);
+            Tensor right = Tensor.of(backend, DType.F64, Shape.of(2, 1), 9, 8);
+            assertArrayEquals(new double[] {1, 2, 9, 3, 4, 8}, model.predict(List.of(left, right)).get(0).toDoubleArray());
+        }
+        SymbolicTensor rows = Input.of("rows", 2, 3);
+        assertEquals(Shape.of(4, 3), new Concatenate(0).call(rows, rows).shape());
+        KilnException e = assertThrows(KilnException.class, () -> new Concatenate(0).call(rows, Input.of("c", 2, 4)));
+        assertTrue(e.getMessage().contains("[?, 2, 3]") && e.getMessage().contains("[?, 2, 4]"), e.getMessage());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.kiln.check.parity;
 import dev.kiln.layer.Activation;
 import dev.kiln.layer.Add;
 import dev.kiln.layer.Average;
+import dev.kiln.layer.Concatenate;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Dense;
 import dev.kiln.layer.Flatten;
@@ -55,6 +56,11 @@ public final class LayerCatalogue {
                 List.of(), Tolerances.elementwise()));
         specs.add(new LayerSpec("layer.average", Average::new, BATCH, three, 28, InputRange.uniform(-2, 2),
                 List.of(), Tolerances.elementwise()));
+        specs.add(new LayerSpec("layer.concatenate.last", Concatenate::new, BATCH,
+                List.of(Shape.of(3, 5), Shape.of(3, 1), Shape.of(3, 7)), 39, InputRange.uniform(-2, 2), List.of(),
+                Tolerances.EXACT));
+        specs.add(new LayerSpec("layer.concatenate.first", () -> new Concatenate(0), 2,
+                List.of(Shape.of(2, 5), Shape.of(3, 5)), 25, InputRange.uniform(-2, 2), List.of(), Tolerances.EXACT));
         return specs;
     }
 }
