@@ -3,9 +3,11 @@ package dev.kiln.check.parity;
 import dev.kiln.layer.Activation;
 import dev.kiln.layer.Add;
 import dev.kiln.layer.Average;
+import dev.kiln.layer.BatchNormalization;
 import dev.kiln.layer.Concatenate;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Dense;
+import dev.kiln.layer.Dropout;
 import dev.kiln.layer.Flatten;
 import dev.kiln.layer.Multiply;
 import dev.kiln.layer.Subtract;
@@ -56,6 +58,17 @@ public final class LayerCatalogue {
                 List.of(), Tolerances.elementwise()));
         specs.add(new LayerSpec("layer.average", Average::new, BATCH, three, 28, InputRange.uniform(-2, 2),
                 List.of(), Tolerances.elementwise()));
+        specs.add(new LayerSpec("layer.dropout", () -> new Dropout(0.4), BATCH, Shape.of(UNITS), UNITS,
+                InputRange.uniform(-2, 2), List.of(), Tolerances.elementwise()));
+        List<Input> gammaAndBeta = List.of(new Input("gamma", 7, InputRange.uniform(0.5, 1.5)),
+                new Input("beta", 7, weights));
+        specs.add(new LayerSpec("layer.batch_normalization", BatchNormalization::new, BATCH, Shape.of(5, 7), 35,
+                InputRange.uniform(-2, 2), gammaAndBeta, Tolerances.accumulated(BATCH * 5, Tolerances.derivative(),
+                "batch mean and variance over 45 rows")));
+        specs.add(new LayerSpec("layer.batch_normalization.plain",
+                () -> new BatchNormalization().center(false).scale(false), BATCH, Shape.of(UNITS), UNITS,
+                InputRange.uniform(-2, 2), List.of(), Tolerances.accumulated(BATCH, Tolerances.derivative(),
+                "batch mean and variance over the batch")));
         specs.add(new LayerSpec("layer.concatenate.last", Concatenate::new, BATCH,
                 List.of(Shape.of(3, 5), Shape.of(3, 1), Shape.of(3, 7)), 39, InputRange.uniform(-2, 2), List.of(),
                 Tolerances.EXACT));
