@@ -7,4 +7,8 @@ public class BackendUnavailableException extends KilnException {
     public BackendUnavailableException(String message) {
         super(message);
     }
+
+    public BackendUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

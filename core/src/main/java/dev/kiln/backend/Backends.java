@@ -44,8 +44,9 @@ public final class Backends {
     }
 
     /**
-     * The backend named {@code choice} ("auto" for the highest-priority available one). An explicit choice
-     * that is unavailable fails with the probe's reason.
+     * The backend named {@code choice} ("auto" for the highest-priority available one). An explicit choice is a
+     * promise: when it is unavailable, or its kernels do not build on the device, it fails with the probe's reason
+     * or the build log; only automatic selection falls back to the CPU backend.
      */
     public static Backend select(String choice) {
         return select(choice, providers());
@@ -63,14 +64,19 @@ public final class Backends {
             if (!probe.available()) {
                 throw new BackendUnavailableException("backend '" + wanted + "' is unavailable: " + probe.reason());
             }
-            return created(provider, providers);
+            try {
+                return created(provider, providers, false);
+            } catch (KernelBuildException e) {
+                throw new BackendUnavailableException("backend '" + wanted + "' was requested, but its kernels do not"
+                        + " build on this device: " + e.getMessage(), e);
+            }
         }
         List<String> skipped = new ArrayList<>();
         for (BackendProvider provider : providers) {
             BackendProvider.Probe probe = provider.probe();
             if (probe.available()) {
                 skipped.forEach(LOG::warn);
-                return created(provider, providers);
+                return created(provider, providers, true);
             }
             skipped.add("backend '" + provider.name() + "' skipped: " + probe.reason());
         }
@@ -78,19 +84,20 @@ public final class Backends {
         throw new BackendUnavailableException("no backend is available; found " + providers.size() + " provider(s)");
     }
 
-    private static Backend created(BackendProvider provider, List<BackendProvider> providers) {
+    /** A backend of {@code provider}; with {@code mayFallBack}, the CPU backend when its kernels do not build. */
+    private static Backend created(BackendProvider provider, List<BackendProvider> providers, boolean mayFallBack) {
         Backend backend;
         try {
             backend = provider.create();
         } catch (KernelBuildException e) {
             String policy = KilnSettings.openClFallback();
             BackendProvider cpu = providers.stream().filter(p -> p.name().equals(CPU)).findFirst().orElse(null);
-            if (!policy.equalsIgnoreCase(CPU) || cpu == null || provider == cpu) {
+            if (!mayFallBack || !policy.equalsIgnoreCase(CPU) || cpu == null || provider == cpu) {
                 throw e;
             }
             LOG.warn("backend '{}' could not build its kernels, training on the CPU backend instead"
                     + " (kiln.opencl.fallback=cpu; set it to 'fail' to stop): {}", provider.name(), firstLine(e));
-            return created(cpu, providers);
+            return created(cpu, providers, false);
         }
         DeviceInfo device = backend.device();
         LOG.info("backend '{}' on {} ({}, {})", backend.name(), device.name(), device.vendor(), device.type());

@@ -74,9 +74,18 @@ class BackendsTest {
 
     @Test
     void kernelsThatDoNotBuildFallBackToTheCpuUnderTheCpuPolicy() {
-        try (Backend auto = selectUnbuildable("auto", "cpu"); Backend explicit = selectUnbuildable("unbuildable", "cpu")) {
+        try (Backend auto = selectUnbuildable("auto", "cpu")) {
             assertEquals("cpu", auto.name());
-            assertEquals("cpu", explicit.name());
+        }
+    }
+
+    @Test
+    void anExplicitChoiceWhoseKernelsDoNotBuildFailsWithTheBuildLog() {
+        for (String policy : List.of("cpu", "fail")) {
+            BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                    () -> selectUnbuildable("unbuildable", policy));
+            assertTrue(e.getMessage().contains("'unbuildable' was requested") && e.getMessage().contains("build log:"),
+                    e.getMessage());
         }
     }
 
