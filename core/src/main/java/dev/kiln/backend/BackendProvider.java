@@ -21,6 +21,12 @@ public interface BackendProvider {
     Backend create();
 
     /**
+     * Creates a backend on {@code device}, one of those {@link #probe()} lists (matched by index), so that tools can
+     * open any device of a provider without knowing its backend class.
+     */
+    Backend create(DeviceInfo device);
+
+    /**
      * Result of probing a provider.
      *
      * @param available whether {@link #create()} is expected to succeed

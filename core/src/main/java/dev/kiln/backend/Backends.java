@@ -38,6 +38,14 @@ public final class Backends {
         return found;
     }
 
+    /** The provider called {@code name} ("cpu", "opencl"); fails naming the known ones. */
+    public static BackendProvider provider(String name) {
+        List<BackendProvider> all = providers();
+        return all.stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new BackendUnavailableException("unknown backend '" + name + "'; known: "
+                        + all.stream().map(BackendProvider::name).toList()));
+    }
+
     /** The backend chosen by {@code kiln.backend} / {@code KILN_BACKEND}, or automatically when unset. */
     public static Backend select() {
         return select(KilnSettings.backend());

@@ -7,7 +7,7 @@ import dev.kiln.backend.UpdateRule;
  * Adagrad: s += g^2, p -= lr * g / (sqrt(s) + eps), with s starting at an initial accumulator value.
  * Defaults as Keras: lr 1e-3, initial accumulator 0.1, eps 1e-7.
  */
-public final class Adagrad extends FusedOptimizer {
+public final class Adagrad extends FusedOptimizer<Adagrad> {
     private final double initialAccumulator;
 
     /** Adagrad with Keras' defaults. */

@@ -6,7 +6,7 @@ import dev.kiln.backend.UpdateRule;
  * Adam: m = b1 m + (1-b1) g, v = b2 v + (1-b2) g^2, p -= lr * mHat / (sqrt(vHat) + eps) with bias-corrected
  * mHat = m / (1-b1^t), vHat = v / (1-b2^t). Defaults as Keras: lr 1e-3, b1 0.9, b2 0.999, eps 1e-7.
  */
-public final class Adam extends FusedOptimizer {
+public final class Adam extends FusedOptimizer<Adam> {
 
     /** Adam with Keras' defaults. */
     public Adam() {

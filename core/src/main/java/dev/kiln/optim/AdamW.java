@@ -6,7 +6,7 @@ import dev.kiln.backend.UpdateRule;
  * Adam with decoupled weight decay: the Adam step on the raw gradient, then p -= lr * decay * p.
  * Defaults: lr 1e-3, b1 0.9, b2 0.999, eps 1e-7, weight decay 0.01 (as PyTorch).
  */
-public final class AdamW extends FusedOptimizer {
+public final class AdamW extends FusedOptimizer<AdamW> {
 
     /** AdamW with the defaults above. */
     public AdamW() {

@@ -14,8 +14,11 @@ import java.util.Map;
 /**
  * An optimizer applying one fused {@link UpdateRule} per parameter through {@code Backend.update}; state
  * buffers are created on a parameter's first step, belong to the optimizer, and are freed by {@link #close()}.
+ * Its settings return the concrete optimizer ({@code new Adam(1e-3).withWeightDecay(1e-4)} is an {@code Adam}).
+ *
+ * @param <T> the concrete optimizer
  */
-public abstract class FusedOptimizer implements Optimizer {
+public abstract class FusedOptimizer<T extends FusedOptimizer<T>> implements Optimizer {
     private final String name;
     private final UpdateRule rule;
     private final double beta1;
@@ -70,21 +73,26 @@ public abstract class FusedOptimizer implements Optimizer {
     }
 
     /** Sets the weight decay (see {@link #weightDecay()}); returns this optimizer. */
-    public FusedOptimizer withWeightDecay(double weightDecay) {
+    public T withWeightDecay(double weightDecay) {
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
             throw new KilnException(name + ": weight decay must be a finite number >= 0, got " + weightDecay);
         }
         this.weightDecay = weightDecay;
-        return this;
+        return self();
     }
 
     /** Clips the gradients of every step before the update; returns this optimizer. */
-    public FusedOptimizer withGradientClipping(GradientClipping clipping) {
+    public T withGradientClipping(GradientClipping clipping) {
         if (clipping == null) {
             throw new KilnException(name + ": gradient clipping must not be null; use GradientClipping.none()");
         }
         this.clipping = clipping;
-        return this;
+        return self();
+    }
+
+    @SuppressWarnings("unchecked")
+    private T self() {
+        return (T) this;
     }
 
     /** Number of updates applied to {@code parameter} so far. */

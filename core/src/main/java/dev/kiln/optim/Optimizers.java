@@ -13,7 +13,7 @@ public final class Optimizers {
     }
 
     /** The optimizer called {@code name} (see {@link #NAMES}) with learning rate {@code learningRate}. */
-    public static FusedOptimizer byName(String name, double learningRate) {
+    public static FusedOptimizer<?> byName(String name, double learningRate) {
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         return switch (key) {
             case "sgd" -> new Sgd(learningRate);

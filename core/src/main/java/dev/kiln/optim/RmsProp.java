@@ -3,7 +3,7 @@ package dev.kiln.optim;
 import dev.kiln.backend.UpdateRule;
 
 /** RMSprop: s = rho s + (1-rho) g^2, p -= lr * g / (sqrt(s) + eps). Defaults as Keras: lr 1e-3, rho 0.9, eps 1e-7. */
-public final class RmsProp extends FusedOptimizer {
+public final class RmsProp extends FusedOptimizer<RmsProp> {
 
     /** RMSprop with Keras' defaults. */
     public RmsProp() {

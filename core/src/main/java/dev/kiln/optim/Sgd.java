@@ -7,7 +7,7 @@ import dev.kiln.backend.UpdateRule;
  * Stochastic gradient descent, p -= lr * g; with momentum m, v = m v + g and p -= lr * v, or with Nesterov
  * p -= lr * (g + m v). Defaults as Keras: lr 0.01, no momentum.
  */
-public final class Sgd extends FusedOptimizer {
+public final class Sgd extends FusedOptimizer<Sgd> {
 
     /** Plain SGD with learning rate 0.01. */
     public Sgd() {

@@ -1,5 +1,6 @@
 package dev.kiln.cpu;
 
+import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.BackendProvider;
 import dev.kiln.backend.DeviceInfo;
@@ -27,5 +28,13 @@ public final class CpuBackendProvider implements BackendProvider {
     @Override
     public Backend create() {
         return new CpuBackend();
+    }
+
+    @Override
+    public Backend create(DeviceInfo device) {
+        if (device.index() != 0) {
+            throw new KilnException("the CPU backend has one device, index 0; got device " + device.index());
+        }
+        return create();
     }
 }

@@ -31,6 +31,11 @@ class BackendsTest {
         public Backend create() {
             throw new AssertionError("an unavailable provider must not be created");
         }
+
+        @Override
+        public Backend create(DeviceInfo device) {
+            return create();
+        }
     }
 
     /** A provider whose device cannot compile its kernels. */
@@ -53,6 +58,11 @@ class BackendsTest {
         @Override
         public Backend create() {
             throw new KernelBuildException("building gemm.cl (F32) failed: CL_BUILD_PROGRAM_FAILURE\nbuild log:\nerror");
+        }
+
+        @Override
+        public Backend create(DeviceInfo device) {
+            return create();
         }
     }
 

@@ -56,7 +56,7 @@ class ResumeTest {
         return new double[][][] {x, y};
     }
 
-    static Sequential model(Backend backend, DType dtype, FusedOptimizer optimizer) {
+    static Sequential model(Backend backend, DType dtype, FusedOptimizer<?> optimizer) {
         Sequential model = Sequential.on(backend, new Dense(6, ActivationFunction.TANH), new Dense(1))
                 .dtype(dtype).seed(11);
         model.compile(Losses.mse(), optimizer);

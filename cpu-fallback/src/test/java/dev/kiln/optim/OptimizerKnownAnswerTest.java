@@ -142,7 +142,7 @@ class OptimizerKnownAnswerTest {
 
     @Test
     void stepCountsArePerParameter() {
-        try (Tensor a = parameter(1); Tensor b = parameter(1); FusedOptimizer adam = new Adam(0.1)) {
+        try (Tensor a = parameter(1); Tensor b = parameter(1); Adam adam = new Adam(0.1)) {
             step(adam, a, 0.5);
             step(adam, a, 0.5);
             setGradient(a, 0.5);
@@ -219,12 +219,22 @@ class OptimizerKnownAnswerTest {
     @Test
     void optimizersHaveKerasNames() {
         for (String name : Optimizers.NAMES) {
-            try (FusedOptimizer optimizer = Optimizers.byName(name, 0.02)) {
+            try (FusedOptimizer<?> optimizer = Optimizers.byName(name, 0.02)) {
                 assertEquals(name, optimizer.name());
                 assertEquals(0.02, optimizer.learningRate());
             }
         }
         KilnException e = assertThrows(KilnException.class, () -> Optimizers.byName("lbfgs", 0.1));
         assertTrue(e.getMessage().contains("lbfgs"), e.getMessage());
+    }
+
+    @Test
+    void settingsKeepTheConcreteOptimizerType() {
+        try (Adam adam = new Adam(0.01).withWeightDecay(1e-4).withGradientClipping(GradientClipping.byValue(0.5));
+             Sgd sgd = new Sgd(0.1).withWeightDecay(0.5)) {
+            assertEquals(1e-4, adam.weightDecay());
+            assertEquals(0.5, sgd.weightDecay());
+            assertEquals("adam", adam.name());
+        }
     }
 }

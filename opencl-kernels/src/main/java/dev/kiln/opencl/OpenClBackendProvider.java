@@ -39,7 +39,15 @@ public final class OpenClBackendProvider implements BackendProvider {
 
     @Override
     public Backend create() {
-        OpenClBackend backend = OpenClBackend.create();
+        return prepared(OpenClBackend.create());
+    }
+
+    @Override
+    public Backend create(DeviceInfo device) {
+        return prepared(OpenClBackend.onDevice(Integer.toString(device.index())));
+    }
+
+    private static Backend prepared(OpenClBackend backend) {
         try {
             // Build the F32 kernels up front so a device that cannot compile them is caught before training.
             backend.prepare(DType.F32);

@@ -12,8 +12,6 @@ import dev.kiln.check.parity.ParityCatalogue;
 import dev.kiln.check.parity.ParityReport;
 import dev.kiln.check.parity.ParityRunner;
 import dev.kiln.check.parity.Side;
-import dev.kiln.opencl.OpenClBackend;
-import dev.kiln.opencl.OpenClBackendProvider;
 import dev.kiln.samples.cli.ExitCodes;
 import dev.kiln.samples.report.Json;
 import java.io.IOException;
@@ -65,7 +63,8 @@ public final class ParityCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<DType> dtypes = dtypes();
-        BackendProvider.Probe probe = new OpenClBackendProvider().probe();
+        BackendProvider provider = Backends.provider("opencl");
+        BackendProvider.Probe probe = provider.probe();
         if (!probe.available()) {
             throw new BackendUnavailableException("parity needs an OpenCL device: " + probe.reason());
         }
@@ -85,7 +84,7 @@ public final class ParityCommand implements Callable<Integer> {
             Side reference = new Side(cpu, DType.F64);
             referenceLabel = reference.label();
             for (DeviceInfo info : devices) {
-                allPassed &= checkDevice(info, dtypes, reference, catalogue, out, runs, verdicts);
+                allPassed &= checkDevice(provider, info, dtypes, reference, catalogue, out, runs, verdicts);
             }
         }
         out.println();
@@ -101,11 +100,12 @@ public final class ParityCommand implements Callable<Integer> {
         return allPassed ? ExitCodes.SUCCESS : ExitCodes.FAILURE;
     }
 
-    private boolean checkDevice(DeviceInfo info, List<DType> dtypes, Side reference, List<OpSpec> catalogue,
-                                PrintWriter out, List<ParityJson.DeviceRun> runs, List<String> verdicts) {
+    private boolean checkDevice(BackendProvider provider, DeviceInfo info, List<DType> dtypes, Side reference,
+                                List<OpSpec> catalogue, PrintWriter out, List<ParityJson.DeviceRun> runs,
+                                List<String> verdicts) {
         String where = "device " + info.index() + " (" + info.name() + ")";
-        // Opened directly rather than through Backends.select, whose fallback would hand back the CPU backend.
-        try (Backend openCl = OpenClBackend.onDevice(Integer.toString(info.index()))) {
+        // Opened by the provider rather than through Backends.select, whose fallback would hand back the CPU backend.
+        try (Backend openCl = provider.create(info)) {
             boolean passed = true;
             for (DType type : dtypes) {
                 if (!openCl.supports(type)) {
