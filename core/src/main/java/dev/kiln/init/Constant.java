@@ -1,6 +1,7 @@
 package dev.kiln.init;
 
 import dev.kiln.KilnException;
+import dev.kiln.op.InPlaceOps;
 import dev.kiln.tensor.Tensor;
 
 /** w = value. */
@@ -14,6 +15,6 @@ public record Constant(double value) implements Initializer {
 
     @Override
     public void initialize(Tensor parameter, int fanIn, int fanOut, long seed) {
-        parameter.backend().fill(parameter.buffer(), value);
+        InPlaceOps.fill(parameter, value);
     }
 }

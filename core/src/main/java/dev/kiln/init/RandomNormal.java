@@ -2,6 +2,7 @@ package dev.kiln.init;
 
 import dev.kiln.KilnException;
 import dev.kiln.backend.Distribution;
+import dev.kiln.op.InPlaceOps;
 import dev.kiln.tensor.Tensor;
 
 /** w ~ N(mean, stddev^2), drawn by the backend's counter-based generator from the seed. */
@@ -16,6 +17,6 @@ public record RandomNormal(double mean, double stddev) implements Initializer {
 
     @Override
     public void initialize(Tensor parameter, int fanIn, int fanOut, long seed) {
-        parameter.backend().random(Distribution.NORMAL, seed, 0, mean, stddev, parameter.buffer());
+        InPlaceOps.random(parameter, Distribution.NORMAL, seed, mean, stddev);
     }
 }

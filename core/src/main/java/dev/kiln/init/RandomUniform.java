@@ -2,6 +2,7 @@ package dev.kiln.init;
 
 import dev.kiln.KilnException;
 import dev.kiln.backend.Distribution;
+import dev.kiln.op.InPlaceOps;
 import dev.kiln.tensor.Tensor;
 
 /** w ~ U[low, high), drawn by the backend's counter-based generator from the seed. */
@@ -16,6 +17,6 @@ public record RandomUniform(double low, double high) implements Initializer {
 
     @Override
     public void initialize(Tensor parameter, int fanIn, int fanOut, long seed) {
-        parameter.backend().random(Distribution.UNIFORM, seed, 0, low, high, parameter.buffer());
+        InPlaceOps.random(parameter, Distribution.UNIFORM, seed, low, high);
     }
 }

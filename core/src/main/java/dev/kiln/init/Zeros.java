@@ -1,5 +1,6 @@
 package dev.kiln.init;
 
+import dev.kiln.op.InPlaceOps;
 import dev.kiln.tensor.Tensor;
 
 /** w = 0. */
@@ -7,6 +8,6 @@ public record Zeros() implements Initializer {
 
     @Override
     public void initialize(Tensor parameter, int fanIn, int fanOut, long seed) {
-        parameter.backend().fill(parameter.buffer(), 0);
+        InPlaceOps.fill(parameter, 0);
     }
 }

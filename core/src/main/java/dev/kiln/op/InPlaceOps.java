@@ -1,7 +1,13 @@
 package dev.kiln.op;
 
 import dev.kiln.KilnException;
+import dev.kiln.backend.BinaryOp;
+import dev.kiln.backend.Broadcast;
+import dev.kiln.backend.Buffer;
 import dev.kiln.backend.Distribution;
+import dev.kiln.backend.UnaryOp;
+import dev.kiln.backend.UpdateParameters;
+import dev.kiln.backend.UpdateRule;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 
@@ -34,6 +40,37 @@ public final class InPlaceOps {
      */
     public static void random(Tensor target, Distribution distribution, long seed, double a, double b) {
         target.backend().random(distribution, seed, 0, a, b, target.buffer());
+    }
+
+    /** x = min(max(x, low), high) element-wise, in place. */
+    public static void clip(Tensor x, double low, double high) {
+        if (!(low <= high)) {
+            throw new KilnException("clip: low " + low + " must not exceed high " + high);
+        }
+        x.backend().unary(UnaryOp.CLIP, low, high, x.buffer(), x.buffer());
+    }
+
+    /** x = x * factor in place, for a one-element {@code factor} on x's backend (a scale computed on the device). */
+    public static void scale(Tensor x, Tensor factor) {
+        Ops.checkCompatible("scale", x, factor);
+        if (factor.size() != 1) {
+            throw new KilnException("scale: the factor must have one element, got shape " + factor.shape());
+        }
+        Broadcast byScalar = new Broadcast(1, 1, Math.toIntExact(x.size()), Broadcast.ALL,
+                Broadcast.OUTER | Broadcast.MIDDLE);
+        x.backend().binary(BinaryOp.MUL, byScalar, x.buffer(), factor.buffer(), x.buffer());
+    }
+
+    /** One fused optimizer step of {@code rule} on {@code parameter} from its gradient, updating {@code states}. */
+    public static void update(UpdateRule rule, UpdateParameters hyper, Tensor parameter, Tensor gradient,
+                              Tensor... states) {
+        Ops.checkCompatible("update", parameter, gradient);
+        Buffer[] buffers = new Buffer[states.length];
+        for (int i = 0; i < states.length; i++) {
+            Ops.checkCompatible("update", parameter, states[i]);
+            buffers[i] = states[i].buffer();
+        }
+        parameter.backend().update(rule, hyper, parameter.buffer(), gradient.buffer(), buffers);
     }
 
     /** A new tensor of shape {@code shape} like {@code like} (backend, dtype) holding 1 with probability keep, else 0. */

@@ -1,13 +1,9 @@
 package dev.kiln.optim;
 
 import dev.kiln.KilnException;
-import dev.kiln.backend.Backend;
-import dev.kiln.backend.BinaryOp;
-import dev.kiln.backend.Broadcast;
-import dev.kiln.backend.Buffer;
-import dev.kiln.backend.DType;
-import dev.kiln.backend.ReduceOp;
-import dev.kiln.backend.UnaryOp;
+import dev.kiln.op.InPlaceOps;
+import dev.kiln.op.Ops;
+import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Tensor;
 import java.util.List;
 
@@ -28,46 +24,17 @@ public record ClipByGlobalNorm(double maxNorm) implements GradientClipping {
         if (gradients.isEmpty()) {
             return;
         }
-        Backend backend = gradients.get(0).backend();
-        DType dtype = gradients.get(0).dtype();
-        Buffer factor = backend.allocate(dtype, 1);
-        try {
-            sumOfSquares(backend, dtype, gradients, factor);
-            backend.unary(UnaryOp.SQRT, 0, 0, factor, factor);
+        try (MemoryScope scope = MemoryScope.open()) {
+            Tensor total = null;
+            for (Tensor g : gradients) {
+                Tensor squares = Ops.sum(Ops.square(g));
+                total = total == null ? squares : Ops.add(total, squares);
+            }
             // max(norm, maxNorm) keeps the factor finite (exactly 1) when every gradient is zero.
-            backend.unary(UnaryOp.CLIP, maxNorm, Double.MAX_VALUE, factor, factor);
-            backend.unary(UnaryOp.RECIPROCAL, 0, 0, factor, factor);
-            backend.unary(UnaryOp.AFFINE, maxNorm, 0, factor, factor);
+            Tensor factor = Ops.affine(Ops.reciprocal(Ops.clip(Ops.sqrt(total), maxNorm, Double.MAX_VALUE)), maxNorm, 0);
             for (Tensor g : gradients) {
-                Broadcast byScalar = new Broadcast(1, 1, Math.toIntExact(g.size()), Broadcast.ALL,
-                        Broadcast.OUTER | Broadcast.MIDDLE);
-                backend.binary(BinaryOp.MUL, byScalar, g.buffer(), factor, g.buffer());
+                InPlaceOps.scale(g, factor);
             }
-        } finally {
-            backend.free(factor);
-        }
-    }
-
-    private static void sumOfSquares(Backend backend, DType dtype, List<Tensor> gradients, Buffer total) {
-        backend.fill(total, 0);
-        Buffer partial = backend.allocate(dtype, 1);
-        try {
-            for (Tensor g : gradients) {
-                if (g.backend() != backend || g.dtype() != dtype) {
-                    throw new KilnException("clip by global norm: gradients must share one backend and dtype, got "
-                            + g + " and " + gradients.get(0));
-                }
-                Buffer squares = backend.allocate(dtype, g.size());
-                try {
-                    backend.unary(UnaryOp.SQUARE, 0, 0, g.buffer(), squares);
-                    backend.reduce(ReduceOp.SUM, 1, Math.toIntExact(g.size()), 1, squares, partial);
-                } finally {
-                    backend.free(squares);
-                }
-                backend.binary(BinaryOp.ADD, Broadcast.same(1), total, partial, total);
-            }
-        } finally {
-            backend.free(partial);
         }
     }
 }

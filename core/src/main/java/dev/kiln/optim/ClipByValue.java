@@ -1,7 +1,7 @@
 package dev.kiln.optim;
 
 import dev.kiln.KilnException;
-import dev.kiln.backend.UnaryOp;
+import dev.kiln.op.InPlaceOps;
 import dev.kiln.tensor.Tensor;
 import java.util.List;
 
@@ -17,7 +17,7 @@ public record ClipByValue(double limit) implements GradientClipping {
     @Override
     public void apply(List<Tensor> gradients) {
         for (Tensor g : gradients) {
-            g.backend().unary(UnaryOp.CLIP, -limit, limit, g.buffer(), g.buffer());
+            InPlaceOps.clip(g, -limit, limit);
         }
     }
 }

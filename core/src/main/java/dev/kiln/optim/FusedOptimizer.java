@@ -2,9 +2,9 @@ package dev.kiln.optim;
 
 import dev.kiln.KilnException;
 import dev.kiln.autograd.GradMode;
-import dev.kiln.backend.Buffer;
 import dev.kiln.backend.UpdateParameters;
 import dev.kiln.backend.UpdateRule;
+import dev.kiln.op.InPlaceOps;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -134,12 +134,8 @@ public abstract class FusedOptimizer<T extends FusedOptimizer<T>> implements Opt
     private void update(Tensor parameter) {
         ParameterState state = states.computeIfAbsent(parameter, this::newState);
         state.steps++;
-        Buffer[] buffers = new Buffer[state.buffers.length];
-        for (int i = 0; i < buffers.length; i++) {
-            buffers[i] = state.buffers[i].buffer();
-        }
         UpdateParameters hyper = new UpdateParameters(learningRate, beta1, beta2, epsilon, weightDecay, state.steps);
-        parameter.backend().update(rule, hyper, parameter.buffer(), parameter.grad().buffer(), buffers);
+        InPlaceOps.update(rule, hyper, parameter, parameter.grad(), state.buffers);
     }
 
     private ParameterState newState(Tensor parameter) {
