@@ -9,10 +9,6 @@ public final class Add extends Merge {
 
     @Override
     protected Tensor combine(List<Tensor> inputs) {
-        Tensor y = inputs.get(0);
-        for (int i = 1; i < inputs.size(); i++) {
-            y = Ops.add(y, inputs.get(i));
-        }
-        return y;
+        return fold(inputs, Ops::add);
     }
 }

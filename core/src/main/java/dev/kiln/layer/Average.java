@@ -9,10 +9,6 @@ public final class Average extends Merge {
 
     @Override
     protected Tensor combine(List<Tensor> inputs) {
-        Tensor sum = inputs.get(0);
-        for (int i = 1; i < inputs.size(); i++) {
-            sum = Ops.add(sum, inputs.get(i));
-        }
-        return Ops.affine(sum, 1.0 / inputs.size(), 0);
+        return Ops.affine(fold(inputs, Ops::add), 1.0 / inputs.size(), 0);
     }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.layer;
 
+import java.util.Objects;
+
 /**
  * What one forward pass tells every layer it runs: whether it is training (dropout active, batch statistics
  * used and updated) or inferring, and the random stream of this step. A layer's random seed depends only on the
@@ -13,6 +15,10 @@ package dev.kiln.layer;
  */
 public record ForwardContext(boolean training, long seed, long step, String path) {
     private static final ForwardContext INFERENCE = new ForwardContext(false, 0, 0, "");
+
+    public ForwardContext {
+        Objects.requireNonNull(path, "path");
+    }
 
     /** Inference: no dropout, running statistics. */
     public static ForwardContext inference() {

@@ -3,6 +3,7 @@ package dev.kiln.layer;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import java.util.List;
+import java.util.function.BinaryOperator;
 
 /** A layer combining two or more inputs of one shape element-wise into one output of that shape. */
 public abstract class Merge extends Layer {
@@ -26,6 +27,15 @@ public abstract class Merge extends Layer {
             }
         }
         return List.of(inputShapes.get(0));
+    }
+
+    /** The inputs combined left to right by {@code op}: op(op(x1, x2), x3)... */
+    protected static Tensor fold(List<Tensor> inputs, BinaryOperator<Tensor> op) {
+        Tensor y = inputs.get(0);
+        for (int i = 1; i < inputs.size(); i++) {
+            y = op.apply(y, inputs.get(i));
+        }
+        return y;
     }
 
     @Override
