@@ -2,80 +2,132 @@ package dev.kiln.data;
 
 import dev.kiln.KilnException;
 import dev.kiln.tensor.Shape;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
-/** A {@link Dataset} over flat row-major arrays in memory (float or double); the arrays are not copied. */
+/**
+ * A {@link Dataset} over flat row-major arrays in memory (float or double); the arrays are not copied. It holds
+ * one or more feature arrays (one per model input) and one or more label arrays (one per model output), named or
+ * matched by position; {@link #builder()} makes the several-array kind.
+ */
 public final class ArrayDataset implements Dataset {
     private final int size;
-    private final Shape featureShape;
-    private final Shape labelShape;
-    private final int featureSize;
-    private final int labelSize;
-    private final float[] featuresF32;
-    private final float[] labelsF32;
-    private final double[] featuresF64;
-    private final double[] labelsF64;
+    private final List<Column> features;
+    private final List<Column> labels;
 
-    private ArrayDataset(Shape featureShape, Shape labelShape, int size,
-                         float[] featuresF32, float[] labelsF32, double[] featuresF64, double[] labelsF64) {
-        this.size = size;
-        this.featureShape = featureShape;
-        this.labelShape = labelShape;
-        this.featureSize = Math.toIntExact(featureShape.size());
-        this.labelSize = Math.toIntExact(labelShape.size());
-        this.featuresF32 = featuresF32;
-        this.labelsF32 = labelsF32;
-        this.featuresF64 = featuresF64;
-        this.labelsF64 = labelsF64;
+    /** One array of samples: its name (or null), per-sample shape and values in float or double. */
+    private record Column(String name, Shape shape, int width, float[] f32, double[] f64) {
+        static Column of(String name, Shape shape, float[] f32, double[] f64, String role) {
+            long width = shape.size();
+            int length = f32 != null ? f32.length : f64.length;
+            if (width == 0 || length % width != 0) {
+                throw new KilnException(length + " " + role + " values" + (name == null ? "" : " of '" + name + "'")
+                        + " do not divide into samples of shape " + shape);
+            }
+            return new Column(name, shape, Math.toIntExact(width), f32, f64);
+        }
+
+        int samples() {
+            return (f32 != null ? f32.length : f64.length) / width;
+        }
+
+        void copy(int sample, float[] target, int row) {
+            if (f32 != null) {
+                System.arraycopy(f32, sample * width, target, row * width, width);
+            } else {
+                for (int k = 0; k < width; k++) {
+                    target[row * width + k] = (float) f64[sample * width + k];
+                }
+            }
+        }
+
+        void copy(int sample, double[] target, int row) {
+            if (f64 != null) {
+                System.arraycopy(f64, sample * width, target, row * width, width);
+            } else {
+                for (int k = 0; k < width; k++) {
+                    target[row * width + k] = f32[sample * width + k];
+                }
+            }
+        }
+
+        String label(String role, int index) {
+            return name == null ? role + " array " + index : role + " array '" + name + "'";
+        }
+    }
+
+    private ArrayDataset(List<Column> features, List<Column> labels) {
+        this.features = List.copyOf(features);
+        this.labels = List.copyOf(labels);
+        checkNames(this.features, "feature");
+        checkNames(this.labels, "label");
+        int n = this.features.get(0).samples();
+        for (List<Column> side : List.of(this.features, this.labels)) {
+            String role = side == this.features ? "feature" : "label";
+            for (int i = 0; i < side.size(); i++) {
+                Column c = side.get(i);
+                if (c.samples() != n) {
+                    throw new KilnException(c.label(role, i) + " has " + c.samples() + " samples but "
+                            + this.features.get(0).label("feature", 0) + " has " + n
+                            + ": every feature and label array needs the same number of samples");
+                }
+            }
+        }
+        this.size = n;
+    }
+
+    private static void checkNames(List<Column> columns, String role) {
+        if (columns.isEmpty()) {
+            throw new KilnException("a data set needs at least one " + role + " array");
+        }
+        long named = columns.stream().filter(c -> c.name() != null).count();
+        if (named != 0 && named != columns.size()) {
+            throw new KilnException("name every " + role + " array or none: " + named + " of " + columns.size()
+                    + " are named");
+        }
+        Set<String> names = new HashSet<>();
+        for (Column c : columns) {
+            if (c.name() != null && !names.add(c.name())) {
+                throw new KilnException("two " + role + " arrays are named '" + c.name() + "'");
+            }
+        }
     }
 
     /** Samples whose features have shape {@code featureShape} and labels {@code labelShape}, stored flat. */
     public static ArrayDataset of(double[] features, Shape featureShape, double[] labels, Shape labelShape) {
-        int n = sampleCount(features.length, featureShape, labels.length, labelShape);
-        return new ArrayDataset(featureShape, labelShape, n, null, null, features, labels);
+        return new ArrayDataset(List.of(Column.of(null, featureShape, null, features, "feature")),
+                List.of(Column.of(null, labelShape, null, labels, "label")));
     }
 
     /** Samples whose features have shape {@code featureShape} and labels {@code labelShape}, stored flat. */
     public static ArrayDataset of(float[] features, Shape featureShape, float[] labels, Shape labelShape) {
-        int n = sampleCount(features.length, featureShape, labels.length, labelShape);
-        return new ArrayDataset(featureShape, labelShape, n, features, labels, null, null);
+        return new ArrayDataset(List.of(Column.of(null, featureShape, features, null, "feature")),
+                List.of(Column.of(null, labelShape, labels, null, "label")));
     }
 
     /** One sample per row of x and of y. */
     public static ArrayDataset of(double[][] x, double[][] y) {
         checkRows(x.length, y.length);
-        int xCols = width(x, "x");
-        int yCols = width(y, "y");
-        return of(flatten(x, xCols, "x"), Shape.of(xCols), flatten(y, yCols, "y"), Shape.of(yCols));
+        return builder().features(x).labels(y).build();
     }
 
     /** One sample per row of x and of y. */
     public static ArrayDataset of(float[][] x, float[][] y) {
         checkRows(x.length, y.length);
-        if (x.length == 0) {
-            throw new KilnException("x has no samples");
-        }
-        int xCols = x[0].length;
-        int yCols = y[0].length;
-        float[] fx = new float[x.length * xCols];
-        float[] fy = new float[y.length * yCols];
-        for (int r = 0; r < x.length; r++) {
-            checkWidth(x[r].length, xCols, r, "x");
-            checkWidth(y[r].length, yCols, r, "y");
-            System.arraycopy(x[r], 0, fx, r * xCols, xCols);
-            System.arraycopy(y[r], 0, fy, r * yCols, yCols);
-        }
-        return of(fx, Shape.of(xCols), fy, Shape.of(yCols));
+        return builder().features(x).labels(y).build();
     }
 
     /** One sample per row of x, labelled by a class index (label shape {@code []}, for sparse losses). */
     public static ArrayDataset of(double[][] x, int[] classes) {
         checkRows(x.length, classes.length);
-        int xCols = width(x, "x");
-        double[] labels = new double[classes.length];
-        for (int i = 0; i < classes.length; i++) {
-            labels[i] = classes[i];
-        }
-        return of(flatten(x, xCols, "x"), Shape.of(xCols), labels, Shape.of());
+        return builder().features(x).labels(classes).build();
+    }
+
+    /** A builder for a data set of several feature or label arrays, named or in the model's order. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     @Override
@@ -85,40 +137,90 @@ public final class ArrayDataset implements Dataset {
 
     @Override
     public Shape featureShape() {
-        return featureShape;
+        return single(features, "feature").shape();
     }
 
     @Override
     public Shape labelShape() {
-        return labelShape;
+        return single(labels, "label").shape();
+    }
+
+    @Override
+    public List<Shape> featureShapes() {
+        return features.stream().map(Column::shape).toList();
+    }
+
+    @Override
+    public List<Shape> labelShapes() {
+        return labels.stream().map(Column::shape).toList();
+    }
+
+    @Override
+    public List<String> featureNames() {
+        return names(features);
+    }
+
+    @Override
+    public List<String> labelNames() {
+        return names(labels);
     }
 
     @Override
     public void gather(int[] indices, int from, int count, float[] features, float[] labels) {
+        gather(indices, from, count, new float[][] {features}, new float[][] {labels});
+    }
+
+    @Override
+    public void gather(int[] indices, int from, int count, double[] features, double[] labels) {
+        gather(indices, from, count, new double[][] {features}, new double[][] {labels});
+    }
+
+    @Override
+    public void gather(int[] indices, int from, int count, float[][] featureArrays, float[][] labelArrays) {
+        checkArrays(featureArrays.length, labelArrays.length);
         for (int i = 0; i < count; i++) {
             int sample = checkIndex(indices[from + i]);
-            if (featuresF32 != null) {
-                System.arraycopy(featuresF32, sample * featureSize, features, i * featureSize, featureSize);
-                System.arraycopy(labelsF32, sample * labelSize, labels, i * labelSize, labelSize);
-            } else {
-                narrow(featuresF64, sample * featureSize, features, i * featureSize, featureSize);
-                narrow(labelsF64, sample * labelSize, labels, i * labelSize, labelSize);
+            for (int c = 0; c < featureArrays.length; c++) {
+                features.get(c).copy(sample, featureArrays[c], i);
+            }
+            for (int c = 0; c < labelArrays.length; c++) {
+                labels.get(c).copy(sample, labelArrays[c], i);
             }
         }
     }
 
     @Override
-    public void gather(int[] indices, int from, int count, double[] features, double[] labels) {
+    public void gather(int[] indices, int from, int count, double[][] featureArrays, double[][] labelArrays) {
+        checkArrays(featureArrays.length, labelArrays.length);
         for (int i = 0; i < count; i++) {
             int sample = checkIndex(indices[from + i]);
-            if (featuresF64 != null) {
-                System.arraycopy(featuresF64, sample * featureSize, features, i * featureSize, featureSize);
-                System.arraycopy(labelsF64, sample * labelSize, labels, i * labelSize, labelSize);
-            } else {
-                widen(featuresF32, sample * featureSize, features, i * featureSize, featureSize);
-                widen(labelsF32, sample * labelSize, labels, i * labelSize, labelSize);
+            for (int c = 0; c < featureArrays.length; c++) {
+                features.get(c).copy(sample, featureArrays[c], i);
+            }
+            for (int c = 0; c < labelArrays.length; c++) {
+                labels.get(c).copy(sample, labelArrays[c], i);
             }
         }
+    }
+
+    private void checkArrays(int featureCount, int labelCount) {
+        if (featureCount != features.size() || labelCount != labels.size()) {
+            throw new KilnException("the data set has " + features.size() + " feature and " + labels.size()
+                    + " label arrays; asked for " + featureCount + " and " + labelCount);
+        }
+    }
+
+    private static List<String> names(List<Column> columns) {
+        return columns.get(0).name() == null ? List.of() : columns.stream().map(Column::name).toList();
+    }
+
+    private static Column single(List<Column> columns, String role) {
+        if (columns.size() != 1) {
+            throw new KilnException("the data set has " + columns.size() + " " + role + " arrays "
+                    + (columns.get(0).name() == null ? "" : names(columns) + " ") + "and no single " + role
+                    + " shape; use " + role + "Shapes()");
+        }
+        return columns.get(0);
     }
 
     private int checkIndex(int sample) {
@@ -128,31 +230,6 @@ public final class ArrayDataset implements Dataset {
         return sample;
     }
 
-    private static void narrow(double[] source, int from, float[] target, int to, int length) {
-        for (int k = 0; k < length; k++) {
-            target[to + k] = (float) source[from + k];
-        }
-    }
-
-    private static void widen(float[] source, int from, double[] target, int to, int length) {
-        for (int k = 0; k < length; k++) {
-            target[to + k] = source[from + k];
-        }
-    }
-
-    private static int sampleCount(int featureValues, Shape featureShape, int labelValues, Shape labelShape) {
-        long perFeature = featureShape.size();
-        long perLabel = labelShape.size();
-        if (perFeature == 0 || featureValues % perFeature != 0) {
-            throw new KilnException(featureValues + " feature values do not divide into samples of shape " + featureShape);
-        }
-        if (perLabel == 0 || labelValues % perLabel != 0) {
-            throw new KilnException(labelValues + " label values do not divide into labels of shape " + labelShape);
-        }
-        checkRows(Math.toIntExact(featureValues / perFeature), Math.toIntExact(labelValues / perLabel));
-        return Math.toIntExact(featureValues / perFeature);
-    }
-
     private static void checkRows(int xRows, int yRows) {
         if (xRows != yRows) {
             throw new KilnException("x has " + xRows + " samples but y has " + yRows
@@ -160,26 +237,142 @@ public final class ArrayDataset implements Dataset {
         }
     }
 
-    private static int width(double[][] rows, String what) {
-        if (rows.length == 0) {
-            throw new KilnException(what + " has no samples");
-        }
-        return rows[0].length;
-    }
+    /**
+     * Builds an {@link ArrayDataset} of one or more feature and label arrays. Name every array after the model input
+     * or output it belongs to, or none of them (they are then matched by position); rows are copied into flat
+     * arrays, flat arrays are used as they are.
+     */
+    public static final class Builder {
+        private final List<Column> features = new ArrayList<>();
+        private final List<Column> labels = new ArrayList<>();
 
-    private static double[] flatten(double[][] rows, int cols, String what) {
-        double[] flat = new double[rows.length * cols];
-        for (int r = 0; r < rows.length; r++) {
-            checkWidth(rows[r].length, cols, r, what);
-            System.arraycopy(rows[r], 0, flat, r * cols, cols);
+        private Builder() {
         }
-        return flat;
-    }
 
-    private static void checkWidth(int actual, int expected, int row, String what) {
-        if (actual != expected) {
-            throw new KilnException(what + " row " + row + " has " + actual + " values, expected " + expected
-                    + " like row 0");
+        /** The next feature array, one sample per row, matched to an input by position. */
+        public Builder features(double[][] rows) {
+            return features(null, rows);
+        }
+
+        /** The feature array of input {@code name}, one sample per row. */
+        public Builder features(String name, double[][] rows) {
+            features.add(rows(name, rows, "feature"));
+            return this;
+        }
+
+        /** The next feature array, one sample per row, matched to an input by position. */
+        public Builder features(float[][] rows) {
+            return features(null, rows);
+        }
+
+        /** The feature array of input {@code name}, one sample per row. */
+        public Builder features(String name, float[][] rows) {
+            features.add(rows(name, rows, "feature"));
+            return this;
+        }
+
+        /** The feature array of input {@code name} (null: by position), flat, samples of shape {@code shape}. */
+        public Builder features(String name, double[] flat, Shape shape) {
+            features.add(Column.of(name, shape, null, flat, "feature"));
+            return this;
+        }
+
+        /** The feature array of input {@code name} (null: by position), flat, samples of shape {@code shape}. */
+        public Builder features(String name, float[] flat, Shape shape) {
+            features.add(Column.of(name, shape, flat, null, "feature"));
+            return this;
+        }
+
+        /** The next label array, one sample per row, matched to an output by position. */
+        public Builder labels(double[][] rows) {
+            return labels(null, rows);
+        }
+
+        /** The label array of output {@code name}, one sample per row. */
+        public Builder labels(String name, double[][] rows) {
+            labels.add(rows(name, rows, "label"));
+            return this;
+        }
+
+        /** The next label array, one sample per row, matched to an output by position. */
+        public Builder labels(float[][] rows) {
+            return labels(null, rows);
+        }
+
+        /** The label array of output {@code name}, one sample per row. */
+        public Builder labels(String name, float[][] rows) {
+            labels.add(rows(name, rows, "label"));
+            return this;
+        }
+
+        /** The next label array, a class index per sample (shape {@code []}), matched to an output by position. */
+        public Builder labels(int[] classes) {
+            return labels(null, classes);
+        }
+
+        /** The label array of output {@code name}, a class index per sample (shape {@code []}, for sparse losses). */
+        public Builder labels(String name, int[] classes) {
+            double[] values = new double[classes.length];
+            for (int i = 0; i < classes.length; i++) {
+                values[i] = classes[i];
+            }
+            labels.add(Column.of(name, Shape.of(), null, values, "label"));
+            return this;
+        }
+
+        /** The label array of output {@code name} (null: by position), flat, samples of shape {@code shape}. */
+        public Builder labels(String name, double[] flat, Shape shape) {
+            labels.add(Column.of(name, shape, null, flat, "label"));
+            return this;
+        }
+
+        /** The label array of output {@code name} (null: by position), flat, samples of shape {@code shape}. */
+        public Builder labels(String name, float[] flat, Shape shape) {
+            labels.add(Column.of(name, shape, flat, null, "label"));
+            return this;
+        }
+
+        /** The data set; fails when arrays differ in sample count, or only some are named. */
+        public ArrayDataset build() {
+            return new ArrayDataset(features, labels);
+        }
+
+        private static String what(String role, String name) {
+            return name == null ? (role.equals("feature") ? "x" : "y") : role + " array '" + name + "'";
+        }
+
+        private static Column rows(String name, double[][] rows, String role) {
+            int cols = width(rows.length, rows.length == 0 ? 0 : rows[0].length, role, name);
+            double[] flat = new double[rows.length * cols];
+            for (int r = 0; r < rows.length; r++) {
+                checkWidth(rows[r].length, cols, r, what(role, name));
+                System.arraycopy(rows[r], 0, flat, r * cols, cols);
+            }
+            return Column.of(name, Shape.of(cols), null, flat, role);
+        }
+
+        private static Column rows(String name, float[][] rows, String role) {
+            int cols = width(rows.length, rows.length == 0 ? 0 : rows[0].length, role, name);
+            float[] flat = new float[rows.length * cols];
+            for (int r = 0; r < rows.length; r++) {
+                checkWidth(rows[r].length, cols, r, what(role, name));
+                System.arraycopy(rows[r], 0, flat, r * cols, cols);
+            }
+            return Column.of(name, Shape.of(cols), flat, null, role);
+        }
+
+        private static int width(int rows, int cols, String role, String name) {
+            if (rows == 0) {
+                throw new KilnException(what(role, name) + " has no samples");
+            }
+            return cols;
+        }
+
+        private static void checkWidth(int actual, int expected, int row, String what) {
+            if (actual != expected) {
+                throw new KilnException(what + " row " + row + " has " + actual + " values, expected " + expected
+                        + " like row 0");
+            }
         }
     }
 }

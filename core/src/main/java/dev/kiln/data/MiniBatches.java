@@ -5,6 +5,8 @@ import dev.kiln.backend.Backend;
 import dev.kiln.backend.DType;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -89,38 +91,64 @@ public final class MiniBatches {
         return partial;
     }
 
-    /** Host arrays for batches of one size, in the model's dtype. */
+    /** Host arrays for batches of one size, one per feature and label array, in the model's dtype. */
     private final class HostBuffer {
         private final int count;
-        private final Shape featureShape;
-        private final Shape labelShape;
-        private final float[] featuresF32;
-        private final float[] labelsF32;
-        private final double[] featuresF64;
-        private final double[] labelsF64;
+        private final List<Shape> featureShapes;
+        private final List<Shape> labelShapes;
+        private final float[][] featuresF32;
+        private final float[][] labelsF32;
+        private final double[][] featuresF64;
+        private final double[][] labelsF64;
 
         HostBuffer(int count) {
             this.count = count;
-            this.featureShape = data.featureShape().prepend(count);
-            this.labelShape = data.labelShape().prepend(count);
-            int f = Math.toIntExact(featureShape.size());
-            int l = Math.toIntExact(labelShape.size());
+            this.featureShapes = data.featureShapes().stream().map(s -> s.prepend(count)).toList();
+            this.labelShapes = data.labelShapes().stream().map(s -> s.prepend(count)).toList();
             boolean single = dtype == DType.F32;
-            this.featuresF32 = single ? new float[f] : null;
-            this.labelsF32 = single ? new float[l] : null;
-            this.featuresF64 = single ? null : new double[f];
-            this.labelsF64 = single ? null : new double[l];
+            this.featuresF32 = single ? floats(featureShapes) : null;
+            this.labelsF32 = single ? floats(labelShapes) : null;
+            this.featuresF64 = single ? null : doubles(featureShapes);
+            this.labelsF64 = single ? null : doubles(labelShapes);
         }
 
         Batch load(int start) {
+            List<Tensor> inputs = new ArrayList<>();
+            List<Tensor> targets = new ArrayList<>();
             if (featuresF32 != null) {
                 data.gather(order, start, count, featuresF32, labelsF32);
-                return new Batch(Tensor.of(backend, featureShape, featuresF32),
-                        Tensor.of(backend, labelShape, labelsF32), count);
+                for (int i = 0; i < featuresF32.length; i++) {
+                    inputs.add(Tensor.of(backend, featureShapes.get(i), featuresF32[i]));
+                }
+                for (int i = 0; i < labelsF32.length; i++) {
+                    targets.add(Tensor.of(backend, labelShapes.get(i), labelsF32[i]));
+                }
+            } else {
+                data.gather(order, start, count, featuresF64, labelsF64);
+                for (int i = 0; i < featuresF64.length; i++) {
+                    inputs.add(Tensor.of(backend, featureShapes.get(i), featuresF64[i]));
+                }
+                for (int i = 0; i < labelsF64.length; i++) {
+                    targets.add(Tensor.of(backend, labelShapes.get(i), labelsF64[i]));
+                }
             }
-            data.gather(order, start, count, featuresF64, labelsF64);
-            return new Batch(Tensor.of(backend, featureShape, featuresF64),
-                    Tensor.of(backend, labelShape, labelsF64), count);
+            return new Batch(inputs, targets, count);
         }
+    }
+
+    private static float[][] floats(List<Shape> shapes) {
+        float[][] arrays = new float[shapes.size()][];
+        for (int i = 0; i < arrays.length; i++) {
+            arrays[i] = new float[Math.toIntExact(shapes.get(i).size())];
+        }
+        return arrays;
+    }
+
+    private static double[][] doubles(List<Shape> shapes) {
+        double[][] arrays = new double[shapes.size()][];
+        for (int i = 0; i < arrays.length; i++) {
+            arrays[i] = new double[Math.toIntExact(shapes.get(i).size())];
+        }
+        return arrays;
     }
 }

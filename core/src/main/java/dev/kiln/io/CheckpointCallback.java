@@ -79,7 +79,7 @@ public final class CheckpointCallback implements Callback {
             result.value(monitor);
         }
         CheckpointStore.Checkpoint saved = store.save(result.epoch(), directory -> TrainingCheckpoint.write(directory,
-                context.model(), context.optimizer(), context.options(), result, monitor, normalization, compilation));
+                TrainingCheckpoint.model(context.model()), context.optimizer(), context.options(), result, monitor, normalization, compilation));
         LOG.debug("checkpoint {} written", saved.directory());
         store.prune(keepLast, best());
     }

@@ -73,7 +73,8 @@ public final class Resume {
         callbacks.add(new Callback() {
             @Override
             public void onTrainBegin(TrainingContext context) {
-                TrainingCheckpoint.restore(directory, context.model(), context.optimizer());
+                TrainingCheckpoint.restore(directory, TrainingCheckpoint.model(context.model()),
+                        context.optimizer());
             }
         });
         callbacks.addAll(options.callbacks());

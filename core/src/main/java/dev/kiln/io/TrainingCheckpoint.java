@@ -9,6 +9,7 @@ import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import dev.kiln.train.EpochResult;
 import dev.kiln.train.FitOptions;
+import dev.kiln.train.TrainableModel;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,14 @@ import java.util.Map;
  */
 final class TrainingCheckpoint {
     private TrainingCheckpoint() {
+    }
+
+    /** The model a training context trains, as a {@link Model}: checkpoints save model files. */
+    static Model model(TrainableModel trained) {
+        if (trained instanceof Model model) {
+            return model;
+        }
+        throw new KilnException("checkpoints need a dev.kiln.model.Model; training a " + trained.getClass().getName());
     }
 
     /** Writes the checkpoint files of the epoch just ended into {@code directory}. */

@@ -4,6 +4,7 @@ import dev.kiln.KilnException;
 import dev.kiln.init.Initializer;
 import dev.kiln.init.Initializers;
 import dev.kiln.op.Ops;
+import dev.kiln.regularizer.Regularizer;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import java.util.Objects;
@@ -18,6 +19,8 @@ public final class Dense extends SingleInputLayer {
     private Initializer kernelInitializer = Initializers.glorotUniform();
     private Initializer biasInitializer = Initializers.zeros();
     private boolean useBias = true;
+    private Regularizer kernelRegularizer;
+    private Regularizer biasRegularizer;
     private Tensor kernel;
     private Tensor bias;
 
@@ -67,6 +70,30 @@ public final class Dense extends SingleInputLayer {
         return this;
     }
 
+    /** Adds a penalty on the kernel to the training loss (Keras's {@code kernel_regularizer}; none by default). */
+    public Dense kernelRegularizer(Regularizer regularizer) {
+        checkNotBuilt("change the kernel regularizer of");
+        this.kernelRegularizer = regularizer;
+        return this;
+    }
+
+    /** Adds a penalty on the bias to the training loss (Keras's {@code bias_regularizer}; none by default). */
+    public Dense biasRegularizer(Regularizer regularizer) {
+        checkNotBuilt("change the bias regularizer of");
+        this.biasRegularizer = regularizer;
+        return this;
+    }
+
+    /** The kernel's regularizer, or null. */
+    public Regularizer kernelRegularizer() {
+        return kernelRegularizer;
+    }
+
+    /** The bias's regularizer, or null. */
+    public Regularizer biasRegularizer() {
+        return biasRegularizer;
+    }
+
     /** Whether the layer adds a bias (true by default). */
     public Dense useBias(boolean value) {
         checkNotBuilt("change the bias of");
@@ -98,8 +125,14 @@ public final class Dense extends SingleInputLayer {
     protected void createParameters(Shape inputShape, ParameterFactory factory) {
         int in = inputShape.dim(-1);
         kernel = addParameter(factory, "kernel", Shape.of(in, units), kernelInitializer, in, units);
+        if (kernelRegularizer != null) {
+            regularize(kernel, kernelRegularizer);
+        }
         if (useBias) {
             bias = addParameter(factory, "bias", Shape.of(units), biasInitializer, in, units);
+            if (biasRegularizer != null) {
+                regularize(bias, biasRegularizer);
+            }
         }
     }
 

@@ -2,6 +2,8 @@ package dev.kiln.layer;
 
 import dev.kiln.KilnException;
 import dev.kiln.init.Initializer;
+import dev.kiln.regularizer.RegularizedWeight;
+import dev.kiln.regularizer.Regularizer;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import java.util.stream.Collectors;
 public abstract class Layer implements AutoCloseable {
     private final List<Tensor> parameters = new ArrayList<>();
     private final List<Tensor> state = new ArrayList<>();
+    private final List<RegularizedWeight> regularized = new ArrayList<>();
     private String name;
     private boolean trainable = true;
     private List<Shape> inputShapes;
@@ -254,6 +257,29 @@ public abstract class Layer implements AutoCloseable {
         return distinct(all);
     }
 
+    /**
+     * The trainable parameters that carry a regularizer (this layer's own, then those of the layers it contains, each
+     * once), as Keras gathers {@code layer.losses}: a frozen layer's penalties are left out, as its weights do not
+     * change.
+     */
+    public final List<RegularizedWeight> regularizedWeights() {
+        if (!trainable) {
+            return List.of();
+        }
+        List<RegularizedWeight> all = new ArrayList<>(regularized);
+        for (Layer inner : sublayers()) {
+            all.addAll(inner.regularizedWeights());
+        }
+        Map<Tensor, Boolean> seen = new IdentityHashMap<>();
+        List<RegularizedWeight> out = new ArrayList<>();
+        for (RegularizedWeight w : all) {
+            if (seen.put(w.weight(), Boolean.TRUE) == null) {
+                out.add(w);
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
     /** Everything a saved model or checkpoint holds of this layer: the parameters, then the state. */
     public final List<Tensor> weights() {
         List<Tensor> all = new ArrayList<>(parameters());
@@ -308,6 +334,14 @@ public abstract class Layer implements AutoCloseable {
         Tensor p = factory.create(name(), parameter, shape, initializer, fanIn, fanOut);
         parameters.add(p);
         return p;
+    }
+
+    /** Adds {@code regularizer}'s penalty on {@code parameter}, one of this layer's parameters, to the training loss. */
+    protected final void regularize(Tensor parameter, Regularizer regularizer) {
+        if (!parameters.contains(parameter)) {
+            throw badInput("can only regularize its own parameters, not '" + parameter.name() + "'");
+        }
+        regularized.add(new RegularizedWeight(parameter, regularizer));
     }
 
     /** Registers a state tensor (never optimised, no gradient) made by {@code factory} under this layer's name. */

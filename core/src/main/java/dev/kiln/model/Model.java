@@ -21,6 +21,8 @@ import dev.kiln.train.Evaluation;
 import dev.kiln.train.Evaluator;
 import dev.kiln.train.FitOptions;
 import dev.kiln.train.History;
+import dev.kiln.train.LossWeights;
+import dev.kiln.train.TrainableModel;
 import dev.kiln.train.Trainer;
 import dev.kiln.train.TrainingSetup;
 import java.util.ArrayList;
@@ -45,10 +47,19 @@ import java.util.function.Function;
  * <pre>{@code
  * SymbolicTensor x = Input.of("features", 8);
  * SymbolicTensor h = new Dense(16, ActivationFunction.RELU).call(x);
- * Model model = new Model(List.of(x), List.of(new Dense(1).call(h), new Dense(3).call(h)));
+ * Model model = new Model(List.of(x), List.of(new Dense(1).named("score").call(h), new Dense(3).named("kind").call(h)));
+ * model.compile(Map.of("score", Losses.mse(), "kind", Losses.sparseCategoricalCrossEntropy(true)), new Adam(0.01));
+ * model.fit(ArrayDataset.builder().features("features", x).labels("score", y).labels("kind", classes).build(), options);
  * }</pre>
+ *
+ * <p>A model with several inputs takes one feature array per input, named after the input or in the order of
+ * {@link #inputs()}, and one label array per output, named after the layer producing the output or in the order of
+ * {@link #outputs()}. Each output has its loss; the loss minimised is the weighted sum of the output losses
+ * ({@link LossWeights}) plus the penalties of regularized weights, and the history reports it as {@code loss}, each
+ * output's weighted loss as {@code <output>_loss}, the penalty as {@code regularization_loss} and each output's
+ * metrics as {@code <output>_<metric>}, as Keras does.
  */
-public class Model extends Layer {
+public class Model extends Layer implements TrainableModel {
     /** Batch size of {@link #evaluate} and {@link #predict} when none is given. */
     public static final int DEFAULT_BATCH_SIZE = 256;
 
@@ -160,6 +171,21 @@ public class Model extends Layer {
         return graphFor(inputShapes()).outputs();
     }
 
+    /** The names of the inputs, in the order {@link #forwardAll} takes them; only once the shapes are known. */
+    @Override
+    public final List<String> inputNames() {
+        return inputs().stream().map(SymbolicTensor::name).toList();
+    }
+
+    /**
+     * The names of the outputs, in the order {@link #forwardAll} returns them: the name of the layer producing each
+     * ("score"); only once the shapes are known.
+     */
+    @Override
+    public final List<String> outputNames() {
+        return outputs().stream().map(SymbolicTensor::name).toList();
+    }
+
     /** The layer calls in the order they run; only once the shapes are known. */
     public final List<LayerCall> calls() {
         return graphFor(inputShapes()).calls();
@@ -171,6 +197,7 @@ public class Model extends Layer {
     }
 
     /** Builds every layer and creates the parameters, for one sample shape per input. */
+    @Override
     public final void build(List<Shape> sampleShapes) {
         checkNotBuilt("build");
         Backend b = backend();
@@ -333,11 +360,38 @@ public class Model extends Layer {
 
     // ---- training ----
 
-    /** Sets the loss, optimizer and metrics for training; the model owns the optimizer from now on. */
+    /**
+     * Sets the loss, optimizer and metrics for training; the model owns the optimizer from now on. A model with
+     * several outputs applies the loss, and each metric, to every output.
+     */
     public Model compile(Loss loss, Optimizer optimizer, Metric... metrics) {
+        return compile(TrainingSetup.builder(optimizer).loss(loss).metrics(metrics).build());
+    }
+
+    /**
+     * Sets a loss per output, by output name (the name of the layer producing it), the optimizer, and metrics that
+     * every output reports ({@code <output>_<metric>}).
+     */
+    public Model compile(Map<String, Loss> losses, Optimizer optimizer, Metric... metrics) {
+        return compile(TrainingSetup.builder(optimizer).losses(losses).metrics(metrics).build());
+    }
+
+    /**
+     * Sets a loss per output and its weight in the total loss, the optimizer, and metrics per output, all by output
+     * name; outputs missing from {@code weights} weigh 1, and from {@code metrics} report none.
+     */
+    public Model compile(Map<String, Loss> losses, LossWeights weights, Optimizer optimizer,
+                         Map<String, List<Metric>> metrics) {
+        return compile(TrainingSetup.builder(optimizer).losses(losses).lossWeights(weights).metrics(metrics).build());
+    }
+
+    /** Sets what training uses ({@link TrainingSetup#builder}); the model owns its optimizer from now on. */
+    public Model compile(TrainingSetup next) {
         checkOpen();
-        TrainingSetup next = new TrainingSetup(loss, optimizer, List.of(metrics));
-        if (setup != null && setup.optimizer() != optimizer) {
+        if (next == null) {
+            throw new KilnException("compile needs a training setup");
+        }
+        if (setup != null && setup.optimizer() != next.optimizer()) {
             setup.optimizer().close();
         }
         setup = next;
@@ -364,6 +418,19 @@ public class Model extends Layer {
         return fit(ArrayDataset.of(x, classes), options);
     }
 
+    /** Trains on one array of rows per input and one of labels per output, by input and output name. */
+    public final History fit(Map<String, double[][]> x, Map<String, double[][]> y, FitOptions options) {
+        return fit(arrays(x, y), options);
+    }
+
+    /**
+     * Trains on one array of rows per input and one of labels per output, in the model's order. A list of one array
+     * needs its type spelled out, {@code List.<double[][]>of(x)}: plain {@code List.of(x)} makes a list of rows.
+     */
+    public final History fit(List<double[][]> x, List<double[][]> y, FitOptions options) {
+        return fit(arrays(x, y), options);
+    }
+
     /** Loss and metrics on {@code data}. */
     public final Evaluation evaluate(Dataset data) {
         return evaluate(data, DEFAULT_BATCH_SIZE);
@@ -377,6 +444,16 @@ public class Model extends Layer {
     /** Loss and metrics on rows of x with labels y. */
     public final Evaluation evaluate(double[][] x, double[][] y) {
         return evaluate(ArrayDataset.of(x, y));
+    }
+
+    /** Loss and metrics on one array of rows per input and one of labels per output, by name. */
+    public final Evaluation evaluate(Map<String, double[][]> x, Map<String, double[][]> y) {
+        return evaluate(arrays(x, y));
+    }
+
+    /** Loss and metrics on one array of rows per input and one of labels per output, in the model's order. */
+    public final Evaluation evaluate(List<double[][]> x, List<double[][]> y) {
+        return evaluate(arrays(x, y));
     }
 
     /** The model's one output for a batch, computed in inference mode without gradients; the caller owns it. */
@@ -393,9 +470,36 @@ public class Model extends Layer {
         }
     }
 
-    /** The model's outputs for each row of x, one output row per input row. */
+    /** The model's one output for each row of x, one output row per input row. */
     public final double[][] predict(double[][] x) {
         return Predictor.predict(this, x, DEFAULT_BATCH_SIZE);
+    }
+
+    /**
+     * The model's outputs for rows given per input in the model's order: one array per output, in order, each with
+     * one row (the flattened per-sample output) per sample.
+     */
+    public final List<double[][]> predictAll(List<double[][]> x) {
+        return Predictor.predictAll(this, x, DEFAULT_BATCH_SIZE);
+    }
+
+    /** The model's outputs for rows given per input name: one array per output, by output name, in output order. */
+    public final Map<String, double[][]> predictAll(Map<String, double[][]> x) {
+        return Predictor.predictAll(this, x, DEFAULT_BATCH_SIZE);
+    }
+
+    private static ArrayDataset arrays(Map<String, double[][]> x, Map<String, double[][]> y) {
+        ArrayDataset.Builder b = ArrayDataset.builder();
+        x.forEach(b::features);
+        y.forEach(b::labels);
+        return b.build();
+    }
+
+    private static ArrayDataset arrays(List<double[][]> x, List<double[][]> y) {
+        ArrayDataset.Builder b = ArrayDataset.builder();
+        x.forEach(b::features);
+        y.forEach(b::labels);
+        return b.build();
     }
 
     // ---- lifetime ----

@@ -4,24 +4,26 @@ import dev.kiln.backend.Backend;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.Broadcast;
 import dev.kiln.backend.DType;
-import dev.kiln.metric.Metric;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Device-side running totals of the metrics over an epoch, read back to the host once per epoch. */
+/**
+ * Device-side running totals of named quantities (metrics, per-output losses, the regularization penalty) over an
+ * epoch, read back to the host once per epoch.
+ */
 final class MetricTotals implements AutoCloseable {
-    private final List<Metric> metrics;
+    private final List<String> names;
     private final Backend backend;
     private final Tensor[] totals;
     private final Tensor gathered;
 
-    MetricTotals(List<Metric> metrics, Backend backend, DType dtype) {
-        this.metrics = metrics;
+    MetricTotals(List<String> names, Backend backend, DType dtype) {
+        this.names = List.copyOf(names);
         this.backend = backend;
-        this.totals = new Tensor[metrics.size()];
+        this.totals = new Tensor[names.size()];
         for (int i = 0; i < totals.length; i++) {
             totals[i] = Tensor.zeros(backend, dtype, Shape.of(1)).keep();
         }
@@ -34,15 +36,13 @@ final class MetricTotals implements AutoCloseable {
         }
     }
 
-    /** Adds each metric's batch total; call with gradients disabled, inside the step's memory scope. */
-    void add(Tensor predictions, Tensor targets) {
-        for (int i = 0; i < totals.length; i++) {
-            Tensor batchTotal = metrics.get(i).batchTotal(predictions, targets);
-            backend.binary(BinaryOp.ADD, Broadcast.same(1), totals[i].buffer(), batchTotal.buffer(), totals[i].buffer());
-        }
+    /** Adds a batch's total (a one-element tensor) to quantity {@code index}; no host transfer. */
+    void add(int index, Tensor batchTotal) {
+        backend.binary(BinaryOp.ADD, Broadcast.same(1), totals[index].buffer(), batchTotal.buffer(),
+                totals[index].buffer());
     }
 
-    /** Every metric's total divided by {@code samples}, by name; one download for all of them. */
+    /** Every total divided by {@code samples}, by name; one download for all of them. */
     Map<String, Double> means(int samples) {
         Map<String, Double> out = new LinkedHashMap<>();
         if (totals.length == 0) {
@@ -53,7 +53,7 @@ final class MetricTotals implements AutoCloseable {
         }
         double[] values = gathered.toDoubleArray();
         for (int i = 0; i < totals.length; i++) {
-            out.put(metrics.get(i).name(), values[i] / samples);
+            out.put(names.get(i), values[i] / samples);
         }
         return out;
     }

@@ -3,21 +3,20 @@ package dev.kiln.train;
 import dev.kiln.KilnException;
 import dev.kiln.data.Dataset;
 import dev.kiln.data.MiniBatches;
-import dev.kiln.model.Model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** The epoch loop of {@code fit}: validation of the data, then epochs of steps, validation and callbacks. */
 public final class Trainer {
-    private final Model model;
+    private final TrainableModel model;
     private final TrainingSetup setup;
     private final FitOptions options;
     private final List<Callback> callbacks = new ArrayList<>();
     private final List<EpochResult> epochs = new ArrayList<>();
     private final TrainingContext context;
 
-    private Trainer(Model model, TrainingSetup setup, FitOptions options) {
+    private Trainer(TrainableModel model, TrainingSetup setup, FitOptions options) {
         this.model = model;
         this.setup = setup;
         this.options = options;
@@ -29,7 +28,7 @@ public final class Trainer {
     }
 
     /** Trains {@code model} on {@code data}; returns the history, also when training stops early. */
-    public static History fit(Model model, TrainingSetup setup, Dataset data, FitOptions options) {
+    public static History fit(TrainableModel model, TrainingSetup setup, Dataset data, FitOptions options) {
         return new Trainer(model, setup, options).run(data);
     }
 
@@ -37,14 +36,14 @@ public final class Trainer {
         if (data.size() == 0) {
             throw new KilnException("training data has no samples");
         }
-        if (!model.isBuilt()) {
-            model.build(data.featureShape());
-        }
+        buildFor(model, data);
         int trainCount = trainCount(data.size());
-        DataValidation.check(model, setup.loss(), data, "training data", options.checkFinite());
+        Objective objective = new Objective(model, setup);
+        DataLayout layout = DataValidation.check(model, objective, data, "training data", options.checkFinite());
         Dataset validation = options.validationData();
+        DataLayout heldLayout = layout;
         if (validation != null) {
-            DataValidation.check(model, setup.loss(), validation, "validation data", options.checkFinite());
+            heldLayout = DataValidation.check(model, objective, validation, "validation data", options.checkFinite());
         }
         MiniBatches train = batches(data, 0, trainCount);
         MiniBatches held = null;
@@ -53,16 +52,28 @@ public final class Trainer {
         } else if (trainCount < data.size()) {
             held = batches(data, trainCount, data.size());
         }
-        try (MetricTotals totals = new MetricTotals(setup.metrics(), model.backend(), model.dtype())) {
+        try (MetricTotals totals = new MetricTotals(objective.quantities(), model.backend(), model.dtype())) {
             callbacks.forEach(c -> c.onTrainBegin(context));
             try {
-                loop(train, held, totals);
+                TrainStep step = new TrainStep(model, objective, setup.optimizer(), layout, totals);
+                loop(step, train, held == null ? null : new Held(objective, heldLayout, held), totals);
             } catch (RuntimeException e) {
                 endTraining();
                 throw e;
             }
             return endTraining();
         }
+    }
+
+    /** Builds an unbuilt model for {@code data}: for its known input shapes, else for the data's feature shapes. */
+    static void buildFor(TrainableModel model, Dataset data) {
+        if (!model.isBuilt()) {
+            model.build(model.hasShapes() ? model.inputShapes() : data.featureShapes());
+        }
+    }
+
+    /** The held-out data of validation and how to read it. */
+    private record Held(Objective objective, DataLayout layout, MiniBatches batches) {
     }
 
     private MiniBatches batches(Dataset data, int from, int to) {
@@ -83,8 +94,7 @@ public final class Trainer {
         return count;
     }
 
-    private void loop(MiniBatches train, MiniBatches held, MetricTotals totals) {
-        TrainStep step = new TrainStep(model, setup, totals);
+    private void loop(TrainStep step, MiniBatches train, Held held, MetricTotals totals) {
         for (int epoch = options.initialEpoch() + 1; epoch <= options.epochs() && !context.stopRequested(); epoch++) {
             int current = epoch;
             callbacks.forEach(c -> c.onEpochBegin(current, context));
@@ -98,7 +108,7 @@ public final class Trainer {
     }
 
     /** One epoch of steps then validation; null when training was stopped inside it. */
-    private EpochResult runEpoch(int epoch, TrainStep step, MiniBatches train, MiniBatches held, MetricTotals totals) {
+    private EpochResult runEpoch(int epoch, TrainStep step, MiniBatches train, Held held, MetricTotals totals) {
         double learningRate = setup.optimizer().learningRate();
         long start = System.nanoTime();
         if (options.shuffle()) {
@@ -124,7 +134,8 @@ public final class Trainer {
         }
         Map<String, Double> metrics = totals.means(train.sampleCount());
         double trainSeconds = (System.nanoTime() - start) / 1e9;
-        Evaluation validation = held == null ? null : Evaluator.run(model, setup, held, totals);
+        Evaluation validation = held == null ? null
+                : Evaluator.run(model, held.objective(), held.layout(), held.batches(), totals);
         double seconds = (System.nanoTime() - start) / 1e9;
         return new EpochResult(epoch, lossSum / train.sampleCount(), metrics,
                 validation == null ? Double.NaN : validation.loss(),

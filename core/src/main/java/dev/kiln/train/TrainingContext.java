@@ -1,23 +1,22 @@
 package dev.kiln.train;
 
-import dev.kiln.model.Model;
 import dev.kiln.optim.Optimizer;
 
 /** What callbacks see of a running {@code fit}, and the way they stop it. */
 public final class TrainingContext {
-    private final Model model;
+    private final TrainableModel model;
     private final Optimizer optimizer;
     private final FitOptions options;
     private String stopReason;
 
-    TrainingContext(Model model, Optimizer optimizer, FitOptions options) {
+    TrainingContext(TrainableModel model, Optimizer optimizer, FitOptions options) {
         this.model = model;
         this.optimizer = optimizer;
         this.options = options;
     }
 
     /** The model being trained. */
-    public Model model() {
+    public TrainableModel model() {
         return model;
     }
 

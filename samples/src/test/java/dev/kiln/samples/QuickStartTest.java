@@ -7,7 +7,9 @@ import dev.kiln.autograd.Autograd;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
+import dev.kiln.data.ArrayDataset;
 import dev.kiln.layer.ActivationFunction;
+import dev.kiln.layer.Concatenate;
 import dev.kiln.layer.Dense;
 import dev.kiln.layer.ForwardContext;
 import dev.kiln.layer.Input;
@@ -20,20 +22,24 @@ import dev.kiln.model.Model;
 import dev.kiln.model.Sequential;
 import dev.kiln.optim.Adam;
 import dev.kiln.optim.Optimizer;
+import dev.kiln.regularizer.Regularizers;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Tensor;
 import dev.kiln.train.FitOptions;
 import dev.kiln.train.History;
+import dev.kiln.train.LossWeights;
+import dev.kiln.train.TrainingSetup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The README's two Java examples, run as written; two more tests keep the README's copies identical to them. */
+/** The README's three Java examples, run as written; three more tests keep the README's copies identical to them. */
 class QuickStartTest {
     private static final Path SOURCE = Path.of("src/test/java/dev/kiln/samples/QuickStartTest.java");
     private static final Path README = Path.of("../README.md");
@@ -95,6 +101,51 @@ class QuickStartTest {
     }
 
     @Test
+    void severalInputsAndOutputsTrainWithFit() {
+        // multi-output begin
+        SymbolicTensor features = Input.of("features", 3);
+        SymbolicTensor scale = Input.of("scale", 1);
+        SymbolicTensor hidden = new Dense(16, ActivationFunction.TANH)
+                .kernelRegularizer(Regularizers.l2(1e-4))
+                .call(new Concatenate().call(features, scale));
+        SymbolicTensor score = new Dense(1).named("score").call(hidden);
+        SymbolicTensor kind = new Dense(2).named("kind").call(hidden);
+        double[][] x = {{0, 1, 0}, {1, 0, 0}, {0, 0, 1}, {1, 1, 0}, {0, 1, 1}, {1, 0, 1}};
+        double[][] s = {{1}, {2}, {1}, {2}, {1}, {2}};
+        double[][] y = {{1}, {2}, {1}, {4}, {2}, {4}};
+        int[] classes = {0, 1, 0, 1, 1, 1};
+
+        try (Model model = new Model(List.of(features, scale), List.of(score, kind)).seed(1)) {
+            model.compile(TrainingSetup.builder(new Adam(0.02))
+                    .loss("score", Losses.mse())
+                    .loss("kind", Losses.sparseCategoricalCrossEntropy(true))
+                    .lossWeights(LossWeights.of(Map.of("kind", 0.5)))
+                    .metrics("kind", Metrics.sparseCategoricalAccuracy())
+                    .build());
+            ArrayDataset data = ArrayDataset.builder()
+                    .features("features", x).features("scale", s)
+                    .labels("score", y).labels("kind", classes)
+                    .build();
+            History history = model.fit(data, FitOptions.builder().epochs(400).batchSize(6).log(false).build());
+            double scoreLoss = history.last().value("score_loss");        // also kind_loss, regularization_loss
+            double accuracy = history.last().value("kind_sparse_categorical_accuracy");
+            Map<String, double[][]> predictions = model.predictAll(Map.of("features", x, "scale", s));
+            assertTrue(scoreLoss < 0.05, "score loss " + scoreLoss);
+            assertEquals(1.0, accuracy, 0.0);
+            assertEquals(List.of("score", "kind"), List.copyOf(predictions.keySet()));
+        }
+        // multi-output end
+    }
+
+    @Test
+    void readmeShowsTheMultiOutputFitAsTested() throws IOException {
+        String tested = between(Files.readString(SOURCE), "// multi-output begin\n", "        // multi-output end");
+        Matcher block = Pattern.compile("(?s)```java\n(.*?)```").matcher(Files.readString(README));
+        assertTrue(block.find() && block.find() && block.find(), "README.md has a third java block");
+        assertEquals(stripped(tested), stripped(block.group(1)));
+    }
+
+    @Test
     void readmeShowsTheQuickStartAsTested() throws IOException {
         String tested = between(Files.readString(SOURCE), "// quick start begin\n", "        // quick start end");
         Matcher block = Pattern.compile("(?s)```java\n(.*?)```").matcher(Files.readString(README));
@@ -122,7 +173,8 @@ class QuickStartTest {
         return IntStream.range(0, lines.size())
                 .filter(i -> assertions < 0 || i < assertions || i >= assertions + 4)
                 .mapToObj(lines::get)
-                .filter(line -> !line.startsWith("import ") && !line.startsWith("assertTrue(last"))
+                .filter(line -> !line.startsWith("import ") && !line.startsWith("assertTrue(")
+                        && !line.startsWith("assertEquals("))
                 .toList();
     }
 }
