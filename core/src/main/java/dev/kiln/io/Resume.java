@@ -73,7 +73,7 @@ public final class Resume {
         callbacks.add(new Callback() {
             @Override
             public void onTrainBegin(TrainingContext context) {
-                TrainingCheckpoint.restore(directory, context.model(), context.optimizer());
+                TrainingCheckpoint.restore(directory, context.model(), context.optimizer(), context.options());
             }
         });
         callbacks.addAll(options.callbacks());
