@@ -70,8 +70,9 @@ public final class CheckpointCallback implements Callback {
         return store;
     }
 
+    /** Runs after every callback's {@code onEpochEnd}, so the checkpoint holds early stopping's state of this epoch. */
     @Override
-    public void onEpochEnd(EpochResult result, TrainingContext context) {
+    public void afterEpochEnd(EpochResult result, TrainingContext context) {
         if (result.epoch() % everyEpochs != 0) {
             return;
         }

@@ -2,6 +2,9 @@ package dev.kiln.io;
 
 import dev.kiln.data.preprocess.Standardization;
 import dev.kiln.loss.Loss;
+import dev.kiln.loss.Losses;
+import dev.kiln.loss.PerSampleLoss;
+import dev.kiln.loss.Reduction;
 import dev.kiln.metric.Metric;
 import java.util.Arrays;
 import java.util.List;
@@ -16,11 +19,22 @@ import java.util.List;
  * @param classes the class name of each output (or class index), empty when the labels are numbers
  * @param target the scaling the targets were trained in, one column per output ({@code y = y' * scale + shift}
  *     turns an output back into target units), or null when the outputs are in the targets' own units
+ * @param fromLogits whether the loss read the outputs as logits (a cross-entropy's {@code from_logits})
+ * @param reduction how the loss combined the samples of a batch
  */
-public record Compilation(String loss, List<String> metrics, List<String> classes, Standardization target) {
+public record Compilation(String loss, List<String> metrics, List<String> classes, Standardization target,
+                          boolean fromLogits, Reduction reduction) {
     public Compilation {
         metrics = List.copyOf(metrics);
         classes = List.copyOf(classes);
+        if (reduction == null) {
+            reduction = Reduction.MEAN;
+        }
+    }
+
+    /** A compilation of a loss on probabilities, averaged over the batch. */
+    public Compilation(String loss, List<String> metrics, List<String> classes, Standardization target) {
+        this(loss, metrics, classes, target, false, Reduction.MEAN);
     }
 
     /** A compilation whose outputs are in the targets' own units. */
@@ -28,19 +42,26 @@ public record Compilation(String loss, List<String> metrics, List<String> classe
         this(loss, metrics, classes, null);
     }
 
-    /** The names of {@code loss} and {@code metrics}, with numeric labels. */
+    /** The names of {@code loss} and {@code metrics}, with numeric labels, and how the loss reads and reduces. */
     public static Compilation of(Loss loss, Metric... metrics) {
-        return new Compilation(loss.name(), Arrays.stream(metrics).map(Metric::name).toList(), List.of());
+        Reduction reduction = loss instanceof PerSampleLoss p ? p.reduction() : Reduction.MEAN;
+        return new Compilation(loss.name(), Arrays.stream(metrics).map(Metric::name).toList(), List.of(), null,
+                loss.fromLogits(), reduction);
     }
 
     /** This compilation with the class names of the outputs, in order. */
     public Compilation withClasses(List<String> names) {
-        return new Compilation(loss, metrics, names, target);
+        return new Compilation(loss, metrics, names, target, fromLogits, reduction);
     }
 
     /** This compilation with the scaling the targets were trained in. */
     public Compilation withTarget(Standardization scaling) {
-        return new Compilation(loss, metrics, classes, scaling);
+        return new Compilation(loss, metrics, classes, scaling, fromLogits, reduction);
+    }
+
+    /** The loss as it was compiled: its name, {@code from_logits} and reduction. */
+    public Loss newLoss() {
+        return Losses.byName(loss, fromLogits, reduction);
     }
 
     /** {@code outputs} in the targets' own units (unchanged copies without a target scaling). */

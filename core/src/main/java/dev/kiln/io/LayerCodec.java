@@ -1,71 +1,174 @@
 package dev.kiln.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.KilnException;
 import dev.kiln.layer.Activation;
 import dev.kiln.layer.ActivationFunction;
+import dev.kiln.layer.Add;
+import dev.kiln.layer.Average;
+import dev.kiln.layer.Concatenate;
 import dev.kiln.layer.Dense;
-import dev.kiln.regularizer.L1L2;
-import dev.kiln.regularizer.Regularizer;
 import dev.kiln.layer.Flatten;
 import dev.kiln.layer.Layer;
+import dev.kiln.layer.Multiply;
+import dev.kiln.layer.Subtract;
+import dev.kiln.model.Model;
+import dev.kiln.model.Sequential;
+import dev.kiln.regularizer.L1L2;
+import dev.kiln.regularizer.Regularizer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The configuration of each saveable layer type as JSON, through an explicit list of types (never
- * reflection): {@code {"type": "dense", "name": "dense_1", "trainable": true, "units": 4, ...}}.
+ * reflection): {@code {"type": "dense", "name": "dense_1", "trainable": true, "units": 4, ...}}. A model inside
+ * another is a layer entry of type {@code sequential} (with its {@code layers}) or {@code model} (with its
+ * {@code graph}, see {@link GraphCodec}).
  */
 final class LayerCodec {
+    /** The types every format version holds; the others need {@link ModelFormat#GRAPH_VERSION}. */
+    static final Set<String> FIRST_TYPES = Set.of("dense", "activation", "flatten");
+    static final List<String> TYPES = List.of("dense", "activation", "flatten", "add", "subtract", "multiply",
+            "average", "concatenate", "sequential", "model");
+
     private LayerCodec() {
     }
 
-    static ObjectNode encode(Layer layer) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode()
-                .put("type", layer.typeKey())
-                .put("name", layer.name())
-                .put("trainable", layer.trainable());
-        if (layer instanceof Dense dense) {
-            node.put("units", dense.units())
-                    .put("activation", dense.activation().key())
-                    .put("use_bias", dense.usesBias());
-            putRegularizer(node, "kernel_regularizer", dense.kernelRegularizer(), layer);
-            putRegularizer(node, "bias_regularizer", dense.biasRegularizer(), layer);
-        } else if (layer instanceof Activation activation) {
-            node.put("activation", activation.function().key());
-        } else if (!(layer instanceof Flatten)) {
-            throw new KilnException("layer '" + layer.name() + "' of type " + layer.type()
-                    + " cannot be saved: saving supports Dense, Activation and Flatten");
+    /** Encodes the layers of one saved model; each layer may belong to one graph only. */
+    static final class Encoder {
+        private final Set<Layer> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+
+        ObjectNode encode(Layer layer) {
+            if (!seen.add(layer)) {
+                throw new KilnException("layer '" + layer.name() + "' is used in two models of the saved one (a model"
+                        + " inside it and another graph); a saved model holds each layer in one graph only");
+            }
+            ObjectNode node = JsonNodeFactory.instance.objectNode()
+                    .put("type", layer.typeKey())
+                    .put("name", layer.name())
+                    .put("trainable", layer.trainable());
+            if (layer instanceof Dense dense) {
+                node.put("units", dense.units())
+                        .put("activation", dense.activation().key())
+                        .put("use_bias", dense.usesBias());
+                putRegularizer(node, "kernel_regularizer", dense.kernelRegularizer(), layer);
+                putRegularizer(node, "bias_regularizer", dense.biasRegularizer(), layer);
+            } else if (layer instanceof Activation activation) {
+                node.put("activation", activation.function().key());
+            } else if (layer instanceof Concatenate concatenate) {
+                node.put("axis", concatenate.axis());
+            } else if (layer instanceof Sequential sequential) {
+                ArrayNode layers = node.putArray("layers");
+                for (Layer inner : sequential.layers()) {
+                    layers.add(encode(inner));
+                }
+            } else if (layer.getClass() == Model.class) {
+                node.set("graph", GraphCodec.encode((Model) layer, this));
+            } else if (!(layer instanceof Flatten || layer instanceof Add || layer instanceof Subtract
+                    || layer instanceof Multiply || layer instanceof Average)) {
+                throw new KilnException("layer '" + layer.name() + "' of type " + layer.type()
+                        + " cannot be saved: saving supports Dense, Activation, Flatten, Add, Subtract, Multiply,"
+                        + " Average, Concatenate, Sequential and Model");
+            }
+            return node;
         }
-        return node;
     }
 
-    /** The unbuilt layer {@code node} describes; {@code where} names it in errors ("model.json: layers[2]"). */
-    static Layer decode(JsonNode node, String where) {
-        if (!node.isObject()) {
-            throw new KilnException(where + ": expected an object with a 'type', found " + node.getNodeType());
+    /**
+     * Decodes the layers of one {@code model.json} of format {@code version} into fresh, unbuilt layers. Trainable
+     * flags are applied at the end, outer models first, so that freezing a model does not overwrite the flags of
+     * the layers inside it.
+     */
+    static final class Decoder {
+        private final int version;
+        private final List<Map.Entry<Layer, Boolean>> trainable = new ArrayList<>();
+
+        Decoder(int version) {
+            this.version = version;
         }
-        String type = Json.text(node, "type", where);
-        Layer layer = switch (type) {
-            case "dense" -> new Dense(Json.positiveInt(node, "units", where), activation(node, where))
-                    .useBias(Json.bool(node, "use_bias", where))
-                    .kernelRegularizer(regularizer(node, "kernel_regularizer", where))
-                    .biasRegularizer(regularizer(node, "bias_regularizer", where));
-            case "activation" -> new Activation(activation(node, where));
-            case "flatten" -> new Flatten();
-            default -> throw new KilnException(where + ": unknown layer type '" + type
-                    + "'; expected dense, activation or flatten");
-        };
-        try {
-            layer.named(Json.text(node, "name", where));
-        } catch (KilnException e) {
-            throw new KilnException(where + ": " + e.getMessage());
+
+        /** The unbuilt layer {@code node} describes; {@code where} names it in errors ("model.json: layers[2]"). */
+        Layer decode(JsonNode node, String where) {
+            if (!node.isObject()) {
+                throw new KilnException(where + ": expected an object with a 'type', found " + node.getNodeType());
+            }
+            String type = Json.text(node, "type", where);
+            if (TYPES.contains(type) && !FIRST_TYPES.contains(type) && version < ModelFormat.GRAPH_VERSION) {
+                throw new KilnException(where + ": layer type '" + type + "' needs format_version "
+                        + ModelFormat.GRAPH_VERSION + ", found " + version);
+            }
+            String name = Json.text(node, "name", where);
+            boolean flag = Json.bool(node, "trainable", where);
+            int slot = trainable.size();
+            trainable.add(null);
+            Layer layer = switch (type) {
+                case "dense" -> new Dense(Json.positiveInt(node, "units", where), activation(node, where))
+                        .useBias(Json.bool(node, "use_bias", where))
+                        .kernelRegularizer(regularizer(node, "kernel_regularizer", where))
+                        .biasRegularizer(regularizer(node, "bias_regularizer", where));
+                case "activation" -> new Activation(activation(node, where));
+                case "flatten" -> new Flatten();
+                case "add" -> new Add();
+                case "subtract" -> new Subtract();
+                case "multiply" -> new Multiply();
+                case "average" -> new Average();
+                case "concatenate" -> new Concatenate(axis(node, where));
+                case "sequential" -> sequential(node, where);
+                case "model" -> GraphCodec.model(Json.field(node, "graph", where), where + ".graph", this);
+                default -> throw new KilnException(where + ": unknown layer type '" + type + "'; expected one of "
+                        + TYPES);
+            };
+            try {
+                layer.named(name);
+            } catch (KilnException e) {
+                throw new KilnException(where + ": " + e.getMessage());
+            }
+            trainable.set(slot, Map.entry(layer, flag));
+            return layer;
         }
-        return layer.trainable(Json.bool(node, "trainable", where));
+
+        /** Sets every decoded layer's trainable flag, outer models before the layers inside them. */
+        void applyTrainable() {
+            for (Map.Entry<Layer, Boolean> e : trainable) {
+                e.getKey().trainable(e.getValue());
+            }
+        }
+
+        private Sequential sequential(JsonNode node, String where) {
+            JsonNode layers = Json.field(node, "layers", where);
+            if (!layers.isArray() || layers.isEmpty()) {
+                throw new KilnException(where + ": 'layers' must be a non-empty array of layer configurations");
+            }
+            Sequential model = new Sequential();
+            for (int i = 0; i < layers.size(); i++) {
+                String at = where + ".layers[" + i + "]";
+                Layer layer = decode(layers.get(i), at);
+                try {
+                    model.add(layer);
+                } catch (KilnException e) {
+                    throw new KilnException(at + ": " + e.getMessage());
+                }
+            }
+            return model;
+        }
     }
 
-    /** Writes {@code {"l1": a, "l2": b}} under {@code key} for an L1/L2 regularizer; nothing without one. */
+    private static int axis(JsonNode node, String where) {
+        JsonNode value = Json.field(node, "axis", where);
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw new KilnException(where + ": 'axis' must be an integer, found " + Json.shortly(value));
+        }
+        return value.intValue();
+    }
+
     private static void putRegularizer(ObjectNode node, String key, Regularizer regularizer, Layer layer) {
         if (regularizer == null) {
             return;
@@ -102,5 +205,4 @@ final class LayerCodec {
                 .orElseThrow(() -> new KilnException(where + ": unknown activation '" + key + "'; expected one of "
                         + Arrays.stream(ActivationFunction.values()).map(ActivationFunction::key).toList()));
     }
-
 }

@@ -2,13 +2,13 @@ package dev.kiln.io;
 
 import dev.kiln.KilnException;
 import dev.kiln.data.preprocess.Standardization;
-import dev.kiln.model.Sequential;
+import dev.kiln.model.Model;
 
 /**
  * A model read back from a directory, built and holding its saved weights, with the input scaling it was trained
  * with. Closing it closes the model.
  */
-public record LoadedModel(Sequential model, ModelDescription description) implements AutoCloseable {
+public record LoadedModel(Model model, ModelDescription description) implements AutoCloseable {
 
     /** The input scaling to apply before {@code predict}, or null. */
     public Standardization normalization() {
@@ -38,7 +38,7 @@ public record LoadedModel(Sequential model, ModelDescription description) implem
         return out;
     }
 
-    /** Scales {@code rows} as in training, then predicts one output row per input row. */
+    /** Scales {@code rows} as in training, then predicts one output row per input row (a one-input model). */
     public double[][] predict(double[][] rows) {
         return model.predict(scale(rows));
     }

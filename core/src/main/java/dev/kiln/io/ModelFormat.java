@@ -13,10 +13,16 @@ public final class ModelFormat {
      * read its outputs in the wrong units.
      */
     public static final int TARGET_SCALING_VERSION = 2;
+    /**
+     * Version of a {@code model.json} that holds what versions 1 and 2 cannot: a functional graph, a nested model,
+     * a merge layer, or a loss on logits or summed over the batch. Sequential models without these stay 1 or 2.
+     */
+    public static final int GRAPH_VERSION = 3;
     public static final String MODEL_FILE = "model.json";
     public static final String WEIGHTS_FILE = "weights.safetensors";
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
     public static final String TRAINING_FILE = "training.json";
+    public static final String CALLBACKS_FILE = "callbacks.safetensors";
 
     private static final String VERSION = readVersion();
 

@@ -73,8 +73,8 @@ public final class Resume {
         callbacks.add(new Callback() {
             @Override
             public void onTrainBegin(TrainingContext context) {
-                TrainingCheckpoint.restore(directory, TrainingCheckpoint.model(context.model()),
-                        context.optimizer());
+                TrainingCheckpoint.restore(directory, TrainingCheckpoint.model(context.model()), context.optimizer(),
+                        context.options());
             }
         });
         callbacks.addAll(options.callbacks());

@@ -4,9 +4,7 @@ import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.DType;
 import dev.kiln.data.preprocess.Standardization;
-import dev.kiln.layer.Layer;
 import dev.kiln.model.Model;
-import dev.kiln.model.Sequential;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +63,7 @@ public final class SavedModel {
             throw new KilnException("backend '" + backend.name() + "' on " + backend.device().name()
                     + " does not support " + target + (dtype == null ? ", the dtype the model was saved in" : ""));
         }
-        Sequential model = inDirectory(directory, () -> build(directory, description, backend, target));
+        Model model = inDirectory(directory, () -> build(directory, description, backend, target));
         return new LoadedModel(model, description);
     }
 
@@ -81,11 +79,11 @@ public final class SavedModel {
         return ModelDescription.read(directory);
     }
 
-    private static Sequential build(Path directory, ModelDescription description, Backend backend, DType dtype) {
-        Sequential model = Sequential.on(backend, description.newLayers().toArray(Layer[]::new)).dtype(dtype);
+    private static Model build(Path directory, ModelDescription description, Backend backend, DType dtype) {
+        Model model = description.newModel(backend).dtype(dtype);
         try {
             try {
-                model.build(description.inputShape());
+                model.build(description.inputShapes());
             } catch (KilnException e) {
                 throw new KilnException(ModelFormat.MODEL_FILE + ": the described layers do not fit together: "
                         + e.getMessage(), e);

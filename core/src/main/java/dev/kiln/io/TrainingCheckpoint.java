@@ -7,19 +7,27 @@ import dev.kiln.optim.FusedOptimizer;
 import dev.kiln.optim.Optimizer;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
+import dev.kiln.train.Callback;
+import dev.kiln.train.CallbackState;
 import dev.kiln.train.EpochResult;
 import dev.kiln.train.FitOptions;
+import dev.kiln.train.StatefulCallback;
 import dev.kiln.train.TrainableModel;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything needed to continue training exactly where an epoch ended: the model files, the optimizer's state
- * tensors ({@code optimizer.safetensors}, named {@code layer/parameter/state_i}) and {@link TrainingState}.
+ * tensors ({@code optimizer.safetensors}, named {@code layer/parameter/state_i}), {@link TrainingState}, and the
+ * tensors stateful callbacks keep ({@code callbacks.safetensors}, when any do: early stopping's best weights).
  */
 final class TrainingCheckpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingCheckpoint.class);
+
     private TrainingCheckpoint() {
     }
 
@@ -39,24 +47,104 @@ final class TrainingCheckpoint {
         Map<String, StoredTensor> slots = new LinkedHashMap<>();
         Map<String, Long> steps = new LinkedHashMap<>();
         long globalStep = 0;
-        for (Tensor p : model.parameters()) {
+        // named as in the model ("generator/dense_1/kernel"): a tensor's own name lacks the nested model's prefix
+        for (Map.Entry<String, Tensor> named : model.namedParameters().entrySet()) {
+            Tensor p = named.getValue();
             long n = fused.steps(p);
-            steps.put(p.name(), n);
+            steps.put(named.getKey(), n);
             globalStep = Math.max(globalStep, n);
             List<Tensor> state = fused.state(p);
             for (int i = 0; i < state.size(); i++) {
-                slots.put(slotName(p, i), StoredTensor.of(state.get(i)));
+                slots.put(slotName(named.getKey(), i), StoredTensor.of(state.get(i)));
             }
         }
         SafetensorsWriter.write(directory.resolve(ModelFormat.OPTIMIZER_FILE), slots,
                 Map.of("optimizer", optimizer.name()));
+        Map<String, TrainingState.SavedCallback> callbacks = new LinkedHashMap<>();
+        Map<String, StoredTensor> callbackTensors = new LinkedHashMap<>();
+        stateful(options).forEach((name, callback) -> {
+            CallbackState state = callback.state();
+            state.tensors().forEach((t, tensor) -> callbackTensors.put(name + "/" + t, StoredTensor.of(tensor)));
+            callbacks.put(name, new TrainingState.SavedCallback(state.values(), state.labels(),
+                    List.copyOf(state.tensors().keySet())));
+        });
+        if (!callbackTensors.isEmpty()) {
+            SafetensorsWriter.write(directory.resolve(ModelFormat.CALLBACKS_FILE), callbackTensors, Map.of());
+        }
         new TrainingState(result.epoch(), globalStep, options.epochs(), options.batchSize(), options.shuffle(),
                 options.seed(), options.validationSplit(), optimizer.name(), optimizer.learningRate(), steps,
-                result.values(), monitor).write(directory);
+                result.values(), monitor, callbacks).write(directory);
     }
 
-    /** Restores weights, optimizer state and learning rate from {@code directory} into a built, compiled model. */
-    static void restore(Path directory, Model model, Optimizer optimizer) {
+    /** The stateful callbacks of a fit by their names in a checkpoint: the state name, then "_2", "_3" for repeats. */
+    private static Map<String, StatefulCallback> stateful(FitOptions options) {
+        Map<String, StatefulCallback> named = new LinkedHashMap<>();
+        for (Callback c : options.callbacks()) {
+            if (c instanceof StatefulCallback s) {
+                String name = s.stateName();
+                for (int n = 2; named.containsKey(name); n++) {
+                    name = s.stateName() + "_" + n;
+                }
+                named.put(name, s);
+            }
+        }
+        return named;
+    }
+
+    /** Hands each stateful callback of {@code options} its state from the checkpoint, read onto the model's backend. */
+    private static void restoreCallbacks(Path directory, TrainingState state, Model model, FitOptions options) {
+        Map<String, StatefulCallback> callbacks = stateful(options);
+        if (callbacks.isEmpty()) {
+            return;
+        }
+        Map<String, Tensor> weights = model.namedWeights();
+        for (Map.Entry<String, StatefulCallback> e : callbacks.entrySet()) {
+            TrainingState.SavedCallback saved = state.callbacks().get(e.getKey());
+            if (saved == null) {
+                LOG.warn("the checkpoint in {} holds no state for callback '{}'; it starts afresh", directory,
+                        e.getKey());
+                continue;
+            }
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            try {
+                if (!saved.tensors().isEmpty()) {
+                    readCallbackTensors(directory, e.getKey(), saved, weights, tensors);
+                }
+                e.getValue().resumeFrom(new CallbackState(saved.values(), saved.labels(), tensors));
+            } catch (RuntimeException failure) {
+                tensors.values().forEach(Tensor::close);
+                throw failure;
+            }
+        }
+    }
+
+    private static void readCallbackTensors(Path directory, String callback, TrainingState.SavedCallback saved,
+                                            Map<String, Tensor> weights, Map<String, Tensor> into) {
+        String source = ModelFormat.CALLBACKS_FILE;
+        try (SafetensorsReader reader = SafetensorsReader.open(directory.resolve(source))) {
+            for (String name : saved.tensors()) {
+                Tensor like = weights.get(name);
+                if (like == null) {
+                    throw new KilnException(ModelFormat.TRAINING_FILE + ": callbacks." + callback + " keeps a copy of"
+                            + " weight '" + name + "', which the model does not have");
+                }
+                StoredTensor stored = reader.read(callback + "/" + name);
+                if (!stored.shape().equals(like.shape())) {
+                    throw new KilnException(source + ": tensor '" + callback + "/" + name + "' has shape "
+                            + stored.shape() + ", expected " + like.shape());
+                }
+                Tensor copy = Tensor.empty(like.backend(), like.dtype(), like.shape()).keep();
+                into.put(name, copy);
+                stored.copyInto(copy);
+            }
+        }
+    }
+
+    /**
+     * Restores weights, optimizer state and learning rate from {@code directory} into a built, compiled model, and
+     * hands the stateful callbacks of {@code options} their states.
+     */
+    static void restore(Path directory, Model model, Optimizer optimizer, FitOptions options) {
         FusedOptimizer fused = fused(optimizer);
         TrainingState state = TrainingState.read(directory);
         if (!state.optimizer().equals(optimizer.name())) {
@@ -65,18 +153,20 @@ final class TrainingCheckpoint {
         }
         ModelDescription saved = ModelDescription.read(directory);
         ModelDescription current = ModelDescription.of(model, null, null);
-        if (!saved.layers().equals(current.layers())) {
-            throw new KilnException(ModelFormat.MODEL_FILE + ": the checkpoint's layers " + saved.layers()
-                    + " differ from the model's " + current.layers());
+        String difference = saved.architectureDifference(current);
+        if (difference != null) {
+            throw new KilnException(ModelFormat.MODEL_FILE + ": the checkpoint's model and the model being trained"
+                    + " differ at " + difference + " (here: the checkpoint, there: the model)");
         }
         ModelWeights.read(directory.resolve(ModelFormat.WEIGHTS_FILE), model);
         Map<String, Tensor> slots = new LinkedHashMap<>();
-        for (Tensor p : model.parameters()) {
-            long n = state.parameterSteps().getOrDefault(p.name(), 0L);
+        for (Map.Entry<String, Tensor> named : model.namedParameters().entrySet()) {
+            Tensor p = named.getValue();
+            long n = state.parameterSteps().getOrDefault(named.getKey(), 0L);
             if (n > 0) {
                 List<Tensor> tensors = fused.restoreState(p, n);
                 for (int i = 0; i < tensors.size(); i++) {
-                    slots.put(slotName(p, i), tensors.get(i));
+                    slots.put(slotName(named.getKey(), i), tensors.get(i));
                 }
             }
         }
@@ -87,10 +177,11 @@ final class TrainingCheckpoint {
             slots.forEach((name, t) -> reader.read(name).copyInto(t));
         }
         optimizer.setLearningRate(state.learningRate());
+        restoreCallbacks(directory, state, model, options);
     }
 
-    private static String slotName(Tensor parameter, int index) {
-        return parameter.name() + "/state_" + index;
+    private static String slotName(String parameter, int index) {
+        return parameter + "/state_" + index;
     }
 
     private static FusedOptimizer fused(Optimizer optimizer) {

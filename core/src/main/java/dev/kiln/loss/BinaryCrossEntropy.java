@@ -17,6 +17,7 @@ public final class BinaryCrossEntropy extends PerSampleLoss {
     }
 
     /** Whether predictions are logits rather than probabilities. */
+    @Override
     public boolean fromLogits() {
         return fromLogits;
     }

@@ -19,6 +19,7 @@ public final class CategoricalCrossEntropy extends PerSampleLoss {
     }
 
     /** Whether predictions are logits rather than probabilities. */
+    @Override
     public boolean fromLogits() {
         return fromLogits;
     }

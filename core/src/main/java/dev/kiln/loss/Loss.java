@@ -18,4 +18,9 @@ public interface Loss {
     default boolean takesClassIndices() {
         return false;
     }
+
+    /** Whether it reads the predictions as logits rather than probabilities (only cross-entropies may). */
+    default boolean fromLogits() {
+        return false;
+    }
 }

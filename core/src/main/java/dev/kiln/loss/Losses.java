@@ -48,13 +48,21 @@ public final class Losses {
      * "mean_absolute_error" too), on probabilities for the cross-entropies, reduced by {@code reduction}.
      */
     public static Loss byName(String name, Reduction reduction) {
+        return byName(name, false, reduction);
+    }
+
+    /**
+     * The loss called {@code name}, the cross-entropies on logits when {@code fromLogits} (the other losses have no
+     * such option and ignore it), reduced by {@code reduction}.
+     */
+    public static Loss byName(String name, boolean fromLogits, Reduction reduction) {
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         return switch (key) {
             case "mse", "mean_squared_error" -> new MeanSquaredError(reduction);
             case "mae", "mean_absolute_error" -> new MeanAbsoluteError(reduction);
-            case "binary_crossentropy" -> new BinaryCrossEntropy(false, reduction);
-            case "categorical_crossentropy" -> new CategoricalCrossEntropy(false, reduction);
-            case "sparse_categorical_crossentropy" -> new SparseCategoricalCrossEntropy(false, reduction);
+            case "binary_crossentropy" -> new BinaryCrossEntropy(fromLogits, reduction);
+            case "categorical_crossentropy" -> new CategoricalCrossEntropy(fromLogits, reduction);
+            case "sparse_categorical_crossentropy" -> new SparseCategoricalCrossEntropy(fromLogits, reduction);
             case "nll" -> new NegativeLogLikelihood(reduction);
             default -> throw new KilnException("unknown loss '" + name + "'; expected one of " + NAMES);
         };

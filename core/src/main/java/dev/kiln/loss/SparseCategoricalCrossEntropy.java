@@ -16,6 +16,7 @@ public final class SparseCategoricalCrossEntropy extends PerSampleLoss {
     }
 
     /** Whether predictions are logits rather than probabilities. */
+    @Override
     public boolean fromLogits() {
         return fromLogits;
     }

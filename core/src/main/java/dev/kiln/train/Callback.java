@@ -22,6 +22,13 @@ public interface Callback {
     default void onEpochEnd(EpochResult result, TrainingContext context) {
     }
 
+    /**
+     * After every callback's {@link #onEpochEnd} for the epoch: for callbacks that record what the others did, such
+     * as checkpoints, which must hold the state every other callback reached in that epoch.
+     */
+    default void afterEpochEnd(EpochResult result, TrainingContext context) {
+    }
+
     /** Called once when training ends, normally, early, or by an error. */
     default void onTrainEnd(History history, TrainingContext context) {
     }

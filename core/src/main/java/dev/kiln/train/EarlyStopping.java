@@ -2,15 +2,17 @@ package dev.kiln.train;
 
 import dev.kiln.KilnException;
 import dev.kiln.tensor.Tensor;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Stops training when a monitored quantity has not improved by more than {@code minDelta} for
- * {@code patience} epochs; optionally restores the weights of the best epoch (kept as device-side copies).
+ * {@code patience} epochs; optionally restores the weights of the best epoch (kept as device-side copies). Its
+ * progress (best value and epoch, epochs without improvement, the best weights) goes into checkpoints, so a resumed
+ * run stops at the same epoch as an uninterrupted one.
  */
-public final class EarlyStopping implements Callback {
+public final class EarlyStopping implements StatefulCallback {
     /** Whether the monitored quantity should fall or rise; AUTO picks MAX for accuracies, else MIN. */
     public enum Mode { MIN, MAX, AUTO }
 
@@ -19,10 +21,11 @@ public final class EarlyStopping implements Callback {
     private final int patience;
     private final boolean maximize;
     private final boolean restoreBestWeights;
-    private final List<Tensor> bestWeights = new ArrayList<>();
+    private final Map<String, Tensor> bestWeights = new LinkedHashMap<>();
     private double best;
     private int bestEpoch;
     private int epochsWithoutImprovement;
+    private CallbackState resumed;
 
     /**
      * @param monitor history key to watch ("val_loss", "accuracy", ...)
@@ -55,9 +58,57 @@ public final class EarlyStopping implements Callback {
 
     @Override
     public void onTrainBegin(TrainingContext context) {
+        closeBestWeights();
         best = maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
         bestEpoch = 0;
         epochsWithoutImprovement = 0;
+        if (resumed != null) {
+            CallbackState state = resumed;
+            resumed = null;
+            if (!state.tensors().isEmpty()
+                    && !state.tensors().keySet().equals(context.model().namedWeights().keySet())) {
+                state.tensors().values().forEach(Tensor::close);
+                throw new KilnException("cannot resume early stopping: the checkpoint keeps best weights "
+                        + state.tensors().keySet() + ", the model has " + context.model().namedWeights().keySet());
+            }
+            resumed = state;
+            best = resumed.values().getOrDefault("best", best);
+            bestEpoch = resumed.values().getOrDefault("best_epoch", 0.0).intValue();
+            epochsWithoutImprovement = resumed.values().getOrDefault("epochs_without_improvement", 0.0).intValue();
+            bestWeights.putAll(resumed.tensors());
+            resumed = null;
+        }
+    }
+
+    @Override
+    public String stateName() {
+        return "early_stopping";
+    }
+
+    @Override
+    public CallbackState state() {
+        Map<String, Double> values = new LinkedHashMap<>();
+        if (Double.isFinite(best)) {
+            values.put("best", best);
+        }
+        values.put("best_epoch", (double) bestEpoch);
+        values.put("epochs_without_improvement", (double) epochsWithoutImprovement);
+        return new CallbackState(values, Map.of("monitor", monitor, "mode", maximize ? "max" : "min"), bestWeights);
+    }
+
+    @Override
+    public void resumeFrom(CallbackState state) {
+        String mode = maximize ? "max" : "min";
+        if (!monitor.equals(state.labels().get("monitor")) || !mode.equals(state.labels().get("mode"))) {
+            state.tensors().values().forEach(Tensor::close);
+            throw new KilnException("cannot resume early stopping: the checkpoint's early stopping watched '"
+                    + state.labels().get("monitor") + "' (" + state.labels().get("mode") + "), this one watches '"
+                    + monitor + "' (" + mode + ")");
+        }
+        if (resumed != null) {
+            resumed.tensors().values().forEach(Tensor::close);
+        }
+        resumed = state;
     }
 
     @Override
@@ -69,7 +120,7 @@ public final class EarlyStopping implements Callback {
             bestEpoch = result.epoch();
             epochsWithoutImprovement = 0;
             if (restoreBestWeights) {
-                saveWeights(context.model().weights());
+                saveWeights(context.model().namedWeights());
             }
         } else if (++epochsWithoutImprovement >= patience) {
             context.stop(String.format(Locale.ROOT, "early stopping: %s did not improve for %d epoch(s);"
@@ -80,12 +131,13 @@ public final class EarlyStopping implements Callback {
     @Override
     public void onTrainEnd(History history, TrainingContext context) {
         if (restoreBestWeights && !bestWeights.isEmpty() && bestEpoch != lastEpoch(history)) {
-            List<Tensor> parameters = context.model().weights();
-            for (int i = 0; i < parameters.size(); i++) {
-                copy(bestWeights.get(i), parameters.get(i));
-            }
+            context.model().namedWeights().forEach((name, w) -> copy(bestWeights.get(name), w));
         }
-        bestWeights.forEach(Tensor::close);
+        closeBestWeights();
+    }
+
+    private void closeBestWeights() {
+        bestWeights.values().forEach(Tensor::close);
         bestWeights.clear();
     }
 
@@ -93,15 +145,15 @@ public final class EarlyStopping implements Callback {
         return history.epochs().isEmpty() ? 0 : history.last().epoch();
     }
 
-    private void saveWeights(List<Tensor> parameters) {
-        if (bestWeights.isEmpty()) {
-            for (Tensor p : parameters) {
-                bestWeights.add(Tensor.empty(p.backend(), p.dtype(), p.shape()).keep());
+    private void saveWeights(Map<String, Tensor> weights) {
+        weights.forEach((name, w) -> {
+            Tensor copy = bestWeights.get(name);
+            if (copy == null) {
+                copy = Tensor.empty(w.backend(), w.dtype(), w.shape()).keep();
+                bestWeights.put(name, copy);
             }
-        }
-        for (int i = 0; i < parameters.size(); i++) {
-            copy(parameters.get(i), bestWeights.get(i));
-        }
+            copy(w, copy);
+        });
     }
 
     private static void copy(Tensor from, Tensor to) {

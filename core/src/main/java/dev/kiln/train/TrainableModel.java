@@ -7,6 +7,7 @@ import dev.kiln.regularizer.RegularizedWeight;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the training loop needs of a model: where it runs, how to build and run it, its parameters, and the names
@@ -50,6 +51,9 @@ public interface TrainableModel {
 
     /** Every weight a checkpoint holds: the parameters, then the state. */
     List<Tensor> weights();
+
+    /** Every weight by its name in the model ("dense_1/kernel"), as saved models and checkpoints name them. */
+    Map<String, Tensor> namedWeights();
 
     /** The names of the inputs, in the order {@link #forwardAll} takes them; only once the shapes are known. */
     List<String> inputNames();

@@ -104,6 +104,7 @@ public final class Trainer {
             }
             epochs.add(result);
             callbacks.forEach(c -> c.onEpochEnd(result, context));
+            callbacks.forEach(c -> c.afterEpochEnd(result, context));
         }
     }
 

@@ -157,8 +157,8 @@ class SavedModelTest {
         Files.writeString(saved.resolve("model.json"), json.replace("\"format_version\" : 2", "\"format_version\" : 1"));
         Files.delete(saved.resolve(Manifest.FILE_NAME));
         assertFails(saved, "model.json", "target_scaling needs format_version 2, found 1");
-        Files.writeString(saved.resolve("model.json"), json.replace("\"format_version\" : 2", "\"format_version\" : 3"));
-        assertFails(saved, "model.json", "format_version 3 is not supported");
+        Files.writeString(saved.resolve("model.json"), json.replace("\"format_version\" : 2", "\"format_version\" : 4"));
+        assertFails(saved, "model.json", "format_version 4 is not supported");
         Files.writeString(saved.resolve("model.json"), json.replace("\"scale\" : [ 25.0 ]", "\"scale\" : [ \"x\" ]"));
         assertFails(saved, "model.json", "compilation.target_scaling", "'scale'[0] must be a number");
     }

@@ -10,11 +10,25 @@ import dev.kiln.backend.Backend;
 import dev.kiln.backend.BackendProvider;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
+import dev.kiln.autograd.Autograd;
 import dev.kiln.layer.ActivationFunction;
+import dev.kiln.layer.Add;
+import dev.kiln.layer.Average;
+import dev.kiln.layer.Concatenate;
 import dev.kiln.layer.Dense;
+import dev.kiln.layer.ForwardContext;
+import dev.kiln.layer.Input;
+import dev.kiln.layer.Multiply;
+import dev.kiln.layer.Subtract;
+import dev.kiln.layer.SymbolicTensor;
+import dev.kiln.loss.Loss;
 import dev.kiln.loss.Losses;
+import dev.kiln.model.Model;
 import dev.kiln.model.Sequential;
+import dev.kiln.op.Ops;
 import dev.kiln.optim.Adam;
+import dev.kiln.tensor.MemoryScope;
+import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import dev.kiln.train.FitOptions;
 import dev.kiln.train.History;
@@ -108,6 +122,90 @@ class CrossBackendModelTest {
                 for (int i = 0; i < straight.parameters().size(); i++) {
                     Tensor a = straight.parameters().get(i);
                     assertArrayEquals(a.toDoubleArray(), resumed.parameters().get(i).toDoubleArray(), 1e-5, a.name());
+                }
+            }
+        }
+    }
+
+    private static final double[] A = {0.5, -1, 2, 1, 0, -0.5, -2, 1.5, 0.25, 3, -1, 0.75};
+    private static final double[] B = {1, 0.5, -0.5, -1, 2, 0.25, 0.5, -1.5, 1, 0, 1, -2};
+
+    /**
+     * Inputs a and b [3]; a shared Dense called on both; a frozen nested Sequential; a nested functional model
+     * called twice; every merge layer; outputs [1] and [1].
+     */
+    private static Model twoInTwoOut(Backend backend) {
+        SymbolicTensor a = Input.of("a", 3);
+        SymbolicTensor b = Input.of("b", 3);
+        Dense shared = new Dense(4, ActivationFunction.TANH).named("shared");
+        SymbolicTensor sa = shared.call(a);
+        SymbolicTensor sb = shared.call(b);
+        Sequential encoder = new Sequential(new Dense(4, ActivationFunction.RELU), new Dense(2)).named("encoder")
+                .trainable(false);
+        SymbolicTensor first = new Dense(1).named("first").call(new Concatenate(-1).call(
+                encoder.call(new Add().call(sa, sb)), new Subtract().call(sa, sb)));
+        SymbolicTensor h = Input.of("h", 4);
+        Model head = new Model(h, new Dense(1).call(h)).named("head");
+        SymbolicTensor second = new Add().call(head.call(new Multiply().call(sa, sb)),
+                head.call(new Average().call(sa, sb)));
+        return Model.on(backend, List.of(a, b), List.of(first, second)).seed(7);
+    }
+
+    private static List<Tensor> inputs(Model model) {
+        return List.of(Tensor.of(model.backend(), model.dtype(), Shape.of(4, 3), A),
+                Tensor.of(model.backend(), model.dtype(), Shape.of(4, 3), B));
+    }
+
+    /** Steps of one's own on both outputs' mean squared error: y1 = sum(a) - b0, y2 = a0 * b1. */
+    private static void train(Model model, int steps) {
+        Adam adam = new Adam(0.05);
+        model.compile(Losses.mse(), adam);
+        Loss mse = Losses.mse();
+        double[] y1 = new double[4];
+        double[] y2 = new double[4];
+        for (int r = 0; r < 4; r++) {
+            y1[r] = A[3 * r] + A[3 * r + 1] + A[3 * r + 2] - B[3 * r];
+            y2[r] = A[3 * r] * B[3 * r + 1];
+        }
+        for (int s = 0; s < steps; s++) {
+            try (MemoryScope ignored = MemoryScope.open()) {
+                List<Tensor> out = model.forwardAll(inputs(model), ForwardContext.training(model.seed(), s));
+                Tensor loss = Ops.add(
+                        mse.compute(out.get(0), Tensor.of(model.backend(), model.dtype(), Shape.of(4, 1), y1)),
+                        mse.compute(out.get(1), Tensor.of(model.backend(), model.dtype(), Shape.of(4, 1), y2)));
+                Autograd.gradients(loss, model.trainableParameters());
+                adam.step(model.trainableParameters());
+            }
+        }
+    }
+
+    private static double[][] predict(Model model) {
+        try (MemoryScope ignored = MemoryScope.open()) {
+            return model.predict(inputs(model)).stream().map(Tensor::toDoubleArray).toArray(double[][]::new);
+        }
+    }
+
+    @Test
+    void aFunctionalModelTrainedOnEitherBackendPredictsTheSameOnTheOther() {
+        for (Backend from : List.of(cpu, openCl)) {
+            Backend to = from == cpu ? openCl : cpu;
+            Path saved = dir.resolve("functional-" + from.name());
+            double[][] expected;
+            double[] frozen;
+            try (Model model = twoInTwoOut(from)) {
+                model.build(List.of(Shape.of(3), Shape.of(3)));
+                frozen = model.parameter("encoder/dense_1/kernel").toDoubleArray();
+                train(model, 10);
+                assertArrayEquals(frozen, model.parameter("encoder/dense_1/kernel").toDoubleArray(), 0);
+                expected = predict(model);
+                SavedModel.save(model, saved);
+            }
+            try (LoadedModel loaded = SavedModel.load(saved, to)) {
+                assertEquals("functional", loaded.description().modelType());
+                assertArrayEquals(frozen, loaded.model().parameter("encoder/dense_1/kernel").toDoubleArray(), 0);
+                double[][] predicted = predict(loaded.model());
+                for (int o = 0; o < 2; o++) {
+                    assertArrayEquals(expected[o], predicted[o], 1e-5, from.name() + " to " + to.name() + ", output " + o);
                 }
             }
         }

@@ -10,6 +10,7 @@ import dev.kiln.io.LoadedModel;
 import dev.kiln.io.SavedModel;
 import dev.kiln.loss.Loss;
 import dev.kiln.loss.Losses;
+import dev.kiln.loss.Reduction;
 import dev.kiln.metric.Metric;
 import dev.kiln.metric.Metrics;
 import dev.kiln.optim.Sgd;
@@ -94,7 +95,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         try (Backend backend = Backends.select(backendName);
              LoadedModel loaded = SavedModel.load(model, backend, dtype)) {
             Compilation saved = loaded.description().compilation();
-            Loss loss = Losses.byName(lossName != null ? lossName : savedLoss(saved));
+            Loss loss = loss(saved);
             List<String> names = metricNames != null ? metricNames : saved != null ? saved.metrics() : List.of();
             Metric[] metrics = names.stream().map(n -> Metrics.byName(n, loss)).toArray(Metric[]::new);
             EvaluationData samples = EvaluationData.read(files.samples(), files.labels(), labelColumn, loaded, loss);
@@ -144,11 +145,18 @@ public final class EvaluateCommand implements Callable<Integer> {
         return new Evaluation(evaluation.loss(), metrics, evaluation.samples());
     }
 
-    private String savedLoss(Compilation saved) {
+    /**
+     * The loss as the model was compiled ({@code from_logits} and reduction included), or the one {@code --loss}
+     * names, reading the outputs as logits when the model was trained on logits.
+     */
+    private Loss loss(Compilation saved) {
+        if (lossName != null) {
+            return Losses.byName(lossName, saved != null && saved.fromLogits(), Reduction.MEAN);
+        }
         if (saved == null) {
             throw new KilnException(model + " does not record the loss it was trained with: give --loss NAME");
         }
-        return saved.loss();
+        return saved.newLoss();
     }
 
     private void report(Evaluation evaluation, Loss loss) {

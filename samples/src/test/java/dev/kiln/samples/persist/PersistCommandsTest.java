@@ -102,6 +102,36 @@ class PersistCommandsTest {
     }
 
     @Test
+    void evaluateRebuildsALossOnLogitsAsCompiled() throws IOException {
+        double[][] x = {{1, 0}, {0, 1}, {1, 1}, {-1, 0.5}, {0.5, -1}, {2, 1}};
+        double[][] y = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {0, 1, 0}, {1, 0, 0}, {0, 0, 1}};
+        int[] labels = {0, 1, 2, 1, 0, 2};
+        Path model = dir.resolve("logits");
+        double expected;
+        try (Backend backend = Backends.select("cpu");
+             Sequential classifier = Sequential.on(backend, new Dense(3)).seed(4)) {
+            classifier.compile(Losses.categoricalCrossEntropy(true), new Adam(0.1), Metrics.categoricalAccuracy());
+            classifier.fit(x, y, FitOptions.builder().epochs(5).batchSize(3).log(false).build());
+            expected = classifier.evaluate(x, y).loss();
+            SavedModel.save(classifier, null,
+                    Compilation.of(Losses.categoricalCrossEntropy(true), Metrics.categoricalAccuracy()), model);
+        }
+        StringBuilder csv = new StringBuilder("a,b,label\n");
+        for (int i = 0; i < x.length; i++) {
+            csv.append(x[i][0]).append(',').append(x[i][1]).append(',').append(labels[i]).append('\n');
+        }
+        Path data = Files.writeString(dir.resolve("labelled.csv"), csv);
+        Path output = dir.resolve("metrics.json");
+        CommandRun run = CommandRun.of("evaluate", "--model", model.toString(), "--data", data.toString(),
+                "--output", output.toString(), "--backend", "cpu");
+        assertEquals(ExitCodes.SUCCESS, run.exitCode(), run.err());
+        JsonNode json = new ObjectMapper().readTree(output.toFile());
+        assertEquals("categorical_crossentropy", json.get("loss_function").textValue());
+        // read as probabilities, logits would give a different (clipped-log) loss
+        assertEquals(expected, json.get("loss").doubleValue(), 1e-6);
+    }
+
+    @Test
     void aSavedCsvClassifierPredictsAndIsEvaluatedByClassName() throws IOException {
         StringBuilder table = new StringBuilder("a,b,species\n");
         for (int i = 0; i < 60; i++) {
