@@ -9,8 +9,10 @@ import dev.kiln.layer.Activation;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Add;
 import dev.kiln.layer.Average;
+import dev.kiln.layer.BatchNormalization;
 import dev.kiln.layer.Concatenate;
 import dev.kiln.layer.Dense;
+import dev.kiln.layer.Dropout;
 import dev.kiln.layer.Flatten;
 import dev.kiln.layer.Layer;
 import dev.kiln.layer.Multiply;
@@ -26,6 +28,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The configuration of each saveable layer type as JSON, through an explicit list of types (never
@@ -37,7 +40,7 @@ final class LayerCodec {
     /** The types every format version holds; the others need {@link ModelFormat#GRAPH_VERSION}. */
     static final Set<String> FIRST_TYPES = Set.of("dense", "activation", "flatten");
     static final List<String> TYPES = List.of("dense", "activation", "flatten", "add", "subtract", "multiply",
-            "average", "concatenate", "sequential", "model");
+            "average", "concatenate", "dropout", "batch_normalization", "sequential", "model");
 
     private LayerCodec() {
     }
@@ -65,6 +68,13 @@ final class LayerCodec {
                 node.put("activation", activation.function().key());
             } else if (layer instanceof Concatenate concatenate) {
                 node.put("axis", concatenate.axis());
+            } else if (layer instanceof Dropout dropout) {
+                node.put("rate", dropout.rate());
+            } else if (layer instanceof BatchNormalization bn) {
+                node.put("momentum", bn.momentum())
+                        .put("epsilon", bn.epsilon())
+                        .put("center", bn.centers())
+                        .put("scale", bn.scales());
             } else if (layer instanceof Sequential sequential) {
                 ArrayNode layers = node.putArray("layers");
                 for (Layer inner : sequential.layers()) {
@@ -76,7 +86,7 @@ final class LayerCodec {
                     || layer instanceof Multiply || layer instanceof Average)) {
                 throw new KilnException("layer '" + layer.name() + "' of type " + layer.type()
                         + " cannot be saved: saving supports Dense, Activation, Flatten, Add, Subtract, Multiply,"
-                        + " Average, Concatenate, Sequential and Model");
+                        + " Average, Concatenate, Dropout, BatchNormalization, Sequential and Model");
             }
             return node;
         }
@@ -121,6 +131,12 @@ final class LayerCodec {
                 case "multiply" -> new Multiply();
                 case "average" -> new Average();
                 case "concatenate" -> new Concatenate(axis(node, where));
+                case "dropout" -> configured(where, () -> new Dropout(Json.number(node, "rate", where)));
+                case "batch_normalization" -> configured(where, () -> new BatchNormalization()
+                        .momentum(Json.number(node, "momentum", where))
+                        .epsilon(Json.number(node, "epsilon", where))
+                        .center(Json.bool(node, "center", where))
+                        .scale(Json.bool(node, "scale", where)));
                 case "sequential" -> sequential(node, where);
                 case "model" -> GraphCodec.model(Json.field(node, "graph", where), where + ".graph", this);
                 default -> throw new KilnException(where + ": unknown layer type '" + type + "'; expected one of "
@@ -133,6 +149,15 @@ final class LayerCodec {
             }
             trainable.set(slot, Map.entry(layer, flag));
             return layer;
+        }
+
+        /** The layer {@code make} configures, its own validation errors prefixed by {@code where}. */
+        private static Layer configured(String where, Supplier<Layer> make) {
+            try {
+                return make.get();
+            } catch (KilnException e) {
+                throw e.getMessage().startsWith(where) ? e : new KilnException(where + ": " + e.getMessage(), e);
+            }
         }
 
         /** Sets every decoded layer's trainable flag, outer models before the layers inside them. */
