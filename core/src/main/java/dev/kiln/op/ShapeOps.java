@@ -10,13 +10,20 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The shape ops: concatenation, splitting, slicing, stacking and constant padding. Around the axis an op works
+ * The shape ops: reshaping, concatenation, splitting, slicing, stacking and constant padding. Around the axis an op works
  * on, every tensor is viewed as [outer, dim * inner], so one {@link Backend#copyBlocks} call moves a whole operand
  * (one block per outer index). Each output is a new contiguous tensor; the backward rules move the gradient back
  * the same way.
  */
 public final class ShapeOps {
     private ShapeOps() {
+    }
+
+    /** The same elements seen with shape {@code shape}; shares x's buffer. */
+    public static Tensor reshape(Tensor x, Shape shape) {
+        Tensor out = x.view(shape);
+        Shape original = x.shape();
+        return Ops.record(out, "reshape", g -> new Tensor[] {g.view(original)}, x);
     }
 
     /** Joins parts along {@code axis}: out[..., o_p + j, ...] = parts[p][..., j, ...], o_p = sum of earlier parts' dims. */
@@ -119,7 +126,7 @@ public final class ShapeOps {
         Shape expanded = Shape.of(dims);
         List<Tensor> views = new ArrayList<>(inputs.size());
         for (Tensor part : inputs) {
-            views.add(Ops.reshape(part, expanded));
+            views.add(reshape(part, expanded));
         }
         return concat(views, ax);
     }
