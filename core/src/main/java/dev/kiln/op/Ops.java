@@ -1,11 +1,11 @@
 package dev.kiln.op;
 
 import dev.kiln.KilnException;
-import dev.kiln.autograd.BackwardRule;
 import dev.kiln.autograd.GradMode;
-import dev.kiln.autograd.Node;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.BinaryOp;
+import dev.kiln.tensor.BackwardRule;
+import dev.kiln.tensor.Node;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import java.util.List;
