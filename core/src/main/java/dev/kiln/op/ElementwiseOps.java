@@ -82,6 +82,24 @@ public final class ElementwiseOps {
         return out;
     }
 
+    /**
+     * Selection by a 0/1 mask, broadcasting all three: out = condition * a + (1 - condition) * b. The condition gets no
+     * gradient; a gets g * condition and b g * (1 - condition), summed over their broadcast axes. As with any mask
+     * product, an infinity or NaN in the operand not selected still makes the result NaN.
+     */
+    public static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        Ops.checkCompatible("where", condition, a);
+        Ops.checkCompatible("where", condition, b);
+        Tensor mask = condition.view(condition.shape());
+        return add(mul(mask, a), mul(affine(mask, -1, 1), b));
+    }
+
+    /** x * mask with a 0/1 mask, broadcasting; the mask gets no gradient: out = mask * x, dL/dx = g * mask. */
+    public static Tensor mask(Tensor x, Tensor mask) {
+        Ops.checkCompatible("mask", x, mask);
+        return mul(x, mask.view(mask.shape()));
+    }
+
     private interface BinaryBackward {
         Tensor[] apply(Tensor gradOutput, BroadcastPlan plan);
     }

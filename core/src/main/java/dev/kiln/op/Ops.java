@@ -58,6 +58,16 @@ public final class Ops {
         return ElementwiseOps.compare(op, a, b);
     }
 
+    /** condition * a + (1 - condition) * b for a 0/1 condition, broadcasting all three; the condition gets no gradient. */
+    public static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        return ElementwiseOps.where(condition, a, b);
+    }
+
+    /** x * mask for a 0/1 mask, broadcasting; the mask gets no gradient. */
+    public static Tensor mask(Tensor x, Tensor mask) {
+        return ElementwiseOps.mask(x, mask);
+    }
+
     /** a*x + b. */
     public static Tensor affine(Tensor x, double a, double b) {
         return ElementwiseOps.affine(x, a, b);
@@ -140,6 +150,21 @@ public final class Ops {
         return LinearAlgebraOps.matmul(a, b);
     }
 
+    /** op(a) · op(b) with op(x) = x^T where its flag is set; the flags reach the gemm, forward and backward. */
+    public static Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        return LinearAlgebraOps.matmul(a, b, transposeA, transposeB);
+    }
+
+    /** out[i] = a[i] · b[i] for a [batch, m, k] and b [batch, k, n], or b [k, n] shared by the batch. */
+    public static Tensor batchMatmul(Tensor a, Tensor b) {
+        return LinearAlgebraOps.batchMatmul(a, b);
+    }
+
+    /** out[i] = op(a[i]) · op(b[i]) with op(x) = x^T where its flag is set; b may be one matrix shared by the batch. */
+    public static Tensor batchMatmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        return LinearAlgebraOps.batchMatmul(a, b, transposeA, transposeB);
+    }
+
     /** The transpose of a [rows, cols] matrix. */
     public static Tensor transpose(Tensor x) {
         return LinearAlgebraOps.transpose(x);
@@ -167,12 +192,12 @@ public final class Ops {
         return ReductionOps.mean(x, axis);
     }
 
-    /** Largest element along {@code axis} (removed). */
+    /** Largest element along {@code axis} (removed); the gradient is split evenly among tied maxima. */
     public static Tensor max(Tensor x, int axis) {
         return ReductionOps.max(x, axis);
     }
 
-    /** Smallest element along {@code axis} (removed). */
+    /** Smallest element along {@code axis} (removed); the gradient is split evenly among tied minima. */
     public static Tensor min(Tensor x, int axis) {
         return ReductionOps.min(x, axis);
     }
@@ -209,6 +234,16 @@ public final class Ops {
     /** The same elements seen with shape {@code shape}; shares x's buffer. */
     public static Tensor reshape(Tensor x, Shape shape) {
         return ShapeOps.reshape(x, shape);
+    }
+
+    /** Reorders the axes: out's axis d is x's axis axes[d]; the gradient is permuted back. */
+    public static Tensor permute(Tensor x, int... axes) {
+        return ShapeOps.permute(x, axes);
+    }
+
+    /** Embedding lookup: out[i..., c] = table[indices[i...], c] for table [n, d]; repeated indices accumulate gradient. */
+    public static Tensor gather(Tensor table, Tensor indices) {
+        return ShapeOps.gather(table, indices);
     }
 
     // ---- plumbing shared by the families ----

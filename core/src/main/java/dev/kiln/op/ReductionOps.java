@@ -36,12 +36,12 @@ public final class ReductionOps {
         return reduceAxis("mean", ReduceOp.MEAN, x, axis);
     }
 
-    /** Largest element along {@code axis} (removed); the gradient goes to every maximal element. */
+    /** Largest element along {@code axis} (removed); the gradient is split evenly among the tied maximal elements. */
     public static Tensor max(Tensor x, int axis) {
         return reduceAxis("max", ReduceOp.MAX, x, axis);
     }
 
-    /** Smallest element along {@code axis} (removed); the gradient goes to every minimal element. */
+    /** Smallest element along {@code axis} (removed); the gradient is split evenly among the tied minimal elements. */
     public static Tensor min(Tensor x, int axis) {
         return reduceAxis("min", ReduceOp.MIN, x, axis);
     }
@@ -82,8 +82,14 @@ public final class ReductionOps {
                     backend.binary(BinaryOp.MUL, expand, gx.buffer(), g.buffer(), gx.buffer());
                 }
                 case MAX, MIN -> {
+                    // gx = [x == extreme] * g / (number of elements equal to the extreme), as amax and reduce_max do.
                     backend.binary(BinaryOp.EQUAL, expand, x.buffer(), out.buffer(), gx.buffer());
-                    backend.binary(BinaryOp.MUL, expand, gx.buffer(), g.buffer(), gx.buffer());
+                    try (Tensor share = Tensor.empty(backend, x.dtype(), outShape)) {
+                        backend.reduce(ReduceOp.SUM, outer, middle, inner, gx.buffer(), share.buffer());
+                        backend.binary(BinaryOp.DIV, Broadcast.same(share.size()), g.buffer(), share.buffer(),
+                                share.buffer());
+                        backend.binary(BinaryOp.MUL, expand, gx.buffer(), share.buffer(), gx.buffer());
+                    }
                 }
                 default -> throw new IllegalStateException(op + " has no gradient");
             }

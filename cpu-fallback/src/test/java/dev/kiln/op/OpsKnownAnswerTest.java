@@ -166,6 +166,24 @@ class OpsKnownAnswerTest extends InScopeOnCpuBackend {
     }
 
     @Test
+    void tiedExtremesShareTheGradientEvenly() {
+        Tensor x = leaf(Shape.of(2, 4), 3, 1, 3, 3, 2, 5, 2, 5);
+        Tensor max = Ops.max(x, 1);
+        assertValues(max, 3, 5);
+        Autograd.backward(Ops.sum(Ops.mul(max, t(Shape.of(2), 6, 4))));
+        // Three tied maxima share 6, two share 4: each slot's gradients sum to its upstream gradient.
+        assertValues(x.grad(), 2, 0, 2, 2, 0, 2, 0, 2);
+
+        Tensor y = leaf(Shape.of(3, 2), 1, 4, 1, 0, 2, 0);
+        Autograd.backward(Ops.sum(Ops.min(y, 0)));
+        assertValues(y.grad(), 0.5, 0, 0.5, 0.5, 0, 0.5);
+
+        Tensor z = leaf(Shape.of(4), 7, 7, 7, 7);
+        Autograd.backward(Ops.sum(Ops.max(z, 0)));
+        assertValues(z.grad(), 0.25, 0.25, 0.25, 0.25);
+    }
+
+    @Test
     void softmaxFamily() {
         Tensor x = t(Shape.of(1, 3), 1, 2, 3);
         double z = Math.exp(1) + Math.exp(2) + Math.exp(3);
