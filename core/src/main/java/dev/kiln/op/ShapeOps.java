@@ -245,9 +245,9 @@ public final class ShapeOps {
         for (int i = 0; i < values.length; i++) {
             double v = values[i];
             if (!(v >= 0 && v < rows && v == Math.floor(v))) {
-                throw new KilnException("gather: index " + (v == Math.floor(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
-                        : Double.toString(v)) + " at position " + position(indices.shape(), i) + " of indices "
-                        + indices.shape() + " is not a row of the table of " + rows + " rows");
+                String index = v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+                throw new KilnException("gather: index " + index + " at position " + position(indices.shape(), i)
+                        + " of indices " + indices.shape() + " is not a row of the table of " + rows + " rows");
             }
         }
     }
