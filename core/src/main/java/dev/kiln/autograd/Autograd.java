@@ -3,6 +3,7 @@ package dev.kiln.autograd;
 import dev.kiln.KilnException;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.Broadcast;
+import dev.kiln.tensor.Node;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

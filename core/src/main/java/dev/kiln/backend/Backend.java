@@ -78,8 +78,41 @@ public interface Backend extends AutoCloseable {
     void gemm(boolean transposeA, boolean transposeB, int m, int n, int k,
               double alpha, Buffer a, Buffer b, double beta, Buffer c);
 
+    /**
+     * {@code batch} independent products: c_i = alpha * op(a_i) * op(b_i) + beta * c_i for i in [0, batch), where
+     * a_i starts at element i * strideA of a, b_i at i * strideB of b and c_i at i * strideC of c, each laid out as
+     * in {@link #gemm}. A stride of 0 shares one matrix of a or b across the batch; the c_i must not overlap
+     * (strideC >= m * n when batch > 1). Strides are not negative.
+     */
+    void gemmBatched(boolean transposeA, boolean transposeB, int batch, int m, int n, int k, double alpha,
+                     Buffer a, long strideA, Buffer b, long strideB, double beta, Buffer c, long strideC);
+
     /** out[j, i] = x[i, j] for x of shape [rows, cols]. */
     void transpose(int rows, int cols, Buffer x, Buffer out);
+
+    /** The most axes {@link #permute} takes. */
+    int MAX_PERMUTE_RANK = 6;
+
+    /**
+     * Reorders the axes of x (row-major, of shape {@code dims}): out has dims[axes[0]], ..., dims[axes[r - 1]] and
+     * out[j_0, ..., j_{r-1}] = x[i] with i_{axes[d]} = j_d. {@code axes} is a permutation of [0, r), 1 <= r <=
+     * {@link #MAX_PERMUTE_RANK}; out must not be x.
+     */
+    void permute(int[] dims, int[] axes, Buffer x, Buffer out);
+
+    /**
+     * Row lookup: out[i, c] = table[indices[i], c] for i in [0, count) and c in [0, cols), with table [rows, cols]
+     * and the indices (numbers of the buffer's dtype) in [0, rows). The caller checks the indices; a backend may
+     * reject others, and never reads outside the table for them (it writes zeros instead).
+     */
+    void gather(int rows, int cols, int count, Buffer table, Buffer indices, Buffer out);
+
+    /**
+     * The adjoint of {@link #gather}, in place: out[indices[i], c] += values[i, c] for i in [0, count), in increasing
+     * i, so repeated indices accumulate and the result does not depend on scheduling. out is [rows, cols], values
+     * [count, cols]; an index outside [0, rows) is skipped or rejected as in gather.
+     */
+    void scatterAdd(int rows, int cols, int count, Buffer indices, Buffer values, Buffer out);
 
     // ---- element-wise ----
 

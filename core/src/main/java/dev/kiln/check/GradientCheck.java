@@ -1,6 +1,7 @@
 package dev.kiln.check;
 
 import dev.kiln.KilnException;
+import dev.kiln.autograd.Autograd;
 import dev.kiln.autograd.GradMode;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.DType;
@@ -132,7 +133,7 @@ public final class GradientCheck {
                 Tensor out = function.get();
                 cotangent = Tensor.empty(backend, DType.F64, out.shape()).keep();
                 backend.random(Distribution.UNIFORM, options.seed(), 0, 0.5, 1.5, cotangent.buffer());
-                Ops.sum(Ops.mul(out, cotangent)).backward();
+                Autograd.backward(Ops.sum(Ops.mul(out, cotangent)));
             }
             List<Element> failures = new ArrayList<>();
             Element worst = null;

@@ -1,8 +1,8 @@
 package dev.kiln.loss;
 
 import dev.kiln.KilnException;
-import dev.kiln.autograd.Node;
 import dev.kiln.op.Ops;
+import dev.kiln.tensor.Node;
 import dev.kiln.tensor.Tensor;
 
 /**

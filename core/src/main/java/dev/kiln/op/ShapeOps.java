@@ -10,13 +10,21 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The shape ops: concatenation, splitting, slicing, stacking and constant padding. Around the axis an op works
+ * The shape ops: reshaping, concatenation, splitting, slicing, stacking, constant padding, axis permutation and row
+ * lookup (gather). Around the axis an op works
  * on, every tensor is viewed as [outer, dim * inner], so one {@link Backend#copyBlocks} call moves a whole operand
  * (one block per outer index). Each output is a new contiguous tensor; the backward rules move the gradient back
  * the same way.
  */
 public final class ShapeOps {
     private ShapeOps() {
+    }
+
+    /** The same elements seen with shape {@code shape}; shares x's buffer. */
+    public static Tensor reshape(Tensor x, Shape shape) {
+        Tensor out = x.view(shape);
+        Shape original = x.shape();
+        return Ops.record(out, "reshape", g -> new Tensor[] {g.view(original)}, x);
     }
 
     /** Joins parts along {@code axis}: out[..., o_p + j, ...] = parts[p][..., j, ...], o_p = sum of earlier parts' dims. */
@@ -119,7 +127,7 @@ public final class ShapeOps {
         Shape expanded = Shape.of(dims);
         List<Tensor> views = new ArrayList<>(inputs.size());
         for (Tensor part : inputs) {
-            views.add(Ops.reshape(part, expanded));
+            views.add(reshape(part, expanded));
         }
         return concat(views, ax);
     }
@@ -169,6 +177,95 @@ public final class ShapeOps {
             throw e;
         }
         return Ops.record(current, "pad", g -> new Tensor[] {unpad(g, pads)}, x);
+    }
+
+    /**
+     * Reorders the axes: out[j_0, ..., j_{r-1}] = x[i] with i_{axes[d]} = j_d, so out's axis d is x's axis axes[d]
+     * (at most {@link Backend#MAX_PERMUTE_RANK} axes); the gradient is permuted back by the inverse permutation.
+     */
+    public static Tensor permute(Tensor x, int... axes) {
+        int rank = x.rank();
+        if (axes == null || axes.length != rank) {
+            throw new KilnException("permute: expected a permutation of the " + rank + " axes of shape " + x.shape()
+                    + ", got " + Arrays.toString(axes));
+        }
+        if (rank > Backend.MAX_PERMUTE_RANK) {
+            throw new KilnException("permute: at most " + Backend.MAX_PERMUTE_RANK + " axes, got shape " + x.shape());
+        }
+        int[] order = new int[rank];
+        int[] inverse = new int[rank];
+        Arrays.fill(inverse, -1);
+        for (int d = 0; d < rank; d++) {
+            int axis = axes[d] < 0 ? axes[d] + rank : axes[d];
+            if (axis < 0 || axis >= rank || inverse[axis] >= 0) {
+                throw new KilnException("permute: axes " + Arrays.toString(axes) + " are not a permutation of the "
+                        + rank + " axes of shape " + x.shape());
+            }
+            order[d] = axis;
+            inverse[axis] = d;
+        }
+        int[] dims = x.shape().dims();
+        int[] outDims = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            outDims[d] = dims[order[d]];
+        }
+        Tensor out = Tensor.empty(x.backend(), x.dtype(), Shape.of(outDims));
+        x.backend().permute(dims, order, x.buffer(), out.buffer());
+        return Ops.record(out, "permute", g -> new Tensor[] {permute(g, inverse)}, x);
+    }
+
+    /**
+     * Row lookup along the first axis (an embedding): out[i..., c] = table[indices[i...], c] for table [n, d] and
+     * indices of any shape, out = indices' shape + [d]. The indices (whole numbers in [0, n)) are read back once to be
+     * checked; the table's gradient is the scatter-add of g, so repeated indices accumulate. Indices get no gradient.
+     */
+    public static Tensor gather(Tensor table, Tensor indices) {
+        Ops.checkCompatible("gather", table, indices);
+        if (table.rank() != 2) {
+            throw new KilnException("gather: expected a table [rows, columns], got shape " + table.shape());
+        }
+        int rows = table.shape().dim(0);
+        int cols = table.shape().dim(1);
+        int count = Math.toIntExact(indices.size());
+        checkIndices(indices, rows);
+        Backend backend = table.backend();
+        Tensor out = Tensor.empty(backend, table.dtype(), withLast(indices.shape(), cols));
+        backend.gather(rows, cols, count, table.buffer(), indices.buffer(), out.buffer());
+        Shape tableShape = table.shape();
+        return Ops.record(out, "gather", g -> {
+            Tensor gt = Tensor.zeros(backend, g.dtype(), tableShape);
+            backend.scatterAdd(rows, cols, count, indices.buffer(), g.buffer(), gt.buffer());
+            return new Tensor[] {gt, null};
+        }, table, indices);
+    }
+
+    /** Fails, naming the first bad index, its position and the table size, unless every index is a row of the table. */
+    private static void checkIndices(Tensor indices, int rows) {
+        double[] values = indices.toDoubleArray();
+        for (int i = 0; i < values.length; i++) {
+            double v = values[i];
+            if (!(v >= 0 && v < rows && v == Math.floor(v))) {
+                String index = v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+                throw new KilnException("gather: index " + index + " at position " + position(indices.shape(), i)
+                        + " of indices " + indices.shape() + " is not a row of the table of " + rows + " rows");
+            }
+        }
+    }
+
+    /** The multi-index of flat position {@code flat} in {@code shape}, as "[i, j, ...]". */
+    private static String position(Shape shape, long flat) {
+        int[] index = new int[shape.rank()];
+        for (int d = shape.rank() - 1; d >= 0; d--) {
+            index[d] = (int) (flat % shape.dim(d));
+            flat /= shape.dim(d);
+        }
+        return Arrays.toString(index);
+    }
+
+    private static Shape withLast(Shape shape, int last) {
+        int[] dims = Arrays.copyOf(shape.dims(), shape.rank() + 1);
+        dims[shape.rank()] = last;
+        return Shape.of(dims);
     }
 
     // ---- forward and backward kernels, not recorded ----

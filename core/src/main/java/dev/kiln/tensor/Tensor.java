@@ -1,20 +1,19 @@
 package dev.kiln.tensor;
 
 import dev.kiln.KilnException;
-import dev.kiln.autograd.Autograd;
-import dev.kiln.autograd.Node;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.Broadcast;
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
-import dev.kiln.op.Ops;
 
 /**
  * An n-dimensional array on one backend's device, with an optional gradient. A tensor owns its buffer
- * (views created by {@link #reshape} share their base's) and belongs to the {@link MemoryScope} open when it
- * was created, or to the caller. Operations record themselves for {@link #backward()} while gradients are
- * enabled and an input {@link #requiresGrad()}.
+ * (views created by {@link #view} share their base's) and belongs to the {@link MemoryScope} open when it
+ * was created, or to the caller. A computed tensor keeps the {@link Node} that recorded it (the ops of
+ * {@code dev.kiln.op} record themselves while gradients are enabled and an input {@link #requiresGrad()}), and
+ * {@code dev.kiln.autograd.Autograd} walks those nodes back. Tensors know neither the ops nor the sweep, so the
+ * packages form a chain: tensor, then autograd, then op.
  */
 public final class Tensor implements AutoCloseable {
     private final Backend backend;
@@ -217,7 +216,7 @@ public final class Tensor implements AutoCloseable {
         return requiresGrad;
     }
 
-    /** Marks a leaf tensor whose gradient {@link #backward()} accumulates into {@link #grad()}. */
+    /** Marks a leaf tensor whose gradient back-propagation accumulates into {@link #grad()}. */
     public Tensor requiresGrad(boolean value) {
         if (node != null && !value) {
             throw new KilnException("cannot stop gradients of a computed tensor; use it under GradMode.disabled()");
@@ -237,7 +236,7 @@ public final class Tensor implements AutoCloseable {
         this.requiresGrad = true;
     }
 
-    /** Accumulated gradient of a leaf, or null before the first {@link #backward()}. */
+    /** Accumulated gradient of a leaf, or null before the first back-propagation. */
     public Tensor grad() {
         if (gradZeroed) {
             backend.fill(grad.buffer, 0);
@@ -265,16 +264,6 @@ public final class Tensor implements AutoCloseable {
     /** Sets the accumulated gradient to zero (keeping its buffer); the zeros are written only when read. */
     public void zeroGrad() {
         gradZeroed = grad != null;
-    }
-
-    /** Back-propagates from this one-element tensor: every leaf that requires grad gets d(this)/d(leaf) added. */
-    public void backward() {
-        Autograd.backward(this);
-    }
-
-    /** Back-propagates the upstream {@code gradient} (this tensor's shape): every leaf gets gradient · d(this)/d(leaf). */
-    public void backward(Tensor gradient) {
-        Autograd.backward(this, gradient);
     }
 
     // ---- ownership ----
@@ -315,104 +304,16 @@ public final class Tensor implements AutoCloseable {
 
     // ---- views ----
 
-    /** The same data seen with another shape of the same size; shares this tensor's buffer. */
-    public Tensor reshape(int... dims) {
-        return Ops.reshape(this, Shape.of(dims));
-    }
-
-    /** A view sharing this tensor's buffer; for ops. */
+    /**
+     * The same data seen with another shape of the same size, sharing this tensor's buffer; for ops. Not recorded
+     * for gradients: {@code Ops.reshape} is the differentiable reshape.
+     */
     public Tensor view(Shape newShape) {
         if (newShape.size() != shape.size()) {
             throw new KilnException("cannot reshape " + shape + " (" + shape.size() + " elements) to " + newShape
                     + " (" + newShape.size() + " elements)");
         }
         return new Tensor(backend, newShape, buffer(), false);
-    }
-
-    // ---- math (documented in Ops) ----
-
-    public Tensor add(Tensor other) {
-        return Ops.add(this, other);
-    }
-
-    public Tensor sub(Tensor other) {
-        return Ops.sub(this, other);
-    }
-
-    public Tensor mul(Tensor other) {
-        return Ops.mul(this, other);
-    }
-
-    public Tensor div(Tensor other) {
-        return Ops.div(this, other);
-    }
-
-    public Tensor add(double value) {
-        return Ops.affine(this, 1, value);
-    }
-
-    public Tensor mul(double value) {
-        return Ops.affine(this, value, 0);
-    }
-
-    public Tensor matmul(Tensor other) {
-        return Ops.matmul(this, other);
-    }
-
-    public Tensor transpose() {
-        return Ops.transpose(this);
-    }
-
-    public Tensor neg() {
-        return Ops.neg(this);
-    }
-
-    public Tensor exp() {
-        return Ops.exp(this);
-    }
-
-    public Tensor log() {
-        return Ops.log(this);
-    }
-
-    public Tensor sqrt() {
-        return Ops.sqrt(this);
-    }
-
-    public Tensor square() {
-        return Ops.square(this);
-    }
-
-    public Tensor abs() {
-        return Ops.abs(this);
-    }
-
-    public Tensor relu() {
-        return Ops.relu(this);
-    }
-
-    public Tensor sigmoid() {
-        return Ops.sigmoid(this);
-    }
-
-    public Tensor tanh() {
-        return Ops.tanh(this);
-    }
-
-    public Tensor sum() {
-        return Ops.sum(this);
-    }
-
-    public Tensor sum(int axis) {
-        return Ops.sum(this, axis);
-    }
-
-    public Tensor mean() {
-        return Ops.mean(this);
-    }
-
-    public Tensor mean(int axis) {
-        return Ops.mean(this, axis);
     }
 
     @Override

@@ -287,6 +287,202 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    @Override
+    public void gemmBatched(boolean transposeA, boolean transposeB, int batch, int m, int n, int k, double alpha,
+                            Buffer a, long strideA, Buffer b, long strideB, double beta, Buffer c, long strideC) {
+        String method = "gemmBatched";
+        if (batch < 0 || m < 0 || n < 0 || k < 0 || strideA < 0 || strideB < 0 || strideC < 0) {
+            throw new KilnException("gemmBatched: sizes and strides must not be negative, got batch=" + batch + ", m=" + m
+                    + ", n=" + n + ", k=" + k + ", strides " + strideA + ", " + strideB + ", " + strideC);
+        }
+        CpuBuffer ab = own(method, "a", a);
+        CpuBuffer bb = own(method, "b", b);
+        CpuBuffer cb = own(method, "c", c);
+        sameType(method, ab, bb, cb);
+        distinct(method, cb, ab, bb);
+        long mk = (long) m * k;
+        long kn = (long) k * n;
+        long mn = (long) m * n;
+        if (batch > 1 && strideC < mn) {
+            throw new KilnException("gemmBatched: c stride " + strideC + " is shorter than a product of m * n = " + mn
+                    + " elements, so the products would overlap");
+        }
+        reaches(method, "a", ab, batch, strideA, mk);
+        reaches(method, "b", bb, batch, strideB, kn);
+        reaches(method, "c", cb, batch, strideC, mn);
+        if (batch == 0 || mn == 0) {
+            return;
+        }
+        boolean f32 = cb.dtype() == DType.F32;
+        Object av = f32 ? ab.floats() : ab.doubles();
+        Object bv = f32 ? bb.floats() : bb.doubles();
+        Object cv = f32 ? cb.floats() : cb.doubles();
+        // A shared, untransposed-a product over packed a and c is one product of [batch * m, k] by op(b).
+        if (batch == 1 || (strideB == 0 && !transposeA && strideA == mk && strideC == mn)) {
+            gemmArrays(f32, transposeA, transposeB, Math.multiplyExact(batch, m), n, k, alpha, av, bv, beta, cv);
+            return;
+        }
+        Object as = f32 ? new float[(int) mk] : new double[(int) mk];
+        Object bs = strideB == 0 ? bv : f32 ? new float[(int) kn] : new double[(int) kn];
+        Object cs = f32 ? new float[(int) mn] : new double[(int) mn];
+        for (int i = 0; i < batch; i++) {
+            System.arraycopy(av, (int) (i * strideA), as, 0, (int) mk);
+            if (strideB != 0) {
+                System.arraycopy(bv, (int) (i * strideB), bs, 0, (int) kn);
+            }
+            if (beta != 0) {
+                System.arraycopy(cv, (int) (i * strideC), cs, 0, (int) mn);
+            }
+            gemmArrays(f32, transposeA, transposeB, m, n, k, alpha, as, bs, beta, cs);
+            System.arraycopy(cs, 0, cv, (int) (i * strideC), (int) mn);
+        }
+    }
+
+    private void gemmArrays(boolean f32, boolean transposeA, boolean transposeB, int m, int n, int k, double alpha,
+                            Object a, Object b, double beta, Object c) {
+        if (f32) {
+            floatGemm.gemm(transposeA, transposeB, m, n, k, (float) alpha, (float[]) a, (float[]) b, (float) beta, (float[]) c);
+        } else {
+            doubleGemm.gemm(transposeA, transposeB, m, n, k, alpha, (double[]) a, (double[]) b, beta, (double[]) c);
+        }
+    }
+
+    /** Fails unless {@code count} matrices of {@code length} elements, {@code stride} apart, fit in the buffer. */
+    private static void reaches(String method, String role, CpuBuffer buffer, int count, long stride, long length) {
+        long end = count == 0 || length == 0 ? 0 : blocksEnd(count, 1, 0, stride) - 1 + length;
+        if (end > buffer.size() || end < 0) {
+            throw new KilnException(method + ": " + count + " matrices of " + length + " elements, " + stride
+                    + " apart, need " + end + " elements of " + role + ", which has " + buffer.size());
+        }
+    }
+
+    @Override
+    public void permute(int[] dims, int[] axes, Buffer x, Buffer out) {
+        String method = "permute";
+        notNull(method, "dims", dims);
+        notNull(method, "axes", axes);
+        int rank = dims.length;
+        if (rank < 1 || rank > MAX_PERMUTE_RANK || axes.length != rank) {
+            throw new KilnException("permute: expected 1 to " + MAX_PERMUTE_RANK + " dims and as many axes, got dims "
+                    + java.util.Arrays.toString(dims) + " and axes " + java.util.Arrays.toString(axes));
+        }
+        boolean[] seen = new boolean[rank];
+        long size = 1;
+        for (int d = 0; d < rank; d++) {
+            if (axes[d] < 0 || axes[d] >= rank || seen[axes[d]] || dims[d] < 0) {
+                throw new KilnException("permute: axes " + java.util.Arrays.toString(axes) + " must be a permutation of [0, "
+                        + rank + ") and dims " + java.util.Arrays.toString(dims) + " not negative");
+            }
+            seen[axes[d]] = true;
+            size *= dims[d];
+        }
+        CpuBuffer xb = own(method, "x", x);
+        CpuBuffer ob = own(method, "out", out);
+        sameType(method, xb, ob);
+        length(method, "x", xb, size);
+        length(method, "out", ob, size);
+        distinct(method, ob, xb);
+        if (size == 0) {
+            return;
+        }
+        long[] strides = new long[rank];
+        strides[rank - 1] = 1;
+        for (int d = rank - 2; d >= 0; d--) {
+            strides[d] = strides[d + 1] * dims[d + 1];
+        }
+        int[] outDims = new int[rank];
+        long[] from = new long[rank];
+        for (int d = 0; d < rank; d++) {
+            outDims[d] = dims[axes[d]];
+            from[d] = strides[axes[d]];
+        }
+        int inner = outDims[rank - 1];
+        long step = from[rank - 1];
+        WorkPool.forRange((int) (size / inner), Math.max(1, ELEMENTWISE_GRAIN / inner), (first, last) -> {
+            for (int row = first; row < last; row++) {
+                long source = 0;
+                int rest = row;
+                for (int d = rank - 2; d >= 0; d--) {
+                    source += (rest % outDims[d]) * from[d];
+                    rest /= outDims[d];
+                }
+                if (xb.dtype() == DType.F32) {
+                    FloatElementwise.stridedRow(xb.floats(), source, step, ob.floats(), row * inner, inner);
+                } else {
+                    DoubleElementwise.stridedRow(xb.doubles(), source, step, ob.doubles(), row * inner, inner);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void gather(int rows, int cols, int count, Buffer table, Buffer indices, Buffer out) {
+        String method = "gather";
+        counts(method, rows, cols, count);
+        CpuBuffer tb = own(method, "table", table);
+        CpuBuffer ib = own(method, "indices", indices);
+        CpuBuffer ob = own(method, "out", out);
+        sameType(method, tb, ib, ob);
+        length(method, "table [rows, cols]", tb, (long) rows * cols);
+        length(method, "indices [count]", ib, count);
+        length(method, "out [count, cols]", ob, (long) count * cols);
+        distinct(method, ob, tb, ib);
+        int[] rowOf = rowIndices(method, ib, count, rows);
+        WorkPool.forRange(count, Math.max(1, ELEMENTWISE_GRAIN / Math.max(cols, 1)), (first, last) -> {
+            for (int i = first; i < last; i++) {
+                if (tb.dtype() == DType.F32) {
+                    System.arraycopy(tb.floats(), rowOf[i] * cols, ob.floats(), i * cols, cols);
+                } else {
+                    System.arraycopy(tb.doubles(), rowOf[i] * cols, ob.doubles(), i * cols, cols);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void scatterAdd(int rows, int cols, int count, Buffer indices, Buffer values, Buffer out) {
+        String method = "scatterAdd";
+        counts(method, rows, cols, count);
+        CpuBuffer ib = own(method, "indices", indices);
+        CpuBuffer vb = own(method, "values", values);
+        CpuBuffer ob = own(method, "out", out);
+        sameType(method, ib, vb, ob);
+        length(method, "indices [count]", ib, count);
+        length(method, "values [count, cols]", vb, (long) count * cols);
+        length(method, "out [rows, cols]", ob, (long) rows * cols);
+        distinct(method, ob, ib, vb);
+        int[] rowOf = rowIndices(method, ib, count, rows);
+        // Split by columns, so every element still sums its terms in increasing i.
+        WorkPool.forRange(cols, Math.max(1, ELEMENTWISE_GRAIN / Math.max(count, 1)), (first, last) -> {
+            if (ob.dtype() == DType.F32) {
+                FloatElementwise.scatterAddColumns(rowOf, cols, vb.floats(), ob.floats(), first, last);
+            } else {
+                DoubleElementwise.scatterAddColumns(rowOf, cols, vb.doubles(), ob.doubles(), first, last);
+            }
+        });
+    }
+
+    private static void counts(String method, int rows, int cols, int count) {
+        if (rows < 0 || cols < 0 || count < 0) {
+            throw new KilnException(method + ": rows, cols and count must not be negative, got " + rows + ", " + cols
+                    + " and " + count);
+        }
+    }
+
+    /** The indices as rows of a table of {@code rows} rows; any other value is an error naming it and its position. */
+    private static int[] rowIndices(String method, CpuBuffer indices, int count, int rows) {
+        int[] out = new int[count];
+        for (int i = 0; i < count; i++) {
+            double value = indices.dtype() == DType.F32 ? indices.floats()[i] : indices.doubles()[i];
+            if (!(value >= 0 && value < rows && value == Math.floor(value))) {
+                throw new KilnException(method + ": index " + value + " at position " + i
+                        + " is outside the table of " + rows + " rows");
+            }
+            out[i] = (int) value;
+        }
+        return out;
+    }
+
     // ---- element-wise ----
 
     @Override

@@ -94,6 +94,24 @@ final class DoubleElementwise {
         return Math.exp(x);
     }
 
+    /** out[to + j] = x[from + j * step] for j in [0, length): one row of a permutation. */
+    static void stridedRow(double[] x, long from, long step, double[] out, int to, int length) {
+        for (int j = 0; j < length; j++) {
+            out[to + j] = x[(int) (from + j * step)];
+        }
+    }
+
+    /** out[rows[i] * cols + c] += values[i * cols + c] for i in [0, rows.length) in increasing i, c in [from, to). */
+    static void scatterAddColumns(int[] rows, int cols, double[] values, double[] out, int from, int to) {
+        for (int i = 0; i < rows.length; i++) {
+            int target = rows[i] * cols;
+            int source = i * cols;
+            for (int c = from; c < to; c++) {
+                out[target + c] += values[source + c];
+            }
+        }
+    }
+
     static double expm1(double x) {
         return Math.expm1(x);
     }

@@ -19,9 +19,9 @@ class GradientCheckTest extends OnCpuBackend {
     private static Tensor wrongCube(Tensor x) {
         Tensor out;
         try (var noGrad = dev.kiln.autograd.GradMode.disabled()) {
-            out = x.mul(x).mul(x);
+            out = Ops.mul(Ops.mul(x, x), x);
         }
-        return Ops.record(out, "wrong_cube", g -> new Tensor[] {g.mul(x.mul(2))}, x);
+        return Ops.record(out, "wrong_cube", g -> new Tensor[] {Ops.mul(g, Ops.affine(x, 2, 0))}, x);
     }
 
     @Test
@@ -29,7 +29,7 @@ class GradientCheckTest extends OnCpuBackend {
         try (Tensor x = Tensor.of(backend, DType.F64, Shape.of(2, 3), 0.1, -0.4, 0.7, 1.2, -1.1, 0.3);
              Tensor w = Tensor.of(backend, DType.F64, Shape.of(3, 2), 0.5, -0.2, 0.3, 0.8, -0.6, 0.1)) {
             GradientCheck.Result result = GradientCheck.withDefaults()
-                    .check(() -> x.matmul(w).tanh(), List.of(x, w));
+                    .check(() -> Ops.tanh(Ops.matmul(x, w)), List.of(x, w));
             assertTrue(result.passed());
             assertEquals(12, result.checked());
             assertFalse(x.requiresGrad());
@@ -51,7 +51,7 @@ class GradientCheckTest extends OnCpuBackend {
     void largeTensorsAreSampled() {
         try (Tensor x = Tensor.of(backend, DType.F64, Shape.of(1000), new double[1000])) {
             GradientCheck check = new GradientCheck(new GradientCheck.Options(1e-6, 1e-5, 1e-8, 10, 1));
-            assertEquals(10, check.check(() -> x.sigmoid(), List.of(x)).requirePassed().checked());
+            assertEquals(10, check.check(() -> Ops.sigmoid(x), List.of(x)).requirePassed().checked());
         }
     }
 
@@ -59,7 +59,7 @@ class GradientCheckTest extends OnCpuBackend {
     void singlePrecisionIsRefused() {
         try (Tensor x = Tensor.of(backend, Shape.of(1), 1f)) {
             KilnException e = assertThrows(KilnException.class,
-                    () -> GradientCheck.withDefaults().check(() -> x.square(), List.of(x)));
+                    () -> GradientCheck.withDefaults().check(() -> Ops.square(x), List.of(x)));
             assertTrue(e.getMessage().contains("F64"), e.getMessage());
         }
     }
@@ -67,7 +67,7 @@ class GradientCheckTest extends OnCpuBackend {
     @Test
     void valuesAreRestoredAfterTheCheck() {
         try (Tensor x = Tensor.of(backend, DType.F64, Shape.of(2), 0.25, -0.75)) {
-            GradientCheck.withDefaults().check(() -> x.exp(), List.of(x));
+            GradientCheck.withDefaults().check(() -> Ops.exp(x), List.of(x));
             assertEquals(0.25, x.toDoubleArray()[0]);
             assertEquals(-0.75, x.toDoubleArray()[1]);
         }

@@ -144,4 +144,20 @@ class CpuGemmTest {
         }
         return out;
     }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void batchedProductsSkipGapsAndKeepThem(DType dtype) {
+        // Two products a_i [1, 2] · b_i [2, 1] with one gap element after each matrix; c's gaps must survive.
+        Buffer a = put(backend, dtype, 1, 2, -9, 3, 4);
+        Buffer b = put(backend, dtype, 5, 6, -9, 7, 8);
+        Buffer c = put(backend, dtype, 100, -7, 200);
+        backend.gemmBatched(false, false, 2, 1, 1, 2, 1, a, 3, b, 3, 0.5, c, 2);
+        assertArrayEquals(new double[] {17 + 50, -7, 53 + 100}, get(backend, c), 0);
+        // Shared b (stride 0) with a transposed a: a_i stored [2, 1], so op(a_i) = [1, 2] as above.
+        Buffer shared = put(backend, dtype, 5, 6);
+        Buffer out = put(backend, dtype, 0, 0);
+        backend.gemmBatched(true, false, 2, 1, 1, 2, 1, a, 3, shared, 0, 0, out, 1);
+        assertArrayEquals(new double[] {17, 15 + 24}, get(backend, out), 0);
+    }
 }

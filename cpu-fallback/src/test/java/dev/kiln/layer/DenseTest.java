@@ -10,9 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.KilnException;
+import dev.kiln.autograd.Autograd;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
+import dev.kiln.op.Ops;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
@@ -108,7 +110,8 @@ class DenseTest {
         Dense trained = new Dense(1);
         try (MemoryScope scope = MemoryScope.open()) {
             Tensor x = input(1, 2, 3);
-            trained.forward(frozen.forward(x, ForwardContext.training(0, 0)), ForwardContext.training(0, 0)).sum().backward();
+            ForwardContext context = ForwardContext.training(0, 0);
+            Autograd.backward(Ops.sum(trained.forward(frozen.forward(x, context), context)));
         }
         assertFalse(frozen.trainable());
         for (Tensor p : frozen.parameters()) {

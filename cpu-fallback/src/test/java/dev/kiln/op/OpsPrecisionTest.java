@@ -3,6 +3,7 @@ package dev.kiln.op;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.autograd.Autograd;
 import dev.kiln.backend.DType;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Tensor;
@@ -45,7 +46,7 @@ class OpsPrecisionTest extends OnCpuBackend {
             for (int i = 0; i < weights.length; i++) {
                 weights[i] = 0.5 + (i % 7) * 0.25;
             }
-            Ops.sum(Ops.mul(out, Tensor.of(backend, dtype, out.shape(), weights))).backward();
+            Autograd.backward(Ops.sum(Ops.mul(out, Tensor.of(backend, dtype, out.shape(), weights))));
             return new Run(output, inputs.stream().map(t -> t.grad().toDoubleArray()).toList());
         } finally {
             inputs.forEach(Tensor::close);

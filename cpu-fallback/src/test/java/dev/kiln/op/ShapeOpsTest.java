@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.KilnException;
+import dev.kiln.autograd.Autograd;
 import dev.kiln.backend.DType;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
@@ -50,7 +51,7 @@ class ShapeOpsTest extends OnCpuBackend {
 
     /** Back-propagates sum(out * weights), so each output element's gradient is its weight. */
     private static void backwardWeighted(Tensor out, double... weights) {
-        out.mul(t(out.shape(), weights)).sum().backward();
+        Autograd.backward(Ops.sum(Ops.mul(out, t(out.shape(), weights))));
     }
 
     private static void assertFails(Executable call, String... fragments) {
@@ -113,7 +114,7 @@ class ShapeOpsTest extends OnCpuBackend {
         assertValues(parts.get(0), Shape.of(2, 2), 0, 1, 5, 6);
         assertValues(parts.get(1), Shape.of(2, 0));
         assertValues(parts.get(2), Shape.of(2, 3), 2, 3, 4, 7, 8, 9);
-        parts.get(0).mul(2).sum().add(parts.get(2).mul(3).sum()).backward();
+        Autograd.backward(Ops.add(Ops.sum(Ops.affine(parts.get(0), 2, 0)), Ops.sum(Ops.affine(parts.get(2), 3, 0))));
         assertValues(x.grad(), Shape.of(2, 5), 2, 2, 3, 3, 3, 2, 2, 3, 3, 3);
         List<Tensor> rows = ShapeOps.split(x, 0, 1, 1);
         assertValues(rows.get(1), Shape.of(1, 5), 5, 6, 7, 8, 9);

@@ -2,6 +2,7 @@ package dev.kiln.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import dev.kiln.autograd.Autograd;
 import dev.kiln.op.Ops;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
@@ -56,7 +57,7 @@ class OptimizerConvergenceTest extends OnCpuBackend {
             for (int i = 0; i < STEPS; i++) {
                 optimizer.setLearningRate(schedule.rate(i, initialRate));
                 try (MemoryScope ignored = MemoryScope.open()) {
-                    Ops.mean(Ops.square(Ops.sub(Ops.matmul(inputs, w), targets))).backward();
+                    Autograd.backward(Ops.mean(Ops.square(Ops.sub(Ops.matmul(inputs, w), targets))));
                     optimizer.step(List.of(w));
                 }
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.KilnException;
+import dev.kiln.autograd.Autograd;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.op.Ops;
@@ -40,7 +41,7 @@ class OptimizerKnownAnswerTest {
     /** Gives {@code p} the gradient {@code g} by back-propagating sum(p * g). */
     private void setGradient(Tensor p, double... g) {
         try (MemoryScope ignored = MemoryScope.open()) {
-            Ops.sum(Ops.mul(p, Tensor.of(backend, p.shape(), g))).backward();
+            Autograd.backward(Ops.sum(Ops.mul(p, Tensor.of(backend, p.shape(), g))));
         }
     }
 

@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -337,6 +338,144 @@ public final class OpenClBackend implements Backend {
         }
         launch(xb.dtype(), KernelFamily.ELEMENTWISE, "transpose", () -> "rows=" + rows + ", cols=" + cols)
                 .integer(rows).integer(cols).buffer(xb).buffer(ob).run(queue(), (long) rows * cols);
+    }
+
+    @Override
+    public void gemmBatched(boolean transposeA, boolean transposeB, int batch, int m, int n, int k, double alpha,
+                            Buffer a, long strideA, Buffer b, long strideB, double beta, Buffer c, long strideC) {
+        if (batch < 0 || m < 0 || n < 0 || k < 0 || strideA < 0 || strideB < 0 || strideC < 0) {
+            throw new KilnException("gemmBatched: sizes and strides must not be negative, got batch=" + batch + ", m=" + m
+                    + ", n=" + n + ", k=" + k + ", strides " + strideA + ", " + strideB + ", " + strideC);
+        }
+        long mk = (long) m * k;
+        long kn = (long) k * n;
+        long mn = (long) m * n;
+        if (batch > 1 && strideC < mn) {
+            throw new KilnException("gemmBatched: c stride " + strideC + " is shorter than a product of m * n = " + mn
+                    + " elements, so the products would overlap");
+        }
+        ClBuffer cb = buffer(c, "gemmBatched c", null, span(batch, strideC, mn));
+        ClBuffer ab = buffer(a, "gemmBatched a", cb.dtype(), span(batch, strideA, mk));
+        ClBuffer bb = buffer(b, "gemmBatched b", cb.dtype(), span(batch, strideB, kn));
+        if (ab == cb || bb == cb) {
+            throw new KilnException("gemmBatched: c must not be the same buffer as a or b");
+        }
+        if (batch == 0 || mn == 0) {
+            return;
+        }
+        // A shared, untransposed-a product over packed a and c is one product of [batch * m, k] by op(b).
+        if (batch == 1 || (strideB == 0 && !transposeA && strideA == mk && strideC == mn)) {
+            gemm(transposeA, transposeB, Math.multiplyExact(batch, m), n, k, alpha, ab, bb, beta, cb);
+            return;
+        }
+        launch(cb.dtype(), KernelFamily.GEMM, "gemm_batched", () -> "batch=" + batch + ", m=" + m + ", n=" + n + ", k="
+                + k + ", transposeA=" + transposeA + ", transposeB=" + transposeB + ", strides " + strideA + ", "
+                + strideB + ", " + strideC)
+                .integer(m).integer(n).integer(k).integer(transposeA ? 1 : 0).integer(transposeB ? 1 : 0)
+                .real(alpha).buffer(ab).unsignedLong(strideA).buffer(bb).unsignedLong(strideB)
+                .real(beta).buffer(cb).unsignedLong(strideC)
+                .runGroups(queue(), new long[] {KernelLaunch.roundUp(n, 8), KernelLaunch.roundUp(m, 8), batch},
+                        new long[] {8, 8, 1});
+    }
+
+    /** Elements that {@code count} matrices of {@code length}, {@code stride} apart, reach. */
+    private static long span(int count, long stride, long length) {
+        return count == 0 || length == 0 ? 0 : Math.addExact(Math.multiplyExact(count - 1L, stride), length);
+    }
+
+    @Override
+    public void permute(int[] dims, int[] axes, Buffer x, Buffer out) {
+        if (dims == null || axes == null || dims.length < 1 || dims.length > MAX_PERMUTE_RANK
+                || axes.length != dims.length) {
+            throw new KilnException("permute: expected 1 to " + MAX_PERMUTE_RANK + " dims and as many axes, got dims "
+                    + Arrays.toString(dims) + " and axes " + Arrays.toString(axes));
+        }
+        int rank = dims.length;
+        boolean[] seen = new boolean[rank];
+        long size = 1;
+        for (int d = 0; d < rank; d++) {
+            if (axes[d] < 0 || axes[d] >= rank || seen[axes[d]] || dims[d] < 0) {
+                throw new KilnException("permute: axes " + Arrays.toString(axes) + " must be a permutation of [0, " + rank
+                        + ") and dims " + Arrays.toString(dims) + " not negative");
+            }
+            seen[axes[d]] = true;
+            size *= dims[d];
+        }
+        ClBuffer xb = buffer(x, "permute x", null, size);
+        ClBuffer ob = buffer(out, "permute out", xb.dtype(), size);
+        if (xb == ob) {
+            throw new KilnException("permute: out must not be the same buffer as x");
+        }
+        long[] strides = new long[rank];
+        strides[rank - 1] = 1;
+        for (int d = rank - 2; d >= 0; d--) {
+            strides[d] = strides[d + 1] * dims[d + 1];
+        }
+        // Output axes right-aligned in six slots; the unused leading ones have dim 1 and stride 0.
+        int[] outDims = {1, 1, 1, 1, 1, 1};
+        long[] from = new long[MAX_PERMUTE_RANK];
+        for (int d = 0; d < rank; d++) {
+            outDims[MAX_PERMUTE_RANK - rank + d] = dims[axes[d]];
+            from[MAX_PERMUTE_RANK - rank + d] = strides[axes[d]];
+        }
+        long n = size;
+        KernelLaunch launch = launch(xb.dtype(), KernelFamily.ELEMENTWISE, "permute",
+                () -> "dims " + Arrays.toString(dims) + ", axes " + Arrays.toString(axes)).unsignedLong(n);
+        for (int dim : outDims) {
+            launch.integer(dim);
+        }
+        for (long stride : from) {
+            launch.unsignedLong(stride);
+        }
+        launch.buffer(xb).buffer(ob).run(queue(), n);
+    }
+
+    @Override
+    public void gather(int rows, int cols, int count, Buffer table, Buffer indices, Buffer out) {
+        checkCounts("gather", rows, cols, count);
+        ClBuffer tb = buffer(table, "gather table", null, (long) rows * cols);
+        ClBuffer ib = buffer(indices, "gather indices", tb.dtype(), count);
+        ClBuffer ob = buffer(out, "gather out", tb.dtype(), (long) count * cols);
+        if (ob == tb || ob == ib) {
+            throw new KilnException("gather: out must not be the same buffer as the table or the indices");
+        }
+        long n = (long) count * cols;
+        launch(tb.dtype(), KernelFamily.ELEMENTWISE, "gather", () -> count + " rows of " + cols + " from a table of " + rows)
+                .unsignedLong(n).integer(rows).integer(cols).buffer(tb).buffer(ib).buffer(ob).run(queue(), n);
+    }
+
+    @Override
+    public void scatterAdd(int rows, int cols, int count, Buffer indices, Buffer values, Buffer out) {
+        checkCounts("scatterAdd", rows, cols, count);
+        ClBuffer ob = buffer(out, "scatterAdd out", null, (long) rows * cols);
+        ClBuffer ib = buffer(indices, "scatterAdd indices", ob.dtype(), count);
+        ClBuffer vb = buffer(values, "scatterAdd values", ob.dtype(), (long) count * cols);
+        if (ob == ib || ob == vb) {
+            throw new KilnException("scatterAdd: out must not be the same buffer as the indices or the values");
+        }
+        if (count == 0 || cols == 0) {
+            return;
+        }
+        Supplier<String> shapes = () -> count + " rows of " + cols + " into a table of " + rows;
+        // 2 * count ints: F32 elements are 4 bytes, and the kernels read this scratch as int.
+        ClBuffer links = scratch(DType.F32, 2L * count);
+        try {
+            launch(ob.dtype(), KernelFamily.ELEMENTWISE, "scatter_add_links", shapes)
+                    .integer(count).integer(rows).buffer(ib).buffer(links).run(queue(), count);
+            long n = (long) count * cols;
+            launch(ob.dtype(), KernelFamily.ELEMENTWISE, "scatter_add", shapes)
+                    .unsignedLong(n).integer(count).integer(cols).buffer(ib).buffer(links).buffer(vb).buffer(ob)
+                    .run(queue(), n);
+        } finally {
+            free(links);
+        }
+    }
+
+    private static void checkCounts(String method, int rows, int cols, int count) {
+        if (rows < 0 || cols < 0 || count < 0) {
+            throw new KilnException(method + ": rows, cols and count must not be negative, got " + rows + ", " + cols
+                    + " and " + count);
+        }
     }
 
     // ---- element-wise ----

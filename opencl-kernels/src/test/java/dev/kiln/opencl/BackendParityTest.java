@@ -279,6 +279,42 @@ class BackendParityTest {
         });
     }
 
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void batchedGemmPermuteGatherAndScatterAdd(DType dtype) {
+        requireSupported(dtype);
+        // Three products [5, 4] · [4, 6] with gaps of 2 after each matrix; a shared b (stride 0) with a transposed a.
+        double[] a = Parity.uniform(random, 3 * 22, -1, 1);
+        double[] b = Parity.uniform(random, 3 * 26, -1, 1);
+        double[] c = Parity.uniform(random, 3 * 32, -1, 1);
+        double tolerance = dtype == DType.F64 ? 1e-12 * 4 : 1e-6 * 4;
+        for (int flags = 0; flags < 4; flags++) {
+            boolean ta = (flags & 1) != 0;
+            boolean tb = (flags & 2) != 0;
+            parity.check("gemmBatched ta=" + ta + " tb=" + tb, dtype, tolerance, 1e-4, new double[][] {a, b, c},
+                    new long[0], (be, buf) -> be.gemmBatched(ta, tb, 3, 5, 6, 4, 0.75, buf[0], 22, buf[1], 26, 0.5,
+                            buf[2], 32));
+            parity.check("gemmBatched shared b ta=" + ta + " tb=" + tb, dtype, tolerance, 1e-4,
+                    new double[][] {a, b}, new long[] {3 * 30}, (be, buf) -> be.gemmBatched(ta, tb, 3, 5, 6, 4, 1,
+                            buf[0], 22, buf[1], 0, 0, buf[2], 30));
+        }
+        double[] x = Parity.uniform(random, 2 * 3 * 4 * 5 * 2 * 3, -1, 1);
+        parity.check("permute 6 axes", dtype, 0, 0, new double[][] {x}, new long[] {x.length},
+                (be, buf) -> be.permute(new int[] {2, 3, 4, 5, 2, 3}, new int[] {3, 5, 0, 4, 1, 2}, buf[0], buf[1]));
+        parity.check("permute 2 axes", dtype, 0, 0, new double[][] {x}, new long[] {x.length},
+                (be, buf) -> be.permute(new int[] {40, 18}, new int[] {1, 0}, buf[0], buf[1]));
+        double[] table = Parity.uniform(random, 6 * 70, -1, 1);
+        double[] indices = new double[90];
+        for (int i = 0; i < indices.length; i++) {
+            indices[i] = random.nextInt(6);
+        }
+        parity.check("gather", dtype, 0, 0, new double[][] {table, indices}, new long[] {90 * 70},
+                (be, buf) -> be.gather(6, 70, 90, buf[0], buf[1], buf[2]));
+        double[] values = Parity.uniform(random, 90 * 70, -1, 1);
+        parity.check("scatterAdd (same order of sums: exact)", dtype, 0, 0, new double[][] {indices, values, table}, new long[0],
+                (be, buf) -> be.scatterAdd(6, 70, 90, buf[0], buf[1], buf[2]));
+    }
+
     @Test
     @Order(Integer.MAX_VALUE)
     void everyPrimitiveAndEnumConstantWasCompared() {

@@ -3,6 +3,7 @@ package dev.kiln.opencl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.autograd.Autograd;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.TransferStats;
 import dev.kiln.backend.UpdateParameters;
@@ -116,7 +117,7 @@ class TrainingStepResidencyTest {
                     }
                 }
                 Tensor loss = Ops.mean(Ops.softmaxCrossEntropy(h, y));
-                loss.backward();
+                Autograd.backward(loss);
                 for (Tensor p : parameters) {
                     backend.update(UpdateRule.SGD, SGD, p.buffer(), p.grad().buffer());
                     p.zeroGrad();

@@ -1,6 +1,7 @@
 package dev.kiln.check.parity;
 
 import dev.kiln.KilnException;
+import dev.kiln.autograd.Autograd;
 import dev.kiln.backend.Buffer;
 import dev.kiln.layer.ForwardContext;
 import dev.kiln.layer.Layer;
@@ -77,7 +78,7 @@ public record LayerSpec(String name, Supplier<Layer> layer, int batch, List<Shap
             }
             Tensor y = built.forward(xs, ForwardContext.training(0, 0));
             Tensor cotangent = Tensor.of(call.backend(), call.dtype(), y.shape(), call.download(in.get(0)));
-            Ops.sum(Ops.mul(y, cotangent)).backward();
+            Autograd.backward(Ops.sum(Ops.mul(y, cotangent)));
             List<Output> outputs = new ArrayList<>();
             outputs.add(new Output("out", y.toDoubleArray()));
             for (int i = 0; i < xs.size(); i++) {

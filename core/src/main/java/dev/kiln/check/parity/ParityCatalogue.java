@@ -25,6 +25,7 @@ public final class ParityCatalogue {
         List<OpSpec> specs = new ArrayList<>();
         specs.addAll(MemorySpecs.all());
         specs.addAll(LinearAlgebraSpecs.all());
+        specs.addAll(LayoutSpecs.all());
         specs.addAll(ElementwiseSpecs.all());
         specs.addAll(RowSpecs.all());
         specs.addAll(TrainingSpecs.all());

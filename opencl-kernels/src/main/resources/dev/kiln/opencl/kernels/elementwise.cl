@@ -1,6 +1,7 @@
 // Element-wise unary functions with their backward passes, broadcasting binary functions, and the data
 // movement kernels. Kernels: unary_<op> (out = f(x)), unary_<op>_backward (gradIn = gradOut * f'(x)),
-// binary_<op>, transpose, copy_blocks (strided block copy).
+// binary_<op>, transpose, copy_blocks (strided block copy), permute (axes of up to 6 dimensions), gather (row
+// lookup) and scatter_add_links / scatter_add (its deterministic adjoint: no atomics, a fixed order of sums).
 // Tuning macros: none. Assumptions: 1-D ranges rounded up to the work-group size, so every kernel checks
 // its index against the element count it is given.
 
@@ -83,4 +84,70 @@ __kernel void copy_blocks(const long n, const int blockLength, const long source
     if (q >= n) return;
     const size_t b = q / blockLength, i = q % blockLength;
     target[targetOffset + b * targetStride + i] = source[sourceOffset + b * sourceStride + i];
+}
+
+// out[q] = x[sum_d j_d * s_d] where (j_0, ..., j_5) is q in the output dims (d0, ..., d5) and s_d is the stride in x
+// of the axis that output axis d reads; unused leading axes have dim 1 and stride 0. One work-item per element.
+__kernel void permute(const long n, const int d0, const int d1, const int d2, const int d3, const int d4, const int d5,
+        const long s0, const long s1, const long s2, const long s3, const long s4, const long s5,
+        __global const real* x, __global real* out) {
+    const size_t q = get_global_id(0);
+    if (q >= n) return;
+    size_t rest = q;
+    long source = (rest % d5) * s5; rest /= d5;
+    source += (rest % d4) * s4; rest /= d4;
+    source += (rest % d3) * s3; rest /= d3;
+    source += (rest % d2) * s2; rest /= d2;
+    source += (rest % d1) * s1; rest /= d1;
+    source += rest * s0;
+    out[q] = x[source];
+}
+
+inline int kiln_row_index(const real v, const int rows) {
+    return v >= 0 && v < rows && v == floor(v) ? (int) v : -1;
+}
+
+// out[i, c] = table[indices[i], c]; zeros for an index outside [0, rows) (the host checks them). n = count * cols.
+__kernel void gather(const long n, const int rows, const int cols, __global const real* table,
+        __global const real* indices, __global real* out) {
+    const size_t q = get_global_id(0);
+    if (q >= n) return;
+    const size_t i = q / cols, c = q % cols;
+    const int row = kiln_row_index(indices[i], rows);
+    out[q] = row < 0 ? (real) 0 : table[(size_t) row * cols + c];
+}
+
+// For each position i: links[i] = the next j > i with the same index (count when none), links[count + i] = 1 when
+// i is the first position of a valid index. O(count^2) comparisons, independent of the row width.
+__kernel void scatter_add_links(const int count, const int rows, __global const real* indices, __global int* links) {
+    const int i = get_global_id(0);
+    if (i >= count) return;
+    const real v = indices[i];
+    int head = kiln_row_index(v, rows) >= 0;
+    for (int j = 0; j < i && head; j++) {
+        if (indices[j] == v) head = 0;
+    }
+    int next = count;
+    for (int j = i + 1; j < count; j++) {
+        if (indices[j] == v) { next = j; break; }
+    }
+    links[i] = next;
+    links[count + i] = head;
+}
+
+// out[indices[i], c] += values[i, c] in increasing i: the work-item of the first position of each index walks its
+// chain of links, so each element is summed in the CPU backend's order and no two work-items write one element.
+// n = count * cols.
+__kernel void scatter_add(const long n, const int count, const int cols, __global const real* indices,
+        __global const int* links, __global const real* values, __global real* out) {
+    const size_t q = get_global_id(0);
+    if (q >= n) return;
+    const int i = q / cols, c = q % cols;
+    if (!links[count + i]) return;
+    __global real* target = out + (size_t) indices[i] * cols + c;
+    real sum = target[0];
+    for (int j = i; j < count; j = links[j]) {
+        sum = sum + values[(size_t) j * cols + c];
+    }
+    target[0] = sum;
 }

@@ -4,6 +4,8 @@
 //   gemm_pack      copies op(a) / op(b) into MR-row / NR-column panels, zero-padded, transposes resolved.
 //   gemm_register  CPU-class devices: each work-item keeps an MR x NR block of c in vector registers
 //                  (NR = VW * NV) and walks the packed panels over k in [k0, k1); no local memory.
+//   gemm_batched   gemm_general over a 3-D range: one product per index of the third axis, each operand at
+//                  its own stride (0 shares one matrix across the batch).
 //   gemm_tiled     GPU-class devices: TS x TS tiles of a and b staged in local memory, WPT rows of c
 //                  per work-item, bounds-checked loads so any size works.
 // Tuning macros (with defaults): MR 8, VW (common.cl), NV 2, TS 32, WPT 8.
@@ -210,4 +212,23 @@ __kernel void gemm_tiled(const int m, const int n, const int k, const int transp
             out[0] = scaled(alpha, acc[w], beta, out);
         }
     }
+}
+
+// A 3-D range (n, m rounded up to the work-group size, batch): gemm_general on a + q * strideA, b + q * strideB,
+// c + q * strideC for product q.
+__kernel void gemm_batched(const int m, const int n, const int k, const int transposeA, const int transposeB,
+                           const real alpha, __global const real* a, const long strideA,
+                           __global const real* b, const long strideB,
+                           const real beta, __global real* c, const long strideC) {
+    const int j = get_global_id(0), i = get_global_id(1);
+    const size_t q = get_global_id(2);
+    if (i >= m || j >= n) return;
+    a += q * strideA;
+    b += q * strideB;
+    real sum = 0;
+    for (int p = 0; p < k; p++) {
+        sum = fma(A_AT(i, p), B_AT(p, j), sum);
+    }
+    __global real* out = c + q * strideC + (size_t) i * n + j;
+    out[0] = scaled(alpha, sum, beta, out);
 }

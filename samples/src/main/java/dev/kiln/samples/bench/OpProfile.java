@@ -51,8 +51,9 @@ record OpProfile(double epochSeconds, Map<String, ProfilingBackend.OpTime> times
     private static String family(String kind) {
         String op = kind.split(" ")[0];
         return switch (op) {
-            case "gemm" -> "gemm";
-            case "unary", "unaryBackward", "binary", "fill", "copy", "copyBlocks", "transpose", "oneHot" -> "element-wise";
+            case "gemm", "gemmBatched" -> "gemm";
+            case "unary", "unaryBackward", "binary", "fill", "copy", "copyBlocks", "transpose", "permute", "gather",
+                 "scatterAdd", "oneHot" -> "element-wise";
             case "reduce" -> "reductions";
             case "softmax", "logSoftmax", "softmaxBackward", "logSoftmaxBackward", "softmaxCrossEntropy",
                  "softmaxCrossEntropyBackward" -> "softmax and loss";

@@ -154,8 +154,32 @@ public final class ProfilingBackend implements Backend {
     }
 
     @Override
+    public void gemmBatched(boolean transposeA, boolean transposeB, int batch, int m, int n, int k, double alpha,
+                            Buffer a, long strideA, Buffer b, long strideB, double beta, Buffer c, long strideC) {
+        String kind = String.format(Locale.ROOT, "gemmBatched %s%s %dx%dx%dx%d", transposeA ? "T" : "N",
+                transposeB ? "T" : "N", batch, m, n, k);
+        timed(kind, () -> delegate.gemmBatched(transposeA, transposeB, batch, m, n, k, alpha, a, strideA, b, strideB,
+                beta, c, strideC));
+    }
+
+    @Override
     public void transpose(int rows, int cols, Buffer x, Buffer out) {
         timed("transpose", () -> delegate.transpose(rows, cols, x, out));
+    }
+
+    @Override
+    public void permute(int[] dims, int[] axes, Buffer x, Buffer out) {
+        timed("permute", () -> delegate.permute(dims, axes, x, out));
+    }
+
+    @Override
+    public void gather(int rows, int cols, int count, Buffer table, Buffer indices, Buffer out) {
+        timed("gather", () -> delegate.gather(rows, cols, count, table, indices, out));
+    }
+
+    @Override
+    public void scatterAdd(int rows, int cols, int count, Buffer indices, Buffer values, Buffer out) {
+        timed("scatterAdd", () -> delegate.scatterAdd(rows, cols, count, indices, values, out));
     }
 
     @Override

@@ -1,6 +1,4 @@
-package dev.kiln.autograd;
-
-import dev.kiln.tensor.Tensor;
+package dev.kiln.tensor;
 
 /** Computes an operation's input gradients from its output gradient. */
 @FunctionalInterface

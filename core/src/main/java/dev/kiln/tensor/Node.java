@@ -1,6 +1,5 @@
-package dev.kiln.autograd;
+package dev.kiln.tensor;
 
-import dev.kiln.tensor.Tensor;
 import java.util.List;
 
 /**

@@ -1,0 +1,69 @@
+package dev.kiln.op;
+
+import dev.kiln.KilnException;
+import dev.kiln.backend.Backend;
+import dev.kiln.tensor.Shape;
+import dev.kiln.tensor.Tensor;
+
+/** The softmax family along the last axis, the fused softmax cross-entropy the losses use, and one-hot encoding. */
+public final class SoftmaxOps {
+    private SoftmaxOps() {
+    }
+
+    /** Softmax along the last axis: e^x / sum e^x. */
+    public static Tensor softmax(Tensor x) {
+        return softmaxOf("softmax", x, false);
+    }
+
+    /** Log-softmax along the last axis: x - ln sum e^x. */
+    public static Tensor logSoftmax(Tensor x) {
+        return softmaxOf("log_softmax", x, true);
+    }
+
+    private static Tensor softmaxOf(String name, Tensor x, boolean log) {
+        Backend backend = x.backend();
+        int cols = x.shape().dim(-1);
+        int rows = Math.toIntExact(x.size() / Math.max(cols, 1));
+        Tensor out = Tensor.empty(backend, x.dtype(), x.shape());
+        backend.softmax(log, rows, cols, x.buffer(), out.buffer());
+        return Ops.record(out, name, g -> {
+            Tensor gx = Tensor.empty(backend, x.dtype(), x.shape());
+            backend.softmaxBackward(log, rows, cols, out.buffer(), g.buffer(), gx.buffer());
+            return new Tensor[] {gx};
+        }, x);
+    }
+
+    /**
+     * Per-row cross-entropy of softmax(logits) against target probabilities, fused and stable:
+     * loss[r] = -sum_c targets[r, c] * log_softmax(logits)[r, c]. Targets get no gradient.
+     */
+    public static Tensor softmaxCrossEntropy(Tensor logits, Tensor targets) {
+        Ops.checkCompatible("softmax_cross_entropy", logits, targets);
+        if (logits.rank() != 2 || !logits.shape().equals(targets.shape())) {
+            throw new KilnException("softmax_cross_entropy: expected logits and targets of the same shape"
+                    + " [rows, classes], got " + logits.shape() + " and " + targets.shape());
+        }
+        Backend backend = logits.backend();
+        int rows = logits.shape().dim(0);
+        int cols = logits.shape().dim(1);
+        Tensor probabilities = Tensor.empty(backend, logits.dtype(), logits.shape());
+        Tensor losses = Tensor.empty(backend, logits.dtype(), Shape.of(rows));
+        backend.softmaxCrossEntropy(rows, cols, logits.buffer(), targets.buffer(), probabilities.buffer(), losses.buffer());
+        return Ops.record(losses, "softmax_cross_entropy", g -> {
+            Tensor gx = Tensor.empty(backend, logits.dtype(), logits.shape());
+            backend.softmaxCrossEntropyBackward(rows, cols, probabilities.buffer(), targets.buffer(), g.buffer(), gx.buffer());
+            return new Tensor[] {gx, null};
+        }, logits, targets);
+    }
+
+    /** One-hot rows [n, classes] from class indices [n]; an index outside [0, classes) gives a zero row. */
+    public static Tensor oneHot(Tensor indices, int classes) {
+        if (indices.rank() != 1) {
+            throw new KilnException("one_hot: expected indices of shape [n], got " + indices.shape());
+        }
+        int rows = indices.shape().dim(0);
+        Tensor out = Tensor.empty(indices.backend(), indices.dtype(), Shape.of(rows, classes));
+        indices.backend().oneHot(rows, classes, indices.buffer(), out.buffer());
+        return out;
+    }
+}
