@@ -9,8 +9,8 @@ public interface Loss {
     String name();
 
     /**
-     * The loss as a one-element tensor, differentiable in {@code predictions}; fails with a message naming
-     * both shapes when predictions and targets do not match.
+     * The loss as a scalar (shape []), differentiable in {@code predictions}; fails with a message naming both
+     * shapes when predictions and targets do not match.
      */
     Tensor compute(Tensor predictions, Tensor targets);
 

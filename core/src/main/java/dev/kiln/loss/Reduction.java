@@ -10,7 +10,7 @@ public enum Reduction {
     /** The sum over the samples of the batch. */
     SUM;
 
-    /** Reduces per-sample losses of shape [n] to a one-element tensor. */
+    /** Reduces per-sample losses of shape [n] to a scalar (shape []). */
     public Tensor apply(Tensor perSample) {
         return this == MEAN ? Ops.mean(perSample) : Ops.sum(perSample);
     }

@@ -172,12 +172,12 @@ public final class Ops {
 
     // ---- reductions (ReductionOps) ----
 
-    /** Sum of all elements, shape [1]. */
+    /** Sum of all elements, a scalar (shape []). */
     public static Tensor sum(Tensor x) {
         return ReductionOps.sum(x);
     }
 
-    /** Mean of all elements, shape [1]. */
+    /** Mean of all elements, a scalar (shape []). */
     public static Tensor mean(Tensor x) {
         return ReductionOps.mean(x);
     }

@@ -16,12 +16,12 @@ public final class ReductionOps {
     private ReductionOps() {
     }
 
-    /** Sum of all elements, shape [1]. */
+    /** Sum of all elements, a scalar (shape []). */
     public static Tensor sum(Tensor x) {
         return reduceAll("sum", ReduceOp.SUM, x);
     }
 
-    /** Mean of all elements, shape [1]. */
+    /** Mean of all elements, a scalar (shape []). */
     public static Tensor mean(Tensor x) {
         return reduceAll("mean", ReduceOp.MEAN, x);
     }
@@ -56,7 +56,7 @@ public final class ReductionOps {
     }
 
     private static Tensor reduceAll(String name, ReduceOp op, Tensor x) {
-        return reduceOf(name, op, x, 1, Math.toIntExact(x.size()), 1, Shape.of(1));
+        return reduceOf(name, op, x, 1, Math.toIntExact(x.size()), 1, Shape.of());
     }
 
     private static Tensor reduceAxis(String name, ReduceOp op, Tensor x, int axis) {
@@ -105,6 +105,6 @@ public final class ReductionOps {
                 out[j++] = dims[i];
             }
         }
-        return out.length == 0 ? Shape.of(1) : Shape.of(out);
+        return Shape.of(out);
     }
 }

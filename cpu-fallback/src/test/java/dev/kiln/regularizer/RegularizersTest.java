@@ -43,7 +43,7 @@ class RegularizersTest extends InScopeOnCpuBackend {
         assertEquals(0.1425, Regularizers.l2(0.01).penalty(w).item(), 1e-15);
         assertEquals(0.65 + 0.1425, Regularizers.l1l2(0.1, 0.01).penalty(w).item(), 1e-15);
         assertEquals(0, Regularizers.l1l2(0, 0).penalty(w).item());
-        assertEquals(Shape.of(1), Regularizers.l2(1).penalty(w).shape());
+        assertEquals(Shape.of(), Regularizers.l2(1).penalty(w).shape());
     }
 
     @Test
