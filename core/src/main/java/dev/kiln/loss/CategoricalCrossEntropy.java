@@ -2,7 +2,6 @@ package dev.kiln.loss;
 
 import dev.kiln.KilnException;
 import dev.kiln.op.Ops;
-import dev.kiln.tensor.Node;
 import dev.kiln.tensor.Tensor;
 
 /**
@@ -44,9 +43,9 @@ public final class CategoricalCrossEntropy extends PerSampleLoss {
         if (fromLogits) {
             return Ops.softmaxCrossEntropy(predictions, targets);
         }
-        Node node = predictions.node();
-        if (node != null && node.op().equals("softmax") && predictions.rank() == 2) {
-            return Ops.softmaxCrossEntropy(node.inputs().get(0), targets);
+        Tensor logits = predictions.softmaxLogits();
+        if (logits != null && predictions.rank() == 2) {
+            return Ops.softmaxCrossEntropy(logits, targets);
         }
         return Ops.neg(Ops.sum(Ops.mul(targets, Ops.log(Probabilities.clipped(predictions))), 1));
     }

@@ -10,9 +10,9 @@ public final class SoftmaxOps {
     private SoftmaxOps() {
     }
 
-    /** Softmax along the last axis: e^x / sum e^x. */
+    /** Softmax along the last axis: e^x / sum e^x; the result remembers x as its logits. */
     public static Tensor softmax(Tensor x) {
-        return softmaxOf("softmax", x, false);
+        return softmaxOf("softmax", x, false).fromSoftmaxOf(x);
     }
 
     /** Log-softmax along the last axis: x - ln sum e^x. */

@@ -24,6 +24,7 @@ public final class Tensor implements AutoCloseable {
     private MemoryScope scope;
     private boolean requiresGrad;
     private Node node;
+    private Tensor softmaxLogits;
     private Tensor grad;
     /** The gradient buffer holds stale values that stand for zero: the next accumulation overwrites them. */
     private boolean gradZeroed;
@@ -222,6 +223,20 @@ public final class Tensor implements AutoCloseable {
             throw new KilnException("cannot stop gradients of a computed tensor; use it under GradMode.disabled()");
         }
         this.requiresGrad = value;
+        return this;
+    }
+
+    /**
+     * The logits this tensor is the softmax of, along the last axis, or null: a typed fact that lets a
+     * cross-entropy on these probabilities take the fused, stable path from the logits (Keras keeps the same).
+     */
+    public Tensor softmaxLogits() {
+        return softmaxLogits == null || softmaxLogits.isClosed() ? null : softmaxLogits;
+    }
+
+    /** Records that this tensor is softmax({@code logits}) along the last axis; for the softmax op. */
+    public Tensor fromSoftmaxOf(Tensor logits) {
+        this.softmaxLogits = logits;
         return this;
     }
 

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kiln.autograd.Autograd;
+import dev.kiln.autograd.GradMode;
 import dev.kiln.check.GradientCheck;
 import dev.kiln.op.Ops;
+import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import dev.kiln.testing.OnCpuBackend;
@@ -54,6 +56,20 @@ class SoftmaxProbabilitiesTest extends OnCpuBackend {
             assertEquals(40, loss.item(), 1e-9);
             Autograd.backward(loss);
             assertArrayEquals(new double[] {-1, 1}, logits.grad().toDoubleArray(), 1e-9);
+        }
+    }
+
+    @Test
+    void evaluationWithoutGradientsTakesTheSamePathAndPlainProbabilitiesAreClipped() {
+        try (MemoryScope scope = MemoryScope.open();
+             GradMode.Restore ignored = GradMode.disabled()) {
+            Tensor logits = Tensor.of(backend, Shape.of(1, 2), new double[] {0, 40});
+            Tensor targets = Tensor.of(backend, Shape.of(1, 2), new double[] {1, 0});
+            Tensor probabilities = Ops.softmax(logits);
+            assertEquals(40, Losses.categoricalCrossEntropy(false).compute(probabilities, targets).item(), 1e-9);
+            // the same numbers not known to be a softmax go through the clip, as Keras does: -ln(1e-7)
+            Tensor plain = Tensor.of(backend, Shape.of(1, 2), probabilities.toDoubleArray());
+            assertEquals(-Math.log(1e-7), Losses.categoricalCrossEntropy(false).compute(plain, targets).item(), 1e-6);
         }
     }
 }
