@@ -2,13 +2,16 @@ package dev.kiln.layer;
 
 import dev.kiln.KilnException;
 import dev.kiln.init.Initializer;
+import dev.kiln.op.InPlaceOps;
 import dev.kiln.regularizer.RegularizedWeight;
 import dev.kiln.regularizer.Regularizer;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -285,6 +288,76 @@ public abstract class Layer implements AutoCloseable {
         List<Tensor> all = new ArrayList<>(parameters());
         all.addAll(state());
         return Collections.unmodifiableList(all);
+    }
+
+    /**
+     * Every weight's values by name, row-major: "kernel", "bias", "moving_mean" for a layer; the names of
+     * {@code Model.namedWeights()} ("dense_1/kernel") for a model. Downloads from the device.
+     */
+    public final Map<String, double[]> getWeights() {
+        Map<String, double[]> values = new LinkedHashMap<>();
+        weightsByName().forEach((name, w) -> values.put(name, w.toDoubleArray()));
+        return values;
+    }
+
+    /** The values of weight {@code name} (as {@link #getWeights()} names it), row-major. */
+    public final double[] getWeights(String name) {
+        return weight(name).toDoubleArray();
+    }
+
+    /** The shape of weight {@code name} (as {@link #getWeights()} names it). */
+    public final Shape weightShape(String name) {
+        return weight(name).shape();
+    }
+
+    /** Sets weight {@code name} from row-major values; their count must match its shape. */
+    public final void setWeights(String name, double[] values) {
+        Tensor target = weight(name);
+        if (values.length != target.size()) {
+            throw new KilnException("weight '" + name + "' of layer '" + name() + "' has shape " + target.shape()
+                    + " (" + target.size() + " values), got " + values.length + " values");
+        }
+        try (Tensor source = Tensor.of(target.backend(), target.dtype(), target.shape(), values)) {
+            InPlaceOps.assign(target, source);
+        }
+    }
+
+    /** Sets the matrix weight {@code name} (a kernel [in, units]) from rows; the rows must match its shape. */
+    public final void setWeights(String name, double[][] rows) {
+        Shape shape = weightShape(name);
+        int cols = rows.length == 0 ? 0 : rows[0].length;
+        if (shape.rank() != 2 || shape.dim(0) != rows.length || Arrays.stream(rows).anyMatch(r -> r.length != cols)
+                || shape.dim(1) != cols) {
+            throw new KilnException("weight '" + name + "' of layer '" + name() + "' has shape " + shape + ", got "
+                    + rows.length + " rows of " + Arrays.stream(rows).map(r -> String.valueOf(r.length)).distinct()
+                    .collect(Collectors.joining(" or ")) + " values");
+        }
+        setWeights(name, Arrays.stream(rows).flatMapToDouble(Arrays::stream).toArray());
+    }
+
+    /** Sets every weight named in {@code values}; a name the layer does not have is an error listing the known ones. */
+    public final void setWeights(Map<String, double[]> values) {
+        values.keySet().forEach(this::weight);
+        values.forEach(this::setWeights);
+    }
+
+    /** The weights by the names {@link #getWeights()} uses; a model names those of its layers. */
+    protected Map<String, Tensor> weightsByName() {
+        Map<String, Tensor> named = new LinkedHashMap<>();
+        for (Tensor w : weights()) {
+            named.put(w.name().substring(w.name().lastIndexOf('/') + 1), w);
+        }
+        return named;
+    }
+
+    private Tensor weight(String name) {
+        Map<String, Tensor> named = weightsByName();
+        Tensor w = named.get(name);
+        if (w == null) {
+            throw new KilnException("layer '" + name() + "' has no weight '" + name + "'"
+                    + (isBuilt() ? "; it has " + named.keySet() : "; it is not built yet"));
+        }
+        return w;
     }
 
     /** Number of scalar weights, parameters and state, as Keras counts "Total params". */

@@ -220,6 +220,11 @@ public class Model extends Layer implements TrainableModel {
         return named(Layer::weights);
     }
 
+    @Override
+    protected final Map<String, Tensor> weightsByName() {
+        return namedWeights();
+    }
+
     private Map<String, Tensor> named(Function<Layer, List<Tensor>> kind) {
         Map<String, Tensor> named = new LinkedHashMap<>();
         Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
