@@ -29,6 +29,27 @@ public final class InPlaceOps {
         target.backend().copy(source.buffer(), 0, target.buffer(), 0, target.size());
     }
 
+    /** target[offset + i] = source[i] for every element of source (flat, row-major); same backend and dtype. */
+    public static void assign(Tensor target, long offset, Tensor source) {
+        Ops.checkCompatible("assign", target, source);
+        if (offset < 0 || offset + source.size() > target.size()) {
+            throw new KilnException("assign: " + source.size() + " values at offset " + offset
+                    + " do not fit a tensor of " + target.size() + " elements");
+        }
+        target.backend().copy(source.buffer(), 0, target.buffer(), offset, source.size());
+    }
+
+    /** target = target + source element-wise; same number of elements, backend and dtype. */
+    public static void addInto(Tensor target, Tensor source) {
+        Ops.checkCompatible("add_into", target, source);
+        if (target.size() != source.size()) {
+            throw new KilnException("add_into: cannot add " + source.size() + " values into a tensor of "
+                    + target.size());
+        }
+        target.backend().binary(BinaryOp.ADD, Broadcast.same(target.size()), target.buffer(), source.buffer(),
+                target.buffer());
+    }
+
     /** target = value everywhere. */
     public static void fill(Tensor target, double value) {
         target.backend().fill(target.buffer(), value);

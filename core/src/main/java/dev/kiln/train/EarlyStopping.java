@@ -1,6 +1,7 @@
 package dev.kiln.train;
 
 import dev.kiln.KilnException;
+import dev.kiln.op.InPlaceOps;
 import dev.kiln.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -131,7 +132,7 @@ public final class EarlyStopping implements StatefulCallback {
     @Override
     public void onTrainEnd(History history, TrainingContext context) {
         if (restoreBestWeights && !bestWeights.isEmpty() && bestEpoch != lastEpoch(history)) {
-            context.model().namedWeights().forEach((name, w) -> copy(bestWeights.get(name), w));
+            context.model().namedWeights().forEach((name, w) -> InPlaceOps.assign(w, bestWeights.get(name)));
         }
         closeBestWeights();
     }
@@ -152,11 +153,7 @@ public final class EarlyStopping implements StatefulCallback {
                 copy = Tensor.empty(w.backend(), w.dtype(), w.shape()).keep();
                 bestWeights.put(name, copy);
             }
-            copy(w, copy);
+            InPlaceOps.assign(copy, w);
         });
-    }
-
-    private static void copy(Tensor from, Tensor to) {
-        from.backend().copy(from.buffer(), 0, to.buffer(), 0, from.size());
     }
 }

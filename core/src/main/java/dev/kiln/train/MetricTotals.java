@@ -1,9 +1,8 @@
 package dev.kiln.train;
 
 import dev.kiln.backend.Backend;
-import dev.kiln.backend.BinaryOp;
-import dev.kiln.backend.Broadcast;
 import dev.kiln.backend.DType;
+import dev.kiln.op.InPlaceOps;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -16,13 +15,11 @@ import java.util.Map;
  */
 final class MetricTotals implements AutoCloseable {
     private final List<String> names;
-    private final Backend backend;
     private final Tensor[] totals;
     private final Tensor gathered;
 
     MetricTotals(List<String> names, Backend backend, DType dtype) {
         this.names = List.copyOf(names);
-        this.backend = backend;
         this.totals = new Tensor[names.size()];
         for (int i = 0; i < totals.length; i++) {
             totals[i] = Tensor.zeros(backend, dtype, Shape.of(1)).keep();
@@ -32,14 +29,13 @@ final class MetricTotals implements AutoCloseable {
 
     void reset() {
         for (Tensor t : totals) {
-            backend.fill(t.buffer(), 0);
+            InPlaceOps.fill(t, 0);
         }
     }
 
     /** Adds a batch's total (a one-element tensor) to quantity {@code index}; no host transfer. */
     void add(int index, Tensor batchTotal) {
-        backend.binary(BinaryOp.ADD, Broadcast.same(1), totals[index].buffer(), batchTotal.buffer(),
-                totals[index].buffer());
+        InPlaceOps.addInto(totals[index], batchTotal);
     }
 
     /** Every total divided by {@code samples}, by name; one download for all of them. */
@@ -49,7 +45,7 @@ final class MetricTotals implements AutoCloseable {
             return out;
         }
         for (int i = 0; i < totals.length; i++) {
-            backend.copy(totals[i].buffer(), 0, gathered.buffer(), i, 1);
+            InPlaceOps.assign(gathered, i, totals[i]);
         }
         double[] values = gathered.toDoubleArray();
         for (int i = 0; i < totals.length; i++) {
