@@ -3,10 +3,19 @@ package dev.kiln.backend;
 /**
  * The numeric kernels Kiln runs on one device. Buffers are flat, row-major and contiguous; every shape
  * argument is in elements. Calls may be asynchronous: they are ordered as issued, and only
- * {@link #download} and {@link #synchronize} wait. Unless a method says otherwise, an output buffer must
- * not overlap an input, except that element-wise methods ({@link #unary}, {@link #binary} with
- * {@code out} of the same length as the operand, {@link #update}) accept {@code out} identical to an input.
- * Several backends may live in one JVM; a backend is not thread-safe.
+ * {@link #download} and {@link #synchronize} wait. Several backends may live in one JVM; a backend is not
+ * thread-safe.
+ *
+ * <p>Preconditions, the same on every backend: each primitive first calls the {@link BufferChecks} method of
+ * its name, so a bad call throws the same {@link dev.kiln.KilnException} wherever it runs, before anything is
+ * enqueued. Sizes are not negative (and at least 1 where a method says so). Every buffer is a live buffer of
+ * this backend, and the buffers of one call share one dtype (indices are numbers of that dtype). Every buffer
+ * holds <em>exactly</em> the elements its shape arguments name, counted by its logical {@link Buffer#length()}
+ * (a device may reserve more); the exceptions are ranges inside a buffer: {@link #upload} and {@link #download}
+ * (the start of the buffer), {@link #copy} and {@link #copyBlocks} (offsets, lengths and strides inside each
+ * buffer) and {@link #gemmBatched} (at least the elements its strided matrices reach). An output is never one
+ * of the inputs, except that {@link #unary}, {@link #unaryBackward} and {@link #binary} (with an operand that
+ * spans the whole output) may write over an input; {@link #update} works in place on distinct buffers.
  */
 public interface Backend extends AutoCloseable {
 
@@ -36,7 +45,10 @@ public interface Backend extends AutoCloseable {
     /** Copies the first {@code target.length} elements of {@code source} (F64) to the host; waits. */
     void download(Buffer source, double[] target);
 
-    /** target[targetOffset + i] = source[sourceOffset + i] for i in [0, length). Same dtype. */
+    /**
+     * target[targetOffset + i] = source[sourceOffset + i] for i in [0, length). Same dtype; both ranges lie inside
+     * their buffers, and within one buffer they must not overlap.
+     */
     void copy(Buffer source, long sourceOffset, Buffer target, long targetOffset, long length);
 
     /**
@@ -73,7 +85,8 @@ public interface Backend extends AutoCloseable {
     /**
      * c = alpha * op(a) * op(b) + beta * c, with op(a) of shape [m, k] and op(b) of shape [k, n]; a is stored
      * [m, k] (or [k, m] when {@code transposeA}), b [k, n] (or [n, k] when {@code transposeB}), c [m, n].
-     * With beta = 0 the previous contents of c are ignored (NaN included).
+     * With beta = 0 the previous contents of c are ignored (NaN included). Each buffer holds exactly its matrix: a
+     * longer one is rejected (to multiply part of a buffer, use {@link #gemmBatched} with a batch of 1).
      */
     void gemm(boolean transposeA, boolean transposeB, int m, int n, int k,
               double alpha, Buffer a, Buffer b, double beta, Buffer c);
@@ -82,7 +95,8 @@ public interface Backend extends AutoCloseable {
      * {@code batch} independent products: c_i = alpha * op(a_i) * op(b_i) + beta * c_i for i in [0, batch), where
      * a_i starts at element i * strideA of a, b_i at i * strideB of b and c_i at i * strideC of c, each laid out as
      * in {@link #gemm}. A stride of 0 shares one matrix of a or b across the batch; the c_i must not overlap
-     * (strideC >= m * n when batch > 1). Strides are not negative.
+     * (strideC >= m * n when batch > 1). Strides are not negative; each buffer holds at least the elements its
+     * matrices reach.
      */
     void gemmBatched(boolean transposeA, boolean transposeB, int batch, int m, int n, int k, double alpha,
                      Buffer a, long strideA, Buffer b, long strideB, double beta, Buffer c, long strideC);
@@ -119,7 +133,7 @@ public interface Backend extends AutoCloseable {
     /** out = f(x) element-wise over x.length() elements, with parameters a and b as {@link UnaryOp} defines. */
     void unary(UnaryOp op, double a, double b, Buffer x, Buffer out);
 
-    /** gradIn = gradOut * f'(x); y = f(x) is passed too, as some derivatives read it. */
+    /** gradIn = gradOut * f'(x); y = f(x) is passed too, as some derivatives read it. gradIn may be an input. */
     void unaryBackward(UnaryOp op, double a, double b, Buffer x, Buffer y, Buffer gradOut, Buffer gradIn);
 
     /** out = f(a, b) with the operands broadcast over {@code shape}. */
@@ -157,7 +171,10 @@ public interface Backend extends AutoCloseable {
 
     // ---- training ----
 
-    /** One fused optimizer step on a parameter, in place; {@code states} holds {@link UpdateRule#stateCount()} buffers. */
+    /**
+     * One fused optimizer step on a parameter, in place; {@code states} holds {@link UpdateRule#stateCount()} buffers,
+     * each as long as {@code param}, as is {@code grad}; all are different buffers. Adam's step is at least 1.
+     */
     void update(UpdateRule rule, UpdateParameters parameters, Buffer param, Buffer grad, Buffer... states);
 
     /** Fills {@code out} with counter-based random numbers; see {@link Distribution}. */

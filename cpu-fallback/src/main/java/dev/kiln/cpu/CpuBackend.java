@@ -5,6 +5,7 @@ import dev.kiln.backend.Backend;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.Broadcast;
 import dev.kiln.backend.Buffer;
+import dev.kiln.backend.BufferChecks;
 import dev.kiln.backend.DType;
 import dev.kiln.backend.DeviceInfo;
 import dev.kiln.backend.Distribution;
@@ -61,12 +62,10 @@ public final class CpuBackend implements Backend {
     @Override
     public Buffer allocate(DType dtype, long length) {
         open("allocate");
-        if (dtype == null) {
-            throw new KilnException("allocate: dtype is null; expected F32 or F64");
-        }
-        if (length < 0 || length > Integer.MAX_VALUE - 8) {
-            throw new KilnException("allocate: length " + length + " is outside [0, " + (Integer.MAX_VALUE - 8)
-                    + "], the largest Java array");
+        BufferChecks.allocate(dtype, length);
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new KilnException("allocate: length " + length + " is more than " + (Integer.MAX_VALUE - 8)
+                    + " elements, the largest Java array");
         }
         CpuBuffer buffer;
         try {
@@ -82,8 +81,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void upload(float[] source, Buffer target) {
-        CpuBuffer t = typed("upload", "target", target, DType.F32);
-        fits("upload", source.length, t);
+        BufferChecks.upload(this, source, source == null ? 0 : source.length, DType.F32, target);
+        CpuBuffer t = (CpuBuffer) target;
         System.arraycopy(source, 0, t.floats(), 0, source.length);
         uploads++;
         uploadedBytes += (long) source.length * Float.BYTES;
@@ -91,8 +90,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void upload(double[] source, Buffer target) {
-        CpuBuffer t = typed("upload", "target", target, DType.F64);
-        fits("upload", source.length, t);
+        BufferChecks.upload(this, source, source == null ? 0 : source.length, DType.F64, target);
+        CpuBuffer t = (CpuBuffer) target;
         System.arraycopy(source, 0, t.doubles(), 0, source.length);
         uploads++;
         uploadedBytes += (long) source.length * Double.BYTES;
@@ -100,8 +99,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void download(Buffer source, float[] target) {
-        CpuBuffer s = typed("download", "source", source, DType.F32);
-        fits("download", target.length, s);
+        BufferChecks.download(this, source, target, target == null ? 0 : target.length, DType.F32);
+        CpuBuffer s = (CpuBuffer) source;
         System.arraycopy(s.floats(), 0, target, 0, target.length);
         downloads++;
         downloadedBytes += (long) target.length * Float.BYTES;
@@ -109,8 +108,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void download(Buffer source, double[] target) {
-        CpuBuffer s = typed("download", "source", source, DType.F64);
-        fits("download", target.length, s);
+        BufferChecks.download(this, source, target, target == null ? 0 : target.length, DType.F64);
+        CpuBuffer s = (CpuBuffer) source;
         System.arraycopy(s.doubles(), 0, target, 0, target.length);
         downloads++;
         downloadedBytes += (long) target.length * Double.BYTES;
@@ -118,14 +117,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void copy(Buffer source, long sourceOffset, Buffer target, long targetOffset, long length) {
-        CpuBuffer s = own("copy", "source", source);
-        CpuBuffer t = own("copy", "target", target);
-        sameType("copy", s, t);
-        if (length < 0 || sourceOffset < 0 || targetOffset < 0
-                || sourceOffset + length > s.size() || targetOffset + length > t.size()) {
-            throw new KilnException("copy: range of " + length + " elements from offset " + sourceOffset + " of a buffer of "
-                    + s.size() + " to offset " + targetOffset + " of a buffer of " + t.size() + " is out of bounds");
-        }
+        BufferChecks.copy(this, source, sourceOffset, target, targetOffset, length);
+        CpuBuffer s = (CpuBuffer) source;
+        CpuBuffer t = (CpuBuffer) target;
         if (s.dtype() == DType.F32) {
             System.arraycopy(s.floats(), (int) sourceOffset, t.floats(), (int) targetOffset, (int) length);
         } else {
@@ -136,33 +130,13 @@ public final class CpuBackend implements Backend {
     @Override
     public void copyBlocks(int blocks, int blockLength, Buffer source, long sourceOffset, long sourceStride,
                            Buffer target, long targetOffset, long targetStride) {
-        String method = "copyBlocks";
-        CpuBuffer s = own(method, "source", source);
-        CpuBuffer t = own(method, "target", target);
-        sameType(method, s, t);
-        if (s == t) {
-            throw new KilnException("copyBlocks: source and target are the same buffer; they must be different buffers");
-        }
-        if (blocks < 0 || blockLength < 0 || sourceOffset < 0 || sourceStride < 0 || targetOffset < 0 || targetStride < 0) {
-            throw new KilnException("copyBlocks: counts, offsets and strides must not be negative, got blocks=" + blocks
-                    + ", blockLength=" + blockLength + ", source offset " + sourceOffset + " stride " + sourceStride
-                    + ", target offset " + targetOffset + " stride " + targetStride);
-        }
+        BufferChecks.copyBlocks(this, blocks, blockLength, source, sourceOffset, sourceStride, target, targetOffset,
+                targetStride);
         if (blocks == 0 || blockLength == 0) {
             return;
         }
-        if (blocks > 1 && targetStride < blockLength) {
-            throw new KilnException("copyBlocks: target stride " + targetStride + " is shorter than the block length "
-                    + blockLength + ", so the target blocks would overlap");
-        }
-        long sourceEnd = blocksEnd(blocks, blockLength, sourceOffset, sourceStride);
-        long targetEnd = blocksEnd(blocks, blockLength, targetOffset, targetStride);
-        if (sourceEnd > s.size() || targetEnd > t.size()) {
-            throw new KilnException("copyBlocks: " + blocks + " blocks of " + blockLength + " elements reach element "
-                    + sourceEnd + " of a source of " + s.size() + " (offset " + sourceOffset + ", stride " + sourceStride
-                    + ") and element " + targetEnd + " of a target of " + t.size() + " (offset " + targetOffset
-                    + ", stride " + targetStride + "); out of bounds");
-        }
+        CpuBuffer s = (CpuBuffer) source;
+        CpuBuffer t = (CpuBuffer) target;
         int from = (int) sourceOffset;
         int to = (int) targetOffset;
         // Strides may exceed an int only when there is one block, and then they are never used.
@@ -179,19 +153,11 @@ public final class CpuBackend implements Backend {
         });
     }
 
-    /** One past the last element that blocks at {@code offset} with {@code stride} touch; saturates instead of overflowing. */
-    private static long blocksEnd(int blocks, int blockLength, long offset, long stride) {
-        try {
-            return Math.addExact(Math.addExact(offset, Math.multiplyExact(blocks - 1L, stride)), blockLength);
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
-    }
-
     // F32 stores (float) value.
     @Override
     public void fill(Buffer target, double value) {
-        CpuBuffer t = own("fill", "target", target);
+        BufferChecks.fill(this, target);
+        CpuBuffer t = (CpuBuffer) target;
         if (t.dtype() == DType.F32) {
             java.util.Arrays.fill(t.floats(), (float) value);
         } else {
@@ -201,16 +167,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void free(Buffer buffer) {
-        if (buffer == null) {
-            throw new KilnException("free: buffer is null");
-        }
-        if (buffer.backend() != this || !(buffer instanceof CpuBuffer cpu)) {
-            throw new KilnException("free: " + buffer + " belongs to another backend ('" + buffer.backend().name() + "')");
-        }
-        if (cpu.isFreed()) {
-            throw new KilnException("free: " + buffer + " was already freed");
-        }
-        cpu.release();
+        BufferChecks.free(this, buffer);
+        ((CpuBuffer) buffer).release();
         live--;
     }
 
@@ -245,18 +203,10 @@ public final class CpuBackend implements Backend {
     @Override
     public void gemm(boolean transposeA, boolean transposeB, int m, int n, int k,
                      double alpha, Buffer a, Buffer b, double beta, Buffer c) {
-        String method = "gemm";
-        if (m < 0 || n < 0 || k < 0) {
-            throw new KilnException("gemm: sizes must not be negative, got m=" + m + ", n=" + n + ", k=" + k);
-        }
-        CpuBuffer ab = own(method, "a", a);
-        CpuBuffer bb = own(method, "b", b);
-        CpuBuffer cb = own(method, "c", c);
-        sameType(method, ab, bb, cb);
-        length(method, "a " + (transposeA ? "[k, m]" : "[m, k]"), ab, (long) m * k);
-        length(method, "b " + (transposeB ? "[n, k]" : "[k, n]"), bb, (long) k * n);
-        length(method, "c [m, n]", cb, (long) m * n);
-        distinct(method, cb, ab, bb);
+        BufferChecks.gemm(this, transposeA, transposeB, m, n, k, a, b, c);
+        CpuBuffer ab = (CpuBuffer) a;
+        CpuBuffer bb = (CpuBuffer) b;
+        CpuBuffer cb = (CpuBuffer) c;
         if (cb.dtype() == DType.F32) {
             floatGemm.gemm(transposeA, transposeB, m, n, k, (float) alpha, ab.floats(), bb.floats(), (float) beta, cb.floats());
         } else {
@@ -267,16 +217,9 @@ public final class CpuBackend implements Backend {
     /** EJML's blocked transpose. */
     @Override
     public void transpose(int rows, int cols, Buffer x, Buffer out) {
-        String method = "transpose";
-        CpuBuffer xb = own(method, "x", x);
-        CpuBuffer ob = own(method, "out", out);
-        sameType(method, xb, ob);
-        if (rows < 0 || cols < 0) {
-            throw new KilnException("transpose: sizes must not be negative, got " + rows + "x" + cols);
-        }
-        length(method, "x [rows, cols]", xb, (long) rows * cols);
-        length(method, "out [cols, rows]", ob, (long) rows * cols);
-        distinct(method, ob, xb);
+        BufferChecks.transpose(this, rows, cols, x, out);
+        CpuBuffer xb = (CpuBuffer) x;
+        CpuBuffer ob = (CpuBuffer) out;
         if (rows == 0 || cols == 0) {
             return;
         }
@@ -290,26 +233,13 @@ public final class CpuBackend implements Backend {
     @Override
     public void gemmBatched(boolean transposeA, boolean transposeB, int batch, int m, int n, int k, double alpha,
                             Buffer a, long strideA, Buffer b, long strideB, double beta, Buffer c, long strideC) {
-        String method = "gemmBatched";
-        if (batch < 0 || m < 0 || n < 0 || k < 0 || strideA < 0 || strideB < 0 || strideC < 0) {
-            throw new KilnException("gemmBatched: sizes and strides must not be negative, got batch=" + batch + ", m=" + m
-                    + ", n=" + n + ", k=" + k + ", strides " + strideA + ", " + strideB + ", " + strideC);
-        }
-        CpuBuffer ab = own(method, "a", a);
-        CpuBuffer bb = own(method, "b", b);
-        CpuBuffer cb = own(method, "c", c);
-        sameType(method, ab, bb, cb);
-        distinct(method, cb, ab, bb);
+        BufferChecks.gemmBatched(this, transposeA, transposeB, batch, m, n, k, a, strideA, b, strideB, c, strideC);
+        CpuBuffer ab = (CpuBuffer) a;
+        CpuBuffer bb = (CpuBuffer) b;
+        CpuBuffer cb = (CpuBuffer) c;
         long mk = (long) m * k;
         long kn = (long) k * n;
         long mn = (long) m * n;
-        if (batch > 1 && strideC < mn) {
-            throw new KilnException("gemmBatched: c stride " + strideC + " is shorter than a product of m * n = " + mn
-                    + " elements, so the products would overlap");
-        }
-        reaches(method, "a", ab, batch, strideA, mk);
-        reaches(method, "b", bb, batch, strideB, kn);
-        reaches(method, "c", cb, batch, strideC, mn);
         if (batch == 0 || mn == 0) {
             return;
         }
@@ -347,41 +277,13 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /** Fails unless {@code count} matrices of {@code length} elements, {@code stride} apart, fit in the buffer. */
-    private static void reaches(String method, String role, CpuBuffer buffer, int count, long stride, long length) {
-        long end = count == 0 || length == 0 ? 0 : blocksEnd(count, 1, 0, stride) - 1 + length;
-        if (end > buffer.size() || end < 0) {
-            throw new KilnException(method + ": " + count + " matrices of " + length + " elements, " + stride
-                    + " apart, need " + end + " elements of " + role + ", which has " + buffer.size());
-        }
-    }
-
     @Override
     public void permute(int[] dims, int[] axes, Buffer x, Buffer out) {
-        String method = "permute";
-        notNull(method, "dims", dims);
-        notNull(method, "axes", axes);
+        BufferChecks.permute(this, dims, axes, x, out);
+        CpuBuffer xb = (CpuBuffer) x;
+        CpuBuffer ob = (CpuBuffer) out;
         int rank = dims.length;
-        if (rank < 1 || rank > MAX_PERMUTE_RANK || axes.length != rank) {
-            throw new KilnException("permute: expected 1 to " + MAX_PERMUTE_RANK + " dims and as many axes, got dims "
-                    + java.util.Arrays.toString(dims) + " and axes " + java.util.Arrays.toString(axes));
-        }
-        boolean[] seen = new boolean[rank];
-        long size = 1;
-        for (int d = 0; d < rank; d++) {
-            if (axes[d] < 0 || axes[d] >= rank || seen[axes[d]] || dims[d] < 0) {
-                throw new KilnException("permute: axes " + java.util.Arrays.toString(axes) + " must be a permutation of [0, "
-                        + rank + ") and dims " + java.util.Arrays.toString(dims) + " not negative");
-            }
-            seen[axes[d]] = true;
-            size *= dims[d];
-        }
-        CpuBuffer xb = own(method, "x", x);
-        CpuBuffer ob = own(method, "out", out);
-        sameType(method, xb, ob);
-        length(method, "x", xb, size);
-        length(method, "out", ob, size);
-        distinct(method, ob, xb);
+        long size = xb.size();
         if (size == 0) {
             return;
         }
@@ -417,17 +319,11 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void gather(int rows, int cols, int count, Buffer table, Buffer indices, Buffer out) {
-        String method = "gather";
-        counts(method, rows, cols, count);
-        CpuBuffer tb = own(method, "table", table);
-        CpuBuffer ib = own(method, "indices", indices);
-        CpuBuffer ob = own(method, "out", out);
-        sameType(method, tb, ib, ob);
-        length(method, "table [rows, cols]", tb, (long) rows * cols);
-        length(method, "indices [count]", ib, count);
-        length(method, "out [count, cols]", ob, (long) count * cols);
-        distinct(method, ob, tb, ib);
-        int[] rowOf = rowIndices(method, ib, count, rows);
+        BufferChecks.gather(this, rows, cols, count, table, indices, out);
+        CpuBuffer tb = (CpuBuffer) table;
+        CpuBuffer ib = (CpuBuffer) indices;
+        CpuBuffer ob = (CpuBuffer) out;
+        int[] rowOf = rowIndices("gather", ib, count, rows);
         WorkPool.forRange(count, Math.max(1, ELEMENTWISE_GRAIN / Math.max(cols, 1)), (first, last) -> {
             for (int i = first; i < last; i++) {
                 if (tb.dtype() == DType.F32) {
@@ -441,17 +337,11 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void scatterAdd(int rows, int cols, int count, Buffer indices, Buffer values, Buffer out) {
-        String method = "scatterAdd";
-        counts(method, rows, cols, count);
-        CpuBuffer ib = own(method, "indices", indices);
-        CpuBuffer vb = own(method, "values", values);
-        CpuBuffer ob = own(method, "out", out);
-        sameType(method, ib, vb, ob);
-        length(method, "indices [count]", ib, count);
-        length(method, "values [count, cols]", vb, (long) count * cols);
-        length(method, "out [rows, cols]", ob, (long) rows * cols);
-        distinct(method, ob, ib, vb);
-        int[] rowOf = rowIndices(method, ib, count, rows);
+        BufferChecks.scatterAdd(this, rows, cols, count, indices, values, out);
+        CpuBuffer ib = (CpuBuffer) indices;
+        CpuBuffer vb = (CpuBuffer) values;
+        CpuBuffer ob = (CpuBuffer) out;
+        int[] rowOf = rowIndices("scatterAdd", ib, count, rows);
         // Split by columns, so every element still sums its terms in increasing i.
         WorkPool.forRange(cols, Math.max(1, ELEMENTWISE_GRAIN / Math.max(count, 1)), (first, last) -> {
             if (ob.dtype() == DType.F32) {
@@ -460,13 +350,6 @@ public final class CpuBackend implements Backend {
                 DoubleElementwise.scatterAddColumns(rowOf, cols, vb.doubles(), ob.doubles(), first, last);
             }
         });
-    }
-
-    private static void counts(String method, int rows, int cols, int count) {
-        if (rows < 0 || cols < 0 || count < 0) {
-            throw new KilnException(method + ": rows, cols and count must not be negative, got " + rows + ", " + cols
-                    + " and " + count);
-        }
     }
 
     /** The indices as rows of a table of {@code rows} rows; any other value is an error naming it and its position. */
@@ -487,12 +370,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, double a, double b, Buffer x, Buffer out) {
-        String method = "unary " + op;
-        notNull("unary", "op", op);
-        CpuBuffer xb = own(method, "x", x);
-        CpuBuffer ob = own(method, "out", out);
-        sameType(method, xb, ob);
-        length(method, "out", ob, xb.size());
+        BufferChecks.unary(this, op, x, out);
+        CpuBuffer xb = (CpuBuffer) x;
+        CpuBuffer ob = (CpuBuffer) out;
         if (xb.dtype() == DType.F32) {
             float fa = (float) a;
             float fb = (float) b;
@@ -506,16 +386,11 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unaryBackward(UnaryOp op, double a, double b, Buffer x, Buffer y, Buffer gradOut, Buffer gradIn) {
-        String method = "unaryBackward " + op;
-        notNull("unaryBackward", "op", op);
-        CpuBuffer xb = own(method, "x", x);
-        CpuBuffer yb = own(method, "y", y);
-        CpuBuffer gb = own(method, "gradOut", gradOut);
-        CpuBuffer gxb = own(method, "gradIn", gradIn);
-        sameType(method, xb, yb, gb, gxb);
-        length(method, "y", yb, xb.size());
-        length(method, "gradOut", gb, xb.size());
-        length(method, "gradIn", gxb, xb.size());
+        BufferChecks.unaryBackward(this, op, x, y, gradOut, gradIn);
+        CpuBuffer xb = (CpuBuffer) x;
+        CpuBuffer yb = (CpuBuffer) y;
+        CpuBuffer gb = (CpuBuffer) gradOut;
+        CpuBuffer gxb = (CpuBuffer) gradIn;
         if (xb.dtype() == DType.F32) {
             float fa = (float) a;
             float fb = (float) b;
@@ -529,19 +404,10 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, Broadcast shape, Buffer a, Buffer b, Buffer out) {
-        String method = "binary " + op;
-        notNull("binary", "op", op);
-        notNull(method, "shape", shape);
-        CpuBuffer ab = own(method, "a", a);
-        CpuBuffer bb = own(method, "b", b);
-        CpuBuffer ob = own(method, "out", out);
-        sameType(method, ab, bb, ob);
-        length(method, "a", ab, shape.operandLength(shape.aAxes()));
-        length(method, "b", bb, shape.operandLength(shape.bAxes()));
-        length(method, "out", ob, shape.length());
-        if ((ob == ab && ab.size() != ob.size()) || (ob == bb && bb.size() != ob.size())) {
-            throw new KilnException(method + ": out may be an operand only when that operand spans the whole output");
-        }
+        BufferChecks.binary(this, op, shape, a, b, out);
+        CpuBuffer ab = (CpuBuffer) a;
+        CpuBuffer bb = (CpuBuffer) b;
+        CpuBuffer ob = (CpuBuffer) out;
         int rows = shape.outer() * shape.middle();
         int inner = shape.inner();
         int aStep = (shape.aAxes() & Broadcast.INNER) != 0 ? 1 : 0;
@@ -569,17 +435,9 @@ public final class CpuBackend implements Backend {
     // first of equal values and treats NaN as the largest.
     @Override
     public void reduce(ReduceOp op, int outer, int middle, int inner, Buffer x, Buffer out) {
-        String method = "reduce " + op;
-        notNull("reduce", "op", op);
-        if (outer < 1 || middle < 1 || inner < 1) {
-            throw new KilnException(method + ": extents must be positive, got " + outer + "x" + middle + "x" + inner);
-        }
-        CpuBuffer xb = own(method, "x", x);
-        CpuBuffer ob = own(method, "out", out);
-        sameType(method, xb, ob);
-        length(method, "x [outer, middle, inner]", xb, (long) outer * middle * inner);
-        length(method, "out [outer, inner]", ob, (long) outer * inner);
-        distinct(method, ob, xb);
+        BufferChecks.reduce(this, op, outer, middle, inner, x, out);
+        CpuBuffer xb = (CpuBuffer) x;
+        CpuBuffer ob = (CpuBuffer) out;
         if (xb.dtype() == DType.F32) {
             FloatRows.reduce(op, outer, middle, inner, xb.floats(), ob.floats());
         } else {
@@ -590,14 +448,9 @@ public final class CpuBackend implements Backend {
     // Max-subtracted: exp(x - max) / sum, log-softmax (x - max) - ln(sum); F32 computes in double, rounds once.
     @Override
     public void softmax(boolean log, int rows, int cols, Buffer x, Buffer out) {
-        String method = log ? "logSoftmax" : "softmax";
-        rowsAndCols(method, rows, cols);
-        CpuBuffer xb = own(method, "x", x);
-        CpuBuffer ob = own(method, "out", out);
-        sameType(method, xb, ob);
-        length(method, "x [rows, cols]", xb, (long) rows * cols);
-        length(method, "out [rows, cols]", ob, (long) rows * cols);
-        distinct(method, ob, xb);
+        BufferChecks.softmax(this, log, rows, cols, x, out);
+        CpuBuffer xb = (CpuBuffer) x;
+        CpuBuffer ob = (CpuBuffer) out;
         if (xb.dtype() == DType.F32) {
             FloatRows.softmax(log, rows, cols, xb.floats(), ob.floats());
         } else {
@@ -607,16 +460,10 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softmaxBackward(boolean log, int rows, int cols, Buffer y, Buffer gradOut, Buffer gradIn) {
-        String method = log ? "logSoftmaxBackward" : "softmaxBackward";
-        rowsAndCols(method, rows, cols);
-        CpuBuffer yb = own(method, "y", y);
-        CpuBuffer gb = own(method, "gradOut", gradOut);
-        CpuBuffer gxb = own(method, "gradIn", gradIn);
-        sameType(method, yb, gb, gxb);
-        for (CpuBuffer buffer : new CpuBuffer[] {yb, gb, gxb}) {
-            length(method, "every operand [rows, cols]", buffer, (long) rows * cols);
-        }
-        distinct(method, gxb, yb, gb);
+        BufferChecks.softmaxBackward(this, log, rows, cols, y, gradOut, gradIn);
+        CpuBuffer yb = (CpuBuffer) y;
+        CpuBuffer gb = (CpuBuffer) gradOut;
+        CpuBuffer gxb = (CpuBuffer) gradIn;
         if (yb.dtype() == DType.F32) {
             FloatRows.softmaxBackward(log, rows, cols, yb.floats(), gb.floats(), gxb.floats());
         } else {
@@ -627,19 +474,11 @@ public final class CpuBackend implements Backend {
     // Terms with a zero target are skipped (no 0 * -infinity); the loss sums in double.
     @Override
     public void softmaxCrossEntropy(int rows, int cols, Buffer logits, Buffer targets, Buffer probabilities, Buffer losses) {
-        String method = "softmaxCrossEntropy";
-        rowsAndCols(method, rows, cols);
-        CpuBuffer lb = own(method, "logits", logits);
-        CpuBuffer tb = own(method, "targets", targets);
-        CpuBuffer pb = own(method, "probabilities", probabilities);
-        CpuBuffer sb = own(method, "losses", losses);
-        sameType(method, lb, tb, pb, sb);
-        length(method, "logits [rows, cols]", lb, (long) rows * cols);
-        length(method, "targets [rows, cols]", tb, (long) rows * cols);
-        length(method, "probabilities [rows, cols]", pb, (long) rows * cols);
-        length(method, "losses [rows]", sb, rows);
-        distinct(method, pb, lb, tb, sb);
-        distinct(method, sb, lb, tb);
+        BufferChecks.softmaxCrossEntropy(this, rows, cols, logits, targets, probabilities, losses);
+        CpuBuffer lb = (CpuBuffer) logits;
+        CpuBuffer tb = (CpuBuffer) targets;
+        CpuBuffer pb = (CpuBuffer) probabilities;
+        CpuBuffer sb = (CpuBuffer) losses;
         if (lb.dtype() == DType.F32) {
             FloatRows.softmaxCrossEntropy(rows, cols, lb.floats(), tb.floats(), pb.floats(), sb.floats());
         } else {
@@ -650,18 +489,11 @@ public final class CpuBackend implements Backend {
     @Override
     public void softmaxCrossEntropyBackward(int rows, int cols, Buffer probabilities, Buffer targets,
                                             Buffer gradLosses, Buffer gradLogits) {
-        String method = "softmaxCrossEntropyBackward";
-        rowsAndCols(method, rows, cols);
-        CpuBuffer pb = own(method, "probabilities", probabilities);
-        CpuBuffer tb = own(method, "targets", targets);
-        CpuBuffer gb = own(method, "gradLosses", gradLosses);
-        CpuBuffer gxb = own(method, "gradLogits", gradLogits);
-        sameType(method, pb, tb, gb, gxb);
-        length(method, "probabilities [rows, cols]", pb, (long) rows * cols);
-        length(method, "targets [rows, cols]", tb, (long) rows * cols);
-        length(method, "gradLosses [rows]", gb, rows);
-        length(method, "gradLogits [rows, cols]", gxb, (long) rows * cols);
-        distinct(method, gxb, pb, tb, gb);
+        BufferChecks.softmaxCrossEntropyBackward(this, rows, cols, probabilities, targets, gradLosses, gradLogits);
+        CpuBuffer pb = (CpuBuffer) probabilities;
+        CpuBuffer tb = (CpuBuffer) targets;
+        CpuBuffer gb = (CpuBuffer) gradLosses;
+        CpuBuffer gxb = (CpuBuffer) gradLogits;
         if (pb.dtype() == DType.F32) {
             FloatRows.softmaxCrossEntropyBackward(rows, cols, pb.floats(), tb.floats(), gb.floats(), gxb.floats());
         } else {
@@ -672,16 +504,9 @@ public final class CpuBackend implements Backend {
     // An index that is not a whole number in [0, classes), NaN included, gives a row of zeros.
     @Override
     public void oneHot(int rows, int classes, Buffer indices, Buffer out) {
-        String method = "oneHot";
-        if (rows < 0 || classes < 1) {
-            throw new KilnException("oneHot: rows must be >= 0 and classes >= 1, got " + rows + " and " + classes);
-        }
-        CpuBuffer ib = own(method, "indices", indices);
-        CpuBuffer ob = own(method, "out", out);
-        sameType(method, ib, ob);
-        length(method, "indices [rows]", ib, rows);
-        length(method, "out [rows, classes]", ob, (long) rows * classes);
-        distinct(method, ob, ib);
+        BufferChecks.oneHot(this, rows, classes, indices, out);
+        CpuBuffer ib = (CpuBuffer) indices;
+        CpuBuffer ob = (CpuBuffer) out;
         if (ib.dtype() == DType.F32) {
             FloatRows.oneHot(rows, classes, ib.floats(), ob.floats());
         } else {
@@ -695,31 +520,12 @@ public final class CpuBackend implements Backend {
     // decay is 0; Adam's bias corrections 1 - beta^t come from Math.pow in double, then are rounded.
     @Override
     public void update(UpdateRule rule, UpdateParameters parameters, Buffer param, Buffer grad, Buffer... states) {
-        String method = "update " + rule;
-        notNull("update", "rule", rule);
-        notNull(method, "parameters", parameters);
-        if (states == null || states.length != rule.stateCount()) {
-            throw new KilnException(method + ": expected " + rule.stateCount() + " state buffer(s), got "
-                    + (states == null ? 0 : states.length));
-        }
-        CpuBuffer pb = own(method, "param", param);
-        CpuBuffer gb = own(method, "grad", grad);
+        BufferChecks.update(this, rule, parameters, param, grad, states);
+        CpuBuffer pb = (CpuBuffer) param;
+        CpuBuffer gb = (CpuBuffer) grad;
         CpuBuffer[] sb = new CpuBuffer[states.length];
         for (int s = 0; s < states.length; s++) {
-            sb[s] = own(method, "state " + s, states[s]);
-            sameType(method, pb, sb[s]);
-            length(method, "state " + s, sb[s], pb.size());
-        }
-        sameType(method, pb, gb);
-        length(method, "grad", gb, pb.size());
-        CpuBuffer[] all = new CpuBuffer[sb.length + 2];
-        all[0] = pb;
-        all[1] = gb;
-        System.arraycopy(sb, 0, all, 2, sb.length);
-        for (int i = 0; i < all.length; i++) {
-            for (int j = i + 1; j < all.length; j++) {
-                distinct(method, all[i], all[j]);
-            }
+            sb[s] = (CpuBuffer) states[s];
         }
         if (pb.dtype() == DType.F32) {
             float[][] stateArrays = new float[sb.length][];
@@ -740,8 +546,8 @@ public final class CpuBackend implements Backend {
     // computed in double and rounded before a + b * z.
     @Override
     public void random(Distribution distribution, long seed, long offset, double a, double b, Buffer out) {
-        notNull("random", "distribution", distribution);
-        CpuBuffer ob = own("random " + distribution, "out", out);
+        BufferChecks.random(this, distribution, out);
+        CpuBuffer ob = (CpuBuffer) out;
         if (ob.dtype() == DType.F32) {
             FloatRandom.fill(distribution, seed, offset, a, b, ob.floats(), ob.size());
         } else {
@@ -754,71 +560,6 @@ public final class CpuBackend implements Backend {
     private void open(String method) {
         if (closed) {
             throw new KilnException(method + ": the CPU backend was closed");
-        }
-    }
-
-    private CpuBuffer own(String method, String role, Buffer buffer) {
-        open(method);
-        if (buffer == null) {
-            throw new KilnException(method + ": " + role + " is null");
-        }
-        if (!(buffer instanceof CpuBuffer cpu) || buffer.backend() != this) {
-            throw new KilnException(method + ": " + role + " belongs to another backend ('"
-                    + buffer.backend().name() + "'), expected a buffer of this CPU backend");
-        }
-        if (cpu.isFreed()) {
-            throw new KilnException(method + ": " + role + " " + buffer + " was freed");
-        }
-        return cpu;
-    }
-
-    private CpuBuffer typed(String method, String role, Buffer buffer, DType expected) {
-        CpuBuffer cpu = own(method, role, buffer);
-        if (cpu.dtype() != expected) {
-            throw new KilnException(method + ": " + role + " is " + cpu.dtype() + ", expected " + expected);
-        }
-        return cpu;
-    }
-
-    private static void fits(String method, int hostLength, CpuBuffer buffer) {
-        if (hostLength > buffer.size()) {
-            throw new KilnException(method + ": host array of " + hostLength + " elements does not fit a buffer of "
-                    + buffer.size());
-        }
-    }
-
-    private static void sameType(String method, CpuBuffer first, CpuBuffer... others) {
-        for (CpuBuffer other : others) {
-            if (other.dtype() != first.dtype()) {
-                throw new KilnException(method + ": dtypes differ (" + first.dtype() + " and " + other.dtype()
-                        + "); every buffer of one call must have the same dtype");
-            }
-        }
-    }
-
-    private static void length(String method, String role, CpuBuffer buffer, long expected) {
-        if (buffer.size() != expected) {
-            throw new KilnException(method + ": " + role + " has " + buffer.size() + " elements, expected " + expected);
-        }
-    }
-
-    private static void distinct(String method, CpuBuffer output, CpuBuffer... inputs) {
-        for (CpuBuffer input : inputs) {
-            if (input == output) {
-                throw new KilnException(method + ": an output buffer is also an input; this method needs distinct buffers");
-            }
-        }
-    }
-
-    private static void rowsAndCols(String method, int rows, int cols) {
-        if (rows < 0 || cols < 1) {
-            throw new KilnException(method + ": rows must be >= 0 and cols >= 1, got " + rows + " and " + cols);
-        }
-    }
-
-    private static void notNull(String method, String role, Object value) {
-        if (value == null) {
-            throw new KilnException(method + ": " + role + " is null");
         }
     }
 }

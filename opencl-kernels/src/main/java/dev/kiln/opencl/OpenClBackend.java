@@ -6,6 +6,7 @@ import dev.kiln.backend.Backend;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.Broadcast;
 import dev.kiln.backend.Buffer;
+import dev.kiln.backend.BufferChecks;
 import dev.kiln.backend.DType;
 import dev.kiln.backend.DeviceInfo;
 import dev.kiln.backend.Distribution;
@@ -104,10 +105,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public Buffer allocate(DType dtype, long length) {
         checkOpen();
+        BufferChecks.allocate(dtype, length);
         requireSupported(dtype);
-        if (length < 0) {
-            throw new KilnException("allocate: length must not be negative, got " + length);
-        }
         ClBuffer buffer = newBuffer(dtype, length, "allocate " + dtype + "[" + length + "]");
         live.add(buffer);
         return buffer;
@@ -115,7 +114,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void upload(float[] source, Buffer target) {
-        ClBuffer t = buffer(target, "upload target", DType.F32, source.length);
+        BufferChecks.upload(this, source, source == null ? 0 : source.length, DType.F32, target);
+        ClBuffer t = (ClBuffer) target;
         ByteBuffer host = ByteBuffer.allocateDirect(source.length * Float.BYTES).order(ByteOrder.nativeOrder());
         host.asFloatBuffer().put(source);
         write(t, host);
@@ -123,7 +123,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void upload(double[] source, Buffer target) {
-        ClBuffer t = buffer(target, "upload target", DType.F64, source.length);
+        BufferChecks.upload(this, source, source == null ? 0 : source.length, DType.F64, target);
+        ClBuffer t = (ClBuffer) target;
         ByteBuffer host = ByteBuffer.allocateDirect(source.length * Double.BYTES).order(ByteOrder.nativeOrder());
         host.asDoubleBuffer().put(source);
         write(t, host);
@@ -146,13 +147,15 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void download(Buffer source, float[] target) {
-        ClBuffer s = buffer(source, "download source", DType.F32, target.length);
+        BufferChecks.download(this, source, target, target == null ? 0 : target.length, DType.F32);
+        ClBuffer s = (ClBuffer) source;
         read(s, Pointer.to(target), (long) target.length * Float.BYTES);
     }
 
     @Override
     public void download(Buffer source, double[] target) {
-        ClBuffer s = buffer(source, "download source", DType.F64, target.length);
+        BufferChecks.download(this, source, target, target == null ? 0 : target.length, DType.F64);
+        ClBuffer s = (ClBuffer) source;
         read(s, Pointer.to(target), (long) target.length * Double.BYTES);
     }
 
@@ -174,16 +177,9 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void copy(Buffer source, long sourceOffset, Buffer target, long targetOffset, long length) {
-        ClBuffer s = buffer(source, "copy source", null, 0);
-        ClBuffer t = buffer(target, "copy target", s.dtype(), 0);
-        if (sourceOffset < 0 || targetOffset < 0 || length < 0
-                || sourceOffset + length > s.length() || targetOffset + length > t.length()) {
-            throw new KilnException("copy: range [" + sourceOffset + ", +" + length + ") of " + s + " to ["
-                    + targetOffset + ", +" + length + ") of " + t + " is out of bounds");
-        }
-        if (s == t && Math.abs(sourceOffset - targetOffset) < length) {
-            throw new KilnException("copy: source and target ranges overlap within " + s);
-        }
+        BufferChecks.copy(this, source, sourceOffset, target, targetOffset, length);
+        ClBuffer s = (ClBuffer) source;
+        ClBuffer t = (ClBuffer) target;
         if (length == 0) {
             return;
         }
@@ -195,32 +191,13 @@ public final class OpenClBackend implements Backend {
     @Override
     public void copyBlocks(int blocks, int blockLength, Buffer source, long sourceOffset, long sourceStride,
                            Buffer target, long targetOffset, long targetStride) {
-        ClBuffer s = buffer(source, "copyBlocks source", null, 0);
-        ClBuffer t = buffer(target, "copyBlocks target", s.dtype(), 0);
-        if (s == t) {
-            throw new KilnException("copyBlocks: source and target are the same buffer " + s
-                    + "; they must be different buffers");
-        }
-        if (blocks < 0 || blockLength < 0 || sourceOffset < 0 || sourceStride < 0 || targetOffset < 0 || targetStride < 0) {
-            throw new KilnException("copyBlocks: counts, offsets and strides must not be negative, got blocks=" + blocks
-                    + ", blockLength=" + blockLength + ", source offset " + sourceOffset + " stride " + sourceStride
-                    + ", target offset " + targetOffset + " stride " + targetStride);
-        }
+        BufferChecks.copyBlocks(this, blocks, blockLength, source, sourceOffset, sourceStride, target, targetOffset,
+                targetStride);
         if (blocks == 0 || blockLength == 0) {
             return;
         }
-        if (blocks > 1 && targetStride < blockLength) {
-            throw new KilnException("copyBlocks: target stride " + targetStride + " is shorter than the block length "
-                    + blockLength + ", so the target blocks would overlap");
-        }
-        long sourceEnd = blocksEnd(blocks, blockLength, sourceOffset, sourceStride);
-        long targetEnd = blocksEnd(blocks, blockLength, targetOffset, targetStride);
-        if (sourceEnd > s.length() || targetEnd > t.length()) {
-            throw new KilnException("copyBlocks: " + blocks + " blocks of " + blockLength + " elements reach element "
-                    + sourceEnd + " of " + s + " (offset " + sourceOffset + ", stride " + sourceStride + ") and element "
-                    + targetEnd + " of " + t + " (offset " + targetOffset + ", stride " + targetStride
-                    + "); out of bounds");
-        }
+        ClBuffer s = (ClBuffer) source;
+        ClBuffer t = (ClBuffer) target;
         long n = (long) blocks * blockLength;
         launch(s.dtype(), KernelFamily.ELEMENTWISE, "copy_blocks", () -> blocks + " blocks of " + blockLength
                 + ", source offset " + sourceOffset + " stride " + sourceStride + ", target offset " + targetOffset
@@ -229,18 +206,10 @@ public final class OpenClBackend implements Backend {
                 .unsignedLong(targetOffset).unsignedLong(targetStride).buffer(s).buffer(t).run(queue(), n);
     }
 
-    /** One past the last element that blocks at {@code offset} with {@code stride} touch; saturates instead of overflowing. */
-    private static long blocksEnd(int blocks, int blockLength, long offset, long stride) {
-        try {
-            return Math.addExact(Math.addExact(offset, Math.multiplyExact(blocks - 1L, stride)), blockLength);
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
-    }
-
     @Override
     public void fill(Buffer target, double value) {
-        ClBuffer t = buffer(target, "fill target", null, 0);
+        BufferChecks.fill(this, target);
+        ClBuffer t = (ClBuffer) target;
         if (t.length() == 0) {
             return;
         }
@@ -251,7 +220,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void free(Buffer buffer) {
-        ClBuffer b = buffer(buffer, "freed buffer", null, 0);
+        BufferChecks.free(this, buffer);
+        ClBuffer b = (ClBuffer) buffer;
         b.markFreed();
         live.remove(b);
         pool.release(b.memory(), b.capacityBytes());
@@ -298,15 +268,13 @@ public final class OpenClBackend implements Backend {
     @Override
     public void gemm(boolean transposeA, boolean transposeB, int m, int n, int k,
                      double alpha, Buffer a, Buffer b, double beta, Buffer c) {
-        if (m < 0 || n < 0 || k < 0) {
-            throw new KilnException("gemm: sizes must not be negative, got m=" + m + ", n=" + n + ", k=" + k);
-        }
-        ClBuffer cb = buffer(c, "gemm c", null, (long) m * n);
-        ClBuffer ab = buffer(a, "gemm a", cb.dtype(), (long) m * k);
-        ClBuffer bb = buffer(b, "gemm b", cb.dtype(), (long) k * n);
-        if (ab == cb || bb == cb) {
-            throw new KilnException("gemm: c must not be the same buffer as a or b");
-        }
+        BufferChecks.gemm(this, transposeA, transposeB, m, n, k, a, b, c);
+        product(transposeA, transposeB, m, n, k, alpha, (ClBuffer) a, (ClBuffer) b, beta, (ClBuffer) c);
+    }
+
+    /** gemm on checked buffers, which may hold more than the product reads (gemmBatched passes its whole buffers). */
+    private void product(boolean transposeA, boolean transposeB, int m, int n, int k,
+                         double alpha, ClBuffer ab, ClBuffer bb, double beta, ClBuffer cb) {
         if ((long) m * n == 0) {
             return;
         }
@@ -331,11 +299,9 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void transpose(int rows, int cols, Buffer x, Buffer out) {
-        ClBuffer xb = buffer(x, "transpose x", null, (long) rows * cols);
-        ClBuffer ob = buffer(out, "transpose out", xb.dtype(), (long) rows * cols);
-        if (xb == ob) {
-            throw new KilnException("transpose: out must not be the same buffer as x");
-        }
+        BufferChecks.transpose(this, rows, cols, x, out);
+        ClBuffer xb = (ClBuffer) x;
+        ClBuffer ob = (ClBuffer) out;
         launch(xb.dtype(), KernelFamily.ELEMENTWISE, "transpose", () -> "rows=" + rows + ", cols=" + cols)
                 .integer(rows).integer(cols).buffer(xb).buffer(ob).run(queue(), (long) rows * cols);
     }
@@ -343,29 +309,18 @@ public final class OpenClBackend implements Backend {
     @Override
     public void gemmBatched(boolean transposeA, boolean transposeB, int batch, int m, int n, int k, double alpha,
                             Buffer a, long strideA, Buffer b, long strideB, double beta, Buffer c, long strideC) {
-        if (batch < 0 || m < 0 || n < 0 || k < 0 || strideA < 0 || strideB < 0 || strideC < 0) {
-            throw new KilnException("gemmBatched: sizes and strides must not be negative, got batch=" + batch + ", m=" + m
-                    + ", n=" + n + ", k=" + k + ", strides " + strideA + ", " + strideB + ", " + strideC);
-        }
+        BufferChecks.gemmBatched(this, transposeA, transposeB, batch, m, n, k, a, strideA, b, strideB, c, strideC);
+        ClBuffer ab = (ClBuffer) a;
+        ClBuffer bb = (ClBuffer) b;
+        ClBuffer cb = (ClBuffer) c;
         long mk = (long) m * k;
-        long kn = (long) k * n;
         long mn = (long) m * n;
-        if (batch > 1 && strideC < mn) {
-            throw new KilnException("gemmBatched: c stride " + strideC + " is shorter than a product of m * n = " + mn
-                    + " elements, so the products would overlap");
-        }
-        ClBuffer cb = buffer(c, "gemmBatched c", null, span(batch, strideC, mn));
-        ClBuffer ab = buffer(a, "gemmBatched a", cb.dtype(), span(batch, strideA, mk));
-        ClBuffer bb = buffer(b, "gemmBatched b", cb.dtype(), span(batch, strideB, kn));
-        if (ab == cb || bb == cb) {
-            throw new KilnException("gemmBatched: c must not be the same buffer as a or b");
-        }
         if (batch == 0 || mn == 0) {
             return;
         }
         // A shared, untransposed-a product over packed a and c is one product of [batch * m, k] by op(b).
         if (batch == 1 || (strideB == 0 && !transposeA && strideA == mk && strideC == mn)) {
-            gemm(transposeA, transposeB, Math.multiplyExact(batch, m), n, k, alpha, ab, bb, beta, cb);
+            product(transposeA, transposeB, Math.multiplyExact(batch, m), n, k, alpha, ab, bb, beta, cb);
             return;
         }
         launch(cb.dtype(), KernelFamily.GEMM, "gemm_batched", () -> "batch=" + batch + ", m=" + m + ", n=" + n + ", k="
@@ -378,34 +333,13 @@ public final class OpenClBackend implements Backend {
                         new long[] {8, 8, 1});
     }
 
-    /** Elements that {@code count} matrices of {@code length}, {@code stride} apart, reach. */
-    private static long span(int count, long stride, long length) {
-        return count == 0 || length == 0 ? 0 : Math.addExact(Math.multiplyExact(count - 1L, stride), length);
-    }
-
     @Override
     public void permute(int[] dims, int[] axes, Buffer x, Buffer out) {
-        if (dims == null || axes == null || dims.length < 1 || dims.length > MAX_PERMUTE_RANK
-                || axes.length != dims.length) {
-            throw new KilnException("permute: expected 1 to " + MAX_PERMUTE_RANK + " dims and as many axes, got dims "
-                    + Arrays.toString(dims) + " and axes " + Arrays.toString(axes));
-        }
+        BufferChecks.permute(this, dims, axes, x, out);
+        ClBuffer xb = (ClBuffer) x;
+        ClBuffer ob = (ClBuffer) out;
         int rank = dims.length;
-        boolean[] seen = new boolean[rank];
-        long size = 1;
-        for (int d = 0; d < rank; d++) {
-            if (axes[d] < 0 || axes[d] >= rank || seen[axes[d]] || dims[d] < 0) {
-                throw new KilnException("permute: axes " + Arrays.toString(axes) + " must be a permutation of [0, " + rank
-                        + ") and dims " + Arrays.toString(dims) + " not negative");
-            }
-            seen[axes[d]] = true;
-            size *= dims[d];
-        }
-        ClBuffer xb = buffer(x, "permute x", null, size);
-        ClBuffer ob = buffer(out, "permute out", xb.dtype(), size);
-        if (xb == ob) {
-            throw new KilnException("permute: out must not be the same buffer as x");
-        }
+        long size = xb.length();
         long[] strides = new long[rank];
         strides[rank - 1] = 1;
         for (int d = rank - 2; d >= 0; d--) {
@@ -432,13 +366,10 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void gather(int rows, int cols, int count, Buffer table, Buffer indices, Buffer out) {
-        checkCounts("gather", rows, cols, count);
-        ClBuffer tb = buffer(table, "gather table", null, (long) rows * cols);
-        ClBuffer ib = buffer(indices, "gather indices", tb.dtype(), count);
-        ClBuffer ob = buffer(out, "gather out", tb.dtype(), (long) count * cols);
-        if (ob == tb || ob == ib) {
-            throw new KilnException("gather: out must not be the same buffer as the table or the indices");
-        }
+        BufferChecks.gather(this, rows, cols, count, table, indices, out);
+        ClBuffer tb = (ClBuffer) table;
+        ClBuffer ib = (ClBuffer) indices;
+        ClBuffer ob = (ClBuffer) out;
         long n = (long) count * cols;
         launch(tb.dtype(), KernelFamily.ELEMENTWISE, "gather", () -> count + " rows of " + cols + " from a table of " + rows)
                 .unsignedLong(n).integer(rows).integer(cols).buffer(tb).buffer(ib).buffer(ob).run(queue(), n);
@@ -446,13 +377,10 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void scatterAdd(int rows, int cols, int count, Buffer indices, Buffer values, Buffer out) {
-        checkCounts("scatterAdd", rows, cols, count);
-        ClBuffer ob = buffer(out, "scatterAdd out", null, (long) rows * cols);
-        ClBuffer ib = buffer(indices, "scatterAdd indices", ob.dtype(), count);
-        ClBuffer vb = buffer(values, "scatterAdd values", ob.dtype(), (long) count * cols);
-        if (ob == ib || ob == vb) {
-            throw new KilnException("scatterAdd: out must not be the same buffer as the indices or the values");
-        }
+        BufferChecks.scatterAdd(this, rows, cols, count, indices, values, out);
+        ClBuffer ib = (ClBuffer) indices;
+        ClBuffer vb = (ClBuffer) values;
+        ClBuffer ob = (ClBuffer) out;
         if (count == 0 || cols == 0) {
             return;
         }
@@ -471,43 +399,35 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    private static void checkCounts(String method, int rows, int cols, int count) {
-        if (rows < 0 || cols < 0 || count < 0) {
-            throw new KilnException(method + ": rows, cols and count must not be negative, got " + rows + ", " + cols
-                    + " and " + count);
-        }
-    }
-
     // ---- element-wise ----
 
     @Override
     public void unary(UnaryOp op, double a, double b, Buffer x, Buffer out) {
-        ClBuffer xb = buffer(x, op + " x", null, 0);
-        ClBuffer ob = buffer(out, op + " out", xb.dtype(), xb.length());
+        BufferChecks.unary(this, op, x, out);
+        ClBuffer xb = (ClBuffer) x;
+        ClBuffer ob = (ClBuffer) out;
         launch(xb.dtype(), KernelFamily.ELEMENTWISE, "unary_" + lower(op), () -> xb.length() + " elements")
                 .unsignedLong(xb.length()).real(a).real(b).buffer(xb).buffer(ob).run(queue(), xb.length());
     }
 
     @Override
     public void unaryBackward(UnaryOp op, double a, double b, Buffer x, Buffer y, Buffer gradOut, Buffer gradIn) {
-        ClBuffer xb = buffer(x, op + " backward x", null, 0);
+        BufferChecks.unaryBackward(this, op, x, y, gradOut, gradIn);
+        ClBuffer xb = (ClBuffer) x;
         long n = xb.length();
-        ClBuffer yb = buffer(y, op + " backward y", xb.dtype(), n);
-        ClBuffer gb = buffer(gradOut, op + " backward gradOut", xb.dtype(), n);
-        ClBuffer ib = buffer(gradIn, op + " backward gradIn", xb.dtype(), n);
+        ClBuffer yb = (ClBuffer) y;
+        ClBuffer gb = (ClBuffer) gradOut;
+        ClBuffer ib = (ClBuffer) gradIn;
         launch(xb.dtype(), KernelFamily.ELEMENTWISE, "unary_" + lower(op) + "_backward", () -> n + " elements")
                 .unsignedLong(n).real(a).real(b).buffer(xb).buffer(yb).buffer(gb).buffer(ib).run(queue(), n);
     }
 
     @Override
     public void binary(BinaryOp op, Broadcast shape, Buffer a, Buffer b, Buffer out) {
-        ClBuffer ob = buffer(out, op + " out", null, shape.length());
-        ClBuffer ab = buffer(a, op + " a", ob.dtype(), shape.operandLength(shape.aAxes()));
-        ClBuffer bb = buffer(b, op + " b", ob.dtype(), shape.operandLength(shape.bAxes()));
-        if ((ob == ab && shape.operandLength(shape.aAxes()) != shape.length())
-                || (ob == bb && shape.operandLength(shape.bAxes()) != shape.length())) {
-            throw new KilnException(op + ": out may be an operand only when that operand is not broadcast (" + shape + ")");
-        }
+        BufferChecks.binary(this, op, shape, a, b, out);
+        ClBuffer ab = (ClBuffer) a;
+        ClBuffer bb = (ClBuffer) b;
+        ClBuffer ob = (ClBuffer) out;
         launch(ob.dtype(), KernelFamily.ELEMENTWISE, "binary_" + lower(op), shape::toString)
                 .unsignedLong(shape.length()).integer(shape.middle()).integer(shape.inner())
                 .integer(shape.aAxes()).integer(shape.bAxes()).buffer(ab).buffer(bb).buffer(ob)
@@ -518,15 +438,9 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void reduce(ReduceOp op, int outer, int middle, int inner, Buffer x, Buffer out) {
-        if (outer < 0 || middle < 1 || inner < 0) {
-            throw new KilnException("reduce " + op + ": expected outer >= 0, middle >= 1, inner >= 0, got "
-                    + outer + "x" + middle + "x" + inner);
-        }
-        ClBuffer xb = buffer(x, op + " x", null, (long) outer * middle * inner);
-        ClBuffer ob = buffer(out, op + " out", xb.dtype(), (long) outer * inner);
-        if (ob == xb) {
-            throw new KilnException("reduce " + op + ": out must not be the same buffer as x");
-        }
+        BufferChecks.reduce(this, op, outer, middle, inner, x, out);
+        ClBuffer xb = (ClBuffer) x;
+        ClBuffer ob = (ClBuffer) out;
         Supplier<String> shapes = () -> "outer=" + outer + ", middle=" + middle + ", inner=" + inner;
         if (inner == 1 && middle >= ROW_KERNEL_FROM) {
             launch(xb.dtype(), KernelFamily.REDUCE, "reduce_" + lower(op) + "_rows", shapes)
@@ -541,31 +455,30 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void softmax(boolean log, int rows, int cols, Buffer x, Buffer out) {
-        checkRows("softmax", rows, cols);
-        ClBuffer xb = buffer(x, "softmax x", null, (long) rows * cols);
-        ClBuffer ob = buffer(out, "softmax out", xb.dtype(), (long) rows * cols);
+        BufferChecks.softmax(this, log, rows, cols, x, out);
+        ClBuffer xb = (ClBuffer) x;
+        ClBuffer ob = (ClBuffer) out;
         launch(xb.dtype(), KernelFamily.SOFTMAX, log ? "log_softmax" : "softmax", () -> rows + "x" + cols)
                 .integer(rows).integer(cols).buffer(xb).buffer(ob).run(queue(), rows);
     }
 
     @Override
     public void softmaxBackward(boolean log, int rows, int cols, Buffer y, Buffer gradOut, Buffer gradIn) {
-        checkRows("softmaxBackward", rows, cols);
-        ClBuffer yb = buffer(y, "softmaxBackward y", null, (long) rows * cols);
-        ClBuffer gb = buffer(gradOut, "softmaxBackward gradOut", yb.dtype(), (long) rows * cols);
-        ClBuffer ib = buffer(gradIn, "softmaxBackward gradIn", yb.dtype(), (long) rows * cols);
+        BufferChecks.softmaxBackward(this, log, rows, cols, y, gradOut, gradIn);
+        ClBuffer yb = (ClBuffer) y;
+        ClBuffer gb = (ClBuffer) gradOut;
+        ClBuffer ib = (ClBuffer) gradIn;
         launch(yb.dtype(), KernelFamily.SOFTMAX, log ? "log_softmax_backward" : "softmax_backward", () -> rows + "x" + cols)
                 .integer(rows).integer(cols).buffer(yb).buffer(gb).buffer(ib).run(queue(), rows);
     }
 
     @Override
     public void softmaxCrossEntropy(int rows, int cols, Buffer logits, Buffer targets, Buffer probabilities, Buffer losses) {
-        checkRows("softmaxCrossEntropy", rows, cols);
-        long size = (long) rows * cols;
-        ClBuffer lb = buffer(logits, "softmaxCrossEntropy logits", null, size);
-        ClBuffer tb = buffer(targets, "softmaxCrossEntropy targets", lb.dtype(), size);
-        ClBuffer pb = buffer(probabilities, "softmaxCrossEntropy probabilities", lb.dtype(), size);
-        ClBuffer sb = buffer(losses, "softmaxCrossEntropy losses", lb.dtype(), rows);
+        BufferChecks.softmaxCrossEntropy(this, rows, cols, logits, targets, probabilities, losses);
+        ClBuffer lb = (ClBuffer) logits;
+        ClBuffer tb = (ClBuffer) targets;
+        ClBuffer pb = (ClBuffer) probabilities;
+        ClBuffer sb = (ClBuffer) losses;
         launch(lb.dtype(), KernelFamily.SOFTMAX, "softmax_cross_entropy", () -> rows + "x" + cols)
                 .integer(rows).integer(cols).buffer(lb).buffer(tb).buffer(pb).buffer(sb).run(queue(), rows);
     }
@@ -573,59 +486,48 @@ public final class OpenClBackend implements Backend {
     @Override
     public void softmaxCrossEntropyBackward(int rows, int cols, Buffer probabilities, Buffer targets,
                                             Buffer gradLosses, Buffer gradLogits) {
-        checkRows("softmaxCrossEntropyBackward", rows, cols);
-        long size = (long) rows * cols;
-        ClBuffer pb = buffer(probabilities, "softmaxCrossEntropyBackward probabilities", null, size);
-        ClBuffer tb = buffer(targets, "softmaxCrossEntropyBackward targets", pb.dtype(), size);
-        ClBuffer gb = buffer(gradLosses, "softmaxCrossEntropyBackward gradLosses", pb.dtype(), rows);
-        ClBuffer ob = buffer(gradLogits, "softmaxCrossEntropyBackward gradLogits", pb.dtype(), size);
+        BufferChecks.softmaxCrossEntropyBackward(this, rows, cols, probabilities, targets, gradLosses, gradLogits);
+        ClBuffer pb = (ClBuffer) probabilities;
+        ClBuffer tb = (ClBuffer) targets;
+        ClBuffer gb = (ClBuffer) gradLosses;
+        ClBuffer ob = (ClBuffer) gradLogits;
         launch(pb.dtype(), KernelFamily.SOFTMAX, "softmax_cross_entropy_backward", () -> rows + "x" + cols)
                 .integer(rows).integer(cols).buffer(pb).buffer(tb).buffer(gb).buffer(ob).run(queue(), rows);
     }
 
     @Override
     public void oneHot(int rows, int classes, Buffer indices, Buffer out) {
-        checkRows("oneHot", rows, classes);
-        ClBuffer ib = buffer(indices, "oneHot indices", null, rows);
-        ClBuffer ob = buffer(out, "oneHot out", ib.dtype(), (long) rows * classes);
+        BufferChecks.oneHot(this, rows, classes, indices, out);
+        ClBuffer ib = (ClBuffer) indices;
+        ClBuffer ob = (ClBuffer) out;
         launch(ib.dtype(), KernelFamily.REDUCE, "one_hot", () -> rows + " rows, " + classes + " classes")
                 .unsignedLong((long) rows * classes).integer(classes).buffer(ib).buffer(ob)
                 .run(queue(), (long) rows * classes);
-    }
-
-    private static void checkRows(String method, int rows, int cols) {
-        if (rows < 0 || cols < 1) {
-            throw new KilnException(method + ": expected rows >= 0 and columns >= 1, got " + rows + "x" + cols);
-        }
     }
 
     // ---- training ----
 
     @Override
     public void update(UpdateRule rule, UpdateParameters parameters, Buffer param, Buffer grad, Buffer... states) {
-        if (states.length != rule.stateCount()) {
-            throw new KilnException("update " + rule + ": expected " + rule.stateCount() + " state buffer(s), got " + states.length);
-        }
-        if ((rule == UpdateRule.ADAM || rule == UpdateRule.ADAMW) && parameters.step() < 1) {
-            throw new KilnException("update " + rule + ": step must be at least 1, got " + parameters.step());
-        }
-        ClBuffer pb = buffer(param, rule + " param", null, 0);
+        BufferChecks.update(this, rule, parameters, param, grad, states);
+        ClBuffer pb = (ClBuffer) param;
         long n = pb.length();
         KernelLaunch launch = launch(pb.dtype(), KernelFamily.OPTIM, "update_" + lower(rule), () -> n + " elements")
                 .unsignedLong(n).real(parameters.learningRate()).real(parameters.beta1()).real(parameters.beta2())
                 .real(parameters.epsilon()).real(parameters.weightDecay())
                 .real(1 - Math.pow(parameters.beta1(), parameters.step()))
                 .real(1 - Math.pow(parameters.beta2(), parameters.step()))
-                .buffer(pb).buffer(buffer(grad, rule + " grad", pb.dtype(), n));
-        for (int s = 0; s < states.length; s++) {
-            launch.buffer(buffer(states[s], rule + " state " + s, pb.dtype(), n));
+                .buffer(pb).buffer((ClBuffer) grad);
+        for (Buffer state : states) {
+            launch.buffer((ClBuffer) state);
         }
         launch.run(queue(), n);
     }
 
     @Override
     public void random(Distribution distribution, long seed, long offset, double a, double b, Buffer out) {
-        ClBuffer ob = buffer(out, distribution + " out", null, 0);
+        BufferChecks.random(this, distribution, out);
+        ClBuffer ob = (ClBuffer) out;
         KernelLaunch launch = launch(ob.dtype(), KernelFamily.RANDOM, "random_" + lower(distribution),
                 () -> ob.length() + " elements, seed=" + seed + ", offset=" + offset)
                 .unsignedLong(ob.length()).unsignedLong(offset).unsigned(seed & 0xFFFFFFFFL).unsigned(seed >>> 32);
@@ -714,29 +616,6 @@ public final class OpenClBackend implements Backend {
         long[] capacity = new long[1];
         cl_mem memory = pool.acquire(bytes, capacity, what);
         return new ClBuffer(this, dtype, length, memory, capacity[0]);
-    }
-
-    /** Checks that {@code buffer} is a live buffer of this backend, of {@code dtype} (any when null), of at least {@code minLength}. */
-    private ClBuffer buffer(Buffer buffer, String role, DType dtype, long minLength) {
-        checkOpen();
-        if (buffer == null) {
-            throw new KilnException(role + ": buffer is null");
-        }
-        if (!(buffer instanceof ClBuffer cl) || cl.backend() != this) {
-            throw new KilnException(role + ": buffer belongs to backend '" + buffer.backend().name()
-                    + "', not to this OpenCL backend on " + device().name());
-        }
-        if (cl.isFreed()) {
-            throw new KilnException(role + ": buffer " + cl + " was already freed");
-        }
-        if (dtype != null && cl.dtype() != dtype) {
-            throw new KilnException(role + ": expected a " + dtype + " buffer, got " + cl);
-        }
-        requireSupported(cl.dtype());
-        if (cl.length() < minLength) {
-            throw new KilnException(role + ": buffer " + cl + " is shorter than the " + minLength + " elements needed");
-        }
-        return cl;
     }
 
     private void requireSupported(DType dtype) {

@@ -1,0 +1,530 @@
+package dev.kiln.backend;
+
+import dev.kiln.KilnException;
+import java.util.Arrays;
+
+/**
+ * The preconditions of every {@link Backend} primitive, checked once here so that all backends accept and reject
+ * the same calls with the same message. Each backend calls the method named after a primitive first thing in that
+ * primitive, then casts the buffers it was given; it keeps only the checks that depend on its device (memory
+ * limits, supported dtypes) or on the buffers' contents (index values).
+ *
+ * <p>Every check throws a {@link KilnException} that starts with the primitive (with its enum constant, as in
+ * "unary EXP") and names the argument, the required and the actual value. The order of the checks is fixed:
+ * arguments that are not buffers, sizes, then each buffer (not null, of this backend, not freed), dtypes, lengths,
+ * and last the overlap of outputs with inputs. Lengths are the buffers' logical {@link Buffer#length()}, never a
+ * device allocation's capacity.
+ */
+public final class BufferChecks {
+    private BufferChecks() {
+    }
+
+    // ---- memory ----
+
+    /** {@link Backend#allocate}: a dtype and a length that is not negative. */
+    public static void allocate(DType dtype, long length) {
+        notNull("allocate", "dtype", dtype);
+        if (length < 0) {
+            throw new KilnException("allocate: length must not be negative, got " + length);
+        }
+    }
+
+    /** {@link Backend#upload}: a host array of {@code hostType} that fits in a target of that dtype. */
+    public static void upload(Backend backend, Object source, int sourceLength, DType hostType, Buffer target) {
+        notNull("upload", "source", source);
+        owned(backend, "upload", "target", target);
+        if (target.dtype() != hostType) {
+            throw new KilnException("upload: target is " + target.dtype() + ", expected " + hostType
+                    + " for a host array of " + hostType);
+        }
+        if (sourceLength > target.length()) {
+            throw new KilnException("upload: host array of " + sourceLength + " elements does not fit the target of "
+                    + target.length());
+        }
+    }
+
+    /** {@link Backend#download}: a source of {@code hostType} with at least as many elements as the host array. */
+    public static void download(Backend backend, Buffer source, Object target, int targetLength, DType hostType) {
+        owned(backend, "download", "source", source);
+        notNull("download", "target", target);
+        if (source.dtype() != hostType) {
+            throw new KilnException("download: source is " + source.dtype() + ", expected " + hostType
+                    + " for a host array of " + hostType);
+        }
+        if (targetLength > source.length()) {
+            throw new KilnException("download: host array of " + targetLength + " elements does not fit the source of "
+                    + source.length() + "; it would read past its end");
+        }
+    }
+
+    /** {@link Backend#copy}: both ranges inside their buffers; within one buffer the ranges must not overlap. */
+    public static void copy(Backend backend, Buffer source, long sourceOffset, Buffer target, long targetOffset,
+                            long length) {
+        String method = "copy";
+        owned(backend, method, "source", source);
+        owned(backend, method, "target", target);
+        sameDType(method, "source", source, "target", target);
+        if (sourceOffset < 0 || targetOffset < 0 || length < 0) {
+            throw new KilnException("copy: offsets and length must not be negative, got source offset " + sourceOffset
+                    + ", target offset " + targetOffset + ", length " + length);
+        }
+        if (sourceOffset > source.length() - length || targetOffset > target.length() - length) {
+            throw new KilnException("copy: range of " + length + " elements from offset " + sourceOffset
+                    + " of a source of " + source.length() + " to offset " + targetOffset + " of a target of "
+                    + target.length() + " is out of bounds");
+        }
+        if (source == target && length > 0 && Math.abs(sourceOffset - targetOffset) < length) {
+            throw new KilnException("copy: source and target are the same buffer and the ranges [" + sourceOffset + ", "
+                    + (sourceOffset + length) + ") and [" + targetOffset + ", " + (targetOffset + length) + ") overlap");
+        }
+    }
+
+    /** {@link Backend#copyBlocks}: different buffers, no negative counts, disjoint target blocks, all blocks inside. */
+    public static void copyBlocks(Backend backend, int blocks, int blockLength, Buffer source, long sourceOffset,
+                                  long sourceStride, Buffer target, long targetOffset, long targetStride) {
+        String method = "copyBlocks";
+        owned(backend, method, "source", source);
+        owned(backend, method, "target", target);
+        sameDType(method, "source", source, "target", target);
+        if (source == target) {
+            throw new KilnException("copyBlocks: source and target are the same buffer; they must be different buffers");
+        }
+        if (blocks < 0 || blockLength < 0 || sourceOffset < 0 || sourceStride < 0 || targetOffset < 0 || targetStride < 0) {
+            throw new KilnException("copyBlocks: counts, offsets and strides must not be negative, got blocks=" + blocks
+                    + ", blockLength=" + blockLength + ", source offset " + sourceOffset + " stride " + sourceStride
+                    + ", target offset " + targetOffset + " stride " + targetStride);
+        }
+        if (blocks == 0 || blockLength == 0) {
+            return;
+        }
+        if (blocks > 1 && targetStride < blockLength) {
+            throw new KilnException("copyBlocks: target stride " + targetStride + " is shorter than the block length "
+                    + blockLength + ", so the target blocks would overlap");
+        }
+        long sourceEnd = span(blocks, sourceStride, blockLength, sourceOffset);
+        long targetEnd = span(blocks, targetStride, blockLength, targetOffset);
+        if (sourceEnd > source.length() || targetEnd > target.length()) {
+            throw new KilnException("copyBlocks: " + blocks + " blocks of " + blockLength + " elements reach element "
+                    + sourceEnd + " of a source of " + source.length() + " (offset " + sourceOffset + ", stride "
+                    + sourceStride + ") and element " + targetEnd + " of a target of " + target.length() + " (offset "
+                    + targetOffset + ", stride " + targetStride + "); out of bounds");
+        }
+    }
+
+    /** {@link Backend#fill}: a live buffer of this backend. */
+    public static void fill(Backend backend, Buffer target) {
+        owned(backend, "fill", "target", target);
+    }
+
+    /** {@link Backend#free}: a live buffer of this backend. */
+    public static void free(Backend backend, Buffer buffer) {
+        owned(backend, "free", "buffer", buffer);
+    }
+
+    // ---- linear algebra ----
+
+    /** {@link Backend#gemm}: a holds exactly m * k elements, b exactly k * n and c exactly m * n; c is neither a nor b. */
+    public static void gemm(Backend backend, boolean transposeA, boolean transposeB, int m, int n, int k,
+                            Buffer a, Buffer b, Buffer c) {
+        String method = "gemm";
+        notNegative(method, "m, n, k", m, n, k);
+        owned(backend, method, "a", a);
+        owned(backend, method, "b", b);
+        owned(backend, method, "c", c);
+        sameDType(method, "a", a, "b", b, "c", c);
+        exact(method, "a " + (transposeA ? "[k, m]" : "[m, k]"), a, (long) m * k);
+        exact(method, "b " + (transposeB ? "[n, k]" : "[k, n]"), b, (long) k * n);
+        exact(method, "c [m, n]", c, (long) m * n);
+        distinct(method, "c", c, "a", a, "b", b);
+    }
+
+    /**
+     * {@link Backend#gemmBatched}: a, b and c hold at least the elements their {@code batch} matrices reach; the
+     * products do not overlap (strideC >= m * n when batch > 1); c is neither a nor b.
+     */
+    public static void gemmBatched(Backend backend, boolean transposeA, boolean transposeB, int batch, int m, int n,
+                                   int k, Buffer a, long strideA, Buffer b, long strideB, Buffer c, long strideC) {
+        String method = "gemmBatched";
+        notNegative(method, "batch, m, n, k, strideA, strideB, strideC", batch, m, n, k, strideA, strideB, strideC);
+        owned(backend, method, "a", a);
+        owned(backend, method, "b", b);
+        owned(backend, method, "c", c);
+        sameDType(method, "a", a, "b", b, "c", c);
+        long mn = (long) m * n;
+        if (batch > 1 && strideC < mn) {
+            throw new KilnException("gemmBatched: c stride " + strideC + " is shorter than a product of m * n = " + mn
+                    + " elements, so the products would overlap");
+        }
+        reaches(method, "a " + (transposeA ? "[k, m]" : "[m, k]"), a, batch, strideA, (long) m * k);
+        reaches(method, "b " + (transposeB ? "[n, k]" : "[k, n]"), b, batch, strideB, (long) k * n);
+        reaches(method, "c [m, n]", c, batch, strideC, mn);
+        distinct(method, "c", c, "a", a, "b", b);
+    }
+
+    /** {@link Backend#transpose}: x and out hold exactly rows * cols elements; out is not x. */
+    public static void transpose(Backend backend, int rows, int cols, Buffer x, Buffer out) {
+        String method = "transpose";
+        notNegative(method, "rows, cols", rows, cols);
+        owned(backend, method, "x", x);
+        owned(backend, method, "out", out);
+        sameDType(method, "x", x, "out", out);
+        exact(method, "x [rows, cols]", x, (long) rows * cols);
+        exact(method, "out [cols, rows]", out, (long) rows * cols);
+        distinct(method, "out", out, "x", x);
+    }
+
+    /** {@link Backend#permute}: a permutation of 1 to 6 axes, dims not negative, x and out of their product; out is not x. */
+    public static void permute(Backend backend, int[] dims, int[] axes, Buffer x, Buffer out) {
+        String method = "permute";
+        notNull(method, "dims", dims);
+        notNull(method, "axes", axes);
+        int rank = dims.length;
+        if (rank < 1 || rank > Backend.MAX_PERMUTE_RANK || axes.length != rank) {
+            throw new KilnException("permute: expected 1 to " + Backend.MAX_PERMUTE_RANK + " dims and as many axes, got dims "
+                    + Arrays.toString(dims) + " and axes " + Arrays.toString(axes));
+        }
+        boolean[] seen = new boolean[rank];
+        long size = 1;
+        for (int d = 0; d < rank; d++) {
+            if (axes[d] < 0 || axes[d] >= rank || seen[axes[d]] || dims[d] < 0) {
+                throw new KilnException("permute: axes " + Arrays.toString(axes) + " must be a permutation of [0, "
+                        + rank + ") and dims " + Arrays.toString(dims) + " not negative");
+            }
+            seen[axes[d]] = true;
+            size *= dims[d];
+        }
+        owned(backend, method, "x", x);
+        owned(backend, method, "out", out);
+        sameDType(method, "x", x, "out", out);
+        exact(method, "x", x, size);
+        exact(method, "out", out, size);
+        distinct(method, "out", out, "x", x);
+    }
+
+    /** {@link Backend#gather}: table [rows, cols], indices [count], out [count, cols], exactly; out is neither input. */
+    public static void gather(Backend backend, int rows, int cols, int count, Buffer table, Buffer indices, Buffer out) {
+        String method = "gather";
+        notNegative(method, "rows, cols, count", rows, cols, count);
+        owned(backend, method, "table", table);
+        owned(backend, method, "indices", indices);
+        owned(backend, method, "out", out);
+        sameDType(method, "table", table, "out", out);
+        indexDType(method, indices, "table", table);
+        exact(method, "table [rows, cols]", table, (long) rows * cols);
+        exact(method, "indices [count]", indices, count);
+        exact(method, "out [count, cols]", out, (long) count * cols);
+        distinct(method, "out", out, "table", table, "indices", indices);
+    }
+
+    /** {@link Backend#scatterAdd}: indices [count], values [count, cols], out [rows, cols], exactly; out is neither input. */
+    public static void scatterAdd(Backend backend, int rows, int cols, int count, Buffer indices, Buffer values,
+                                  Buffer out) {
+        String method = "scatterAdd";
+        notNegative(method, "rows, cols, count", rows, cols, count);
+        owned(backend, method, "indices", indices);
+        owned(backend, method, "values", values);
+        owned(backend, method, "out", out);
+        sameDType(method, "values", values, "out", out);
+        indexDType(method, indices, "values", values);
+        exact(method, "indices [count]", indices, count);
+        exact(method, "values [count, cols]", values, (long) count * cols);
+        exact(method, "out [rows, cols]", out, (long) rows * cols);
+        distinct(method, "out", out, "indices", indices, "values", values);
+    }
+
+    // ---- element-wise ----
+
+    /** {@link Backend#unary}: out of exactly x's length; out may be x. */
+    public static void unary(Backend backend, UnaryOp op, Buffer x, Buffer out) {
+        notNull("unary", "op", op);
+        String method = "unary " + op;
+        owned(backend, method, "x", x);
+        owned(backend, method, "out", out);
+        sameDType(method, "x", x, "out", out);
+        exact(method, "out", out, x.length());
+    }
+
+    /** {@link Backend#unaryBackward}: y, gradOut and gradIn of exactly x's length; gradIn may be any input. */
+    public static void unaryBackward(Backend backend, UnaryOp op, Buffer x, Buffer y, Buffer gradOut, Buffer gradIn) {
+        notNull("unaryBackward", "op", op);
+        String method = "unaryBackward " + op;
+        owned(backend, method, "x", x);
+        owned(backend, method, "y", y);
+        owned(backend, method, "gradOut", gradOut);
+        owned(backend, method, "gradIn", gradIn);
+        sameDType(method, "x", x, "y", y, "gradOut", gradOut, "gradIn", gradIn);
+        exact(method, "y", y, x.length());
+        exact(method, "gradOut", gradOut, x.length());
+        exact(method, "gradIn", gradIn, x.length());
+    }
+
+    /**
+     * {@link Backend#binary}: a and b hold exactly the elements of the axes they span, out exactly the whole shape;
+     * out may be an operand (which then spans the whole output).
+     */
+    public static void binary(Backend backend, BinaryOp op, Broadcast shape, Buffer a, Buffer b, Buffer out) {
+        notNull("binary", "op", op);
+        String method = "binary " + op;
+        notNull(method, "shape", shape);
+        owned(backend, method, "a", a);
+        owned(backend, method, "b", b);
+        owned(backend, method, "out", out);
+        sameDType(method, "a", a, "b", b, "out", out);
+        exact(method, "a", a, shape.operandLength(shape.aAxes()));
+        exact(method, "b", b, shape.operandLength(shape.bAxes()));
+        exact(method, "out", out, shape.length());
+        // out may be a or b: with every length exact, only an operand that spans the whole output can be out.
+    }
+
+    // ---- reductions and row-wise ops ----
+
+    /** {@link Backend#reduce}: outer, inner >= 0, middle >= 1; x exactly [outer, middle, inner], out [outer, inner]; out is not x. */
+    public static void reduce(Backend backend, ReduceOp op, int outer, int middle, int inner, Buffer x, Buffer out) {
+        notNull("reduce", "op", op);
+        String method = "reduce " + op;
+        if (outer < 0 || middle < 1 || inner < 0) {
+            throw new KilnException(method + ": expected outer >= 0, middle >= 1 and inner >= 0, got outer=" + outer
+                    + ", middle=" + middle + ", inner=" + inner);
+        }
+        owned(backend, method, "x", x);
+        owned(backend, method, "out", out);
+        sameDType(method, "x", x, "out", out);
+        exact(method, "x [outer, middle, inner]", x, (long) outer * middle * inner);
+        exact(method, "out [outer, inner]", out, (long) outer * inner);
+        distinct(method, "out", out, "x", x);
+    }
+
+    /** {@link Backend#softmax}: rows >= 0, cols >= 1; x and out exactly [rows, cols]; out is not x. */
+    public static void softmax(Backend backend, boolean log, int rows, int cols, Buffer x, Buffer out) {
+        String method = log ? "logSoftmax" : "softmax";
+        rowsAndColumns(method, "cols", rows, cols);
+        owned(backend, method, "x", x);
+        owned(backend, method, "out", out);
+        sameDType(method, "x", x, "out", out);
+        exact(method, "x [rows, cols]", x, (long) rows * cols);
+        exact(method, "out [rows, cols]", out, (long) rows * cols);
+        distinct(method, "out", out, "x", x);
+    }
+
+    /** {@link Backend#softmaxBackward}: y, gradOut and gradIn exactly [rows, cols]; gradIn is neither input. */
+    public static void softmaxBackward(Backend backend, boolean log, int rows, int cols, Buffer y, Buffer gradOut,
+                                       Buffer gradIn) {
+        String method = log ? "logSoftmaxBackward" : "softmaxBackward";
+        rowsAndColumns(method, "cols", rows, cols);
+        owned(backend, method, "y", y);
+        owned(backend, method, "gradOut", gradOut);
+        owned(backend, method, "gradIn", gradIn);
+        sameDType(method, "y", y, "gradOut", gradOut, "gradIn", gradIn);
+        exact(method, "y [rows, cols]", y, (long) rows * cols);
+        exact(method, "gradOut [rows, cols]", gradOut, (long) rows * cols);
+        exact(method, "gradIn [rows, cols]", gradIn, (long) rows * cols);
+        distinct(method, "gradIn", gradIn, "y", y, "gradOut", gradOut);
+    }
+
+    /**
+     * {@link Backend#softmaxCrossEntropy}: logits, targets and probabilities exactly [rows, cols], losses [rows];
+     * the two outputs are different buffers and neither is an input.
+     */
+    public static void softmaxCrossEntropy(Backend backend, int rows, int cols, Buffer logits, Buffer targets,
+                                           Buffer probabilities, Buffer losses) {
+        String method = "softmaxCrossEntropy";
+        rowsAndColumns(method, "cols", rows, cols);
+        owned(backend, method, "logits", logits);
+        owned(backend, method, "targets", targets);
+        owned(backend, method, "probabilities", probabilities);
+        owned(backend, method, "losses", losses);
+        sameDType(method, "logits", logits, "targets", targets, "probabilities", probabilities, "losses", losses);
+        exact(method, "logits [rows, cols]", logits, (long) rows * cols);
+        exact(method, "targets [rows, cols]", targets, (long) rows * cols);
+        exact(method, "probabilities [rows, cols]", probabilities, (long) rows * cols);
+        exact(method, "losses [rows]", losses, rows);
+        distinct(method, "probabilities", probabilities, "logits", logits, "targets", targets, "losses", losses);
+        distinct(method, "losses", losses, "logits", logits, "targets", targets);
+    }
+
+    /** {@link Backend#softmaxCrossEntropyBackward}: gradLosses exactly [rows], the others [rows, cols]; gradLogits is no input. */
+    public static void softmaxCrossEntropyBackward(Backend backend, int rows, int cols, Buffer probabilities,
+                                                   Buffer targets, Buffer gradLosses, Buffer gradLogits) {
+        String method = "softmaxCrossEntropyBackward";
+        rowsAndColumns(method, "cols", rows, cols);
+        owned(backend, method, "probabilities", probabilities);
+        owned(backend, method, "targets", targets);
+        owned(backend, method, "gradLosses", gradLosses);
+        owned(backend, method, "gradLogits", gradLogits);
+        sameDType(method, "probabilities", probabilities, "targets", targets, "gradLosses", gradLosses,
+                "gradLogits", gradLogits);
+        exact(method, "probabilities [rows, cols]", probabilities, (long) rows * cols);
+        exact(method, "targets [rows, cols]", targets, (long) rows * cols);
+        exact(method, "gradLosses [rows]", gradLosses, rows);
+        exact(method, "gradLogits [rows, cols]", gradLogits, (long) rows * cols);
+        distinct(method, "gradLogits", gradLogits, "probabilities", probabilities, "targets", targets,
+                "gradLosses", gradLosses);
+    }
+
+    /** {@link Backend#oneHot}: rows >= 0, classes >= 1; indices exactly [rows], out [rows, classes]; out is not indices. */
+    public static void oneHot(Backend backend, int rows, int classes, Buffer indices, Buffer out) {
+        String method = "oneHot";
+        rowsAndColumns(method, "classes", rows, classes);
+        owned(backend, method, "indices", indices);
+        owned(backend, method, "out", out);
+        indexDType(method, indices, "out", out);
+        exact(method, "indices [rows]", indices, rows);
+        exact(method, "out [rows, classes]", out, (long) rows * classes);
+        distinct(method, "out", out, "indices", indices);
+    }
+
+    // ---- training ----
+
+    /**
+     * {@link Backend#update}: the rule's number of states; a step >= 1 for the Adam rules; grad and every state of
+     * exactly param's length and dtype; param, grad and the states are different buffers.
+     */
+    public static void update(Backend backend, UpdateRule rule, UpdateParameters parameters, Buffer param, Buffer grad,
+                              Buffer... states) {
+        notNull("update", "rule", rule);
+        String method = "update " + rule;
+        notNull(method, "parameters", parameters);
+        notNull(method, "states", states);
+        int given = states.length;
+        if (given != rule.stateCount()) {
+            throw new KilnException(method + ": expected " + rule.stateCount() + " state buffer(s), got " + given);
+        }
+        if ((rule == UpdateRule.ADAM || rule == UpdateRule.ADAMW) && parameters.step() < 1) {
+            throw new KilnException(method + ": step must be at least 1, got " + parameters.step());
+        }
+        Buffer[] all = new Buffer[given + 2];
+        String[] roles = new String[given + 2];
+        all[0] = param;
+        roles[0] = "param";
+        all[1] = grad;
+        roles[1] = "grad";
+        for (int s = 0; s < given; s++) {
+            all[s + 2] = states[s];
+            roles[s + 2] = "state " + s;
+        }
+        for (int i = 0; i < all.length; i++) {
+            owned(backend, method, roles[i], all[i]);
+        }
+        for (int i = 1; i < all.length; i++) {
+            sameDType(method, roles[0], all[0], roles[i], all[i]);
+        }
+        for (int i = 1; i < all.length; i++) {
+            exact(method, roles[i], all[i], param.length());
+        }
+        for (int i = 0; i < all.length; i++) {
+            for (int j = i + 1; j < all.length; j++) {
+                if (all[i] == all[j]) {
+                    throw new KilnException(method + ": " + roles[i] + " and " + roles[j]
+                            + " are the same buffer; they must be different buffers");
+                }
+            }
+        }
+    }
+
+    /** {@link Backend#random}: a distribution and a live buffer of this backend. */
+    public static void random(Backend backend, Distribution distribution, Buffer out) {
+        notNull("random", "distribution", distribution);
+        owned(backend, "random " + distribution, "out", out);
+    }
+
+    // ---- the checks themselves ----
+
+    /**
+     * The dtype gather, scatterAdd and oneHot need of their indices: today indices are numbers of the values'
+     * dtype, so {@code indices} must share the dtype of the buffer named {@code valuesRole}.
+     */
+    private static void indexDType(String method, Buffer indices, String valuesRole, Buffer values) {
+        sameDType(method, valuesRole, values, "indices", indices);
+    }
+
+    private static void owned(Backend backend, String method, String role, Buffer buffer) {
+        if (buffer == null) {
+            throw new KilnException(method + ": " + role + " is null");
+        }
+        if (buffer.backend() != backend) {
+            throw new KilnException(method + ": " + role + " belongs to another backend ('" + buffer.backend().name()
+                    + "'), expected a buffer of this '" + backend.name() + "' backend");
+        }
+        if (buffer.isFreed()) {
+            throw new KilnException(method + ": " + role + " was already freed");
+        }
+    }
+
+    /** Fails unless every buffer has the dtype of the first; arguments alternate role and buffer. */
+    private static void sameDType(String method, Object... rolesAndBuffers) {
+        String firstRole = (String) rolesAndBuffers[0];
+        DType first = ((Buffer) rolesAndBuffers[1]).dtype();
+        for (int i = 2; i < rolesAndBuffers.length; i += 2) {
+            DType other = ((Buffer) rolesAndBuffers[i + 1]).dtype();
+            if (other != first) {
+                throw new KilnException(method + ": dtypes differ: " + rolesAndBuffers[i] + " is " + other + ", "
+                        + firstRole + " is " + first + "; every buffer of one call must have the same dtype");
+            }
+        }
+    }
+
+    private static void exact(String method, String role, Buffer buffer, long expected) {
+        if (buffer.length() != expected) {
+            throw new KilnException(method + ": " + role + " has " + buffer.length() + " elements, expected " + expected);
+        }
+    }
+
+    /** Fails unless {@code count} matrices of {@code length} elements, {@code stride} apart, fit in the buffer. */
+    private static void reaches(String method, String role, Buffer buffer, int count, long stride, long length) {
+        long needed = count == 0 || length == 0 ? 0 : span(count, stride, length, 0);
+        if (needed > buffer.length()) {
+            throw new KilnException(method + ": " + role + " has " + buffer.length() + " elements, expected at least "
+                    + (needed == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : Long.toString(needed)) + " ("
+                    + count + " matrices of " + length + ", " + stride + " apart)");
+        }
+    }
+
+    /**
+     * One past the last element that {@code count} blocks of {@code length} at {@code offset}, {@code stride} apart,
+     * touch; saturates at Long.MAX_VALUE instead of overflowing.
+     */
+    private static long span(int count, long stride, long length, long offset) {
+        try {
+            return Math.addExact(Math.addExact(offset, Math.multiplyExact(count - 1L, stride)), length);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Fails on an output that is also one of the inputs; arguments alternate role and buffer. */
+    private static void distinct(String method, String outputRole, Buffer output, Object... rolesAndInputs) {
+        for (int i = 0; i < rolesAndInputs.length; i += 2) {
+            if (rolesAndInputs[i + 1] == output) {
+                throw new KilnException(method + ": " + outputRole + " and " + rolesAndInputs[i]
+                        + " are the same buffer; an output must be distinct from the inputs");
+            }
+        }
+    }
+
+    /** Fails on a negative size; {@code names} lists them, comma-separated, in the order of {@code values}. */
+    private static void notNegative(String method, String names, long... values) {
+        for (long value : values) {
+            if (value < 0) {
+                String[] name = names.split(", ");
+                StringBuilder got = new StringBuilder();
+                for (int i = 0; i < values.length; i++) {
+                    got.append(i == 0 ? "" : ", ").append(name[i]).append('=').append(values[i]);
+                }
+                throw new KilnException(method + ": " + names + " must not be negative, got " + got);
+            }
+        }
+    }
+
+    private static void rowsAndColumns(String method, String columns, int rows, int cols) {
+        if (rows < 0 || cols < 1) {
+            throw new KilnException(method + ": expected rows >= 0 and " + columns + " >= 1, got rows=" + rows + ", "
+                    + columns + "=" + cols);
+        }
+    }
+
+    private static void notNull(String method, String role, Object value) {
+        if (value == null) {
+            throw new KilnException(method + ": " + role + " is null");
+        }
+    }
+}

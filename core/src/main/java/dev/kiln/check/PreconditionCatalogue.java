@@ -1,0 +1,343 @@
+package dev.kiln.check;
+
+import dev.kiln.KilnException;
+import dev.kiln.backend.Backend;
+import dev.kiln.backend.BinaryOp;
+import dev.kiln.backend.Broadcast;
+import dev.kiln.backend.Buffer;
+import dev.kiln.backend.DType;
+import dev.kiln.backend.Distribution;
+import dev.kiln.backend.ReduceOp;
+import dev.kiln.backend.UnaryOp;
+import dev.kiln.backend.UpdateParameters;
+import dev.kiln.backend.UpdateRule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Calls that break a {@link Backend} precondition, each with the message every backend must throw, and calls at
+ * the edge of the preconditions that every backend must accept. Each backend's tests run both tables, so the
+ * backends agree on what they accept (see {@link dev.kiln.backend.BufferChecks}).
+ */
+public final class PreconditionCatalogue {
+    private static final UpdateParameters STEP_1 = new UpdateParameters(0.1, 0.9, 0.999, 1e-8, 0, 1);
+    private static final UpdateParameters STEP_0 = new UpdateParameters(0.1, 0.9, 0.999, 1e-8, 0, 0);
+
+    private PreconditionCatalogue() {
+    }
+
+    /**
+     * One call of a primitive.
+     *
+     * @param primitive the {@link Backend} method called
+     * @param name what is wrong (or right) with the call
+     * @param message the message of the {@link KilnException} every backend throws; null for an accepted call
+     * @param needsF64 whether the call needs F64 buffers, which not every device has
+     * @param call the call, given buffers it may allocate
+     */
+    public record Case(String primitive, String name, String message, boolean needsF64, Consumer<Scratch> call) {
+        /** Runs the call on {@code backend}; the message of the KilnException it throws, or null when it throws none. */
+        public String run(Backend backend) {
+            Scratch scratch = new Scratch(backend);
+            try {
+                call.accept(scratch);
+                backend.synchronize();
+                return null;
+            } catch (KilnException e) {
+                return e.getMessage();
+            } finally {
+                scratch.close();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return primitive + ": " + name;
+        }
+    }
+
+    /** Buffers for one call, freed after it. */
+    public static final class Scratch {
+        private final Backend backend;
+        private final List<Buffer> buffers = new ArrayList<>();
+
+        Scratch(Backend backend) {
+            this.backend = backend;
+        }
+
+        public Backend backend() {
+            return backend;
+        }
+
+        /** An F32 buffer of {@code length} zeros. */
+        public Buffer f32(int length) {
+            return zeros(DType.F32, length);
+        }
+
+        /** An F64 buffer of {@code length} zeros. */
+        public Buffer f64(int length) {
+            return zeros(DType.F64, length);
+        }
+
+        /** An F32 buffer that has been freed. */
+        public Buffer freed() {
+            Buffer buffer = backend.allocate(DType.F32, 4);
+            backend.free(buffer);
+            return buffer;
+        }
+
+        private Buffer zeros(DType dtype, int length) {
+            Buffer buffer = backend.allocate(dtype, length);
+            buffers.add(buffer);
+            backend.fill(buffer, 0);
+            return buffer;
+        }
+
+        void close() {
+            for (Buffer buffer : buffers) {
+                if (!buffer.isFreed()) {
+                    backend.free(buffer);
+                }
+            }
+        }
+    }
+
+    /** Calls every backend rejects, with the message. */
+    public static List<Case> rejected() {
+        List<Case> cases = new ArrayList<>();
+        // memory
+        reject(cases, "allocate", "negative length", "allocate: length must not be negative, got -1",
+                s -> s.backend().allocate(DType.F32, -1));
+        reject(cases, "upload", "host array longer than the target",
+                "upload: host array of 7 elements does not fit the target of 6",
+                s -> s.backend().upload(new float[7], s.f32(6)));
+        reject(cases, "upload", "host array of another dtype",
+                "upload: target is F32, expected F64 for a host array of F64",
+                s -> s.backend().upload(new double[2], s.f32(6)));
+        reject(cases, "download", "host array longer than the source",
+                "download: host array of 7 elements does not fit the source of 6; it would read past its end",
+                s -> s.backend().download(s.f32(6), new float[7]));
+        reject(cases, "download", "host array of another dtype",
+                "download: source is F32, expected F64 for a host array of F64",
+                s -> s.backend().download(s.f32(6), new double[2]));
+        reject(cases, "copy", "range past the source",
+                "copy: range of 3 elements from offset 4 of a source of 6 to offset 0 of a target of 4 is out of bounds",
+                s -> s.backend().copy(s.f32(6), 4, s.f32(4), 0, 3));
+        reject(cases, "copy", "negative length",
+                "copy: offsets and length must not be negative, got source offset 0, target offset 0, length -1",
+                s -> s.backend().copy(s.f32(6), 0, s.f32(6), 0, -1));
+        reject(cases, "copy", "overlapping ranges of one buffer",
+                "copy: source and target are the same buffer and the ranges [0, 3) and [2, 5) overlap",
+                s -> {
+                    Buffer b = s.f32(6);
+                    s.backend().copy(b, 0, b, 2, 3);
+                });
+        rejectF64(cases, "copy", "dtypes differ",
+                "copy: dtypes differ: target is F64, source is F32; every buffer of one call must have the same dtype",
+                s -> s.backend().copy(s.f32(4), 0, s.f64(4), 0, 4));
+        reject(cases, "copyBlocks", "source and target are one buffer",
+                "copyBlocks: source and target are the same buffer; they must be different buffers",
+                s -> {
+                    Buffer b = s.f32(6);
+                    s.backend().copyBlocks(1, 2, b, 0, 0, b, 3, 0);
+                });
+        reject(cases, "copyBlocks", "negative block count",
+                "copyBlocks: counts, offsets and strides must not be negative, got blocks=-1, blockLength=2, source "
+                        + "offset 0 stride 0, target offset 0 stride 0",
+                s -> s.backend().copyBlocks(-1, 2, s.f32(6), 0, 0, s.f32(10), 0, 0));
+        reject(cases, "copyBlocks", "overlapping target blocks",
+                "copyBlocks: target stride 2 is shorter than the block length 3, so the target blocks would overlap",
+                s -> s.backend().copyBlocks(2, 3, s.f32(6), 0, 3, s.f32(10), 0, 2));
+        reject(cases, "copyBlocks", "blocks past the source",
+                "copyBlocks: 3 blocks of 2 elements reach element 7 of a source of 6 (offset 1, stride 2) and element "
+                        + "6 of a target of 10 (offset 0, stride 2); out of bounds",
+                s -> s.backend().copyBlocks(3, 2, s.f32(6), 1, 2, s.f32(10), 0, 2));
+        reject(cases, "fill", "freed target", "fill: target was already freed",
+                s -> s.backend().fill(s.freed(), 1));
+        reject(cases, "free", "freed twice", "free: buffer was already freed", s -> s.backend().free(s.freed()));
+        // linear algebra
+        reject(cases, "gemm", "a longer than [m, k]", "gemm: a [m, k] has 8 elements, expected 6",
+                s -> s.backend().gemm(false, false, 2, 2, 3, 1, s.f32(8), s.f32(6), 0, s.f32(4)));
+        reject(cases, "gemm", "b shorter than [n, k]", "gemm: b [n, k] has 4 elements, expected 6",
+                s -> s.backend().gemm(false, true, 2, 2, 3, 1, s.f32(6), s.f32(4), 0, s.f32(4)));
+        reject(cases, "gemm", "negative size", "gemm: m, n, k must not be negative, got m=2, n=-1, k=3",
+                s -> s.backend().gemm(false, false, 2, -1, 3, 1, s.f32(6), s.f32(6), 0, s.f32(4)));
+        reject(cases, "gemm", "c is a",
+                "gemm: c and a are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer a = s.f32(4);
+                    s.backend().gemm(false, false, 2, 2, 2, 1, a, s.f32(4), 0, a);
+                });
+        rejectF64(cases, "gemm", "dtypes differ",
+                "gemm: dtypes differ: b is F64, a is F32; every buffer of one call must have the same dtype",
+                s -> s.backend().gemm(false, false, 2, 2, 2, 1, s.f32(4), s.f64(4), 0, s.f32(4)));
+        reject(cases, "gemmBatched", "a shorter than its matrices reach",
+                "gemmBatched: a [m, k] has 10 elements, expected at least 12 (2 matrices of 6, 6 apart)",
+                s -> s.backend().gemmBatched(false, false, 2, 2, 2, 3, 1, s.f32(10), 6, s.f32(6), 0, 0, s.f32(8), 4));
+        reject(cases, "gemmBatched", "overlapping products",
+                "gemmBatched: c stride 3 is shorter than a product of m * n = 4 elements, so the products would overlap",
+                s -> s.backend().gemmBatched(false, false, 2, 2, 2, 3, 1, s.f32(12), 6, s.f32(6), 0, 0, s.f32(8), 3));
+        reject(cases, "gemmBatched", "negative stride",
+                "gemmBatched: batch, m, n, k, strideA, strideB, strideC must not be negative, got batch=2, m=2, n=2, "
+                        + "k=3, strideA=6, strideB=-6, strideC=4",
+                s -> s.backend().gemmBatched(false, false, 2, 2, 2, 3, 1, s.f32(12), 6, s.f32(12), -6, 0, s.f32(8), 4));
+        reject(cases, "transpose", "x shorter than [rows, cols]", "transpose: x [rows, cols] has 6 elements, expected 9",
+                s -> s.backend().transpose(3, 3, s.f32(6), s.f32(9)));
+        reject(cases, "transpose", "negative size", "transpose: rows, cols must not be negative, got rows=-2, cols=3",
+                s -> s.backend().transpose(-2, 3, s.f32(6), s.f32(6)));
+        reject(cases, "permute", "axes not a permutation",
+                "permute: axes [0, 0] must be a permutation of [0, 2) and dims [2, 3] not negative",
+                s -> s.backend().permute(new int[] {2, 3}, new int[] {0, 0}, s.f32(6), s.f32(6)));
+        reject(cases, "permute", "out longer than x", "permute: out has 7 elements, expected 6",
+                s -> s.backend().permute(new int[] {2, 3}, new int[] {1, 0}, s.f32(6), s.f32(7)));
+        reject(cases, "permute", "out is x",
+                "permute: out and x are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer x = s.f32(6);
+                    s.backend().permute(new int[] {2, 3}, new int[] {1, 0}, x, x);
+                });
+        reject(cases, "gather", "indices of another length", "gather: indices [count] has 3 elements, expected 2",
+                s -> s.backend().gather(4, 3, 2, s.f32(12), s.f32(3), s.f32(6)));
+        reject(cases, "gather", "negative count", "gather: rows, cols, count must not be negative, got rows=4, cols=3, "
+                        + "count=-2",
+                s -> s.backend().gather(4, 3, -2, s.f32(12), s.f32(2), s.f32(6)));
+        reject(cases, "gather", "out is the table",
+                "gather: out and table are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer table = s.f32(12);
+                    s.backend().gather(4, 3, 4, table, s.f32(4), table);
+                });
+        reject(cases, "scatterAdd", "values shorter than [count, cols]",
+                "scatterAdd: values [count, cols] has 5 elements, expected 6",
+                s -> s.backend().scatterAdd(4, 3, 2, s.f32(2), s.f32(5), s.f32(12)));
+        rejectF64(cases, "scatterAdd", "indices of another dtype",
+                "scatterAdd: dtypes differ: indices is F64, values is F32; every buffer of one call must have the same dtype",
+                s -> s.backend().scatterAdd(4, 3, 2, s.f64(2), s.f32(6), s.f32(12)));
+        // element-wise
+        reject(cases, "unary", "out longer than x", "unary EXP: out has 7 elements, expected 6",
+                s -> s.backend().unary(UnaryOp.EXP, 0, 0, s.f32(6), s.f32(7)));
+        reject(cases, "unary", "no op", "unary: op is null",
+                s -> s.backend().unary(null, 0, 0, s.f32(6), s.f32(6)));
+        reject(cases, "unary", "freed x", "unary RELU: x was already freed",
+                s -> s.backend().unary(UnaryOp.RELU, 0, 0, s.freed(), s.f32(4)));
+        reject(cases, "unaryBackward", "gradOut shorter than x", "unaryBackward TANH: gradOut has 5 elements, expected 6",
+                s -> s.backend().unaryBackward(UnaryOp.TANH, 0, 0, s.f32(6), s.f32(6), s.f32(5), s.f32(6)));
+        reject(cases, "binary", "b not of its broadcast axes", "binary ADD: b has 6 elements, expected 3",
+                s -> s.backend().binary(BinaryOp.ADD, new Broadcast(1, 2, 3, Broadcast.ALL, Broadcast.INNER), s.f32(6),
+                        s.f32(6), s.f32(6)));
+        reject(cases, "binary", "out is the broadcast operand", "binary MUL: out has 3 elements, expected 6",
+                s -> {
+                    Buffer b = s.f32(3);
+                    s.backend().binary(BinaryOp.MUL, new Broadcast(1, 2, 3, Broadcast.ALL, Broadcast.INNER), s.f32(6), b,
+                            b);
+                });
+        rejectF64(cases, "binary", "dtypes differ",
+                "binary ADD: dtypes differ: out is F64, a is F32; every buffer of one call must have the same dtype",
+                s -> s.backend().binary(BinaryOp.ADD, Broadcast.same(4), s.f32(4), s.f32(4), s.f64(4)));
+        // reductions and row-wise ops
+        reject(cases, "reduce", "empty middle axis",
+                "reduce SUM: expected outer >= 0, middle >= 1 and inner >= 0, got outer=2, middle=0, inner=3",
+                s -> s.backend().reduce(ReduceOp.SUM, 2, 0, 3, s.f32(6), s.f32(6)));
+        reject(cases, "reduce", "out of another length", "reduce MAX: out [outer, inner] has 6 elements, expected 2",
+                s -> s.backend().reduce(ReduceOp.MAX, 1, 3, 2, s.f32(6), s.f32(6)));
+        reject(cases, "reduce", "out is x",
+                "reduce MEAN: out and x are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer x = s.f32(6);
+                    s.backend().reduce(ReduceOp.MEAN, 1, 1, 6, x, x);
+                });
+        reject(cases, "softmax", "no columns", "softmax: expected rows >= 0 and cols >= 1, got rows=2, cols=0",
+                s -> s.backend().softmax(false, 2, 0, s.f32(0), s.f32(0)));
+        reject(cases, "softmax", "out is x",
+                "logSoftmax: out and x are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer x = s.f32(6);
+                    s.backend().softmax(true, 2, 3, x, x);
+                });
+        reject(cases, "softmaxBackward", "gradIn is gradOut",
+                "softmaxBackward: gradIn and gradOut are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer g = s.f32(6);
+                    s.backend().softmaxBackward(false, 2, 3, s.f32(6), g, g);
+                });
+        reject(cases, "softmaxCrossEntropy", "losses not [rows]",
+                "softmaxCrossEntropy: losses [rows] has 6 elements, expected 2",
+                s -> s.backend().softmaxCrossEntropy(2, 3, s.f32(6), s.f32(6), s.f32(6), s.f32(6)));
+        reject(cases, "softmaxCrossEntropy", "probabilities are the logits",
+                "softmaxCrossEntropy: probabilities and logits are the same buffer; an output must be distinct from "
+                        + "the inputs",
+                s -> {
+                    Buffer logits = s.f32(6);
+                    s.backend().softmaxCrossEntropy(2, 3, logits, s.f32(6), logits, s.f32(2));
+                });
+        reject(cases, "softmaxCrossEntropyBackward", "gradLosses not [rows]",
+                "softmaxCrossEntropyBackward: gradLosses [rows] has 3 elements, expected 2",
+                s -> s.backend().softmaxCrossEntropyBackward(2, 3, s.f32(6), s.f32(6), s.f32(3), s.f32(6)));
+        reject(cases, "oneHot", "no classes", "oneHot: expected rows >= 0 and classes >= 1, got rows=4, classes=0",
+                s -> s.backend().oneHot(4, 0, s.f32(4), s.f32(4)));
+        reject(cases, "oneHot", "out shorter than [rows, classes]", "oneHot: out [rows, classes] has 4 elements, expected 8",
+                s -> s.backend().oneHot(4, 2, s.f32(4), s.f32(4)));
+        // training
+        reject(cases, "update", "too few states", "update ADAM: expected 2 state buffer(s), got 1",
+                s -> s.backend().update(UpdateRule.ADAM, STEP_1, s.f32(6), s.f32(6), s.f32(6)));
+        reject(cases, "update", "Adam at step 0", "update ADAMW: step must be at least 1, got 0",
+                s -> s.backend().update(UpdateRule.ADAMW, STEP_0, s.f32(6), s.f32(6), s.f32(6), s.f32(6)));
+        reject(cases, "update", "state shorter than param", "update MOMENTUM: state 0 has 5 elements, expected 6",
+                s -> s.backend().update(UpdateRule.MOMENTUM, STEP_1, s.f32(6), s.f32(6), s.f32(5)));
+        reject(cases, "update", "grad is param",
+                "update SGD: param and grad are the same buffer; they must be different buffers",
+                s -> {
+                    Buffer p = s.f32(6);
+                    s.backend().update(UpdateRule.SGD, STEP_1, p, p);
+                });
+        reject(cases, "random", "no distribution", "random: distribution is null",
+                s -> s.backend().random(null, 1, 0, 0, 1, s.f32(6)));
+        reject(cases, "random", "null out", "random UNIFORM: out is null",
+                s -> s.backend().random(Distribution.UNIFORM, 1, 0, 0, 1, null));
+        return cases;
+    }
+
+    /** Calls at the edge of the preconditions that every backend accepts. */
+    public static List<Case> accepted() {
+        List<Case> cases = new ArrayList<>();
+        accept(cases, "upload", "host array shorter than the target", s -> s.backend().upload(new float[3], s.f32(6)));
+        accept(cases, "copy", "disjoint ranges of one buffer", s -> {
+            Buffer b = s.f32(6);
+            s.backend().copy(b, 0, b, 3, 3);
+        });
+        accept(cases, "copyBlocks", "zero blocks anywhere", s -> s.backend().copyBlocks(0, 5, s.f32(1), 9, 9, s.f32(1), 9, 9));
+        accept(cases, "gemm", "empty product", s -> s.backend().gemm(false, false, 0, 2, 3, 1, s.f32(0), s.f32(6), 0,
+                s.f32(0)));
+        accept(cases, "gemmBatched", "one product in longer buffers",
+                s -> s.backend().gemmBatched(false, true, 1, 2, 2, 3, 1, s.f32(8), 0, s.f32(7), 0, 0, s.f32(5), 0));
+        accept(cases, "unary", "in place", s -> {
+            Buffer x = s.f32(6);
+            s.backend().unary(UnaryOp.EXP, 0, 0, x, x);
+        });
+        accept(cases, "unaryBackward", "gradIn is gradOut", s -> {
+            Buffer g = s.f32(6);
+            s.backend().unaryBackward(UnaryOp.SQUARE, 0, 0, s.f32(6), s.f32(6), g, g);
+        });
+        accept(cases, "binary", "out is the operand spanning the output", s -> {
+            Buffer a = s.f32(6);
+            s.backend().binary(BinaryOp.SUB, new Broadcast(1, 2, 3, Broadcast.ALL, Broadcast.INNER), a, s.f32(3), a);
+        });
+        accept(cases, "reduce", "no outer rows", s -> s.backend().reduce(ReduceOp.SUM, 0, 3, 2, s.f32(0), s.f32(0)));
+        accept(cases, "softmax", "no rows", s -> s.backend().softmax(false, 0, 3, s.f32(0), s.f32(0)));
+        return cases;
+    }
+
+    private static void reject(List<Case> cases, String primitive, String name, String message, Consumer<Scratch> call) {
+        cases.add(new Case(primitive, name, message, false, call));
+    }
+
+    private static void rejectF64(List<Case> cases, String primitive, String name, String message,
+                                  Consumer<Scratch> call) {
+        cases.add(new Case(primitive, name, message, true, call));
+    }
+
+    private static void accept(List<Case> cases, String primitive, String name, Consumer<Scratch> call) {
+        cases.add(new Case(primitive, name, null, false, call));
+    }
+}
