@@ -6,7 +6,9 @@ package dev.kiln.backend;
  * {@link #download} and {@link #synchronize} wait. Unless a method says otherwise, an output buffer must
  * not overlap an input, except that element-wise methods ({@link #unary}, {@link #binary} with
  * {@code out} of the same length as the operand, {@link #update}) accept {@code out} identical to an input.
- * Several backends may live in one JVM; a backend is not thread-safe.
+ * Several backends may live in one JVM; a backend is not thread-safe. The memory methods take every
+ * {@link DType}; the computing methods take F32 or F64 operands of one dtype, and reject I32 (index) buffers except
+ * as the indices of {@link #gather}, {@link #scatterAdd} and {@link #oneHot}, which are always I32.
  */
 public interface Backend extends AutoCloseable {
 
@@ -30,11 +32,17 @@ public interface Backend extends AutoCloseable {
     /** Copies {@code source} into the start of {@code target} (an F64 buffer). */
     void upload(double[] source, Buffer target);
 
+    /** Copies {@code source} into the start of {@code target} (an I32 buffer). */
+    void upload(int[] source, Buffer target);
+
     /** Copies the first {@code target.length} elements of {@code source} (F32) to the host; waits. */
     void download(Buffer source, float[] target);
 
     /** Copies the first {@code target.length} elements of {@code source} (F64) to the host; waits. */
     void download(Buffer source, double[] target);
+
+    /** Copies the first {@code target.length} elements of {@code source} (I32) to the host; waits. */
+    void download(Buffer source, int[] target);
 
     /** target[targetOffset + i] = source[sourceOffset + i] for i in [0, length). Same dtype. */
     void copy(Buffer source, long sourceOffset, Buffer target, long targetOffset, long length);
@@ -49,7 +57,7 @@ public interface Backend extends AutoCloseable {
     void copyBlocks(int blocks, int blockLength, Buffer source, long sourceOffset, long sourceStride,
                     Buffer target, long targetOffset, long targetStride);
 
-    /** Sets every element of {@code target} to {@code value}. */
+    /** Sets every element of {@code target} to {@code value} (rounded to float for F32, cast to int for I32). */
     void fill(Buffer target, double value);
 
     /** Releases a buffer; freeing twice is an error. */
@@ -102,15 +110,15 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Row lookup: out[i, c] = table[indices[i], c] for i in [0, count) and c in [0, cols), with table [rows, cols]
-     * and the indices (numbers of the buffer's dtype) in [0, rows). The caller checks the indices; a backend may
-     * reject others, and never reads outside the table for them (it writes zeros instead).
+     * and out of one real dtype and the indices an I32 buffer of values in [0, rows). The caller checks the indices;
+     * a backend may reject others, and never reads outside the table for them (it writes zeros instead).
      */
     void gather(int rows, int cols, int count, Buffer table, Buffer indices, Buffer out);
 
     /**
      * The adjoint of {@link #gather}, in place: out[indices[i], c] += values[i, c] for i in [0, count), in increasing
      * i, so repeated indices accumulate and the result does not depend on scheduling. out is [rows, cols], values
-     * [count, cols]; an index outside [0, rows) is skipped or rejected as in gather.
+     * [count, cols] of one real dtype, indices I32; an index outside [0, rows) is skipped or rejected as in gather.
      */
     void scatterAdd(int rows, int cols, int count, Buffer indices, Buffer values, Buffer out);
 
@@ -150,8 +158,8 @@ public interface Backend extends AutoCloseable {
                                      Buffer gradLosses, Buffer gradLogits);
 
     /**
-     * out [rows, classes] = one-hot encoding of the class indices in {@code indices} [rows] (numbers of the
-     * buffer's dtype); a row whose index is outside [0, classes) is all zeros.
+     * out [rows, classes] (a real dtype) = one-hot encoding of the class indices in {@code indices} [rows] (an I32
+     * buffer); a row whose index is outside [0, classes) is all zeros.
      */
     void oneHot(int rows, int classes, Buffer indices, Buffer out);
 

@@ -20,7 +20,7 @@ import org.ejml.dense.row.CommonOps_FDRM;
 
 /**
  * The backend that computes on the host processor, in F32 and F64; it trains and is the reference of the
- * parity suite. Calls run synchronously. Numerics an OpenCL kernel should mirror: gemm, element-wise ops and
+ * parity suite; I32 buffers hold indices. Calls run synchronously. Numerics an OpenCL kernel should mirror: gemm, element-wise ops and
  * optimizer updates compute in the buffer's dtype (float arithmetic for F32, with exp, log, tanh, expm1 and
  * log1p evaluated in double and rounded to float); reductions and the row-wise softmax family compute in
  * double and round each output once. Large calls are split across one shared pool of daemon threads along
@@ -53,7 +53,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public boolean supports(DType dtype) {
-        return dtype == DType.F32 || dtype == DType.F64;
+        return dtype != null;
     }
 
     // ---- memory ----
@@ -62,7 +62,7 @@ public final class CpuBackend implements Backend {
     public Buffer allocate(DType dtype, long length) {
         open("allocate");
         if (dtype == null) {
-            throw new KilnException("allocate: dtype is null; expected F32 or F64");
+            throw new KilnException("allocate: dtype is null; expected F32, F64 or I32");
         }
         if (length < 0 || length > Integer.MAX_VALUE - 8) {
             throw new KilnException("allocate: length " + length + " is outside [0, " + (Integer.MAX_VALUE - 8)
@@ -99,6 +99,15 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void upload(int[] source, Buffer target) {
+        CpuBuffer t = typed("upload", "target", target, DType.I32);
+        fits("upload", source.length, t);
+        System.arraycopy(source, 0, t.ints(), 0, source.length);
+        uploads++;
+        uploadedBytes += (long) source.length * Integer.BYTES;
+    }
+
+    @Override
     public void download(Buffer source, float[] target) {
         CpuBuffer s = typed("download", "source", source, DType.F32);
         fits("download", target.length, s);
@@ -117,6 +126,15 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void download(Buffer source, int[] target) {
+        CpuBuffer s = typed("download", "source", source, DType.I32);
+        fits("download", target.length, s);
+        System.arraycopy(s.ints(), 0, target, 0, target.length);
+        downloads++;
+        downloadedBytes += (long) target.length * Integer.BYTES;
+    }
+
+    @Override
     public void copy(Buffer source, long sourceOffset, Buffer target, long targetOffset, long length) {
         CpuBuffer s = own("copy", "source", source);
         CpuBuffer t = own("copy", "target", target);
@@ -128,6 +146,8 @@ public final class CpuBackend implements Backend {
         }
         if (s.dtype() == DType.F32) {
             System.arraycopy(s.floats(), (int) sourceOffset, t.floats(), (int) targetOffset, (int) length);
+        } else if (s.dtype() == DType.I32) {
+            System.arraycopy(s.ints(), (int) sourceOffset, t.ints(), (int) targetOffset, (int) length);
         } else {
             System.arraycopy(s.doubles(), (int) sourceOffset, t.doubles(), (int) targetOffset, (int) length);
         }
@@ -172,6 +192,8 @@ public final class CpuBackend implements Backend {
             for (int b = first; b < last; b++) {
                 if (s.dtype() == DType.F32) {
                     System.arraycopy(s.floats(), from + b * sourceStep, t.floats(), to + b * targetStep, blockLength);
+                } else if (s.dtype() == DType.I32) {
+                    System.arraycopy(s.ints(), from + b * sourceStep, t.ints(), to + b * targetStep, blockLength);
                 } else {
                     System.arraycopy(s.doubles(), from + b * sourceStep, t.doubles(), to + b * targetStep, blockLength);
                 }
@@ -188,12 +210,14 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    // F32 stores (float) value.
+    // F32 stores (float) value, I32 (int) value.
     @Override
     public void fill(Buffer target, double value) {
         CpuBuffer t = own("fill", "target", target);
         if (t.dtype() == DType.F32) {
             java.util.Arrays.fill(t.floats(), (float) value);
+        } else if (t.dtype() == DType.I32) {
+            java.util.Arrays.fill(t.ints(), (int) value);
         } else {
             java.util.Arrays.fill(t.doubles(), value);
         }
@@ -252,6 +276,7 @@ public final class CpuBackend implements Backend {
         CpuBuffer ab = own(method, "a", a);
         CpuBuffer bb = own(method, "b", b);
         CpuBuffer cb = own(method, "c", c);
+        real(method, ab, bb, cb);
         sameType(method, ab, bb, cb);
         length(method, "a " + (transposeA ? "[k, m]" : "[m, k]"), ab, (long) m * k);
         length(method, "b " + (transposeB ? "[n, k]" : "[k, n]"), bb, (long) k * n);
@@ -270,6 +295,7 @@ public final class CpuBackend implements Backend {
         String method = "transpose";
         CpuBuffer xb = own(method, "x", x);
         CpuBuffer ob = own(method, "out", out);
+        real(method, xb, ob);
         sameType(method, xb, ob);
         if (rows < 0 || cols < 0) {
             throw new KilnException("transpose: sizes must not be negative, got " + rows + "x" + cols);
@@ -298,6 +324,7 @@ public final class CpuBackend implements Backend {
         CpuBuffer ab = own(method, "a", a);
         CpuBuffer bb = own(method, "b", b);
         CpuBuffer cb = own(method, "c", c);
+        real(method, ab, bb, cb);
         sameType(method, ab, bb, cb);
         distinct(method, cb, ab, bb);
         long mk = (long) m * k;
@@ -378,6 +405,7 @@ public final class CpuBackend implements Backend {
         }
         CpuBuffer xb = own(method, "x", x);
         CpuBuffer ob = own(method, "out", out);
+        real(method, xb, ob);
         sameType(method, xb, ob);
         length(method, "x", xb, size);
         length(method, "out", ob, size);
@@ -422,7 +450,9 @@ public final class CpuBackend implements Backend {
         CpuBuffer tb = own(method, "table", table);
         CpuBuffer ib = own(method, "indices", indices);
         CpuBuffer ob = own(method, "out", out);
-        sameType(method, tb, ib, ob);
+        real(method, tb, ob);
+        sameType(method, tb, ob);
+        indices(method, ib);
         length(method, "table [rows, cols]", tb, (long) rows * cols);
         length(method, "indices [count]", ib, count);
         length(method, "out [count, cols]", ob, (long) count * cols);
@@ -446,7 +476,9 @@ public final class CpuBackend implements Backend {
         CpuBuffer ib = own(method, "indices", indices);
         CpuBuffer vb = own(method, "values", values);
         CpuBuffer ob = own(method, "out", out);
-        sameType(method, ib, vb, ob);
+        real(method, vb, ob);
+        sameType(method, vb, ob);
+        indices(method, ib);
         length(method, "indices [count]", ib, count);
         length(method, "values [count, cols]", vb, (long) count * cols);
         length(method, "out [rows, cols]", ob, (long) rows * cols);
@@ -473,12 +505,12 @@ public final class CpuBackend implements Backend {
     private static int[] rowIndices(String method, CpuBuffer indices, int count, int rows) {
         int[] out = new int[count];
         for (int i = 0; i < count; i++) {
-            double value = indices.dtype() == DType.F32 ? indices.floats()[i] : indices.doubles()[i];
-            if (!(value >= 0 && value < rows && value == Math.floor(value))) {
+            int value = indices.ints()[i];
+            if (value < 0 || value >= rows) {
                 throw new KilnException(method + ": index " + value + " at position " + i
                         + " is outside the table of " + rows + " rows");
             }
-            out[i] = (int) value;
+            out[i] = value;
         }
         return out;
     }
@@ -491,6 +523,7 @@ public final class CpuBackend implements Backend {
         notNull("unary", "op", op);
         CpuBuffer xb = own(method, "x", x);
         CpuBuffer ob = own(method, "out", out);
+        real(method, xb, ob);
         sameType(method, xb, ob);
         length(method, "out", ob, xb.size());
         if (xb.dtype() == DType.F32) {
@@ -512,6 +545,7 @@ public final class CpuBackend implements Backend {
         CpuBuffer yb = own(method, "y", y);
         CpuBuffer gb = own(method, "gradOut", gradOut);
         CpuBuffer gxb = own(method, "gradIn", gradIn);
+        real(method, xb, yb, gb, gxb);
         sameType(method, xb, yb, gb, gxb);
         length(method, "y", yb, xb.size());
         length(method, "gradOut", gb, xb.size());
@@ -535,6 +569,7 @@ public final class CpuBackend implements Backend {
         CpuBuffer ab = own(method, "a", a);
         CpuBuffer bb = own(method, "b", b);
         CpuBuffer ob = own(method, "out", out);
+        real(method, ab, bb, ob);
         sameType(method, ab, bb, ob);
         length(method, "a", ab, shape.operandLength(shape.aAxes()));
         length(method, "b", bb, shape.operandLength(shape.bAxes()));
@@ -576,6 +611,7 @@ public final class CpuBackend implements Backend {
         }
         CpuBuffer xb = own(method, "x", x);
         CpuBuffer ob = own(method, "out", out);
+        real(method, xb, ob);
         sameType(method, xb, ob);
         length(method, "x [outer, middle, inner]", xb, (long) outer * middle * inner);
         length(method, "out [outer, inner]", ob, (long) outer * inner);
@@ -594,6 +630,7 @@ public final class CpuBackend implements Backend {
         rowsAndCols(method, rows, cols);
         CpuBuffer xb = own(method, "x", x);
         CpuBuffer ob = own(method, "out", out);
+        real(method, xb, ob);
         sameType(method, xb, ob);
         length(method, "x [rows, cols]", xb, (long) rows * cols);
         length(method, "out [rows, cols]", ob, (long) rows * cols);
@@ -612,6 +649,7 @@ public final class CpuBackend implements Backend {
         CpuBuffer yb = own(method, "y", y);
         CpuBuffer gb = own(method, "gradOut", gradOut);
         CpuBuffer gxb = own(method, "gradIn", gradIn);
+        real(method, yb, gb, gxb);
         sameType(method, yb, gb, gxb);
         for (CpuBuffer buffer : new CpuBuffer[] {yb, gb, gxb}) {
             length(method, "every operand [rows, cols]", buffer, (long) rows * cols);
@@ -633,6 +671,7 @@ public final class CpuBackend implements Backend {
         CpuBuffer tb = own(method, "targets", targets);
         CpuBuffer pb = own(method, "probabilities", probabilities);
         CpuBuffer sb = own(method, "losses", losses);
+        real(method, lb, tb, pb, sb);
         sameType(method, lb, tb, pb, sb);
         length(method, "logits [rows, cols]", lb, (long) rows * cols);
         length(method, "targets [rows, cols]", tb, (long) rows * cols);
@@ -656,6 +695,7 @@ public final class CpuBackend implements Backend {
         CpuBuffer tb = own(method, "targets", targets);
         CpuBuffer gb = own(method, "gradLosses", gradLosses);
         CpuBuffer gxb = own(method, "gradLogits", gradLogits);
+        real(method, pb, tb, gb, gxb);
         sameType(method, pb, tb, gb, gxb);
         length(method, "probabilities [rows, cols]", pb, (long) rows * cols);
         length(method, "targets [rows, cols]", tb, (long) rows * cols);
@@ -678,14 +718,15 @@ public final class CpuBackend implements Backend {
         }
         CpuBuffer ib = own(method, "indices", indices);
         CpuBuffer ob = own(method, "out", out);
-        sameType(method, ib, ob);
+        indices(method, ib);
+        real(method, ob);
         length(method, "indices [rows]", ib, rows);
         length(method, "out [rows, classes]", ob, (long) rows * classes);
         distinct(method, ob, ib);
-        if (ib.dtype() == DType.F32) {
-            FloatRows.oneHot(rows, classes, ib.floats(), ob.floats());
+        if (ob.dtype() == DType.F32) {
+            FloatRows.oneHot(rows, classes, ib.ints(), ob.floats());
         } else {
-            DoubleRows.oneHot(rows, classes, ib.doubles(), ob.doubles());
+            DoubleRows.oneHot(rows, classes, ib.ints(), ob.doubles());
         }
     }
 
@@ -704,6 +745,7 @@ public final class CpuBackend implements Backend {
         }
         CpuBuffer pb = own(method, "param", param);
         CpuBuffer gb = own(method, "grad", grad);
+        real(method, pb, gb);
         CpuBuffer[] sb = new CpuBuffer[states.length];
         for (int s = 0; s < states.length; s++) {
             sb[s] = own(method, "state " + s, states[s]);
@@ -742,6 +784,7 @@ public final class CpuBackend implements Backend {
     public void random(Distribution distribution, long seed, long offset, double a, double b, Buffer out) {
         notNull("random", "distribution", distribution);
         CpuBuffer ob = own("random " + distribution, "out", out);
+        real("random " + distribution, ob);
         if (ob.dtype() == DType.F32) {
             FloatRandom.fill(distribution, seed, offset, a, b, ob.floats(), ob.size());
         } else {
@@ -793,6 +836,24 @@ public final class CpuBackend implements Backend {
                 throw new KilnException(method + ": dtypes differ (" + first.dtype() + " and " + other.dtype()
                         + "); every buffer of one call must have the same dtype");
             }
+        }
+    }
+
+    /** Fails unless every buffer is F32 or F64: I32 buffers hold indices, which no arithmetic reads. */
+    private static void real(String method, CpuBuffer... buffers) {
+        for (CpuBuffer buffer : buffers) {
+            if (!buffer.dtype().isReal()) {
+                throw new KilnException(method + ": got an " + buffer.dtype() + " buffer; " + method
+                        + " computes on F32 or F64 only (I32 buffers hold indices)");
+            }
+        }
+    }
+
+    /** Fails unless {@code indices} is an I32 buffer. */
+    private static void indices(String method, CpuBuffer indices) {
+        if (indices.dtype() != DType.I32) {
+            throw new KilnException(method + ": indices are an " + indices.dtype() + " buffer; they must be I32"
+                    + " (convert class labels and ids to int where the data enters)");
         }
     }
 

@@ -96,7 +96,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public boolean supports(DType dtype) {
-        return dtype == DType.F32 || (dtype == DType.F64 && device().fp64());
+        return dtype == DType.F32 || dtype == DType.I32 || (dtype == DType.F64 && device().fp64());
     }
 
     // ---- memory ----
@@ -129,6 +129,14 @@ public final class OpenClBackend implements Backend {
         write(t, host);
     }
 
+    @Override
+    public void upload(int[] source, Buffer target) {
+        ClBuffer t = buffer(target, "upload target", DType.I32, source.length);
+        ByteBuffer host = ByteBuffer.allocateDirect(source.length * Integer.BYTES).order(ByteOrder.nativeOrder());
+        host.asIntBuffer().put(source);
+        write(t, host);
+    }
+
     private void write(ClBuffer target, ByteBuffer host) {
         if (host.capacity() == 0) {
             return;
@@ -154,6 +162,12 @@ public final class OpenClBackend implements Backend {
     public void download(Buffer source, double[] target) {
         ClBuffer s = buffer(source, "download source", DType.F64, target.length);
         read(s, Pointer.to(target), (long) target.length * Double.BYTES);
+    }
+
+    @Override
+    public void download(Buffer source, int[] target) {
+        ClBuffer s = buffer(source, "download source", DType.I32, target.length);
+        read(s, Pointer.to(target), (long) target.length * Integer.BYTES);
     }
 
     private void read(ClBuffer source, Pointer target, long bytes) {
@@ -222,7 +236,9 @@ public final class OpenClBackend implements Backend {
                     + "); out of bounds");
         }
         long n = (long) blocks * blockLength;
-        launch(s.dtype(), KernelFamily.ELEMENTWISE, "copy_blocks", () -> blocks + " blocks of " + blockLength
+        // I32 blocks move through the int kernel of the F32 program: the bits are copied as they are.
+        boolean ints = s.dtype() == DType.I32;
+        launch(ints ? DType.F32 : s.dtype(), KernelFamily.ELEMENTWISE, ints ? "copy_blocks_int" : "copy_blocks", () -> blocks + " blocks of " + blockLength
                 + ", source offset " + sourceOffset + " stride " + sourceStride + ", target offset " + targetOffset
                 + " stride " + targetStride)
                 .unsignedLong(n).integer(blockLength).unsignedLong(sourceOffset).unsignedLong(sourceStride)
@@ -244,7 +260,11 @@ public final class OpenClBackend implements Backend {
         if (t.length() == 0) {
             return;
         }
-        Pointer pattern = t.dtype() == DType.F64 ? Pointer.to(new double[] {value}) : Pointer.to(new float[] {(float) value});
+        Pointer pattern = switch (t.dtype()) {
+            case F64 -> Pointer.to(new double[] {value});
+            case F32 -> Pointer.to(new float[] {(float) value});
+            case I32 -> Pointer.to(new int[] {(int) value});
+        };
         ClStatus.check(CL.clEnqueueFillBuffer(queue(), t.memory(), pattern, t.dtype().bytes(), 0, t.bytes(), 0, null, null),
                 () -> "fill of " + t);
     }
@@ -301,7 +321,7 @@ public final class OpenClBackend implements Backend {
         if (m < 0 || n < 0 || k < 0) {
             throw new KilnException("gemm: sizes must not be negative, got m=" + m + ", n=" + n + ", k=" + k);
         }
-        ClBuffer cb = buffer(c, "gemm c", null, (long) m * n);
+        ClBuffer cb = real("gemm", buffer(c, "gemm c", null, (long) m * n));
         ClBuffer ab = buffer(a, "gemm a", cb.dtype(), (long) m * k);
         ClBuffer bb = buffer(b, "gemm b", cb.dtype(), (long) k * n);
         if (ab == cb || bb == cb) {
@@ -331,7 +351,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void transpose(int rows, int cols, Buffer x, Buffer out) {
-        ClBuffer xb = buffer(x, "transpose x", null, (long) rows * cols);
+        ClBuffer xb = real("transpose", buffer(x, "transpose x", null, (long) rows * cols));
         ClBuffer ob = buffer(out, "transpose out", xb.dtype(), (long) rows * cols);
         if (xb == ob) {
             throw new KilnException("transpose: out must not be the same buffer as x");
@@ -354,7 +374,7 @@ public final class OpenClBackend implements Backend {
             throw new KilnException("gemmBatched: c stride " + strideC + " is shorter than a product of m * n = " + mn
                     + " elements, so the products would overlap");
         }
-        ClBuffer cb = buffer(c, "gemmBatched c", null, span(batch, strideC, mn));
+        ClBuffer cb = real("gemmBatched", buffer(c, "gemmBatched c", null, span(batch, strideC, mn)));
         ClBuffer ab = buffer(a, "gemmBatched a", cb.dtype(), span(batch, strideA, mk));
         ClBuffer bb = buffer(b, "gemmBatched b", cb.dtype(), span(batch, strideB, kn));
         if (ab == cb || bb == cb) {
@@ -401,7 +421,7 @@ public final class OpenClBackend implements Backend {
             seen[axes[d]] = true;
             size *= dims[d];
         }
-        ClBuffer xb = buffer(x, "permute x", null, size);
+        ClBuffer xb = real("permute", buffer(x, "permute x", null, size));
         ClBuffer ob = buffer(out, "permute out", xb.dtype(), size);
         if (xb == ob) {
             throw new KilnException("permute: out must not be the same buffer as x");
@@ -433,8 +453,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public void gather(int rows, int cols, int count, Buffer table, Buffer indices, Buffer out) {
         checkCounts("gather", rows, cols, count);
-        ClBuffer tb = buffer(table, "gather table", null, (long) rows * cols);
-        ClBuffer ib = buffer(indices, "gather indices", tb.dtype(), count);
+        ClBuffer tb = real("gather", buffer(table, "gather table", null, (long) rows * cols));
+        ClBuffer ib = indices("gather", buffer(indices, "gather indices", null, count));
         ClBuffer ob = buffer(out, "gather out", tb.dtype(), (long) count * cols);
         if (ob == tb || ob == ib) {
             throw new KilnException("gather: out must not be the same buffer as the table or the indices");
@@ -447,8 +467,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public void scatterAdd(int rows, int cols, int count, Buffer indices, Buffer values, Buffer out) {
         checkCounts("scatterAdd", rows, cols, count);
-        ClBuffer ob = buffer(out, "scatterAdd out", null, (long) rows * cols);
-        ClBuffer ib = buffer(indices, "scatterAdd indices", ob.dtype(), count);
+        ClBuffer ob = real("scatterAdd", buffer(out, "scatterAdd out", null, (long) rows * cols));
+        ClBuffer ib = indices("scatterAdd", buffer(indices, "scatterAdd indices", null, count));
         ClBuffer vb = buffer(values, "scatterAdd values", ob.dtype(), (long) count * cols);
         if (ob == ib || ob == vb) {
             throw new KilnException("scatterAdd: out must not be the same buffer as the indices or the values");
@@ -457,8 +477,7 @@ public final class OpenClBackend implements Backend {
             return;
         }
         Supplier<String> shapes = () -> count + " rows of " + cols + " into a table of " + rows;
-        // 2 * count ints: F32 elements are 4 bytes, and the kernels read this scratch as int.
-        ClBuffer links = scratch(DType.F32, 2L * count);
+        ClBuffer links = scratch(DType.I32, 2L * count);
         try {
             launch(ob.dtype(), KernelFamily.ELEMENTWISE, "scatter_add_links", shapes)
                     .integer(count).integer(rows).buffer(ib).buffer(links).run(queue(), count);
@@ -482,7 +501,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, double a, double b, Buffer x, Buffer out) {
-        ClBuffer xb = buffer(x, op + " x", null, 0);
+        ClBuffer xb = real("unary " + op, buffer(x, op + " x", null, 0));
         ClBuffer ob = buffer(out, op + " out", xb.dtype(), xb.length());
         launch(xb.dtype(), KernelFamily.ELEMENTWISE, "unary_" + lower(op), () -> xb.length() + " elements")
                 .unsignedLong(xb.length()).real(a).real(b).buffer(xb).buffer(ob).run(queue(), xb.length());
@@ -490,7 +509,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void unaryBackward(UnaryOp op, double a, double b, Buffer x, Buffer y, Buffer gradOut, Buffer gradIn) {
-        ClBuffer xb = buffer(x, op + " backward x", null, 0);
+        ClBuffer xb = real("unaryBackward " + op, buffer(x, op + " backward x", null, 0));
         long n = xb.length();
         ClBuffer yb = buffer(y, op + " backward y", xb.dtype(), n);
         ClBuffer gb = buffer(gradOut, op + " backward gradOut", xb.dtype(), n);
@@ -501,7 +520,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, Broadcast shape, Buffer a, Buffer b, Buffer out) {
-        ClBuffer ob = buffer(out, op + " out", null, shape.length());
+        ClBuffer ob = real("binary " + op, buffer(out, op + " out", null, shape.length()));
         ClBuffer ab = buffer(a, op + " a", ob.dtype(), shape.operandLength(shape.aAxes()));
         ClBuffer bb = buffer(b, op + " b", ob.dtype(), shape.operandLength(shape.bAxes()));
         if ((ob == ab && shape.operandLength(shape.aAxes()) != shape.length())
@@ -522,7 +541,7 @@ public final class OpenClBackend implements Backend {
             throw new KilnException("reduce " + op + ": expected outer >= 0, middle >= 1, inner >= 0, got "
                     + outer + "x" + middle + "x" + inner);
         }
-        ClBuffer xb = buffer(x, op + " x", null, (long) outer * middle * inner);
+        ClBuffer xb = real("reduce " + op, buffer(x, op + " x", null, (long) outer * middle * inner));
         ClBuffer ob = buffer(out, op + " out", xb.dtype(), (long) outer * inner);
         if (ob == xb) {
             throw new KilnException("reduce " + op + ": out must not be the same buffer as x");
@@ -542,7 +561,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void softmax(boolean log, int rows, int cols, Buffer x, Buffer out) {
         checkRows("softmax", rows, cols);
-        ClBuffer xb = buffer(x, "softmax x", null, (long) rows * cols);
+        ClBuffer xb = real("softmax", buffer(x, "softmax x", null, (long) rows * cols));
         ClBuffer ob = buffer(out, "softmax out", xb.dtype(), (long) rows * cols);
         launch(xb.dtype(), KernelFamily.SOFTMAX, log ? "log_softmax" : "softmax", () -> rows + "x" + cols)
                 .integer(rows).integer(cols).buffer(xb).buffer(ob).run(queue(), rows);
@@ -551,7 +570,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void softmaxBackward(boolean log, int rows, int cols, Buffer y, Buffer gradOut, Buffer gradIn) {
         checkRows("softmaxBackward", rows, cols);
-        ClBuffer yb = buffer(y, "softmaxBackward y", null, (long) rows * cols);
+        ClBuffer yb = real("softmaxBackward", buffer(y, "softmaxBackward y", null, (long) rows * cols));
         ClBuffer gb = buffer(gradOut, "softmaxBackward gradOut", yb.dtype(), (long) rows * cols);
         ClBuffer ib = buffer(gradIn, "softmaxBackward gradIn", yb.dtype(), (long) rows * cols);
         launch(yb.dtype(), KernelFamily.SOFTMAX, log ? "log_softmax_backward" : "softmax_backward", () -> rows + "x" + cols)
@@ -562,7 +581,7 @@ public final class OpenClBackend implements Backend {
     public void softmaxCrossEntropy(int rows, int cols, Buffer logits, Buffer targets, Buffer probabilities, Buffer losses) {
         checkRows("softmaxCrossEntropy", rows, cols);
         long size = (long) rows * cols;
-        ClBuffer lb = buffer(logits, "softmaxCrossEntropy logits", null, size);
+        ClBuffer lb = real("softmaxCrossEntropy", buffer(logits, "softmaxCrossEntropy logits", null, size));
         ClBuffer tb = buffer(targets, "softmaxCrossEntropy targets", lb.dtype(), size);
         ClBuffer pb = buffer(probabilities, "softmaxCrossEntropy probabilities", lb.dtype(), size);
         ClBuffer sb = buffer(losses, "softmaxCrossEntropy losses", lb.dtype(), rows);
@@ -575,7 +594,7 @@ public final class OpenClBackend implements Backend {
                                             Buffer gradLosses, Buffer gradLogits) {
         checkRows("softmaxCrossEntropyBackward", rows, cols);
         long size = (long) rows * cols;
-        ClBuffer pb = buffer(probabilities, "softmaxCrossEntropyBackward probabilities", null, size);
+        ClBuffer pb = real("softmaxCrossEntropyBackward", buffer(probabilities, "softmaxCrossEntropyBackward probabilities", null, size));
         ClBuffer tb = buffer(targets, "softmaxCrossEntropyBackward targets", pb.dtype(), size);
         ClBuffer gb = buffer(gradLosses, "softmaxCrossEntropyBackward gradLosses", pb.dtype(), rows);
         ClBuffer ob = buffer(gradLogits, "softmaxCrossEntropyBackward gradLogits", pb.dtype(), size);
@@ -586,9 +605,9 @@ public final class OpenClBackend implements Backend {
     @Override
     public void oneHot(int rows, int classes, Buffer indices, Buffer out) {
         checkRows("oneHot", rows, classes);
-        ClBuffer ib = buffer(indices, "oneHot indices", null, rows);
-        ClBuffer ob = buffer(out, "oneHot out", ib.dtype(), (long) rows * classes);
-        launch(ib.dtype(), KernelFamily.REDUCE, "one_hot", () -> rows + " rows, " + classes + " classes")
+        ClBuffer ib = indices("oneHot", buffer(indices, "oneHot indices", null, rows));
+        ClBuffer ob = real("oneHot", buffer(out, "oneHot out", null, (long) rows * classes));
+        launch(ob.dtype(), KernelFamily.REDUCE, "one_hot", () -> rows + " rows, " + classes + " classes")
                 .unsignedLong((long) rows * classes).integer(classes).buffer(ib).buffer(ob)
                 .run(queue(), (long) rows * classes);
     }
@@ -609,7 +628,7 @@ public final class OpenClBackend implements Backend {
         if ((rule == UpdateRule.ADAM || rule == UpdateRule.ADAMW) && parameters.step() < 1) {
             throw new KilnException("update " + rule + ": step must be at least 1, got " + parameters.step());
         }
-        ClBuffer pb = buffer(param, rule + " param", null, 0);
+        ClBuffer pb = real("update " + rule, buffer(param, rule + " param", null, 0));
         long n = pb.length();
         KernelLaunch launch = launch(pb.dtype(), KernelFamily.OPTIM, "update_" + lower(rule), () -> n + " elements")
                 .unsignedLong(n).real(parameters.learningRate()).real(parameters.beta1()).real(parameters.beta2())
@@ -625,7 +644,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void random(Distribution distribution, long seed, long offset, double a, double b, Buffer out) {
-        ClBuffer ob = buffer(out, distribution + " out", null, 0);
+        ClBuffer ob = real("random " + distribution, buffer(out, distribution + " out", null, 0));
         KernelLaunch launch = launch(ob.dtype(), KernelFamily.RANDOM, "random_" + lower(distribution),
                 () -> ob.length() + " elements, seed=" + seed + ", offset=" + offset)
                 .unsignedLong(ob.length()).unsignedLong(offset).unsigned(seed & 0xFFFFFFFFL).unsigned(seed >>> 32);
@@ -654,6 +673,9 @@ public final class OpenClBackend implements Backend {
     /** A launch of kernel {@code name} of {@code family} compiled for {@code dtype}. */
     KernelLaunch launch(DType dtype, KernelFamily family, String name, Supplier<String> shapes) {
         checkOpen();
+        if (!dtype.isReal()) {
+            throw new KilnException(name + ": kernels are built for F32 or F64, not " + dtype);
+        }
         cl_kernel kernel = kernels.computeIfAbsent(dtype, d -> new HashMap<>()).get(name);
         if (kernel == null) {
             kernel = programs.kernel(source(dtype, family), name);
@@ -662,9 +684,12 @@ public final class OpenClBackend implements Backend {
         return new KernelLaunch(kernel, name, dtype, shapes);
     }
 
-    /** Compiles every kernel family for {@code dtype} now, so that a device that cannot build them fails at once. */
+    /** Compiles every kernel family for {@code dtype} now (I32 has no programs of its own), so that a device that cannot build them fails at once. */
     public void prepare(DType dtype) {
         requireSupported(dtype);
+        if (!dtype.isReal()) {
+            return;
+        }
         for (KernelFamily family : KernelFamily.values()) {
             programs.program(source(dtype, family));
         }
@@ -737,6 +762,24 @@ public final class OpenClBackend implements Backend {
             throw new KilnException(role + ": buffer " + cl + " is shorter than the " + minLength + " elements needed");
         }
         return cl;
+    }
+
+    /** Returns {@code buffer} when it is F32 or F64: I32 buffers hold indices, which no arithmetic reads. */
+    private static ClBuffer real(String method, ClBuffer buffer) {
+        if (!buffer.dtype().isReal()) {
+            throw new KilnException(method + ": got an " + buffer.dtype() + " buffer; " + method
+                    + " computes on F32 or F64 only (I32 buffers hold indices)");
+        }
+        return buffer;
+    }
+
+    /** Returns {@code buffer} when it is an I32 buffer of indices. */
+    private static ClBuffer indices(String method, ClBuffer buffer) {
+        if (buffer.dtype() != DType.I32) {
+            throw new KilnException(method + ": indices are an " + buffer.dtype() + " buffer; they must be I32"
+                    + " (convert class labels and ids to int where the data enters)");
+        }
+        return buffer;
     }
 
     private void requireSupported(DType dtype) {

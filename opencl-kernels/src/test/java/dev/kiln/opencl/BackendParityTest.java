@@ -73,7 +73,7 @@ class BackendParityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void unaryForwardAndBackward(DType dtype) {
         requireSupported(dtype);
         for (UnaryOp op : UnaryOp.values()) {
@@ -93,7 +93,7 @@ class BackendParityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void unaryInPlace(DType dtype) {
         requireSupported(dtype);
         double[] x = Parity.uniform(random, 257, -3, 3);
@@ -102,7 +102,7 @@ class BackendParityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void binaryWithBroadcasting(DType dtype) {
         requireSupported(dtype);
         int all = Broadcast.ALL;
@@ -133,7 +133,7 @@ class BackendParityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void reductionsAlongTheMiddleAxis(DType dtype) {
         requireSupported(dtype);
         int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {1, 1000, 1}, {4, 300, 1}, {2, 7, 1}, {1, 13, 64}, {2, 4099, 1}};
@@ -150,7 +150,7 @@ class BackendParityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void softmaxForwardAndBackward(DType dtype) {
         requireSupported(dtype);
         int[][] shapes = {{1, 1}, {3, 10}, {128, 10}, {2, 1000}};
@@ -171,7 +171,7 @@ class BackendParityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void softmaxCrossEntropyForwardAndBackward(DType dtype) {
         requireSupported(dtype);
         int[][] shapes = {{1, 1}, {5, 3}, {128, 10}, {3, 700}};
@@ -202,7 +202,7 @@ class BackendParityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void oneHotWithOutOfRangeIndices(DType dtype) {
         requireSupported(dtype);
         double[] indices = {0, 3, -1, 4, 2.5, 1, Double.NaN};
@@ -211,7 +211,7 @@ class BackendParityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void fusedOptimizerUpdates(DType dtype) {
         requireSupported(dtype);
         UpdateParameters hyper = new UpdateParameters(0.01, 0.9, 0.999, 1e-7, 0.01, 3);
@@ -232,7 +232,7 @@ class BackendParityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void randomNumbersMatchTheCpuBackend(DType dtype) {
         requireSupported(dtype);
         long[][] seedsAndOffsets = {{0, 0}, {42, 7}, {0x1234_5678_9ABC_DEF0L, (1L << 33) + 5}};
@@ -247,7 +247,7 @@ class BackendParityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void gemmTransposeCopyAndFill(DType dtype) {
         requireSupported(dtype);
         int[][] sizes = {{1, 1, 1}, {13, 17, 19}, {128, 10, 128}, {67, 129, 71}};
@@ -280,7 +280,7 @@ class BackendParityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void batchedGemmPermuteGatherAndScatterAdd(DType dtype) {
         requireSupported(dtype);
         // Three products [5, 4] · [4, 6] with gaps of 2 after each matrix; a shared b (stride 0) with a transposed a.
