@@ -205,9 +205,9 @@ class BackendParityTest {
     @EnumSource(value = DType.class, names = {"F32", "F64"})
     void oneHotWithOutOfRangeIndices(DType dtype) {
         requireSupported(dtype);
-        double[] indices = {0, 3, -1, 4, 2.5, 1, Double.NaN};
-        parity.check("oneHot", dtype, 0, 0, new double[][] {indices}, new long[] {indices.length * 4L},
-                (be, buf) -> be.oneHot(indices.length, 4, buf[0], buf[1]));
+        double[] indices = {0, 3, -1, 4, 2, 1, Integer.MIN_VALUE, Integer.MAX_VALUE};
+        parity.check("oneHot", dtype, 0, 0, new double[][] {indices}, new boolean[] {true},
+                new long[] {indices.length * 4L}, (be, buf) -> be.oneHot(indices.length, 4, buf[0], buf[1]));
     }
 
     @ParameterizedTest
@@ -308,11 +308,34 @@ class BackendParityTest {
         for (int i = 0; i < indices.length; i++) {
             indices[i] = random.nextInt(6);
         }
-        parity.check("gather", dtype, 0, 0, new double[][] {table, indices}, new long[] {90 * 70},
-                (be, buf) -> be.gather(6, 70, 90, buf[0], buf[1], buf[2]));
+        parity.check("gather", dtype, 0, 0, new double[][] {table, indices}, new boolean[] {false, true},
+                new long[] {90 * 70}, (be, buf) -> be.gather(6, 70, 90, buf[0], buf[1], buf[2]));
         double[] values = Parity.uniform(random, 90 * 70, -1, 1);
-        parity.check("scatterAdd (same order of sums: exact)", dtype, 0, 0, new double[][] {indices, values, table}, new long[0],
+        parity.check("scatterAdd (same order of sums: exact)", dtype, 0, 0, new double[][] {indices, values, table},
+                new boolean[] {true, false, false}, new long[0],
                 (be, buf) -> be.scatterAdd(6, 70, 90, buf[0], buf[1], buf[2]));
+    }
+
+    @Test
+    void i32MemoryMatchesTheCpu() {
+        double[] ints = new double[1000];
+        for (int i = 0; i < ints.length; i++) {
+            ints[i] = random.nextInt() >> random.nextInt(31);
+        }
+        ints[0] = Integer.MIN_VALUE;
+        ints[1] = Integer.MAX_VALUE;
+        boolean[] one = {true};
+        parity.check("upload/download I32", DType.I32, 0, 0, new double[][] {ints}, one, new long[0], (be, buf) -> { });
+        boolean[] two = {true, true};
+        double[] target = new double[1003];
+        parity.check("copy I32", DType.I32, 0, 0, new double[][] {ints, target}, two, new long[0],
+                (be, buf) -> be.copy(buf[0], 3, buf[1], 5, 990));
+        parity.check("copyBlocks I32", DType.I32, 0, 0, new double[][] {ints, target}, two, new long[0],
+                (be, buf) -> be.copyBlocks(33, 7, buf[0], 2, 29, buf[1], 1, 30));
+        parity.check("fill I32", DType.I32, 0, 0, new double[][] {ints}, one, new long[0],
+                (be, buf) -> be.fill(buf[0], -123456.75));
+        parity.check("fill I32 NaN", DType.I32, 0, 0, new double[][] {ints}, one, new long[0],
+                (be, buf) -> be.fill(buf[0], Double.NaN));
     }
 
     @Test
