@@ -9,7 +9,9 @@ package dev.kiln.backend;
  * <p>Preconditions, the same on every backend: each primitive first calls the {@link BufferChecks} method of
  * its name, so a bad call throws the same {@link dev.kiln.KilnException} wherever it runs, before anything is
  * enqueued. Sizes are not negative (and at least 1 where a method says so). Every buffer is a live buffer of
- * this backend, and the buffers of one call share one dtype (indices are numbers of that dtype). Every buffer
+ * this backend, and the buffers of one call share one dtype. The memory methods take every {@link DType}; the
+ * computing methods take F32 or F64 operands and reject I32 (index) buffers, except as the indices of
+ * {@link #gather}, {@link #scatterAdd} and {@link #oneHot}, which are always I32. Every buffer
  * holds <em>exactly</em> the elements its shape arguments name, counted by its logical {@link Buffer#length()}
  * (a device may reserve more); the exceptions are ranges inside a buffer: {@link #upload} and {@link #download}
  * (the start of the buffer), {@link #copy} and {@link #copyBlocks} (offsets, lengths and strides inside each
@@ -39,11 +41,17 @@ public interface Backend extends AutoCloseable {
     /** Copies {@code source} into the start of {@code target} (an F64 buffer). */
     void upload(double[] source, Buffer target);
 
+    /** Copies {@code source} into the start of {@code target} (an I32 buffer). */
+    void upload(int[] source, Buffer target);
+
     /** Copies the first {@code target.length} elements of {@code source} (F32) to the host; waits. */
     void download(Buffer source, float[] target);
 
     /** Copies the first {@code target.length} elements of {@code source} (F64) to the host; waits. */
     void download(Buffer source, double[] target);
+
+    /** Copies the first {@code target.length} elements of {@code source} (I32) to the host; waits. */
+    void download(Buffer source, int[] target);
 
     /**
      * target[targetOffset + i] = source[sourceOffset + i] for i in [0, length). Same dtype; both ranges lie inside
@@ -61,7 +69,7 @@ public interface Backend extends AutoCloseable {
     void copyBlocks(int blocks, int blockLength, Buffer source, long sourceOffset, long sourceStride,
                     Buffer target, long targetOffset, long targetStride);
 
-    /** Sets every element of {@code target} to {@code value}. */
+    /** Sets every element of {@code target} to {@code value} (rounded to float for F32, cast to int for I32). */
     void fill(Buffer target, double value);
 
     /** Releases a buffer; freeing twice is an error. */
@@ -116,15 +124,15 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Row lookup: out[i, c] = table[indices[i], c] for i in [0, count) and c in [0, cols), with table [rows, cols]
-     * and the indices (numbers of the buffer's dtype) in [0, rows). The caller checks the indices; a backend may
-     * reject others, and never reads outside the table for them (it writes zeros instead).
+     * and out of one real dtype and the indices an I32 buffer of values in [0, rows). The caller checks the indices;
+     * a backend may reject others, and never reads outside the table for them (it writes zeros instead).
      */
     void gather(int rows, int cols, int count, Buffer table, Buffer indices, Buffer out);
 
     /**
      * The adjoint of {@link #gather}, in place: out[indices[i], c] += values[i, c] for i in [0, count), in increasing
      * i, so repeated indices accumulate and the result does not depend on scheduling. out is [rows, cols], values
-     * [count, cols]; an index outside [0, rows) is skipped or rejected as in gather.
+     * [count, cols] of one real dtype, indices I32; an index outside [0, rows) is skipped or rejected as in gather.
      */
     void scatterAdd(int rows, int cols, int count, Buffer indices, Buffer values, Buffer out);
 
@@ -164,8 +172,8 @@ public interface Backend extends AutoCloseable {
                                      Buffer gradLosses, Buffer gradLogits);
 
     /**
-     * out [rows, classes] = one-hot encoding of the class indices in {@code indices} [rows] (numbers of the
-     * buffer's dtype); a row whose index is outside [0, classes) is all zeros.
+     * out [rows, classes] (a real dtype) = one-hot encoding of the class indices in {@code indices} [rows] (an I32
+     * buffer); a row whose index is outside [0, classes) is all zeros.
      */
     void oneHot(int rows, int classes, Buffer indices, Buffer out);
 

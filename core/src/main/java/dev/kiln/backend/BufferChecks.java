@@ -132,6 +132,7 @@ public final class BufferChecks {
         owned(backend, method, "b", b);
         owned(backend, method, "c", c);
         sameDType(method, "a", a, "b", b, "c", c);
+        real(method, a, b, c);
         exact(method, "a " + (transposeA ? "[k, m]" : "[m, k]"), a, (long) m * k);
         exact(method, "b " + (transposeB ? "[n, k]" : "[k, n]"), b, (long) k * n);
         exact(method, "c [m, n]", c, (long) m * n);
@@ -150,6 +151,7 @@ public final class BufferChecks {
         owned(backend, method, "b", b);
         owned(backend, method, "c", c);
         sameDType(method, "a", a, "b", b, "c", c);
+        real(method, a, b, c);
         long mn = (long) m * n;
         if (batch > 1 && strideC < mn) {
             throw new KilnException("gemmBatched: c stride " + strideC + " is shorter than a product of m * n = " + mn
@@ -168,6 +170,7 @@ public final class BufferChecks {
         owned(backend, method, "x", x);
         owned(backend, method, "out", out);
         sameDType(method, "x", x, "out", out);
+        real(method, x, out);
         exact(method, "x [rows, cols]", x, (long) rows * cols);
         exact(method, "out [cols, rows]", out, (long) rows * cols);
         distinct(method, "out", out, "x", x);
@@ -196,6 +199,7 @@ public final class BufferChecks {
         owned(backend, method, "x", x);
         owned(backend, method, "out", out);
         sameDType(method, "x", x, "out", out);
+        real(method, x, out);
         exact(method, "x", x, size);
         exact(method, "out", out, size);
         distinct(method, "out", out, "x", x);
@@ -209,7 +213,8 @@ public final class BufferChecks {
         owned(backend, method, "indices", indices);
         owned(backend, method, "out", out);
         sameDType(method, "table", table, "out", out);
-        indexDType(method, indices, "table", table);
+        real(method, table, out);
+        indexDType(method, indices);
         exact(method, "table [rows, cols]", table, (long) rows * cols);
         exact(method, "indices [count]", indices, count);
         exact(method, "out [count, cols]", out, (long) count * cols);
@@ -225,7 +230,8 @@ public final class BufferChecks {
         owned(backend, method, "values", values);
         owned(backend, method, "out", out);
         sameDType(method, "values", values, "out", out);
-        indexDType(method, indices, "values", values);
+        real(method, values, out);
+        indexDType(method, indices);
         exact(method, "indices [count]", indices, count);
         exact(method, "values [count, cols]", values, (long) count * cols);
         exact(method, "out [rows, cols]", out, (long) rows * cols);
@@ -241,6 +247,7 @@ public final class BufferChecks {
         owned(backend, method, "x", x);
         owned(backend, method, "out", out);
         sameDType(method, "x", x, "out", out);
+        real(method, x, out);
         exact(method, "out", out, x.length());
     }
 
@@ -253,6 +260,7 @@ public final class BufferChecks {
         owned(backend, method, "gradOut", gradOut);
         owned(backend, method, "gradIn", gradIn);
         sameDType(method, "x", x, "y", y, "gradOut", gradOut, "gradIn", gradIn);
+        real(method, x, y, gradOut, gradIn);
         exact(method, "y", y, x.length());
         exact(method, "gradOut", gradOut, x.length());
         exact(method, "gradIn", gradIn, x.length());
@@ -270,6 +278,7 @@ public final class BufferChecks {
         owned(backend, method, "b", b);
         owned(backend, method, "out", out);
         sameDType(method, "a", a, "b", b, "out", out);
+        real(method, a, b, out);
         exact(method, "a", a, shape.operandLength(shape.aAxes()));
         exact(method, "b", b, shape.operandLength(shape.bAxes()));
         exact(method, "out", out, shape.length());
@@ -289,6 +298,7 @@ public final class BufferChecks {
         owned(backend, method, "x", x);
         owned(backend, method, "out", out);
         sameDType(method, "x", x, "out", out);
+        real(method, x, out);
         exact(method, "x [outer, middle, inner]", x, (long) outer * middle * inner);
         exact(method, "out [outer, inner]", out, (long) outer * inner);
         distinct(method, "out", out, "x", x);
@@ -301,6 +311,7 @@ public final class BufferChecks {
         owned(backend, method, "x", x);
         owned(backend, method, "out", out);
         sameDType(method, "x", x, "out", out);
+        real(method, x, out);
         exact(method, "x [rows, cols]", x, (long) rows * cols);
         exact(method, "out [rows, cols]", out, (long) rows * cols);
         distinct(method, "out", out, "x", x);
@@ -315,6 +326,7 @@ public final class BufferChecks {
         owned(backend, method, "gradOut", gradOut);
         owned(backend, method, "gradIn", gradIn);
         sameDType(method, "y", y, "gradOut", gradOut, "gradIn", gradIn);
+        real(method, y, gradOut, gradIn);
         exact(method, "y [rows, cols]", y, (long) rows * cols);
         exact(method, "gradOut [rows, cols]", gradOut, (long) rows * cols);
         exact(method, "gradIn [rows, cols]", gradIn, (long) rows * cols);
@@ -334,6 +346,7 @@ public final class BufferChecks {
         owned(backend, method, "probabilities", probabilities);
         owned(backend, method, "losses", losses);
         sameDType(method, "logits", logits, "targets", targets, "probabilities", probabilities, "losses", losses);
+        real(method, logits, targets, probabilities, losses);
         exact(method, "logits [rows, cols]", logits, (long) rows * cols);
         exact(method, "targets [rows, cols]", targets, (long) rows * cols);
         exact(method, "probabilities [rows, cols]", probabilities, (long) rows * cols);
@@ -353,6 +366,7 @@ public final class BufferChecks {
         owned(backend, method, "gradLogits", gradLogits);
         sameDType(method, "probabilities", probabilities, "targets", targets, "gradLosses", gradLosses,
                 "gradLogits", gradLogits);
+        real(method, probabilities, targets, gradLosses, gradLogits);
         exact(method, "probabilities [rows, cols]", probabilities, (long) rows * cols);
         exact(method, "targets [rows, cols]", targets, (long) rows * cols);
         exact(method, "gradLosses [rows]", gradLosses, rows);
@@ -367,7 +381,8 @@ public final class BufferChecks {
         rowsAndColumns(method, "classes", rows, classes);
         owned(backend, method, "indices", indices);
         owned(backend, method, "out", out);
-        indexDType(method, indices, "out", out);
+        real(method, out);
+        indexDType(method, indices);
         exact(method, "indices [rows]", indices, rows);
         exact(method, "out [rows, classes]", out, (long) rows * classes);
         distinct(method, "out", out, "indices", indices);
@@ -408,6 +423,7 @@ public final class BufferChecks {
         for (int i = 1; i < all.length; i++) {
             sameDType(method, roles[0], all[0], roles[i], all[i]);
         }
+        real(method, all);
         for (int i = 1; i < all.length; i++) {
             exact(method, roles[i], all[i], param.length());
         }
@@ -425,16 +441,27 @@ public final class BufferChecks {
     public static void random(Backend backend, Distribution distribution, Buffer out) {
         notNull("random", "distribution", distribution);
         owned(backend, "random " + distribution, "out", out);
+        real("random " + distribution, out);
     }
 
     // ---- the checks themselves ----
 
-    /**
-     * The dtype gather, scatterAdd and oneHot need of their indices: today indices are numbers of the values'
-     * dtype, so {@code indices} must share the dtype of the buffer named {@code valuesRole}.
-     */
-    private static void indexDType(String method, Buffer indices, String valuesRole, Buffer values) {
-        sameDType(method, valuesRole, values, "indices", indices);
+    /** Indices of gather, scatterAdd and oneHot are always I32, whatever the values' dtype. */
+    private static void indexDType(String method, Buffer indices) {
+        if (indices.dtype() != DType.I32) {
+            throw new KilnException(method + ": indices are an " + indices.dtype() + " buffer; they must be I32"
+                    + " (convert class labels and ids to int where the data enters)");
+        }
+    }
+
+    /** Fails unless every buffer is F32 or F64: I32 buffers hold indices, which no arithmetic reads. */
+    private static void real(String method, Buffer... buffers) {
+        for (Buffer buffer : buffers) {
+            if (!buffer.dtype().isReal()) {
+                throw new KilnException(method + ": got an " + buffer.dtype() + " buffer; " + method
+                        + " computes on F32 or F64 only (I32 buffers hold indices)");
+            }
+        }
     }
 
     private static void owned(Backend backend, String method, String role, Buffer buffer) {

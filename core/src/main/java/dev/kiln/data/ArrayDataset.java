@@ -8,34 +8,43 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A {@link Dataset} over flat row-major arrays in memory (float or double); the arrays are not copied. It holds
- * one or more feature arrays (one per model input) and one or more label arrays (one per model output), named or
- * matched by position; {@link #builder()} makes the several-array kind.
+ * A {@link Dataset} over flat row-major arrays in memory (float or double, and int for class-index labels); the
+ * arrays are not copied. It holds one or more feature arrays (one per model input) and one or more label arrays (one
+ * per model output), named or matched by position; {@link #builder()} makes the several-array kind. Labels given as
+ * {@code int[]} are class indices: they stay ints and batches upload them as I32 tensors.
  */
 public final class ArrayDataset implements Dataset {
     private final int size;
     private final List<Column> features;
     private final List<Column> labels;
 
-    /** One array of samples: its name (or null), per-sample shape and values in float or double. */
-    private record Column(String name, Shape shape, int width, float[] f32, double[] f64) {
+    /** One array of samples: its name (or null), per-sample shape and values in float, double or int (class indices). */
+    private record Column(String name, Shape shape, int width, float[] f32, double[] f64, int[] i32) {
         static Column of(String name, Shape shape, float[] f32, double[] f64, String role) {
+            return of(name, shape, f32, f64, null, role);
+        }
+
+        static Column of(String name, Shape shape, float[] f32, double[] f64, int[] i32, String role) {
             long width = shape.size();
-            int length = f32 != null ? f32.length : f64.length;
+            int length = f32 != null ? f32.length : f64 != null ? f64.length : i32.length;
             if (width == 0 || length % width != 0) {
                 throw new KilnException(length + " " + role + " values" + (name == null ? "" : " of '" + name + "'")
                         + " do not divide into samples of shape " + shape);
             }
-            return new Column(name, shape, Math.toIntExact(width), f32, f64);
+            return new Column(name, shape, Math.toIntExact(width), f32, f64, i32);
         }
 
         int samples() {
-            return (f32 != null ? f32.length : f64.length) / width;
+            return (f32 != null ? f32.length : f64 != null ? f64.length : i32.length) / width;
         }
 
         void copy(int sample, float[] target, int row) {
             if (f32 != null) {
                 System.arraycopy(f32, sample * width, target, row * width, width);
+            } else if (i32 != null) {
+                for (int k = 0; k < width; k++) {
+                    target[row * width + k] = i32[sample * width + k];
+                }
             } else {
                 for (int k = 0; k < width; k++) {
                     target[row * width + k] = (float) f64[sample * width + k];
@@ -46,6 +55,10 @@ public final class ArrayDataset implements Dataset {
         void copy(int sample, double[] target, int row) {
             if (f64 != null) {
                 System.arraycopy(f64, sample * width, target, row * width, width);
+            } else if (i32 != null) {
+                for (int k = 0; k < width; k++) {
+                    target[row * width + k] = i32[sample * width + k];
+                }
             } else {
                 for (int k = 0; k < width; k++) {
                     target[row * width + k] = f32[sample * width + k];
@@ -163,6 +176,12 @@ public final class ArrayDataset implements Dataset {
     @Override
     public List<String> labelNames() {
         return names(labels);
+    }
+
+    /** Whether label array {@code labelArray} was given as {@code int[]} class indices. */
+    @Override
+    public boolean holdsClassIndices(int labelArray) {
+        return labels.get(labelArray).i32() != null;
     }
 
     @Override
@@ -312,11 +331,7 @@ public final class ArrayDataset implements Dataset {
 
         /** The label array of output {@code name}, a class index per sample (shape {@code []}, for sparse losses). */
         public Builder labels(String name, int[] classes) {
-            double[] values = new double[classes.length];
-            for (int i = 0; i < classes.length; i++) {
-                values[i] = classes[i];
-            }
-            labels.add(Column.of(name, Shape.of(), null, values, "label"));
+            labels.add(Column.of(name, Shape.of(), null, null, classes, "label"));
             return this;
         }
 

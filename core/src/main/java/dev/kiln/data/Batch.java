@@ -8,7 +8,8 @@ import java.util.List;
  * One mini-batch on the device, owned by the memory scope open when it was loaded.
  *
  * @param inputs one tensor {@code [size, ...feature shape]} per feature array, in the data set's order
- * @param targets one tensor {@code [size, ...label shape]} per label array, in the data set's order
+ * @param targets one tensor {@code [size, ...label shape]} per label array, in the data set's order: I32 for class
+ *     indices, else the features' dtype
  * @param size number of samples
  */
 public record Batch(List<Tensor> inputs, List<Tensor> targets, int size) {

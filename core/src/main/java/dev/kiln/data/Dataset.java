@@ -33,6 +33,15 @@ public interface Dataset {
     /** As {@link #gather(int[], int, int, float[], float[])}, into double arrays. */
     void gather(int[] indices, int from, int count, double[] features, double[] labels);
 
+    /**
+     * Whether label array {@code labelArray} holds one class index per sample, given as an int: batches upload such
+     * an array as an I32 tensor (class indices are never stored as floats on the device), and {@code fit} does the
+     * same for the labels of any loss that takes class indices. {@link #gather} still reads them as numbers.
+     */
+    default boolean holdsClassIndices(int labelArray) {
+        return false;
+    }
+
     /** Per-sample shape of each feature array, in order. */
     default List<Shape> featureShapes() {
         return List.of(featureShape());

@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
 /**
  * The samples {@code [from, to)} of a data set cut into mini-batches, in order or in a seeded shuffled order.
  * Shuffling permutes an index array; batches are gathered into one reusable host buffer (plus one for a
- * shorter last batch) and uploaded, so no epoch copies the data set. The last partial batch is used.
+ * shorter last batch) and uploaded, so no epoch copies the data set. The last partial batch is used. Label arrays
+ * of class indices are uploaded as I32 tensors, converted from the gathered numbers at this boundary.
  */
 public final class MiniBatches {
     private final Dataset data;
@@ -21,11 +22,36 @@ public final class MiniBatches {
     private final int batchSize;
     private final Backend backend;
     private final DType dtype;
+    private final List<DType> labelTypes;
     private final HostBuffer full;
     private HostBuffer partial;
 
-    /** Batches of {@code batchSize} over samples [from, to) of {@code data} on {@code backend} in {@code dtype}. */
+    /**
+     * Batches of {@code batchSize} over samples [from, to) of {@code data} on {@code backend} in {@code dtype}; the
+     * label arrays that {@link Dataset#holdsClassIndices hold class indices} are I32.
+     */
     public MiniBatches(Dataset data, int from, int to, int batchSize, Backend backend, DType dtype) {
+        this(data, from, to, batchSize, backend, dtype, defaultLabelTypes(data, dtype));
+    }
+
+    /**
+     * As {@link #MiniBatches(Dataset, int, int, int, Backend, DType)}, with label array i uploaded as
+     * {@code labelTypes.get(i)}: {@code dtype}, or I32 for class indices (which must then be whole numbers).
+     */
+    public MiniBatches(Dataset data, int from, int to, int batchSize, Backend backend, DType dtype,
+                       List<DType> labelTypes) {
+        if (!dtype.isReal()) {
+            throw new KilnException("batches hold features in F32 or F64, got " + dtype);
+        }
+        if (labelTypes.size() != data.labelShapes().size()) {
+            throw new KilnException("the data set has " + data.labelShapes().size() + " label arrays, got "
+                    + labelTypes.size() + " label dtypes");
+        }
+        for (DType type : labelTypes) {
+            if (type != dtype && type != DType.I32) {
+                throw new KilnException("label dtypes must be the batches' dtype " + dtype + " or I32, got " + labelTypes);
+            }
+        }
         if (batchSize <= 0) {
             throw new KilnException("batch size must be positive, got " + batchSize);
         }
@@ -42,7 +68,22 @@ public final class MiniBatches {
         this.batchSize = batchSize;
         this.backend = backend;
         this.dtype = dtype;
+        this.labelTypes = List.copyOf(labelTypes);
         this.full = new HostBuffer(Math.min(batchSize, order.length));
+    }
+
+    /** Label array i as the data set declares it: I32 when it holds class indices, else {@code dtype}. */
+    public static List<DType> defaultLabelTypes(Dataset data, DType dtype) {
+        List<DType> types = new ArrayList<>();
+        for (int i = 0; i < data.labelShapes().size(); i++) {
+            types.add(data.holdsClassIndices(i) ? DType.I32 : dtype);
+        }
+        return types;
+    }
+
+    /** The dtype each label array is uploaded in. */
+    public List<DType> labelTypes() {
+        return labelTypes;
     }
 
     /** Number of samples covered. */
@@ -100,6 +141,7 @@ public final class MiniBatches {
         private final float[][] labelsF32;
         private final double[][] featuresF64;
         private final double[][] labelsF64;
+        private final int[][] labelsI32;
 
         HostBuffer(int count) {
             this.count = count;
@@ -110,6 +152,12 @@ public final class MiniBatches {
             this.labelsF32 = single ? floats(labelShapes) : null;
             this.featuresF64 = single ? null : doubles(featureShapes);
             this.labelsF64 = single ? null : doubles(labelShapes);
+            this.labelsI32 = new int[labelShapes.size()][];
+            for (int i = 0; i < labelsI32.length; i++) {
+                if (labelTypes.get(i) == DType.I32) {
+                    labelsI32[i] = new int[Math.toIntExact(labelShapes.get(i).size())];
+                }
+            }
         }
 
         Batch load(int start) {
@@ -121,7 +169,8 @@ public final class MiniBatches {
                     inputs.add(Tensor.of(backend, featureShapes.get(i), featuresF32[i]));
                 }
                 for (int i = 0; i < labelsF32.length; i++) {
-                    targets.add(Tensor.of(backend, labelShapes.get(i), labelsF32[i]));
+                    targets.add(labelsI32[i] != null ? classIndices(i, start, labelsF32[i])
+                            : Tensor.of(backend, labelShapes.get(i), labelsF32[i]));
                 }
             } else {
                 data.gather(order, start, count, featuresF64, labelsF64);
@@ -129,10 +178,36 @@ public final class MiniBatches {
                     inputs.add(Tensor.of(backend, featureShapes.get(i), featuresF64[i]));
                 }
                 for (int i = 0; i < labelsF64.length; i++) {
-                    targets.add(Tensor.of(backend, labelShapes.get(i), labelsF64[i]));
+                    targets.add(labelsI32[i] != null ? classIndices(i, start, labelsF64[i])
+                            : Tensor.of(backend, labelShapes.get(i), labelsF64[i]));
                 }
             }
             return new Batch(inputs, targets, count);
+        }
+
+        private Tensor classIndices(int array, int start, float[] values) {
+            int[] out = labelsI32[array];
+            for (int k = 0; k < out.length; k++) {
+                out[k] = classIndex(array, start, k, values[k]);
+            }
+            return Tensor.of(backend, labelShapes.get(array), out);
+        }
+
+        private Tensor classIndices(int array, int start, double[] values) {
+            int[] out = labelsI32[array];
+            for (int k = 0; k < out.length; k++) {
+                out[k] = classIndex(array, start, k, values[k]);
+            }
+            return Tensor.of(backend, labelShapes.get(array), out);
+        }
+
+        private int classIndex(int array, int start, int k, double value) {
+            if (value != Math.rint(value) || Math.abs(value) > Integer.MAX_VALUE) {
+                int width = Math.max(1, labelsI32[array].length / count);
+                throw new KilnException("label array " + array + " holds class indices, but sample "
+                        + order[start + k / width] + " has the label " + value + ", not a whole number");
+            }
+            return (int) value;
         }
     }
 

@@ -5,13 +5,20 @@ import dev.kiln.op.Ops;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 
-/** Targets given as class indices [n] or [n, 1] for predictions [n, classes]; losses and metrics share these. */
+/**
+ * Targets given as I32 class indices [n] or [n, 1] for predictions [n, classes]; losses and metrics share these.
+ * Class indices are never floats: a data set's int labels reach the device as I32 tensors.
+ */
 public final class ClassIndices {
     private ClassIndices() {
     }
 
-    /** Fails, naming {@code owner} and both shapes, unless predictions are [n, classes] and indices [n] or [n, 1]. */
+    /**
+     * Fails, naming {@code owner} and both shapes, unless predictions are real [n, classes] and indices an I32
+     * tensor [n] or [n, 1] on the same backend.
+     */
     public static void check(String owner, Tensor predictions, Tensor indices) {
+        Ops.checkIndexOperands(owner, predictions, indices);
         CategoricalCrossEntropy.requireMatrix(owner, predictions);
         int n = predictions.shape().dim(0);
         boolean column = indices.rank() == 2 && indices.shape().dim(1) == 1;
@@ -22,8 +29,9 @@ public final class ClassIndices {
         }
     }
 
-    /** The one-hot rows [n, classes] of the indices; an index outside [0, classes) gives a zero row. */
-    public static Tensor oneHot(Tensor indices, int classes) {
-        return Ops.oneHot(indices.view(Shape.of(indices.shape().dim(0))), classes);
+    /** The one-hot rows [n, classes] of the indices, in the predictions' dtype; an index outside [0, classes) gives a zero row. */
+    public static Tensor oneHot(Tensor indices, Tensor predictions) {
+        return Ops.oneHot(indices.view(Shape.of(indices.shape().dim(0))), predictions.shape().dim(1),
+                predictions.dtype());
     }
 }

@@ -26,7 +26,7 @@ public final class NegativeLogLikelihood extends PerSampleLoss {
 
     @Override
     public Tensor perSample(Tensor predictions, Tensor targets) {
-        Tensor oneHot = ClassIndices.oneHot(targets, predictions.shape().dim(1));
+        Tensor oneHot = ClassIndices.oneHot(targets, predictions);
         return Ops.neg(Ops.sum(Ops.mul(oneHot, predictions), 1));
     }
 }

@@ -29,7 +29,10 @@ public abstract class PerSampleLoss implements Loss {
 
     @Override
     public Tensor compute(Tensor predictions, Tensor targets) {
-        Ops.checkCompatible(name, predictions, targets);
+        if (!takesClassIndices()) {
+            // Class-index targets are I32; their checkShapes checks them against the predictions.
+            Ops.checkCompatible(name, predictions, targets);
+        }
         checkShapes(predictions, targets);
         return reduction.apply(perSample(predictions, targets));
     }

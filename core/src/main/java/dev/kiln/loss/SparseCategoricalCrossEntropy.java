@@ -33,7 +33,7 @@ public final class SparseCategoricalCrossEntropy extends PerSampleLoss {
 
     @Override
     public Tensor perSample(Tensor predictions, Tensor targets) {
-        Tensor oneHot = ClassIndices.oneHot(targets, predictions.shape().dim(1));
+        Tensor oneHot = ClassIndices.oneHot(targets, predictions);
         return CategoricalCrossEntropy.of(predictions, oneHot, fromLogits);
     }
 }

@@ -3,10 +3,12 @@ package dev.kiln.metric;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.loss.ClassIndices;
 import dev.kiln.op.Ops;
-import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 
-/** 1 for a sample whose predicted class argmax(prediction) equals its class index target ([n] or [n, 1]), else 0. */
+/**
+ * 1 for a sample whose predicted class argmax(prediction) equals its I32 class index target ([n] or [n, 1]), else
+ * 0 (also for an index outside [0, classes)).
+ */
 public final class SparseCategoricalAccuracy extends BatchMetric {
 
     /** Accuracy against class-index targets. */
@@ -15,13 +17,20 @@ public final class SparseCategoricalAccuracy extends BatchMetric {
     }
 
     @Override
+    boolean takesClassIndices() {
+        return true;
+    }
+
+    @Override
     void checkShapes(Tensor predictions, Tensor targets) {
         ClassIndices.check(name(), predictions, targets);
     }
 
+    // argmax of the one-hot row is the index itself; the row sum (0 for an out-of-range index) keeps such a sample wrong.
     @Override
     Tensor perSample(Tensor predictions, Tensor targets) {
-        Tensor indices = targets.view(Shape.of(targets.shape().dim(0)));
-        return Ops.compare(BinaryOp.EQUAL, Ops.argmax(predictions, 1), indices);
+        Tensor oneHot = ClassIndices.oneHot(targets, predictions);
+        Tensor same = Ops.compare(BinaryOp.EQUAL, Ops.argmax(predictions, 1), Ops.argmax(oneHot, 1));
+        return Ops.mul(same, Ops.sum(oneHot, 1));
     }
 }

@@ -126,6 +126,9 @@ public class Model extends Layer implements TrainableModel {
     /** Sets the dtype of parameters and computation (F32 by default); only before the model is built. */
     public Model dtype(DType value) {
         checkNotBuilt("change the dtype of");
+        if (value == null || !value.isReal()) {
+            throw new KilnException("a model computes in F32 or F64, got " + value + " (I32 holds indices only)");
+        }
         this.dtype = value;
         return this;
     }

@@ -4,6 +4,7 @@ import dev.kiln.KilnException;
 import dev.kiln.autograd.GradMode;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.BinaryOp;
+import dev.kiln.backend.DType;
 import dev.kiln.tensor.BackwardRule;
 import dev.kiln.tensor.Node;
 import dev.kiln.tensor.Shape;
@@ -224,9 +225,9 @@ public final class Ops {
         return SoftmaxOps.softmaxCrossEntropy(logits, targets);
     }
 
-    /** One-hot rows [n, classes] from class indices [n]; an index outside [0, classes) gives a zero row. */
-    public static Tensor oneHot(Tensor indices, int classes) {
-        return SoftmaxOps.oneHot(indices, classes);
+    /** One-hot rows [n, classes] of {@code dtype} from I32 class indices [n]; an index outside [0, classes) gives a zero row. */
+    public static Tensor oneHot(Tensor indices, int classes, DType dtype) {
+        return SoftmaxOps.oneHot(indices, classes, dtype);
     }
 
     // ---- shape (ShapeOps) ----
@@ -241,7 +242,10 @@ public final class Ops {
         return ShapeOps.permute(x, axes);
     }
 
-    /** Embedding lookup: out[i..., c] = table[indices[i...], c] for table [n, d]; repeated indices accumulate gradient. */
+    /**
+     * Embedding lookup: out[i..., c] = table[indices[i...], c] for table [n, d] and I32 indices; repeated indices
+     * accumulate gradient.
+     */
     public static Tensor gather(Tensor table, Tensor indices) {
         return ShapeOps.gather(table, indices);
     }
@@ -260,6 +264,24 @@ public final class Ops {
             }
         }
         return out;
+    }
+
+    /**
+     * Fails, naming {@code op}, unless {@code values} is a real tensor and {@code indices} an I32 tensor on the same
+     * backend: indices are never stored as floats, so a float tensor of indices is refused rather than rounded.
+     */
+    public static void checkIndexOperands(String op, Tensor values, Tensor indices) {
+        if (values.backend() != indices.backend()) {
+            throw new KilnException(op + ": operands live on different backends ('" + values.backend().name()
+                    + "' and '" + indices.backend().name() + "')");
+        }
+        if (!values.dtype().isReal()) {
+            throw new KilnException(op + ": expected F32 or F64 values, got an " + values.dtype() + " tensor");
+        }
+        if (indices.dtype() != DType.I32) {
+            throw new KilnException(op + ": indices must be an I32 tensor, got " + indices.dtype()
+                    + "; make them with Tensor.of(backend, shape, int...) or give int labels to the data set");
+        }
     }
 
     /** Fails unless a and b live on the same backend with the same dtype. */

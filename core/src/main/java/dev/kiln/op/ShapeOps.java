@@ -216,11 +216,11 @@ public final class ShapeOps {
 
     /**
      * Row lookup along the first axis (an embedding): out[i..., c] = table[indices[i...], c] for table [n, d] and
-     * indices of any shape, out = indices' shape + [d]. The indices (whole numbers in [0, n)) are read back once to be
+     * I32 indices of any shape, out = indices' shape + [d]. The indices (in [0, n)) are read back once to be
      * checked; the table's gradient is the scatter-add of g, so repeated indices accumulate. Indices get no gradient.
      */
     public static Tensor gather(Tensor table, Tensor indices) {
-        Ops.checkCompatible("gather", table, indices);
+        Ops.checkIndexOperands("gather", table, indices);
         if (table.rank() != 2) {
             throw new KilnException("gather: expected a table [rows, columns], got shape " + table.shape());
         }
@@ -241,12 +241,11 @@ public final class ShapeOps {
 
     /** Fails, naming the first bad index, its position and the table size, unless every index is a row of the table. */
     private static void checkIndices(Tensor indices, int rows) {
-        double[] values = indices.toDoubleArray();
+        int[] values = indices.toIntArray();
         for (int i = 0; i < values.length; i++) {
-            double v = values[i];
-            if (!(v >= 0 && v < rows && v == Math.floor(v))) {
-                String index = v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
-                throw new KilnException("gather: index " + index + " at position " + position(indices.shape(), i)
+            int v = values[i];
+            if (v < 0 || v >= rows) {
+                throw new KilnException("gather: index " + v + " at position " + position(indices.shape(), i)
                         + " of indices " + indices.shape() + " is not a row of the table of " + rows + " rows");
             }
         }

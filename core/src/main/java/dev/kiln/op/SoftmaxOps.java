@@ -2,6 +2,7 @@ package dev.kiln.op;
 
 import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
+import dev.kiln.backend.DType;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 
@@ -56,13 +57,20 @@ public final class SoftmaxOps {
         }, logits, targets);
     }
 
-    /** One-hot rows [n, classes] from class indices [n]; an index outside [0, classes) gives a zero row. */
-    public static Tensor oneHot(Tensor indices, int classes) {
+    /** One-hot rows [n, classes] of {@code dtype} from I32 class indices [n]; an index outside [0, classes) gives a zero row. */
+    public static Tensor oneHot(Tensor indices, int classes, DType dtype) {
         if (indices.rank() != 1) {
             throw new KilnException("one_hot: expected indices of shape [n], got " + indices.shape());
         }
+        if (indices.dtype() != DType.I32) {
+            throw new KilnException("one_hot: indices must be an I32 tensor, got " + indices.dtype()
+                    + "; make them with Tensor.of(backend, shape, int...) or give int labels to the data set");
+        }
+        if (dtype == null || !dtype.isReal()) {
+            throw new KilnException("one_hot: the rows must be F32 or F64, got " + dtype);
+        }
         int rows = indices.shape().dim(0);
-        Tensor out = Tensor.empty(indices.backend(), indices.dtype(), Shape.of(rows, classes));
+        Tensor out = Tensor.empty(indices.backend(), dtype, Shape.of(rows, classes));
         indices.backend().oneHot(rows, classes, indices.buffer(), out.buffer());
         return out;
     }

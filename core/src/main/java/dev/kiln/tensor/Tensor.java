@@ -83,10 +83,28 @@ public final class Tensor implements AutoCloseable {
         return t;
     }
 
-    /** A tensor of {@code dtype} holding {@code data} (row-major), converted as needed. */
+    /** An I32 tensor of indices (class labels, embedding ids) holding {@code data} (row-major). */
+    public static Tensor of(Backend backend, Shape shape, int... data) {
+        checkLength(shape, data.length);
+        Tensor t = empty(backend, DType.I32, shape);
+        backend.upload(data, t.buffer);
+        return t;
+    }
+
+    /**
+     * A tensor of {@code dtype} holding {@code data} (row-major), converted as needed; for I32 every value must be
+     * a whole number in the int range.
+     */
     public static Tensor of(Backend backend, DType dtype, Shape shape, double... data) {
         if (dtype == DType.F64) {
             return of(backend, shape, data);
+        }
+        if (dtype == DType.I32) {
+            int[] ints = new int[data.length];
+            for (int i = 0; i < data.length; i++) {
+                ints[i] = wholeNumber(data[i], i);
+            }
+            return of(backend, shape, ints);
         }
         float[] f = new float[data.length];
         for (int i = 0; i < data.length; i++) {
@@ -111,6 +129,14 @@ public final class Tensor implements AutoCloseable {
     /** Wraps a buffer this tensor will own; for ops and backends. */
     public static Tensor wrap(Backend backend, Shape shape, Buffer buffer) {
         return new Tensor(backend, shape, buffer, true);
+    }
+
+    private static int wholeNumber(double value, int position) {
+        if (value != Math.rint(value) || value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw new KilnException("value " + value + " at position " + position + " is not a whole number in the"
+                    + " int range, so it cannot be an I32 index");
+        }
+        return (int) value;
     }
 
     private static void checkLength(Shape shape, int length) {
@@ -177,6 +203,11 @@ public final class Tensor implements AutoCloseable {
         float[] out = new float[Math.toIntExact(size())];
         if (dtype == DType.F32) {
             backend.download(buffer, out);
+        } else if (dtype == DType.I32) {
+            int[] ints = toIntArray();
+            for (int i = 0; i < ints.length; i++) {
+                out[i] = ints[i];
+            }
         } else {
             double[] d = new double[out.length];
             backend.download(buffer, d);
@@ -193,6 +224,11 @@ public final class Tensor implements AutoCloseable {
         double[] out = new double[Math.toIntExact(size())];
         if (dtype == DType.F64) {
             backend.download(buffer, out);
+        } else if (dtype == DType.I32) {
+            int[] ints = toIntArray();
+            for (int i = 0; i < ints.length; i++) {
+                out[i] = ints[i];
+            }
         } else {
             float[] f = new float[out.length];
             backend.download(buffer, f);
@@ -200,6 +236,18 @@ public final class Tensor implements AutoCloseable {
                 out[i] = f[i];
             }
         }
+        return out;
+    }
+
+    /** The values of an I32 tensor (waits for pending work); a real tensor is refused rather than rounded. */
+    public int[] toIntArray() {
+        checkLive();
+        if (dtype != DType.I32) {
+            throw new KilnException("toIntArray() needs an I32 tensor, got " + dtype + " " + shape
+                    + "; read real values with toFloatArray() or toDoubleArray()");
+        }
+        int[] out = new int[Math.toIntExact(size())];
+        backend.download(buffer, out);
         return out;
     }
 
@@ -217,8 +265,11 @@ public final class Tensor implements AutoCloseable {
         return requiresGrad;
     }
 
-    /** Marks a leaf tensor whose gradient back-propagation accumulates into {@link #grad()}. */
+    /** Marks a leaf tensor whose gradient back-propagation accumulates into {@link #grad()}; only real tensors. */
     public Tensor requiresGrad(boolean value) {
+        if (value && !dtype.isReal()) {
+            throw new KilnException("an " + dtype + " tensor holds indices and cannot require gradients");
+        }
         if (node != null && !value) {
             throw new KilnException("cannot stop gradients of a computed tensor; use it under GradMode.disabled()");
         }

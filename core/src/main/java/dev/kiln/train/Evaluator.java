@@ -20,7 +20,8 @@ public final class Evaluator {
         Trainer.buildFor(model, data);
         Objective objective = new Objective(model, setup);
         DataLayout layout = DataValidation.check(model, objective, data, "evaluation data", checkFinite);
-        MiniBatches batches = new MiniBatches(data, 0, data.size(), batchSize, model.backend(), model.dtype());
+        MiniBatches batches = new MiniBatches(data, 0, data.size(), batchSize, model.backend(), model.dtype(),
+                layout.labelTypes(objective, data, model.dtype()));
         try (MetricTotals totals = new MetricTotals(objective.quantities(), model.backend(), model.dtype())) {
             return run(model, objective, layout, batches, totals);
         }

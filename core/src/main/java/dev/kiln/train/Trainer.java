@@ -45,12 +45,12 @@ public final class Trainer {
         if (validation != null) {
             heldLayout = DataValidation.check(model, objective, validation, "validation data", options.checkFinite());
         }
-        MiniBatches train = batches(data, 0, trainCount);
+        MiniBatches train = batches(data, 0, trainCount, layout, objective);
         MiniBatches held = null;
         if (validation != null) {
-            held = batches(validation, 0, validation.size());
+            held = batches(validation, 0, validation.size(), heldLayout, objective);
         } else if (trainCount < data.size()) {
-            held = batches(data, trainCount, data.size());
+            held = batches(data, trainCount, data.size(), layout, objective);
         }
         try (MetricTotals totals = new MetricTotals(objective.quantities(), model.backend(), model.dtype())) {
             callbacks.forEach(c -> c.onTrainBegin(context));
@@ -76,8 +76,9 @@ public final class Trainer {
     private record Held(Objective objective, DataLayout layout, MiniBatches batches) {
     }
 
-    private MiniBatches batches(Dataset data, int from, int to) {
-        return new MiniBatches(data, from, to, options.batchSize(), model.backend(), model.dtype());
+    private MiniBatches batches(Dataset data, int from, int to, DataLayout layout, Objective objective) {
+        return new MiniBatches(data, from, to, options.batchSize(), model.backend(), model.dtype(),
+                layout.labelTypes(objective, data, model.dtype()));
     }
 
     /** Keras semantics: the last {@code validationSplit} of the samples are held out. */

@@ -21,7 +21,7 @@ import org.ejml.dense.row.CommonOps_FDRM;
 
 /**
  * The backend that computes on the host processor, in F32 and F64; it trains and is the reference of the
- * parity suite. Calls run synchronously. Numerics an OpenCL kernel should mirror: gemm, element-wise ops and
+ * parity suite; I32 buffers hold indices. Calls run synchronously. Numerics an OpenCL kernel should mirror: gemm, element-wise ops and
  * optimizer updates compute in the buffer's dtype (float arithmetic for F32, with exp, log, tanh, expm1 and
  * log1p evaluated in double and rounded to float); reductions and the row-wise softmax family compute in
  * double and round each output once. Large calls are split across one shared pool of daemon threads along
@@ -54,7 +54,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public boolean supports(DType dtype) {
-        return dtype == DType.F32 || dtype == DType.F64;
+        return dtype != null;
     }
 
     // ---- memory ----
@@ -98,6 +98,15 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void upload(int[] source, Buffer target) {
+        BufferChecks.upload(this, source, source == null ? 0 : source.length, DType.I32, target);
+        CpuBuffer t = (CpuBuffer) target;
+        System.arraycopy(source, 0, t.ints(), 0, source.length);
+        uploads++;
+        uploadedBytes += (long) source.length * Integer.BYTES;
+    }
+
+    @Override
     public void download(Buffer source, float[] target) {
         BufferChecks.download(this, source, target, target == null ? 0 : target.length, DType.F32);
         CpuBuffer s = (CpuBuffer) source;
@@ -116,12 +125,23 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void download(Buffer source, int[] target) {
+        BufferChecks.download(this, source, target, target == null ? 0 : target.length, DType.I32);
+        CpuBuffer s = (CpuBuffer) source;
+        System.arraycopy(s.ints(), 0, target, 0, target.length);
+        downloads++;
+        downloadedBytes += (long) target.length * Integer.BYTES;
+    }
+
+    @Override
     public void copy(Buffer source, long sourceOffset, Buffer target, long targetOffset, long length) {
         BufferChecks.copy(this, source, sourceOffset, target, targetOffset, length);
         CpuBuffer s = (CpuBuffer) source;
         CpuBuffer t = (CpuBuffer) target;
         if (s.dtype() == DType.F32) {
             System.arraycopy(s.floats(), (int) sourceOffset, t.floats(), (int) targetOffset, (int) length);
+        } else if (s.dtype() == DType.I32) {
+            System.arraycopy(s.ints(), (int) sourceOffset, t.ints(), (int) targetOffset, (int) length);
         } else {
             System.arraycopy(s.doubles(), (int) sourceOffset, t.doubles(), (int) targetOffset, (int) length);
         }
@@ -146,6 +166,8 @@ public final class CpuBackend implements Backend {
             for (int b = first; b < last; b++) {
                 if (s.dtype() == DType.F32) {
                     System.arraycopy(s.floats(), from + b * sourceStep, t.floats(), to + b * targetStep, blockLength);
+                } else if (s.dtype() == DType.I32) {
+                    System.arraycopy(s.ints(), from + b * sourceStep, t.ints(), to + b * targetStep, blockLength);
                 } else {
                     System.arraycopy(s.doubles(), from + b * sourceStep, t.doubles(), to + b * targetStep, blockLength);
                 }
@@ -160,6 +182,8 @@ public final class CpuBackend implements Backend {
         CpuBuffer t = (CpuBuffer) target;
         if (t.dtype() == DType.F32) {
             java.util.Arrays.fill(t.floats(), (float) value);
+        } else if (t.dtype() == DType.I32) {
+            java.util.Arrays.fill(t.ints(), (int) value);
         } else {
             java.util.Arrays.fill(t.doubles(), value);
         }
@@ -356,12 +380,12 @@ public final class CpuBackend implements Backend {
     private static int[] rowIndices(String method, CpuBuffer indices, int count, int rows) {
         int[] out = new int[count];
         for (int i = 0; i < count; i++) {
-            double value = indices.dtype() == DType.F32 ? indices.floats()[i] : indices.doubles()[i];
-            if (!(value >= 0 && value < rows && value == Math.floor(value))) {
+            int value = indices.ints()[i];
+            if (value < 0 || value >= rows) {
                 throw new KilnException(method + ": index " + value + " at position " + i
                         + " is outside the table of " + rows + " rows");
             }
-            out[i] = (int) value;
+            out[i] = value;
         }
         return out;
     }
@@ -501,16 +525,16 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    // An index that is not a whole number in [0, classes), NaN included, gives a row of zeros.
+    // An index outside [0, classes) gives a row of zeros.
     @Override
     public void oneHot(int rows, int classes, Buffer indices, Buffer out) {
         BufferChecks.oneHot(this, rows, classes, indices, out);
         CpuBuffer ib = (CpuBuffer) indices;
         CpuBuffer ob = (CpuBuffer) out;
-        if (ib.dtype() == DType.F32) {
-            FloatRows.oneHot(rows, classes, ib.floats(), ob.floats());
+        if (ob.dtype() == DType.F32) {
+            FloatRows.oneHot(rows, classes, ib.ints(), ob.floats());
         } else {
-            DoubleRows.oneHot(rows, classes, ib.doubles(), ob.doubles());
+            DoubleRows.oneHot(rows, classes, ib.ints(), ob.doubles());
         }
     }
 

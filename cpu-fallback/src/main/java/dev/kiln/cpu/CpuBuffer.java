@@ -4,22 +4,23 @@ import dev.kiln.backend.Backend;
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
 
-/** A buffer of the CPU backend: a Java array of the buffer's dtype in host memory. */
+/** A buffer of the CPU backend: a Java array of the buffer's dtype (float, double or int) in host memory. */
 final class CpuBuffer implements Buffer {
     private final CpuBackend owner;
     private final DType dtype;
     private float[] floats;
     private double[] doubles;
+    private int[] ints;
     private final int length;
 
     CpuBuffer(CpuBackend owner, DType dtype, int length) {
         this.owner = owner;
         this.dtype = dtype;
         this.length = length;
-        if (dtype == DType.F32) {
-            floats = new float[length];
-        } else {
-            doubles = new double[length];
+        switch (dtype) {
+            case F32 -> floats = new float[length];
+            case F64 -> doubles = new double[length];
+            case I32 -> ints = new int[length];
         }
     }
 
@@ -44,7 +45,7 @@ final class CpuBuffer implements Buffer {
 
     @Override
     public boolean isFreed() {
-        return (floats == null && doubles == null) || owner.isClosed();
+        return (floats == null && doubles == null && ints == null) || owner.isClosed();
     }
 
     /** The F32 storage; the caller has checked the dtype. */
@@ -57,9 +58,15 @@ final class CpuBuffer implements Buffer {
         return doubles;
     }
 
+    /** The I32 storage; the caller has checked the dtype. */
+    int[] ints() {
+        return ints;
+    }
+
     void release() {
         floats = null;
         doubles = null;
+        ints = null;
     }
 
     @Override

@@ -170,12 +170,12 @@ final class FloatRows {
     }
 
     /** An index that is not a whole number in [0, classes) (NaN included) gives a row of zeros. */
-    static void oneHot(int rows, int classes, float[] indices, float[] out) {
+    static void oneHot(int rows, int classes, int[] indices, float[] out) {
         java.util.Arrays.fill(out, 0, rows * classes, 0);
         for (int r = 0; r < rows; r++) {
-            double index = indices[r];
-            if (index >= 0 && index < classes && index == Math.floor(index)) {
-                out[r * classes + (int) index] = 1;
+            int index = indices[r];
+            if (index >= 0 && index < classes) {
+                out[r * classes + index] = 1;
             }
         }
     }

@@ -98,6 +98,56 @@ class CpuBackendTest {
     }
 
     @Test
+    void i32BuffersRoundTripCopyAndFill() {
+        assertTrue(backend.supports(DType.I32));
+        Buffer a = backend.allocate(DType.I32, 5);
+        int[] values = {7, -3, Integer.MAX_VALUE, Integer.MIN_VALUE, 16_777_217};
+        backend.upload(values, a);
+        int[] back = new int[5];
+        backend.download(a, back);
+        assertArrayEquals(values, back);
+        int[] prefix = new int[2];
+        backend.download(a, prefix);
+        assertArrayEquals(new int[] {7, -3}, prefix);
+        Buffer b = backend.allocate(DType.I32, 6);
+        backend.fill(b, -1.75);
+        backend.copy(a, 1, b, 2, 3);
+        int[] copied = new int[6];
+        backend.download(b, copied);
+        assertArrayEquals(new int[] {-1, -1, -3, Integer.MAX_VALUE, Integer.MIN_VALUE, -1}, copied);
+        backend.fill(b, 0);
+        backend.copyBlocks(2, 2, a, 0, 3, b, 1, 3);
+        backend.download(b, copied);
+        assertArrayEquals(new int[] {0, 7, -3, 0, Integer.MIN_VALUE, 16_777_217}, copied);
+        TransferStats stats = backend.transfers();
+        assertTrue(stats.uploadedBytes() >= 20, stats.toString());
+        assertFails(() -> backend.upload(new float[5], a), "upload", "I32", "expected F32");
+        assertFails(() -> backend.download(a, new double[5]), "download", "I32", "expected F64");
+        assertFails(() -> backend.copy(a, 0, backend.allocate(DType.F32, 5), 0, 5), "copy", "dtypes differ");
+    }
+
+    @Test
+    void arithmeticRejectsI32Buffers() {
+        Buffer ints = backend.allocate(DType.I32, 4);
+        Buffer floats = backend.allocate(DType.F32, 4);
+        assertFails(() -> backend.gemm(false, false, 2, 2, 2, 1, ints, ints, 0, backend.allocate(DType.I32, 4)),
+                "gemm", "I32", "F32 or F64");
+        assertFails(() -> backend.gemm(false, false, 2, 2, 2, 1, floats, ints, 0, floats), "gemm", "I32");
+        assertFails(() -> backend.unary(UnaryOp.EXP, 0, 0, ints, ints), "unary EXP", "I32");
+        assertFails(() -> backend.binary(BinaryOp.ADD, Broadcast.same(4), ints, ints, ints), "binary ADD", "I32");
+        assertFails(() -> backend.reduce(ReduceOp.SUM, 1, 4, 1, ints, backend.allocate(DType.I32, 1)), "reduce SUM",
+                "I32");
+        assertFails(() -> backend.softmax(false, 2, 2, ints, backend.allocate(DType.I32, 4)), "softmax", "I32");
+        assertFails(() -> backend.transpose(2, 2, ints, backend.allocate(DType.I32, 4)), "transpose", "I32");
+        assertFails(() -> backend.update(UpdateRule.SGD, new UpdateParameters(1, 0, 0, 0, 0, 1), ints,
+                backend.allocate(DType.I32, 4)), "update SGD", "I32");
+        assertFails(() -> backend.random(dev.kiln.backend.Distribution.UNIFORM, 1, 0, 0, 1, ints), "random UNIFORM",
+                "I32");
+        assertFails(() -> backend.oneHot(4, 1, ints, ints), "oneHot", "I32", "F32 or F64");
+        assertFails(() -> backend.gather(1, 4, 1, ints, backend.allocate(DType.I32, 1), ints), "gather", "I32");
+    }
+
+    @Test
     void wrongLengthsAndShapesAreRejected() {
         Buffer six = backend.allocate(DType.F32, 6);
         Buffer four = backend.allocate(DType.F32, 4);
@@ -107,7 +157,8 @@ class CpuBackendTest {
                 "binary ADD", "b", "expected 3");
         assertFails(() -> backend.reduce(ReduceOp.SUM, 1, 3, 2, six, six), "reduce SUM", "out", "expected 2");
         assertFails(() -> backend.softmax(false, 2, 2, six, four), "softmax", "x", "expected 4");
-        assertFails(() -> backend.oneHot(4, 2, four, four), "oneHot", "out", "expected 8");
+        Buffer fourIndices = backend.allocate(DType.I32, 4);
+        assertFails(() -> backend.oneHot(4, 2, fourIndices, four), "oneHot", "out", "expected 8");
         assertFails(() -> backend.transpose(3, 3, six, six), "transpose", "expected 9");
         assertFails(() -> backend.copy(six, 4, four, 0, 3), "copy", "out of bounds");
         assertFails(() -> backend.upload(new float[7], six), "upload", "does not fit");

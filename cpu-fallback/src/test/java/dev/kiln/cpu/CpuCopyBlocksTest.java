@@ -35,7 +35,7 @@ class CpuCopyBlocksTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void stridedBlocksLandAtTheirOffsetsAndTheRestOfTheTargetSurvives(DType dtype) {
         Buffer source = put(backend, dtype, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
         Buffer target = put(backend, dtype, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
@@ -48,7 +48,7 @@ class CpuCopyBlocksTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void oneBlockIgnoresItsStridesAndAZeroSourceStrideRepeatsABlock(DType dtype) {
         Buffer source = put(backend, dtype, 7, 8, 9);
         Buffer target = put(backend, dtype, 0, 0, 0, 0, 0, 0, 0);

@@ -85,7 +85,7 @@ class CpuElementwiseTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void unaryForwardAndBackward(DType dtype) {
         for (Map.Entry<UnaryOp, UnaryCase> entry : UNARY.entrySet()) {
             UnaryOp op = entry.getKey();
@@ -101,7 +101,7 @@ class CpuElementwiseTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void unaryInPlace(DType dtype) {
         Buffer x = put(backend, dtype, -1, 2);
         backend.unary(UnaryOp.SQUARE, 0, 0, x, x);
@@ -142,7 +142,7 @@ class CpuElementwiseTest {
             BinaryOp.GREATER, new double[] {0, 0, 0, 1, 0, 0});
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void everyBinaryOpOnSameShapes(DType dtype) {
         assertEquals(EnumSet.allOf(BinaryOp.class), EnumSet.copyOf(SAME_SHAPE.keySet()));
         for (Map.Entry<BinaryOp, double[]> entry : SAME_SHAPE.entrySet()) {
@@ -154,7 +154,7 @@ class CpuElementwiseTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void broadcastLayoutsByHand(DType dtype) {
         // bias row [10, 20, 30] added to every row of a
         assertArrayEquals(new double[] {11, 18, 33, 14, 25, 24},
@@ -186,7 +186,7 @@ class CpuElementwiseTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void everyAxisMaskMatchesTheIndexFormula(DType dtype) {
         Random random = new Random(17);
         int outer = 2, middle = 3, inner = 4;
@@ -231,7 +231,7 @@ class CpuElementwiseTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void outMayBeTheFullSizeOperand(DType dtype) {
         Buffer a = put(backend, dtype, A);
         backend.binary(BinaryOp.MUL, new Broadcast(1, 2, 3, Broadcast.ALL, Broadcast.MIDDLE), a, put(backend, dtype, 2, 0), a);

@@ -33,7 +33,7 @@ class CpuPrecisionTest {
     /** The same call on F32 and F64 copies of the inputs; returns {F32 result, F64 result} of output {@code out}. */
     private double[][] both(int outLength, Call call, double[]... inputs) {
         double[][] results = new double[2][];
-        for (DType dtype : DType.values()) {
+        for (DType dtype : new DType[] {DType.F32, DType.F64}) {
             Buffer[] buffers = new Buffer[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
                 buffers[i] = put(backend, dtype, inputs[i]);

@@ -56,7 +56,7 @@ class CpuRowsTest {
     };
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void everyReduceOpAlongEachAxis(DType dtype) {
         Buffer x = put(backend, dtype, X);
         for (View view : VIEWS) {
@@ -79,7 +79,7 @@ class CpuRowsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void largeReductionsMatchAPlainLoop(DType dtype) {
         Random random = new Random(2);
         int outer = 3, middle = 700, inner = 50;
@@ -102,7 +102,7 @@ class CpuRowsTest {
     private static final double[] LOG_SOFTMAX = {-2.4076059644443806, -1.4076059644443804, -0.4076059644443804};
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void softmaxRowsAreStableForLargeLogits(DType dtype) {
         Buffer x = put(backend, dtype, 1, 2, 3, 1000, 1001, 1002, 0, 0, 0);
         Buffer out = backend.allocate(dtype, 9);
@@ -116,7 +116,7 @@ class CpuRowsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void softmaxBackwardByHand(DType dtype) {
         Buffer gradIn = backend.allocate(dtype, 3);
         backend.softmaxBackward(false, 1, 3, put(backend, dtype, SOFTMAX), put(backend, dtype, 1, 0, 0), gradIn);
@@ -130,7 +130,7 @@ class CpuRowsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void softmaxCrossEntropyAndItsGradientByHand(DType dtype) {
         Buffer logits = put(backend, dtype, 1, 2, 3, 1000, 1001, 1002);
         Buffer targets = put(backend, dtype, 0, 0, 1, 0.5, 0.5, 0);
@@ -154,16 +154,19 @@ class CpuRowsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void oneHotWithOutOfRangeIndices(DType dtype) {
         Buffer out = put(backend, dtype, new double[15]);
         backend.fill(out, 7);
-        backend.oneHot(5, 3, put(backend, dtype, 2, 0, 3, -1, 1.5), out);
-        assertArrayEquals(new double[] {0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, get(backend, out));
+        Buffer indices = backend.allocate(DType.I32, 5);
+        backend.upload(new int[] {2, 0, 3, -1, 1}, indices);
+        backend.oneHot(5, 3, indices, out);
+        backend.free(indices);
+        assertArrayEquals(new double[] {0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0}, get(backend, out));
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void transposeByHand(DType dtype) {
         Buffer out = backend.allocate(dtype, 6);
         backend.transpose(2, 3, put(backend, dtype, 1, 2, 3, 4, 5, 6), out);

@@ -169,7 +169,7 @@ class FunctionalSaveTest {
         assertEquals(-1, graph.get("layers").get(4).get("axis").intValue());
         assertEquals("[[\"first\",0,0],[\"add_2\",0,0]]", graph.get("outputs").toString());
 
-        for (DType dtype : DType.values()) {
+        for (DType dtype : new DType[] {DType.F32, DType.F64}) {
             try (Backend other = Backends.select("cpu");
                  LoadedModel loaded = SavedModel.load(saved, other, dtype)) {
                 Model model = loaded.model();

@@ -26,6 +26,14 @@ class LossesKnownAnswerTest extends InScopeOnCpuBackend {
         return Tensor.of(backend, Shape.of(values.length), values);
     }
 
+    private static Tensor indices(int... values) {
+        return Tensor.of(backend, Shape.of(values.length), values);
+    }
+
+    private static Tensor column(int... values) {
+        return Tensor.of(backend, Shape.of(values.length, 1), values);
+    }
+
     private static double value(Loss loss, Tensor predictions, Tensor targets) {
         Tensor out = loss.compute(predictions, targets);
         assertEquals(Shape.of(), out.shape());
@@ -122,9 +130,8 @@ class LossesKnownAnswerTest extends InScopeOnCpuBackend {
     void sparseCategoricalCrossEntropyTakesIndicesAsVectorOrColumn() {
         Tensor p = matrix(new double[][] {{0.7, 0.2, 0.1}, {0.1, 0.1, 0.8}});
         double sum = -Math.log(0.7) - Math.log(0.8);
-        assertEquals(sum / 2, value(Losses.sparseCategoricalCrossEntropy(false), p, vector(0, 2)), TOLERANCE);
-        assertEquals(sum, value(new SparseCategoricalCrossEntropy(false, Reduction.SUM), p,
-                matrix(new double[][] {{0}, {2}})), TOLERANCE);
+        assertEquals(sum / 2, value(Losses.sparseCategoricalCrossEntropy(false), p, indices(0, 2)), TOLERANCE);
+        assertEquals(sum, value(new SparseCategoricalCrossEntropy(false, Reduction.SUM), p, column(0, 2)), TOLERANCE);
     }
 
     @Test
@@ -132,15 +139,14 @@ class LossesKnownAnswerTest extends InScopeOnCpuBackend {
         Tensor x = matrix(new double[][] {{1, 2, 3}, {0, 0, 0}});
         double first = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)) - 1;
         double second = Math.log(3);
-        assertEquals((first + second) / 2, value(Losses.sparseCategoricalCrossEntropy(true), x, vector(0, 1)), 1e-12);
+        assertEquals((first + second) / 2, value(Losses.sparseCategoricalCrossEntropy(true), x, indices(0, 1)), 1e-12);
     }
 
     @Test
     void negativeLogLikelihoodPicksTheTargetLogProbability() {
         Tensor logP = matrix(new double[][] {{Math.log(0.7), Math.log(0.2), Math.log(0.1)}, {-2, -0.5, -3}});
-        assertEquals((-Math.log(0.2) + 3) / 2, value(Losses.nll(), logP, vector(1, 2)), TOLERANCE);
-        assertEquals(-Math.log(0.2) + 3, value(new NegativeLogLikelihood(Reduction.SUM), logP,
-                matrix(new double[][] {{1}, {2}})), TOLERANCE);
+        assertEquals((-Math.log(0.2) + 3) / 2, value(Losses.nll(), logP, indices(1, 2)), TOLERANCE);
+        assertEquals(-Math.log(0.2) + 3, value(new NegativeLogLikelihood(Reduction.SUM), logP, column(1, 2)), TOLERANCE);
     }
 
     @Test
@@ -160,12 +166,31 @@ class LossesKnownAnswerTest extends InScopeOnCpuBackend {
         Tensor p = Tensor.zeros(backend, DType.F64, Shape.of(4, 3));
         for (Loss loss : new Loss[] {Losses.sparseCategoricalCrossEntropy(true), Losses.nll()}) {
             for (Shape bad : new Shape[] {Shape.of(3), Shape.of(4, 3), Shape.of(4, 2)}) {
-                Tensor t = Tensor.zeros(backend, DType.F64, bad);
+                Tensor t = Tensor.zeros(backend, DType.I32, bad);
                 KilnException e = assertThrows(KilnException.class, () -> loss.compute(p, t));
                 assertTrue(e.getMessage().contains(loss.name()) && e.getMessage().contains(bad.toString()),
                         e.getMessage());
             }
         }
+    }
+
+    @Test
+    void classIndexLossesRefuseFloatIndices() {
+        Tensor p = Tensor.zeros(backend, DType.F64, Shape.of(2, 3));
+        for (Loss loss : new Loss[] {Losses.sparseCategoricalCrossEntropy(true), Losses.nll()}) {
+            KilnException e = assertThrows(KilnException.class, () -> loss.compute(p, vector(0, 2)));
+            assertTrue(e.getMessage().contains(loss.name()) && e.getMessage().contains("I32")
+                    && e.getMessage().contains("F64"), e.getMessage());
+        }
+    }
+
+    @Test
+    void sparseCrossEntropyOnIndicesEqualsCategoricalOnOneHotRows() {
+        Tensor x = matrix(new double[][] {{0.5, -1, 2}, {3, 0.25, -2}, {0, 0, 1}});
+        double sparse = value(Losses.sparseCategoricalCrossEntropy(true), x, indices(2, 0, 1));
+        double dense = value(Losses.categoricalCrossEntropy(true), x,
+                matrix(new double[][] {{0, 0, 1}, {1, 0, 0}, {0, 1, 0}}));
+        assertEquals(dense, sparse, 1e-15);
     }
 
     @Test
@@ -201,7 +226,7 @@ class LossesKnownAnswerTest extends InScopeOnCpuBackend {
         Tensor x;
         try (MemoryScope step = MemoryScope.open()) {
             x = matrix(new double[][] {{1, 2, 3}}).keep().requiresGrad(true);
-            Autograd.backward(Losses.sparseCategoricalCrossEntropy(true).compute(x, vector(2)));
+            Autograd.backward(Losses.sparseCategoricalCrossEntropy(true).compute(x, indices(2)));
             assertFalse(x.grad().isClosed());
         }
         x.close();

@@ -50,9 +50,15 @@ class MetricsTest extends InScopeOnCpuBackend {
     @Test
     void sparseCategoricalAccuracyComparesArgmaxWithTheIndex() {
         Tensor p = matrix(new double[][] {{0.1, 0.7, 0.2}, {0.5, 0.3, 0.2}, {0.2, 0.2, 0.6}});
-        Tensor indices = Tensor.of(backend, Shape.of(3), 1f, 2f, 2f);
+        Tensor indices = Tensor.of(backend, Shape.of(3), 1, 2, 2);
         assertEquals(2, total(Metrics.sparseCategoricalAccuracy(), p, indices));
         assertEquals(2, total(Metrics.sparseCategoricalAccuracy(), p, indices.view(Shape.of(3, 1))));
+        // An index outside [0, classes) is never right, not even where argmax is 0.
+        assertEquals(0, total(Metrics.sparseCategoricalAccuracy(), p, Tensor.of(backend, Shape.of(3), 3, -1, 7)));
+        KilnException e = assertThrows(KilnException.class, () -> Metrics.sparseCategoricalAccuracy().batchTotal(p,
+                Tensor.of(backend, Shape.of(3), 1f, 2f, 2f)));
+        assertTrue(e.getMessage().contains("sparse_categorical_accuracy") && e.getMessage().contains("I32"),
+                e.getMessage());
     }
 
     @Test
@@ -92,7 +98,7 @@ class MetricsTest extends InScopeOnCpuBackend {
                     && e.getMessage().contains("[4, 3]"), e.getMessage());
         }
         KilnException e = assertThrows(KilnException.class,
-                () -> Metrics.sparseCategoricalAccuracy().batchTotal(p, Tensor.zeros(backend, DType.F32, Shape.of(3))));
+                () -> Metrics.sparseCategoricalAccuracy().batchTotal(p, Tensor.zeros(backend, DType.I32, Shape.of(3))));
         assertTrue(e.getMessage().contains("[3]"), e.getMessage());
     }
 
@@ -103,7 +109,7 @@ class MetricsTest extends InScopeOnCpuBackend {
         Tensor t = matrix(new double[][] {{1}, {1}});
         assertEquals(1, total(Metrics.accuracyFor(Losses.binaryCrossEntropy(false)), p, t));
         Tensor scores = matrix(new double[][] {{0.1, 0.9}, {0.8, 0.2}});
-        Tensor indices = Tensor.of(backend, Shape.of(2), 1f, 1f);
+        Tensor indices = Tensor.of(backend, Shape.of(2), 1, 1);
         assertEquals(1, total(Metrics.accuracyFor(Losses.sparseCategoricalCrossEntropy(true)), scores, indices));
         assertEquals(1, total(Metrics.accuracyFor(Losses.nll()), scores, indices));
         Tensor oneHot = matrix(new double[][] {{0, 1}, {1, 0}});

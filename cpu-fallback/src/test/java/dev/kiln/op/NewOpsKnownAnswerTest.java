@@ -69,7 +69,7 @@ class NewOpsKnownAnswerTest extends InScopeOnCpuBackend {
     @Test
     void gatherLooksUpRowsAndAccumulatesRepeatedIndices() {
         Tensor table = leaf(Shape.of(4, 2), 0, 1, 10, 11, 20, 21, 30, 31);
-        Tensor indices = t(Shape.of(2, 3), 3, 0, 3, 1, 3, 0);
+        Tensor indices = Tensor.of(backend, Shape.of(2, 3), 3, 0, 3, 1, 3, 0);
         Tensor out = Ops.gather(table, indices);
         assertValues(out, Shape.of(2, 3, 2), 30, 31, 0, 1, 30, 31, 10, 11, 30, 31, 0, 1);
         backwardWeighted(out, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
@@ -81,14 +81,32 @@ class NewOpsKnownAnswerTest extends InScopeOnCpuBackend {
     @Test
     void gatherNamesABadIndexAndTheTableSize() {
         Tensor table = t(Shape.of(4, 2), 0, 1, 2, 3, 4, 5, 6, 7);
-        assertFails(() -> Ops.gather(table, t(Shape.of(2, 2), 0, 1, 4, 2)), "index 4", "position [1, 0]", "4 rows");
-        assertFails(() -> Ops.gather(table, t(Shape.of(2), 0, -1)), "index -1", "4 rows");
-        assertFails(() -> Ops.gather(table, t(Shape.of(1), 1.5)), "index 1.5");
-        assertFails(() -> Ops.gather(t(Shape.of(8), 0, 1, 2, 3, 4, 5, 6, 7), t(Shape.of(1), 0)), "table [rows, columns]");
+        assertFails(() -> Ops.gather(table, ids(Shape.of(2, 2), 0, 1, 4, 2)), "index 4", "position [1, 0]", "4 rows");
+        assertFails(() -> Ops.gather(table, ids(Shape.of(2), 0, -1)), "index -1", "4 rows");
+        assertFails(() -> Ops.gather(t(Shape.of(8), 0, 1, 2, 3, 4, 5, 6, 7), ids(Shape.of(1), 0)), "table [rows, columns]");
         // The backend checks too, with the same information.
         Tensor out = Tensor.empty(backend, DType.F64, Shape.of(1, 2));
-        assertFails(() -> backend.gather(4, 2, 1, table.buffer(), t(Shape.of(1), 9).buffer(), out.buffer()),
-                "index 9.0", "position 0", "4 rows");
+        assertFails(() -> backend.gather(4, 2, 1, table.buffer(), ids(Shape.of(1), 9).buffer(), out.buffer()),
+                "index 9", "position 0", "4 rows");
+    }
+
+    @Test
+    void gatherRefusesFloatIndicesAndIndexTables() {
+        Tensor table = t(Shape.of(4, 2), 0, 1, 2, 3, 4, 5, 6, 7);
+        assertFails(() -> Ops.gather(table, t(Shape.of(2), 0, 1)), "gather", "indices must be an I32 tensor", "F64");
+        assertFails(() -> Ops.gather(ids(Shape.of(2, 2), 0, 1, 2, 3), ids(Shape.of(1), 0)), "gather", "F32 or F64");
+        Tensor out = Tensor.empty(backend, DType.F64, Shape.of(1, 2));
+        assertFails(() -> backend.gather(4, 2, 1, table.buffer(), t(Shape.of(1), 1).buffer(), out.buffer()),
+                "gather", "indices", "must be I32");
+        Tensor grad = Tensor.zeros(backend, DType.F64, Shape.of(4, 2));
+        assertFails(() -> backend.scatterAdd(4, 2, 1, t(Shape.of(1), 1).buffer(), out.buffer(), grad.buffer()),
+                "scatterAdd", "indices", "must be I32");
+        assertFails(() -> backend.oneHot(1, 3, t(Shape.of(1), 1).buffer(), Tensor.empty(backend, DType.F64,
+                Shape.of(1, 3)).buffer()), "oneHot", "indices", "must be I32");
+    }
+
+    private Tensor ids(Shape shape, int... values) {
+        return Tensor.of(backend, shape, values);
     }
 
     @Test

@@ -105,7 +105,7 @@ record OpCase(String name, List<Input> inputs, Function<List<Tensor>, Tensor> ap
                 unary("permute 3d", in(-1, 1, 2, 3, 4), x -> Ops.permute(x, 2, 0, 1)),
                 unary("permute 6d", in(-1, 1, 2, 1, 3, 2, 1, 2), x -> Ops.permute(x, 5, 2, 0, 4, 1, 3)),
                 unary("gather with repeated indices", in(-1, 1, 5, 3), table -> Ops.gather(table,
-                        Tensor.of(table.backend(), table.dtype(), Shape.of(2, 4), 4, 0, 4, 2, 0, 4, 1, 4))),
+                        Tensor.of(table.backend(), Shape.of(2, 4), 4, 0, 4, 2, 0, 4, 1, 4))),
                 new OpCase("where broadcasting", List.of(in(-2, 2, 3, 4), in(-2, 2, 4)), in -> {
                     Tensor condition = Tensor.of(in.get(0).backend(), in.get(0).dtype(), Shape.of(3, 1), 1, 0, 1);
                     return Ops.where(condition, in.get(0), in.get(1));

@@ -207,8 +207,21 @@ class OpsKnownAnswerTest extends InScopeOnCpuBackend {
 
     @Test
     void oneHot() {
-        Tensor labels = t(Shape.of(3), 2, 0, 5);
-        assertValues(Ops.oneHot(labels, 3), 0, 0, 1, 1, 0, 0, 0, 0, 0);
+        Tensor labels = Tensor.of(backend, Shape.of(3), 2, 0, 5);
+        assertValues(Ops.oneHot(labels, 3, DType.F64), 0, 0, 1, 1, 0, 0, 0, 0, 0);
+        Tensor floats = Ops.oneHot(labels, 3, DType.F32);
+        assertEquals(DType.F32, floats.dtype());
+        assertArrayEquals(new float[] {0, 0, 1, 1, 0, 0, 0, 0, 0}, floats.toFloatArray());
+    }
+
+    @Test
+    void oneHotTakesI32IndicesOnly() {
+        KilnException e = assertThrows(KilnException.class,
+                () -> Ops.oneHot(t(Shape.of(2), 0, 1), 3, DType.F64));
+        assertTrue(e.getMessage().contains("one_hot") && e.getMessage().contains("I32"), e.getMessage());
+        KilnException rows = assertThrows(KilnException.class,
+                () -> Ops.oneHot(Tensor.of(backend, Shape.of(1), 0), 3, DType.I32));
+        assertTrue(rows.getMessage().contains("F32 or F64"), rows.getMessage());
     }
 
     @Test

@@ -97,7 +97,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public boolean supports(DType dtype) {
-        return dtype == DType.F32 || (dtype == DType.F64 && device().fp64());
+        return dtype == DType.F32 || dtype == DType.I32 || (dtype == DType.F64 && device().fp64());
     }
 
     // ---- memory ----
@@ -130,6 +130,15 @@ public final class OpenClBackend implements Backend {
         write(t, host);
     }
 
+    @Override
+    public void upload(int[] source, Buffer target) {
+        BufferChecks.upload(this, source, source == null ? 0 : source.length, DType.I32, target);
+        ClBuffer t = (ClBuffer) target;
+        ByteBuffer host = ByteBuffer.allocateDirect(source.length * Integer.BYTES).order(ByteOrder.nativeOrder());
+        host.asIntBuffer().put(source);
+        write(t, host);
+    }
+
     private void write(ClBuffer target, ByteBuffer host) {
         if (host.capacity() == 0) {
             return;
@@ -157,6 +166,13 @@ public final class OpenClBackend implements Backend {
         BufferChecks.download(this, source, target, target == null ? 0 : target.length, DType.F64);
         ClBuffer s = (ClBuffer) source;
         read(s, Pointer.to(target), (long) target.length * Double.BYTES);
+    }
+
+    @Override
+    public void download(Buffer source, int[] target) {
+        BufferChecks.download(this, source, target, target == null ? 0 : target.length, DType.I32);
+        ClBuffer s = (ClBuffer) source;
+        read(s, Pointer.to(target), (long) target.length * Integer.BYTES);
     }
 
     private void read(ClBuffer source, Pointer target, long bytes) {
@@ -199,7 +215,10 @@ public final class OpenClBackend implements Backend {
         ClBuffer s = (ClBuffer) source;
         ClBuffer t = (ClBuffer) target;
         long n = (long) blocks * blockLength;
-        launch(s.dtype(), KernelFamily.ELEMENTWISE, "copy_blocks", () -> blocks + " blocks of " + blockLength
+        // I32 blocks move through the int kernel of the F32 program: the bits are copied as they are.
+        boolean ints = s.dtype() == DType.I32;
+        launch(ints ? DType.F32 : s.dtype(), KernelFamily.ELEMENTWISE, ints ? "copy_blocks_int" : "copy_blocks",
+                () -> blocks + " blocks of " + blockLength
                 + ", source offset " + sourceOffset + " stride " + sourceStride + ", target offset " + targetOffset
                 + " stride " + targetStride)
                 .unsignedLong(n).integer(blockLength).unsignedLong(sourceOffset).unsignedLong(sourceStride)
@@ -213,7 +232,11 @@ public final class OpenClBackend implements Backend {
         if (t.length() == 0) {
             return;
         }
-        Pointer pattern = t.dtype() == DType.F64 ? Pointer.to(new double[] {value}) : Pointer.to(new float[] {(float) value});
+        Pointer pattern = switch (t.dtype()) {
+            case F64 -> Pointer.to(new double[] {value});
+            case F32 -> Pointer.to(new float[] {(float) value});
+            case I32 -> Pointer.to(new int[] {(int) value});
+        };
         ClStatus.check(CL.clEnqueueFillBuffer(queue(), t.memory(), pattern, t.dtype().bytes(), 0, t.bytes(), 0, null, null),
                 () -> "fill of " + t);
     }
@@ -385,8 +408,7 @@ public final class OpenClBackend implements Backend {
             return;
         }
         Supplier<String> shapes = () -> count + " rows of " + cols + " into a table of " + rows;
-        // 2 * count ints: F32 elements are 4 bytes, and the kernels read this scratch as int.
-        ClBuffer links = scratch(DType.F32, 2L * count);
+        ClBuffer links = scratch(DType.I32, 2L * count);
         try {
             launch(ob.dtype(), KernelFamily.ELEMENTWISE, "scatter_add_links", shapes)
                     .integer(count).integer(rows).buffer(ib).buffer(links).run(queue(), count);
@@ -500,7 +522,7 @@ public final class OpenClBackend implements Backend {
         BufferChecks.oneHot(this, rows, classes, indices, out);
         ClBuffer ib = (ClBuffer) indices;
         ClBuffer ob = (ClBuffer) out;
-        launch(ib.dtype(), KernelFamily.REDUCE, "one_hot", () -> rows + " rows, " + classes + " classes")
+        launch(ob.dtype(), KernelFamily.REDUCE, "one_hot", () -> rows + " rows, " + classes + " classes")
                 .unsignedLong((long) rows * classes).integer(classes).buffer(ib).buffer(ob)
                 .run(queue(), (long) rows * classes);
     }
@@ -556,6 +578,9 @@ public final class OpenClBackend implements Backend {
     /** A launch of kernel {@code name} of {@code family} compiled for {@code dtype}. */
     KernelLaunch launch(DType dtype, KernelFamily family, String name, Supplier<String> shapes) {
         checkOpen();
+        if (!dtype.isReal()) {
+            throw new KilnException(name + ": kernels are built for F32 or F64, not " + dtype);
+        }
         cl_kernel kernel = kernels.computeIfAbsent(dtype, d -> new HashMap<>()).get(name);
         if (kernel == null) {
             kernel = programs.kernel(source(dtype, family), name);
@@ -564,9 +589,12 @@ public final class OpenClBackend implements Backend {
         return new KernelLaunch(kernel, name, dtype, shapes);
     }
 
-    /** Compiles every kernel family for {@code dtype} now, so that a device that cannot build them fails at once. */
+    /** Compiles every kernel family for {@code dtype} now (I32 has no programs of its own), so that a device that cannot build them fails at once. */
     public void prepare(DType dtype) {
         requireSupported(dtype);
+        if (!dtype.isReal()) {
+            return;
+        }
         for (KernelFamily family : KernelFamily.values()) {
             programs.program(source(dtype, family));
         }

@@ -33,8 +33,14 @@ final class Parity {
      * @param outputLengths lengths of the output buffers (zero-filled before the call)
      */
     void check(String label, DType dtype, double atol, double rtol, double[][] inputs, long[] outputLengths, Call call) {
-        double[][] expected = run(reference, dtype, inputs, outputLengths, call);
-        double[][] actual = run(device, dtype, inputs, outputLengths, call);
+        check(label, dtype, atol, rtol, inputs, new boolean[inputs.length], outputLengths, call);
+    }
+
+    /** As {@link #check(String, DType, double, double, double[][], long[], Call)}, with I32 inputs where {@code ints}. */
+    void check(String label, DType dtype, double atol, double rtol, double[][] inputs, boolean[] ints,
+               long[] outputLengths, Call call) {
+        double[][] expected = run(reference, dtype, inputs, ints, outputLengths, call);
+        double[][] actual = run(device, dtype, inputs, ints, outputLengths, call);
         for (int b = 0; b < expected.length; b++) {
             for (int i = 0; i < expected[b].length; i++) {
                 double e = expected[b][i];
@@ -52,9 +58,14 @@ final class Parity {
 
     /** The host contents of every buffer after {@code call} on {@code backend}. */
     static double[][] run(Backend backend, DType dtype, double[][] inputs, long[] outputLengths, Call call) {
+        return run(backend, dtype, inputs, new boolean[inputs.length], outputLengths, call);
+    }
+
+    static double[][] run(Backend backend, DType dtype, double[][] inputs, boolean[] ints, long[] outputLengths,
+                          Call call) {
         Buffer[] buffers = new Buffer[inputs.length + outputLengths.length];
         for (int i = 0; i < inputs.length; i++) {
-            buffers[i] = upload(backend, dtype, inputs[i]);
+            buffers[i] = upload(backend, ints[i] ? DType.I32 : dtype, inputs[i]);
         }
         for (int o = 0; o < outputLengths.length; o++) {
             buffers[inputs.length + o] = backend.allocate(dtype, outputLengths[o]);
@@ -71,7 +82,13 @@ final class Parity {
 
     static Buffer upload(Backend backend, DType dtype, double[] values) {
         Buffer buffer = backend.allocate(dtype, values.length);
-        if (dtype == DType.F64) {
+        if (dtype == DType.I32) {
+            int[] ints = new int[values.length];
+            for (int i = 0; i < ints.length; i++) {
+                ints[i] = (int) values[i];
+            }
+            backend.upload(ints, buffer);
+        } else if (dtype == DType.F64) {
             backend.upload(values, buffer);
         } else {
             float[] f = new float[values.length];
@@ -85,7 +102,13 @@ final class Parity {
 
     static double[] download(Backend backend, Buffer buffer) {
         double[] out = new double[Math.toIntExact(buffer.length())];
-        if (buffer.dtype() == DType.F64) {
+        if (buffer.dtype() == DType.I32) {
+            int[] ints = new int[out.length];
+            backend.download(buffer, ints);
+            for (int i = 0; i < ints.length; i++) {
+                out[i] = ints[i];
+            }
+        } else if (buffer.dtype() == DType.F64) {
             backend.download(buffer, out);
         } else {
             float[] f = new float[out.length];

@@ -38,6 +38,38 @@ class RuntimeErrorsTest {
     }
 
     @Test
+    void i32BuffersAreRefusedByArithmeticAndFloatIndicesByTheIndexPrimitives() {
+        Buffer ints = backend.allocate(DType.I32, 4);
+        Buffer floats = backend.allocate(DType.F32, 4);
+        try {
+            KilnException gemm = assertThrows(KilnException.class,
+                    () -> backend.gemm(false, false, 2, 2, 2, 1, floats, floats, 0, ints));
+            assertTrue(gemm.getMessage().contains("gemm") && gemm.getMessage().contains("I32"), gemm.getMessage());
+            KilnException operand = assertThrows(KilnException.class,
+                    () -> backend.gemm(false, false, 2, 2, 2, 1, ints, floats, 0, floats));
+            assertTrue(operand.getMessage().contains("gemm") && operand.getMessage().contains("I32"),
+                    operand.getMessage());
+            KilnException unary = assertThrows(KilnException.class, () -> backend.unary(UnaryOp.EXP, 0, 0, ints, ints));
+            assertTrue(unary.getMessage().contains("unary EXP") && unary.getMessage().contains("I32"),
+                    unary.getMessage());
+            KilnException gather = assertThrows(KilnException.class,
+                    () -> backend.gather(4, 1, 4, floats, floats, floats));
+            assertTrue(gather.getMessage().contains("gather") && gather.getMessage().contains("must be I32"),
+                    gather.getMessage());
+            KilnException oneHot = assertThrows(KilnException.class, () -> backend.oneHot(4, 1, floats, floats));
+            assertTrue(oneHot.getMessage().contains("oneHot") && oneHot.getMessage().contains("must be I32"),
+                    oneHot.getMessage());
+            int[] back = new int[4];
+            backend.upload(new int[] {3, -1, 7, Integer.MIN_VALUE}, ints);
+            backend.download(ints, back);
+            assertEquals(List.of(3, -1, 7, Integer.MIN_VALUE), java.util.Arrays.stream(back).boxed().toList());
+        } finally {
+            backend.free(ints);
+            backend.free(floats);
+        }
+    }
+
+    @Test
     void buildFailureCarriesTheStatusNameAndTheBuildLog() {
         ProgramSource broken = new ProgramSource("broken.cl (test)", new java.util.TreeMap<>(Map.of()),
                 "__kernel void broken(__global float* x) { x[0] = undeclared_name; }");

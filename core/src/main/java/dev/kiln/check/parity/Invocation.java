@@ -6,7 +6,10 @@ import dev.kiln.backend.DType;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One run of a case on one backend in one dtype; frees every buffer it allocated when closed. */
+/**
+ * One run of a case on one backend in one dtype, with I32 buffers for indices; frees every buffer it allocated
+ * when closed.
+ */
 public final class Invocation implements AutoCloseable {
     private final Backend backend;
     private final DType dtype;
@@ -32,6 +35,25 @@ public final class Invocation implements AutoCloseable {
         return buffer;
     }
 
+    /** An I32 buffer of {@code length} elements with unspecified contents. */
+    public Buffer allocateIndices(long length) {
+        Buffer buffer = backend.allocate(DType.I32, length);
+        buffers.add(buffer);
+        return buffer;
+    }
+
+    /** A new I32 buffer holding {@code values}, which are whole numbers in the int range. */
+    public Buffer uploadIndices(double[] values) {
+        Buffer buffer = allocateIndices(values.length);
+        write(values, buffer);
+        return buffer;
+    }
+
+    /** A new buffer for {@code input}: I32 for indices, else of this run's dtype. */
+    public Buffer upload(Input input, double[] values) {
+        return input.indices() ? uploadIndices(values) : upload(values);
+    }
+
     /** A new buffer holding {@code values} (rounded to float for F32). */
     public Buffer upload(double[] values) {
         Buffer buffer = allocate(values.length);
@@ -39,9 +61,18 @@ public final class Invocation implements AutoCloseable {
         return buffer;
     }
 
-    /** Uploads {@code values} into the start of {@code target}. */
+    /** Uploads {@code values} into the start of {@code target} (converted to int for an I32 target). */
     public void write(double[] values, Buffer target) {
-        if (dtype == DType.F32) {
+        if (target.dtype() == DType.I32) {
+            int[] ints = new int[values.length];
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] != Math.rint(values[i]) || Math.abs(values[i]) > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("value " + values[i] + " of an I32 input is not an int");
+                }
+                ints[i] = (int) values[i];
+            }
+            backend.upload(ints, target);
+        } else if (dtype == DType.F32) {
             backend.upload(toFloats(values), target);
         } else {
             backend.upload(values, target);
@@ -55,6 +86,15 @@ public final class Invocation implements AutoCloseable {
 
     /** The first {@code length} elements of {@code buffer}, widened to double. */
     public double[] download(Buffer buffer, int length) {
+        if (buffer.dtype() == DType.I32) {
+            int[] ints = new int[length];
+            backend.download(buffer, ints);
+            double[] values = new double[length];
+            for (int i = 0; i < length; i++) {
+                values[i] = ints[i];
+            }
+            return values;
+        }
         if (dtype == DType.F32) {
             float[] floats = new float[length];
             backend.download(buffer, floats);

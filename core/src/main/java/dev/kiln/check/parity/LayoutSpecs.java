@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/** Specs of the index and layout primitives: {@code permute}, {@code gather} and {@code scatterAdd}. */
+/** Specs of the index and layout primitives: {@code permute}, {@code gather} and {@code scatterAdd} (I32 indices). */
 final class LayoutSpecs {
     private LayoutSpecs() {
     }
@@ -57,7 +57,7 @@ final class LayoutSpecs {
         }
 
         Input indices() {
-            return new Input("indices", count, InputRange.integers(0, rows - 1));
+            return Input.indices("indices", count, InputRange.integers(0, rows - 1));
         }
     }
 

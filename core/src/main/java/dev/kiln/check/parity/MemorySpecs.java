@@ -5,9 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Specs of the data movement methods: upload/download round trips, {@code copy}, {@code copyBlocks} and {@code fill}. */
+/**
+ * Specs of the data movement methods: upload/download round trips, {@code copy}, {@code copyBlocks} and {@code fill},
+ * in the dtype under test and on I32 buffers of indices (labelled {@code i32}).
+ */
 final class MemorySpecs {
     private static final int[] LENGTHS = {1, 651, 1025, 65537};
+    /** Whole numbers of both signs up to 2^24, so that F32 host copies keep them exact. */
+    private static final InputRange INTS = InputRange.integers(-(1 << 24), 1 << 24);
 
     private MemorySpecs() {
     }
@@ -32,6 +37,17 @@ final class MemorySpecs {
                 }));
         cases.add(new OpCase("651,prefix=93", false, List.of(new Input("x", 651, InputRange.uniform(-2, 2))),
                 Tolerances.EXACT, (call, in) -> List.of(new Output("prefix", call.download(in.get(0), 93)))));
+        for (int n : new int[] {1, 651, 65537}) {
+            cases.add(new OpCase(Labels.shape(n) + ",i32", n == 651, List.of(Input.indices("x", n, INTS)),
+                    Tolerances.EXACT, (call, in) -> List.of(call.output("x", in.get(0)))));
+        }
+        cases.add(new OpCase("651,into=656,i32", false, List.of(Input.indices("x", 651, INTS)), Tolerances.EXACT,
+                (call, in) -> {
+                    Buffer target = call.allocateIndices(656);
+                    call.backend().fill(target, -3);
+                    call.write(call.download(in.get(0)), target);
+                    return List.of(call.output("target", target), new Output("prefix", call.download(target, 93)));
+                }));
         return new OpSpec("upload_download", List.of(Coverage.of("upload"), Coverage.of("download")), cases);
     }
 
@@ -58,12 +74,21 @@ final class MemorySpecs {
                 new Copy(65537, 65537, 0, 1, 65536, false));
         List<OpCase> cases = new ArrayList<>();
         for (Copy c : variants) {
-            List<Input> inputs = List.of(new Input("source", c.sourceLength(), InputRange.uniform(-2, 2)),
-                    new Input("target", c.targetLength(), InputRange.uniform(-2, 2)));
-            cases.add(new OpCase(c.label(), c.quick(), inputs, Tolerances.EXACT, (call, in) -> {
-                call.backend().copy(in.get(0), c.sourceOffset(), in.get(1), c.targetOffset(), c.length());
-                return List.of(call.output("target", in.get(1)));
-            }));
+            for (boolean ints : new boolean[] {false, true}) {
+                if (ints && !c.quick() && c.sourceLength() != 65537) {
+                    continue;
+                }
+                List<Input> inputs = ints
+                        ? List.of(Input.indices("source", c.sourceLength(), INTS),
+                                Input.indices("target", c.targetLength(), INTS))
+                        : List.of(new Input("source", c.sourceLength(), InputRange.uniform(-2, 2)),
+                                new Input("target", c.targetLength(), InputRange.uniform(-2, 2)));
+                cases.add(new OpCase(c.label() + (ints ? ",i32" : ""), c.quick(), inputs, Tolerances.EXACT,
+                        (call, in) -> {
+                            call.backend().copy(in.get(0), c.sourceOffset(), in.get(1), c.targetOffset(), c.length());
+                            return List.of(call.output("target", in.get(1)));
+                        }));
+            }
         }
         return new OpSpec("copy", List.of(Coverage.of("copy")), cases);
     }
@@ -103,13 +128,22 @@ final class MemorySpecs {
                 new Blocks(257, 255, 1, 256, 3, 511, 7, false));
         List<OpCase> cases = new ArrayList<>();
         for (Blocks c : variants) {
-            List<Input> inputs = List.of(new Input("source", c.sourceLength(), InputRange.uniform(-2, 2)),
-                    new Input("target", c.targetLength(), InputRange.uniform(-2, 2)));
-            cases.add(new OpCase(c.label(), c.quick(), inputs, Tolerances.EXACT, (call, in) -> {
-                call.backend().copyBlocks(c.blocks(), c.blockLength(), in.get(0), c.sourceOffset(), c.sourceStride(),
-                        in.get(1), c.targetOffset(), c.targetStride());
-                return List.of(call.output("target", in.get(1)));
-            }));
+            for (boolean ints : new boolean[] {false, true}) {
+                if (ints && !c.quick() && c.blocks() != 257) {
+                    continue;
+                }
+                List<Input> inputs = ints
+                        ? List.of(Input.indices("source", c.sourceLength(), INTS),
+                                Input.indices("target", c.targetLength(), INTS))
+                        : List.of(new Input("source", c.sourceLength(), InputRange.uniform(-2, 2)),
+                                new Input("target", c.targetLength(), InputRange.uniform(-2, 2)));
+                cases.add(new OpCase(c.label() + (ints ? ",i32" : ""), c.quick(), inputs, Tolerances.EXACT,
+                        (call, in) -> {
+                            call.backend().copyBlocks(c.blocks(), c.blockLength(), in.get(0), c.sourceOffset(),
+                                    c.sourceStride(), in.get(1), c.targetOffset(), c.targetStride());
+                            return List.of(call.output("target", in.get(1)));
+                        }));
+            }
         }
         return new OpSpec("copy_blocks", List.of(Coverage.of("copyBlocks")), cases);
     }
@@ -128,6 +162,14 @@ final class MemorySpecs {
                             return List.of(call.output("target", in.get(0)));
                         }));
             }
+        }
+        // I32 stores (int) value: the fraction dropped, NaN as 0.
+        for (double value : new double[] {0, -7, 1024.5, 16_777_217, Double.NaN}) {
+            cases.add(new OpCase("651,value=" + value + ",i32", value == -7, List.of(Input.indices("target", 651, INTS)),
+                    Tolerances.EXACT, (call, in) -> {
+                        call.backend().fill(in.get(0), value);
+                        return List.of(call.output("target", in.get(0)));
+                    }));
         }
         return new OpSpec("fill", List.of(Coverage.of("fill")), cases);
     }

@@ -1,5 +1,6 @@
 package dev.kiln.check.parity;
 
+import dev.kiln.backend.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,7 +56,11 @@ public final class ParityRunner {
 
     private static List<Output> execute(Side side, OpCase opCase, List<double[]> inputs) {
         try (Invocation call = new Invocation(side.backend(), side.dtype())) {
-            return opCase.execution().run(call, inputs.stream().map(call::upload).toList());
+            List<Buffer> buffers = new ArrayList<>();
+            for (int i = 0; i < inputs.size(); i++) {
+                buffers.add(call.upload(opCase.inputs().get(i), inputs.get(i)));
+            }
+            return opCase.execution().run(call, buffers);
         }
     }
 

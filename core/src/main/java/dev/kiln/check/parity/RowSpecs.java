@@ -173,8 +173,8 @@ final class RowSpecs {
         for (int[] dims : shapes) {
             int rows = dims[0];
             int classes = dims[1];
-            // Indices one beyond each end check that out-of-range rows stay all zeros.
-            cases.add(new OpCase(Labels.shape(dims), rows == 64, List.of(new Input("indices", rows,
+            // I32 indices; one beyond each end checks that out-of-range rows stay all zeros.
+            cases.add(new OpCase(Labels.shape(dims), rows == 64, List.of(Input.indices("indices", rows,
                     InputRange.integers(-1, classes))),
                     Tolerances.EXACT, (call, in) -> {
                         Buffer out = call.allocate((long) rows * classes);

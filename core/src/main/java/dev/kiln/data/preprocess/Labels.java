@@ -17,14 +17,13 @@ public final class Labels {
         return out;
     }
 
-    /** The class indices as floats, shape {@code [n]}, for sparse categorical losses. */
-    public static float[] sparse(int[] classes, int classCount) {
+    /**
+     * The class indices, checked against {@code classCount} and copied, shape {@code [n]}, for sparse categorical
+     * losses: they stay ints, and a data set's int labels reach the device as I32 tensors.
+     */
+    public static int[] sparse(int[] classes, int classCount) {
         check(classes, classCount);
-        float[] out = new float[classes.length];
-        for (int i = 0; i < classes.length; i++) {
-            out[i] = classes[i];
-        }
-        return out;
+        return classes.clone();
     }
 
     private static void check(int[] classes, int classCount) {

@@ -74,7 +74,7 @@ class PreprocessTest {
     @Test
     void oneHotAndSparseLabels() {
         assertArrayEquals(new float[] {0, 1, 0, 1, 0, 0, 0, 0, 1}, Labels.oneHot(new int[] {1, 0, 2}, 3));
-        assertArrayEquals(new float[] {1, 0, 2}, Labels.sparse(new int[] {1, 0, 2}, 3));
+        assertArrayEquals(new int[] {1, 0, 2}, Labels.sparse(new int[] {1, 0, 2}, 3));
         assertThrows(KilnException.class, () -> Labels.oneHot(new int[] {3}, 3));
         assertThrows(KilnException.class, () -> Labels.sparse(new int[] {-1}, 3));
     }

@@ -1,9 +1,10 @@
 // Element-wise unary functions with their backward passes, broadcasting binary functions, and the data
 // movement kernels. Kernels: unary_<op> (out = f(x)), unary_<op>_backward (gradIn = gradOut * f'(x)),
-// binary_<op>, transpose, copy_blocks (strided block copy), permute (axes of up to 6 dimensions), gather (row
-// lookup) and scatter_add_links / scatter_add (its deterministic adjoint: no atomics, a fixed order of sums).
+// binary_<op>, transpose, copy_blocks (strided block copy) and copy_blocks_int (the same on int buffers),
+// permute (axes of up to 6 dimensions), gather (row lookup) and scatter_add_links / scatter_add (its deterministic
+// adjoint: no atomics, a fixed order of sums).
 // Tuning macros: none. Assumptions: 1-D ranges rounded up to the work-group size, so every kernel checks
-// its index against the element count it is given.
+// its index against the element count it is given; indices (gather, scatter_add) are always int, whatever `real`.
 
 #define UNARY(NAME, FORWARD, BACKWARD) \
 __kernel void unary_##NAME(const long n, const real a, const real b, __global const real* xs, __global real* out) { \
@@ -78,13 +79,18 @@ __kernel void transpose(const int rows, const int cols, __global const real* x, 
 // target[targetOffset + b * targetStride + i] = source[sourceOffset + b * sourceStride + i] for b in [0, blocks)
 // and i in [0, blockLength); one work-item per copied element, n = blocks * blockLength. Offsets and strides are
 // 64-bit, so that a buffer may hold more than 2^31 elements.
-__kernel void copy_blocks(const long n, const int blockLength, const long sourceOffset, const long sourceStride,
-        const long targetOffset, const long targetStride, __global const real* source, __global real* target) {
-    const size_t q = get_global_id(0);
-    if (q >= n) return;
-    const size_t b = q / blockLength, i = q % blockLength;
-    target[targetOffset + b * targetStride + i] = source[sourceOffset + b * sourceStride + i];
+#define COPY_BLOCKS(NAME, T) \
+__kernel void NAME(const long n, const int blockLength, const long sourceOffset, const long sourceStride, \
+        const long targetOffset, const long targetStride, __global const T* source, __global T* target) { \
+    const size_t q = get_global_id(0); \
+    if (q >= n) return; \
+    const size_t b = q / blockLength, i = q % blockLength; \
+    target[targetOffset + b * targetStride + i] = source[sourceOffset + b * sourceStride + i]; \
 }
+
+COPY_BLOCKS(copy_blocks, real)
+// I32 buffers (indices) are copied by this one, whatever the program's real type.
+COPY_BLOCKS(copy_blocks_int, int)
 
 // out[q] = x[sum_d j_d * s_d] where (j_0, ..., j_5) is q in the output dims (d0, ..., d5) and s_d is the stride in x
 // of the axis that output axis d reads; unused leading axes have dim 1 and stride 0. One work-item per element.
@@ -103,13 +109,13 @@ __kernel void permute(const long n, const int d0, const int d1, const int d2, co
     out[q] = x[source];
 }
 
-inline int kiln_row_index(const real v, const int rows) {
-    return v >= 0 && v < rows && v == floor(v) ? (int) v : -1;
+inline int kiln_row_index(const int v, const int rows) {
+    return v >= 0 && v < rows ? v : -1;
 }
 
 // out[i, c] = table[indices[i], c]; zeros for an index outside [0, rows) (the host checks them). n = count * cols.
 __kernel void gather(const long n, const int rows, const int cols, __global const real* table,
-        __global const real* indices, __global real* out) {
+        __global const int* indices, __global real* out) {
     const size_t q = get_global_id(0);
     if (q >= n) return;
     const size_t i = q / cols, c = q % cols;
@@ -119,10 +125,10 @@ __kernel void gather(const long n, const int rows, const int cols, __global cons
 
 // For each position i: links[i] = the next j > i with the same index (count when none), links[count + i] = 1 when
 // i is the first position of a valid index. O(count^2) comparisons, independent of the row width.
-__kernel void scatter_add_links(const int count, const int rows, __global const real* indices, __global int* links) {
+__kernel void scatter_add_links(const int count, const int rows, __global const int* indices, __global int* links) {
     const int i = get_global_id(0);
     if (i >= count) return;
-    const real v = indices[i];
+    const int v = indices[i];
     int head = kiln_row_index(v, rows) >= 0;
     for (int j = 0; j < i && head; j++) {
         if (indices[j] == v) head = 0;
@@ -138,7 +144,7 @@ __kernel void scatter_add_links(const int count, const int rows, __global const 
 // out[indices[i], c] += values[i, c] in increasing i: the work-item of the first position of each index walks its
 // chain of links, so each element is summed in the CPU backend's order and no two work-items write one element.
 // n = count * cols.
-__kernel void scatter_add(const long n, const int count, const int cols, __global const real* indices,
+__kernel void scatter_add(const long n, const int count, const int cols, __global const int* indices,
         __global const int* links, __global const real* values, __global real* out) {
     const size_t q = get_global_id(0);
     if (q >= n) return;

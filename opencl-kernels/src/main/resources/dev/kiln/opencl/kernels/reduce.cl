@@ -104,9 +104,9 @@ __kernel void reduce_argmax_rows(const int middle, __global const real* x, __glo
     }
 }
 
-// out[r, c] = 1 if indices[r] == c else 0; one work-item per element of out.
-__kernel void one_hot(const long n, const int classes, __global const real* indices, __global real* out) {
+// out[r, c] = 1 if indices[r] == c else 0, with int indices; one work-item per element of out.
+__kernel void one_hot(const long n, const int classes, __global const int* indices, __global real* out) {
     const size_t q = get_global_id(0);
     if (q >= n) return;
-    out[q] = indices[q / classes] == (real) (q % classes) ? (real) 1 : (real) 0;
+    out[q] = indices[q / classes] == (int) (q % classes) ? (real) 1 : (real) 0;
 }

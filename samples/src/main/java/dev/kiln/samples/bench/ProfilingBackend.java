@@ -94,12 +94,22 @@ public final class ProfilingBackend implements Backend {
     }
 
     @Override
+    public void upload(int[] source, Buffer target) {
+        timed("upload", () -> delegate.upload(source, target));
+    }
+
+    @Override
     public void download(Buffer source, float[] target) {
         timed("download", () -> delegate.download(source, target));
     }
 
     @Override
     public void download(Buffer source, double[] target) {
+        timed("download", () -> delegate.download(source, target));
+    }
+
+    @Override
+    public void download(Buffer source, int[] target) {
         timed("download", () -> delegate.download(source, target));
     }
 

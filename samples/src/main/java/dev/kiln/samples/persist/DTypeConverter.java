@@ -9,10 +9,15 @@ import picocli.CommandLine.TypeConversionException;
 final class DTypeConverter implements ITypeConverter<DType> {
     @Override
     public DType convert(String value) {
+        DType dtype;
         try {
-            return DType.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            dtype = DType.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new TypeConversionException("expected f32 or f64, got '" + value + "'");
         }
+        if (!dtype.isReal()) {
+            throw new TypeConversionException("expected f32 or f64, got '" + value + "' (I32 holds indices only)");
+        }
+        return dtype;
     }
 }

@@ -70,8 +70,9 @@ record EvaluationData(Dataset samples, double[][] inputs, double[] targets) {
         int outputs = Math.toIntExact(loaded.model().outputShape().size());
         Shape inputShape = loaded.model().inputShape();
         if (loss.takesClassIndices()) {
-            double[] classes = Arrays.stream(classes(targets, outputs)).asDoubleStream().toArray();
-            return new EvaluationData(ArrayDataset.of(flat(rows), inputShape, classes, Shape.of()), rows, targets);
+            ArrayDataset classes = ArrayDataset.builder().features(null, flat(rows), inputShape)
+                    .labels(classes(targets, outputs)).build();
+            return new EvaluationData(classes, rows, targets);
         }
         double[] y = new double[rows.length * outputs];
         if (outputs == 1) {
