@@ -80,6 +80,11 @@ public final class PreconditionCatalogue {
             return zeros(DType.F64, length);
         }
 
+        /** An I32 buffer of {@code length} zeros (indices). */
+        public Buffer i32(int length) {
+            return zeros(DType.I32, length);
+        }
+
         /** An F32 buffer that has been freed. */
         public Buffer freed() {
             Buffer buffer = backend.allocate(DType.F32, 4);
@@ -157,6 +162,9 @@ public final class PreconditionCatalogue {
                 s -> s.backend().fill(s.freed(), 1));
         reject(cases, "free", "freed twice", "free: buffer was already freed", s -> s.backend().free(s.freed()));
         // linear algebra
+        reject(cases, "gemm", "I32 operands", "gemm: got an I32 buffer; gemm computes on F32 or F64 only (I32 buffers"
+                        + " hold indices)",
+                s -> s.backend().gemm(false, false, 2, 2, 2, 1, s.i32(4), s.i32(4), 0, s.i32(4)));
         reject(cases, "gemm", "a longer than [m, k]", "gemm: a [m, k] has 8 elements, expected 6",
                 s -> s.backend().gemm(false, false, 2, 2, 3, 1, s.f32(8), s.f32(6), 0, s.f32(4)));
         reject(cases, "gemm", "b shorter than [n, k]", "gemm: b [n, k] has 4 elements, expected 6",
@@ -198,21 +206,28 @@ public final class PreconditionCatalogue {
                     s.backend().permute(new int[] {2, 3}, new int[] {1, 0}, x, x);
                 });
         reject(cases, "gather", "indices of another length", "gather: indices [count] has 3 elements, expected 2",
-                s -> s.backend().gather(4, 3, 2, s.f32(12), s.f32(3), s.f32(6)));
+                s -> s.backend().gather(4, 3, 2, s.f32(12), s.i32(3), s.f32(6)));
+        reject(cases, "gather", "float indices", "gather: indices are an F32 buffer; they must be I32 (convert class"
+                        + " labels and ids to int where the data enters)",
+                s -> s.backend().gather(4, 3, 2, s.f32(12), s.f32(2), s.f32(6)));
+        reject(cases, "gather", "an I32 table", "gather: got an I32 buffer; gather computes on F32 or F64 only (I32"
+                        + " buffers hold indices)",
+                s -> s.backend().gather(4, 3, 2, s.i32(12), s.i32(2), s.i32(6)));
         reject(cases, "gather", "negative count", "gather: rows, cols, count must not be negative, got rows=4, cols=3, "
                         + "count=-2",
-                s -> s.backend().gather(4, 3, -2, s.f32(12), s.f32(2), s.f32(6)));
+                s -> s.backend().gather(4, 3, -2, s.f32(12), s.i32(2), s.f32(6)));
         reject(cases, "gather", "out is the table",
                 "gather: out and table are the same buffer; an output must be distinct from the inputs",
                 s -> {
                     Buffer table = s.f32(12);
-                    s.backend().gather(4, 3, 4, table, s.f32(4), table);
+                    s.backend().gather(4, 3, 4, table, s.i32(4), table);
                 });
         reject(cases, "scatterAdd", "values shorter than [count, cols]",
                 "scatterAdd: values [count, cols] has 5 elements, expected 6",
-                s -> s.backend().scatterAdd(4, 3, 2, s.f32(2), s.f32(5), s.f32(12)));
-        rejectF64(cases, "scatterAdd", "indices of another dtype",
-                "scatterAdd: dtypes differ: indices is F64, values is F32; every buffer of one call must have the same dtype",
+                s -> s.backend().scatterAdd(4, 3, 2, s.i32(2), s.f32(5), s.f32(12)));
+        rejectF64(cases, "scatterAdd", "float indices",
+                "scatterAdd: indices are an F64 buffer; they must be I32 (convert class labels and ids to int where"
+                        + " the data enters)",
                 s -> s.backend().scatterAdd(4, 3, 2, s.f64(2), s.f32(6), s.f32(12)));
         // element-wise
         reject(cases, "unary", "out longer than x", "unary EXP: out has 7 elements, expected 6",
@@ -275,9 +290,9 @@ public final class PreconditionCatalogue {
                 "softmaxCrossEntropyBackward: gradLosses [rows] has 3 elements, expected 2",
                 s -> s.backend().softmaxCrossEntropyBackward(2, 3, s.f32(6), s.f32(6), s.f32(3), s.f32(6)));
         reject(cases, "oneHot", "no classes", "oneHot: expected rows >= 0 and classes >= 1, got rows=4, classes=0",
-                s -> s.backend().oneHot(4, 0, s.f32(4), s.f32(4)));
+                s -> s.backend().oneHot(4, 0, s.i32(4), s.f32(4)));
         reject(cases, "oneHot", "out shorter than [rows, classes]", "oneHot: out [rows, classes] has 4 elements, expected 8",
-                s -> s.backend().oneHot(4, 2, s.f32(4), s.f32(4)));
+                s -> s.backend().oneHot(4, 2, s.i32(4), s.f32(4)));
         // training
         reject(cases, "update", "too few states", "update ADAM: expected 2 state buffer(s), got 1",
                 s -> s.backend().update(UpdateRule.ADAM, STEP_1, s.f32(6), s.f32(6), s.f32(6)));
