@@ -46,13 +46,13 @@ final class TrainingCheckpoint {
         SavedModel.writeFiles(model, normalization, compilation, directory);
         Map<String, StoredTensor> slots = new LinkedHashMap<>();
         Map<String, Long> steps = new LinkedHashMap<>();
-        long globalStep = 0;
+        // the model's step count numbers the random streams of the steps after a resume
+        long globalStep = model.trainingSteps();
         // named as in the model ("generator/dense_1/kernel"): a tensor's own name lacks the nested model's prefix
         for (Map.Entry<String, Tensor> named : model.namedParameters().entrySet()) {
             Tensor p = named.getValue();
             long n = fused.steps(p);
             steps.put(named.getKey(), n);
-            globalStep = Math.max(globalStep, n);
             List<Tensor> state = fused.state(p);
             for (int i = 0; i < state.size(); i++) {
                 slots.put(slotName(named.getKey(), i), StoredTensor.of(state.get(i)));
@@ -177,6 +177,7 @@ final class TrainingCheckpoint {
             slots.forEach((name, t) -> reader.read(name).copyInto(t));
         }
         optimizer.setLearningRate(state.learningRate());
+        model.trainingSteps(state.globalStep());
         restoreCallbacks(directory, state, model, options);
     }
 

@@ -23,7 +23,7 @@ import java.util.Map;
  * {@code shuffle} and {@code epoch} (the number of epochs shuffled so far).
  *
  * @param epoch epochs completed
- * @param globalStep optimizer steps taken
+ * @param globalStep training steps the model has taken (numbering the random streams of the steps after it)
  * @param epochs epochs the run was asked for
  * @param batchSize samples per step
  * @param shuffle whether each epoch shuffles the samples

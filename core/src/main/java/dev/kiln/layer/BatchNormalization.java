@@ -11,7 +11,8 @@ import dev.kiln.tensor.Tensor;
 /**
  * Batch normalisation over the last axis, for inputs of any rank: y = (x - mean) / sqrt(var + epsilon) * gamma
  * + beta per feature. Training uses the batch's mean and (biased) variance over every other axis and moves the
- * running statistics: moving = momentum * moving + (1 - momentum) * batch; inference uses the running statistics.
+ * running statistics: moving = momentum * moving + (1 - momentum) * batch; inference uses the running statistics,
+ * and so does a frozen layer ({@code trainable(false)}) in training, as in Keras, so fine-tuning leaves them.
  * Defaults as in Keras: momentum 0.99, epsilon 0.001, learnable scale (gamma) and shift (beta).
  */
 public final class BatchNormalization extends SingleInputLayer {
@@ -106,7 +107,7 @@ public final class BatchNormalization extends SingleInputLayer {
         int features = input.shape().dim(-1);
         Tensor rows = Ops.reshape(input, Shape.of(Math.toIntExact(input.size() / features), features));
         Tensor normalized;
-        if (context.training()) {
+        if (context.training() && trainable()) {
             Tensor mean = Ops.mean(rows, 0);
             Tensor centered = Ops.sub(rows, mean);
             Tensor variance = Ops.mean(Ops.square(centered), 0);

@@ -42,7 +42,9 @@ public final class Dropout extends SingleInputLayer {
         if (!context.training() || rate == 0) {
             return input;
         }
-        Tensor mask = InPlaceOps.bernoulli(input, input.shape(), 1 - rate, context.randomSeed());
+        // a layer run on its own (not in a model) takes its name as its place, so two such layers draw apart
+        ForwardContext here = context.path().isEmpty() ? context.enter(name(), 0) : context;
+        Tensor mask = InPlaceOps.bernoulli(input, input.shape(), 1 - rate, here.randomSeed());
         return Ops.mul(input, Ops.affine(mask, 1 / (1 - rate), 0));
     }
 }

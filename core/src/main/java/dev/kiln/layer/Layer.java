@@ -47,13 +47,17 @@ public abstract class Layer implements AutoCloseable {
         return name != null;
     }
 
-    /** Sets this layer's name; parameters are named {@code name/parameter}. Only before the layer is built. */
+    /** Sets this layer's name; its weights are named {@code name/weight} ("dense_1/kernel"), also when already built. */
     public Layer named(String newName) {
         if (newName == null || newName.isBlank() || newName.contains("/")) {
             throw new KilnException("a layer name must be non-empty and must not contain '/', got '" + newName + "'");
         }
-        checkNotBuilt("rename");
         this.name = newName;
+        for (List<Tensor> own : List.of(parameters, state)) {
+            for (Tensor w : own) {
+                w.named(newName + w.name().substring(w.name().lastIndexOf('/')));
+            }
+        }
         return this;
     }
 

@@ -65,8 +65,10 @@ public class Model extends Layer implements TrainableModel {
 
     private Backend backend;
     private boolean ownsBackend;
-    private DType dtype = DType.F32;
+    /** The dtype chosen with {@link #dtype(DType)}, or null for the default F32 (or the enclosing model's). */
+    private DType dtype;
     private long seed;
+    private long trainingSteps;
     private Graph graph;
     private TrainingSetup setup;
     private boolean closed;
@@ -95,6 +97,11 @@ public class Model extends Layer implements TrainableModel {
         return new Model(backend, inputs, outputs);
     }
 
+    /** A model from one input to one output on {@code backend}, which stays the caller's to close. */
+    public static Model on(Backend backend, SymbolicTensor input, SymbolicTensor output) {
+        return on(backend, List.of(input), List.of(output));
+    }
+
     /** A model whose graph a subclass supplies once its input shapes are known ({@link Sequential}). */
     Model(Backend backend) {
         this.backend = backend;
@@ -102,13 +109,14 @@ public class Model extends Layer implements TrainableModel {
 
     // ---- configuration ----
 
-    /** The backend, selected on first use when none was given (that of a built model inside, if any). */
+    /** The backend, selected on first use when none was given (that of an already built layer inside, if any). */
     public final Backend backend() {
         checkOpen();
         if (backend == null) {
             for (Layer layer : layers()) {
-                if (layer instanceof Model inner && inner.isBuilt()) {
-                    backend = inner.backend();
+                if (!layer.weights().isEmpty()) {
+                    // a layer built before (alone, or in another model) decides where this model computes
+                    backend = layer.weights().get(0).backend();
                     return backend;
                 }
             }
@@ -120,7 +128,7 @@ public class Model extends Layer implements TrainableModel {
 
     /** The dtype of parameters and computation. */
     public final DType dtype() {
-        return dtype;
+        return dtype == null ? DType.F32 : dtype;
     }
 
     /** Sets the dtype of parameters and computation (F32 by default); only before the model is built. */
@@ -143,6 +151,19 @@ public class Model extends Layer implements TrainableModel {
         checkNotBuilt("change the seed of");
         this.seed = value;
         return this;
+    }
+
+    /** Training steps taken so far, over every fit; a step's random stream (dropout masks) is numbered by it. */
+    public final long trainingSteps() {
+        return trainingSteps;
+    }
+
+    /** Sets the count of training steps taken; resuming from a checkpoint restores it. */
+    public final void trainingSteps(long steps) {
+        if (steps < 0) {
+            throw new KilnException("training steps must not be negative, got " + steps);
+        }
+        this.trainingSteps = steps;
     }
 
     @Override
@@ -204,10 +225,11 @@ public class Model extends Layer implements TrainableModel {
     public final void build(List<Shape> sampleShapes) {
         checkNotBuilt("build");
         Backend b = backend();
-        if (!b.supports(dtype)) {
-            throw new KilnException("backend '" + b.name() + "' on " + b.device().name() + " does not support " + dtype);
+        if (!b.supports(dtype())) {
+            throw new KilnException("backend '" + b.name() + "' on " + b.device().name() + " does not support "
+                    + dtype());
         }
-        build(sampleShapes, new ParameterFactory(b, dtype, seed));
+        build(sampleShapes, new ParameterFactory(b, dtype(), seed));
     }
 
     /**
@@ -309,12 +331,24 @@ public class Model extends Layer implements TrainableModel {
 
     @Override
     protected final void createParameters(List<Shape> inputShapes, ParameterFactory factory) {
-        if (backend == null) {
-            // built as a part of another model: its backend and dtype are this model's too
-            backend = factory.backend();
-            dtype = factory.dtype();
+        // built as a part of another model, this model computes on that model's backend and dtype
+        if ((backend != null && backend != factory.backend()) || (dtype != null && dtype != factory.dtype())) {
+            throw new KilnException("model '" + name() + "' is set to compute on backend '"
+                    + (backend == null ? "(any)" : backend.name()) + "' in "
+                    + dtype() + ", but is built as part of a model on backend '" + factory.backend().name() + "' in "
+                    + factory.dtype() + "; nested models share their enclosing model's backend and dtype");
         }
+        backend = factory.backend();
+        dtype = factory.dtype();
         for (Layer layer : layers()) {
+            for (Tensor w : layer.weights()) {
+                if (w.backend() != factory.backend() || w.dtype() != factory.dtype()) {
+                    throw new KilnException("layer '" + layer.name() + "' holds its weights on backend '"
+                            + w.backend().name() + "' in " + w.dtype() + ", but model '" + name() + "' is built on"
+                            + " backend '" + factory.backend().name() + "' in " + factory.dtype()
+                            + "; a layer's weights live on one backend object");
+                }
+            }
             layer.build(layer.inputShapes(), factory);
         }
     }
@@ -326,8 +360,8 @@ public class Model extends Layer implements TrainableModel {
             backend = inputs.get(0).backend();
         }
         for (Tensor input : inputs) {
-            if (input.backend() != backend || input.dtype() != dtype) {
-                throw new KilnException("model '" + name() + "' on backend '" + backend.name() + "' with " + dtype
+            if (input.backend() != backend || input.dtype() != dtype()) {
+                throw new KilnException("model '" + name() + "' on backend '" + backend.name() + "' with " + dtype()
                         + " got an input on " + (input.backend() == backend ? "it"
                         : "another backend object ('" + input.backend().name() + "')") + " with " + input.dtype());
             }

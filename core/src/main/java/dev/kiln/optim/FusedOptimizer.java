@@ -7,9 +7,11 @@ import dev.kiln.backend.UpdateRule;
 import dev.kiln.op.InPlaceOps;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An optimizer applying one fused {@link UpdateRule} per parameter through {@code Backend.update}; state
@@ -114,11 +116,14 @@ public abstract class FusedOptimizer<T extends FusedOptimizer<T>> implements Opt
         return List.of(state.buffers);
     }
 
+    // Parameters without a gradient since their last step (frozen, or not reached by the loss) are left as they are,
+    // moments and step count included, as PyTorch and Keras do; a parameter listed twice is updated once.
     @Override
     public void step(List<Tensor> parameters) {
         List<Tensor> updated = new ArrayList<>();
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Tensor p : parameters) {
-            if (p.grad() != null) {
+            if (p.hasGradient() && seen.add(p)) {
                 updated.add(p);
             }
         }

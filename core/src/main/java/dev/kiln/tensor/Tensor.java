@@ -302,6 +302,11 @@ public final class Tensor implements AutoCloseable {
         this.requiresGrad = true;
     }
 
+    /** Whether a gradient was accumulated since the last {@link #zeroGrad()} (zeroed gradients count as none). */
+    public boolean hasGradient() {
+        return grad != null && !gradZeroed;
+    }
+
     /** Accumulated gradient of a leaf, or null before the first back-propagation. */
     public Tensor grad() {
         if (gradZeroed) {

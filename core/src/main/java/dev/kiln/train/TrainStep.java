@@ -28,11 +28,14 @@ final class TrainStep {
     }
 
     /**
-     * Trains on batch {@code index} of {@code batches} as global step {@code step} (which fixes the step's random
-     * stream); returns its total loss, the one value read back per step, after the update is queued so that the
-     * device never waits for the host in between. Per-output losses, the penalty and the metrics stay on the device.
+     * Trains on batch {@code index} of {@code batches} as the model's next training step (its count numbers the
+     * step's random stream, across fits and resumes); returns its total loss, the one value read back per step,
+     * after the update is queued so that the device never waits for the host in between. Per-output losses, the
+     * penalty and the metrics stay on the device.
      */
-    double run(MiniBatches batches, int index, long step) {
+    double run(MiniBatches batches, int index) {
+        long step = model.trainingSteps();
+        model.trainingSteps(step + 1);
         try (MemoryScope scope = MemoryScope.open()) {
             Batch batch = batches.load(index);
             List<Tensor> targets = layout.targets(batch);

@@ -28,6 +28,12 @@ public interface TrainableModel {
     /** The seed its training steps' random streams derive from. */
     long seed();
 
+    /** Training steps taken so far, over every fit; a step's random stream is numbered by it. */
+    long trainingSteps();
+
+    /** Sets the count of training steps taken, as a checkpoint being resumed recorded it. */
+    void trainingSteps(long steps);
+
     /** Whether the parameters exist. */
     boolean isBuilt();
 

@@ -121,7 +121,7 @@ public final class Trainer {
         for (int b = 0; b < train.batchCount(); b++) {
             int stepNumber = b + 1;
             callbacks.forEach(c -> c.onBatchBegin(epoch, stepNumber, context));
-            double loss = step.run(train, b, (long) (epoch - 1) * train.batchCount() + b);
+            double loss = step.run(train, b);
             if (!Double.isFinite(loss)) {
                 context.stop("loss became " + loss + " at epoch " + epoch + ", step " + stepNumber + " of "
                         + train.batchCount() + "; training stopped. Try a lower learning rate (it was "
