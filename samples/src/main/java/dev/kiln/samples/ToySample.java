@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * The classic first network: from weight (minus 135 lb) and height (minus 66 in), is the person female?
  * A 2-2-1 sigmoid network, mean squared error, plain SGD one person at a time.
  */
-final class ToySample implements Sample {
+public final class ToySample implements Sample {
     private static final Logger LOG = LoggerFactory.getLogger(ToySample.class);
 
     // Alice, Bob, Charlie, Diana

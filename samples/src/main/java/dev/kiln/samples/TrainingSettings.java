@@ -1,7 +1,6 @@
 package dev.kiln.samples;
 
 import dev.kiln.KilnException;
-import dev.kiln.samples.persist.ModelStorage;
 import java.nio.file.Path;
 
 /**

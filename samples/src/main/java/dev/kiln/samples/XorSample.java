@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** XOR of two bits, which no linear model separates: a 2-8-1 network with a tanh hidden layer. */
-final class XorSample implements Sample {
+public final class XorSample implements Sample {
     private static final Logger LOG = LoggerFactory.getLogger(XorSample.class);
 
     private static final double[][] INPUTS = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};

@@ -3,7 +3,7 @@ package dev.kiln.samples.bench;
 import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
-import dev.kiln.samples.cli.CommonOptions;
+import dev.kiln.samples.commandline.CommonOptions;
 import dev.kiln.samples.data.DataSetSpec;
 import dev.kiln.samples.mnist.MnistData;
 import java.io.PrintWriter;

@@ -2,10 +2,7 @@ package dev.kiln.samples.cli;
 
 import dev.kiln.samples.bench.GemmBench;
 import dev.kiln.samples.bench.MnistMlpBench;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.Callable;
+import dev.kiln.samples.commandline.CommonOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,6 +10,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
 
 /** {@code kiln bench}: performance measurements (programs, not tests). */
 @Command(name = "bench",

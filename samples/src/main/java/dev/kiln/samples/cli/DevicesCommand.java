@@ -1,13 +1,15 @@
 package dev.kiln.samples.cli;
 
 import dev.kiln.backend.Backends;
-import java.io.PrintWriter;
-import java.util.concurrent.Callable;
+import dev.kiln.samples.commandline.CommonOptions;
+import dev.kiln.samples.commandline.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 
 /** {@code kiln devices}: every backend found, whether it is available, its devices, and the automatic choice. */
 @Command(name = "devices",

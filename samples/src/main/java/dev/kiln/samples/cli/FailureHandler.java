@@ -3,10 +3,12 @@ package dev.kiln.samples.cli;
 import dev.kiln.KilnException;
 import dev.kiln.backend.BackendUnavailableException;
 import dev.kiln.io.ModelFileException;
-import java.io.PrintWriter;
-import picocli.CommandLine;
+import dev.kiln.samples.commandline.CommonOptions;
+import dev.kiln.samples.commandline.ExitCodes;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
+import java.io.PrintWriter;
 
 /**
  * Failures while a command runs: an unavailable backend or a Kiln error is one line, shortened (a kernel build

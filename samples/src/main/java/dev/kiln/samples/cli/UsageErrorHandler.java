@@ -1,9 +1,10 @@
 package dev.kiln.samples.cli;
 
-import java.io.PrintWriter;
-import picocli.CommandLine;
+import dev.kiln.samples.commandline.ExitCodes;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
+import java.io.PrintWriter;
 
 /** A user error: one line saying what was wrong, then the usage of the command it concerns. */
 final class UsageErrorHandler implements IParameterExceptionHandler {

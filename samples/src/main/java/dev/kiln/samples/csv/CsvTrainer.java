@@ -15,7 +15,7 @@ import dev.kiln.metric.Metrics;
 import dev.kiln.metric.RenamedMetric;
 import dev.kiln.model.Sequential;
 import dev.kiln.optim.Adam;
-import dev.kiln.samples.persist.ModelStorage;
+import dev.kiln.samples.ModelStorage;
 import dev.kiln.tensor.Shape;
 import dev.kiln.train.Callback;
 import dev.kiln.train.EarlyStopping;

@@ -1,6 +1,6 @@
 package dev.kiln.samples.data;
 
-import dev.kiln.samples.cli.CommonOptions;
+import dev.kiln.samples.commandline.CommonOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Iterator;

@@ -12,7 +12,7 @@ import dev.kiln.check.parity.ParityCatalogue;
 import dev.kiln.check.parity.ParityReport;
 import dev.kiln.check.parity.ParityRunner;
 import dev.kiln.check.parity.Side;
-import dev.kiln.samples.cli.ExitCodes;
+import dev.kiln.samples.commandline.ExitCodes;
 import dev.kiln.samples.report.Json;
 import java.io.IOException;
 import java.io.PrintWriter;

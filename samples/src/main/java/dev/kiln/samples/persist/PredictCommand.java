@@ -7,18 +7,18 @@ import dev.kiln.io.AtomicFiles;
 import dev.kiln.io.Compilation;
 import dev.kiln.io.LoadedModel;
 import dev.kiln.io.SavedModel;
-import dev.kiln.samples.cli.CommonOptions;
-import dev.kiln.samples.cli.ExitCodes;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Callable;
+import dev.kiln.samples.commandline.CommonOptions;
+import dev.kiln.samples.commandline.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
 
 /** {@code kiln predict}: applies a saved model to the samples of a file and writes its outputs as CSV. */
 @Command(name = "predict",

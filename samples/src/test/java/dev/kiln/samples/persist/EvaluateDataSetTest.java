@@ -25,7 +25,7 @@ import dev.kiln.metric.RenamedMetric;
 import dev.kiln.model.Sequential;
 import dev.kiln.optim.Sgd;
 import dev.kiln.samples.cli.CommandRun;
-import dev.kiln.samples.cli.ExitCodes;
+import dev.kiln.samples.commandline.ExitCodes;
 import dev.kiln.samples.data.DataSetSpec;
 import dev.kiln.tensor.Shape;
 import dev.kiln.train.Evaluation;

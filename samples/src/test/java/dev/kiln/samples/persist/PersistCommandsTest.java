@@ -21,7 +21,7 @@ import dev.kiln.metric.Metrics;
 import dev.kiln.model.Sequential;
 import dev.kiln.optim.Adam;
 import dev.kiln.samples.cli.CommandRun;
-import dev.kiln.samples.cli.ExitCodes;
+import dev.kiln.samples.commandline.ExitCodes;
 import dev.kiln.train.FitOptions;
 import java.io.IOException;
 import java.nio.file.Files;

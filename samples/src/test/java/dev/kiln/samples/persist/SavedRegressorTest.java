@@ -4,20 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.data.preprocess.Split;
 import dev.kiln.io.LoadedModel;
 import dev.kiln.io.SavedModel;
+import dev.kiln.samples.ModelStorage;
 import dev.kiln.samples.cli.CommandRun;
-import dev.kiln.samples.cli.ExitCodes;
+import dev.kiln.samples.commandline.ExitCodes;
 import dev.kiln.samples.csv.CsvOptions;
 import dev.kiln.samples.csv.CsvTask;
 import dev.kiln.samples.csv.CsvTrainer;
 import dev.kiln.samples.csv.PreparedTable;
 import dev.kiln.samples.csv.RegressionScores;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +30,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A csv regressor saved, loaded, predicting and evaluated in the target's own units, and resumed. */
 class SavedRegressorTest {

@@ -1,4 +1,4 @@
-package dev.kiln.samples.persist;
+package dev.kiln.samples;
 
 import dev.kiln.data.preprocess.Standardization;
 import dev.kiln.io.CheckpointCallback;

@@ -1,4 +1,4 @@
-package dev.kiln.samples.cli;
+package dev.kiln.samples.commandline;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /** Options every subcommand takes: {@code --help}, and {@code --verbose} with the console log level it sets. */
 public final class CommonOptions {
-    static final String VERBOSE = "--verbose";
+    public static final String VERBOSE = "--verbose";
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     private boolean help;

@@ -1,5 +1,8 @@
-package dev.kiln.samples;
+package dev.kiln.samples.cli;
 
+import dev.kiln.samples.Sample;
+import dev.kiln.samples.ToySample;
+import dev.kiln.samples.XorSample;
 import dev.kiln.samples.csv.CsvSample;
 import dev.kiln.samples.mnist.ImageMlpSample;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.kiln.samples.cli;
+package dev.kiln.samples.commandline;
 
 /** The exit codes of the kiln command; scripts rely on them. */
 public final class ExitCodes {
