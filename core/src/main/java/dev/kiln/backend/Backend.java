@@ -11,7 +11,7 @@ package dev.kiln.backend;
  * enqueued. Sizes are not negative (and at least 1 where a method says so). Every buffer is a live buffer of
  * this backend, and the buffers of one call share one dtype. The memory methods take every {@link DType}; the
  * computing methods take F32 or F64 operands and reject I32 (index) buffers, except as the indices of
- * {@link #gather}, {@link #scatterAdd} and {@link #oneHot}, which are always I32. Every buffer
+ * {@link #gather}, {@link #scatterAdd}, {@link #oneHot} and the argmax of {@link #maxPool}, which are always I32. Every buffer
  * holds <em>exactly</em> the elements its shape arguments name, counted by its logical {@link Buffer#length()}
  * (a device may reserve more); the exceptions are ranges inside a buffer: {@link #upload} and {@link #download}
  * (the start of the buffer), {@link #copy} and {@link #copyBlocks} (offsets, lengths and strides inside each
@@ -135,6 +135,49 @@ public interface Backend extends AutoCloseable {
      * [count, cols] of one real dtype, indices I32; an index outside [0, rows) is skipped or rejected as in gather.
      */
     void scatterAdd(int rows, int cols, int count, Buffer indices, Buffer values, Buffer out);
+
+    // ---- sliding windows (convolution and pooling, channels-last images) ----
+
+    /**
+     * Unfolds the windows of {@code window} into a matrix: columns [columnRows, columnWidth] (see {@link Window2d})
+     * gets, in row (n, oy, ox) and column (ky, kx, c), the image value [n, y, x, c] that tap (ky, kx) of that window
+     * reads, or 0 where it lies in the padding. A convolution is then one gemm of the columns with the kernel
+     * [kernelHeight * kernelWidth * channels, filters]. image is [batch, height, width, channels]; both exactly.
+     */
+    void im2col(Window2d window, Buffer image, Buffer columns);
+
+    /**
+     * The adjoint of {@link #im2col}: image[n, y, x, c] = the sum of every column entry that reads it, taken in
+     * increasing tap (ky, kx) order so the result does not depend on scheduling; an image value no tap reads is 0.
+     * Overwrites the image. Also the forward pass of a transposed convolution.
+     */
+    void col2im(Window2d window, Buffer columns, Buffer image);
+
+    /**
+     * Max pooling: out[n, oy, ox, c] = the largest image value among the window's taps inside the image (padding
+     * is never chosen), and argmax (I32, of out's shape) = its tap ky * kernelWidth + kx. The first largest tap in
+     * (ky, kx) order wins; a NaN tap wins over numbers, so NaN propagates. image [batch, height, width, channels],
+     * out and argmax [batch, outHeight, outWidth, channels]; the dilation is 1.
+     */
+    void maxPool(Window2d window, Buffer image, Buffer out, Buffer argmax);
+
+    /**
+     * The gradient of {@link #maxPool}: gradImage[n, y, x, c] = the sum of gradOut over the windows whose recorded
+     * argmax tap reads (y, x), in increasing tap (ky, kx) order; 0 elsewhere. Overwrites gradImage.
+     */
+    void maxPoolBackward(Window2d window, Buffer gradOut, Buffer argmax, Buffer gradImage);
+
+    /**
+     * Average pooling: out[n, oy, ox, c] = the mean of the window's taps inside the image; padding is not counted
+     * (as Keras does), so a window half in the padding averages its image half. Shapes as in {@link #maxPool}.
+     */
+    void avgPool(Window2d window, Buffer image, Buffer out);
+
+    /**
+     * The gradient of {@link #avgPool}: gradImage[n, y, x, c] = the sum of gradOut / (that window's in-image tap
+     * count) over the windows that read (y, x), in increasing tap (ky, kx) order. Overwrites gradImage.
+     */
+    void avgPoolBackward(Window2d window, Buffer gradOut, Buffer gradImage);
 
     // ---- element-wise ----
 

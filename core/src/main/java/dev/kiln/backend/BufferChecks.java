@@ -238,6 +238,96 @@ public final class BufferChecks {
         distinct(method, "out", out, "indices", indices, "values", values);
     }
 
+    // ---- sliding windows ----
+
+    /** {@link Backend#im2col}: image [batch, height, width, channels] and columns [columnRows, columnWidth], exactly. */
+    public static void im2col(Backend backend, Window2d window, Buffer image, Buffer columns) {
+        String method = "im2col";
+        notNull(method, "window", window);
+        owned(backend, method, "image", image);
+        owned(backend, method, "columns", columns);
+        sameDType(method, "image", image, "columns", columns);
+        real(method, image, columns);
+        exact(method, "image [batch, height, width, channels]", image, window.imageLength());
+        exact(method, "columns [batch * outHeight * outWidth, kernelHeight * kernelWidth * channels]", columns,
+                (long) window.columnRows() * window.columnWidth());
+        distinct(method, "columns", columns, "image", image);
+    }
+
+    /** {@link Backend#col2im}: the shapes of {@link #im2col}; image is the output. */
+    public static void col2im(Backend backend, Window2d window, Buffer columns, Buffer image) {
+        String method = "col2im";
+        notNull(method, "window", window);
+        owned(backend, method, "columns", columns);
+        owned(backend, method, "image", image);
+        sameDType(method, "columns", columns, "image", image);
+        real(method, columns, image);
+        exact(method, "columns [batch * outHeight * outWidth, kernelHeight * kernelWidth * channels]", columns,
+                (long) window.columnRows() * window.columnWidth());
+        exact(method, "image [batch, height, width, channels]", image, window.imageLength());
+        distinct(method, "image", image, "columns", columns);
+    }
+
+    /** {@link Backend#maxPool}: a window without dilation, image and out exactly, an I32 argmax of out's length. */
+    public static void maxPool(Backend backend, Window2d window, Buffer image, Buffer out, Buffer argmax) {
+        String method = "maxPool";
+        pooling(method, window);
+        owned(backend, method, "image", image);
+        owned(backend, method, "out", out);
+        owned(backend, method, "argmax", argmax);
+        sameDType(method, "image", image, "out", out);
+        real(method, image, out);
+        argmaxDType(method, argmax);
+        exact(method, "image [batch, height, width, channels]", image, window.imageLength());
+        exact(method, "out [batch, outHeight, outWidth, channels]", out, window.pooledLength());
+        exact(method, "argmax [batch, outHeight, outWidth, channels]", argmax, window.pooledLength());
+        distinct(method, "out", out, "image", image, "argmax", argmax);
+        distinct(method, "argmax", argmax, "image", image);
+    }
+
+    /** {@link Backend#maxPoolBackward}: the shapes of {@link #maxPool}; gradImage is the output. */
+    public static void maxPoolBackward(Backend backend, Window2d window, Buffer gradOut, Buffer argmax,
+                                       Buffer gradImage) {
+        String method = "maxPoolBackward";
+        pooling(method, window);
+        owned(backend, method, "gradOut", gradOut);
+        owned(backend, method, "argmax", argmax);
+        owned(backend, method, "gradImage", gradImage);
+        sameDType(method, "gradOut", gradOut, "gradImage", gradImage);
+        real(method, gradOut, gradImage);
+        argmaxDType(method, argmax);
+        exact(method, "gradOut [batch, outHeight, outWidth, channels]", gradOut, window.pooledLength());
+        exact(method, "argmax [batch, outHeight, outWidth, channels]", argmax, window.pooledLength());
+        exact(method, "gradImage [batch, height, width, channels]", gradImage, window.imageLength());
+        distinct(method, "gradImage", gradImage, "gradOut", gradOut, "argmax", argmax);
+    }
+
+    /** {@link Backend#avgPool}: a window without dilation, image and out exactly. */
+    public static void avgPool(Backend backend, Window2d window, Buffer image, Buffer out) {
+        String method = "avgPool";
+        pooling(method, window);
+        owned(backend, method, "image", image);
+        owned(backend, method, "out", out);
+        sameDType(method, "image", image, "out", out);
+        real(method, image, out);
+        exact(method, "image [batch, height, width, channels]", image, window.imageLength());
+        exact(method, "out [batch, outHeight, outWidth, channels]", out, window.pooledLength());
+        distinct(method, "out", out, "image", image);
+    }
+
+    /** {@link Backend#avgPoolBackward}: the shapes of {@link #avgPool}; gradImage is the output. */
+    public static void avgPoolBackward(Backend backend, Window2d window, Buffer gradOut, Buffer gradImage) {
+        String method = "avgPoolBackward";
+        pooling(method, window);
+        owned(backend, method, "gradOut", gradOut);
+        owned(backend, method, "gradImage", gradImage);
+        sameDType(method, "gradOut", gradOut, "gradImage", gradImage);
+        real(method, gradOut, gradImage);
+        exact(method, "gradOut [batch, outHeight, outWidth, channels]", gradOut, window.pooledLength());
+        exact(method, "gradImage [batch, height, width, channels]", gradImage, window.imageLength());
+        distinct(method, "gradImage", gradImage, "gradOut", gradOut);
+    }
+
     // ---- element-wise ----
 
     /** {@link Backend#unary}: out of exactly x's length; out may be x. */
@@ -451,6 +541,23 @@ public final class BufferChecks {
         if (indices.dtype() != DType.I32) {
             throw new KilnException(method + ": indices are an " + indices.dtype() + " buffer; they must be I32"
                     + " (convert class labels and ids to int where the data enters)");
+        }
+    }
+
+    /** The argmax of max pooling holds tap numbers, always I32. */
+    private static void argmaxDType(String method, Buffer argmax) {
+        if (argmax.dtype() != DType.I32) {
+            throw new KilnException(method + ": argmax is an " + argmax.dtype() + " buffer; it must be I32 (it holds"
+                    + " the tap of each window's maximum)");
+        }
+    }
+
+    /** Pooling windows have no holes: every window then holds a tap inside the image. */
+    private static void pooling(String method, Window2d window) {
+        notNull(method, "window", window);
+        if (window.dilationHeight() != 1 || window.dilationWidth() != 1) {
+            throw new KilnException(method + ": pooling windows have no dilation, got " + window.dilationHeight() + "x"
+                    + window.dilationWidth());
         }
     }
 
