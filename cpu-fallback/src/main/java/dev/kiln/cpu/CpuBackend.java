@@ -14,6 +14,7 @@ import dev.kiln.backend.TransferStats;
 import dev.kiln.backend.UnaryOp;
 import dev.kiln.backend.UpdateParameters;
 import dev.kiln.backend.UpdateRule;
+import dev.kiln.backend.Window2d;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -374,6 +375,82 @@ public final class CpuBackend implements Backend {
                 DoubleElementwise.scatterAddColumns(rowOf, cols, vb.doubles(), ob.doubles(), first, last);
             }
         });
+    }
+
+    // ---- sliding windows ----
+
+    @Override
+    public void im2col(Window2d window, Buffer image, Buffer columns) {
+        BufferChecks.im2col(this, window, image, columns);
+        CpuBuffer ib = (CpuBuffer) image;
+        CpuBuffer cb = (CpuBuffer) columns;
+        if (ib.dtype() == DType.F32) {
+            FloatWindows.im2col(window, ib.floats(), cb.floats());
+        } else {
+            DoubleWindows.im2col(window, ib.doubles(), cb.doubles());
+        }
+    }
+
+    @Override
+    public void col2im(Window2d window, Buffer columns, Buffer image) {
+        BufferChecks.col2im(this, window, columns, image);
+        CpuBuffer cb = (CpuBuffer) columns;
+        CpuBuffer ib = (CpuBuffer) image;
+        if (ib.dtype() == DType.F32) {
+            FloatWindows.col2im(window, cb.floats(), ib.floats());
+        } else {
+            DoubleWindows.col2im(window, cb.doubles(), ib.doubles());
+        }
+    }
+
+    @Override
+    public void maxPool(Window2d window, Buffer image, Buffer out, Buffer argmax) {
+        BufferChecks.maxPool(this, window, image, out, argmax);
+        CpuBuffer ib = (CpuBuffer) image;
+        CpuBuffer ob = (CpuBuffer) out;
+        int[] taps = ((CpuBuffer) argmax).ints();
+        if (ib.dtype() == DType.F32) {
+            FloatWindows.maxPool(window, ib.floats(), ob.floats(), taps);
+        } else {
+            DoubleWindows.maxPool(window, ib.doubles(), ob.doubles(), taps);
+        }
+    }
+
+    @Override
+    public void maxPoolBackward(Window2d window, Buffer gradOut, Buffer argmax, Buffer gradImage) {
+        BufferChecks.maxPoolBackward(this, window, gradOut, argmax, gradImage);
+        CpuBuffer gb = (CpuBuffer) gradOut;
+        CpuBuffer ib = (CpuBuffer) gradImage;
+        int[] taps = ((CpuBuffer) argmax).ints();
+        if (ib.dtype() == DType.F32) {
+            FloatWindows.maxPoolBackward(window, gb.floats(), taps, ib.floats());
+        } else {
+            DoubleWindows.maxPoolBackward(window, gb.doubles(), taps, ib.doubles());
+        }
+    }
+
+    @Override
+    public void avgPool(Window2d window, Buffer image, Buffer out) {
+        BufferChecks.avgPool(this, window, image, out);
+        CpuBuffer ib = (CpuBuffer) image;
+        CpuBuffer ob = (CpuBuffer) out;
+        if (ib.dtype() == DType.F32) {
+            FloatWindows.avgPool(window, ib.floats(), ob.floats());
+        } else {
+            DoubleWindows.avgPool(window, ib.doubles(), ob.doubles());
+        }
+    }
+
+    @Override
+    public void avgPoolBackward(Window2d window, Buffer gradOut, Buffer gradImage) {
+        BufferChecks.avgPoolBackward(this, window, gradOut, gradImage);
+        CpuBuffer gb = (CpuBuffer) gradOut;
+        CpuBuffer ib = (CpuBuffer) gradImage;
+        if (ib.dtype() == DType.F32) {
+            FloatWindows.avgPoolBackward(window, gb.floats(), ib.floats());
+        } else {
+            DoubleWindows.avgPoolBackward(window, gb.doubles(), ib.doubles());
+        }
     }
 
     /** The indices as rows of a table of {@code rows} rows; any other value is an error naming it and its position. */

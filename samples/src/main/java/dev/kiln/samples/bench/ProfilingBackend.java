@@ -12,6 +12,7 @@ import dev.kiln.backend.TransferStats;
 import dev.kiln.backend.UpdateParameters;
 import dev.kiln.backend.UpdateRule;
 import dev.kiln.backend.UnaryOp;
+import dev.kiln.backend.Window2d;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -190,6 +191,36 @@ public final class ProfilingBackend implements Backend {
     @Override
     public void scatterAdd(int rows, int cols, int count, Buffer indices, Buffer values, Buffer out) {
         timed("scatterAdd", () -> delegate.scatterAdd(rows, cols, count, indices, values, out));
+    }
+
+    @Override
+    public void im2col(Window2d window, Buffer image, Buffer columns) {
+        timed("im2col", () -> delegate.im2col(window, image, columns));
+    }
+
+    @Override
+    public void col2im(Window2d window, Buffer columns, Buffer image) {
+        timed("col2im", () -> delegate.col2im(window, columns, image));
+    }
+
+    @Override
+    public void maxPool(Window2d window, Buffer image, Buffer out, Buffer argmax) {
+        timed("maxPool", () -> delegate.maxPool(window, image, out, argmax));
+    }
+
+    @Override
+    public void maxPoolBackward(Window2d window, Buffer gradOut, Buffer argmax, Buffer gradImage) {
+        timed("maxPoolBackward", () -> delegate.maxPoolBackward(window, gradOut, argmax, gradImage));
+    }
+
+    @Override
+    public void avgPool(Window2d window, Buffer image, Buffer out) {
+        timed("avgPool", () -> delegate.avgPool(window, image, out));
+    }
+
+    @Override
+    public void avgPoolBackward(Window2d window, Buffer gradOut, Buffer gradImage) {
+        timed("avgPoolBackward", () -> delegate.avgPoolBackward(window, gradOut, gradImage));
     }
 
     @Override
