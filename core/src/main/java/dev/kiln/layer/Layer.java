@@ -66,9 +66,10 @@ public abstract class Layer implements AutoCloseable {
         return getClass().getSimpleName();
     }
 
-    /** The type in snake case, the stem of default names ("dense", "simple_rnn"). */
+    /** The type in snake case, the stem of default names ("dense", "simple_rnn", "conv2d_transpose"). */
     public final String typeKey() {
-        return type().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+        return type().replaceAll("([a-z])([A-Z])", "$1_$2").replaceAll("([A-Z])([A-Z][a-z])", "$1_$2")
+                .toLowerCase(Locale.ROOT);
     }
 
     /** Whether the optimizer updates this layer's parameters. */

@@ -15,8 +15,8 @@ import java.util.List;
  * The differentiable math of Kiln, in one place. Each op checks its operands, computes its output through
  * {@link Backend} primitives and, while gradients are enabled, records its backward rule. Layers, losses and
  * optimizers call these, never a backend class. The ops are implemented by family, and each family class can be
- * called directly: {@link ElementwiseOps}, {@link LinearAlgebraOps}, {@link ReductionOps}, {@link SoftmaxOps} and
- * {@link ShapeOps}; the methods here delegate to them and are documented there.
+ * called directly: {@link ElementwiseOps}, {@link LinearAlgebraOps}, {@link ReductionOps}, {@link SoftmaxOps},
+ * {@link ShapeOps} and {@link ConvolutionOps}; the methods here delegate to them and are documented there.
  */
 public final class Ops {
     private Ops() {
@@ -248,6 +248,33 @@ public final class Ops {
      */
     public static Tensor gather(Tensor table, Tensor indices) {
         return ShapeOps.gather(table, indices);
+    }
+
+    // ---- convolution and pooling (ConvolutionOps) ----
+
+    /** 2-D convolution of channels-last images [batch, h, w, in] with a kernel [kernel_h, kernel_w, in, out]. */
+    public static Tensor conv2d(Tensor images, Tensor kernel, WindowOptions options) {
+        return ConvolutionOps.conv2d(images, kernel, options);
+    }
+
+    /** Transposed 2-D convolution of images [batch, h, w, in] with a kernel [kernel_h, kernel_w, out, in]. */
+    public static Tensor conv2dTranspose(Tensor images, Tensor kernel, WindowOptions options) {
+        return ConvolutionOps.conv2dTranspose(images, kernel, options);
+    }
+
+    /** Max pooling of channels-last images over poolHeight x poolWidth windows. */
+    public static Tensor maxPool2d(Tensor images, int poolHeight, int poolWidth, WindowOptions options) {
+        return ConvolutionOps.maxPool2d(images, poolHeight, poolWidth, options);
+    }
+
+    /** Average pooling of channels-last images over poolHeight x poolWidth windows; padding is not counted. */
+    public static Tensor avgPool2d(Tensor images, int poolHeight, int poolWidth, WindowOptions options) {
+        return ConvolutionOps.avgPool2d(images, poolHeight, poolWidth, options);
+    }
+
+    /** Nearest-neighbour up-sampling of channels-last images by rows x columns. */
+    public static Tensor upSampling2d(Tensor images, int rows, int columns) {
+        return ConvolutionOps.upSampling2d(images, rows, columns);
     }
 
     // ---- plumbing shared by the families ----

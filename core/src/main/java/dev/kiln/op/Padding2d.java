@@ -1,0 +1,99 @@
+package dev.kiln.op;
+
+import dev.kiln.KilnException;
+
+/**
+ * How a 2-D window is padded with zeros: {@link #VALID} (none, so the output shrinks), {@link #SAME} (as Keras and
+ * TensorFlow pad: the output has ceil(size / stride) positions, with the odd extra row or column at the bottom or
+ * right) or explicit rows and columns on each side.
+ */
+public final class Padding2d {
+    /** No padding: only windows wholly inside the image. */
+    public static final Padding2d VALID = new Padding2d("valid", 0, 0, 0, 0);
+    /** Padding for ceil(size / stride) outputs, split evenly with any extra at the bottom and right. */
+    public static final Padding2d SAME = new Padding2d("same", 0, 0, 0, 0);
+
+    private final String mode;
+    private final int top;
+    private final int bottom;
+    private final int left;
+    private final int right;
+
+    private Padding2d(String mode, int top, int bottom, int left, int right) {
+        this.mode = mode;
+        this.top = top;
+        this.bottom = bottom;
+        this.left = left;
+        this.right = right;
+    }
+
+    /** Explicit zero rows above and below and columns left and right of the image. */
+    public static Padding2d of(int top, int bottom, int left, int right) {
+        if (top < 0 || bottom < 0 || left < 0 || right < 0) {
+            throw new KilnException("padding must not be negative, got top " + top + ", bottom " + bottom + ", left "
+                    + left + ", right " + right);
+        }
+        return new Padding2d("explicit", top, bottom, left, right);
+    }
+
+    /** {@code rows} zero rows above and below, {@code columns} zero columns on each side. */
+    public static Padding2d symmetric(int rows, int columns) {
+        return of(rows, rows, columns, columns);
+    }
+
+    /** "valid", "same" or the explicit form "top,bottom,left,right", as {@link #toString()} writes them. */
+    public static Padding2d parse(String text) {
+        if ("valid".equals(text)) {
+            return VALID;
+        }
+        if ("same".equals(text)) {
+            return SAME;
+        }
+        String[] parts = text == null ? new String[0] : text.split(",");
+        if (parts.length == 4) {
+            try {
+                return of(Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip()),
+                        Integer.parseInt(parts[2].strip()), Integer.parseInt(parts[3].strip()));
+            } catch (NumberFormatException e) {
+                // reported below with the accepted forms
+            }
+        }
+        throw new KilnException("padding must be 'valid', 'same' or 'top,bottom,left,right', got '" + text + "'");
+    }
+
+    /** Whether this is {@link #SAME}. */
+    public boolean isSame() {
+        return this == SAME;
+    }
+
+    /**
+     * The zero rows (or columns) before and after an axis of {@code size} for a window of {@code kernel} taps
+     * {@code dilation} apart moving by {@code stride}: {before, after}; {@code vertical} picks top/bottom or
+     * left/right of an explicit padding.
+     */
+    int[] along(boolean vertical, int size, int kernel, int stride, int dilation) {
+        if (this == SAME) {
+            long out = (size + (long) stride - 1) / stride;
+            long extent = (long) dilation * (kernel - 1) + 1;
+            int total = (int) Math.max((out - 1) * stride + extent - size, 0);
+            return new int[] {total / 2, total - total / 2};
+        }
+        return vertical ? new int[] {top, bottom} : new int[] {left, right};
+    }
+
+    @Override
+    public String toString() {
+        return "explicit".equals(mode) ? top + "," + bottom + "," + left + "," + right : mode;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Padding2d p && mode.equals(p.mode) && top == p.top && bottom == p.bottom
+                && left == p.left && right == p.right;
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
+    }
+}
