@@ -81,6 +81,24 @@ final class Json {
         return out;
     }
 
+    /** An array of {@code count} integers (of at least one when {@code count} is 0). */
+    static int[] ints(JsonNode node, String name, String where, int count) {
+        JsonNode value = field(node, name, where);
+        if (!value.isArray() || (count > 0 ? value.size() != count : value.isEmpty())) {
+            throw new KilnException(where + ": '" + name + "' must be an array of " + (count > 0 ? count : "at least 1")
+                    + " integers, found " + shortly(value));
+        }
+        int[] out = new int[value.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!value.get(i).isIntegralNumber() || !value.get(i).canConvertToInt()) {
+                throw new KilnException(where + ": '" + name + "'[" + i + "] must be an integer, found "
+                        + shortly(value.get(i)));
+            }
+            out[i] = value.get(i).intValue();
+        }
+        return out;
+    }
+
     static String shortly(JsonNode node) {
         String text = node.toString();
         return text.length() > 40 ? text.substring(0, 40) + "..." : text;

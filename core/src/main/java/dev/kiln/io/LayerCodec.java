@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The configuration of each saveable layer type as JSON, through an explicit list of types (never
@@ -39,8 +40,9 @@ import java.util.function.Supplier;
 final class LayerCodec {
     /** The types every format version holds; the others need {@link ModelFormat#GRAPH_VERSION}. */
     static final Set<String> FIRST_TYPES = Set.of("dense", "activation", "flatten");
-    static final List<String> TYPES = List.of("dense", "activation", "flatten", "add", "subtract", "multiply",
-            "average", "concatenate", "dropout", "batch_normalization", "sequential", "model");
+    static final List<String> TYPES = Stream.concat(Stream.of("dense", "activation", "flatten", "add", "subtract",
+            "multiply", "average", "concatenate", "dropout", "batch_normalization", "sequential", "model"),
+            ImageLayerCodec.TYPES.stream()).toList();
 
     private LayerCodec() {
     }
@@ -83,10 +85,12 @@ final class LayerCodec {
             } else if (layer.getClass() == Model.class) {
                 node.set("graph", GraphCodec.encode((Model) layer, this));
             } else if (!(layer instanceof Flatten || layer instanceof Add || layer instanceof Subtract
-                    || layer instanceof Multiply || layer instanceof Average)) {
+                    || layer instanceof Multiply || layer instanceof Average || ImageLayerCodec.encode(layer, node))) {
                 throw new KilnException("layer '" + layer.name() + "' of type " + layer.type()
                         + " cannot be saved: saving supports Dense, Activation, Flatten, Add, Subtract, Multiply,"
-                        + " Average, Concatenate, Dropout, BatchNormalization, Sequential and Model");
+                        + " Average, Concatenate, Dropout, BatchNormalization, Sequential, Model and the image"
+                        + " layers (Conv2D, Conv2DTranspose, the pooling layers, UpSampling2D, ZeroPadding2D,"
+                        + " Reshape)");
             }
             return node;
         }
@@ -139,8 +143,13 @@ final class LayerCodec {
                         .scale(Json.bool(node, "scale", where)));
                 case "sequential" -> sequential(node, where);
                 case "model" -> GraphCodec.model(Json.field(node, "graph", where), where + ".graph", this);
-                default -> throw new KilnException(where + ": unknown layer type '" + type + "'; expected one of "
-                        + TYPES);
+                default -> {
+                    if (!ImageLayerCodec.TYPES.contains(type)) {
+                        throw new KilnException(where + ": unknown layer type '" + type + "'; expected one of "
+                                + TYPES);
+                    }
+                    yield configured(where, () -> ImageLayerCodec.decode(type, node, where));
+                }
             };
             try {
                 layer.named(name);
@@ -194,7 +203,7 @@ final class LayerCodec {
         return value.intValue();
     }
 
-    private static void putRegularizer(ObjectNode node, String key, Regularizer regularizer, Layer layer) {
+    static void putRegularizer(ObjectNode node, String key, Regularizer regularizer, Layer layer) {
         if (regularizer == null) {
             return;
         }
@@ -206,7 +215,7 @@ final class LayerCodec {
     }
 
     /** The L1/L2 regularizer under {@code key}, or null when the key is absent (files without regularizers). */
-    private static Regularizer regularizer(JsonNode node, String key, String where) {
+    static Regularizer regularizer(JsonNode node, String key, String where) {
         JsonNode value = node.get(key);
         if (value == null || value.isNull()) {
             return null;
@@ -222,7 +231,7 @@ final class LayerCodec {
         }
     }
 
-    private static ActivationFunction activation(JsonNode node, String where) {
+    static ActivationFunction activation(JsonNode node, String where) {
         String key = Json.text(node, "activation", where);
         return Arrays.stream(ActivationFunction.values())
                 .filter(f -> f.key().equals(key))

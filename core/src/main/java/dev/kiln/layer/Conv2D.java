@@ -1,6 +1,5 @@
 package dev.kiln.layer;
 
-import dev.kiln.KilnException;
 import dev.kiln.backend.Window2d;
 import dev.kiln.op.Ops;
 import dev.kiln.tensor.Shape;
@@ -28,13 +27,12 @@ public final class Conv2D extends ConvolutionLayer<Conv2D> {
     @Override
     protected Shape outputShapeFor(Shape inputShape) {
         checkImage(inputShape);
-        try {
-            Window2d window = windowOptions().over(name(), inputShape.prepend(1), kernelHeight(), kernelWidth());
-            return Shape.of(window.outHeight(), window.outWidth(), filters());
-        } catch (KilnException e) {
-            throw badInput("input " + batchShape(inputShape) + " does not fit the " + kernelHeight() + "x"
-                    + kernelWidth() + " kernel: " + e.getMessage());
+        String misfit = windowOptions().misfit(inputShape.dim(0), inputShape.dim(1), kernelHeight(), kernelWidth());
+        if (misfit != null) {
+            throw badInput("input " + batchShape(inputShape) + " " + misfit);
         }
+        Window2d window = windowOptions().over(name(), inputShape.prepend(1), kernelHeight(), kernelWidth());
+        return Shape.of(window.outHeight(), window.outWidth(), filters());
     }
 
     @Override

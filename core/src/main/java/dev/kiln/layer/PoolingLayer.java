@@ -83,13 +83,12 @@ public abstract class PoolingLayer<L extends PoolingLayer<L>> extends SingleInpu
             throw badInput("expected images [batch, height, width, channels] (rank 4, channels last), got "
                     + batchShape(inputShape));
         }
-        try {
-            Window2d window = options.over(name(), inputShape.prepend(1), poolHeight, poolWidth);
-            return Shape.of(window.outHeight(), window.outWidth(), inputShape.dim(2));
-        } catch (KilnException e) {
-            throw badInput("input " + batchShape(inputShape) + " does not fit the " + poolHeight + "x" + poolWidth
-                    + " pool: " + e.getMessage());
+        String misfit = options.misfit(inputShape.dim(0), inputShape.dim(1), poolHeight, poolWidth);
+        if (misfit != null) {
+            throw badInput("input " + batchShape(inputShape) + " " + misfit);
         }
+        Window2d window = options.over(name(), inputShape.prepend(1), poolHeight, poolWidth);
+        return Shape.of(window.outHeight(), window.outWidth(), inputShape.dim(2));
     }
 
     @Override

@@ -48,23 +48,37 @@ public record WindowOptions(int strideHeight, int strideWidth, int dilationHeigh
         if (images.rank() != 4) {
             throw new KilnException(op + ": expected images [batch, height, width, channels], got shape " + images);
         }
-        int height = images.dim(1);
-        int width = images.dim(2);
+        String misfit = misfit(images.dim(1), images.dim(2), kernelHeight, kernelWidth);
+        if (misfit != null) {
+            throw new KilnException(op + ": input " + images + " " + misfit);
+        }
+        int[] rows = padding.along(true, images.dim(1), kernelHeight, strideHeight, dilationHeight);
+        int[] columns = padding.along(false, images.dim(2), kernelWidth, strideWidth, dilationWidth);
+        return Window2d.of(images.dim(0), images.dim(1), images.dim(2), images.dim(3), kernelHeight, kernelWidth,
+                strideHeight, strideWidth, dilationHeight, dilationWidth, rows[0], rows[1], columns[0], columns[1]);
+    }
+
+    /**
+     * Why a {@code kernelHeight x kernelWidth} window cannot slide over {@code height x width} images ("is smaller
+     * than the 5x5 window with padding valid; ..."), or null when it can.
+     */
+    public String misfit(int height, int width, int kernelHeight, int kernelWidth) {
         int[] rows = padding.along(true, height, kernelHeight, strideHeight, dilationHeight);
         int[] columns = padding.along(false, width, kernelWidth, strideWidth, dilationWidth);
         long extentHeight = (long) dilationHeight * (kernelHeight - 1) + 1;
         long extentWidth = (long) dilationWidth * (kernelWidth - 1) + 1;
+        String window = kernelHeight + "x" + kernelWidth + " window" + (dilationHeight * dilationWidth > 1
+                ? " (dilation " + dilationHeight + "x" + dilationWidth + ", extent " + extentHeight + "x" + extentWidth
+                + ")" : "");
         if (height + rows[0] + rows[1] < extentHeight || width + columns[0] + columns[1] < extentWidth) {
-            throw new KilnException(op + ": input " + images + " is smaller than the " + kernelHeight + "x"
-                    + kernelWidth + " window" + (dilationHeight * dilationWidth > 1 ? " (dilation " + dilationHeight
-                    + "x" + dilationWidth + ", extent " + extentHeight + "x" + extentWidth + ")" : "")
-                    + " with padding " + padding + "; pad the input or use a smaller kernel");
+            return "is smaller than the " + window + " with padding " + padding
+                    + "; pad the input or use a smaller kernel";
         }
-        try {
-            return Window2d.of(images.dim(0), height, width, images.dim(3), kernelHeight, kernelWidth, strideHeight,
-                    strideWidth, dilationHeight, dilationWidth, rows[0], rows[1], columns[0], columns[1]);
-        } catch (KilnException e) {
-            throw new KilnException(op + ": input " + images + ", " + e.getMessage(), e);
+        if (rows[0] >= extentHeight || rows[1] >= extentHeight || columns[0] >= extentWidth
+                || columns[1] >= extentWidth) {
+            return "would be padded by " + padding + ", as much as the " + window + " or more; a window would read"
+                    + " only padding";
         }
+        return null;
     }
 }

@@ -5,6 +5,7 @@ import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
 import dev.kiln.backend.Distribution;
 import dev.kiln.check.GradientCheck;
+import dev.kiln.op.Padding2d;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
@@ -86,5 +87,28 @@ class LayerGradientTest {
         GradientCheck.withDefaults().check(() -> dense.forward(flatten.forward(input, ForwardContext.training(0, 0)), ForwardContext.training(0, 0)), wrt).requirePassed();
         dense.close();
         input.close();
+    }
+    @Test
+    void conv2dWithBiasAndActivation() {
+        check(new Conv2D(3, 3, 2).strides(2, 1).padding(Padding2d.SAME).activation(ActivationFunction.TANH)
+                .biasInitializer((p, in, out, seed) -> backend.random(Distribution.UNIFORM, seed, 0, -0.5, 0.5,
+                        p.buffer())), awayFromZero(Shape.of(2, 5, 4, 2), 16));
+    }
+
+    @Test
+    void conv2dTransposeWithBias() {
+        check(new Conv2DTranspose(2, 3).strides(2).biasInitializer((p, in, out, seed) ->
+                backend.random(Distribution.UNIFORM, seed, 0, -0.5, 0.5, p.buffer())), awayFromZero(Shape.of(2, 3, 2, 3), 17));
+    }
+
+    @Test
+    void poolingAndImageShapeLayers() {
+        check(new MaxPool2D(2).padding(Padding2d.SAME), awayFromZero(Shape.of(2, 5, 3, 2), 18));
+        check(new AvgPool2D(3).strides(1), awayFromZero(Shape.of(1, 4, 5, 2), 19));
+        check(new GlobalAveragePooling2D(), awayFromZero(Shape.of(2, 3, 2, 4), 20));
+        check(new GlobalMaxPool2D(), awayFromZero(Shape.of(2, 3, 2, 4), 21));
+        check(new UpSampling2D(2), awayFromZero(Shape.of(1, 2, 3, 2), 22));
+        check(new ZeroPadding2D(1, 0, 2, 1), awayFromZero(Shape.of(2, 2, 3, 1), 23));
+        check(new Reshape(3, -1, 1), awayFromZero(Shape.of(2, 3, 4), 24));
     }
 }

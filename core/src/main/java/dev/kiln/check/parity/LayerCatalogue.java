@@ -1,6 +1,16 @@
 package dev.kiln.check.parity;
 
 import dev.kiln.layer.Activation;
+import dev.kiln.layer.AvgPool2D;
+import dev.kiln.layer.Conv2D;
+import dev.kiln.layer.Conv2DTranspose;
+import dev.kiln.layer.GlobalAveragePooling2D;
+import dev.kiln.layer.GlobalMaxPool2D;
+import dev.kiln.layer.MaxPool2D;
+import dev.kiln.layer.Reshape;
+import dev.kiln.layer.UpSampling2D;
+import dev.kiln.layer.ZeroPadding2D;
+import dev.kiln.op.Padding2d;
 import dev.kiln.layer.Add;
 import dev.kiln.layer.Average;
 import dev.kiln.layer.BatchNormalization;
@@ -74,6 +84,47 @@ public final class LayerCatalogue {
                 Tolerances.EXACT));
         specs.add(new LayerSpec("layer.concatenate.first", () -> new Concatenate(0), 2,
                 List.of(Shape.of(2, 5), Shape.of(3, 5)), 25, InputRange.uniform(-2, 2), List.of(), Tolerances.EXACT));
+        specs.addAll(imageLayers(weights));
+        return specs;
+    }
+
+    /** The convolution, pooling and image-shape layers, on small odd-sized images. */
+    private static List<LayerSpec> imageLayers(InputRange weights) {
+        List<LayerSpec> specs = new ArrayList<>();
+        InputRange pixels = InputRange.uniform(-1, 1);
+        specs.add(new LayerSpec("layer.conv2d.valid.one_channel", () -> new Conv2D(3, 3), 2, Shape.of(7, 7, 1), 75,
+                pixels, List.of(new Input("kernel", 27, weights), new Input("bias", 3, weights)),
+                Tolerances.accumulated(2 * 25, Tolerances.derivative(),
+                        "conv2d: 9 taps per output, kernel gradient over 50 windows")));
+        specs.add(new LayerSpec("layer.conv2d.same.stride2.tanh", () -> new Conv2D(4, 3).strides(2)
+                .padding(Padding2d.SAME).activation(ActivationFunction.TANH), 2, Shape.of(6, 7, 3), 48, pixels,
+                List.of(new Input("kernel", 108, weights), new Input("bias", 4, weights)),
+                Tolerances.accumulated(27, Tolerances.derivative(), "conv2d: 27 terms per output and per gradient")));
+        specs.add(new LayerSpec("layer.conv2d.dilation2", () -> new Conv2D(2, 3).dilation(2), 2, Shape.of(8, 7, 2), 24,
+                pixels, List.of(new Input("kernel", 36, weights), new Input("bias", 2, weights)),
+                Tolerances.accumulated(24, Tolerances.derivative(), "conv2d: 18 terms per output, 24 per gradient")));
+        specs.add(new LayerSpec("layer.conv2d_transpose.same.stride2", () -> new Conv2DTranspose(3, 3).strides(2)
+                .padding(Padding2d.SAME), 2, Shape.of(3, 4, 2), 144, pixels,
+                List.of(new Input("kernel", 54, weights), new Input("bias", 3, weights)),
+                Tolerances.accumulated(24, Tolerances.derivative(), "conv2d_transpose: up to 8 taps per output,"
+                        + " kernel gradient over 24 pixels")));
+        specs.add(new LayerSpec("layer.max_pool2d", () -> new MaxPool2D(2), 2, Shape.of(5, 7, 3), 18, pixels,
+                List.of(), Tolerances.elementwise()));
+        specs.add(new LayerSpec("layer.max_pool2d.same.stride2", () -> new MaxPool2D(3).strides(2)
+                .padding(Padding2d.SAME), 2, Shape.of(5, 7, 3), 36, pixels, List.of(), Tolerances.elementwise()));
+        specs.add(new LayerSpec("layer.avg_pool2d.same", () -> new AvgPool2D(2).padding(Padding2d.SAME), 2,
+                Shape.of(5, 7, 3), 36, pixels, List.of(), Tolerances.accumulated(4, Tolerances.derivative(),
+                "average of up to 4 pixels")));
+        specs.add(new LayerSpec("layer.global_average_pooling2d", GlobalAveragePooling2D::new, 2, Shape.of(4, 5, 3),
+                3, pixels, List.of(), Tolerances.accumulated(20, Tolerances.derivative(), "mean of 20 pixels")));
+        specs.add(new LayerSpec("layer.global_max_pool2d", GlobalMaxPool2D::new, 2, Shape.of(4, 5, 3), 3, pixels,
+                List.of(), Tolerances.elementwise()));
+        specs.add(new LayerSpec("layer.up_sampling2d", () -> new UpSampling2D(2, 3), 2, Shape.of(3, 2, 2), 72, pixels,
+                List.of(), Tolerances.accumulated(6, Tolerances.derivative(), "gradient sums 6 copies")));
+        specs.add(new LayerSpec("layer.zero_padding2d", () -> new ZeroPadding2D(1, 2, 0, 1), 2, Shape.of(3, 4, 2), 60,
+                pixels, List.of(), Tolerances.EXACT));
+        specs.add(new LayerSpec("layer.reshape", () -> new Reshape(-1, 4, 1), 3, Shape.of(3, 4), 12, pixels,
+                List.of(), Tolerances.EXACT));
         return specs;
     }
 }

@@ -2,7 +2,8 @@ package dev.kiln.samples.bench;
 
 import dev.kiln.backend.Backend;
 import dev.kiln.data.Dataset;
-import dev.kiln.model.Sequential;
+import dev.kiln.model.Model;
+import dev.kiln.samples.mnist.ImageClassifier;
 import dev.kiln.samples.mnist.ImageMlp;
 import dev.kiln.train.EpochResult;
 import dev.kiln.train.FitOptions;
@@ -14,6 +15,7 @@ import java.util.List;
 final class EpochTimer {
     private static final long SEED = 42;
     private static final double LEARNING_RATE = 1e-3;
+    private static final ImageClassifier MLP = new ImageClassifier(new ImageMlp(128));
 
     private EpochTimer() {
     }
@@ -23,7 +25,7 @@ final class EpochTimer {
      * validation, so an epoch is training alone).
      */
     static double[] epochSeconds(Backend backend, Dataset data, int classes, int batchSize, int warmUp, int timed) {
-        try (Sequential model = new ImageMlp(128).model(backend, classes, LEARNING_RATE, SEED)) {
+        try (Model model = MLP.model(backend, data.featureShape(), classes, LEARNING_RATE, SEED)) {
             History history = model.fit(data, FitOptions.builder()
                     .epochs(warmUp + timed).batchSize(batchSize).seed(SEED).log(false).build());
             List<EpochResult> epochs = history.epochs();
@@ -33,7 +35,7 @@ final class EpochTimer {
 
     /** Wall seconds of one epoch on {@code backend}, after {@code warmUp} epochs that are not timed. */
     static double profiledEpoch(ProfilingBackend backend, Dataset data, int classes, int batchSize, int warmUp) {
-        try (Sequential model = new ImageMlp(128).model(backend, classes, LEARNING_RATE, SEED)) {
+        try (Model model = MLP.model(backend, data.featureShape(), classes, LEARNING_RATE, SEED)) {
             if (warmUp > 0) {
                 model.fit(data, FitOptions.builder().epochs(warmUp).batchSize(batchSize).seed(SEED).log(false).build());
             }

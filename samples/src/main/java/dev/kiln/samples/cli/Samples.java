@@ -4,14 +4,15 @@ import dev.kiln.samples.Sample;
 import dev.kiln.samples.ToySample;
 import dev.kiln.samples.XorSample;
 import dev.kiln.samples.csv.CsvSample;
-import dev.kiln.samples.mnist.ImageMlpSample;
+import dev.kiln.samples.mnist.ImageSample;
 import java.util.List;
 import java.util.Optional;
 
 /** The samples the kiln command can train. */
 public final class Samples {
     private static final List<Sample> ALL = List.of(new ToySample(), new XorSample(),
-            ImageMlpSample.mnist(), ImageMlpSample.fashion(), new CsvSample());
+            ImageSample.mnistMlp(), ImageSample.fashionMlp(), ImageSample.mnistCnn(), ImageSample.fashionCnn(),
+            new CsvSample());
 
     private Samples() {
     }

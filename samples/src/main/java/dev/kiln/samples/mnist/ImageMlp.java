@@ -1,90 +1,22 @@
 package dev.kiln.samples.mnist;
 
 import dev.kiln.backend.Backend;
-import dev.kiln.data.preprocess.Standardization;
-import dev.kiln.io.Compilation;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Dense;
 import dev.kiln.layer.Flatten;
-import dev.kiln.loss.Losses;
-import dev.kiln.metric.Metric;
-import dev.kiln.metric.Metrics;
-import dev.kiln.metric.RenamedMetric;
+import dev.kiln.model.Model;
 import dev.kiln.model.Sequential;
-import dev.kiln.optim.Adam;
-import dev.kiln.samples.ModelStorage;
-import dev.kiln.train.Callback;
-import dev.kiln.train.Evaluation;
-import dev.kiln.train.FitOptions;
-import dev.kiln.train.History;
-import java.util.Arrays;
-import java.util.List;
+import dev.kiln.tensor.Shape;
 
 /**
- * The Keras MNIST multilayer perceptron: Flatten -> Dense(hidden, relu) -> Dense(classes, softmax), categorical
- * cross-entropy, Adam, accuracy, with the last tenth of the training images held out for validation.
+ * The Keras MNIST multilayer perceptron: Flatten -> Dense(hidden, relu) -> Dense(classes, softmax).
  *
  * @param hidden units of the hidden layer
  */
-public record ImageMlp(int hidden) {
-    /** Fraction of the training images held out for validation, taken from the end (Keras semantics). */
-    public static final double VALIDATION_SPLIT = 0.1;
-
-    /**
-     * What one training produced.
-     *
-     * @param history per-epoch loss and accuracy, training and validation
-     * @param test loss and accuracy on the test images
-     * @param parameters trainable parameters of the model
-     */
-    public record Result(History history, Evaluation test, long parameters) {
-    }
-
-    /** The compiled model on {@code backend}, its initial weights drawn from {@code seed}. */
-    public Sequential model(Backend backend, int classes, double learningRate, long seed) {
-        Sequential model = Sequential.on(backend, new Flatten(), new Dense(hidden, ActivationFunction.RELU),
+public record ImageMlp(int hidden) implements ImageArchitecture {
+    @Override
+    public Model create(Backend backend, Shape image, int classes, long seed) {
+        return Sequential.on(backend, new Flatten(), new Dense(hidden, ActivationFunction.RELU),
                 new Dense(classes, ActivationFunction.SOFTMAX)).seed(seed);
-        model.compile(Losses.categoricalCrossEntropy(false), new Adam(learningRate), accuracy());
-        return model;
-    }
-
-    /** Trains a new model on {@code data} and evaluates it on the test images. */
-    public Result train(Backend backend, MnistData data, int epochs, int batchSize, double learningRate, long seed,
-                        List<Callback> callbacks) {
-        return train(backend, data, epochs, batchSize, learningRate, seed, callbacks, ModelStorage.none());
-    }
-
-    /** Trains and evaluates as above, saving, checkpointing and resuming as {@code storage} says. */
-    public Result train(Backend backend, MnistData data, int epochs, int batchSize, double learningRate, long seed,
-                        List<Callback> callbacks, ModelStorage storage) {
-        try (Sequential model = model(backend, data.classes(), learningRate, seed)) {
-            Compilation compilation = Compilation.of(Losses.categoricalCrossEntropy(false), accuracy());
-            Standardization pixels = pixelScaling(data.train().featureShape().size());
-            History history = model.fit(data.train(), storage.apply(FitOptions.builder()
-                    .epochs(epochs)
-                    .batchSize(batchSize)
-                    .validationSplit(VALIDATION_SPLIT)
-                    .seed(seed)
-                    .callbacks(callbacks.toArray(Callback[]::new))
-                    .build(), compilation, pixels));
-            storage.save(model, compilation, pixels);
-            return new Result(history, model.evaluate(data.test()), model.trainableParameterCount());
-        }
-    }
-
-    /** The scaling the images were loaded with (bytes 0-255 to [0, 1]), stored with a saved model. */
-    private static Standardization pixelScaling(long pixels) {
-        double[] scale = new double[Math.toIntExact(pixels)];
-        Arrays.fill(scale, 255);
-        return new Standardization(Standardization.Method.MIN_MAX, new double[scale.length], scale);
-    }
-
-    /** Training samples per epoch for a data set of {@code size} samples after the validation split. */
-    public static long trainingSamples(int size) {
-        return (long) (size * (1 - VALIDATION_SPLIT));
-    }
-
-    private static Metric accuracy() {
-        return new RenamedMetric("accuracy", Metrics.categoricalAccuracy());
     }
 }

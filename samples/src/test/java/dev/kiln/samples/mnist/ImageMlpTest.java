@@ -35,9 +35,9 @@ class ImageMlpTest {
         MnistData loaded = MnistData.load(QUADRANTS, data);
         assertEquals(400, loaded.train().size());
 
-        ImageMlp.Result result;
+        ImageClassifier.Result result;
         try (Backend backend = new CpuBackend()) {
-            result = new ImageMlp(16).train(backend, loaded, 15, 16, 1e-2, 5, List.of());
+            result = new ImageClassifier(new ImageMlp(16)).train(backend, loaded, 15, 16, 1e-2, 5, List.of());
             assertEquals(0, backend.liveBuffers());
         }
         assertEquals(15, result.history().epochs().size());
