@@ -4,7 +4,8 @@ package dev.kiln.cpu;
  * F32 matrix multiply c = alpha * op(a) * op(b) + beta * c on row-major arrays. op(b) is packed into
  * separate row arrays of at most {@link #PANEL_COLUMNS} columns and {@link #PANEL_DEPTH} rows, and each row
  * of c is accumulated in its own row array, so that the JIT vectorises the inner loop (it does not when two
- * offsets index one flat array). Rows of c are split across the work pool; every element is the sum over k
+ * offsets index one flat array); rows go through every panel in blocks of {@link #ROW_BLOCK}, so a tall c
+ * (a convolution's) keeps its accumulators in cache. Rows of c are split across the work pool; every element is the sum over k
  * in increasing order, four terms at a time, whatever the partitioning, so results are reproducible.
  * Scratch space is kept between calls: an instance is not thread-safe.
  */
@@ -16,8 +17,13 @@ final class FloatGemm {
     /** Columns from which a row of c takes the wide loop. */
     static final int WIDE_ROW = 64;
 
+    /** Rows of c accumulated together, through every panel of b, before the next rows. */
+    static final int ROW_BLOCK = 16;
+    /** Each thread's accumulators for one block of rows of c. */
+    private static final ThreadLocal<float[][]> ROW_ACCUMULATORS =
+            ThreadLocal.withInitial(() -> new float[ROW_BLOCK][PANEL_COLUMNS]);
+
     private float[][] packed = new float[0][];
-    private float[][] accumulators = new float[0][];
 
     void gemm(boolean transposeA, boolean transposeB, int m, int n, int k,
               float alpha, float[] a, float[] b, float beta, float[] c) {
@@ -30,24 +36,28 @@ final class FloatGemm {
         }
         int columnBlocks = (n + PANEL_COLUMNS - 1) / PANEL_COLUMNS;
         pack(transposeB, n, k, b, columnBlocks);
-        ensureAccumulators(m);
         int tasks = (long) m * n * k < PARALLEL_WORK ? 1 : WorkPool.THREADS;
         WorkPool.run(m, tasks, 1, (from, to) -> {
-            for (int block = 0; block < columnBlocks; block++) {
-                int column = block * PANEL_COLUMNS;
-                int width = Math.min(PANEL_COLUMNS, n - column);
-                for (int i = from; i < to; i++) {
-                    java.util.Arrays.fill(accumulators[i], 0, width, 0);
-                }
-                for (int depth = 0; depth < k; depth += PANEL_DEPTH) {
-                    int span = Math.min(PANEL_DEPTH, k - depth);
-                    int panel = block * k + depth;
-                    for (int i = from; i < to; i++) {
-                        accumulateRow(transposeA, m, k, a, i, depth, span, panel, width);
+            float[][] rows = ROW_ACCUMULATORS.get();
+            // A block of rows runs through all of k before the next: its accumulators stay in cache.
+            for (int first = from; first < to; first += ROW_BLOCK) {
+                int last = Math.min(to, first + ROW_BLOCK);
+                for (int block = 0; block < columnBlocks; block++) {
+                    int column = block * PANEL_COLUMNS;
+                    int width = Math.min(PANEL_COLUMNS, n - column);
+                    for (int i = first; i < last; i++) {
+                        java.util.Arrays.fill(rows[i - first], 0, width, 0);
                     }
-                }
-                for (int i = from; i < to; i++) {
-                    store(alpha, beta, accumulators[i], c, i * n + column, width);
+                    for (int depth = 0; depth < k; depth += PANEL_DEPTH) {
+                        int span = Math.min(PANEL_DEPTH, k - depth);
+                        int panel = block * k + depth;
+                        for (int i = first; i < last; i++) {
+                            accumulateRow(transposeA, m, k, a, i, rows[i - first], depth, span, panel, width);
+                        }
+                    }
+                    for (int i = first; i < last; i++) {
+                        store(alpha, beta, rows[i - first], c, i * n + column, width);
+                    }
                 }
             }
         });
@@ -63,17 +73,16 @@ final class FloatGemm {
      * vectorises, a loop only as far as its profiled trip count: narrow calls (n = 10) sharing the loop of
      * wide ones (n = 128) cost the wide ones 10-40%.
      */
-    private void accumulateRow(boolean transposeA, int m, int k, float[] a, int row, int depth, int span, int panel, int width) {
+    private void accumulateRow(boolean transposeA, int m, int k, float[] a, int row, float[] c, int depth, int span, int panel, int width) {
         if (width >= WIDE_ROW) {
-            accumulateWideRow(transposeA, m, k, a, row, depth, span, panel, width);
+            accumulateWideRow(transposeA, m, k, a, row, c, depth, span, panel, width);
         } else {
-            accumulateNarrowRow(transposeA, m, k, a, row, depth, span, panel, width);
+            accumulateNarrowRow(transposeA, m, k, a, row, c, depth, span, panel, width);
         }
     }
 
     /** Four terms per pass over c: on JDK 17 this form vectorises, while eight terms, or two rows of c sharing the b loads, do not. */
-    private void accumulateWideRow(boolean transposeA, int m, int k, float[] a, int row, int depth, int span, int panel, int width) {
-        float[] c = accumulators[row];
+    private void accumulateWideRow(boolean transposeA, int m, int k, float[] a, int row, float[] c, int depth, int span, int panel, int width) {
         int p = 0;
         for (; p + 4 <= span; p += 4) {
             float[] b0 = packed[panel + p], b1 = packed[panel + p + 1], b2 = packed[panel + p + 2], b3 = packed[panel + p + 3];
@@ -94,8 +103,7 @@ final class FloatGemm {
     }
 
     /** The loop of {@link #accumulateWideRow}, a separate copy so that it keeps its own profile. */
-    private void accumulateNarrowRow(boolean transposeA, int m, int k, float[] a, int row, int depth, int span, int panel, int width) {
-        float[] c = accumulators[row];
+    private void accumulateNarrowRow(boolean transposeA, int m, int k, float[] a, int row, float[] c, int depth, int span, int panel, int width) {
         int p = 0;
         for (; p + 4 <= span; p += 4) {
             float[] b0 = packed[panel + p], b1 = packed[panel + p + 1], b2 = packed[panel + p + 2], b3 = packed[panel + p + 3];
@@ -158,16 +166,6 @@ final class FloatGemm {
                     }
                 }
             }
-        }
-    }
-
-    private void ensureAccumulators(int m) {
-        if (accumulators.length < m) {
-            float[][] grown = java.util.Arrays.copyOf(accumulators, m);
-            for (int r = accumulators.length; r < m; r++) {
-                grown[r] = new float[PANEL_COLUMNS];
-            }
-            accumulators = grown;
         }
     }
 }
