@@ -5,9 +5,8 @@ import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,7 +16,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code kiln bench gemm}: F32 gemm throughput of the CPU and OpenCL backends and, when python3 with numpy is
+ * {@code kiln bench gemm}: F32 gemm throughput of the CPU and OpenCL backends and, when a Python with numpy is
  * present, of numpy (OpenBLAS), at the sizes of the project's reference table.
  */
 public final class GemmBench {
@@ -38,6 +37,8 @@ public final class GemmBench {
     private static final int WARM_UP = 2;
     private static final int MAX_RUNS = 9;
     private static final long CELL_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(4);
+    /** A size takes a few seconds in numpy; far longer means a hung interpreter. */
+    private static final Duration NUMPY_TIMEOUT = Duration.ofMinutes(2);
     private static final String NUMPY_SCRIPT = String.join("\n",
             "import sys, time, numpy as np",
             "m, n, k = map(int, sys.argv[1].split(','))",
@@ -71,20 +72,23 @@ public final class GemmBench {
                     out.println(name + ": unavailable (" + e.getMessage() + ")");
                 }
             }
+            PythonRunner python = new PythonRunner(PythonRunner.INTERPRETERS, NUMPY_TIMEOUT);
+            String interpreter = numpyInterpreter(out, python);
             double[] numpy = nans();
-            boolean numpyPresent = true;
             for (int s = 0; s < SIZES.size(); s++) {
                 for (Map.Entry<String, Backend> entry : backends.entrySet()) {
                     results.get(entry.getKey())[s] = measure(entry.getValue(), SIZES.get(s));
                 }
-                if (numpyPresent) {
-                    Double gflops = numpy(out, SIZES.get(s));
-                    numpyPresent = gflops != null;
-                    numpy[s] = numpyPresent ? gflops : Double.NaN;
+                if (interpreter != null) {
+                    Double gflops = numpy(out, python, interpreter, SIZES.get(s));
+                    if (gflops == null) {
+                        interpreter = null;
+                    } else {
+                        numpy[s] = gflops;
+                    }
                 }
             }
-            if (numpyPresent) {
-                out.println("numpy: python3 with numpy (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset)");
+            if (interpreter != null) {
                 results.put("numpy", numpy);
             }
         } finally {
@@ -138,25 +142,25 @@ public final class GemmBench {
         return buffer;
     }
 
-    /** numpy's GFLOP/s at {@code size}, or null without python3 and numpy; OpenBLAS core overrides are unset. */
-    private static Double numpy(PrintStream out, Size size) {
-        List<String> command = List.of("python3", "-c", NUMPY_SCRIPT, size.m() + "," + size.n() + "," + size.k());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().remove("OPENBLAS_CORETYPE");
-        builder.environment().remove("OPENBLAS_L2_SIZE");
+    /** The interpreter that has numpy, announced on {@code out}, or null (and why) without one. */
+    private static String numpyInterpreter(PrintStream out, PythonRunner python) {
         try {
-            Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (process.waitFor() != 0 || output.isEmpty()) {
-                out.println("numpy: unavailable (python3 with numpy exited with " + process.exitValue() + ")");
-                return null;
-            }
-            return Double.parseDouble(output);
-        } catch (IOException e) {
+            String interpreter = python.interpreterWith("numpy");
+            out.println("numpy: " + interpreter + " with numpy (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset)");
+            return interpreter;
+        } catch (PythonRunner.Failure e) {
             out.println("numpy: unavailable (" + e.getMessage() + ")");
             return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** numpy's GFLOP/s at {@code size}, or null (and why) when the run fails. */
+    private static Double numpy(PrintStream out, PythonRunner python, String interpreter, Size size) {
+        try {
+            String output = python.run(interpreter, NUMPY_SCRIPT, List.of(size.m() + "," + size.n() + "," + size.k()));
+            return Double.parseDouble(output.strip());
+        } catch (PythonRunner.Failure | NumberFormatException e) {
+            out.println("numpy: unavailable (" + e.getMessage() + ")");
             return null;
         }
     }
