@@ -1,0 +1,153 @@
+"""PyTorch reference for `kiln bench mnist-cnn`: the Keras MNIST CNN example trained on the CPU.
+
+Model: conv 32 3x3 relu, max-pool 2, conv 64 3x3 relu, max-pool 2, flatten, dropout 0.5, dense 10 (logits);
+cross-entropy, Adam 1e-3, shuffled mini-batches. The whole data set is in memory before the clock starts and
+each timed epoch measures the training loop alone.
+
+Output, one JSON object per line on stdout: {"epoch": i, "seconds": s, "loss": l} per timed epoch, then
+{"torch": version, "threads": t, "test_accuracy": a}. Errors go to stderr with a non-zero exit status.
+"""
+import argparse
+import json
+import os
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+IMAGES_MAGIC = 2051  # unsigned bytes, three dimensions
+LABELS_MAGIC = 2049  # unsigned bytes, one dimension
+SIDE = 28
+CLASSES = 10
+EVALUATION_BATCH = 1000
+
+
+class DataError(Exception):
+    """A missing or malformed IDX file."""
+
+
+def read_idx(path, magic, dimensions):
+    """The array in an uncompressed IDX file of unsigned bytes, after checking its header against its length."""
+    try:
+        with open(path, "rb") as file:
+            content = file.read()
+    except OSError as e:
+        raise DataError(f"cannot read {path}: {e.strerror}") from e
+    header = 4 * (1 + dimensions)
+    if len(content) < header:
+        raise DataError(f"{path}: {len(content)} bytes, shorter than its header")
+    found, *shape = struct.unpack(f">{1 + dimensions}I", content[:header])
+    if found != magic:
+        raise DataError(f"{path}: magic number {found}, expected {magic}")
+    expected = header + int(np.prod(shape, dtype=np.int64))
+    if len(content) != expected:
+        raise DataError(f"{path}: {len(content)} bytes, expected {expected} for shape {shape}")
+    return np.frombuffer(content, dtype=np.uint8, offset=header).reshape(shape)
+
+
+def load_split(directory, prefix):
+    """Images as [n, 1, 28, 28] floats in [0, 1] and labels as int64, both as tensors."""
+    images = read_idx(os.path.join(directory, f"{prefix}-images-idx3-ubyte"), IMAGES_MAGIC, 3)
+    labels = read_idx(os.path.join(directory, f"{prefix}-labels-idx1-ubyte"), LABELS_MAGIC, 1)
+    if images.shape[1:] != (SIDE, SIDE):
+        raise DataError(f"{prefix} images are {images.shape[1]}x{images.shape[2]}, expected {SIDE}x{SIDE}")
+    if len(images) != len(labels):
+        raise DataError(f"{prefix}: {len(images)} images but {len(labels)} labels")
+    if len(labels) and labels.max() >= CLASSES:
+        raise DataError(f"{prefix}: label {labels.max()}, expected 0 to {CLASSES - 1}")
+    pixels = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
+    return pixels, torch.from_numpy(labels.astype(np.int64))
+
+
+def keras_mnist_cnn():
+    model = nn.Sequential(
+        nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Dropout(0.5), nn.Linear(64 * 5 * 5, CLASSES))
+    for layer in model:
+        if isinstance(layer, (nn.Conv2d, nn.Linear)):
+            # Keras's defaults (Glorot uniform, zero bias), so the accuracies compare like for like.
+            nn.init.xavier_uniform_(layer.weight)
+            nn.init.zeros_(layer.bias)
+    return model
+
+
+def train_epoch(model, optimizer, images, labels, batch_size, generator):
+    """One pass over the shuffled training set; returns the mean loss per image."""
+    model.train()
+    order = torch.randperm(len(images), generator=generator)
+    total = 0.0
+    for start in range(0, len(images), batch_size):
+        batch = order[start:start + batch_size]
+        optimizer.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(model(images[batch]), labels[batch])
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(batch)
+    return total / len(images)
+
+
+def accuracy(model, images, labels):
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for start in range(0, len(images), EVALUATION_BATCH):
+            predicted = model(images[start:start + EVALUATION_BATCH]).argmax(dim=1)
+            correct += (predicted == labels[start:start + EVALUATION_BATCH]).sum().item()
+    return correct / len(images)
+
+
+def at_least(minimum):
+    def parse(text):
+        value = int(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+    return parse
+
+
+def arguments():
+    parser = argparse.ArgumentParser(prog="mnist_cnn_torch", description=__doc__.splitlines()[0])
+    parser.add_argument("--data", required=True, metavar="DIR", help="directory holding the four MNIST IDX files")
+    parser.add_argument("--epochs", type=at_least(1), default=3, metavar="N", help="timed epochs (default 3)")
+    parser.add_argument("--warm-up", type=at_least(0), default=1, metavar="W", help="untimed epochs first (default 1)")
+    parser.add_argument("--batch-size", type=at_least(1), default=128, metavar="B", help="default 128")
+    parser.add_argument("--threads", type=at_least(1), default=2, metavar="T", help="torch CPU threads (default 2)")
+    parser.add_argument("--seed", type=int, default=42, metavar="S", help="default 42")
+    return parser.parse_args()
+
+
+def emit(record):
+    print(json.dumps(record), flush=True)
+
+
+def main():
+    args = arguments()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    try:
+        train_images, train_labels = load_split(args.data, "train")
+        test_images, test_labels = load_split(args.data, "t10k")
+    except DataError as e:
+        print(f"mnist_cnn_torch: {e}", file=sys.stderr)
+        return 1
+    model = keras_mnist_cnn()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    shuffle = torch.Generator().manual_seed(args.seed)
+    for _ in range(args.warm_up):
+        train_epoch(model, optimizer, train_images, train_labels, args.batch_size, shuffle)
+    for epoch in range(1, args.epochs + 1):
+        start = time.perf_counter()
+        loss = train_epoch(model, optimizer, train_images, train_labels, args.batch_size, shuffle)
+        emit({"epoch": epoch, "seconds": time.perf_counter() - start, "loss": loss})
+    emit({"torch": torch.__version__, "threads": torch.get_num_threads(),
+          "test_accuracy": accuracy(model, test_images, test_labels)})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

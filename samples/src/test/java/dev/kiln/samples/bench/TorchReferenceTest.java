@@ -1,0 +1,148 @@
+package dev.kiln.samples.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TorchReferenceTest {
+    private static final String OUTPUT = String.join("\n",
+            "{\"epoch\": 1, \"seconds\": 12.5, \"loss\": 0.101}",
+            "{\"epoch\": 2, \"seconds\": 11.25, \"loss\": 0.076}",
+            "{\"epoch\": 3, \"seconds\": 11.75, \"loss\": 0.062}",
+            "{\"torch\": \"1.13.0a0\", \"threads\": 2, \"test_accuracy\": 0.9866}", "");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void epochLinesAndTheSummaryAreParsed() throws Exception {
+        TorchReference.Measured measured = TorchReference.parse(OUTPUT);
+        assertEquals(List.of(12.5, 11.25, 11.75), measured.epochSeconds());
+        assertEquals(List.of(0.101, 0.076, 0.062), measured.epochLosses());
+        assertEquals(11.75, measured.medianSeconds());
+        assertEquals("1.13.0a0", measured.torchVersion());
+        assertEquals(2, measured.threads());
+        assertEquals(0.9866, measured.testAccuracy());
+    }
+
+    @Test
+    void theMedianOfAnEvenNumberOfEpochsIsTheMeanOfTheMiddleTwo() {
+        TorchReference.Measured measured = new TorchReference.Measured(List.of(4.0, 1.0, 3.0, 2.0),
+                List.of(0.4, 0.3, 0.2, 0.1), "2.1.0", 2, 0.99);
+        assertEquals(2.5, measured.medianSeconds());
+    }
+
+    @Test
+    void outputThatBreaksTheLineFormatIsRejectedWithTheOffendingLine() {
+        assertUnreadable("Using CPU\n" + OUTPUT, "(not JSON): Using CPU");
+        assertUnreadable("[1, 2]\n" + OUTPUT, "(not a JSON object): [1, 2]");
+        assertUnreadable(OUTPUT.replace("\"epoch\": 2", "\"epoch\": 3"), "(epoch 2 expected)");
+        assertUnreadable(OUTPUT.replace("\"loss\": 0.076", "\"loss\": \"low\""), "(no number 'loss')");
+        assertUnreadable(OUTPUT + "{\"epoch\": 4, \"seconds\": 1, \"loss\": 0}", "(a line after the summary)");
+        assertUnreadable(OUTPUT.replace("\"threads\": 2", "\"threads\": \"two\""),
+                "(the summary needs a torch version and a thread count)");
+        assertUnreadable(OUTPUT.lines().limit(3).reduce("", (a, b) -> a + b + "\n"), "(no timed epoch or no summary)");
+        assertUnreadable("", "(no timed epoch or no summary)");
+    }
+
+    @Test
+    void theScriptRunsWithTheSettingsAsArgumentsInTheInterpreterThatHasTorch() throws Exception {
+        Path code = dir.resolve("code.py");
+        Path arguments = dir.resolve("arguments.txt");
+        String noTorch = FakeInterpreter.write(dir, "no-torch", "exit 1");
+        String torch = FakeInterpreter.write(dir, "torch", String.join("\n",
+                "[ \"$2\" = 'import numpy, torch' ] && exit 0",
+                "printf '%s' \"$2\" > '" + code + "'",
+                "shift 2",
+                "printf '%s\\n' \"$@\" > '" + arguments + "'",
+                "printf '%s\\n' '" + OUTPUT.lines().limit(2).reduce("", (a, b) -> a + b + "\n")
+                        + OUTPUT.lines().skip(3).findFirst().orElseThrow() + "'"));
+        TorchReference reference = new TorchReference(new PythonRunner(List.of(noTorch, torch), Duration.ofMinutes(1)));
+
+        TorchReference.Result result = reference.run(new TorchReference.Settings(Path.of("/data/mnist"), 2, 1, 64, 3, 7));
+
+        TorchReference.Measured measured = assertInstanceOf(TorchReference.Measured.class, result);
+        assertEquals(List.of(12.5, 11.25), measured.epochSeconds());
+        assertEquals(0.9866, measured.testAccuracy());
+        assertEquals(TorchReference.script(), Files.readString(code));
+        assertEquals(List.of("--data", "/data/mnist", "--epochs", "2", "--warm-up", "1", "--batch-size", "64",
+                "--threads", "3", "--seed", "7"), Files.readAllLines(arguments));
+    }
+
+    @Test
+    void withoutAnInterpreterThatHasTorchTheResultIsUnavailable() {
+        String missing = dir.resolve("missing-python3").toString();
+        TorchReference.Result result = new TorchReference(new PythonRunner(List.of(missing), Duration.ofMinutes(1)))
+                .run(settings(3));
+        String reason = assertInstanceOf(TorchReference.Unavailable.class, result).reason();
+        assertTrue(reason.startsWith("no Python interpreter can import numpy, torch (" + missing + ": cannot run"),
+                reason);
+    }
+
+    @Test
+    void aFailingScriptIsUnavailableWithTheEndOfItsErrorOutput() throws Exception {
+        String failing = FakeInterpreter.write(dir, "failing", String.join("\n",
+                "[ \"$2\" = 'import numpy, torch' ] && exit 0",
+                "echo 'mnist_cnn_torch: cannot read /data/mnist/train-images-idx3-ubyte' >&2",
+                "exit 1"));
+        TorchReference.Result result = reference(failing, Duration.ofMinutes(1)).run(settings(3));
+        assertEquals(new TorchReference.Unavailable(failing
+                        + " exited with status 1: mnist_cnn_torch: cannot read /data/mnist/train-images-idx3-ubyte"),
+                result);
+    }
+
+    @Test
+    void fewerTimedEpochsThanAskedForAreUnavailable() throws Exception {
+        String short_ = FakeInterpreter.write(dir, "short", "printf '%s\\n' '" + OUTPUT + "'");
+        TorchReference.Result result = reference(short_, Duration.ofMinutes(1)).run(settings(5));
+        assertEquals(new TorchReference.Unavailable(short_ + " reported 3 timed epochs, expected 5"), result);
+    }
+
+    @Test
+    void aRunPastTheTimeoutIsStoppedAndUnavailable() throws Exception {
+        String hanging = FakeInterpreter.write(dir, "hanging", "[ \"$2\" = 'import numpy, torch' ] && exit 0\nsleep 60");
+        long start = System.nanoTime();
+        TorchReference.Result result = reference(hanging, Duration.ofSeconds(1)).run(settings(3));
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(30).toNanos());
+        assertEquals(new TorchReference.Unavailable(hanging + " did not finish within 1 s and was stopped"), result);
+    }
+
+    /** The script is a resource next to the class; where a python3 exists, it must at least compile. */
+    @Test
+    void theScriptCompilesWherePythonIsPresent() throws Exception {
+        String script = TorchReference.script();
+        assertTrue(script.contains("def main():"));
+        PythonRunner python = new PythonRunner(PythonRunner.INTERPRETERS, Duration.ofMinutes(1));
+        String interpreter;
+        try {
+            interpreter = python.interpreterWith("sys");
+        } catch (PythonRunner.Failure e) {
+            Assumptions.abort("no Python here: " + e.getMessage());
+            return;
+        }
+        python.run(interpreter, "import sys; compile(sys.argv[1], 'mnist_cnn_torch.py', 'exec')", List.of(script));
+    }
+
+    private static void assertUnreadable(String output, String expected) {
+        PythonRunner.Failure failure = assertThrows(PythonRunner.Failure.class, () -> TorchReference.parse(output));
+        assertTrue(failure.getMessage().startsWith("unexpected output from mnist_cnn_torch.py " + expected),
+                failure.getMessage());
+    }
+
+    private static TorchReference reference(String interpreter, Duration timeout) {
+        return new TorchReference(new PythonRunner(List.of(interpreter), timeout));
+    }
+
+    private static TorchReference.Settings settings(int epochs) {
+        return new TorchReference.Settings(Path.of("/data/mnist"), epochs, 1, 128, 2, 42);
+    }
+}
