@@ -37,6 +37,7 @@ public final class CpuBackend implements Backend {
     private long live;
     private final FloatGemm floatGemm = new FloatGemm();
     private final DoubleGemm doubleGemm = new DoubleGemm();
+    private final HostArrayPool arrays = new HostArrayPool();
     private long uploads;
     private long uploadedBytes;
     private long downloads;
@@ -70,7 +71,7 @@ public final class CpuBackend implements Backend {
         }
         CpuBuffer buffer;
         try {
-            buffer = new CpuBuffer(this, dtype, (int) length);
+            buffer = new CpuBuffer(this, dtype, (int) length, arrays);
         } catch (OutOfMemoryError e) {
             throw new KilnException("allocate: out of memory for " + length + " " + dtype + " elements ("
                     + length * dtype.bytes() + " bytes); the JVM may use at most " + Runtime.getRuntime().maxMemory()
@@ -193,7 +194,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void free(Buffer buffer) {
         BufferChecks.free(this, buffer);
-        ((CpuBuffer) buffer).release();
+        ((CpuBuffer) buffer).release(arrays);
         live--;
     }
 
@@ -216,6 +217,7 @@ public final class CpuBackend implements Backend {
     public void close() {
         live = 0;
         closed = true;
+        arrays.clear();
     }
 
     /** Whether {@link #close()} has been called: every buffer of a closed backend counts as freed. */

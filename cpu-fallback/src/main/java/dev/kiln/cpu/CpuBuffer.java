@@ -13,13 +13,13 @@ final class CpuBuffer implements Buffer {
     private int[] ints;
     private final int length;
 
-    CpuBuffer(CpuBackend owner, DType dtype, int length) {
+    CpuBuffer(CpuBackend owner, DType dtype, int length, HostArrayPool pool) {
         this.owner = owner;
         this.dtype = dtype;
         this.length = length;
         switch (dtype) {
-            case F32 -> floats = new float[length];
-            case F64 -> doubles = new double[length];
+            case F32 -> floats = pool.floats(length);
+            case F64 -> doubles = pool.doubles(length);
             case I32 -> ints = new int[length];
         }
     }
@@ -63,7 +63,10 @@ final class CpuBuffer implements Buffer {
         return ints;
     }
 
-    void release() {
+    /** Frees the storage, handing its array to {@code pool} for reuse. */
+    void release(HostArrayPool pool) {
+        pool.give(floats);
+        pool.give(doubles);
         floats = null;
         doubles = null;
         ints = null;
