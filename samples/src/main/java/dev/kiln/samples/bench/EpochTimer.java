@@ -4,28 +4,27 @@ import dev.kiln.backend.Backend;
 import dev.kiln.data.Dataset;
 import dev.kiln.model.Model;
 import dev.kiln.samples.mnist.ImageClassifier;
-import dev.kiln.samples.mnist.ImageMlp;
 import dev.kiln.train.EpochResult;
 import dev.kiln.train.FitOptions;
 import dev.kiln.train.History;
 import java.util.Arrays;
 import java.util.List;
 
-/** Seconds per training epoch of the MNIST MLP: warm-up epochs first, then the median of the timed ones. */
+/** Seconds per training epoch of an image classifier: warm-up epochs first, then the median of the timed ones. */
 final class EpochTimer {
     private static final long SEED = 42;
     private static final double LEARNING_RATE = 1e-3;
-    private static final ImageClassifier MLP = new ImageClassifier(new ImageMlp(128));
 
     private EpochTimer() {
     }
 
     /**
-     * Times of the epochs after {@code warmUp} epochs, training {@code model} on all of {@code data} (no
+     * Times of the epochs after {@code warmUp} epochs, training a new model on all of {@code data} (no
      * validation, so an epoch is training alone).
      */
-    static double[] epochSeconds(Backend backend, Dataset data, int classes, int batchSize, int warmUp, int timed) {
-        try (Model model = MLP.model(backend, data.featureShape(), classes, LEARNING_RATE, SEED)) {
+    static double[] epochSeconds(ImageClassifier classifier, Backend backend, Dataset data, int classes, int batchSize,
+                                 int warmUp, int timed) {
+        try (Model model = classifier.model(backend, data.featureShape(), classes, LEARNING_RATE, SEED)) {
             History history = model.fit(data, FitOptions.builder()
                     .epochs(warmUp + timed).batchSize(batchSize).seed(SEED).log(false).build());
             List<EpochResult> epochs = history.epochs();
@@ -34,8 +33,9 @@ final class EpochTimer {
     }
 
     /** Wall seconds of one epoch on {@code backend}, after {@code warmUp} epochs that are not timed. */
-    static double profiledEpoch(ProfilingBackend backend, Dataset data, int classes, int batchSize, int warmUp) {
-        try (Model model = MLP.model(backend, data.featureShape(), classes, LEARNING_RATE, SEED)) {
+    static double profiledEpoch(ImageClassifier classifier, ProfilingBackend backend, Dataset data, int classes,
+                                int batchSize, int warmUp) {
+        try (Model model = classifier.model(backend, data.featureShape(), classes, LEARNING_RATE, SEED)) {
             if (warmUp > 0) {
                 model.fit(data, FitOptions.builder().epochs(warmUp).batchSize(batchSize).seed(SEED).log(false).build());
             }

@@ -5,6 +5,8 @@ import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.samples.commandline.CommonOptions;
 import dev.kiln.samples.data.DataSetSpec;
+import dev.kiln.samples.mnist.ImageClassifier;
+import dev.kiln.samples.mnist.ImageMlp;
 import dev.kiln.samples.mnist.MnistData;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -32,6 +34,7 @@ import picocli.CommandLine.Spec;
                 + " with a device wait after every backend call (slower: for shares, not speed). Prints Markdown.")
 public final class MnistMlpBench implements Callable<Integer> {
     private static final List<String> BACKENDS = List.of("cpu", "opencl");
+    private static final ImageClassifier MLP = new ImageClassifier(new ImageMlp(128));
 
     @Spec
     private CommandSpec spec;
@@ -98,7 +101,8 @@ public final class MnistMlpBench implements Callable<Integer> {
                 backend.name(), backend.device().name());
         out.flush();
         for (int batch : batchSizes) {
-            double[] seconds = EpochTimer.epochSeconds(backend, mnist.train(), mnist.classes(), batch, warmUp, epochs);
+            double[] seconds = EpochTimer.epochSeconds(MLP, backend, mnist.train(), mnist.classes(), batch, warmUp,
+                    epochs);
             double median = EpochTimer.median(seconds);
             out.printf(Locale.ROOT, "| %d | %.3f | %s | %,.0f |%n", batch, median,
                     Arrays.stream(seconds).mapToObj(s -> String.format(Locale.ROOT, "%.3f", s))
@@ -111,7 +115,7 @@ public final class MnistMlpBench implements Callable<Integer> {
         }
         for (int batch : batchSizes) {
             ProfilingBackend profiled = new ProfilingBackend(backend);
-            double seconds = EpochTimer.profiledEpoch(profiled, mnist.train(), mnist.classes(), batch, warmUp);
+            double seconds = EpochTimer.profiledEpoch(MLP, profiled, mnist.train(), mnist.classes(), batch, warmUp);
             OpProfile result = new OpProfile(seconds, profiled.times());
             out.printf(Locale.ROOT, "%nProfile at batch %d (one epoch, %.3f s with a device wait after each call):"
                     + "%n%n%s%n%s", batch, seconds, result.table(), result.detail());

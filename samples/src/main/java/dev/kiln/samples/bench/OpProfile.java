@@ -13,11 +13,11 @@ import java.util.Map;
  */
 record OpProfile(double epochSeconds, Map<String, ProfilingBackend.OpTime> times) {
 
-    /** The calls grouped into families: gemm, element-wise, reductions, softmax and loss, optimizer, transfers. */
+    /** The calls grouped into families: gemm, element-wise, reductions, softmax and loss, optimizer, windows (im2col and pooling), transfers. */
     Map<String, Double> secondsByFamily() {
         Map<String, Double> families = new LinkedHashMap<>();
         for (String family : new String[] {"gemm", "element-wise", "reductions", "softmax and loss", "optimizer",
-                "random", "transfers", "memory"}) {
+                "random", "windows", "transfers", "memory"}) {
             families.put(family, 0.0);
         }
         times.forEach((kind, time) -> families.merge(family(kind), time.nanos() / 1e9, Double::sum));
@@ -60,6 +60,7 @@ record OpProfile(double epochSeconds, Map<String, ProfilingBackend.OpTime> times
             case "update" -> "optimizer";
             case "random" -> "random";
             case "upload", "download" -> "transfers";
+            case "im2col", "col2im", "maxPool", "maxPoolBackward", "avgPool", "avgPoolBackward" -> "windows";
             default -> "memory";
         };
     }

@@ -25,6 +25,8 @@ import java.util.TreeMap;
 public final class ProfilingBackend implements Backend {
     private final Backend delegate;
     private final Map<String, OpTime> times = new TreeMap<>();
+    private long liveBytes;
+    private long peakBytes;
 
     /**
      * Calls and total nanoseconds of one kind of call.
@@ -50,9 +52,15 @@ public final class ProfilingBackend implements Backend {
         return Map.copyOf(times);
     }
 
-    /** Forgets the times measured so far. */
+    /** Forgets the times measured so far and starts the peak over from the bytes live now. */
     public void reset() {
         times.clear();
+        peakBytes = liveBytes;
+    }
+
+    /** The most bytes of buffers allocated through this backend and live at once since creation or the last reset. */
+    public long peakBytes() {
+        return peakBytes;
     }
 
     private void timed(String kind, Runnable call) {
@@ -81,6 +89,8 @@ public final class ProfilingBackend implements Backend {
     public Buffer allocate(DType dtype, long length) {
         Buffer[] out = new Buffer[1];
         timed("allocate", () -> out[0] = delegate.allocate(dtype, length));
+        liveBytes += length * dtype.bytes();
+        peakBytes = Math.max(peakBytes, liveBytes);
         return out[0];
     }
 
@@ -133,7 +143,9 @@ public final class ProfilingBackend implements Backend {
 
     @Override
     public void free(Buffer buffer) {
+        long bytes = buffer.length() * buffer.dtype().bytes();
         timed("free", () -> delegate.free(buffer));
+        liveBytes -= bytes;
     }
 
     @Override

@@ -28,13 +28,17 @@ public final class TorchReference {
      * @param data the directory holding the four raw MNIST IDX files
      * @param epochs timed epochs
      * @param warmUp untimed epochs before the timed ones
+     * @param batchSize images per step
      * @param threads torch's CPU threads
+     * @param seed seed of the weights and the shuffling
+     * @param dense units of a dense relu layer after the convolutions, or 0 for none (the Keras example)
      */
-    public record Settings(Path data, int epochs, int warmUp, int batchSize, int threads, long seed) {
+    public record Settings(Path data, int epochs, int warmUp, int batchSize, int threads, long seed, int dense) {
         List<String> arguments() {
             return List.of("--data", data.toString(), "--epochs", Integer.toString(epochs),
                     "--warm-up", Integer.toString(warmUp), "--batch-size", Integer.toString(batchSize),
-                    "--threads", Integer.toString(threads), "--seed", Long.toString(seed));
+                    "--threads", Integer.toString(threads), "--seed", Long.toString(seed),
+                    "--dense", Integer.toString(dense));
         }
     }
 

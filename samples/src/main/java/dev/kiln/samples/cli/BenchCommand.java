@@ -1,6 +1,7 @@
 package dev.kiln.samples.cli;
 
 import dev.kiln.samples.bench.GemmBench;
+import dev.kiln.samples.bench.MnistCnnBench;
 import dev.kiln.samples.bench.MnistMlpBench;
 import dev.kiln.samples.commandline.CommonOptions;
 import picocli.CommandLine.Command;
@@ -18,7 +19,7 @@ import java.util.concurrent.Callable;
 /** {@code kiln bench}: performance measurements (programs, not tests). */
 @Command(name = "bench",
         description = "Measures performance on this machine.",
-        subcommands = {BenchCommand.Gemm.class, MnistMlpBench.class})
+        subcommands = {BenchCommand.Gemm.class, MnistMlpBench.class, MnistCnnBench.class})
 final class BenchCommand implements Runnable {
     @Spec
     private CommandSpec spec;
@@ -28,7 +29,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a benchmark is required: gemm or mnist-mlp");
+        throw new ParameterException(spec.commandLine(), "a benchmark is required: gemm, mnist-mlp or mnist-cnn");
     }
 
     /** {@code kiln bench gemm}: F32 gemm GFLOP/s of each backend, and of numpy when present. */

@@ -63,11 +63,13 @@ def load_split(directory, prefix):
     return pixels, torch.from_numpy(labels.astype(np.int64))
 
 
-def keras_mnist_cnn():
+def keras_mnist_cnn(dense):
+    head = [nn.Linear(64 * 5 * 5, dense), nn.ReLU()] if dense > 0 else []
+    features = dense if dense > 0 else 64 * 5 * 5
     model = nn.Sequential(
         nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Dropout(0.5), nn.Linear(64 * 5 * 5, CLASSES))
+        nn.Flatten(), *head, nn.Dropout(0.5), nn.Linear(features, CLASSES))
     for layer in model:
         if isinstance(layer, (nn.Conv2d, nn.Linear)):
             # Keras's defaults (Glorot uniform, zero bias), so the accuracies compare like for like.
@@ -118,6 +120,8 @@ def arguments():
     parser.add_argument("--batch-size", type=at_least(1), default=128, metavar="B", help="default 128")
     parser.add_argument("--threads", type=at_least(1), default=2, metavar="T", help="torch CPU threads (default 2)")
     parser.add_argument("--seed", type=int, default=42, metavar="S", help="default 42")
+    parser.add_argument("--dense", type=at_least(0), default=0, metavar="N",
+                        help="units of a dense relu layer before the dropout, 0 for none (default 0)")
     return parser.parse_args()
 
 
@@ -135,7 +139,7 @@ def main():
     except DataError as e:
         print(f"mnist_cnn_torch: {e}", file=sys.stderr)
         return 1
-    model = keras_mnist_cnn()
+    model = keras_mnist_cnn(args.dense)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     shuffle = torch.Generator().manual_seed(args.seed)
     for _ in range(args.warm_up):
