@@ -7,8 +7,9 @@ import dev.kiln.KilnException;
  * {@code [batch, height, width, channels]}. Output pixel (oy, ox) reads the taps (ky, kx) in
  * [0, kernelHeight) x [0, kernelWidth) at image row {@code oy * strideHeight - padTop + ky * dilationHeight} and
  * column {@code ox * strideWidth - padLeft + kx * dilationWidth}; a tap outside the image lies in the zero
- * padding. Every window touches the image: the padding on each side is smaller than the window's extent
- * ({@code dilation * (kernel - 1) + 1}), so no output reads padding alone.
+ * padding. The padding on each side is smaller than the window's extent ({@code dilation * (kernel - 1) + 1}), so
+ * every window without dilation touches the image (pooling relies on it); a dilated window may still place all
+ * its taps in the padding (one pixel, taps 3 apart, two zero rows above it), and then reads only zeros.
  *
  * @param batch images in the batch (may be 0)
  * @param height image rows

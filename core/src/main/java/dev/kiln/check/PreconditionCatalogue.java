@@ -11,6 +11,7 @@ import dev.kiln.backend.ReduceOp;
 import dev.kiln.backend.UnaryOp;
 import dev.kiln.backend.UpdateParameters;
 import dev.kiln.backend.UpdateRule;
+import dev.kiln.backend.Window2d;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -23,6 +24,12 @@ import java.util.function.Consumer;
 public final class PreconditionCatalogue {
     private static final UpdateParameters STEP_1 = new UpdateParameters(0.1, 0.9, 0.999, 1e-8, 0, 1);
     private static final UpdateParameters STEP_0 = new UpdateParameters(0.1, 0.9, 0.999, 1e-8, 0, 0);
+    /** 2x2 windows, stride 2, over one [4, 4] image of 2 channels: image and columns of 32, pooled outputs of 8. */
+    private static final Window2d WINDOW = Window2d.of(1, 4, 4, 2, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0);
+    /** 1x1 windows over one [2, 2] image of 2 channels: pooled outputs as long as the image (8), so they can alias. */
+    private static final Window2d POINTS = Window2d.of(1, 2, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0);
+    /** 2x2 taps 2 apart over one [5, 5] image of 1 channel: a convolution window, not a pooling one. */
+    private static final Window2d DILATED = Window2d.of(1, 5, 5, 1, 2, 2, 1, 1, 2, 2, 0, 0, 0, 0);
 
     private PreconditionCatalogue() {
     }
@@ -229,6 +236,85 @@ public final class PreconditionCatalogue {
                 "scatterAdd: indices are an F64 buffer; they must be I32 (convert class labels and ids to int where"
                         + " the data enters)",
                 s -> s.backend().scatterAdd(4, 3, 2, s.f64(2), s.f32(6), s.f32(12)));
+        // sliding windows
+        reject(cases, "im2col", "no window", "im2col: window is null",
+                s -> s.backend().im2col(null, s.f32(32), s.f32(32)));
+        reject(cases, "im2col", "image of another length",
+                "im2col: image [batch, height, width, channels] has 30 elements, expected 32",
+                s -> s.backend().im2col(WINDOW, s.f32(30), s.f32(32)));
+        reject(cases, "im2col", "columns shorter than [rows, taps * channels]",
+                "im2col: columns [batch * outHeight * outWidth, kernelHeight * kernelWidth * channels] has 31 elements,"
+                        + " expected 32",
+                s -> s.backend().im2col(WINDOW, s.f32(32), s.f32(31)));
+        reject(cases, "im2col", "columns are the image",
+                "im2col: columns and image are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer b = s.f32(32);
+                    s.backend().im2col(WINDOW, b, b);
+                });
+        rejectF64(cases, "im2col", "dtypes differ",
+                "im2col: dtypes differ: columns is F64, image is F32; every buffer of one call must have the same dtype",
+                s -> s.backend().im2col(WINDOW, s.f32(32), s.f64(32)));
+        reject(cases, "col2im", "I32 buffers", "col2im: got an I32 buffer; col2im computes on F32 or F64 only (I32"
+                        + " buffers hold indices)",
+                s -> s.backend().col2im(WINDOW, s.i32(32), s.i32(32)));
+        reject(cases, "col2im", "image shorter than [batch, height, width, channels]",
+                "col2im: image [batch, height, width, channels] has 31 elements, expected 32",
+                s -> s.backend().col2im(WINDOW, s.f32(32), s.f32(31)));
+        reject(cases, "col2im", "image is the columns",
+                "col2im: image and columns are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer b = s.f32(32);
+                    s.backend().col2im(WINDOW, b, b);
+                });
+        reject(cases, "maxPool", "float argmax", "maxPool: argmax is an F32 buffer; it must be I32 (it holds the tap"
+                        + " of each window's maximum)",
+                s -> s.backend().maxPool(WINDOW, s.f32(32), s.f32(8), s.f32(8)));
+        reject(cases, "maxPool", "dilated window", "maxPool: pooling windows have no dilation, got 2x2",
+                s -> s.backend().maxPool(DILATED, s.f32(25), s.f32(9), s.i32(9)));
+        reject(cases, "maxPool", "argmax shorter than out",
+                "maxPool: argmax [batch, outHeight, outWidth, channels] has 7 elements, expected 8",
+                s -> s.backend().maxPool(WINDOW, s.f32(32), s.f32(8), s.i32(7)));
+        reject(cases, "maxPool", "out is the image",
+                "maxPool: out and image are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer b = s.f32(8);
+                    s.backend().maxPool(POINTS, b, b, s.i32(8));
+                });
+        reject(cases, "maxPoolBackward", "float argmax", "maxPoolBackward: argmax is an F32 buffer; it must be I32"
+                        + " (it holds the tap of each window's maximum)",
+                s -> s.backend().maxPoolBackward(WINDOW, s.f32(8), s.f32(8), s.f32(32)));
+        reject(cases, "maxPoolBackward", "gradOut of another length",
+                "maxPoolBackward: gradOut [batch, outHeight, outWidth, channels] has 9 elements, expected 8",
+                s -> s.backend().maxPoolBackward(WINDOW, s.f32(9), s.i32(8), s.f32(32)));
+        reject(cases, "maxPoolBackward", "gradImage is gradOut",
+                "maxPoolBackward: gradImage and gradOut are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer g = s.f32(8);
+                    s.backend().maxPoolBackward(POINTS, g, s.i32(8), g);
+                });
+        reject(cases, "avgPool", "dilated window", "avgPool: pooling windows have no dilation, got 2x2",
+                s -> s.backend().avgPool(DILATED, s.f32(25), s.f32(9)));
+        reject(cases, "avgPool", "out of the image's length",
+                "avgPool: out [batch, outHeight, outWidth, channels] has 32 elements, expected 8",
+                s -> s.backend().avgPool(WINDOW, s.f32(32), s.f32(32)));
+        reject(cases, "avgPool", "out is the image",
+                "avgPool: out and image are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer b = s.f32(8);
+                    s.backend().avgPool(POINTS, b, b);
+                });
+        reject(cases, "avgPoolBackward", "dilated window", "avgPoolBackward: pooling windows have no dilation, got 2x2",
+                s -> s.backend().avgPoolBackward(DILATED, s.f32(9), s.f32(25)));
+        reject(cases, "avgPoolBackward", "gradImage shorter than the image",
+                "avgPoolBackward: gradImage [batch, height, width, channels] has 31 elements, expected 32",
+                s -> s.backend().avgPoolBackward(WINDOW, s.f32(8), s.f32(31)));
+        reject(cases, "avgPoolBackward", "gradImage is gradOut",
+                "avgPoolBackward: gradImage and gradOut are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer g = s.f32(8);
+                    s.backend().avgPoolBackward(POINTS, g, g);
+                });
         // element-wise
         reject(cases, "unary", "out longer than x", "unary EXP: out has 7 elements, expected 6",
                 s -> s.backend().unary(UnaryOp.EXP, 0, 0, s.f32(6), s.f32(7)));
@@ -326,6 +412,11 @@ public final class PreconditionCatalogue {
                 s.f32(0)));
         accept(cases, "gemmBatched", "one product in longer buffers",
                 s -> s.backend().gemmBatched(false, true, 1, 2, 2, 3, 1, s.f32(8), 0, s.f32(7), 0, 0, s.f32(5), 0));
+        accept(cases, "im2col", "an empty batch", s -> s.backend().im2col(WINDOW.withBatch(0), s.f32(0), s.f32(0)));
+        accept(cases, "maxPool", "an empty batch",
+                s -> s.backend().maxPool(WINDOW.withBatch(0), s.f32(0), s.f32(0), s.i32(0)));
+        accept(cases, "avgPoolBackward", "an empty batch",
+                s -> s.backend().avgPoolBackward(WINDOW.withBatch(0), s.f32(0), s.f32(0)));
         accept(cases, "unary", "in place", s -> {
             Buffer x = s.f32(6);
             s.backend().unary(UnaryOp.EXP, 0, 0, x, x);

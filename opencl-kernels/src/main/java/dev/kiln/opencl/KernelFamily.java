@@ -12,7 +12,8 @@ enum KernelFamily {
     SOFTMAX("softmax.cl"),
     GEMM("gemm.cl"),
     OPTIM("optim.cl"),
-    RANDOM("random.cl");
+    RANDOM("random.cl"),
+    WINDOWS("windows.cl");
 
     static final String PRELUDE = "common.cl";
 

@@ -41,6 +41,12 @@ final class KernelLaunch {
         return set(Sizeof.cl_ulong, Pointer.to(new long[] {value}));
     }
 
+    /** A {@code uint2} holding the {@link Divisor} constants of {@code divisor}, for the kernel's divide(). */
+    KernelLaunch divisor(int divisor) {
+        Divisor constants = Divisor.of(divisor);
+        return set(Sizeof.cl_uint2, Pointer.to(new int[] {constants.multiplier(), constants.shift()}));
+    }
+
     /** A scalar of the kernel's element type ({@code real}). */
     KernelLaunch real(double value) {
         return dtype == DType.F64

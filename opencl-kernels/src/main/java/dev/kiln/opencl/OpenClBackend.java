@@ -15,6 +15,7 @@ import dev.kiln.backend.TransferStats;
 import dev.kiln.backend.UnaryOp;
 import dev.kiln.backend.UpdateParameters;
 import dev.kiln.backend.UpdateRule;
+import dev.kiln.backend.Window2d;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -51,6 +52,7 @@ public final class OpenClBackend implements Backend {
     private final ProgramCache programs;
     private final BufferPool pool;
     private final OpenClGemm gemm = new OpenClGemm(this);
+    private final OpenClWindows windows = new OpenClWindows(this);
     private final Map<DType, GemmTuning> gemmTunings = new EnumMap<>(DType.class);
     private final Map<DType, Map<KernelFamily, ProgramSource>> sources = new EnumMap<>(DType.class);
     private final Map<DType, Map<String, cl_kernel>> kernels = new EnumMap<>(DType.class);
@@ -421,6 +423,44 @@ public final class OpenClBackend implements Backend {
         }
     }
 
+    // ---- sliding windows ----
+
+    @Override
+    public void im2col(Window2d window, Buffer image, Buffer columns) {
+        BufferChecks.im2col(this, window, image, columns);
+        windows.im2col(window, (ClBuffer) image, (ClBuffer) columns);
+    }
+
+    @Override
+    public void col2im(Window2d window, Buffer columns, Buffer image) {
+        BufferChecks.col2im(this, window, columns, image);
+        windows.col2im(window, (ClBuffer) columns, (ClBuffer) image);
+    }
+
+    @Override
+    public void maxPool(Window2d window, Buffer image, Buffer out, Buffer argmax) {
+        BufferChecks.maxPool(this, window, image, out, argmax);
+        windows.maxPool(window, (ClBuffer) image, (ClBuffer) out, (ClBuffer) argmax);
+    }
+
+    @Override
+    public void maxPoolBackward(Window2d window, Buffer gradOut, Buffer argmax, Buffer gradImage) {
+        BufferChecks.maxPoolBackward(this, window, gradOut, argmax, gradImage);
+        windows.maxPoolBackward(window, (ClBuffer) gradOut, (ClBuffer) argmax, (ClBuffer) gradImage);
+    }
+
+    @Override
+    public void avgPool(Window2d window, Buffer image, Buffer out) {
+        BufferChecks.avgPool(this, window, image, out);
+        windows.avgPool(window, (ClBuffer) image, (ClBuffer) out);
+    }
+
+    @Override
+    public void avgPoolBackward(Window2d window, Buffer gradOut, Buffer gradImage) {
+        BufferChecks.avgPoolBackward(this, window, gradOut, gradImage);
+        windows.avgPoolBackward(window, (ClBuffer) gradOut, (ClBuffer) gradImage);
+    }
+
     // ---- element-wise ----
 
     @Override
@@ -611,8 +651,16 @@ public final class OpenClBackend implements Backend {
             if (f == KernelFamily.REDUCE) {
                 defines.put("RWG", Integer.toString(ROW_GROUP));
             }
+            if (f == KernelFamily.WINDOWS) {
+                defines.put("VW", Integer.toString(windowLanes(dtype)));
+            }
             return ProgramSource.of(f, dtype.name(), defines);
         });
+    }
+
+    /** Channels per work-item of the _vector window kernels for {@code dtype} on this device. */
+    int windowLanes(DType dtype) {
+        return TuningTable.windowLanes(context.device(), dtype);
     }
 
     GemmTuning gemmTuning(DType dtype) {

@@ -12,6 +12,7 @@ import dev.kiln.backend.ReduceOp;
 import dev.kiln.backend.UnaryOp;
 import dev.kiln.backend.UpdateParameters;
 import dev.kiln.backend.UpdateRule;
+import dev.kiln.backend.Window2d;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -314,6 +315,49 @@ class BackendParityTest {
         parity.check("scatterAdd (same order of sums: exact)", dtype, 0, 0, new double[][] {indices, values, table},
                 new boolean[] {true, false, false}, new long[0],
                 (be, buf) -> be.scatterAdd(6, 70, 90, buf[0], buf[1], buf[2]));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
+    void slidingWindows(DType dtype) {
+        requireSupported(dtype);
+        // Stride 2x1, dilation 1x2, symmetric padding, 3 channels; then 16 channels, which devices move in vectors.
+        Window2d[] convolutions = {Window2d.of(3, 9, 8, 3, 3, 3, 2, 1, 1, 2, 1, 1, 2, 2),
+            Window2d.of(2, 6, 6, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1)};
+        for (Window2d w : convolutions) {
+            int image = (int) w.imageLength();
+            int columns = w.columnRows() * w.columnWidth();
+            parity.check("im2col " + w, dtype, 0, 0, new double[][] {Parity.uniform(random, image, -1, 1)},
+                    new long[] {columns}, (be, buf) -> be.im2col(w, buf[0], buf[1]));
+            parity.check("col2im " + w, dtype, atol(dtype), rtol(dtype),
+                    new double[][] {Parity.uniform(random, columns, -1, 1)}, new long[] {image},
+                    (be, buf) -> be.col2im(w, buf[0], buf[1]));
+        }
+        // Asymmetric padding with 3 channels; overlapping windows over 16 channels; whole numbers, so ties occur.
+        Window2d[] poolings = {Window2d.of(3, 5, 6, 3, 2, 2, 2, 2, 1, 1, 0, 1, 0, 0),
+            Window2d.of(2, 7, 7, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1)};
+        for (Window2d w : poolings) {
+            int image = (int) w.imageLength();
+            int pooled = (int) w.pooledLength();
+            double[] x = Parity.levels(random, image, 3);
+            double[] noTaps = new double[pooled];
+            boolean[] argmaxIsInt = {false, true};
+            // The argmax is an I32 buffer, so it travels as an input that the call overwrites.
+            Parity.Call forward = (be, buf) -> be.maxPool(w, buf[0], buf[2], buf[1]);
+            parity.check("maxPool " + w, dtype, 0, 0, new double[][] {x, noTaps}, argmaxIsInt, new long[] {pooled},
+                    forward);
+            double[] argmax = Parity.run(OpenClTestSupport.reference(), dtype, new double[][] {x, noTaps},
+                    argmaxIsInt, new long[] {pooled}, forward)[1];
+            double[] g = Parity.uniform(random, pooled, -1, 1);
+            parity.check("maxPoolBackward " + w, dtype, atol(dtype), rtol(dtype), new double[][] {g, argmax},
+                    new boolean[] {false, true}, new long[] {image},
+                    (be, buf) -> be.maxPoolBackward(w, buf[0], buf[1], buf[2]));
+            parity.check("avgPool " + w, dtype, atol(dtype), rtol(dtype),
+                    new double[][] {Parity.uniform(random, image, -1, 1)}, new long[] {pooled},
+                    (be, buf) -> be.avgPool(w, buf[0], buf[1]));
+            parity.check("avgPoolBackward " + w, dtype, atol(dtype), rtol(dtype), new double[][] {g},
+                    new long[] {image}, (be, buf) -> be.avgPoolBackward(w, buf[0], buf[1]));
+        }
     }
 
     @Test

@@ -26,6 +26,7 @@ public final class ParityCatalogue {
         specs.addAll(MemorySpecs.all());
         specs.addAll(LinearAlgebraSpecs.all());
         specs.addAll(LayoutSpecs.all());
+        specs.addAll(WindowSpecs.all());
         specs.addAll(ElementwiseSpecs.all());
         specs.addAll(RowSpecs.all());
         specs.addAll(TrainingSpecs.all());

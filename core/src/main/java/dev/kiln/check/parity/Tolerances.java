@@ -49,6 +49,16 @@ public record Tolerances(Tolerance f32, Tolerance f64) {
                         what + " over " + terms + " terms in F64: order-dependent rounding, 4 ulp per term"));
     }
 
+    /**
+     * A sum of at most {@code terms} values in an order the contract fixes (the window gathers add their taps in
+     * (ky, kx) order), perhaps followed by one division: in F32 the rounding of {@link #accumulated}; two F64 sides add
+     * the same numbers in the same order, divide with correct rounding, and so agree bit for bit.
+     */
+    public static Tolerances orderedSum(long terms, String what) {
+        return new Tolerances(accumulated(terms, elementwise(), what).f32(),
+                new Tolerance(0, 0, what + " in F64: the same additions in the order the contract fixes"));
+    }
+
     /** Box-Muller through log, sqrt and cos: float arguments near the zeros of cos lose a few ulp of 2 pi u. */
     public static Tolerances transcendentalChain() {
         return new Tolerances(
