@@ -98,15 +98,18 @@ final class FloatWindows {
     static void maxPool(Window2d w, float[] image, float[] out, int[] argmax) {
         int windows = w.columnRows();
         WorkPool.forRange(windows, Math.max(1, GRAIN / (w.channels() * w.taps())), (first, last) -> {
+            float[] best = new float[w.channels()];
+            int[] taps = new int[w.channels()];
             for (int window = first; window < last; window++) {
-                maxPoolWindow(w, image, out, argmax, window);
+                maxPoolWindow(w, image, out, argmax, window, best, taps);
             }
         });
     }
 
-    private static void maxPoolWindow(Window2d w, float[] image, float[] out, int[] argmax, int window) {
+    /** One window's maxima, kept in {@code best} and {@code taps} (one per channel) and written out once. */
+    private static void maxPoolWindow(Window2d w, float[] image, float[] out, int[] argmax, int window, float[] best,
+                                      int[] taps) {
         int channels = w.channels();
-        int target = window * channels;
         int ox = window % w.outWidth();
         int oy = window / w.outWidth() % w.outHeight();
         int n = window / (w.outWidth() * w.outHeight());
@@ -123,17 +126,23 @@ final class FloatWindows {
                 }
                 int source = ((n * w.height() + y) * w.width() + x) * channels;
                 int tap = ky * w.kernelWidth() + kx;
+                if (first) {
+                    System.arraycopy(image, source, best, 0, channels);
+                    Arrays.fill(taps, tap);
+                    first = false;
+                    continue;
+                }
                 for (int c = 0; c < channels; c++) {
                     float value = image[source + c];
-                    float best = out[target + c];
-                    if (first || value > best || (value != value && best == best)) {
-                        out[target + c] = value;
-                        argmax[target + c] = tap;
-                    }
+                    // a larger value wins, and a NaN wins over a number, so NaN propagates
+                    boolean wins = value > best[c] || (value != value && best[c] == best[c]);
+                    best[c] = wins ? value : best[c];
+                    taps[c] = wins ? tap : taps[c];
                 }
-                first = false;
             }
         }
+        System.arraycopy(best, 0, out, window * channels, channels);
+        System.arraycopy(taps, 0, argmax, window * channels, channels);
     }
 
     static void maxPoolBackward(Window2d w, float[] gradOut, int[] argmax, float[] gradImage) {
