@@ -20,13 +20,21 @@ import java.util.List;
 
 /**
  * Trains an {@link ImageArchitecture} on gray images as the Keras examples do: categorical cross-entropy, Adam,
- * accuracy, with the last tenth of the training images held out for validation, then scores it on the test images.
+ * accuracy, optionally with the last part of the training images held out for validation, then scores it on the
+ * test images.
  *
  * @param architecture the network
+ * @param validationSplit fraction of the training images held out for validation, taken from the end (Keras
+ *                        semantics); 0 trains on all of them
  */
-public record ImageClassifier(ImageArchitecture architecture) {
-    /** Fraction of the training images held out for validation, taken from the end (Keras semantics). */
+public record ImageClassifier(ImageArchitecture architecture, double validationSplit) {
+    /** The Keras examples' validation split: the last tenth of the training images. */
     public static final double VALIDATION_SPLIT = 0.1;
+
+    /** A classifier holding out the Keras examples' tenth for validation. */
+    public ImageClassifier(ImageArchitecture architecture) {
+        this(architecture, VALIDATION_SPLIT);
+    }
 
     /**
      * What one training produced.
@@ -62,7 +70,7 @@ public record ImageClassifier(ImageArchitecture architecture) {
             History history = model.fit(data.train(), storage.apply(FitOptions.builder()
                     .epochs(epochs)
                     .batchSize(batchSize)
-                    .validationSplit(VALIDATION_SPLIT)
+                    .validationSplit(validationSplit)
                     .seed(seed)
                     .callbacks(callbacks.toArray(Callback[]::new))
                     .build(), compilation, pixels));
@@ -79,8 +87,8 @@ public record ImageClassifier(ImageArchitecture architecture) {
     }
 
     /** Training samples per epoch for a data set of {@code size} samples after the validation split. */
-    public static long trainingSamples(int size) {
-        return (long) (size * (1 - VALIDATION_SPLIT));
+    public long trainingSamples(int size) {
+        return (long) (size * (1 - validationSplit));
     }
 
     private static Metric accuracy() {
