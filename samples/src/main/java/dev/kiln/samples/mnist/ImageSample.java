@@ -59,7 +59,7 @@ public final class ImageSample implements Sample {
     public static ImageSample fashionCnn() {
         return new ImageSample("fashion-cnn", "residual CNN (conv stem, residual blocks with batch normalisation,"
                 + " global average pooling) on Fashion-MNIST; test accuracy above 0.91", DataSetSpec.FASHION_MNIST,
-                new ImageClassifier(new ResidualCnn(16, 2, 1)), new TrainingSettings(8, 128, 2e-3, 1, null));
+                new ImageClassifier(new ResidualCnn(16, 2, 1)), new TrainingSettings(6, 128, 2e-3, 1, null));
     }
 
     @Override

@@ -17,9 +17,10 @@ import dev.kiln.op.Padding2d;
 import dev.kiln.tensor.Shape;
 
 /**
- * A small residual network, built with the functional API: a convolution stem, then stages of residual blocks
- * (conv - batch norm - relu - conv - batch norm, added to the block's input, then relu), a max-pool between stages
- * with a 1x1 convolution widening the channels, then global average pooling and dense(classes, softmax).
+ * A small residual network, built with the functional API: a convolution stem (conv - batch norm - relu, then a
+ * max-pool halving the image), then stages of residual blocks (conv - batch norm - relu - conv - batch norm, added to
+ * the block's input, then relu), a max-pool between stages with a 1x1 convolution widening the channels, then global
+ * average pooling and dense(classes, softmax).
  *
  * @param filters channels of the first stage; each later stage doubles them
  * @param stages number of stages
@@ -30,7 +31,7 @@ public record ResidualCnn(int filters, int stages, int blocks) implements ImageA
     public Model create(Backend backend, Shape image, int classes, long seed) {
         SymbolicTensor input = Input.of("image", image.dim(0), image.dim(1));
         SymbolicTensor x = new Reshape(image.dim(0), image.dim(1), 1).call(input);
-        x = convBnRelu(x, filters, 3);
+        x = new MaxPool2D(2).call(convBnRelu(x, filters, 3));
         int channels = filters;
         for (int stage = 0; stage < stages; stage++) {
             if (stage > 0) {
