@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
 public final class MnistCnnBench implements Callable<Integer> {
     private static final List<String> BACKENDS = List.of("cpu", "opencl");
     private static final int DENSE = 128;
-    private static final ImageClassifier CNN = new ImageClassifier(new MnistCnn(DENSE));
+    private static final double DROPOUT = 0.25;
+    private static final ImageClassifier CNN = new ImageClassifier(new MnistCnn(DENSE, DROPOUT), 0);
 
     @Spec
     private CommandSpec spec;
@@ -91,10 +92,10 @@ public final class MnistCnnBench implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         MnistData mnist = MnistData.load(DataSetSpec.MNIST, data);
-        out.printf("# kiln bench mnist-cnn%n%nconv 32 3x3 relu - max-pool 2 - conv 64 3x3 relu - max-pool 2 - dense %d"
-                + " relu - dropout 0.5 - dense 10 softmax, Adam 1e-3, batch %d, %d training images, no validation;"
-                + " median of %d epochs after %d warm-up epoch(s).%n%n", DENSE, batchSize, mnist.train().size(),
-                epochs, warmUp);
+        out.printf(Locale.ROOT, "# kiln bench mnist-cnn%n%nconv 32 3x3 relu - max-pool 2 - conv 64 3x3 relu - max-pool 2"
+                + " - dense %d relu - dropout %.2f - dense 10 softmax, Adam 1e-3, batch %d, %d training images, no"
+                + " validation; median of %d epochs after %d warm-up epoch(s).%n%n", DENSE, DROPOUT, batchSize,
+                mnist.train().size(), epochs, warmUp);
         Map<String, Double> medians = new LinkedHashMap<>();
         for (String name : backends.isEmpty() ? BACKENDS : backends) {
             try (Backend backend = Backends.select(name)) {
@@ -146,7 +147,7 @@ public final class MnistCnnBench implements Callable<Integer> {
         out.flush();
         Path directory = DataFetcher.standard(DataSetSpec.MNIST).ensure(DataSetSpec.MNIST, DataFetcher.dataRoot(data));
         TorchReference.Result result = new TorchReference(TorchReference.DEFAULT_TIMEOUT).run(
-                new TorchReference.Settings(directory, epochs, warmUp, batchSize, 2, 42, DENSE));
+                new TorchReference.Settings(directory, epochs, warmUp, batchSize, 2, 42, DENSE, DROPOUT));
         if (result instanceof TorchReference.Measured measured) {
             out.printf(Locale.ROOT, "torch %s, %d threads: %.3f s per epoch (timed epochs %s), test accuracy %.4f%n%n",
                     measured.torchVersion(), measured.threads(), measured.medianSeconds(),

@@ -32,13 +32,15 @@ public final class TorchReference {
      * @param threads torch's CPU threads
      * @param seed seed of the weights and the shuffling
      * @param dense units of a dense relu layer after the convolutions, or 0 for none (the Keras example)
+     * @param dropout the dropout rate before the last layer
      */
-    public record Settings(Path data, int epochs, int warmUp, int batchSize, int threads, long seed, int dense) {
+    public record Settings(Path data, int epochs, int warmUp, int batchSize, int threads, long seed, int dense,
+                           double dropout) {
         List<String> arguments() {
             return List.of("--data", data.toString(), "--epochs", Integer.toString(epochs),
                     "--warm-up", Integer.toString(warmUp), "--batch-size", Integer.toString(batchSize),
                     "--threads", Integer.toString(threads), "--seed", Long.toString(seed),
-                    "--dense", Integer.toString(dense));
+                    "--dense", Integer.toString(dense), "--dropout", Double.toString(dropout));
         }
     }
 

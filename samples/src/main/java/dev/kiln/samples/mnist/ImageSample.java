@@ -52,7 +52,7 @@ public final class ImageSample implements Sample {
     public static ImageSample mnistCnn() {
         return new ImageSample("mnist-cnn", "conv 32 -> pool -> conv 64 -> pool -> dense 128 -> dropout -> 10 on the"
                 + " MNIST digits (the Keras convnet); test accuracy above 0.99 after 3 epochs", DataSetSpec.MNIST,
-                new ImageClassifier(new MnistCnn(128), 0), new TrainingSettings(3, 128, 1e-3, 1, null));
+                new ImageClassifier(new MnistCnn(128, 0.25), 0), new TrainingSettings(3, 128, 1e-3, 1, null));
     }
 
     /** A small residual network on Fashion-MNIST: test accuracy above 0.91. */

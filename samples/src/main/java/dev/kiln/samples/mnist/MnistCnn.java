@@ -17,11 +17,12 @@ import java.util.List;
 
 /**
  * The Keras MNIST convolutional network: conv 32 3x3 relu -> max-pool 2 -> conv 64 3x3 relu -> max-pool 2 ->
- * flatten -> dropout 0.5 -> dense(classes, softmax), optionally with a dense relu layer before the dropout.
+ * flatten -> dropout -> dense(classes, softmax), optionally with a dense relu layer before the dropout.
  *
  * @param dense units of a dense relu layer after the convolutions, or 0 for none (the Keras example)
+ * @param dropout the dropout rate before the last layer (0.5 in the Keras example)
  */
-public record MnistCnn(int dense) implements ImageArchitecture {
+public record MnistCnn(int dense, double dropout) implements ImageArchitecture {
     @Override
     public Model create(Backend backend, Shape image, int classes, long seed) {
         List<Layer> layers = new ArrayList<>(List.of(new Reshape(image.dim(0), image.dim(1), 1),
@@ -30,7 +31,7 @@ public record MnistCnn(int dense) implements ImageArchitecture {
         if (dense > 0) {
             layers.add(new Dense(dense, ActivationFunction.RELU));
         }
-        layers.add(new Dropout(0.5));
+        layers.add(new Dropout(dropout));
         layers.add(new Dense(classes, ActivationFunction.SOFTMAX));
         return Sequential.on(backend, layers.toArray(Layer[]::new)).seed(seed);
     }

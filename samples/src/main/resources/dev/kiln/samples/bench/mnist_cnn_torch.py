@@ -1,7 +1,7 @@
 """PyTorch reference for `kiln bench mnist-cnn`: the Keras MNIST CNN example trained on the CPU.
 
-Model: conv 32 3x3 relu, max-pool 2, conv 64 3x3 relu, max-pool 2, flatten, dropout 0.5, dense 10 (logits);
-cross-entropy, Adam 1e-3, shuffled mini-batches. The whole data set is in memory before the clock starts and
+Model: conv 32 3x3 relu, max-pool 2, conv 64 3x3 relu, max-pool 2, flatten, optionally dense N relu (--dense),
+dropout (--dropout, 0.5 by default), dense 10 (logits); cross-entropy, Adam 1e-3, shuffled mini-batches. The whole data set is in memory before the clock starts and
 each timed epoch measures the training loop alone.
 
 Output, one JSON object per line on stdout: {"epoch": i, "seconds": s, "loss": l} per timed epoch, then
@@ -63,13 +63,13 @@ def load_split(directory, prefix):
     return pixels, torch.from_numpy(labels.astype(np.int64))
 
 
-def keras_mnist_cnn(dense):
+def keras_mnist_cnn(dense, dropout):
     head = [nn.Linear(64 * 5 * 5, dense), nn.ReLU()] if dense > 0 else []
     features = dense if dense > 0 else 64 * 5 * 5
     model = nn.Sequential(
         nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), *head, nn.Dropout(0.5), nn.Linear(features, CLASSES))
+        nn.Flatten(), *head, nn.Dropout(dropout), nn.Linear(features, CLASSES))
     for layer in model:
         if isinstance(layer, (nn.Conv2d, nn.Linear)):
             # Keras's defaults (Glorot uniform, zero bias), so the accuracies compare like for like.
@@ -122,6 +122,8 @@ def arguments():
     parser.add_argument("--seed", type=int, default=42, metavar="S", help="default 42")
     parser.add_argument("--dense", type=at_least(0), default=0, metavar="N",
                         help="units of a dense relu layer before the dropout, 0 for none (default 0)")
+    parser.add_argument("--dropout", type=float, default=0.5, metavar="P",
+                        help="dropout rate before the last layer (default 0.5)")
     return parser.parse_args()
 
 
@@ -139,7 +141,7 @@ def main():
     except DataError as e:
         print(f"mnist_cnn_torch: {e}", file=sys.stderr)
         return 1
-    model = keras_mnist_cnn(args.dense)
+    model = keras_mnist_cnn(args.dense, args.dropout)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     shuffle = torch.Generator().manual_seed(args.seed)
     for _ in range(args.warm_up):

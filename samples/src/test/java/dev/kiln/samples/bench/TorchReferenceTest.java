@@ -68,14 +68,14 @@ class TorchReferenceTest {
                         + OUTPUT.lines().skip(3).findFirst().orElseThrow() + "'"));
         TorchReference reference = new TorchReference(new PythonRunner(List.of(noTorch, torch), Duration.ofMinutes(1)));
 
-        TorchReference.Result result = reference.run(new TorchReference.Settings(Path.of("/data/mnist"), 2, 1, 64, 3, 7, 128));
+        TorchReference.Result result = reference.run(new TorchReference.Settings(Path.of("/data/mnist"), 2, 1, 64, 3, 7, 128, 0.25));
 
         TorchReference.Measured measured = assertInstanceOf(TorchReference.Measured.class, result);
         assertEquals(List.of(12.5, 11.25), measured.epochSeconds());
         assertEquals(0.9866, measured.testAccuracy());
         assertEquals(TorchReference.script(), Files.readString(code));
         assertEquals(List.of("--data", "/data/mnist", "--epochs", "2", "--warm-up", "1", "--batch-size", "64",
-                "--threads", "3", "--seed", "7", "--dense", "128"), Files.readAllLines(arguments));
+                "--threads", "3", "--seed", "7", "--dense", "128", "--dropout", "0.25"), Files.readAllLines(arguments));
     }
 
     @Test
@@ -143,6 +143,6 @@ class TorchReferenceTest {
     }
 
     private static TorchReference.Settings settings(int epochs) {
-        return new TorchReference.Settings(Path.of("/data/mnist"), epochs, 1, 128, 2, 42, 0);
+        return new TorchReference.Settings(Path.of("/data/mnist"), epochs, 1, 128, 2, 42, 0, 0.5);
     }
 }

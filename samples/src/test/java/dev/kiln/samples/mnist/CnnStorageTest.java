@@ -44,7 +44,7 @@ class CnnStorageTest {
         write(data, "train", 256, random);
         write(data, "test", 64, random);
         MnistData quadrants = MnistData.load(QUADRANTS, data);
-        ImageClassifier classifier = new ImageClassifier(new MnistCnn(8));
+        ImageClassifier classifier = new ImageClassifier(new MnistCnn(8, 0.5));
         Path checkpoints = dir.resolve("checkpoints");
         try (Backend backend = new CpuBackend()) {
             classifier.train(backend, quadrants, 3, 16, 5e-3, 3, List.of(),
