@@ -3,6 +3,7 @@ package dev.kiln.op;
 import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.DType;
+import dev.kiln.backend.ReduceOp;
 import dev.kiln.backend.Window2d;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
@@ -10,9 +11,10 @@ import dev.kiln.tensor.Tensor;
 /**
  * Convolutions and pooling over channels-last images {@code [batch, height, width, channels]}. A convolution is
  * {@link Backend#im2col} followed by one gemm with the kernel {@code [kernel_h, kernel_w, in, out]} (Keras's layout,
- * which read as a matrix is [kernel_h * kernel_w * in, out]); its gradients are the two transposed gemms and
- * {@link Backend#col2im}. A 1x1 convolution without stride multiplies the images directly. Pooling runs on its own
- * kernels, which record the arg-max for the backward pass.
+ * which read as a matrix is [kernel_h * kernel_w * in, out]), recorded as one node whose gradients are the two
+ * transposed gemms and {@link Backend#col2im}. A 1x1 convolution without stride multiplies the images directly.
+ * Pooling runs on its own kernels, which record the arg-max for the backward pass. Every op returns a tensor that
+ * owns its buffer.
  */
 public final class ConvolutionOps {
     private ConvolutionOps() {
@@ -65,18 +67,56 @@ public final class ConvolutionOps {
                     + " channels, the kernel " + kernel.shape() + " expects " + in);
         }
         Window2d window = options.over("conv2d", images.shape(), kernelHeight, kernelWidth);
-        Tensor weights = Ops.reshape(kernel, Shape.of(window.columnWidth(), out));
-        Tensor product;
-        if (options.isIdentity(kernelHeight, kernelWidth)) {
-            product = Ops.matmul(Ops.reshape(images, Shape.of(window.columnRows(), in)), weights);
-        } else {
-            Tensor columns = im2col(images, window);
-            product = Ops.matmul(columns, weights);
-            if (product.node() == null) {
-                columns.close(); // nothing will read the columns again: free them now, not at the end of the scope
-            }
+        Backend backend = images.backend();
+        boolean identity = options.isIdentity(kernelHeight, kernelWidth);
+        Tensor columns = identity ? images : unfold(images, window);
+        Tensor y = Tensor.empty(backend, images.dtype(),
+                Shape.of(window.batch(), window.outHeight(), window.outWidth(), out));
+        backend.gemm(false, false, window.columnRows(), out, window.columnWidth(), 1, columns.buffer(),
+                kernel.buffer(), 0, y.buffer());
+        Ops.record(y, "conv2d", g -> new Tensor[] {
+            images.requiresGrad() ? convolutionInputGradient(g, kernel, images.shape(), window, identity) : null,
+            kernel.requiresGrad() ? convolutionKernelGradient(g, columns, kernel.shape(), window, out) : null},
+            images, kernel);
+        if (y.node() == null && !identity) {
+            columns.close(); // no backward pass will need the columns: free them now, not at the end of the scope
         }
-        return Ops.reshape(product, Shape.of(window.batch(), window.outHeight(), window.outWidth(), out));
+        return y;
+    }
+
+    /** The columns of {@code window} over {@code images}, recording nothing (conv2d records one node for it all). */
+    private static Tensor unfold(Tensor images, Window2d window) {
+        Tensor columns = Tensor.empty(images.backend(), images.dtype(),
+                Shape.of(window.columnRows(), window.columnWidth()));
+        images.backend().im2col(window, images.buffer(), columns.buffer());
+        return columns;
+    }
+
+    /** d images = col2im(g [rows, out] · kernel^T), or the product alone for a 1x1 convolution without stride. */
+    private static Tensor convolutionInputGradient(Tensor g, Tensor kernel, Shape images, Window2d window,
+                                                   boolean identity) {
+        Backend backend = g.backend();
+        int rows = window.columnRows();
+        int width = window.columnWidth();
+        int out = kernel.shape().dim(3);
+        Tensor gradient = Tensor.empty(backend, g.dtype(), images);
+        if (identity) {
+            backend.gemm(false, true, rows, width, out, 1, g.buffer(), kernel.buffer(), 0, gradient.buffer());
+            return gradient;
+        }
+        try (Tensor columns = Tensor.empty(backend, g.dtype(), Shape.of(rows, width))) {
+            backend.gemm(false, true, rows, width, out, 1, g.buffer(), kernel.buffer(), 0, columns.buffer());
+            backend.col2im(window, columns.buffer(), gradient.buffer());
+        }
+        return gradient;
+    }
+
+    /** d kernel = columns^T · g, the columns [rows, kh * kw * in] and g [rows, out]. */
+    private static Tensor convolutionKernelGradient(Tensor g, Tensor columns, Shape kernel, Window2d window, int out) {
+        Tensor gradient = Tensor.empty(g.backend(), g.dtype(), kernel);
+        g.backend().gemm(true, false, window.columnWidth(), out, window.columnRows(), 1, columns.buffer(), g.buffer(),
+                0, gradient.buffer());
+        return gradient;
     }
 
     /**
@@ -103,7 +143,7 @@ public final class ConvolutionOps {
                 Ops.reshape(kernel, Shape.of(window.columnWidth(), in)), false, true);
         Tensor out = col2im(columns, window);
         if (out.node() == null) {
-            columns.close(); // only a backward pass reads the columns
+            columns.close(); // kept only as the input of col2im's node, for a backward pass
         }
         return out;
     }
@@ -198,13 +238,34 @@ public final class ConvolutionOps {
         int height = images.shape().dim(1);
         int width = images.shape().dim(2);
         int channels = images.shape().dim(3);
-        // Two broadcasts against zeros repeat each pixel along the width, then each image row down the height.
-        Tensor x = Ops.reshape(images, Shape.of(batch * height * width, 1, channels));
-        try (Tensor across = Tensor.zeros(images.backend(), images.dtype(), Shape.of(1, columns, 1));
-             Tensor down = Tensor.zeros(images.backend(), images.dtype(), Shape.of(1, rows, 1))) {
-            Tensor wide = Ops.reshape(Ops.add(x, across), Shape.of(batch * height, 1, width * columns * channels));
-            return Ops.reshape(Ops.add(wide, down), Shape.of(batch, height * rows, width * columns, channels));
+        if ((long) height * rows > Integer.MAX_VALUE || (long) width * columns * channels > Integer.MAX_VALUE
+                || images.size() * rows * columns > Integer.MAX_VALUE) {
+            throw new KilnException("up_sampling2d: images " + images.shape() + " up-sampled " + rows + "x" + columns
+                    + " exceed " + Integer.MAX_VALUE + " elements");
         }
+        Backend backend = images.backend();
+        int row = width * columns * channels;
+        Tensor out = Tensor.empty(backend, images.dtype(), Shape.of(batch, height * rows, width * columns, channels));
+        // Each pixel is copied once per column of its block, then each widened image row once per row of it.
+        try (Tensor wide = Tensor.empty(backend, images.dtype(), Shape.of(batch * height, row))) {
+            for (int c = 0; c < columns; c++) {
+                backend.copyBlocks(batch * height * width, channels, images.buffer(), 0, channels, wide.buffer(),
+                        (long) c * channels, (long) columns * channels);
+            }
+            for (int r = 0; r < rows; r++) {
+                backend.copyBlocks(batch * height, row, wide.buffer(), 0, row, out.buffer(), (long) r * row,
+                        (long) rows * row);
+            }
+        }
+        return Ops.record(out, "up_sampling2d", g -> {
+            Tensor gradient = Tensor.empty(backend, g.dtype(), images.shape());
+            try (Tensor tall = Tensor.empty(backend, g.dtype(), Shape.of(batch * height, row))) {
+                backend.reduce(ReduceOp.SUM, batch * height, rows, row, g.buffer(), tall.buffer());
+                backend.reduce(ReduceOp.SUM, batch * height * width, columns, channels, tall.buffer(),
+                        gradient.buffer());
+            }
+            return new Tensor[] {gradient};
+        }, images);
     }
 
     private static Window2d poolingWindow(String op, Tensor images, int poolHeight, int poolWidth,

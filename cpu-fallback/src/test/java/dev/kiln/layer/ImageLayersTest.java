@@ -8,16 +8,38 @@ import dev.kiln.KilnException;
 import dev.kiln.backend.DType;
 import dev.kiln.model.Sequential;
 import dev.kiln.op.Padding2d;
+import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import dev.kiln.testing.OnCpuBackend;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Shapes, names, parameters and the errors of the image layers. */
 class ImageLayersTest extends OnCpuBackend {
 
+    private long buffersBefore;
+
+    @BeforeEach
+    void countBuffers() {
+        buffersBefore = backend.liveBuffers();
+    }
+
+    @AfterEach
+    void nothingLeaks() {
+        assertEquals(buffersBefore, backend.liveBuffers(), "every layer's weights are freed when it closes");
+    }
+
+    /** The layer's output shape for {@code input}; the layer is closed after. */
     private static Shape outputOf(Layer layer, Shape input) {
+        try (layer) {
+            return build(layer, input);
+        }
+    }
+
+    private static Shape build(Layer layer, Shape input) {
         return layer.build(input, new ParameterFactory(backend, DType.F32, 1));
     }
 
@@ -44,11 +66,11 @@ class ImageLayersTest extends OnCpuBackend {
     @Test
     void kernelsHaveKerasLayoutsAndNames() {
         Conv2D conv = new Conv2D(4, 3, 2);
-        outputOf(conv, Shape.of(8, 8, 3));
+        build(conv, Shape.of(8, 8, 3));
         assertEquals(Shape.of(3, 2, 3, 4), conv.weightShape("kernel"));
         assertEquals(Shape.of(4), conv.weightShape("bias"));
         Conv2DTranspose transpose = new Conv2DTranspose(4, 3);
-        outputOf(transpose, Shape.of(8, 8, 3));
+        build(transpose, Shape.of(8, 8, 3));
         assertEquals(Shape.of(3, 3, 4, 3), transpose.weightShape("kernel"));
         assertEquals("conv2d", conv.typeKey());
         assertEquals("conv2d_transpose", transpose.typeKey());
@@ -71,9 +93,10 @@ class ImageLayersTest extends OnCpuBackend {
                 && rank.contains("Reshape"), rank);
 
         Conv2D built = new Conv2D(2, 3).named("c");
-        try (Tensor gray = Tensor.zeros(backend, DType.F32, Shape.of(1, 8, 8, 1));
-             Tensor color = Tensor.zeros(backend, DType.F32, Shape.of(1, 8, 8, 3))) {
-            built.forward(gray, ForwardContext.inference()).close();
+        try (MemoryScope ignored = MemoryScope.open()) {
+            Tensor gray = Tensor.zeros(backend, DType.F32, Shape.of(1, 8, 8, 1));
+            Tensor color = Tensor.zeros(backend, DType.F32, Shape.of(1, 8, 8, 3));
+            built.forward(gray, ForwardContext.inference());
             String channels = assertThrows(KilnException.class,
                     () -> built.forward(color, ForwardContext.inference())).getMessage();
             assertTrue(channels.contains("'c'") && channels.contains("[?, 8, 8, 1]")
