@@ -168,8 +168,9 @@ public interface Backend extends AutoCloseable {
     void maxPoolBackward(Window2d window, Buffer gradOut, Buffer argmax, Buffer gradImage);
 
     /**
-     * Average pooling: out[n, oy, ox, c] = the mean of the window's taps inside the image; padding is not counted
-     * (as Keras does), so a window half in the padding averages its image half. Shapes as in {@link #maxPool}.
+     * Average pooling: out[n, oy, ox, c] = the mean of the window's taps inside the image, summed in increasing tap
+     * (ky, kx) order; padding is not counted (as Keras does), so a window half in the padding averages its image
+     * half. Shapes as in {@link #maxPool}.
      */
     void avgPool(Window2d window, Buffer image, Buffer out);
 

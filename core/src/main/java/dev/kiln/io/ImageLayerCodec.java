@@ -20,9 +20,10 @@ import dev.kiln.op.WindowOptions;
 import java.util.List;
 
 /**
- * The configuration of the image layers as JSON, in Keras's keys: {@code {"type": "conv2d", "filters": 32,
- * "kernel_size": [3, 3], "strides": [1, 1], "dilation_rate": [1, 1], "padding": "same", ...}}; padding is "valid",
- * "same" or "top,bottom,left,right".
+ * The configuration of the image layers as JSON, Keras-style (Keras's names for the settings, Kiln's own type
+ * names): {@code {"type": "conv2d", "filters": 32, "kernel_size": [3, 3], "strides": [1, 1], "dilation_rate": [1, 1],
+ * "padding": "same", ...}}; a window's padding is "valid", "same" or "top,bottom,left,right", ZeroPadding2D's
+ * [top, bottom, left, right].
  */
 final class ImageLayerCodec {
     static final List<String> TYPES = List.of("conv2d", "conv2d_transpose", "max_pool2d", "avg_pool2d",

@@ -84,8 +84,10 @@ final class LayerCodec {
                 }
             } else if (layer.getClass() == Model.class) {
                 node.set("graph", GraphCodec.encode((Model) layer, this));
+            } else if (ImageLayerCodec.encode(layer, node)) {
+                return node;
             } else if (!(layer instanceof Flatten || layer instanceof Add || layer instanceof Subtract
-                    || layer instanceof Multiply || layer instanceof Average || ImageLayerCodec.encode(layer, node))) {
+                    || layer instanceof Multiply || layer instanceof Average)) {
                 throw new KilnException("layer '" + layer.name() + "' of type " + layer.type()
                         + " cannot be saved: saving supports Dense, Activation, Flatten, Add, Subtract, Multiply,"
                         + " Average, Concatenate, Dropout, BatchNormalization, Sequential, Model and the image"

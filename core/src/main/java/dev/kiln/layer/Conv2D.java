@@ -26,7 +26,7 @@ public final class Conv2D extends ConvolutionLayer<Conv2D> {
 
     @Override
     protected Shape outputShapeFor(Shape inputShape) {
-        checkImage(inputShape);
+        requireImages(inputShape);
         String misfit = windowOptions().misfit(inputShape.dim(0), inputShape.dim(1), kernelHeight(), kernelWidth());
         if (misfit != null) {
             throw badInput("input " + batchShape(inputShape) + " " + misfit);

@@ -28,7 +28,7 @@ public final class Conv2DTranspose extends ConvolutionLayer<Conv2DTranspose> {
 
     @Override
     protected Shape outputShapeFor(Shape inputShape) {
-        checkImage(inputShape);
+        requireImages(inputShape);
         try {
             Window2d window = ConvolutionOps.transposedWindow(inputShape.prepend(1), kernelShape(inputShape.dim(2)),
                     windowOptions());

@@ -190,14 +190,6 @@ public abstract class ConvolutionLayer<L extends ConvolutionLayer<L>> extends Si
     /** The convolution of a batch with the kernel, before bias and activation. */
     abstract Tensor convolve(Tensor images, Tensor kernel);
 
-    /** Fails, naming the layer, unless the per-sample input is an image [height, width, channels]. */
-    final void checkImage(Shape sample) {
-        if (sample.rank() != 3) {
-            throw badInput("expected images [batch, height, width, channels] (rank 4, channels last), got "
-                    + batchShape(sample) + (sample.rank() == 2 ? "; add a channel axis with Reshape(h, w, 1)" : ""));
-        }
-    }
-
     @Override
     protected void createParameters(Shape inputShape, ParameterFactory factory) {
         Shape shape = kernelShape(inputShape.dim(2));

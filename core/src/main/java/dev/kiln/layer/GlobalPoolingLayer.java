@@ -15,10 +15,7 @@ public abstract class GlobalPoolingLayer extends SingleInputLayer {
 
     @Override
     protected Shape outputShapeFor(Shape inputShape) {
-        if (inputShape.rank() != 3) {
-            throw badInput("expected images [batch, height, width, channels] (rank 4, channels last), got "
-                    + batchShape(inputShape));
-        }
+        requireImages(inputShape);
         return Shape.of(inputShape.dim(2));
     }
 

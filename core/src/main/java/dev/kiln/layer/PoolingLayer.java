@@ -79,10 +79,7 @@ public abstract class PoolingLayer<L extends PoolingLayer<L>> extends SingleInpu
 
     @Override
     protected Shape outputShapeFor(Shape inputShape) {
-        if (inputShape.rank() != 3) {
-            throw badInput("expected images [batch, height, width, channels] (rank 4, channels last), got "
-                    + batchShape(inputShape));
-        }
+        requireImages(inputShape);
         String misfit = options.misfit(inputShape.dim(0), inputShape.dim(1), poolHeight, poolWidth);
         if (misfit != null) {
             throw badInput("input " + batchShape(inputShape) + " " + misfit);

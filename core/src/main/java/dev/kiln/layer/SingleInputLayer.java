@@ -34,4 +34,12 @@ public abstract class SingleInputLayer extends Layer {
     protected final List<Tensor> compute(List<Tensor> inputs, ForwardContext context) {
         return List.of(compute(inputs.get(0), context));
     }
+
+    /** Fails, naming the layer, unless the per-sample input is an image [height, width, channels]. */
+    protected final void requireImages(Shape sample) {
+        if (sample.rank() != 3) {
+            throw badInput("expected images [batch, height, width, channels] (rank 4, channels last), got "
+                    + batchShape(sample) + (sample.rank() == 2 ? "; add a channel axis with Reshape(h, w, 1)" : ""));
+        }
+    }
 }

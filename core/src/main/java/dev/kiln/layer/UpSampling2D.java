@@ -45,12 +45,13 @@ public final class UpSampling2D extends SingleInputLayer {
 
     @Override
     protected Shape outputShapeFor(Shape inputShape) {
-        if (inputShape.rank() != 3) {
-            throw badInput("expected images [batch, height, width, channels] (rank 4, channels last), got "
-                    + batchShape(inputShape));
+        requireImages(inputShape);
+        if ((long) inputShape.dim(0) * rows > Integer.MAX_VALUE
+                || (long) inputShape.dim(1) * columns > Integer.MAX_VALUE) {
+            throw badInput("input " + batchShape(inputShape) + " up-sampled " + rows + "x" + columns + " has more than "
+                    + Integer.MAX_VALUE + " rows or columns");
         }
-        return Shape.of(Math.multiplyExact(inputShape.dim(0), rows), Math.multiplyExact(inputShape.dim(1), columns),
-                inputShape.dim(2));
+        return Shape.of(inputShape.dim(0) * rows, inputShape.dim(1) * columns, inputShape.dim(2));
     }
 
     @Override

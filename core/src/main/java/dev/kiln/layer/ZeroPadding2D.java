@@ -45,9 +45,11 @@ public final class ZeroPadding2D extends SingleInputLayer {
 
     @Override
     protected Shape outputShapeFor(Shape inputShape) {
-        if (inputShape.rank() != 3) {
-            throw badInput("expected images [batch, height, width, channels] (rank 4, channels last), got "
-                    + batchShape(inputShape));
+        requireImages(inputShape);
+        if ((long) inputShape.dim(0) + top + bottom > Integer.MAX_VALUE
+                || (long) inputShape.dim(1) + left + right > Integer.MAX_VALUE) {
+            throw badInput("input " + batchShape(inputShape) + " padded by " + top + "," + bottom + "," + left + ","
+                    + right + " has more than " + Integer.MAX_VALUE + " rows or columns");
         }
         return Shape.of(inputShape.dim(0) + top + bottom, inputShape.dim(1) + left + right, inputShape.dim(2));
     }

@@ -1,44 +1,49 @@
 package dev.kiln.op;
 
 import dev.kiln.KilnException;
+import java.util.Locale;
 
 /**
  * How a 2-D window is padded with zeros: {@link #VALID} (none, so the output shrinks), {@link #SAME} (as Keras and
  * TensorFlow pad: the output has ceil(size / stride) positions, with the odd extra row or column at the bottom or
- * right) or explicit rows and columns on each side.
+ * right) or explicit rows and columns on each side ({@link #of}).
+ *
+ * @param mode how the padding is chosen
+ * @param top zero rows above the image (explicit padding only)
+ * @param bottom zero rows below the image (explicit padding only)
+ * @param left zero columns left of the image (explicit padding only)
+ * @param right zero columns right of the image (explicit padding only)
  */
-public final class Padding2d {
+public record Padding2d(Mode mode, int top, int bottom, int left, int right) {
+    /** How the padding is chosen. */
+    public enum Mode {
+        /** None. */
+        VALID,
+        /** Enough for ceil(size / stride) outputs. */
+        SAME,
+        /** The given rows and columns. */
+        EXPLICIT
+    }
+
     /** No padding: only windows wholly inside the image. */
-    public static final Padding2d VALID = new Padding2d("valid", 0, 0, 0, 0);
+    public static final Padding2d VALID = new Padding2d(Mode.VALID, 0, 0, 0, 0);
     /** Padding for ceil(size / stride) outputs, split evenly with any extra at the bottom and right. */
-    public static final Padding2d SAME = new Padding2d("same", 0, 0, 0, 0);
+    public static final Padding2d SAME = new Padding2d(Mode.SAME, 0, 0, 0, 0);
 
-    private final String mode;
-    private final int top;
-    private final int bottom;
-    private final int left;
-    private final int right;
-
-    private Padding2d(String mode, int top, int bottom, int left, int right) {
-        this.mode = mode;
-        this.top = top;
-        this.bottom = bottom;
-        this.left = left;
-        this.right = right;
+    public Padding2d {
+        if (mode == null) {
+            throw new KilnException("padding mode must not be null");
+        }
+        boolean sized = top != 0 || bottom != 0 || left != 0 || right != 0;
+        if (top < 0 || bottom < 0 || left < 0 || right < 0 || (mode != Mode.EXPLICIT && sized)) {
+            throw new KilnException("padding must not be negative, and only explicit padding has sizes; got " + mode
+                    + " with top " + top + ", bottom " + bottom + ", left " + left + ", right " + right);
+        }
     }
 
     /** Explicit zero rows above and below and columns left and right of the image. */
     public static Padding2d of(int top, int bottom, int left, int right) {
-        if (top < 0 || bottom < 0 || left < 0 || right < 0) {
-            throw new KilnException("padding must not be negative, got top " + top + ", bottom " + bottom + ", left "
-                    + left + ", right " + right);
-        }
-        return new Padding2d("explicit", top, bottom, left, right);
-    }
-
-    /** {@code rows} zero rows above and below, {@code columns} zero columns on each side. */
-    public static Padding2d symmetric(int rows, int columns) {
-        return of(rows, rows, columns, columns);
+        return new Padding2d(Mode.EXPLICIT, top, bottom, left, right);
     }
 
     /** "valid", "same" or the explicit form "top,bottom,left,right", as {@link #toString()} writes them. */
@@ -63,7 +68,7 @@ public final class Padding2d {
 
     /** Whether this is {@link #SAME}. */
     public boolean isSame() {
-        return this == SAME;
+        return mode == Mode.SAME;
     }
 
     /**
@@ -72,7 +77,7 @@ public final class Padding2d {
      * left/right of an explicit padding.
      */
     int[] along(boolean vertical, int size, int kernel, int stride, int dilation) {
-        if (this == SAME) {
+        if (mode == Mode.SAME) {
             long out = (size + (long) stride - 1) / stride;
             long extent = (long) dilation * (kernel - 1) + 1;
             int total = (int) Math.max((out - 1) * stride + extent - size, 0);
@@ -83,17 +88,7 @@ public final class Padding2d {
 
     @Override
     public String toString() {
-        return "explicit".equals(mode) ? top + "," + bottom + "," + left + "," + right : mode;
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof Padding2d p && mode.equals(p.mode) && top == p.top && bottom == p.bottom
-                && left == p.left && right == p.right;
-    }
-
-    @Override
-    public int hashCode() {
-        return toString().hashCode();
+        return mode == Mode.EXPLICIT ? top + "," + bottom + "," + left + "," + right
+                : mode.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -71,7 +71,7 @@ public final class CpuBackend implements Backend {
         }
         CpuBuffer buffer;
         try {
-            buffer = new CpuBuffer(this, dtype, (int) length, arrays);
+            buffer = newBuffer(dtype, (int) length);
         } catch (OutOfMemoryError e) {
             throw new KilnException("allocate: out of memory for " + length + " " + dtype + " elements ("
                     + length * dtype.bytes() + " bytes); the JVM may use at most " + Runtime.getRuntime().maxMemory()
@@ -79,6 +79,16 @@ public final class CpuBackend implements Backend {
         }
         live++;
         return buffer;
+    }
+
+    /** A buffer from the pool's arrays or new ones; when the heap is full, the pooled arrays go first. */
+    private CpuBuffer newBuffer(DType dtype, int length) {
+        try {
+            return new CpuBuffer(this, dtype, length, arrays);
+        } catch (OutOfMemoryError e) {
+            arrays.clear();
+            return new CpuBuffer(this, dtype, length, arrays);
+        }
     }
 
     @Override

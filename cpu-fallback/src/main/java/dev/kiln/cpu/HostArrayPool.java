@@ -7,8 +7,10 @@ import java.util.Map;
 /**
  * Freed large arrays of one backend kept for the next allocation of the same length: a training step allocates
  * the same intermediates every step, and a new Java array is zeroed by the JVM first, which for the column
- * matrices of a convolution costs as much as computing with them. Small arrays are left to the JVM; the pool
- * holds at most {@link #MAX_BYTES}, dropping arrays beyond it.
+ * matrices of a convolution costs as much as computing with them. Small arrays are left to the JVM. The pool holds
+ * at most {@link #MAX_BYTES}: an array that would pass the limit empties it first, so lengths a step no longer asks
+ * for (the last partial batch of an epoch) give way to the current ones. Like its backend, it is used from the
+ * backend's calling thread only.
  */
 final class HostArrayPool {
     /** Elements from which an array is pooled. */
@@ -31,18 +33,35 @@ final class HostArrayPool {
         return reused != null ? reused : new double[length];
     }
 
+    /** Keeps a freed float array for reuse. */
     void give(float[] array) {
-        if (array != null && array.length >= MIN_LENGTH && bytes + (long) array.length * Float.BYTES <= MAX_BYTES) {
+        if (array != null && admit((long) array.length * Float.BYTES, array.length)) {
             floats.computeIfAbsent(array.length, n -> new ArrayDeque<>()).push(array);
-            bytes += (long) array.length * Float.BYTES;
         }
     }
 
+    /** Keeps a freed double array for reuse. */
     void give(double[] array) {
-        if (array != null && array.length >= MIN_LENGTH && bytes + (long) array.length * Double.BYTES <= MAX_BYTES) {
+        if (array != null && admit((long) array.length * Double.BYTES, array.length)) {
             doubles.computeIfAbsent(array.length, n -> new ArrayDeque<>()).push(array);
-            bytes += (long) array.length * Double.BYTES;
         }
+    }
+
+    /** Bytes held for reuse. */
+    long bytes() {
+        return bytes;
+    }
+
+    /** Whether an array of {@code size} bytes is kept, making room by emptying the pool when it would overflow. */
+    private boolean admit(long size, int length) {
+        if (length < MIN_LENGTH || size > MAX_BYTES) {
+            return false;
+        }
+        if (bytes + size > MAX_BYTES) {
+            clear();
+        }
+        bytes += size;
+        return true;
     }
 
     /** Drops every pooled array. */

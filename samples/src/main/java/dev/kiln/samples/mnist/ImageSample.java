@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * An image classifier as a sample, on MNIST or Fashion-MNIST: the data set is fetched on first use, the model
- * trained with a tenth held out for validation, then scored on the test images.
+ * trained (with a tenth held out for validation, except mnist-cnn), then scored on the test images.
  */
 public final class ImageSample implements Sample {
     private final String name;
