@@ -53,6 +53,7 @@ public final class OpenClBackend implements Backend {
     private final BufferPool pool;
     private final OpenClGemm gemm = new OpenClGemm(this);
     private final OpenClWindows windows = new OpenClWindows(this);
+    private final OpenClElementwise elementwise = new OpenClElementwise(this);
     private final Map<DType, GemmTuning> gemmTunings = new EnumMap<>(DType.class);
     private final Map<DType, Map<KernelFamily, ProgramSource>> sources = new EnumMap<>(DType.class);
     private final Map<DType, Map<String, cl_kernel>> kernels = new EnumMap<>(DType.class);
@@ -466,34 +467,19 @@ public final class OpenClBackend implements Backend {
     @Override
     public void unary(UnaryOp op, double a, double b, Buffer x, Buffer out) {
         BufferChecks.unary(this, op, x, out);
-        ClBuffer xb = (ClBuffer) x;
-        ClBuffer ob = (ClBuffer) out;
-        launch(xb.dtype(), KernelFamily.ELEMENTWISE, "unary_" + lower(op), () -> xb.length() + " elements")
-                .unsignedLong(xb.length()).real(a).real(b).buffer(xb).buffer(ob).run(queue(), xb.length());
+        elementwise.unary(op, a, b, (ClBuffer) x, (ClBuffer) out);
     }
 
     @Override
     public void unaryBackward(UnaryOp op, double a, double b, Buffer x, Buffer y, Buffer gradOut, Buffer gradIn) {
         BufferChecks.unaryBackward(this, op, x, y, gradOut, gradIn);
-        ClBuffer xb = (ClBuffer) x;
-        long n = xb.length();
-        ClBuffer yb = (ClBuffer) y;
-        ClBuffer gb = (ClBuffer) gradOut;
-        ClBuffer ib = (ClBuffer) gradIn;
-        launch(xb.dtype(), KernelFamily.ELEMENTWISE, "unary_" + lower(op) + "_backward", () -> n + " elements")
-                .unsignedLong(n).real(a).real(b).buffer(xb).buffer(yb).buffer(gb).buffer(ib).run(queue(), n);
+        elementwise.unaryBackward(op, a, b, (ClBuffer) x, (ClBuffer) y, (ClBuffer) gradOut, (ClBuffer) gradIn);
     }
 
     @Override
     public void binary(BinaryOp op, Broadcast shape, Buffer a, Buffer b, Buffer out) {
         BufferChecks.binary(this, op, shape, a, b, out);
-        ClBuffer ab = (ClBuffer) a;
-        ClBuffer bb = (ClBuffer) b;
-        ClBuffer ob = (ClBuffer) out;
-        launch(ob.dtype(), KernelFamily.ELEMENTWISE, "binary_" + lower(op), shape::toString)
-                .unsignedLong(shape.length()).integer(shape.middle()).integer(shape.inner())
-                .integer(shape.aAxes()).integer(shape.bAxes()).buffer(ab).buffer(bb).buffer(ob)
-                .run(queue(), shape.length());
+        elementwise.binary(op, shape, (ClBuffer) a, (ClBuffer) b, (ClBuffer) out);
     }
 
     // ---- reductions and row-wise ops ----
@@ -651,16 +637,16 @@ public final class OpenClBackend implements Backend {
             if (f == KernelFamily.REDUCE) {
                 defines.put("RWG", Integer.toString(ROW_GROUP));
             }
-            if (f == KernelFamily.WINDOWS) {
-                defines.put("VW", Integer.toString(windowLanes(dtype)));
+            if (f == KernelFamily.WINDOWS || f == KernelFamily.ELEMENTWISE) {
+                defines.put("VW", Integer.toString(lanes(dtype)));
             }
             return ProgramSource.of(f, dtype.name(), defines);
         });
     }
 
-    /** Channels per work-item of the _vector window kernels for {@code dtype} on this device. */
-    int windowLanes(DType dtype) {
-        return TuningTable.windowLanes(context.device(), dtype);
+    /** Elements per work-item of the vector kernels for {@code dtype} on this device (VW of their programs). */
+    int lanes(DType dtype) {
+        return TuningTable.lanes(context.device(), dtype);
     }
 
     GemmTuning gemmTuning(DType dtype) {

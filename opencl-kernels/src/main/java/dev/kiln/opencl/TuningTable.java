@@ -7,8 +7,8 @@ import java.util.function.BiFunction;
 
 /**
  * Kernel tuning per device class. Gemm: rows are tried in order and the first whose device type and vendor match
- * wins; "*" matches anything, so each device type has a default and the last row is the default of all. Sliding
- * windows: a vector width per device type.
+ * wins; "*" matches anything, so each device type has a default and the last row is the default of all. Vector
+ * kernels: a vector width per device type.
  */
 final class TuningTable {
     private record Row(String type, String vendor, BiFunction<ClDevice, DType, GemmTuning> tuning) {
@@ -33,13 +33,14 @@ final class TuningTable {
     }
 
     /**
-     * Channels per work-item of the _vector kernels of windows.cl. CPU devices: one cache line (16 floats, 8
-     * doubles), since each work-item costs a fixed overhead there; on PoCL at [128, 13, 13, 32] 16 floats ran most of
-     * the six kernels 2-4x faster than 4 and up to 2x faster than 8 (a shared, noisy machine). GPUs and others: 4, one
-     * 128-bit load per work-item for floats, neighbouring work-items still reading neighbouring memory, and every
-     * multiple of 4 channels takes the vector path.
+     * Elements per work-item of the vector kernels: the _vector kernels of windows.cl (channels), the element-wise
+     * ones of elementwise.cl. CPU devices: one cache line (16 floats, 8 doubles), since each work-item costs a fixed
+     * overhead there; on PoCL at [128, 13, 13, 32] 16 floats ran most of the six window kernels 2-4x faster than 4
+     * and up to 2x faster than 8, and ReLU over 2.8M floats 5x faster than one element per work-item (a shared,
+     * noisy machine). GPUs and others: 4, one 128-bit load per work-item for floats, neighbouring work-items still
+     * reading neighbouring memory, and every multiple of 4 channels takes the vector path.
      */
-    static int windowLanes(ClDevice device, DType dtype) {
+    static int lanes(ClDevice device, DType dtype) {
         return device.info().type().equals("cpu") ? 64 / dtype.bytes() : 4;
     }
 

@@ -49,8 +49,8 @@ __kernel void reduce_##NAME##_rows(const int middle, __global const real* x, __g
 
 REDUCE(sum, ADD, IDENTITY)
 REDUCE(mean, ADD, AVERAGE)
-REDUCE(max, kiln_max, IDENTITY)
-REDUCE(min, kiln_min, IDENTITY)
+REDUCE(max, KILN_MAX, IDENTITY)
+REDUCE(min, KILN_MIN, IDENTITY)
 
 __kernel void reduce_argmax(const long n, const int middle, const int inner, __global const real* x,
                             __global real* out) {
