@@ -41,10 +41,6 @@ import org.jocl.cl_mem;
  * queue, and only {@link #download} and {@link #synchronize} wait for it.
  */
 public final class OpenClBackend implements Backend {
-    /** Work-group size of the row-reduction kernels. */
-    private static final int ROW_GROUP = 64;
-    /** Rows at least this long are reduced by a work-group each rather than by one work-item. */
-    private static final int ROW_KERNEL_FROM = 256;
     /** Host copies of uploads held beyond this are released by waiting for the queue. */
     private static final long MAX_PENDING_UPLOAD_BYTES = 256L << 20;
 
@@ -54,6 +50,7 @@ public final class OpenClBackend implements Backend {
     private final OpenClGemm gemm = new OpenClGemm(this);
     private final OpenClWindows windows = new OpenClWindows(this);
     private final OpenClElementwise elementwise = new OpenClElementwise(this);
+    private final OpenClReduce reductions = new OpenClReduce(this);
     private final Map<DType, GemmTuning> gemmTunings = new EnumMap<>(DType.class);
     private final Map<DType, Map<KernelFamily, ProgramSource>> sources = new EnumMap<>(DType.class);
     private final Map<DType, Map<String, cl_kernel>> kernels = new EnumMap<>(DType.class);
@@ -487,18 +484,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void reduce(ReduceOp op, int outer, int middle, int inner, Buffer x, Buffer out) {
         BufferChecks.reduce(this, op, outer, middle, inner, x, out);
-        ClBuffer xb = (ClBuffer) x;
-        ClBuffer ob = (ClBuffer) out;
-        Supplier<String> shapes = () -> "outer=" + outer + ", middle=" + middle + ", inner=" + inner;
-        if (inner == 1 && middle >= ROW_KERNEL_FROM) {
-            launch(xb.dtype(), KernelFamily.REDUCE, "reduce_" + lower(op) + "_rows", shapes)
-                    .integer(middle).buffer(xb).buffer(ob)
-                    .runGroups(queue(), new long[] {(long) outer * ROW_GROUP}, new long[] {ROW_GROUP});
-        } else {
-            launch(xb.dtype(), KernelFamily.REDUCE, "reduce_" + lower(op), shapes)
-                    .unsignedLong((long) outer * inner).integer(middle).integer(inner).buffer(xb).buffer(ob)
-                    .run(queue(), (long) outer * inner);
-        }
+        reductions.reduce(op, outer, middle, inner, (ClBuffer) x, (ClBuffer) out);
     }
 
     @Override
@@ -635,9 +621,9 @@ public final class OpenClBackend implements Backend {
                 defines.putAll(gemmTuning(dtype).defines());
             }
             if (f == KernelFamily.REDUCE) {
-                defines.put("RWG", Integer.toString(ROW_GROUP));
+                defines.put("RWG", Integer.toString(OpenClReduce.ROW_GROUP));
             }
-            if (f == KernelFamily.WINDOWS || f == KernelFamily.ELEMENTWISE) {
+            if (f == KernelFamily.WINDOWS || f == KernelFamily.ELEMENTWISE || f == KernelFamily.REDUCE) {
                 defines.put("VW", Integer.toString(lanes(dtype)));
             }
             return ProgramSource.of(f, dtype.name(), defines);
@@ -668,7 +654,7 @@ public final class OpenClBackend implements Backend {
 
     /** A temporary buffer for a kernel launcher, returned with {@link #free}. */
     ClBuffer scratch(DType dtype, long length) {
-        ClBuffer buffer = newBuffer(dtype, length, "gemm scratch " + dtype + "[" + length + "]");
+        ClBuffer buffer = newBuffer(dtype, length, "scratch " + dtype + "[" + length + "]");
         live.add(buffer);
         return buffer;
     }
