@@ -18,7 +18,8 @@ import java.util.Locale;
  * dense 128 - dropout - dense 10, batch 128) on the default device: the convolutions' gemms and their kernel
  * gradients, the bias adds and bias-gradient sums, and ReLU forward and backward. A program, not a test. Each cell
  * is the median of single calls in milliseconds, each timed to the end of its kernels after a warm-up. Arguments:
- * optional calls per cell (default 15) and dtype (F32 or F64, default F32).
+ * optional calls per cell (default 15), dtype (F32 or F64, default F32) and a part of the names of the calls to
+ * time (default all).
  */
 public final class CnnStepBenchmark {
     @FunctionalInterface
@@ -92,11 +93,12 @@ public final class CnnStepBenchmark {
     public static void main(String[] args) {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         DType dtype = args.length > 1 ? DType.valueOf(args[1]) : DType.F32;
+        String only = args.length > 2 ? args[2] : "";
         try (OpenClBackend openCl = OpenClBackend.create()) {
             System.out.printf(Locale.ROOT, "load average %.2f, %s, median of %d calls; OpenCL device %s%n",
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), dtype, calls,
                     openCl.device().name());
-            for (Case c : CASES) {
+            for (Case c : CASES.stream().filter(c -> c.name().contains(only)).toList()) {
                 System.out.printf(Locale.ROOT, "%-36s %9.3f ms%n", c.name(), median(openCl, dtype, calls, c));
             }
         }
