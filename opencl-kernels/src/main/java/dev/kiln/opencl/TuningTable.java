@@ -22,12 +22,13 @@ final class TuningTable {
     // vectors keeps 16 accumulators in AVX-512's 32 registers (local memory would only add barriers). Work-groups
     // of 8 x 8 blocks and k slices of 512 measured best overall on PoCL from 128x784x128 to 2048^3; groups of
     // 32 x 8 lost half the speed below 1024^3.
-    // GPUs: 32 x 32 local-memory tiles, 8 outputs per work-item (work-groups of 128).
+    // GPUs: 32 x 32 local-memory tiles, 8 outputs per work-item (work-groups of 128), k split into slices of 1024
+    // so that a weight gradient (c of 288 x 64, k of 15488: 18 tiles) runs on hundreds of work-groups, not 18.
     private static final List<Row> ROWS = List.of(
             new Row("cpu", "*", (device, dtype) -> new GemmTuning(true, 8,
                     Math.max(4, Math.min(16, device.preferredWidth(dtype))), 2, 8, 8, 512, 32, 8, 32 * 32 * 32)),
-            new Row("gpu", "*", (device, dtype) -> new GemmTuning(false, 8, 4, 1, 1, 1, 0, 32, 8, 16 * 16 * 16)),
-            new Row("*", "*", (device, dtype) -> new GemmTuning(false, 8, 4, 1, 1, 1, 0, 16, 4, 16 * 16 * 16)));
+            new Row("gpu", "*", (device, dtype) -> new GemmTuning(false, 8, 4, 1, 1, 1, 1024, 32, 8, 16 * 16 * 16)),
+            new Row("*", "*", (device, dtype) -> new GemmTuning(false, 8, 4, 1, 1, 1, 1024, 16, 4, 16 * 16 * 16)));
 
     private TuningTable() {
     }
