@@ -569,7 +569,8 @@ public final class OpenClBackend implements Backend {
             case UNIFORM, NORMAL -> launch.real(a).real(b);
             case BERNOULLI -> launch.unsigned(bernoulliThreshold(ob.dtype() == DType.F64 ? a : (float) a));
         }
-        launch.buffer(ob).run(queue(), ob.length());
+        // One work-item per vector of elements.
+        launch.buffer(ob).run(queue(), (ob.length() + lanes(ob.dtype()) - 1) / lanes(ob.dtype()));
     }
 
     /** The t with (x0 >>> 8) &lt; t exactly when u = (x0 >>> 8) * 2^-24 &lt; keep. */
@@ -623,7 +624,8 @@ public final class OpenClBackend implements Backend {
             if (f == KernelFamily.REDUCE) {
                 defines.put("RWG", Integer.toString(OpenClReduce.ROW_GROUP));
             }
-            if (f == KernelFamily.WINDOWS || f == KernelFamily.ELEMENTWISE || f == KernelFamily.REDUCE) {
+            if (f == KernelFamily.WINDOWS || f == KernelFamily.ELEMENTWISE || f == KernelFamily.REDUCE
+                    || f == KernelFamily.RANDOM) {
                 defines.put("VW", Integer.toString(lanes(dtype)));
             }
             return ProgramSource.of(f, dtype.name(), defines);
