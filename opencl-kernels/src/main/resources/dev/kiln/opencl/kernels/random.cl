@@ -37,7 +37,10 @@ inline philox_words philox(const ulong first, const uint seedLow, const uint see
         k0 += PHILOX_W0;
         k1 += PHILOX_W1;
     }
-    return (philox_words) {x, y};
+    philox_words words;
+    words.x = x;
+    words.y = y;
+    return words;
 }
 
 // 24 random bits as reals in [0, 1): exact in float and double.
