@@ -41,10 +41,6 @@ import org.jocl.cl_mem;
  * queue, and only {@link #download} and {@link #synchronize} wait for it.
  */
 public final class OpenClBackend implements Backend {
-    /** Work-group size of the row-reduction kernels. */
-    private static final int ROW_GROUP = 64;
-    /** Rows at least this long are reduced by a work-group each rather than by one work-item. */
-    private static final int ROW_KERNEL_FROM = 256;
     /** Host copies of uploads held beyond this are released by waiting for the queue. */
     private static final long MAX_PENDING_UPLOAD_BYTES = 256L << 20;
 
@@ -53,6 +49,8 @@ public final class OpenClBackend implements Backend {
     private final BufferPool pool;
     private final OpenClGemm gemm = new OpenClGemm(this);
     private final OpenClWindows windows = new OpenClWindows(this);
+    private final OpenClElementwise elementwise = new OpenClElementwise(this);
+    private final OpenClReduce reductions = new OpenClReduce(this);
     private final Map<DType, GemmTuning> gemmTunings = new EnumMap<>(DType.class);
     private final Map<DType, Map<KernelFamily, ProgramSource>> sources = new EnumMap<>(DType.class);
     private final Map<DType, Map<String, cl_kernel>> kernels = new EnumMap<>(DType.class);
@@ -466,34 +464,19 @@ public final class OpenClBackend implements Backend {
     @Override
     public void unary(UnaryOp op, double a, double b, Buffer x, Buffer out) {
         BufferChecks.unary(this, op, x, out);
-        ClBuffer xb = (ClBuffer) x;
-        ClBuffer ob = (ClBuffer) out;
-        launch(xb.dtype(), KernelFamily.ELEMENTWISE, "unary_" + lower(op), () -> xb.length() + " elements")
-                .unsignedLong(xb.length()).real(a).real(b).buffer(xb).buffer(ob).run(queue(), xb.length());
+        elementwise.unary(op, a, b, (ClBuffer) x, (ClBuffer) out);
     }
 
     @Override
     public void unaryBackward(UnaryOp op, double a, double b, Buffer x, Buffer y, Buffer gradOut, Buffer gradIn) {
         BufferChecks.unaryBackward(this, op, x, y, gradOut, gradIn);
-        ClBuffer xb = (ClBuffer) x;
-        long n = xb.length();
-        ClBuffer yb = (ClBuffer) y;
-        ClBuffer gb = (ClBuffer) gradOut;
-        ClBuffer ib = (ClBuffer) gradIn;
-        launch(xb.dtype(), KernelFamily.ELEMENTWISE, "unary_" + lower(op) + "_backward", () -> n + " elements")
-                .unsignedLong(n).real(a).real(b).buffer(xb).buffer(yb).buffer(gb).buffer(ib).run(queue(), n);
+        elementwise.unaryBackward(op, a, b, (ClBuffer) x, (ClBuffer) y, (ClBuffer) gradOut, (ClBuffer) gradIn);
     }
 
     @Override
     public void binary(BinaryOp op, Broadcast shape, Buffer a, Buffer b, Buffer out) {
         BufferChecks.binary(this, op, shape, a, b, out);
-        ClBuffer ab = (ClBuffer) a;
-        ClBuffer bb = (ClBuffer) b;
-        ClBuffer ob = (ClBuffer) out;
-        launch(ob.dtype(), KernelFamily.ELEMENTWISE, "binary_" + lower(op), shape::toString)
-                .unsignedLong(shape.length()).integer(shape.middle()).integer(shape.inner())
-                .integer(shape.aAxes()).integer(shape.bAxes()).buffer(ab).buffer(bb).buffer(ob)
-                .run(queue(), shape.length());
+        elementwise.binary(op, shape, (ClBuffer) a, (ClBuffer) b, (ClBuffer) out);
     }
 
     // ---- reductions and row-wise ops ----
@@ -501,18 +484,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void reduce(ReduceOp op, int outer, int middle, int inner, Buffer x, Buffer out) {
         BufferChecks.reduce(this, op, outer, middle, inner, x, out);
-        ClBuffer xb = (ClBuffer) x;
-        ClBuffer ob = (ClBuffer) out;
-        Supplier<String> shapes = () -> "outer=" + outer + ", middle=" + middle + ", inner=" + inner;
-        if (inner == 1 && middle >= ROW_KERNEL_FROM) {
-            launch(xb.dtype(), KernelFamily.REDUCE, "reduce_" + lower(op) + "_rows", shapes)
-                    .integer(middle).buffer(xb).buffer(ob)
-                    .runGroups(queue(), new long[] {(long) outer * ROW_GROUP}, new long[] {ROW_GROUP});
-        } else {
-            launch(xb.dtype(), KernelFamily.REDUCE, "reduce_" + lower(op), shapes)
-                    .unsignedLong((long) outer * inner).integer(middle).integer(inner).buffer(xb).buffer(ob)
-                    .run(queue(), (long) outer * inner);
-        }
+        reductions.reduce(op, outer, middle, inner, (ClBuffer) x, (ClBuffer) out);
     }
 
     @Override
@@ -597,7 +569,8 @@ public final class OpenClBackend implements Backend {
             case UNIFORM, NORMAL -> launch.real(a).real(b);
             case BERNOULLI -> launch.unsigned(bernoulliThreshold(ob.dtype() == DType.F64 ? a : (float) a));
         }
-        launch.buffer(ob).run(queue(), ob.length());
+        // One work-item per vector of elements.
+        launch.buffer(ob).run(queue(), (ob.length() + lanes(ob.dtype()) - 1) / lanes(ob.dtype()));
     }
 
     /** The t with (x0 >>> 8) &lt; t exactly when u = (x0 >>> 8) * 2^-24 &lt; keep. */
@@ -649,18 +622,19 @@ public final class OpenClBackend implements Backend {
                 defines.putAll(gemmTuning(dtype).defines());
             }
             if (f == KernelFamily.REDUCE) {
-                defines.put("RWG", Integer.toString(ROW_GROUP));
+                defines.put("RWG", Integer.toString(OpenClReduce.ROW_GROUP));
             }
-            if (f == KernelFamily.WINDOWS) {
-                defines.put("VW", Integer.toString(windowLanes(dtype)));
+            if (f == KernelFamily.WINDOWS || f == KernelFamily.ELEMENTWISE || f == KernelFamily.REDUCE
+                    || f == KernelFamily.RANDOM) {
+                defines.put("VW", Integer.toString(lanes(dtype)));
             }
             return ProgramSource.of(f, dtype.name(), defines);
         });
     }
 
-    /** Channels per work-item of the _vector window kernels for {@code dtype} on this device. */
-    int windowLanes(DType dtype) {
-        return TuningTable.windowLanes(context.device(), dtype);
+    /** Elements per work-item of the vector kernels for {@code dtype} on this device (VW of their programs). */
+    int lanes(DType dtype) {
+        return TuningTable.lanes(context.device(), dtype);
     }
 
     GemmTuning gemmTuning(DType dtype) {
@@ -682,7 +656,7 @@ public final class OpenClBackend implements Backend {
 
     /** A temporary buffer for a kernel launcher, returned with {@link #free}. */
     ClBuffer scratch(DType dtype, long length) {
-        ClBuffer buffer = newBuffer(dtype, length, "gemm scratch " + dtype + "[" + length + "]");
+        ClBuffer buffer = newBuffer(dtype, length, "scratch " + dtype + "[" + length + "]");
         live.add(buffer);
         return buffer;
     }

@@ -4,14 +4,45 @@ import dev.kiln.backend.DType;
 import java.util.function.Supplier;
 
 /**
- * Chooses and launches the gemm kernels: gemm_general for small products, otherwise gemm_register on
- * packed, zero-padded panels (CPU-class devices, k split into cache-sized slices) or gemm_tiled (GPUs).
+ * Chooses and launches the gemm kernels: gemm_general for small products, otherwise gemm_register (CPU-class
+ * devices) or gemm_tiled (GPUs) over the k slices of a {@link GemmSplit}. gemm_register reads each operand in
+ * place when few blocks of c walk it, and from zero-padded panels packed by gemm_pack otherwise.
  */
 final class OpenClGemm {
     private final OpenClBackend backend;
 
     OpenClGemm(OpenClBackend backend) {
         this.backend = backend;
+    }
+
+    /** One launch of a slicing kernel: {@code slices} slices from k0 into {@code target}, slice s at s * cSlice. */
+    @FunctionalInterface
+    private interface SliceLaunch {
+        void run(int k0, int slices, double alpha, double beta, ClBuffer target, long cSlice);
+    }
+
+    /**
+     * Column blocks of c up to which gemm_register reads op(a) in place: each part of a is then walked by few
+     * work-items and packing costs more than it saves (TN 9x32x86528 on PoCL: 0.7 ms in place, 1.5 ms packed);
+     * beyond, the panels' contiguous reads win (TN 1024^3 ran about 15% faster packed).
+     */
+    private static final int A_IN_PLACE_UP_TO = 16;
+    /**
+     * Row blocks of c up to which gemm_register reads op(b) in place: a row of b gives a block whole cache lines per
+     * step of k, so this holds further than for a (TN 288x64x15488: 15% faster in place), but rows 4 KiB apart
+     * thrash the caches when many blocks walk them (1024^3 ran 1.6x faster packed).
+     */
+    private static final int B_IN_PLACE_UP_TO = 64;
+
+    /**
+     * Where gemm_register finds op(a)[block * MR + r, p]: at buffer[block * block + p * step + min(r, rows - 1 -
+     * block * MR) * row]. Rows past the edge repeat the last one; their results are never stored.
+     */
+    private record PanelsOfA(ClBuffer buffer, long block, int step, int row, int rows) {
+    }
+
+    /** Where gemm_register finds op(b)[p, block * NR + c]: at buffer[block * block + p * step + c]. */
+    private record PanelsOfB(ClBuffer buffer, long block, int step) {
     }
 
     void run(GemmTuning tuning, boolean transposeA, boolean transposeB, int m, int n, int k,
@@ -24,65 +55,121 @@ final class OpenClGemm {
                     .integer(m).integer(n).integer(k).integer(flag(transposeA)).integer(flag(transposeB))
                     .real(alpha).buffer(a).buffer(b).real(beta).buffer(c)
                     .run2d(backend.queue(), n, m, 8, 8);
-        } else if (tuning.registerBlocked()) {
-            registerBlocked(tuning, transposeA, transposeB, m, n, k, alpha, a, b, beta, c, shapes);
-        } else {
-            int tile = tuning.tile();
-            backend.launch(dtype, KernelFamily.GEMM, "gemm_tiled", shapes)
-                    .integer(m).integer(n).integer(k).integer(flag(transposeA)).integer(flag(transposeB))
-                    .real(alpha).buffer(a).buffer(b).real(beta).buffer(c)
-                    .runGroups(backend.queue(), new long[] {KernelLaunch.roundUp(n, tile), KernelLaunch.roundUp(m, tile)
-                            / tuning.workPerItem()}, new long[] {tile, tile / tuning.workPerItem()});
+            return;
         }
+        if (!tuning.registerBlocked()) {
+            GemmSplit split = GemmSplit.of(tuning, m, n, k, tuning.tile());
+            int tile = tuning.tile();
+            long[] local = {tile, tile / tuning.workPerItem(), 1};
+            slices(split, m, n, alpha, beta, c, shapes, (k0, slices, sliceAlpha, sliceBeta, target, cSlice) ->
+                    backend.launch(dtype, KernelFamily.GEMM, "gemm_tiled", shapes)
+                            .integer(m).integer(n).integer(k).integer(k0).integer(split.depth())
+                            .integer(flag(transposeA)).integer(flag(transposeB))
+                            .real(sliceAlpha).buffer(a).buffer(b).real(sliceBeta).buffer(target).unsignedLong(cSlice)
+                            .runGroups(backend.queue(), new long[] {KernelLaunch.roundUp(n, tile),
+                                KernelLaunch.roundUp(m, tile) / tuning.workPerItem(), slices}, local));
+            return;
+        }
+        registerBlocked(tuning, transposeA, transposeB, m, n, k, alpha, a, b, beta, c, shapes);
     }
 
     private void registerBlocked(GemmTuning tuning, boolean transposeA, boolean transposeB, int m, int n, int k,
                                  double alpha, ClBuffer a, ClBuffer b, double beta, ClBuffer c, Supplier<String> shapes) {
         DType dtype = c.dtype();
-        long rowBlocks = (m + tuning.rows() - 1) / tuning.rows();
-        long columnBlocks = (n + tuning.columns() - 1) / tuning.columns();
-        ClBuffer packedA = backend.scratch(dtype, rowBlocks * tuning.rows() * k);
-        ClBuffer packedB = backend.scratch(dtype, columnBlocks * tuning.columns() * k);
+        int rows = tuning.rows();
+        int columns = tuning.columns();
+        long rowBlocks = (m + rows - 1) / rows;
+        long columnBlocks = (n + columns - 1) / columns;
+        boolean aInPlace = columnBlocks <= A_IN_PLACE_UP_TO;
+        // Vector loads need the NR columns of a block contiguous and inside each row of b.
+        boolean bInPlace = !transposeB && n % columns == 0 && rowBlocks <= B_IN_PLACE_UP_TO;
+        ClBuffer packedA = aInPlace ? null : backend.scratch(dtype, rowBlocks * rows * k);
+        ClBuffer packedB = bInPlace ? null : backend.scratch(dtype, columnBlocks * columns * k);
         try {
-            backend.launch(dtype, KernelFamily.GEMM, "gemm_pack", shapes)
-                    .integer(m).integer(n).integer(k).integer(flag(transposeA)).integer(flag(transposeB))
-                    .buffer(a).buffer(b).buffer(packedA).buffer(packedB)
-                    .run2d(backend.queue(), (k + tuning.vectorWidth() - 1) / tuning.vectorWidth(),
-                            rowBlocks + columnBlocks, 16, 1);
-            // Slicing pays only when a b panel would outgrow the cache; below two slices' depth one launch is cheaper.
-            int depth = tuning.depthBlock();
-            int slices = depth > 0 && k > 2 * depth ? (k + depth - 1) / depth : 1;
-            int slice = (k + slices - 1) / slices;
-            long[] local = groupShape(tuning, rowBlocks, columnBlocks);
-            long[] global = {KernelLaunch.roundUp(rowBlocks, local[0]), KernelLaunch.roundUp(columnBlocks, local[1])};
-            for (int k0 = 0; k0 < k; k0 += slice) {
-                backend.launch(dtype, KernelFamily.GEMM, "gemm_register", shapes)
-                        .integer(m).integer(n).integer(k).integer(k0).integer(Math.min(k, k0 + slice))
-                        .real(alpha).buffer(packedA).buffer(packedB).real(k0 == 0 ? beta : 1).buffer(c)
-                        .runGroups(backend.queue(), global, local);
+            if (!aInPlace || !bInPlace) {
+                long aBlocks = aInPlace ? 0 : rowBlocks;
+                long bBlocks = bInPlace ? 0 : columnBlocks;
+                backend.launch(dtype, KernelFamily.GEMM, "gemm_pack", shapes)
+                        .integer(m).integer(n).integer(k).integer(flag(transposeA)).integer(flag(transposeB))
+                        .integer((int) aBlocks).integer((int) bBlocks).buffer(a).buffer(b)
+                        // An operand read in place has no panels; its own buffer only fills the argument.
+                        .buffer(aInPlace ? a : packedA).buffer(bInPlace ? b : packedB)
+                        .run2d(backend.queue(), (k + tuning.vectorWidth() - 1) / tuning.vectorWidth(),
+                                aBlocks + bBlocks, 16, 1);
             }
+            PanelsOfA aPanels;
+            if (!aInPlace) {
+                aPanels = new PanelsOfA(packedA, (long) k * rows, rows, 1, (int) rowBlocks * rows);
+            } else if (transposeA) {
+                aPanels = new PanelsOfA(a, rows, m, 1, m);
+            } else {
+                aPanels = new PanelsOfA(a, (long) rows * k, 1, k, m);
+            }
+            PanelsOfB bPanels = bInPlace
+                    ? new PanelsOfB(b, columns, n)
+                    : new PanelsOfB(packedB, (long) k * columns, columns);
+            GemmSplit split = GemmSplit.of(tuning, m, n, k, 1);
+            slices(split, m, n, alpha, beta, c, shapes, (k0, slices, sliceAlpha, sliceBeta, target, cSlice) -> {
+                long[] local = groupShape(tuning, rowBlocks, columnBlocks, slices);
+                backend.launch(dtype, KernelFamily.GEMM, "gemm_register", shapes)
+                        .integer(m).integer(n).integer(k).integer(k0).integer(split.depth()).real(sliceAlpha)
+                        .buffer(aPanels.buffer()).unsignedLong(aPanels.block()).integer(aPanels.step())
+                        .integer(aPanels.row()).integer(aPanels.rows())
+                        .buffer(bPanels.buffer()).unsignedLong(bPanels.block()).integer(bPanels.step())
+                        .real(sliceBeta).buffer(target).unsignedLong(cSlice)
+                        .runGroups(backend.queue(), new long[] {KernelLaunch.roundUp(rowBlocks, local[0]),
+                            KernelLaunch.roundUp(columnBlocks, local[1]), slices}, local);
+            });
         } finally {
-            backend.free(packedA);
-            backend.free(packedB);
+            if (packedA != null) {
+                backend.free(packedA);
+            }
+            if (packedB != null) {
+                backend.free(packedB);
+            }
         }
     }
 
     /**
-     * Work-group of groupRows x groupColumns blocks, halved (rows first) until there are enough work-groups to
-     * keep every compute unit busy.
+     * Runs the slices of {@code split}: all in one launch into partial products added by gemm_sum_slices, one launch
+     * each accumulating into c, or one launch over the whole of k.
      */
-    private long[] groupShape(GemmTuning tuning, long rowBlocks, long columnBlocks) {
+    private void slices(GemmSplit split, int m, int n, double alpha, double beta, ClBuffer c, Supplier<String> shapes,
+                        SliceLaunch launch) {
+        long mn = (long) m * n;
+        if (split.partials()) {
+            ClBuffer partial = backend.scratch(c.dtype(), split.slices() * mn);
+            try {
+                launch.run(0, split.slices(), 1, 0, partial, mn);
+                backend.launch(c.dtype(), KernelFamily.GEMM, "gemm_sum_slices", shapes)
+                        .unsignedLong(mn).integer(split.slices()).unsignedLong(mn).real(alpha).buffer(partial)
+                        .real(beta).buffer(c).run(backend.queue(), mn);
+            } finally {
+                backend.free(partial);
+            }
+        } else {
+            for (int s = 0; s < split.slices(); s++) {
+                launch.run(s * split.depth(), 1, alpha, s == 0 ? beta : 1, c, 0);
+            }
+        }
+    }
+
+    /**
+     * Work-group of groupRows x groupColumns blocks of one slice, halved (rows first) until there are enough
+     * work-groups to keep every compute unit busy.
+     */
+    private long[] groupShape(GemmTuning tuning, long rowBlocks, long columnBlocks, int slices) {
         long wanted = 4L * backend.device().computeUnits();
         long rows = Math.min(tuning.groupRows(), rowBlocks);
         long columns = Math.min(tuning.groupColumns(), columnBlocks);
-        while (groups(rowBlocks, rows) * groups(columnBlocks, columns) < wanted && (rows > 1 || columns > 1)) {
+        while (groups(rowBlocks, rows) * groups(columnBlocks, columns) * slices < wanted && (rows > 1 || columns > 1)) {
             if (rows > 1) {
                 rows = (rows + 1) / 2;
             } else {
                 columns = (columns + 1) / 2;
             }
         }
-        return new long[] {rows, columns};
+        return new long[] {rows, columns, 1};
     }
 
     private static long groups(long blocks, long perGroup) {

@@ -89,7 +89,7 @@ final class OpenClWindows {
 
     /** Channels per work-item: the program's vector width when it divides the channels, else 1. */
     private int lanes(Window2d w, DType dtype) {
-        int width = backend.windowLanes(dtype);
+        int width = backend.lanes(dtype);
         return w.channels() % width == 0 ? width : 1;
     }
 

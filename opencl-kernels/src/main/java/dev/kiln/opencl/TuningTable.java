@@ -7,8 +7,8 @@ import java.util.function.BiFunction;
 
 /**
  * Kernel tuning per device class. Gemm: rows are tried in order and the first whose device type and vendor match
- * wins; "*" matches anything, so each device type has a default and the last row is the default of all. Sliding
- * windows: a vector width per device type.
+ * wins; "*" matches anything, so each device type has a default and the last row is the default of all. Vector
+ * kernels: a vector width per device type.
  */
 final class TuningTable {
     private record Row(String type, String vendor, BiFunction<ClDevice, DType, GemmTuning> tuning) {
@@ -22,24 +22,26 @@ final class TuningTable {
     // vectors keeps 16 accumulators in AVX-512's 32 registers (local memory would only add barriers). Work-groups
     // of 8 x 8 blocks and k slices of 512 measured best overall on PoCL from 128x784x128 to 2048^3; groups of
     // 32 x 8 lost half the speed below 1024^3.
-    // GPUs: 32 x 32 local-memory tiles, 8 outputs per work-item (work-groups of 128).
+    // GPUs: 32 x 32 local-memory tiles, 8 outputs per work-item (work-groups of 128), k split into slices of 1024
+    // so that a weight gradient (c of 288 x 64, k of 15488: 18 tiles) runs on hundreds of work-groups, not 18.
     private static final List<Row> ROWS = List.of(
             new Row("cpu", "*", (device, dtype) -> new GemmTuning(true, 8,
                     Math.max(4, Math.min(16, device.preferredWidth(dtype))), 2, 8, 8, 512, 32, 8, 32 * 32 * 32)),
-            new Row("gpu", "*", (device, dtype) -> new GemmTuning(false, 8, 4, 1, 1, 1, 0, 32, 8, 16 * 16 * 16)),
-            new Row("*", "*", (device, dtype) -> new GemmTuning(false, 8, 4, 1, 1, 1, 0, 16, 4, 16 * 16 * 16)));
+            new Row("gpu", "*", (device, dtype) -> new GemmTuning(false, 8, 4, 1, 1, 1, 1024, 32, 8, 16 * 16 * 16)),
+            new Row("*", "*", (device, dtype) -> new GemmTuning(false, 8, 4, 1, 1, 1, 1024, 16, 4, 16 * 16 * 16)));
 
     private TuningTable() {
     }
 
     /**
-     * Channels per work-item of the _vector kernels of windows.cl. CPU devices: one cache line (16 floats, 8
-     * doubles), since each work-item costs a fixed overhead there; on PoCL at [128, 13, 13, 32] 16 floats ran most of
-     * the six kernels 2-4x faster than 4 and up to 2x faster than 8 (a shared, noisy machine). GPUs and others: 4, one
-     * 128-bit load per work-item for floats, neighbouring work-items still reading neighbouring memory, and every
-     * multiple of 4 channels takes the vector path.
+     * Elements per work-item of the vector kernels: the _vector kernels of windows.cl (channels), the element-wise
+     * ones of elementwise.cl. CPU devices: one cache line (16 floats, 8 doubles), since each work-item costs a fixed
+     * overhead there; on PoCL at [128, 13, 13, 32] 16 floats ran most of the six window kernels 2-4x faster than 4
+     * and up to 2x faster than 8, and ReLU over 2.8M floats 5x faster than one element per work-item (a shared,
+     * noisy machine). GPUs and others: 4, one 128-bit load per work-item for floats, neighbouring work-items still
+     * reading neighbouring memory, and every multiple of 4 channels takes the vector path.
      */
-    static int windowLanes(ClDevice device, DType dtype) {
+    static int lanes(ClDevice device, DType dtype) {
         return device.info().type().equals("cpu") ? 64 / dtype.bytes() : 4;
     }
 

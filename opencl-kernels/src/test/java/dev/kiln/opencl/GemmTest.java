@@ -1,6 +1,7 @@
 package dev.kiln.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
@@ -27,30 +28,52 @@ class GemmTest {
 
     @Test
     void registerKernelWithSmallSlicesMatchesReference() {
-        GemmTuning chosen = backend.gemmTuning(DType.F32);
-        try {
-            backend.overrideGemmTuning(DType.F32, new GemmTuning(true, 4, 4, 2, 3, 2, 16, 16, 4, 0));
+        // Slices of 16: k splits into partial products from 33 on; blocks of 4 x 8 read operands in place or packed.
+        withTuning(new GemmTuning(true, 4, 4, 2, 3, 2, 16, 16, 4, 0), () -> {
             for (int[] size : SIZES) {
-                check(size[0], size[1], size[2], true, false, 1, 0);
-                check(size[0], size[1], size[2], false, true, -2, 1);
+                for (int flags = 0; flags < 4; flags++) {
+                    check(size[0], size[1], size[2], (flags & 1) != 0, (flags & 2) != 0, flags == 3 ? -2 : 1,
+                            flags % 2);
+                }
             }
-        } finally {
-            backend.overrideGemmTuning(DType.F32, chosen);
-        }
+        });
+    }
+
+    @Test
+    void registerKernelWithOneLaunchPerSliceMatchesReference() {
+        // Too many slices of c for partial products: each slice accumulates into c in a launch of its own, with
+        // both operands packed (517 x 431) or both read in place (256 x 128, k long enough to split that often).
+        GemmTuning tuning = new GemmTuning(true, 4, 4, 2, 3, 2, 16, 16, 4, 0);
+        assertFalse(GemmSplit.of(tuning, 517, 431, 301, 1).partials());
+        assertFalse(GemmSplit.of(tuning, 256, 128, 2100, 1).partials());
+        withTuning(tuning, () -> {
+            check(517, 431, 301, true, false, 1, 0);
+            check(517, 431, 301, false, true, 0.5, 2);
+            check(256, 128, 2100, true, false, 1, 0);
+            check(256, 128, 2100, false, false, -1, 1);
+        });
     }
 
     @Test
     void tiledKernelMatchesReference() {
-        GemmTuning chosen = backend.gemmTuning(DType.F32);
-        try {
-            backend.overrideGemmTuning(DType.F32, new GemmTuning(false, 8, 4, 1, 1, 1, 0, 8, 2, 0));
+        withTuning(new GemmTuning(false, 8, 4, 1, 1, 1, 0, 8, 2, 0), () -> {
             for (int[] size : SIZES) {
                 check(size[0], size[1], size[2], false, false, 1, 0);
                 check(size[0], size[1], size[2], true, true, 0.5, 2);
             }
-        } finally {
-            backend.overrideGemmTuning(DType.F32, chosen);
-        }
+        });
+    }
+
+    @Test
+    void tiledKernelWithSlicesMatchesReference() {
+        // Slices of 16 rounded to whole tiles of 8, every transpose; 300 = 19 slices, the last one partial.
+        withTuning(new GemmTuning(false, 8, 4, 1, 1, 1, 16, 8, 2, 0), () -> {
+            for (int[] size : SIZES) {
+                for (int flags = 0; flags < 4; flags++) {
+                    check(size[0], size[1], size[2], (flags & 1) != 0, (flags & 2) != 0, 1.5, flags % 2 * 0.5);
+                }
+            }
+        });
     }
 
     @Test
@@ -77,6 +100,16 @@ class GemmTest {
         backend.free(a);
         backend.free(b);
         backend.free(c);
+    }
+
+    private void withTuning(GemmTuning tuning, Runnable checks) {
+        GemmTuning chosen = backend.gemmTuning(DType.F32);
+        try {
+            backend.overrideGemmTuning(DType.F32, tuning);
+            checks.run();
+        } finally {
+            backend.overrideGemmTuning(DType.F32, chosen);
+        }
     }
 
     private void check(int m, int n, int k, boolean ta, boolean tb, double alpha, double beta) {

@@ -11,12 +11,11 @@ import java.util.List;
 /** Specs of {@code unary}, {@code unaryBackward} and {@code binary}: every constant, forward and backward. */
 final class ElementwiseSpecs {
     /**
-     * 1x1, a prime rectangle (the quick case), lengths around vector widths 8 and 32 and work-group sizes 64 and
-     * 256, and a large one.
+     * 1x1, a prime rectangle (the quick case), lengths around vector widths 8, 16 and 32 and work-group sizes 64 and
+     * 256, whole vectors only (16, 256: no element left over on any width), and a large one.
      */
-    private static final int[][] SHAPES = {{1, 1}, {7, 93}, {1, 7}, {1, 9}, {1, 31}, {1, 33}, {1, 63}, {1, 65}, {1,
-            255},
-            {1, 257}, {33, 31}, {301, 1031}};
+    private static final int[][] SHAPES = {{1, 1}, {7, 93}, {1, 7}, {1, 9}, {1, 16}, {1, 31}, {1, 33}, {1, 63},
+        {1, 65}, {1, 255}, {1, 257}, {4, 64}, {33, 31}, {301, 1031}};
     private static final int[] QUICK_SHAPE = {7, 93};
 
     private ElementwiseSpecs() {
@@ -115,6 +114,7 @@ final class ElementwiseSpecs {
     private static final List<Layout> LAYOUTS = List.of(
             new Layout("same", false, Broadcast.ALL, Broadcast.ALL),
             new Layout("row", false, Broadcast.ALL, Broadcast.INNER),
+            new Layout("bias", false, Broadcast.ALL, Broadcast.OUTER | Broadcast.INNER),
             new Layout("column", false, Broadcast.ALL, Broadcast.MIDDLE),
             new Layout("scalar", false, Broadcast.ALL, 0),
             new Layout("row-a", false, Broadcast.INNER, Broadcast.ALL),
@@ -122,7 +122,8 @@ final class ElementwiseSpecs {
             new Layout("channel", true, Broadcast.ALL, Broadcast.MIDDLE),
             new Layout("batch", true, Broadcast.ALL, Broadcast.MIDDLE | Broadcast.INNER),
             new Layout("sample", true, Broadcast.ALL, Broadcast.OUTER));
-    private static final int[][] SHAPES_2D = {{1, 1}, {7, 93}, {63, 65}, {257, 129}};
+    /** Rows of 48 (a multiple of every vector width) take the OpenCL vector kernel for row operands too. */
+    private static final int[][] SHAPES_2D = {{1, 1}, {7, 93}, {63, 65}, {257, 129}, {129, 48}};
     private static final int[][] SHAPES_3D = {{3, 17, 5}, {2, 64, 33}};
 
     private static OpSpec binary(BinaryOp op) {

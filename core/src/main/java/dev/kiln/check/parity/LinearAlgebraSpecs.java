@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Specs of {@code gemm} (transposes, alpha and beta, tile edges, one large product), {@code gemmBatched} (strides,
- * shared operands) and {@code transpose}.
+ * Specs of {@code gemm} (transposes, alpha and beta, tile edges, long inner dimensions, one large product),
+ * {@code gemmBatched} (strides, shared operands) and {@code transpose}.
  */
 final class LinearAlgebraSpecs {
     /** The product that takes seconds; left out of the quick subset. */
@@ -55,6 +55,12 @@ final class LinearAlgebraSpecs {
             variants.add(new Gemm(tile + 1, tile - 1, tile + 1, false, false, 1, 0, false));
             variants.add(new Gemm(tile, tile, tile - 1, true, false, -1.25, 0.5, false));
         }
+        // Weight-gradient shapes: few outputs and a long k, which OpenCL splits into slices added in order; the
+        // sizes put every operand in place or in padded panels, full or partial, on vector widths 4, 8 and 16.
+        variants.add(new Gemm(72, 64, 4100, true, false, 1, 0, false));
+        variants.add(new Gemm(9, 32, 5000, true, false, 0.75, -1.5, false));
+        variants.add(new Gemm(40, 33, 3000, true, true, 1, 0, false));
+        variants.add(new Gemm(64, 64, 2100, false, false, 1, 0.5, false));
         variants.add(new Gemm(1, 129, 257, false, false, 1, 0, false));
         variants.add(new Gemm(257, 1, 129, false, true, 1, 0, false));
         variants.add(new Gemm(LARGE, LARGE, LARGE, false, false, 1, 0, false));

@@ -9,7 +9,11 @@ import java.util.List;
 final class RowSpecs {
     /** Rows just below and above 64 and 256, where backends switch from one work-item to a work-group per row. */
     private static final int[][] MATRICES = {{1, 1}, {7, 93}, {63, 65}, {5, 255}, {3, 257}, {1, 4099}, {257, 129}};
-    private static final int[][] VOLUMES = {{3, 17, 5}, {2, 64, 33}};
+    /**
+     * Small volumes, and long middle axes under inner sizes every vector width divides, which OpenCL reduces in
+     * chunks of rows (a partial last chunk included) before combining the chunks.
+     */
+    private static final int[][] VOLUMES = {{3, 17, 5}, {2, 64, 33}, {2, 1000, 32}, {1, 4099, 16}};
     private static final int[][] ROWS = {{1, 1}, {7, 93}, {93, 7}, {63, 65}, {5, 255}, {4, 256}, {3, 257}, {3, 1025},
             {257, 10}};
 

@@ -31,6 +31,12 @@ typedef float real;
 #define VLOAD(p) KILN_CONCAT(vload, VW)(0, (p))
 #define VSTORE(v, p) KILN_CONCAT(vstore, VW)((v), 0, (p))
 
-// Java's Math.max/min semantics: NaN wins.
-inline real kiln_max(real a, real b) { return isnan(a) ? a : (a > b ? a : b); }
-inline real kiln_min(real a, real b) { return isnan(a) ? a : (a < b ? a : b); }
+// Java's Math.max/min semantics: NaN wins. Type-generic (scalars and vectors alike); arguments are evaluated twice.
+#define KILN_MAX(a, b) ((isnan(a) || (a) > (b)) ? (a) : (b))
+#define KILN_MIN(a, b) ((isnan(a) || (a) < (b)) ? (a) : (b))
+
+// n / d for 0 <= n < 2^31, given by = (ceil(2^s / d), s) with s = 31 + ceil(log2(d)) (Granlund-Montgomery; the
+// host computes the constants, see Divisor.java): integer division would dominate the cost of small kernels.
+inline int divide(const int n, const uint2 by) {
+    return (int) (((ulong) n * by.x) >> by.y);
+}

@@ -1,26 +1,43 @@
 // Element-wise unary functions with their backward passes, broadcasting binary functions, and the data
 // movement kernels. Kernels: unary_<op> (out = f(x)), unary_<op>_backward (gradIn = gradOut * f'(x)),
-// binary_<op>, transpose, copy_blocks (strided block copy) and copy_blocks_int (the same on int buffers),
-// permute (axes of up to 6 dimensions), gather (row lookup) and scatter_add_links / scatter_add (its deterministic
-// adjoint: no atomics, a fixed order of sums).
-// Tuning macros: none. Assumptions: 1-D ranges rounded up to the work-group size, so every kernel checks
+// binary_<op> (any broadcast layout) and binary_<op>_vector (operands that span the output, one inner row or one
+// value), transpose, copy_blocks (strided block copy) and copy_blocks_int (the same on int buffers), permute (axes of
+// up to 6 dimensions), gather (row lookup) and scatter_add_links / scatter_add (its deterministic adjoint: no atomics,
+// a fixed order of sums).
+// The unary and binary_<op>_vector kernels move VW neighbouring elements per work-item as one vector (a CPU device
+// pays a fixed cost per work-item; on a GPU neighbouring work-items still read neighbouring memory), the last
+// work-item finishing a length that is not a multiple of VW one element at a time. Each function is written once
+// over a type T, and instantiated for real and realV.
+// Tuning macros: VW (common.cl). Assumptions: 1-D ranges rounded up to the work-group size, so every kernel checks
 // its index against the element count it is given; indices (gather, scatter_add) are always int, whatever `real`.
 
 #define UNARY(NAME, FORWARD, BACKWARD) \
+inline real NAME##_forward(const real x, const real a, const real b) { typedef real T; return (FORWARD); } \
+inline realV NAME##_forward_v(const realV x, const real a, const real b) { typedef realV T; return (FORWARD); } \
+inline real NAME##_backward(const real x, const real y, const real g, const real a, const real b) { \
+    typedef real T; \
+    return (BACKWARD); \
+} \
+inline realV NAME##_backward_v(const realV x, const realV y, const realV g, const real a, const real b) { \
+    typedef realV T; \
+    return (BACKWARD); \
+} \
 __kernel void unary_##NAME(const long n, const real a, const real b, __global const real* xs, __global real* out) { \
-    const size_t i = get_global_id(0); \
-    if (i >= n) return; \
-    const real x = xs[i]; \
-    out[i] = (FORWARD); \
+    const size_t i = get_global_id(0) * VW; \
+    if (i + VW <= n) { \
+        VSTORE(NAME##_forward_v(VLOAD(xs + i), a, b), out + i); \
+    } else { \
+        for (size_t j = i; j < n; j++) out[j] = NAME##_forward(xs[j], a, b); \
+    } \
 } \
 __kernel void unary_##NAME##_backward(const long n, const real a, const real b, __global const real* xs, \
         __global const real* ys, __global const real* gradOut, __global real* gradIn) { \
-    const size_t i = get_global_id(0); \
-    if (i >= n) return; \
-    const real x = xs[i]; \
-    const real y = ys[i]; \
-    const real g = gradOut[i]; \
-    gradIn[i] = (BACKWARD); \
+    const size_t i = get_global_id(0) * VW; \
+    if (i + VW <= n) { \
+        VSTORE(NAME##_backward_v(VLOAD(xs + i), VLOAD(ys + i), VLOAD(gradOut + i), a, b), gradIn + i); \
+    } else { \
+        for (size_t j = i; j < n; j++) gradIn[j] = NAME##_backward(xs[j], ys[j], gradOut[j], a, b); \
+    } \
 }
 
 UNARY(affine, a * x + b, g * a)
@@ -28,15 +45,15 @@ UNARY(exp, exp(x), g * y)
 UNARY(log, log(x), g / x)
 UNARY(sqrt, sqrt(x), g / (2 * y))
 UNARY(square, x * x, g * (2 * x))
-UNARY(abs, fabs(x), x > 0 ? g : (x < 0 ? -g : (real) 0))
+UNARY(abs, fabs(x), x > 0 ? g : (x < 0 ? -g : (T) 0))
 UNARY(reciprocal, 1 / x, -g * (y * y))
-UNARY(relu, kiln_max(x, (real) 0), x > 0 ? g : (real) 0)
+UNARY(relu, KILN_MAX(x, (T) 0), x > 0 ? g : (T) 0)
 UNARY(leaky_relu, x > 0 ? x : a * x, x > 0 ? g : g * a)
 UNARY(elu, x > 0 ? x : a * expm1(x), x > 0 ? g : g * (y + a))
 UNARY(sigmoid, 1 / (1 + exp(-x)), g * (y * (1 - y)))
 UNARY(tanh, tanh(x), g * (1 - y * y))
-UNARY(softplus, kiln_max(x, (real) 0) + log1p(exp(-fabs(x))), g * (1 / (1 + exp(-x))))
-UNARY(clip, kiln_min(kiln_max(x, a), b), (a <= x && x <= b) ? g : (real) 0)
+UNARY(softplus, KILN_MAX(x, (T) 0) + log1p(exp(-fabs(x))), g * (1 / (1 + exp(-x))))
+UNARY(clip, KILN_MIN(KILN_MAX(x, (T) a), (T) b), (a <= x && x <= b) ? g : (T) 0)
 
 // Index into an operand spanning the axes in `mask` (4 = outer, 2 = middle, 1 = inner) of output element
 // q of an [outer, middle, inner] array.
@@ -49,24 +66,52 @@ inline size_t operand_index(const int mask, const size_t q, const size_t middle,
     return index;
 }
 
+// Operand kinds of binary_<op>_vector (OperandKind.java): FULL spans the output, ROW is one inner row repeated along
+// the outer and middle axes, SCALAR is one value.
+#define KIND_FULL 0
+#define KIND_ROW 1
+#define KIND_SCALAR 2
+
+// The VW elements of an operand of `kind` at output element i, whose column in the inner row is `column`.
+inline realV operand_vector(const int kind, __global const real* p, const size_t i, const int column) {
+    return kind == KIND_FULL ? VLOAD(p + i) : kind == KIND_ROW ? VLOAD(p + column) : (realV) p[0];
+}
+
+// binary_<op>_vector: n output elements, work-item q of ceil(n / VW) < 2^31 moving [q * VW, q * VW + VW); the inner
+// row is rowVectors = inner / VW vectors long (the host takes this kernel for a ROW operand only when VW divides the
+// inner size, so then n is a multiple of VW and no tail is left). byRowVectors: the divide() constants of rowVectors.
 #define BINARY(NAME, EXPR) \
+inline real NAME##_apply(const real a, const real b) { typedef real T; return (EXPR); } \
+inline realV NAME##_apply_v(const realV a, const realV b) { typedef realV T; return (EXPR); } \
 __kernel void binary_##NAME(const long n, const int middle, const int inner, const int aAxes, const int bAxes, \
         __global const real* as, __global const real* bs, __global real* out) { \
     const size_t q = get_global_id(0); \
     if (q >= n) return; \
-    const real a = as[operand_index(aAxes, q, middle, inner)]; \
-    const real b = bs[operand_index(bAxes, q, middle, inner)]; \
-    out[q] = (EXPR); \
+    out[q] = NAME##_apply(as[operand_index(aAxes, q, middle, inner)], bs[operand_index(bAxes, q, middle, inner)]); \
+} \
+__kernel void binary_##NAME##_vector(const long n, const int rowVectors, const uint2 byRowVectors, const int aKind, \
+        const int bKind, __global const real* as, __global const real* bs, __global real* out) { \
+    const size_t item = get_global_id(0), i = item * VW; \
+    if (i >= n) return; \
+    const int q = item; \
+    const int column = (q - divide(q, byRowVectors) * rowVectors) * VW; \
+    if (i + VW <= n) { \
+        VSTORE(NAME##_apply_v(operand_vector(aKind, as, i, column), operand_vector(bKind, bs, i, column)), out + i); \
+    } else { \
+        for (size_t j = i; j < n; j++) { \
+            out[j] = NAME##_apply(as[aKind == KIND_FULL ? j : 0], bs[bKind == KIND_FULL ? j : 0]); \
+        } \
+    } \
 }
 
 BINARY(add, a + b)
 BINARY(sub, a - b)
 BINARY(mul, a * b)
 BINARY(div, a / b)
-BINARY(maximum, kiln_max(a, b))
-BINARY(minimum, kiln_min(a, b))
-BINARY(equal, a == b ? (real) 1 : (real) 0)
-BINARY(greater, a > b ? (real) 1 : (real) 0)
+BINARY(maximum, KILN_MAX(a, b))
+BINARY(minimum, KILN_MIN(a, b))
+BINARY(equal, a == b ? (T) 1 : (T) 0)
+BINARY(greater, a > b ? (T) 1 : (T) 0)
 
 // out[j, i] = x[i, j] for x of shape [rows, cols]; one work-item per element of x.
 __kernel void transpose(const int rows, const int cols, __global const real* x, __global real* out) {

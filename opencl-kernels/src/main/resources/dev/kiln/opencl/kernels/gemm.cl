@@ -1,16 +1,20 @@
 // Matrix multiply c = alpha * op(a) * op(b) + beta * c (row-major, op = optional transpose).
 // Kernels:
-//   gemm_general   one output per work-item, any size and transpose; for small products.
-//   gemm_pack      copies op(a) / op(b) into MR-row / NR-column panels, zero-padded, transposes resolved.
-//   gemm_register  CPU-class devices: each work-item keeps an MR x NR block of c in vector registers
-//                  (NR = VW * NV) and walks the packed panels over k in [k0, k1); no local memory.
-//   gemm_batched   gemm_general over a 3-D range: one product per index of the third axis, each operand at
-//                  its own stride (0 shares one matrix across the batch).
-//   gemm_tiled     GPU-class devices: TS x TS tiles of a and b staged in local memory, WPT rows of c
-//                  per work-item, bounds-checked loads so any size works.
+//   gemm_general     one output per work-item, any size and transpose; for small products.
+//   gemm_pack        copies op(a) / op(b) into MR-row / NR-column panels, zero-padded, transposes resolved.
+//   gemm_register    CPU-class devices: each work-item keeps an MR x NR block of c in vector registers
+//                    (NR = VW * NV) and walks op(a) and op(b) over one slice of k, reading each either from its
+//                    packed panels or, where the layout allows, straight from the operand (strides from the host).
+//   gemm_batched     gemm_general over a 3-D range: one product per index of the third axis, each operand at
+//                    its own stride (0 shares one matrix across the batch).
+//   gemm_tiled       GPU-class devices: TS x TS tiles of a and b staged in local memory, WPT rows of c
+//                    per work-item, bounds-checked loads so any size works; also over one slice of k.
+//   gemm_sum_slices  c = alpha * (sum of the slices' partial products, in slice order) + beta * c.
+// The third axis of gemm_register's and gemm_tiled's range is the k slice: slice s covers [k0 + s * depth,
+// min(k, k0 + (s + 1) * depth)) and writes c + s * cSlice, so a product split over k runs in one launch (partial
+// products, then gemm_sum_slices) and the split depends only on the shape and the tuning.
 // Tuning macros (with defaults): MR 8, VW (common.cl), NV 2, TS 32, WPT 8.
-// Assumptions: beta == 0 ignores c's previous contents; the host splits k for cache blocking and
-// passes beta = 1 for every slice after the first.
+// Assumptions: beta == 0 ignores c's previous contents.
 #ifndef MR
 #define MR 8
 #endif
@@ -47,12 +51,23 @@ __kernel void gemm_general(const int m, const int n, const int k, const int tran
 }
 
 // packed[(rowBlock * k + p) * MR + r] = op(a)[rowBlock * MR + r, p] for p in [p0, p0 + VW), zero past row m.
-// Full blocks of an untransposed a are read as MR row vectors and written transposed.
+// Full blocks move without a bounds check per element: an untransposed a as MR row vectors written transposed, a
+// transposed one as VW runs of MR contiguous elements.
 inline void pack_a(const int m, const int k, const int transposeA, __global const real* a, __global real* packed,
                    const int rowBlock, const int p0) {
     const int i0 = rowBlock * MR;
     __global real* out = packed + ((size_t) rowBlock * k + p0) * MR;
-    if (!transposeA && i0 + MR <= m && p0 + VW <= k) {
+    if (i0 + MR <= m && p0 + VW <= k) {
+        if (transposeA) {
+            for (int q = 0; q < VW; q++) {
+                __global const real* run = a + (size_t) (p0 + q) * m + i0;
+#pragma unroll
+                for (int r = 0; r < MR; r++) {
+                    out[q * MR + r] = run[r];
+                }
+            }
+            return;
+        }
         real tile[MR][VW];
 #pragma unroll
         for (int r = 0; r < MR; r++) {
@@ -76,12 +91,23 @@ inline void pack_a(const int m, const int k, const int transposeA, __global cons
 }
 
 // packed[(columnBlock * k + p) * NR + c] = op(b)[p, columnBlock * NR + c] for p in [p0, p0 + VW), zero past
-// column n. Full blocks of an untransposed b move as vectors.
+// column n. Full blocks move as vectors: rows of an untransposed b, columns of a transposed one (written apart).
 inline void pack_b(const int n, const int k, const int transposeB, __global const real* b, __global real* packed,
                    const int columnBlock, const int p0) {
     const int j0 = columnBlock * NR;
-    for (int p = p0; p < p0 + VW && p < k; p++) {
-        __global real* out = packed + ((size_t) columnBlock * k + p) * NR;
+    __global real* out = packed + ((size_t) columnBlock * k + p0) * NR;
+    if (transposeB && j0 + NR <= n && p0 + VW <= k) {
+        for (int c = 0; c < NR; c++) {
+            real column[VW];
+            VSTORE(VLOAD(b + (size_t) (j0 + c) * k + p0), column);
+#pragma unroll
+            for (int q = 0; q < VW; q++) {
+                out[q * NR + c] = column[q];
+            }
+        }
+        return;
+    }
+    for (int p = p0; p < p0 + VW && p < k; p++, out += NR) {
         if (!transposeB && j0 + NR <= n) {
             __global const real* row = b + (size_t) p * n + j0;
 #pragma unroll
@@ -97,33 +123,44 @@ inline void pack_b(const int n, const int k, const int transposeB, __global cons
     }
 }
 
-// Packs op(a) into MR-row panels and op(b) into NR-column panels in one launch: a 2-D range (k / VW rounded up
-// to the work-group size, row blocks + column blocks), each work-item moving VW consecutive p of one block.
+// Packs the first aBlocks row blocks of op(a) and the first bBlocks column blocks of op(b) in one launch (0 skips
+// an operand that gemm_register reads in place): a 2-D range (k / VW rounded up to the work-group size,
+// aBlocks + bBlocks), each work-item moving VW consecutive p of one block.
 __kernel void gemm_pack(const int m, const int n, const int k, const int transposeA, const int transposeB,
-                        __global const real* a, __global const real* b,
+                        const int aBlocks, const int bBlocks, __global const real* a, __global const real* b,
                         __global real* packedA, __global real* packedB) {
     const int p0 = get_global_id(0) * VW, block = get_global_id(1);
-    const int rowBlocks = (m + MR - 1) / MR;
-    if (p0 >= k) return;
-    if (block < rowBlocks) {
+    if (p0 >= k || block >= aBlocks + bBlocks) return;
+    if (block < aBlocks) {
         pack_a(m, k, transposeA, a, packedA, block, p0);
     } else {
-        pack_b(n, k, transposeB, b, packedB, block - rowBlocks, p0);
+        pack_b(n, k, transposeB, b, packedB, block - aBlocks, p0);
     }
 }
 
-// A 2-D range (row blocks, column blocks), each rounded up to the work-group shape. Work-items of a group that
-// share a column block run one after another (its packed b panel stays in L1), and the group's a panels stay in
-// L2 while it moves across its column blocks.
-__kernel void gemm_register(const int m, const int n, const int k, const int k0, const int k1,
-                            const real alpha, __global const real* packedA, __global const real* packedB,
-                            const real beta, __global real* c) {
-    const int rowBlock = get_global_id(0), columnBlock = get_global_id(1);
+// A 3-D range (row blocks, column blocks, k slices), the first two rounded up to the work-group shape. Work-items of
+// a group that share a column block run one after another (its b panel stays in L1), and the group's a panels stay
+// in L2 while it moves across its column blocks. op(a)[rowBlock * MR + r, p] is read at a[rowBlock * aBlock +
+// p * aStep + min(r, aRows - 1 - rowBlock * MR) * aRow] (rows past the edge repeat the last one and are never
+// stored) and op(b)[p, columnBlock * NR + c] at b[columnBlock * bBlock + p * bStep + c]: packed panels, or the
+// operands themselves (a either way round, b untransposed with n a multiple of NR).
+__kernel void gemm_register(const int m, const int n, const int k, const int k0, const int depth,
+                            const real alpha, __global const real* a, const long aBlock, const int aStep,
+                            const int aRow, const int aRows, __global const real* b, const long bBlock,
+                            const int bStep, const real beta, __global real* c, const long cSlice) {
+    const int rowBlock = get_global_id(0), columnBlock = get_global_id(1), slice = get_global_id(2);
     if (rowBlock * MR >= m || columnBlock * NR >= n) {
         return;
     }
-    __global const real* pa = packedA + ((size_t) rowBlock * k + k0) * MR;
-    __global const real* pb = packedB + ((size_t) columnBlock * k + k0) * NR;
+    const int p0 = k0 + slice * depth, p1 = min(k, p0 + depth);
+    __global const real* pa = a + rowBlock * aBlock + (size_t) p0 * aStep;
+    size_t rowAt[MR];
+#pragma unroll
+    for (int r = 0; r < MR; r++) {
+        rowAt[r] = (size_t) min(r, aRows - 1 - rowBlock * MR) * aRow;
+    }
+    __global const real* pb = b + columnBlock * bBlock + (size_t) p0 * bStep;
+    c += slice * cSlice;
     realV acc[MR][NV];
 #pragma unroll
     for (int r = 0; r < MR; r++) {
@@ -132,7 +169,7 @@ __kernel void gemm_register(const int m, const int n, const int k, const int k0,
             acc[r][v] = (realV) 0;
         }
     }
-    for (int p = k0; p < k1; p++) {
+    for (int p = p0; p < p1; p++) {
         realV bv[NV];
 #pragma unroll
         for (int v = 0; v < NV; v++) {
@@ -140,14 +177,14 @@ __kernel void gemm_register(const int m, const int n, const int k, const int k0,
         }
 #pragma unroll
         for (int r = 0; r < MR; r++) {
-            const realV av = (realV) pa[r];
+            const realV av = (realV) pa[rowAt[r]];
 #pragma unroll
             for (int v = 0; v < NV; v++) {
                 acc[r][v] = fma(av, bv[v], acc[r][v]);
             }
         }
-        pa += MR;
-        pb += NR;
+        pa += aStep;
+        pb += bStep;
     }
 #pragma unroll
     for (int r = 0; r < MR; r++) {
@@ -172,27 +209,38 @@ __kernel void gemm_register(const int m, const int n, const int k, const int k0,
     }
 }
 
-// A 2-D range (n rounded up to TS, m rounded up to TS, divided by WPT), work-groups of (TS, TS / WPT).
-__kernel void gemm_tiled(const int m, const int n, const int k, const int transposeA, const int transposeB,
-                         const real alpha, __global const real* a, __global const real* b,
-                         const real beta, __global real* c) {
-    __local real aTile[TS][TS];
-    __local real bTile[TS][TS];
+// A 3-D range (n rounded up to TS, m rounded up to TS and divided by WPT, k slices), work-groups of (TS, TS / WPT, 1).
+// Loads are coalesced whatever the transposes: neighbouring work-items read neighbouring elements of each operand
+// (a transposed operand's tile is stored transposed; the padding column keeps those stores free of bank conflicts).
+__kernel void gemm_tiled(const int m, const int n, const int k, const int k0, const int depth,
+                         const int transposeA, const int transposeB, const real alpha, __global const real* a,
+                         __global const real* b, const real beta, __global real* c, const long cSlice) {
+    __local real aTile[TS][TS + 1];
+    __local real bTile[TS][TS + 1];
     const int tx = get_local_id(0), ty = get_local_id(1);
-    const int row0 = get_group_id(1) * TS, j = get_group_id(0) * TS + tx;
+    const int row0 = get_group_id(1) * TS, column0 = get_group_id(0) * TS, j = column0 + tx;
     const int rowStride = TS / WPT;
+    const int p0 = k0 + get_global_id(2) * depth, p1 = min(k, p0 + depth);
+    c += get_global_id(2) * cSlice;
     real acc[WPT];
 #pragma unroll
     for (int w = 0; w < WPT; w++) {
         acc[w] = 0;
     }
-    for (int t = 0; t < k; t += TS) {
+    for (int t = p0; t < p1; t += TS) {
 #pragma unroll
         for (int w = 0; w < WPT; w++) {
             const int r = ty + w * rowStride;
-            const int i = row0 + r, pa = t + tx, pb = t + r;
-            aTile[r][tx] = (i < m && pa < k) ? A_AT(i, pa) : (real) 0;
-            bTile[r][tx] = (pb < k && j < n) ? B_AT(pb, j) : (real) 0;
+            if (transposeA) {
+                aTile[tx][r] = (row0 + tx < m && t + r < p1) ? a[(size_t) (t + r) * m + row0 + tx] : (real) 0;
+            } else {
+                aTile[r][tx] = (row0 + r < m && t + tx < p1) ? a[(size_t) (row0 + r) * k + t + tx] : (real) 0;
+            }
+            if (transposeB) {
+                bTile[tx][r] = (t + tx < p1 && column0 + r < n) ? b[(size_t) (column0 + r) * k + t + tx] : (real) 0;
+            } else {
+                bTile[r][tx] = (t + r < p1 && j < n) ? b[(size_t) (t + r) * n + j] : (real) 0;
+            }
         }
         barrier(CLK_LOCAL_MEM_FENCE);
         for (int p = 0; p < TS; p++) {
@@ -212,6 +260,19 @@ __kernel void gemm_tiled(const int m, const int n, const int k, const int transp
             out[0] = scaled(alpha, acc[w], beta, out);
         }
     }
+}
+
+// A 1-D range over n = m * columns: c[q] = alpha * (partial[q] + partial[cSlice + q] + ...) over `slices` partial
+// products, added in slice order, + beta * c[q].
+__kernel void gemm_sum_slices(const long n, const int slices, const long cSlice, const real alpha,
+                              __global const real* partial, const real beta, __global real* c) {
+    const size_t q = get_global_id(0);
+    if (q >= n) return;
+    real sum = partial[q];
+    for (int s = 1; s < slices; s++) {
+        sum += partial[s * cSlice + q];
+    }
+    c[q] = scaled(alpha, sum, beta, c + q);
 }
 
 // A 3-D range (n, m rounded up to the work-group size, batch): gemm_general on a + q * strideA, b + q * strideB,

@@ -1,8 +1,10 @@
 // Reductions along the middle axis of x viewed as [outer, middle, inner], and one-hot encoding.
-// Kernels: reduce_<op> (one work-item per output, a 1-D range over outer * inner) and reduce_<op>_rows
-// (inner == 1: one work-group of RWG work-items per row, tree-combined in local memory), one_hot.
+// Kernels: reduce_<op> (one work-item per output, a 1-D range over outer * inner), reduce_<op>_rows
+// (inner == 1: one work-group of RWG work-items per row, tree-combined in local memory), reduce_<op>_chunks (the
+// first pass over a long middle axis: chunks of rows combined in parallel, VW outputs per work-item; reduce_<op>
+// then combines the chunks in order, so the result depends only on the shape), one_hot.
 // Sums accumulate in the element type (the CPU backend accumulates in double; the parity tolerances cover it).
-// Tuning macros: RWG (work-group size of the row kernels, a power of two, default 64).
+// Tuning macros: RWG (work-group size of the row kernels, a power of two, default 64), VW (common.cl).
 // Assumptions: middle >= 1; MAX and MIN propagate NaN; ARGMAX treats NaN as the largest value, keeps the
 // first index among equals and stores it as a real.
 #ifndef RWG
@@ -13,9 +15,13 @@
 #define IDENTITY(acc, count) (acc)
 #define AVERAGE(acc, count) ((acc) / (real) (count))
 
+// reduce_<op>: count is what MEAN divides by: middle, or the rows behind x when x holds reduce_<op>_chunks results.
+// reduce_<op>_chunks: partial[o, c, i .. i + VW) combines rows [c * chunk, min(middle, (c + 1) * chunk)) of
+// x[o, :, i .. i + VW), for n = outer * chunks * inner / VW work-items (n < 2^31, VW divides inner); byInnerVectors
+// and byChunks are the divide() constants of inner / VW and chunks.
 #define REDUCE(NAME, COMBINE, FINISH) \
-__kernel void reduce_##NAME(const long n, const int middle, const int inner, __global const real* x, \
-        __global real* out) { \
+__kernel void reduce_##NAME(const long n, const int middle, const int inner, const int count, \
+        __global const real* x, __global real* out) { \
     const size_t q = get_global_id(0); \
     if (q >= n) return; \
     const size_t o = q / inner, i = q % inner; \
@@ -24,7 +30,23 @@ __kernel void reduce_##NAME(const long n, const int middle, const int inner, __g
     for (int m = 1; m < middle; m++) { \
         acc = COMBINE(acc, p[m * inner]); \
     } \
-    out[q] = FINISH(acc, middle); \
+    out[q] = FINISH(acc, count); \
+} \
+__kernel void reduce_##NAME##_chunks(const long n, const int middle, const int inner, const int chunk, \
+        const int chunks, const uint2 byInnerVectors, const uint2 byChunks, __global const real* x, \
+        __global real* partial) { \
+    const size_t item = get_global_id(0); \
+    if (item >= n) return; \
+    const int q = item, innerVectors = inner / VW; \
+    const int oc = divide(q, byInnerVectors), i = (q - oc * innerVectors) * VW; \
+    const int o = divide(oc, byChunks), m0 = (oc - o * chunks) * chunk, m1 = min(middle, m0 + chunk); \
+    __global const real* p = x + ((size_t) o * middle + m0) * inner + i; \
+    realV acc = VLOAD(p); \
+    for (int m = m0 + 1; m < m1; m++) { \
+        p += inner; \
+        acc = COMBINE(acc, VLOAD(p)); \
+    } \
+    VSTORE(acc, partial + (size_t) oc * inner + i); \
 } \
 __kernel void reduce_##NAME##_rows(const int middle, __global const real* x, __global real* out) { \
     __local real partial[RWG]; \
@@ -49,8 +71,8 @@ __kernel void reduce_##NAME##_rows(const int middle, __global const real* x, __g
 
 REDUCE(sum, ADD, IDENTITY)
 REDUCE(mean, ADD, AVERAGE)
-REDUCE(max, kiln_max, IDENTITY)
-REDUCE(min, kiln_min, IDENTITY)
+REDUCE(max, KILN_MAX, IDENTITY)
+REDUCE(min, KILN_MIN, IDENTITY)
 
 __kernel void reduce_argmax(const long n, const int middle, const int inner, __global const real* x,
                             __global real* out) {

@@ -8,7 +8,7 @@
 inline real row_max(__global const real* x, const int cols) {
     real m = x[0];
     for (int c = 1; c < cols; c++) {
-        m = kiln_max(m, x[c]);
+        m = KILN_MAX(m, x[c]);
     }
     return m;
 }

@@ -5,19 +5,15 @@
 // One work-item per output element (VW of them in the _vector kernels), channels fastest, so neighbouring
 // work-items touch neighbouring memory. The adjoints gather: a work-item sums what reaches its image element over
 // the taps in increasing (ky, kx) order, so no two work-items write one element, nothing is atomic, and the sums
-// run in the CPU backend's order. Positions are decoded by divide() (a multiply and a shift by host-computed
-// constants) since integer division dominates such small kernels, and loops over taps step without dividing.
+// run in the CPU backend's order. Positions are decoded by divide() (common.cl: a multiply and a shift by
+// host-computed constants) since integer division dominates such small kernels, and loops over taps step without
+// dividing.
 // Tuning macros: VW (common.cl). Assumptions: 1-D ranges rounded up to the work-group size, so kernels check
 // their index against n; fewer than 2^31 elements per buffer (Window2d guarantees it); pooling has no dilation.
 
 #define WINDOW const int height, const int width, const int channels, const int kernelHeight, \
         const int kernelWidth, const int strideHeight, const int strideWidth, const int dilationHeight, \
         const int dilationWidth, const int padTop, const int padLeft, const int outHeight, const int outWidth
-
-// n / d for 0 <= n < 2^31, given by = (ceil(2^s / d), s) with s = 31 + ceil(log2(d)) (Granlund-Montgomery).
-inline int divide(const int n, const uint2 by) {
-    return (int) (((ulong) n * by.x) >> by.y);
-}
 
 // The first tap k of one axis that reads input position p, with its window o: k * dilation + o * stride = p + pad
 // = from. The next ones follow every tapStep taps, their windows every outStep positions back (the host passes
