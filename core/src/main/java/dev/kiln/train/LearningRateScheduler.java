@@ -1,14 +1,20 @@
 package dev.kiln.train;
 
+import dev.kiln.KilnException;
 import dev.kiln.optim.LearningRateSchedule;
+import java.util.Map;
 
 /**
  * Sets the optimizer's learning rate at the start of each epoch (numbered from 0 for the schedule) from a
- * {@link LearningRateSchedule}, and restores the initial rate when training ends.
+ * {@link LearningRateSchedule}, and restores the initial rate when training ends. Checkpoints keep the initial rate,
+ * so a resumed run follows the schedule from the rate the first run started with, not from the decayed one.
  */
-public final class LearningRateScheduler implements Callback {
+public final class LearningRateScheduler implements StatefulCallback {
+    private static final String INITIAL_RATE = "initial_rate";
+
     private final LearningRateSchedule schedule;
-    private double initialRate;
+    private double initialRate = Double.NaN;
+    private Double resumedRate;
 
     /** A callback applying {@code schedule}. */
     public LearningRateScheduler(LearningRateSchedule schedule) {
@@ -17,7 +23,8 @@ public final class LearningRateScheduler implements Callback {
 
     @Override
     public void onTrainBegin(TrainingContext context) {
-        initialRate = context.optimizer().learningRate();
+        initialRate = resumedRate != null ? resumedRate : context.optimizer().learningRate();
+        resumedRate = null;
     }
 
     @Override
@@ -28,5 +35,25 @@ public final class LearningRateScheduler implements Callback {
     @Override
     public void onTrainEnd(History history, TrainingContext context) {
         context.optimizer().setLearningRate(initialRate);
+    }
+
+    @Override
+    public String stateName() {
+        return "learning_rate_scheduler";
+    }
+
+    @Override
+    public CallbackState state() {
+        return new CallbackState(Map.of(INITIAL_RATE, initialRate), Map.of(), Map.of());
+    }
+
+    @Override
+    public void resumeFrom(CallbackState state) {
+        Double rate = state.values().get(INITIAL_RATE);
+        if (rate == null || !(rate > 0) || rate.isInfinite()) {
+            throw new KilnException("cannot resume the learning-rate schedule: the checkpoint's initial rate is "
+                    + rate + ", expected a positive number");
+        }
+        resumedRate = rate;
     }
 }

@@ -14,12 +14,14 @@ import dev.kiln.layer.Dense;
 import dev.kiln.loss.Losses;
 import dev.kiln.model.Sequential;
 import dev.kiln.optim.Adam;
+import dev.kiln.optim.CosineDecay;
 import dev.kiln.optim.FusedOptimizer;
 import dev.kiln.optim.Sgd;
 import dev.kiln.tensor.Tensor;
 import dev.kiln.train.EarlyStopping;
 import dev.kiln.train.FitOptions;
 import dev.kiln.train.History;
+import dev.kiln.train.LearningRateScheduler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,6 +96,29 @@ class ResumeTest {
                     assertArrayEquals(straightAdam.state(a).get(1).toDoubleArray(),
                             resumedAdam.state(b).get(1).toDoubleArray(), a.name() + " second moment");
                 }
+            }
+        }
+    }
+
+    @Test
+    void aResumedScheduleContinuesFromTheFirstRunsInitialRate() {
+        double[][][] d = data();
+        FitOptions scheduled = options(4).toBuilder().callbacks(new LearningRateScheduler(new CosineDecay(4))).build();
+        try (Sequential straight = model(backend, DType.F64, new Adam(0.02))) {
+            straight.fit(d[0], d[1], scheduled);
+            Path root = dir.resolve("scheduled");
+            try (Sequential first = model(backend, DType.F64, new Adam(0.02))) {
+                first.fit(d[0], d[1], options(2).toBuilder().callbacks(new LearningRateScheduler(new CosineDecay(4)),
+                        CheckpointCallback.everyEpoch(root, 1)).build());
+            }
+            Adam resumedAdam = new Adam(0.02);
+            try (Sequential resumed = model(backend, DType.F64, resumedAdam)) {
+                resumed.fit(d[0], d[1], Resume.from(root).options(scheduled));
+                for (int i = 0; i < straight.parameters().size(); i++) {
+                    assertArrayEquals(straight.parameters().get(i).toDoubleArray(),
+                            resumed.parameters().get(i).toDoubleArray(), straight.parameters().get(i).name());
+                }
+                assertEquals(0.02, resumedAdam.learningRate(), 1e-15, "the initial rate is restored at the end");
             }
         }
     }
