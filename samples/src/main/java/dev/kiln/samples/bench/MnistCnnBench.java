@@ -41,8 +41,8 @@ import picocli.CommandLine.Spec;
 public final class MnistCnnBench implements Callable<Integer> {
     private static final List<String> BACKENDS = List.of("cpu", "opencl");
     private static final int DENSE = 128;
-    private static final double DROPOUT = 0.25;
-    private static final ImageClassifier CNN = new ImageClassifier(new MnistCnn(DENSE, DROPOUT), 0);
+    private static final double DROPOUT = 0.5;
+    private static final ImageClassifier CNN = new ImageClassifier(new MnistCnn(DENSE, DROPOUT), 0, false);
 
     @Spec
     private CommandSpec spec;

@@ -9,12 +9,15 @@ import dev.kiln.metric.Metrics;
 import dev.kiln.metric.RenamedMetric;
 import dev.kiln.model.Model;
 import dev.kiln.optim.Adam;
+import dev.kiln.optim.CosineDecay;
 import dev.kiln.samples.ModelStorage;
 import dev.kiln.tensor.Shape;
 import dev.kiln.train.Callback;
 import dev.kiln.train.Evaluation;
 import dev.kiln.train.FitOptions;
 import dev.kiln.train.History;
+import dev.kiln.train.LearningRateScheduler;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -26,14 +29,16 @@ import java.util.List;
  * @param architecture the network
  * @param validationSplit fraction of the training images held out for validation, taken from the end (Keras
  *                        semantics); 0 trains on all of them
+ * @param annealed whether the learning rate follows half a cosine over the run's epochs (epoch e of n at
+ *                 (1 + cos(pi e / n)) / 2 of the initial rate), instead of staying constant
  */
-public record ImageClassifier(ImageArchitecture architecture, double validationSplit) {
+public record ImageClassifier(ImageArchitecture architecture, double validationSplit, boolean annealed) {
     /** The Keras examples' validation split: the last tenth of the training images. */
     public static final double VALIDATION_SPLIT = 0.1;
 
-    /** A classifier holding out the Keras examples' tenth for validation. */
+    /** A classifier holding out the Keras examples' tenth for validation, at a constant learning rate. */
     public ImageClassifier(ImageArchitecture architecture) {
-        this(architecture, VALIDATION_SPLIT);
+        this(architecture, VALIDATION_SPLIT, false);
     }
 
     /**
@@ -67,12 +72,16 @@ public record ImageClassifier(ImageArchitecture architecture, double validationS
         try (Model model = model(backend, image, data.classes(), learningRate, seed)) {
             Compilation compilation = Compilation.of(Losses.categoricalCrossEntropy(false), accuracy());
             Standardization pixels = pixelScaling(image.size());
+            List<Callback> all = new ArrayList<>(callbacks);
+            if (annealed) {
+                all.add(new LearningRateScheduler(new CosineDecay(epochs)));
+            }
             History history = model.fit(data.train(), storage.apply(FitOptions.builder()
                     .epochs(epochs)
                     .batchSize(batchSize)
                     .validationSplit(validationSplit)
                     .seed(seed)
-                    .callbacks(callbacks.toArray(Callback[]::new))
+                    .callbacks(all.toArray(Callback[]::new))
                     .build(), compilation, pixels));
             storage.save(model, compilation, pixels);
             return new Result(history, model.evaluate(data.test()), model.trainableParameterCount(), model.summary());

@@ -47,19 +47,24 @@ public final class ImageSample implements Sample {
 
     /**
      * The Keras MNIST convnet with a dense 128 layer, batch 128, trained on all 60,000 images (three epochs leave no
-     * room to hold a tenth out): test accuracy above 0.99 after 3 epochs.
+     * room to hold a tenth out) with Adam from 2e-3 annealed along half a cosine: test accuracy above 0.99 after 3
+     * epochs.
      */
     public static ImageSample mnistCnn() {
         return new ImageSample("mnist-cnn", "conv 32 -> pool -> conv 64 -> pool -> dense 128 -> dropout -> 10 on the"
                 + " MNIST digits (the Keras convnet); test accuracy above 0.99 after 3 epochs", DataSetSpec.MNIST,
-                new ImageClassifier(new MnistCnn(128, 0.25), 0), new TrainingSettings(3, 128, 1e-3, 1, null));
+                new ImageClassifier(new MnistCnn(128, 0.5), 0, true), new TrainingSettings(3, 128, 2e-3, 1, null));
     }
 
-    /** A small residual network on Fashion-MNIST: test accuracy above 0.91. */
+    /**
+     * A small residual network on Fashion-MNIST, Adam from 2e-3 annealed along half a cosine (which also lets batch
+     * normalisation's running statistics settle on the final weights): test accuracy above 0.91.
+     */
     public static ImageSample fashionCnn() {
         return new ImageSample("fashion-cnn", "residual CNN (conv stem, residual blocks with batch normalisation,"
                 + " global average pooling) on Fashion-MNIST; test accuracy above 0.91", DataSetSpec.FASHION_MNIST,
-                new ImageClassifier(new ResidualCnn(16, 2, 1)), new TrainingSettings(6, 128, 2e-3, 1, null));
+                new ImageClassifier(new ResidualCnn(16, 2, 1), ImageClassifier.VALIDATION_SPLIT, true),
+                new TrainingSettings(6, 128, 2e-3, 1, null));
     }
 
     @Override
