@@ -64,11 +64,17 @@ class CpuGemmTest {
         assertArrayEquals(new double[] {0, 0}, get(backend, c));
     }
 
-    /** Shapes of 1, primes, and sizes around the panel width (512 columns) and depth (64 rows). */
+    /**
+     * Shapes of 1, primes, and sizes around the panel width (512 columns) and depth (64 rows); tall narrow ones that
+     * are computed transposed (n below 128, m at least 2n), over several blocks of m and with n not a multiple of the
+     * vector width; and k from 2048 up under a small c, cut into parts of 1024 (a last part of 1 or 67 terms).
+     */
     private static final int[][] SHAPES = {
         {1, 1, 1}, {1, 7, 1}, {7, 1, 1}, {1, 1, 9}, {3, 5, 7}, {4, 4, 4}, {5, 3, 2}, {13, 17, 19}, {31, 2, 37},
         {3, 511, 5}, {2, 512, 3}, {3, 513, 4}, {3, 4, 63}, {5, 3, 64}, {4, 5, 65}, {2, 3, 129}, {2, 1025, 66},
         {130, 129, 131}, {67, 300, 260},
+        {1100, 33, 70}, {300, 65, 9}, {600, 127, 20}, {254, 127, 3},
+        {9, 32, 2048}, {9, 33, 2049}, {80, 30, 2115}, {40, 300, 2115},
     };
 
     @ParameterizedTest
@@ -128,6 +134,101 @@ class CpuGemmTest {
         backend.gemm(false, false, rows, n, k, 1, tail, bb, 0, small);
         assertArrayEquals(Arrays.copyOfRange(whole, (m - rows) * n, m * n), get(backend, small));
         assertEquals(6, backend.liveBuffers());
+    }
+
+    /** Shapes of each path at the sizes where the work is split across threads: the bits must follow the documented order. */
+    private static final int[][] ORDER_SHAPES = {{160, 144, 200}, {3000, 40, 50}, {9, 32, 5000}, {300, 64, 3100}, {50, 600, 2200}};
+
+    @Test
+    void f32FollowsTheDocumentedSummationOrderBitForBit() {
+        Random random = new Random(17);
+        for (int[] shape : ORDER_SHAPES) {
+            int m = shape[0], n = shape[1], k = shape[2];
+            for (int variant = 0; variant < 4; variant++) {
+                boolean ta = (variant & 1) != 0, tb = (variant & 2) != 0;
+                float[] a = floats(random, m * k), b = floats(random, k * n), c = floats(random, m * n);
+                float alpha = 0.75f, beta = variant == 2 ? 0 : 1.25f;
+                float[] expected = documentedOrder(ta, tb, m, n, k, alpha, a, b, beta, c);
+                Buffer ab = backend.allocate(DType.F32, a.length), bb = backend.allocate(DType.F32, b.length);
+                Buffer cb = backend.allocate(DType.F32, c.length);
+                backend.upload(a, ab);
+                backend.upload(b, bb);
+                backend.upload(c, cb);
+                backend.gemm(ta, tb, m, n, k, alpha, ab, bb, beta, cb);
+                float[] actual = new float[m * n];
+                backend.download(cb, actual);
+                assertArrayEquals(expected, actual, Arrays.toString(shape) + " variant " + variant);
+                backend.free(ab);
+                backend.free(bb);
+                backend.free(cb);
+            }
+        }
+    }
+
+    @Test
+    void thePlanDependsOnTheShapeAloneExceptForItsRowTiles() {
+        for (int[] shape : new int[][] {{86528, 32, 9}, {9, 32, 86528}, {15488, 64, 288}, {288, 64, 15488}, {128, 128, 784}, {2, 3, 5}}) {
+            GemmPlan one = new GemmPlan(true, false, shape[0], shape[1], shape[2], 1);
+            GemmPlan many = new GemmPlan(true, false, shape[0], shape[1], shape[2], 64);
+            String what = Arrays.toString(shape);
+            assertEquals(one.transposed, many.transposed, what);
+            assertEquals(one.parts, many.parts, what);
+            assertEquals(one.partDepth, many.partDepth, what);
+            assertEquals(one.columnBlocks, many.columnBlocks, what);
+        }
+        GemmPlan conv1KernelGradient = new GemmPlan(true, false, 9, 32, 86528, 2);
+        assertEquals(85, conv1KernelGradient.parts);
+        assertEquals(false, conv1KernelGradient.transposed);
+        GemmPlan conv2Forward = new GemmPlan(false, false, 15488, 64, 288, 2);
+        assertEquals(true, conv2Forward.transposed);
+        assertEquals(1, conv2Forward.parts);
+    }
+
+    private static float[] floats(Random random, int length) {
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = random.nextFloat() * 2 - 1;
+        }
+        return values;
+    }
+
+    /**
+     * The order FloatGemm's class comment promises, written out one element at a time: within each part of k, groups of
+     * four terms ((t0 + t1) + t2) + t3 added to the running sum, restarting at each multiple of 64, leftovers one by one;
+     * the parts' sums added in increasing order; then alpha * sum (+ beta * c).
+     */
+    private static float[] documentedOrder(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, float[] b,
+                                           float beta, float[] c) {
+        GemmPlan plan = new GemmPlan(ta, tb, m, n, k, 1);
+        float[] out = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float total = 0;
+                for (int part = 0; part < plan.parts; part++) {
+                    float sum = 0;
+                    int end = Math.min(k, (part + 1) * plan.partDepth);
+                    for (int panel = part * plan.partDepth; panel < end; panel += GemmPlan.PANEL_DEPTH) {
+                        int panelEnd = Math.min(end, panel + GemmPlan.PANEL_DEPTH);
+                        int p = panel;
+                        for (; p + 4 <= panelEnd; p += 4) {
+                            float t0 = term(ta, tb, m, n, k, a, b, i, j, p), t1 = term(ta, tb, m, n, k, a, b, i, j, p + 1);
+                            float t2 = term(ta, tb, m, n, k, a, b, i, j, p + 2), t3 = term(ta, tb, m, n, k, a, b, i, j, p + 3);
+                            sum += t0 + t1 + t2 + t3;
+                        }
+                        for (; p < panelEnd; p++) {
+                            sum += term(ta, tb, m, n, k, a, b, i, j, p);
+                        }
+                    }
+                    total = part == 0 ? sum : total + sum;
+                }
+                out[i * n + j] = beta == 0 ? alpha * total : alpha * total + beta * c[i * n + j];
+            }
+        }
+        return out;
+    }
+
+    private static float term(boolean ta, boolean tb, int m, int n, int k, float[] a, float[] b, int i, int j, int p) {
+        return (ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]);
     }
 
     static double[] naive(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, double[] b,
