@@ -10,6 +10,7 @@ import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.function.DoubleUnaryOperator;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.AfterEach;
@@ -139,25 +140,23 @@ class CpuGemmTest {
     /** Shapes of each path at the sizes where the work is split across threads: the bits must follow the documented order. */
     private static final int[][] ORDER_SHAPES = {{160, 144, 200}, {3000, 40, 50}, {9, 32, 5000}, {300, 64, 3100}, {50, 600, 2200}};
 
-    @Test
-    void f32FollowsTheDocumentedSummationOrderBitForBit() {
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
+    void followsTheDocumentedSummationOrderBitForBit(DType dtype) {
         Random random = new Random(17);
+        DoubleUnaryOperator round = dtype == DType.F32 ? x -> (float) x : x -> x;
         for (int[] shape : ORDER_SHAPES) {
             int m = shape[0], n = shape[1], k = shape[2];
             for (int variant = 0; variant < 4; variant++) {
                 boolean ta = (variant & 1) != 0, tb = (variant & 2) != 0;
-                float[] a = floats(random, m * k), b = floats(random, k * n), c = floats(random, m * n);
-                float alpha = 0.75f, beta = variant == 2 ? 0 : 1.25f;
-                float[] expected = documentedOrder(ta, tb, m, n, k, alpha, a, b, beta, c);
-                Buffer ab = backend.allocate(DType.F32, a.length), bb = backend.allocate(DType.F32, b.length);
-                Buffer cb = backend.allocate(DType.F32, c.length);
-                backend.upload(a, ab);
-                backend.upload(b, bb);
-                backend.upload(c, cb);
+                double[] a = HostData.roundedToFloat(HostData.uniform(random, m * k, -1, 1));
+                double[] b = HostData.roundedToFloat(HostData.uniform(random, k * n, -1, 1));
+                double[] c = HostData.roundedToFloat(HostData.uniform(random, m * n, -1, 1));
+                double alpha = 0.75, beta = variant == 2 ? 0 : 1.25;
+                double[] expected = documentedOrder(round, ta, tb, m, n, k, alpha, a, b, beta, c);
+                Buffer ab = put(backend, dtype, a), bb = put(backend, dtype, b), cb = put(backend, dtype, c);
                 backend.gemm(ta, tb, m, n, k, alpha, ab, bb, beta, cb);
-                float[] actual = new float[m * n];
-                backend.download(cb, actual);
-                assertArrayEquals(expected, actual, Arrays.toString(shape) + " variant " + variant);
+                assertArrayEquals(expected, get(backend, cb), Arrays.toString(shape) + " variant " + variant);
                 backend.free(ab);
                 backend.free(bb);
                 backend.free(cb);
@@ -184,51 +183,49 @@ class CpuGemmTest {
         assertEquals(1, conv2Forward.parts);
     }
 
-    private static float[] floats(Random random, int length) {
-        float[] values = new float[length];
-        for (int i = 0; i < length; i++) {
-            values[i] = random.nextFloat() * 2 - 1;
-        }
-        return values;
-    }
-
     /**
-     * The order FloatGemm's class comment promises, written out one element at a time: within each part of k, groups of
-     * four terms ((t0 + t1) + t2) + t3 added to the running sum, restarting at each multiple of 64, leftovers one by one;
-     * the parts' sums added in increasing order; then alpha * sum (+ beta * c).
+     * The order that the gemm classes' comments promise, written out one element at a time: within each part of k,
+     * groups of four terms ((t0 + t1) + t2) + t3 added to the running sum, restarting at each multiple of 64, leftovers
+     * one by one; the parts' sums added in increasing order; then alpha * sum (+ beta * c). Each operation is rounded
+     * with {@code round}: F32 arithmetic is double arithmetic rounded to float after every operation, exactly, since a
+     * double carries more than twice a float's digits.
      */
-    private static float[] documentedOrder(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, float[] b,
-                                           float beta, float[] c) {
+    private static double[] documentedOrder(DoubleUnaryOperator round, boolean ta, boolean tb, int m, int n, int k,
+                                            double alpha, double[] a, double[] b, double beta, double[] c) {
         GemmPlan plan = new GemmPlan(ta, tb, m, n, k, 1);
-        float[] out = new float[m * n];
+        double[] out = new double[m * n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                float total = 0;
+                double total = 0;
                 for (int part = 0; part < plan.parts; part++) {
-                    float sum = 0;
+                    double sum = 0;
                     int end = Math.min(k, (part + 1) * plan.partDepth);
                     for (int panel = part * plan.partDepth; panel < end; panel += GemmPlan.PANEL_DEPTH) {
                         int panelEnd = Math.min(end, panel + GemmPlan.PANEL_DEPTH);
                         int p = panel;
                         for (; p + 4 <= panelEnd; p += 4) {
-                            float t0 = term(ta, tb, m, n, k, a, b, i, j, p), t1 = term(ta, tb, m, n, k, a, b, i, j, p + 1);
-                            float t2 = term(ta, tb, m, n, k, a, b, i, j, p + 2), t3 = term(ta, tb, m, n, k, a, b, i, j, p + 3);
-                            sum += t0 + t1 + t2 + t3;
+                            double group = round.applyAsDouble(term(round, ta, tb, m, n, k, a, b, i, j, p)
+                                    + term(round, ta, tb, m, n, k, a, b, i, j, p + 1));
+                            group = round.applyAsDouble(group + term(round, ta, tb, m, n, k, a, b, i, j, p + 2));
+                            group = round.applyAsDouble(group + term(round, ta, tb, m, n, k, a, b, i, j, p + 3));
+                            sum = round.applyAsDouble(sum + group);
                         }
                         for (; p < panelEnd; p++) {
-                            sum += term(ta, tb, m, n, k, a, b, i, j, p);
+                            sum = round.applyAsDouble(sum + term(round, ta, tb, m, n, k, a, b, i, j, p));
                         }
                     }
-                    total = part == 0 ? sum : total + sum;
+                    total = part == 0 ? sum : round.applyAsDouble(total + sum);
                 }
-                out[i * n + j] = beta == 0 ? alpha * total : alpha * total + beta * c[i * n + j];
+                double scaled = round.applyAsDouble(alpha * total);
+                out[i * n + j] = beta == 0 ? scaled : round.applyAsDouble(scaled + round.applyAsDouble(beta * c[i * n + j]));
             }
         }
         return out;
     }
 
-    private static float term(boolean ta, boolean tb, int m, int n, int k, float[] a, float[] b, int i, int j, int p) {
-        return (ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]);
+    private static double term(DoubleUnaryOperator round, boolean ta, boolean tb, int m, int n, int k, double[] a, double[] b,
+                               int i, int j, int p) {
+        return round.applyAsDouble((ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]));
     }
 
     static double[] naive(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, double[] b,
