@@ -10,10 +10,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * that the JIT vectorises the inner loop (it does not when an array is indexed at an offset other than the loop's);
  * a unit goes through its depth in slices that stay in cache, every row of the tile through each slice.
  * <p>
- * Summation order, the same whatever the thread count or timing: each element of op(a) * op(b) sums over p in
- * increasing order, four terms at a time ((t0 + t1) + t2) + t3 added to the running sum, restarting the groups of four at
- * each multiple of {@link GemmPlan#PANEL_DEPTH} of p (a panel's last k mod 4 terms are added one at a time). When the
- * plan cuts k into parts, each part sums its terms so from zero and the parts' sums are added in increasing order.
+ * Summation order, the same whatever the thread count or timing, and whether the plan computes c or c^T: element
+ * (i, j) sums its terms t_p = op(a)[i, p] * op(b)[p, j] in increasing p, each group of four ((t_p + t_p+1) + t_p+2) + t_p+3,
+ * p = 0, 4, 8, ..., added to the running sum, then the last k mod 4 terms one at a time. When k is at least
+ * 2 * {@link GemmPlan#PART_DEPTH} (2048) and m * n at most {@link GemmPlan#PART_OUTPUT} (65536), k is cut into parts of
+ * PART_DEPTH terms, each summed so from zero, and the parts' sums are added in increasing order.
  * Then c = alpha * sum, or alpha * sum + beta * c when beta is not 0.
  * Scratch space is kept between calls: an instance is not thread-safe.
  */

@@ -15,11 +15,11 @@ package dev.kiln.cpu;
 final class GemmPlan {
     /** Widest row of accumulators. */
     static final int PANEL_COLUMNS = 512;
-    /** The four-term sums restart at each multiple of this depth. */
+    /** Depth that a block of rows goes through before the next rows; a multiple of 4, as the four-term sums never straddle it. */
     static final int PANEL_DEPTH = 64;
     /** Rows of accumulators that a unit of work holds at most. */
     static final int TILE_ROWS = 128;
-    /** Depth of each part of a k that is cut. */
+    /** Depth of each part of a k that is cut, a multiple of {@link #PANEL_DEPTH}. */
     static final int PART_DEPTH = 1024;
     /** Largest c (elements) whose k is cut: every part keeps a copy of c. */
     static final long PART_OUTPUT = 1 << 16;
