@@ -3,8 +3,10 @@ package dev.kiln.cpu;
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
 import dev.kiln.backend.Distribution;
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.LongSupplier;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -19,8 +21,13 @@ import org.ejml.dense.row.CommonOps_MT_FDRM;
  * Arguments: optional seconds per measurement (default 1); then {@code mlp} to measure only Kiln at the MNIST
  * MLP's shapes (measured after a warm-up at every shape of the MLP's training step, so that the JIT sees what it sees in training),
  * or {@code cnn} to measure only Kiln at the MNIST CNN's shapes, batch 128 (after a warm-up at every shape of its training step).
+ * A third argument {@code cpu-time} times each call by the calling thread's CPU time instead of the wall clock: run so
+ * with {@code -XX:ActiveProcessorCount=1}, so that the whole product runs on that thread, to measure the kernel on a
+ * machine that other work shares (time slices lost to it are not counted).
  */
 public final class CpuGemmBenchmark {
+    /** The clock of every measurement: the wall clock, or the calling thread's CPU time. */
+    private static LongSupplier clock = System::nanoTime;
     private static final int[][] SHAPES = {{128, 128, 784}, {512, 512, 512}, {1024, 1024, 1024}};
     /**
      * Every product of the MNIST MLP's training step (784-128-10), batch 128 and 32, in the order of the warm-up: m, n, k,
@@ -55,8 +62,12 @@ public final class CpuGemmBenchmark {
 
     public static void main(String[] args) {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 1;
-        System.out.printf(Locale.ROOT, "threads %d, %.1f s per measurement, load average before: %s%n",
-                WorkPool.THREADS, seconds, loadAverage());
+        boolean threadCpuTime = args.length > 2 && args[2].equals("cpu-time");
+        if (threadCpuTime) {
+            clock = ManagementFactory.getThreadMXBean()::getCurrentThreadCpuTime;
+        }
+        System.out.printf(Locale.ROOT, "threads %d, %.1f s per measurement, %s, load average before: %s%n",
+                WorkPool.THREADS, seconds, threadCpuTime ? "thread CPU time" : "wall clock", loadAverage());
         try (CpuBackend backend = new CpuBackend()) {
             if (args.length > 1 && args[1].equals("cnn")) {
                 System.out.println("transposes and m x n x k, GFLOP/s of the fastest call of CpuBackend.gemm");
@@ -197,9 +208,9 @@ public final class CpuGemmBenchmark {
         }
         long fastest = Long.MAX_VALUE;
         for (long start = System.nanoTime(); System.nanoTime() - start < budget; ) {
-            long t0 = System.nanoTime();
+            long t0 = clock.getAsLong();
             call.run();
-            fastest = Math.min(fastest, System.nanoTime() - t0);
+            fastest = Math.min(fastest, clock.getAsLong() - t0);
         }
         return fastest;
     }
