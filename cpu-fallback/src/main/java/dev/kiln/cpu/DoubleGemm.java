@@ -1,21 +1,81 @@
 package dev.kiln.cpu;
 
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
- * F64 matrix multiply c = alpha * op(a) * op(b) + beta * c on row-major arrays. op(b) is packed into
- * separate row arrays of at most {@link #PANEL_COLUMNS} columns and {@link #PANEL_DEPTH} rows, and each row
- * of c is accumulated in its own row array, so that the JIT vectorises the inner loop (it does not when two
- * offsets index one flat array). Rows of c are split across the work pool; every element is the sum over k
- * in increasing order, four terms at a time, whatever the partitioning, so results are reproducible.
+ * F64 matrix multiply c = alpha * op(a) * op(b) + beta * c on row-major arrays, cut into units of work by a
+ * {@link GemmPlan} (which may compute c^T instead, and may cut k into parts). Each unit packs its block of the plan's
+ * right operand into separate row arrays as wide as the block, and accumulates each row of its tile in its own array, so
+ * that the JIT vectorises the inner loop (it does not when an array is indexed at an offset other than the loop's);
+ * a unit goes through its depth in slices that stay in cache, every row of the tile through each slice.
+ * <p>
+ * Summation order, the same whatever the thread count or timing, and whether the plan computes c or c^T: element
+ * (i, j) sums its terms t_p = op(a)[i, p] * op(b)[p, j] in increasing p, each group of four ((t_p + t_p+1) + t_p+2) + t_p+3,
+ * p = 0, 4, 8, ..., added to the running sum, then the last k mod 4 terms one at a time. When k is at least
+ * 2 * {@link GemmPlan#PART_DEPTH} (2048) and m * n at most {@link GemmPlan#PART_OUTPUT} (65536), k is cut into parts of
+ * PART_DEPTH terms, each summed so from zero, and the parts' sums are added in increasing order.
+ * Then c = alpha * sum, or alpha * sum + beta * c when beta is not 0.
  * Scratch space is kept between calls: an instance is not thread-safe.
  */
 final class DoubleGemm {
-    static final int PANEL_COLUMNS = 512;
-    static final int PANEL_DEPTH = 64;
     /** Multiply-adds below which one thread does the whole product. */
     static final long PARALLEL_WORK = 1L << 21;
+    /** Columns from which a row takes the wide loop. */
+    static final int WIDE_ROW = 64;
+    /** Rows accumulated together through a slice of depth, before the next rows. */
+    static final int ROW_BLOCK = 16;
+    /** Doubles of packed panel in one slice of depth, small enough to stay in a core's cache. */
+    static final int SLICE_DOUBLES = 1 << 15;
+    /** Doubles of packed panels a thread keeps between calls at most. */
+    static final long KEPT_PANEL_DOUBLES = 1 << 21;
 
-    private double[][] packed = new double[0][];
-    private double[][] accumulators = new double[0][];
+    private static final AtomicLong CALLS = new AtomicLong();
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private double[] partSums = new double[0];
+
+    /** One thread's accumulators and packed panels, kept between calls. */
+    private static final class Scratch {
+        final double[][] accumulators = new double[GemmPlan.TILE_ROWS][GemmPlan.PANEL_COLUMNS];
+        /** Panels by width class, 16 << class columns: a narrow product packs into dense memory. */
+        final double[][][] panels = new double[6][0][];
+        long packedCall = -1;
+        int packedPart;
+        int packedBlock;
+
+        /** Drops panels larger than {@link #KEPT_PANEL_DOUBLES}, so that one product with a huge k leaves no huge scratch behind. */
+        void trim() {
+            for (int widthClass = 0; widthClass < panels.length; widthClass++) {
+                if ((long) panels[widthClass].length * (16 << widthClass) > KEPT_PANEL_DOUBLES) {
+                    panels[widthClass] = new double[0][];
+                    packedCall = -1;
+                }
+            }
+        }
+
+        /** The unit's packed panel of the right operand, packed unless the previous unit of this call packed it. */
+        double[][] panel(GemmPlan plan, long call, int unit, double[] right) {
+            int width = plan.width(unit), span = plan.span(unit);
+            int widthClass = Math.max(0, 28 - Integer.numberOfLeadingZeros(width - 1));
+            double[][] panel = panels[widthClass];
+            if (call == packedCall && plan.part(unit) == packedPart && plan.columnBlock(unit) == packedBlock) {
+                return panel;
+            }
+            if (panel.length < span) {
+                panel = Arrays.copyOf(panel, span);
+                for (int p = panels[widthClass].length; p < span; p++) {
+                    panel[p] = new double[16 << widthClass];
+                }
+                panels[widthClass] = panel;
+            }
+            pack(plan, right, plan.firstDepth(unit), span, plan.firstColumn(unit), width, panel);
+            packedCall = call;
+            packedPart = plan.part(unit);
+            packedBlock = plan.columnBlock(unit);
+            return panel;
+        }
+    }
 
     void gemm(boolean transposeA, boolean transposeB, int m, int n, int k,
               double alpha, double[] a, double[] b, double beta, double[] c) {
@@ -26,113 +86,203 @@ final class DoubleGemm {
             scale(m * n, beta, c);
             return;
         }
-        int columnBlocks = (n + PANEL_COLUMNS - 1) / PANEL_COLUMNS;
-        pack(transposeB, n, k, b, columnBlocks);
-        ensureAccumulators(m);
         int tasks = (long) m * n * k < PARALLEL_WORK ? 1 : WorkPool.THREADS;
-        WorkPool.run(m, tasks, 1, (from, to) -> {
-            for (int block = 0; block < columnBlocks; block++) {
-                int column = block * PANEL_COLUMNS;
-                int width = Math.min(PANEL_COLUMNS, n - column);
-                for (int i = from; i < to; i++) {
-                    java.util.Arrays.fill(accumulators[i], 0, width, 0);
-                }
-                for (int depth = 0; depth < k; depth += PANEL_DEPTH) {
-                    int span = Math.min(PANEL_DEPTH, k - depth);
-                    int panel = block * k + depth;
-                    for (int i = from; i < to; i++) {
-                        accumulateRow(transposeA, m, k, a, i, depth, span, panel, width);
-                    }
-                }
-                for (int i = from; i < to; i++) {
-                    store(alpha, beta, accumulators[i], c, i * n + column, width);
+        GemmPlan plan = new GemmPlan(transposeA, transposeB, m, n, k, tasks);
+        double[] left = plan.transposed ? b : a, right = plan.transposed ? a : b;
+        long call = CALLS.incrementAndGet();
+        int partSize = plan.rows * plan.columns;
+        if (plan.parts > 1 && partSums.length < plan.parts * partSize) {
+            partSums = new double[plan.parts * partSize];
+        }
+        double[] sums = partSums;
+        WorkPool.run(plan.units(), tasks, 1, (from, to) -> {
+            Scratch scratch = SCRATCH.get();
+            for (int unit = from; unit < to; unit++) {
+                double[][] panel = scratch.panel(plan, call, unit, right);
+                accumulate(plan, unit, left, panel, scratch.accumulators);
+                if (plan.parts > 1) {
+                    keepPart(plan, unit, scratch.accumulators, sums, plan.part(unit) * partSize);
+                } else if (plan.transposed) {
+                    storeTransposed(plan, unit, scratch.accumulators, alpha, beta, c);
+                } else {
+                    store(plan, unit, scratch.accumulators, alpha, beta, c);
                 }
             }
+            scratch.trim();
         });
+        if (plan.parts > 1) {
+            addParts(plan, sums, alpha, beta, c);
+        }
     }
 
-    private static double element(boolean transposeA, int m, int k, double[] a, int row, int depth) {
-        return transposeA ? a[depth * m + row] : a[row * k + depth];
+    /** Sums the unit's part of the depth into the accumulators of its rows, a slice of the depth at a time. */
+    private static void accumulate(GemmPlan plan, int unit, double[] left, double[][] panel, double[][] accumulators) {
+        int firstRow = plan.firstRow(unit), endRow = plan.endRow(unit), width = plan.width(unit);
+        int firstDepth = plan.firstDepth(unit), span = plan.span(unit);
+        for (int row = firstRow; row < endRow; row++) {
+            Arrays.fill(accumulators[row - firstRow], 0, width, 0);
+        }
+        int slice = Math.max(GemmPlan.PANEL_DEPTH, SLICE_DOUBLES / width / GemmPlan.PANEL_DEPTH * GemmPlan.PANEL_DEPTH);
+        int step = plan.leftDepthStride;
+        for (int top = 0; top < span; top += slice) {
+            int bottom = Math.min(span, top + slice);
+            for (int first = firstRow; first < endRow; first += ROW_BLOCK) {
+                int last = Math.min(endRow, first + ROW_BLOCK);
+                for (int depth = top; depth < bottom; depth += GemmPlan.PANEL_DEPTH) {
+                    int panelSpan = Math.min(GemmPlan.PANEL_DEPTH, bottom - depth);
+                    for (int row = first; row < last; row++) {
+                        int at = row * plan.leftRowStride + (firstDepth + depth) * step;
+                        double[] sums = accumulators[row - firstRow];
+                        if (width >= WIDE_ROW) {
+                            accumulateWideRow(left, at, step, sums, panel, depth, panelSpan, width);
+                        } else {
+                            accumulateNarrowRow(left, at, step, sums, panel, depth, panelSpan, width);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /**
-     * Adds op(a)[row, depth + p] * op(b)[depth + p, column block] over p in [0, span), four terms at a time:
-     * on JDK 17 this form vectorises, while eight terms, or two rows of c sharing the b loads, do not.
+     * Adds left[at + q * step] * panel[first + q][j] over q in [0, span) to c[j], in increasing q, four terms per
+     * addition to c: on JDK 17 this form vectorises, while eight terms, or two rows of c sharing the panel loads, do not.
+     * Wide and narrow rows run in separate copies of the loop because C2 unrolls, and so vectorises, a loop only as far
+     * as its profiled trip count: narrow calls (n = 10) sharing the loop of wide ones (n = 128) cost the wide ones 10-40%.
      */
-    private void accumulateRow(boolean transposeA, int m, int k, double[] a, int row, int depth, int span, int panel, int width) {
-        double[] c = accumulators[row];
-        int p = 0;
-        for (; p + 4 <= span; p += 4) {
-            double[] b0 = packed[panel + p], b1 = packed[panel + p + 1], b2 = packed[panel + p + 2], b3 = packed[panel + p + 3];
-            int d = depth + p;
-            double a0 = element(transposeA, m, k, a, row, d), a1 = element(transposeA, m, k, a, row, d + 1);
-            double a2 = element(transposeA, m, k, a, row, d + 2), a3 = element(transposeA, m, k, a, row, d + 3);
+    private static void accumulateWideRow(double[] left, int at, int step, double[] c, double[][] panel, int first, int span, int width) {
+        int q = 0;
+        for (; q + 4 <= span; q += 4, at += 4 * step) {
+            double[] b0 = panel[first + q], b1 = panel[first + q + 1], b2 = panel[first + q + 2], b3 = panel[first + q + 3];
+            double a0 = left[at], a1 = left[at + step], a2 = left[at + 2 * step], a3 = left[at + 3 * step];
             for (int j = 0; j < width; j++) {
                 c[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
             }
         }
-        for (; p < span; p++) {
-            double[] b0 = packed[panel + p];
-            double a0 = element(transposeA, m, k, a, row, depth + p);
+        for (; q < span; q++, at += step) {
+            double[] b0 = panel[first + q];
+            double a0 = left[at];
             for (int j = 0; j < width; j++) {
                 c[j] += a0 * b0[j];
             }
         }
     }
 
-    private static void store(double alpha, double beta, double[] accumulator, double[] c, int offset, int width) {
-        if (beta == 0) {
+    /** The loop of {@link #accumulateWideRow}, a separate copy so that it keeps its own profile. */
+    private static void accumulateNarrowRow(double[] left, int at, int step, double[] c, double[][] panel, int first, int span, int width) {
+        int q = 0;
+        for (; q + 4 <= span; q += 4, at += 4 * step) {
+            double[] b0 = panel[first + q], b1 = panel[first + q + 1], b2 = panel[first + q + 2], b3 = panel[first + q + 3];
+            double a0 = left[at], a1 = left[at + step], a2 = left[at + 2 * step], a3 = left[at + 3 * step];
             for (int j = 0; j < width; j++) {
-                c[offset + j] = alpha * accumulator[j];
-            }
-        } else {
-            for (int j = 0; j < width; j++) {
-                c[offset + j] = alpha * accumulator[j] + beta * c[offset + j];
+                c[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
             }
         }
+        for (; q < span; q++, at += step) {
+            double[] b0 = panel[first + q];
+            double a0 = left[at];
+            for (int j = 0; j < width; j++) {
+                c[j] += a0 * b0[j];
+            }
+        }
+    }
+
+    /** Copies right[firstDepth + p, firstColumn + j] into panel[p][j] for p in [0, span), j in [0, width). */
+    private static void pack(GemmPlan plan, double[] right, int firstDepth, int span, int firstColumn, int width, double[][] panel) {
+        int depthStride = plan.rightDepthStride, columnStride = plan.rightColumnStride;
+        if (columnStride == 1) {
+            for (int p = 0; p < span; p++) {
+                System.arraycopy(right, (firstDepth + p) * depthStride + firstColumn, panel[p], 0, width);
+            }
+            return;
+        }
+        // A column of the panel is a contiguous run of the source (depthStride is 1 here); eight runs at a time share
+        // each row of the panel.
+        int j = 0;
+        for (; j + 8 <= width; j += 8) {
+            int s0 = firstDepth + (firstColumn + j) * columnStride;
+            int s1 = s0 + columnStride, s2 = s1 + columnStride, s3 = s2 + columnStride;
+            int s4 = s3 + columnStride, s5 = s4 + columnStride, s6 = s5 + columnStride, s7 = s6 + columnStride;
+            for (int p = 0; p < span; p++) {
+                double[] row = panel[p];
+                row[j] = right[s0 + p];
+                row[j + 1] = right[s1 + p];
+                row[j + 2] = right[s2 + p];
+                row[j + 3] = right[s3 + p];
+                row[j + 4] = right[s4 + p];
+                row[j + 5] = right[s5 + p];
+                row[j + 6] = right[s6 + p];
+                row[j + 7] = right[s7 + p];
+            }
+        }
+        for (; j < width; j++) {
+            int source = firstDepth + (firstColumn + j) * columnStride;
+            for (int p = 0; p < span; p++) {
+                panel[p][j] = right[source + p];
+            }
+        }
+    }
+
+    /** Writes the unit's rows of c (the plan computes c itself). */
+    private static void store(GemmPlan plan, int unit, double[][] accumulators, double alpha, double beta, double[] c) {
+        int firstRow = plan.firstRow(unit), endRow = plan.endRow(unit), width = plan.width(unit);
+        for (int row = firstRow; row < endRow; row++) {
+            double[] sums = accumulators[row - firstRow];
+            int offset = row * plan.columns + plan.firstColumn(unit);
+            if (beta == 0) {
+                for (int j = 0; j < width; j++) {
+                    c[offset + j] = alpha * sums[j];
+                }
+            } else {
+                for (int j = 0; j < width; j++) {
+                    c[offset + j] = alpha * sums[j] + beta * c[offset + j];
+                }
+            }
+        }
+    }
+
+    /** Writes the unit's columns of c (the plan computes c^T: its rows are columns of c), a row of c at a time. */
+    private static void storeTransposed(GemmPlan plan, int unit, double[][] accumulators, double alpha, double beta, double[] c) {
+        int firstColumn = plan.firstRow(unit), endColumn = plan.endRow(unit), n = plan.rows;
+        int firstRow = plan.firstColumn(unit), height = plan.width(unit);
+        for (int i = 0; i < height; i++) {
+            int offset = (firstRow + i) * n;
+            for (int j = firstColumn; j < endColumn; j++) {
+                double sum = accumulators[j - firstColumn][i];
+                c[offset + j] = beta == 0 ? alpha * sum : alpha * sum + beta * c[offset + j];
+            }
+        }
+    }
+
+    /** Keeps the unit's sums for its part of k, in the plan's row-major layout. */
+    private static void keepPart(GemmPlan plan, int unit, double[][] accumulators, double[] sums, int offset) {
+        int firstRow = plan.firstRow(unit), endRow = plan.endRow(unit);
+        for (int row = firstRow; row < endRow; row++) {
+            System.arraycopy(accumulators[row - firstRow], 0, sums, offset + row * plan.columns + plan.firstColumn(unit), plan.width(unit));
+        }
+    }
+
+    /** c = alpha * (the parts' sums added in increasing part) (+ beta * c), rows of the plan split across the pool. */
+    private static void addParts(GemmPlan plan, double[] sums, double alpha, double beta, double[] c) {
+        int size = plan.rows * plan.columns;
+        WorkPool.forRange(plan.rows, Math.max(1, 4096 / plan.columns), (from, to) -> {
+            for (int row = from; row < to; row++) {
+                for (int column = 0; column < plan.columns; column++) {
+                    int element = row * plan.columns + column;
+                    double sum = sums[element];
+                    for (int part = 1; part < plan.parts; part++) {
+                        sum += sums[part * size + element];
+                    }
+                    int target = plan.transposed ? column * plan.rows + row : element;
+                    c[target] = beta == 0 ? alpha * sum : alpha * sum + beta * c[target];
+                }
+            }
+        });
     }
 
     private static void scale(int length, double beta, double[] c) {
         for (int i = 0; i < length; i++) {
             c[i] = beta == 0 ? 0 : beta * c[i];
-        }
-    }
-
-    /** Copies op(b) [k, n] into row arrays: packed[block * k + p][j] = op(b)[p, block * PANEL_COLUMNS + j]. */
-    private void pack(boolean transposeB, int n, int k, double[] b, int columnBlocks) {
-        int rows = columnBlocks * k;
-        if (packed.length < rows) {
-            double[][] grown = java.util.Arrays.copyOf(packed, rows);
-            for (int r = packed.length; r < rows; r++) {
-                grown[r] = new double[PANEL_COLUMNS];
-            }
-            packed = grown;
-        }
-        for (int block = 0; block < columnBlocks; block++) {
-            int column = block * PANEL_COLUMNS;
-            int width = Math.min(PANEL_COLUMNS, n - column);
-            if (!transposeB) {
-                for (int p = 0; p < k; p++) {
-                    System.arraycopy(b, p * n + column, packed[block * k + p], 0, width);
-                }
-            } else {
-                for (int j = 0; j < width; j++) {
-                    int source = (column + j) * k;
-                    for (int p = 0; p < k; p++) {
-                        packed[block * k + p][j] = b[source + p];
-                    }
-                }
-            }
-        }
-    }
-
-    private void ensureAccumulators(int m) {
-        if (accumulators.length < m) {
-            double[][] grown = java.util.Arrays.copyOf(accumulators, m);
-            for (int r = accumulators.length; r < m; r++) {
-                grown[r] = new double[PANEL_COLUMNS];
-            }
-            accumulators = grown;
         }
     }
 }

@@ -1,29 +1,81 @@
 package dev.kiln.cpu;
 
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
- * F32 matrix multiply c = alpha * op(a) * op(b) + beta * c on row-major arrays. op(b) is packed into
- * separate row arrays of at most {@link #PANEL_COLUMNS} columns and {@link #PANEL_DEPTH} rows, and each row
- * of c is accumulated in its own row array, so that the JIT vectorises the inner loop (it does not when two
- * offsets index one flat array); rows go through every panel in blocks of {@link #ROW_BLOCK}, so a tall c
- * (a convolution's) keeps its accumulators in cache. Rows of c are split across the work pool; every element is the sum over k
- * in increasing order, four terms at a time, whatever the partitioning, so results are reproducible.
+ * F32 matrix multiply c = alpha * op(a) * op(b) + beta * c on row-major arrays, cut into units of work by a
+ * {@link GemmPlan} (which may compute c^T instead, and may cut k into parts). Each unit packs its block of the plan's
+ * right operand into separate row arrays as wide as the block, and accumulates each row of its tile in its own array, so
+ * that the JIT vectorises the inner loop (it does not when an array is indexed at an offset other than the loop's);
+ * a unit goes through its depth in slices that stay in cache, every row of the tile through each slice.
+ * <p>
+ * Summation order, the same whatever the thread count or timing, and whether the plan computes c or c^T: element
+ * (i, j) sums its terms t_p = op(a)[i, p] * op(b)[p, j] in increasing p, each group of four ((t_p + t_p+1) + t_p+2) + t_p+3,
+ * p = 0, 4, 8, ..., added to the running sum, then the last k mod 4 terms one at a time. When k is at least
+ * 2 * {@link GemmPlan#PART_DEPTH} (2048) and m * n at most {@link GemmPlan#PART_OUTPUT} (65536), k is cut into parts of
+ * PART_DEPTH terms, each summed so from zero, and the parts' sums are added in increasing order.
+ * Then c = alpha * sum, or alpha * sum + beta * c when beta is not 0.
  * Scratch space is kept between calls: an instance is not thread-safe.
  */
 final class FloatGemm {
-    static final int PANEL_COLUMNS = 512;
-    static final int PANEL_DEPTH = 64;
     /** Multiply-adds below which one thread does the whole product. */
     static final long PARALLEL_WORK = 1L << 21;
-    /** Columns from which a row of c takes the wide loop. */
+    /** Columns from which a row takes the wide loop. */
     static final int WIDE_ROW = 64;
-
-    /** Rows of c accumulated together, through every panel of b, before the next rows. */
+    /** Rows accumulated together through a slice of depth, before the next rows. */
     static final int ROW_BLOCK = 16;
-    /** Each thread's accumulators for one block of rows of c. */
-    private static final ThreadLocal<float[][]> ROW_ACCUMULATORS =
-            ThreadLocal.withInitial(() -> new float[ROW_BLOCK][PANEL_COLUMNS]);
+    /** Floats of packed panel in one slice of depth, small enough to stay in a core's cache. */
+    static final int SLICE_FLOATS = 1 << 16;
+    /** Floats of packed panels a thread keeps between calls at most. */
+    static final long KEPT_PANEL_FLOATS = 1 << 22;
 
-    private float[][] packed = new float[0][];
+    private static final AtomicLong CALLS = new AtomicLong();
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private float[] partSums = new float[0];
+
+    /** One thread's accumulators and packed panels, kept between calls. */
+    private static final class Scratch {
+        final float[][] accumulators = new float[GemmPlan.TILE_ROWS][GemmPlan.PANEL_COLUMNS];
+        /** Panels by width class, 16 << class columns: a narrow product packs into dense memory. */
+        final float[][][] panels = new float[6][0][];
+        long packedCall = -1;
+        int packedPart;
+        int packedBlock;
+
+        /** Drops panels larger than {@link #KEPT_PANEL_FLOATS}, so that one product with a huge k leaves no huge scratch behind. */
+        void trim() {
+            for (int widthClass = 0; widthClass < panels.length; widthClass++) {
+                if ((long) panels[widthClass].length * (16 << widthClass) > KEPT_PANEL_FLOATS) {
+                    panels[widthClass] = new float[0][];
+                    packedCall = -1;
+                }
+            }
+        }
+
+        /** The unit's packed panel of the right operand, packed unless the previous unit of this call packed it. */
+        float[][] panel(GemmPlan plan, long call, int unit, float[] right) {
+            int width = plan.width(unit), span = plan.span(unit);
+            int widthClass = Math.max(0, 28 - Integer.numberOfLeadingZeros(width - 1));
+            float[][] panel = panels[widthClass];
+            if (call == packedCall && plan.part(unit) == packedPart && plan.columnBlock(unit) == packedBlock) {
+                return panel;
+            }
+            if (panel.length < span) {
+                panel = Arrays.copyOf(panel, span);
+                for (int p = panels[widthClass].length; p < span; p++) {
+                    panel[p] = new float[16 << widthClass];
+                }
+                panels[widthClass] = panel;
+            }
+            pack(plan, right, plan.firstDepth(unit), span, plan.firstColumn(unit), width, panel);
+            packedCall = call;
+            packedPart = plan.part(unit);
+            packedBlock = plan.columnBlock(unit);
+            return panel;
+        }
+    }
 
     void gemm(boolean transposeA, boolean transposeB, int m, int n, int k,
               float alpha, float[] a, float[] b, float beta, float[] c) {
@@ -34,68 +86,82 @@ final class FloatGemm {
             scale(m * n, beta, c);
             return;
         }
-        int columnBlocks = (n + PANEL_COLUMNS - 1) / PANEL_COLUMNS;
-        pack(transposeB, n, k, b, columnBlocks);
         int tasks = (long) m * n * k < PARALLEL_WORK ? 1 : WorkPool.THREADS;
-        WorkPool.run(m, tasks, 1, (from, to) -> {
-            float[][] rows = ROW_ACCUMULATORS.get();
-            // A block of rows runs through all of k before the next: its accumulators stay in cache.
-            for (int first = from; first < to; first += ROW_BLOCK) {
-                int last = Math.min(to, first + ROW_BLOCK);
-                for (int block = 0; block < columnBlocks; block++) {
-                    int column = block * PANEL_COLUMNS;
-                    int width = Math.min(PANEL_COLUMNS, n - column);
-                    for (int i = first; i < last; i++) {
-                        java.util.Arrays.fill(rows[i - first], 0, width, 0);
-                    }
-                    for (int depth = 0; depth < k; depth += PANEL_DEPTH) {
-                        int span = Math.min(PANEL_DEPTH, k - depth);
-                        int panel = block * k + depth;
-                        for (int i = first; i < last; i++) {
-                            accumulateRow(transposeA, m, k, a, i, rows[i - first], depth, span, panel, width);
-                        }
-                    }
-                    for (int i = first; i < last; i++) {
-                        store(alpha, beta, rows[i - first], c, i * n + column, width);
-                    }
+        GemmPlan plan = new GemmPlan(transposeA, transposeB, m, n, k, tasks);
+        float[] left = plan.transposed ? b : a, right = plan.transposed ? a : b;
+        long call = CALLS.incrementAndGet();
+        int partSize = plan.rows * plan.columns;
+        if (plan.parts > 1 && partSums.length < plan.parts * partSize) {
+            partSums = new float[plan.parts * partSize];
+        }
+        float[] sums = partSums;
+        WorkPool.run(plan.units(), tasks, 1, (from, to) -> {
+            Scratch scratch = SCRATCH.get();
+            for (int unit = from; unit < to; unit++) {
+                float[][] panel = scratch.panel(plan, call, unit, right);
+                accumulate(plan, unit, left, panel, scratch.accumulators);
+                if (plan.parts > 1) {
+                    keepPart(plan, unit, scratch.accumulators, sums, plan.part(unit) * partSize);
+                } else if (plan.transposed) {
+                    storeTransposed(plan, unit, scratch.accumulators, alpha, beta, c);
+                } else {
+                    store(plan, unit, scratch.accumulators, alpha, beta, c);
                 }
             }
+            scratch.trim();
         });
-    }
-
-    private static float element(boolean transposeA, int m, int k, float[] a, int row, int depth) {
-        return transposeA ? a[depth * m + row] : a[row * k + depth];
-    }
-
-    /**
-     * Adds op(a)[row, depth + p] * op(b)[depth + p, column block] over p in [0, span), in increasing p, four
-     * terms per addition to c. Wide and narrow rows run in separate loops because C2 unrolls, and so
-     * vectorises, a loop only as far as its profiled trip count: narrow calls (n = 10) sharing the loop of
-     * wide ones (n = 128) cost the wide ones 10-40%.
-     */
-    private void accumulateRow(boolean transposeA, int m, int k, float[] a, int row, float[] c, int depth, int span, int panel, int width) {
-        if (width >= WIDE_ROW) {
-            accumulateWideRow(transposeA, m, k, a, row, c, depth, span, panel, width);
-        } else {
-            accumulateNarrowRow(transposeA, m, k, a, row, c, depth, span, panel, width);
+        if (plan.parts > 1) {
+            addParts(plan, sums, alpha, beta, c);
         }
     }
 
-    /** Four terms per pass over c: on JDK 17 this form vectorises, while eight terms, or two rows of c sharing the b loads, do not. */
-    private void accumulateWideRow(boolean transposeA, int m, int k, float[] a, int row, float[] c, int depth, int span, int panel, int width) {
-        int p = 0;
-        for (; p + 4 <= span; p += 4) {
-            float[] b0 = packed[panel + p], b1 = packed[panel + p + 1], b2 = packed[panel + p + 2], b3 = packed[panel + p + 3];
-            int d = depth + p;
-            float a0 = element(transposeA, m, k, a, row, d), a1 = element(transposeA, m, k, a, row, d + 1);
-            float a2 = element(transposeA, m, k, a, row, d + 2), a3 = element(transposeA, m, k, a, row, d + 3);
+    /** Sums the unit's part of the depth into the accumulators of its rows, a slice of the depth at a time. */
+    private static void accumulate(GemmPlan plan, int unit, float[] left, float[][] panel, float[][] accumulators) {
+        int firstRow = plan.firstRow(unit), endRow = plan.endRow(unit), width = plan.width(unit);
+        int firstDepth = plan.firstDepth(unit), span = plan.span(unit);
+        for (int row = firstRow; row < endRow; row++) {
+            Arrays.fill(accumulators[row - firstRow], 0, width, 0);
+        }
+        int slice = Math.max(GemmPlan.PANEL_DEPTH, SLICE_FLOATS / width / GemmPlan.PANEL_DEPTH * GemmPlan.PANEL_DEPTH);
+        int step = plan.leftDepthStride;
+        for (int top = 0; top < span; top += slice) {
+            int bottom = Math.min(span, top + slice);
+            for (int first = firstRow; first < endRow; first += ROW_BLOCK) {
+                int last = Math.min(endRow, first + ROW_BLOCK);
+                for (int depth = top; depth < bottom; depth += GemmPlan.PANEL_DEPTH) {
+                    int panelSpan = Math.min(GemmPlan.PANEL_DEPTH, bottom - depth);
+                    for (int row = first; row < last; row++) {
+                        int at = row * plan.leftRowStride + (firstDepth + depth) * step;
+                        float[] sums = accumulators[row - firstRow];
+                        if (width >= WIDE_ROW) {
+                            accumulateWideRow(left, at, step, sums, panel, depth, panelSpan, width);
+                        } else {
+                            accumulateNarrowRow(left, at, step, sums, panel, depth, panelSpan, width);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds left[at + q * step] * panel[first + q][j] over q in [0, span) to c[j], in increasing q, four terms per
+     * addition to c: on JDK 17 this form vectorises, while eight terms, or two rows of c sharing the panel loads, do not.
+     * Wide and narrow rows run in separate copies of the loop because C2 unrolls, and so vectorises, a loop only as far
+     * as its profiled trip count: narrow calls (n = 10) sharing the loop of wide ones (n = 128) cost the wide ones 10-40%.
+     */
+    private static void accumulateWideRow(float[] left, int at, int step, float[] c, float[][] panel, int first, int span, int width) {
+        int q = 0;
+        for (; q + 4 <= span; q += 4, at += 4 * step) {
+            float[] b0 = panel[first + q], b1 = panel[first + q + 1], b2 = panel[first + q + 2], b3 = panel[first + q + 3];
+            float a0 = left[at], a1 = left[at + step], a2 = left[at + 2 * step], a3 = left[at + 3 * step];
             for (int j = 0; j < width; j++) {
                 c[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
             }
         }
-        for (; p < span; p++) {
-            float[] b0 = packed[panel + p];
-            float a0 = element(transposeA, m, k, a, row, depth + p);
+        for (; q < span; q++, at += step) {
+            float[] b0 = panel[first + q];
+            float a0 = left[at];
             for (int j = 0; j < width; j++) {
                 c[j] += a0 * b0[j];
             }
@@ -103,69 +169,120 @@ final class FloatGemm {
     }
 
     /** The loop of {@link #accumulateWideRow}, a separate copy so that it keeps its own profile. */
-    private void accumulateNarrowRow(boolean transposeA, int m, int k, float[] a, int row, float[] c, int depth, int span, int panel, int width) {
-        int p = 0;
-        for (; p + 4 <= span; p += 4) {
-            float[] b0 = packed[panel + p], b1 = packed[panel + p + 1], b2 = packed[panel + p + 2], b3 = packed[panel + p + 3];
-            int d = depth + p;
-            float a0 = element(transposeA, m, k, a, row, d), a1 = element(transposeA, m, k, a, row, d + 1);
-            float a2 = element(transposeA, m, k, a, row, d + 2), a3 = element(transposeA, m, k, a, row, d + 3);
+    private static void accumulateNarrowRow(float[] left, int at, int step, float[] c, float[][] panel, int first, int span, int width) {
+        int q = 0;
+        for (; q + 4 <= span; q += 4, at += 4 * step) {
+            float[] b0 = panel[first + q], b1 = panel[first + q + 1], b2 = panel[first + q + 2], b3 = panel[first + q + 3];
+            float a0 = left[at], a1 = left[at + step], a2 = left[at + 2 * step], a3 = left[at + 3 * step];
             for (int j = 0; j < width; j++) {
                 c[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
             }
         }
-        for (; p < span; p++) {
-            float[] b0 = packed[panel + p];
-            float a0 = element(transposeA, m, k, a, row, depth + p);
+        for (; q < span; q++, at += step) {
+            float[] b0 = panel[first + q];
+            float a0 = left[at];
             for (int j = 0; j < width; j++) {
                 c[j] += a0 * b0[j];
             }
         }
     }
 
-    private static void store(float alpha, float beta, float[] accumulator, float[] c, int offset, int width) {
-        if (beta == 0) {
-            for (int j = 0; j < width; j++) {
-                c[offset + j] = alpha * accumulator[j];
+    /** Copies right[firstDepth + p, firstColumn + j] into panel[p][j] for p in [0, span), j in [0, width). */
+    private static void pack(GemmPlan plan, float[] right, int firstDepth, int span, int firstColumn, int width, float[][] panel) {
+        int depthStride = plan.rightDepthStride, columnStride = plan.rightColumnStride;
+        if (columnStride == 1) {
+            for (int p = 0; p < span; p++) {
+                System.arraycopy(right, (firstDepth + p) * depthStride + firstColumn, panel[p], 0, width);
             }
-        } else {
-            for (int j = 0; j < width; j++) {
-                c[offset + j] = alpha * accumulator[j] + beta * c[offset + j];
+            return;
+        }
+        // A column of the panel is a contiguous run of the source (depthStride is 1 here); eight runs at a time share
+        // each row of the panel.
+        int j = 0;
+        for (; j + 8 <= width; j += 8) {
+            int s0 = firstDepth + (firstColumn + j) * columnStride;
+            int s1 = s0 + columnStride, s2 = s1 + columnStride, s3 = s2 + columnStride;
+            int s4 = s3 + columnStride, s5 = s4 + columnStride, s6 = s5 + columnStride, s7 = s6 + columnStride;
+            for (int p = 0; p < span; p++) {
+                float[] row = panel[p];
+                row[j] = right[s0 + p];
+                row[j + 1] = right[s1 + p];
+                row[j + 2] = right[s2 + p];
+                row[j + 3] = right[s3 + p];
+                row[j + 4] = right[s4 + p];
+                row[j + 5] = right[s5 + p];
+                row[j + 6] = right[s6 + p];
+                row[j + 7] = right[s7 + p];
             }
         }
+        for (; j < width; j++) {
+            int source = firstDepth + (firstColumn + j) * columnStride;
+            for (int p = 0; p < span; p++) {
+                panel[p][j] = right[source + p];
+            }
+        }
+    }
+
+    /** Writes the unit's rows of c (the plan computes c itself). */
+    private static void store(GemmPlan plan, int unit, float[][] accumulators, float alpha, float beta, float[] c) {
+        int firstRow = plan.firstRow(unit), endRow = plan.endRow(unit), width = plan.width(unit);
+        for (int row = firstRow; row < endRow; row++) {
+            float[] sums = accumulators[row - firstRow];
+            int offset = row * plan.columns + plan.firstColumn(unit);
+            if (beta == 0) {
+                for (int j = 0; j < width; j++) {
+                    c[offset + j] = alpha * sums[j];
+                }
+            } else {
+                for (int j = 0; j < width; j++) {
+                    c[offset + j] = alpha * sums[j] + beta * c[offset + j];
+                }
+            }
+        }
+    }
+
+    /** Writes the unit's columns of c (the plan computes c^T: its rows are columns of c), a row of c at a time. */
+    private static void storeTransposed(GemmPlan plan, int unit, float[][] accumulators, float alpha, float beta, float[] c) {
+        int firstColumn = plan.firstRow(unit), endColumn = plan.endRow(unit), n = plan.rows;
+        int firstRow = plan.firstColumn(unit), height = plan.width(unit);
+        for (int i = 0; i < height; i++) {
+            int offset = (firstRow + i) * n;
+            for (int j = firstColumn; j < endColumn; j++) {
+                float sum = accumulators[j - firstColumn][i];
+                c[offset + j] = beta == 0 ? alpha * sum : alpha * sum + beta * c[offset + j];
+            }
+        }
+    }
+
+    /** Keeps the unit's sums for its part of k, in the plan's row-major layout. */
+    private static void keepPart(GemmPlan plan, int unit, float[][] accumulators, float[] sums, int offset) {
+        int firstRow = plan.firstRow(unit), endRow = plan.endRow(unit);
+        for (int row = firstRow; row < endRow; row++) {
+            System.arraycopy(accumulators[row - firstRow], 0, sums, offset + row * plan.columns + plan.firstColumn(unit), plan.width(unit));
+        }
+    }
+
+    /** c = alpha * (the parts' sums added in increasing part) (+ beta * c), rows of the plan split across the pool. */
+    private static void addParts(GemmPlan plan, float[] sums, float alpha, float beta, float[] c) {
+        int size = plan.rows * plan.columns;
+        WorkPool.forRange(plan.rows, Math.max(1, 4096 / plan.columns), (from, to) -> {
+            for (int row = from; row < to; row++) {
+                for (int column = 0; column < plan.columns; column++) {
+                    int element = row * plan.columns + column;
+                    float sum = sums[element];
+                    for (int part = 1; part < plan.parts; part++) {
+                        sum += sums[part * size + element];
+                    }
+                    int target = plan.transposed ? column * plan.rows + row : element;
+                    c[target] = beta == 0 ? alpha * sum : alpha * sum + beta * c[target];
+                }
+            }
+        });
     }
 
     private static void scale(int length, float beta, float[] c) {
         for (int i = 0; i < length; i++) {
             c[i] = beta == 0 ? 0 : beta * c[i];
-        }
-    }
-
-    /** Copies op(b) [k, n] into row arrays: packed[block * k + p][j] = op(b)[p, block * PANEL_COLUMNS + j]. */
-    private void pack(boolean transposeB, int n, int k, float[] b, int columnBlocks) {
-        int rows = columnBlocks * k;
-        if (packed.length < rows) {
-            float[][] grown = java.util.Arrays.copyOf(packed, rows);
-            for (int r = packed.length; r < rows; r++) {
-                grown[r] = new float[PANEL_COLUMNS];
-            }
-            packed = grown;
-        }
-        for (int block = 0; block < columnBlocks; block++) {
-            int column = block * PANEL_COLUMNS;
-            int width = Math.min(PANEL_COLUMNS, n - column);
-            if (!transposeB) {
-                for (int p = 0; p < k; p++) {
-                    System.arraycopy(b, p * n + column, packed[block * k + p], 0, width);
-                }
-            } else {
-                for (int j = 0; j < width; j++) {
-                    int source = (column + j) * k;
-                    for (int p = 0; p < k; p++) {
-                        packed[block * k + p][j] = b[source + p];
-                    }
-                }
-            }
         }
     }
 }

@@ -3,8 +3,10 @@ package dev.kiln.cpu;
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
 import dev.kiln.backend.Distribution;
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.LongSupplier;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -17,35 +19,68 @@ import org.ejml.dense.row.CommonOps_MT_FDRM;
  * variant) on a few shapes, F32 and F64, and its transpose (EJML's) against a plain loop. A program, not a
  * test: run it on an otherwise idle machine.
  * Arguments: optional seconds per measurement (default 1); then {@code mlp} to measure only Kiln at the MNIST
- * MLP's shapes (measured after a warm-up at every shape of the MLP's training step, so that the JIT sees what it sees in training).
+ * MLP's shapes (measured after a warm-up at every shape of the MLP's training step, so that the JIT sees what it sees in training),
+ * or {@code cnn} to measure only Kiln at the MNIST CNN's shapes, batch 128 (after a warm-up at every shape of its training step).
+ * A third argument {@code cpu-time} times each call by the calling thread's CPU time instead of the wall clock: run so
+ * with {@code -XX:ActiveProcessorCount=1}, so that the whole product runs on that thread, to measure the kernel on a
+ * machine that other work shares (time slices lost to it are not counted).
  */
 public final class CpuGemmBenchmark {
+    /** The clock of every measurement: the wall clock, or the calling thread's CPU time. */
+    private static LongSupplier clock = System::nanoTime;
     private static final int[][] SHAPES = {{128, 128, 784}, {512, 512, 512}, {1024, 1024, 1024}};
-    /** The MNIST MLP's first-layer products, m, n, k, transpose of a (0 or 1): forward NN and weight gradient TN. */
-    private static final int[][] MLP_SHAPES = {{128, 128, 784, 0}, {784, 128, 128, 1}, {32, 128, 784, 0}, {784, 128, 32, 1}};
+    /**
+     * Every product of the MNIST MLP's training step (784-128-10), batch 128 and 32, in the order of the warm-up: m, n, k,
+     * transpose of a, transpose of b (0 or 1). The second layer's forward NN, weight gradient TN and input gradient NT,
+     * then the first layer's forward and weight gradient.
+     */
+    private static final int[][] MLP_STEP = {
+        {128, 10, 128, 0, 0}, {128, 10, 128, 1, 0}, {128, 128, 10, 0, 1},
+        {32, 10, 128, 0, 0}, {128, 10, 32, 1, 0}, {32, 128, 10, 0, 1},
+        {128, 128, 784, 0, 0}, {784, 128, 128, 1, 0}, {32, 128, 784, 0, 0}, {784, 128, 32, 1, 0},
+    };
+    /** The MLP's products as measured: the first layer's, then the second layer's, then a first layer's input gradient NT. */
+    private static final int[][] MLP_MEASURED = {
+        {128, 128, 784, 0, 0}, {784, 128, 128, 1, 0}, {32, 128, 784, 0, 0}, {784, 128, 32, 1, 0},
+        {128, 10, 128, 0, 0}, {128, 10, 128, 1, 0}, {128, 128, 10, 0, 1},
+        {32, 10, 128, 0, 0}, {128, 10, 32, 1, 0}, {32, 128, 10, 0, 1}, {128, 784, 128, 0, 1},
+    };
+    /**
+     * Every product of the MNIST CNN's training step at batch 128 (conv 32 -> pool -> conv 64 -> pool -> dense 128 -> 10),
+     * m, n, k, transpose of a, transpose of b: each convolution's forward NN over im2col columns, kernel gradient TN and
+     * (second one only) column gradient NT, then the dense layers' forward, weight gradient and input gradient.
+     */
+    private static final int[][] CNN_SHAPES = {
+        {86528, 32, 9, 0, 0}, {9, 32, 86528, 1, 0},
+        {15488, 64, 288, 0, 0}, {288, 64, 15488, 1, 0}, {15488, 288, 64, 0, 1},
+        {128, 128, 1600, 0, 0}, {1600, 128, 128, 1, 0}, {128, 1600, 128, 0, 1},
+        {128, 10, 128, 0, 0}, {128, 10, 128, 1, 0}, {128, 128, 10, 0, 1},
+    };
 
     private CpuGemmBenchmark() {
     }
 
     public static void main(String[] args) {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 1;
-        System.out.printf(Locale.ROOT, "threads %d, %.1f s per measurement, load average before: %s%n",
-                WorkPool.THREADS, seconds, loadAverage());
-        System.out.println("m x n x k, GFLOP/s of the fastest call (Kiln: CpuBackend.gemm; EJML: CommonOps_*DRM.mult, MT: CommonOps_MT_*DRM.mult)");
-        System.out.printf(Locale.ROOT, "%-5s %-16s %10s %10s %10s%n", "dtype", "shape", "Kiln", "EJML", "EJML MT");
+        boolean threadCpuTime = args.length > 2 && args[2].equals("cpu-time");
+        if (threadCpuTime) {
+            clock = ManagementFactory.getThreadMXBean()::getCurrentThreadCpuTime;
+        }
+        System.out.printf(Locale.ROOT, "threads %d, %.1f s per measurement, %s, load average before: %s%n",
+                WorkPool.THREADS, seconds, threadCpuTime ? "thread CPU time" : "wall clock", loadAverage());
         try (CpuBackend backend = new CpuBackend()) {
-            for (int batch : new int[] {128, 32}) {
-                for (int[] shape : new int[][] {{batch, 10, 128, 0, 0}, {128, 10, batch, 1, 0}, {batch, 128, 10, 0, 1}}) {
-                    warmUp(backend, shape[3] == 1, shape[4] == 1, shape[0], shape[1], shape[2], seconds);
-                }
+            if (args.length > 1 && args[1].equals("cnn")) {
+                System.out.println("transposes and m x n x k, GFLOP/s of the fastest call of CpuBackend.gemm");
+                cnn(backend, seconds);
+                return;
             }
-            for (int[] shape : MLP_SHAPES) {
-                warmUp(backend, shape[3] == 1, false, shape[0], shape[1], shape[2], seconds);
+            System.out.println("m x n x k, GFLOP/s of the fastest call (Kiln: CpuBackend.gemm; EJML: CommonOps_*DRM.mult, MT: CommonOps_MT_*DRM.mult)");
+            System.out.printf(Locale.ROOT, "%-5s %-16s %10s %10s %10s%n", "dtype", "shape", "Kiln", "EJML", "EJML MT");
+            for (int[] shape : MLP_STEP) {
+                warmUp(backend, shape[3] == 1, shape[4] == 1, shape[0], shape[1], shape[2], seconds);
             }
-            for (int[] shape : MLP_SHAPES) {
-                boolean transposeA = shape[3] == 1;
-                System.out.printf(Locale.ROOT, "%-5s %-16s %10.1f%n", "F32", (transposeA ? "TN " : "NN ") + shape[0] + "x" + shape[1] + "x" + shape[2],
-                        kiln(backend, DType.F32, transposeA, shape[0], shape[1], shape[2], seconds));
+            for (int[] shape : MLP_MEASURED) {
+                measure(backend, shape, seconds);
             }
             if (args.length > 1 && args[1].equals("mlp")) {
                 return;
@@ -53,7 +88,7 @@ public final class CpuGemmBenchmark {
             for (DType dtype : new DType[] {DType.F32, DType.F64}) {
                 for (int[] shape : SHAPES) {
                     int m = shape[0], n = shape[1], k = shape[2];
-                    double kiln = kiln(backend, dtype, false, m, n, k, seconds);
+                    double kiln = kiln(backend, dtype, false, false, m, n, k, seconds);
                     double ejml = ejml(dtype, m, n, k, seconds, false);
                     double ejmlConcurrent = ejml(dtype, m, n, k, seconds, true);
                     System.out.printf(Locale.ROOT, "%-5s %-16s %10.1f %10.1f %10.1f%n", dtype, m + "x" + n + "x" + k,
@@ -65,6 +100,23 @@ public final class CpuGemmBenchmark {
                         transpose(backend, shape[0], shape[1], seconds), plainTranspose(shape[0], shape[1], seconds));
             }
         }
+    }
+
+    private static void cnn(CpuBackend backend, double seconds) {
+        for (int[] shape : CNN_SHAPES) {
+            warmUp(backend, shape[3] == 1, shape[4] == 1, shape[0], shape[1], shape[2], seconds);
+        }
+        for (int[] shape : CNN_SHAPES) {
+            measure(backend, shape, seconds);
+        }
+    }
+
+    /** Prints one F32 product's GFLOP/s: m, n, k, transpose of a, transpose of b. */
+    private static void measure(CpuBackend backend, int[] shape, double seconds) {
+        boolean transposeA = shape[3] == 1, transposeB = shape[4] == 1;
+        String flags = (transposeA ? "T" : "N") + (transposeB ? "T" : "N");
+        System.out.printf(Locale.ROOT, "%-5s %-16s %10.1f%n", "F32", flags + " " + shape[0] + "x" + shape[1] + "x" + shape[2],
+                kiln(backend, DType.F32, transposeA, transposeB, shape[0], shape[1], shape[2], seconds));
     }
 
     private static double transpose(CpuBackend backend, int rows, int cols, double seconds) {
@@ -89,14 +141,15 @@ public final class CpuGemmBenchmark {
         }) / 1e3;
     }
 
-    private static double kiln(CpuBackend backend, DType dtype, boolean transposeA, int m, int n, int k, double seconds) {
+    private static double kiln(CpuBackend backend, DType dtype, boolean transposeA, boolean transposeB, int m, int n, int k,
+                               double seconds) {
         Random random = new Random(1);
         Buffer a = backend.allocate(dtype, (long) m * k);
         Buffer b = backend.allocate(dtype, (long) k * n);
         Buffer c = backend.allocate(dtype, (long) m * n);
         backend.random(Distribution.UNIFORM, random.nextLong(), 0, -1, 1, a);
         backend.random(Distribution.UNIFORM, random.nextLong(), 0, -1, 1, b);
-        double best = best(seconds, m, n, k, () -> backend.gemm(transposeA, false, m, n, k, 1, a, b, 0, c));
+        double best = best(seconds, m, n, k, () -> backend.gemm(transposeA, transposeB, m, n, k, 1, a, b, 0, c));
         backend.free(a);
         backend.free(b);
         backend.free(c);
@@ -155,9 +208,9 @@ public final class CpuGemmBenchmark {
         }
         long fastest = Long.MAX_VALUE;
         for (long start = System.nanoTime(); System.nanoTime() - start < budget; ) {
-            long t0 = System.nanoTime();
+            long t0 = clock.getAsLong();
             call.run();
-            fastest = Math.min(fastest, System.nanoTime() - t0);
+            fastest = Math.min(fastest, clock.getAsLong() - t0);
         }
         return fastest;
     }

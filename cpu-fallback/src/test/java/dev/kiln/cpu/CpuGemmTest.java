@@ -10,6 +10,7 @@ import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.function.DoubleUnaryOperator;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.AfterEach;
@@ -64,11 +65,17 @@ class CpuGemmTest {
         assertArrayEquals(new double[] {0, 0}, get(backend, c));
     }
 
-    /** Shapes of 1, primes, and sizes around the panel width (512 columns) and depth (64 rows). */
+    /**
+     * Shapes of 1, primes, and sizes around the panel width (512 columns) and depth (64 rows); tall narrow ones that
+     * are computed transposed (n below 128, m at least 2n), over several blocks of m and with n not a multiple of the
+     * vector width; and k from 2048 up under a small c, cut into parts of 1024 (a last part of 1 or 67 terms).
+     */
     private static final int[][] SHAPES = {
         {1, 1, 1}, {1, 7, 1}, {7, 1, 1}, {1, 1, 9}, {3, 5, 7}, {4, 4, 4}, {5, 3, 2}, {13, 17, 19}, {31, 2, 37},
         {3, 511, 5}, {2, 512, 3}, {3, 513, 4}, {3, 4, 63}, {5, 3, 64}, {4, 5, 65}, {2, 3, 129}, {2, 1025, 66},
         {130, 129, 131}, {67, 300, 260},
+        {1100, 33, 70}, {300, 65, 9}, {600, 127, 20}, {254, 127, 3},
+        {9, 32, 2048}, {9, 33, 2049}, {80, 30, 2115}, {40, 300, 2115},
     };
 
     @ParameterizedTest
@@ -128,6 +135,93 @@ class CpuGemmTest {
         backend.gemm(false, false, rows, n, k, 1, tail, bb, 0, small);
         assertArrayEquals(Arrays.copyOfRange(whole, (m - rows) * n, m * n), get(backend, small));
         assertEquals(6, backend.liveBuffers());
+    }
+
+    /** Shapes of each path at the sizes where the work is split across threads: the bits must follow the documented order. */
+    private static final int[][] ORDER_SHAPES = {{160, 144, 200}, {3000, 40, 50}, {9, 32, 5003}, {300, 64, 3101}, {50, 600, 2202}};
+
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
+    void followsTheDocumentedSummationOrderBitForBit(DType dtype) {
+        Random random = new Random(17);
+        DoubleUnaryOperator round = dtype == DType.F32 ? x -> (float) x : x -> x;
+        for (int[] shape : ORDER_SHAPES) {
+            int m = shape[0], n = shape[1], k = shape[2];
+            for (int variant = 0; variant < 4; variant++) {
+                boolean ta = (variant & 1) != 0, tb = (variant & 2) != 0;
+                double[] a = HostData.roundedToFloat(HostData.uniform(random, m * k, -1, 1));
+                double[] b = HostData.roundedToFloat(HostData.uniform(random, k * n, -1, 1));
+                double[] c = HostData.roundedToFloat(HostData.uniform(random, m * n, -1, 1));
+                double alpha = 0.75, beta = variant == 2 ? 0 : 1.25;
+                double[] expected = documentedOrder(round, ta, tb, m, n, k, alpha, a, b, beta, c);
+                Buffer ab = put(backend, dtype, a), bb = put(backend, dtype, b), cb = put(backend, dtype, c);
+                backend.gemm(ta, tb, m, n, k, alpha, ab, bb, beta, cb);
+                assertArrayEquals(expected, get(backend, cb), Arrays.toString(shape) + " variant " + variant);
+                backend.free(ab);
+                backend.free(bb);
+                backend.free(cb);
+            }
+        }
+    }
+
+    @Test
+    void thePlanDependsOnTheShapeAloneExceptForItsRowTiles() {
+        for (int[] shape : new int[][] {{86528, 32, 9}, {9, 32, 86528}, {15488, 64, 288}, {288, 64, 15488}, {128, 128, 784}, {2, 3, 5}}) {
+            GemmPlan one = new GemmPlan(true, false, shape[0], shape[1], shape[2], 1);
+            GemmPlan many = new GemmPlan(true, false, shape[0], shape[1], shape[2], 64);
+            String what = Arrays.toString(shape);
+            assertEquals(one.transposed, many.transposed, what);
+            assertEquals(one.parts, many.parts, what);
+            assertEquals(one.partDepth, many.partDepth, what);
+            assertEquals(one.columnBlocks, many.columnBlocks, what);
+        }
+        GemmPlan conv1KernelGradient = new GemmPlan(true, false, 9, 32, 86528, 2);
+        assertEquals(85, conv1KernelGradient.parts);
+        assertEquals(false, conv1KernelGradient.transposed);
+        GemmPlan conv2Forward = new GemmPlan(false, false, 15488, 64, 288, 2);
+        assertEquals(true, conv2Forward.transposed);
+        assertEquals(1, conv2Forward.parts);
+    }
+
+    /**
+     * The order that the gemm classes' comments promise, written out one element at a time: within each part of k,
+     * groups of four terms ((t0 + t1) + t2) + t3 from the part's start added to the running sum, leftovers one by one;
+     * the parts' sums added in increasing order; then alpha * sum (+ beta * c). Each operation is rounded with
+     * {@code round}: F32 arithmetic is double arithmetic rounded to float after every operation, exactly, since a double
+     * carries more than twice a float's digits.
+     */
+    private static double[] documentedOrder(DoubleUnaryOperator round, boolean ta, boolean tb, int m, int n, int k,
+                                            double alpha, double[] a, double[] b, double beta, double[] c) {
+        GemmPlan plan = new GemmPlan(ta, tb, m, n, k, 1);
+        double[] out = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double total = 0;
+                for (int part = 0; part < plan.parts; part++) {
+                    double sum = 0;
+                    int p = part * plan.partDepth, end = Math.min(k, p + plan.partDepth);
+                    for (; p + 4 <= end; p += 4) {
+                        double group = round.applyAsDouble(term(round, ta, tb, m, n, k, a, b, i, j, p)
+                                + term(round, ta, tb, m, n, k, a, b, i, j, p + 1));
+                        group = round.applyAsDouble(group + term(round, ta, tb, m, n, k, a, b, i, j, p + 2));
+                        group = round.applyAsDouble(group + term(round, ta, tb, m, n, k, a, b, i, j, p + 3));
+                        sum = round.applyAsDouble(sum + group);
+                    }
+                    for (; p < end; p++) {
+                        sum = round.applyAsDouble(sum + term(round, ta, tb, m, n, k, a, b, i, j, p));
+                    }
+                    total = part == 0 ? sum : round.applyAsDouble(total + sum);
+                }
+                double scaled = round.applyAsDouble(alpha * total);
+                out[i * n + j] = beta == 0 ? scaled : round.applyAsDouble(scaled + round.applyAsDouble(beta * c[i * n + j]));
+            }
+        }
+        return out;
+    }
+
+    private static double term(DoubleUnaryOperator round, boolean ta, boolean tb, int m, int n, int k, double[] a, double[] b,
+                               int i, int j, int p) {
+        return round.applyAsDouble((ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]));
     }
 
     static double[] naive(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, double[] b,
