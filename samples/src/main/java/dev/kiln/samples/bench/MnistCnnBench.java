@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
  * the same network in PyTorch on the CPU in the same run when python3 with torch is present, with the ratios.
  */
 @Command(name = "mnist-cnn",
-        description = "The mnist-cnn sample's network (conv 32 - conv 64 - pool - dense 128 - dropout - 10,"
+        description = "The mnist-cnn sample's network (conv 32 - pool - conv 64 - pool - dense 128 - dropout - 10,"
                 + " Adam) per backend: seconds per epoch, the median of the timed epochs after warm-up, data loading"
                 + " excluded; one profiled epoch per backend (a device wait after every call: for shares, not speed);"
                 + " then PyTorch on the CPU with the same network, when python3 with torch is importable"
@@ -92,9 +92,9 @@ public final class MnistCnnBench implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         MnistData mnist = MnistData.load(DataSetSpec.MNIST, data);
-        out.printf(Locale.ROOT, "# kiln bench mnist-cnn%n%nconv 32 3x3 relu - conv 64 3x3 relu - max-pool 2 - dropout"
-                + " 0.25 - dense %d relu - dropout %.2f - dense 10 softmax, Adam 1e-3, batch %d, %d training images,"
-                + " no validation; median of %d epochs after %d warm-up epoch(s).%n%n", DENSE, DROPOUT, batchSize,
+        out.printf(Locale.ROOT, "# kiln bench mnist-cnn%n%nconv 32 3x3 relu - max-pool 2 - conv 64 3x3 relu - max-pool 2"
+                + " - dense %d relu - dropout %.2f - dense 10 softmax, Adam 1e-3, batch %d, %d training images, no"
+                + " validation; median of %d epochs after %d warm-up epoch(s).%n%n", DENSE, DROPOUT, batchSize,
                 mnist.train().size(), epochs, warmUp);
         Map<String, Double> medians = new LinkedHashMap<>();
         for (String name : backends.isEmpty() ? BACKENDS : backends) {

@@ -46,14 +46,13 @@ public final class ImageSample implements Sample {
     }
 
     /**
-     * The earlier Keras MNIST convnet (two convolutions, one max-pool, dense 128), batch 128, trained on all 60,000
-     * images (three epochs leave no room to hold a tenth out) with Adam annealed along half a cosine: test accuracy
-     * above 0.99 after 3 epochs.
+     * The Keras MNIST convnet with a dense 128 layer, batch 128, Adam 1e-3, trained on all 60,000 images (three
+     * epochs leave no room to hold a tenth out): test accuracy 0.989 after 3 epochs.
      */
     public static ImageSample mnistCnn() {
-        return new ImageSample("mnist-cnn", "conv 32 -> conv 64 -> pool -> dense 128 -> 10 on the MNIST digits (the"
-                + " Keras convnet); test accuracy above 0.99 after 3 epochs", DataSetSpec.MNIST,
-                new ImageClassifier(new MnistCnn(128, 0.5), 0, true), new TrainingSettings(3, 128, 1e-3, 1, null));
+        return new ImageSample("mnist-cnn", "conv 32 -> pool -> conv 64 -> pool -> dense 128 -> dropout -> 10 on the"
+                + " MNIST digits (the Keras convnet); test accuracy about 0.989 after 3 epochs", DataSetSpec.MNIST,
+                new ImageClassifier(new MnistCnn(128, 0.5), 0, false), new TrainingSettings(3, 128, 1e-3, 1, null));
     }
 
     /**

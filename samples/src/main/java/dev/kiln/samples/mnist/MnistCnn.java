@@ -16,31 +16,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Keras MNIST convolutional networks. Without a dense layer, the current Keras example: conv 32 3x3 relu ->
- * max-pool 2 -> conv 64 3x3 relu -> max-pool 2 -> flatten -> dropout -> dense(classes, softmax). With one, its
- * earlier variant: conv 32 3x3 relu -> conv 64 3x3 relu -> max-pool 2 -> dropout 0.25 -> flatten -> dense relu ->
- * dropout -> dense(classes, softmax), which sees the digits at full resolution in both convolutions.
+ * The Keras MNIST convolutional network: conv 32 3x3 relu -> max-pool 2 -> conv 64 3x3 relu -> max-pool 2 ->
+ * flatten -> dropout -> dense(classes, softmax), optionally with a dense relu layer before the dropout.
  *
- * @param dense units of the dense relu layer of the earlier variant, or 0 for the current example
- * @param dropout the dropout rate before the last layer (0.5 in both)
+ * @param dense units of a dense relu layer after the convolutions, or 0 for none (the Keras example)
+ * @param dropout the dropout rate before the last layer (0.5 in the Keras example)
  */
 public record MnistCnn(int dense, double dropout) implements ImageArchitecture {
     @Override
     public Model create(Backend backend, Shape image, int classes, long seed) {
-        List<Layer> layers = new ArrayList<>();
-        layers.add(new Reshape(image.dim(0), image.dim(1), 1));
-        layers.add(new Conv2D(32, 3).activation(ActivationFunction.RELU));
+        List<Layer> layers = new ArrayList<>(List.of(new Reshape(image.dim(0), image.dim(1), 1),
+                new Conv2D(32, 3).activation(ActivationFunction.RELU), new MaxPool2D(2),
+                new Conv2D(64, 3).activation(ActivationFunction.RELU), new MaxPool2D(2), new Flatten()));
         if (dense > 0) {
-            layers.add(new Conv2D(64, 3).activation(ActivationFunction.RELU));
-            layers.add(new MaxPool2D(2));
-            layers.add(new Dropout(0.25));
-            layers.add(new Flatten());
             layers.add(new Dense(dense, ActivationFunction.RELU));
-        } else {
-            layers.add(new MaxPool2D(2));
-            layers.add(new Conv2D(64, 3).activation(ActivationFunction.RELU));
-            layers.add(new MaxPool2D(2));
-            layers.add(new Flatten());
         }
         layers.add(new Dropout(dropout));
         layers.add(new Dense(classes, ActivationFunction.SOFTMAX));

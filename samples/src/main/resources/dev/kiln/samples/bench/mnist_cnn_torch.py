@@ -1,8 +1,7 @@
 """PyTorch reference for `kiln bench mnist-cnn`: the Keras MNIST CNN example trained on the CPU.
 
-Model: conv 32 3x3 relu, max-pool 2, conv 64 3x3 relu, max-pool 2, flatten, dropout (--dropout, 0.5 by default),
-dense 10 (logits); or with --dense N the earlier Keras example: conv 32 3x3 relu, conv 64 3x3 relu, max-pool 2,
-dropout 0.25, flatten, dense N relu, dropout, dense 10; cross-entropy, Adam 1e-3, shuffled mini-batches. The whole data set is in memory before the clock starts and
+Model: conv 32 3x3 relu, max-pool 2, conv 64 3x3 relu, max-pool 2, flatten, optionally dense N relu (--dense),
+dropout (--dropout, 0.5 by default), dense 10 (logits); cross-entropy, Adam 1e-3, shuffled mini-batches. The whole data set is in memory before the clock starts and
 each timed epoch measures the training loop alone.
 
 Output, one JSON object per line on stdout: {"epoch": i, "seconds": s, "loss": l} per timed epoch, then
@@ -65,16 +64,12 @@ def load_split(directory, prefix):
 
 
 def keras_mnist_cnn(dense, dropout):
-    if dense > 0:
-        # the earlier Keras example: both convolutions at full resolution, then one max-pool
-        model = nn.Sequential(
-            nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25),
-            nn.Flatten(), nn.Linear(64 * 12 * 12, dense), nn.ReLU(), nn.Dropout(dropout), nn.Linear(dense, CLASSES))
-    else:
-        model = nn.Sequential(
-            nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(), nn.Dropout(dropout), nn.Linear(64 * 5 * 5, CLASSES))
+    head = [nn.Linear(64 * 5 * 5, dense), nn.ReLU()] if dense > 0 else []
+    features = dense if dense > 0 else 64 * 5 * 5
+    model = nn.Sequential(
+        nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), *head, nn.Dropout(dropout), nn.Linear(features, CLASSES))
     for layer in model:
         if isinstance(layer, (nn.Conv2d, nn.Linear)):
             # Keras's defaults (Glorot uniform, zero bias), so the accuracies compare like for like.
@@ -126,7 +121,7 @@ def arguments():
     parser.add_argument("--threads", type=at_least(1), default=2, metavar="T", help="torch CPU threads (default 2)")
     parser.add_argument("--seed", type=int, default=42, metavar="S", help="default 42")
     parser.add_argument("--dense", type=at_least(0), default=0, metavar="N",
-                        help="the earlier Keras example with a dense relu layer of N units, 0 for the current one")
+                        help="units of a dense relu layer before the dropout, 0 for none (default 0)")
     parser.add_argument("--dropout", type=float, default=0.5, metavar="P",
                         help="dropout rate before the last layer (default 0.5)")
     return parser.parse_args()
