@@ -40,8 +40,8 @@ public record Window2d(int batch, int height, int width, int channels, int kerne
         }
         long extentHeight = (long) dilationHeight * (kernelHeight - 1) + 1;
         long extentWidth = (long) dilationWidth * (kernelWidth - 1) + 1;
-        long padBottom = (long) (outHeight - 1) * strideHeight + extentHeight - padTop - height;
-        long padRight = (long) (outWidth - 1) * strideWidth + extentWidth - padLeft - width;
+        long padBottom = padAfter(outHeight, strideHeight, extentHeight, padTop, height);
+        long padRight = padAfter(outWidth, strideWidth, extentWidth, padLeft, width);
         if (padTop < 0 || padLeft < 0 || padTop >= extentHeight || padLeft >= extentWidth
                 || padBottom >= extentHeight || padRight >= extentWidth) {
             throw new KilnException("window: the padding must be at least 0 and smaller than the window's extent ("
@@ -74,6 +74,20 @@ public record Window2d(int batch, int height, int width, int channels, int kerne
     public Window2d withBatch(int batch) {
         return new Window2d(batch, height, width, channels, kernelHeight, kernelWidth, strideHeight, strideWidth,
                 dilationHeight, dilationWidth, padTop, padLeft, outHeight, outWidth);
+    }
+
+    /** Zero rows below the image that the last windows read; negative when they leave image rows unread. */
+    public long padBottom() {
+        return padAfter(outHeight, strideHeight, (long) dilationHeight * (kernelHeight - 1) + 1, padTop, height);
+    }
+
+    /** Zero columns right of the image that the last windows read; negative when they leave columns unread. */
+    public long padRight() {
+        return padAfter(outWidth, strideWidth, (long) dilationWidth * (kernelWidth - 1) + 1, padLeft, width);
+    }
+
+    private static long padAfter(int outputs, int stride, long extent, int padBefore, int size) {
+        return (long) (outputs - 1) * stride + extent - padBefore - size;
     }
 
     /** Elements of the images, {@code batch * height * width * channels}. */

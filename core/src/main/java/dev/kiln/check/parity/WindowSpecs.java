@@ -2,6 +2,9 @@ package dev.kiln.check.parity;
 
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.Window2d;
+import dev.kiln.op.Padding2d;
+import dev.kiln.op.WindowOptions;
+import dev.kiln.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,15 +40,14 @@ final class WindowSpecs {
 
         /**
          * Keras "same": ceil(size / stride) outputs, the padding they need split with the odd one after the image
-         * (so an even extent pads asymmetrically).
+         * (so an even extent pads asymmetrically), as {@link Padding2d#SAME} computes it for the ops.
          */
         static Geometry same(boolean quick, int batch, int height, int width, int channels, int kernelHeight,
                              int kernelWidth, int strideHeight, int strideWidth, int dilationHeight, int dilationWidth) {
-            int rows = samePadding(height, kernelHeight, strideHeight, dilationHeight);
-            int columns = samePadding(width, kernelWidth, strideWidth, dilationWidth);
-            return padded("same", quick, batch, height, width, channels, kernelHeight, kernelWidth, strideHeight,
-                    strideWidth, dilationHeight, dilationWidth, rows / 2, rows - rows / 2, columns / 2,
-                    columns - columns / 2);
+            Window2d w = new WindowOptions(strideHeight, strideWidth, dilationHeight, dilationWidth, Padding2d.SAME)
+                    .over("same", Shape.of(batch, height, width, channels), kernelHeight, kernelWidth);
+            return new Geometry(w, "same(" + w.padTop() + "/" + w.padBottom() + "/" + w.padLeft() + "/" + w.padRight()
+                    + ")", quick);
         }
 
         static Geometry padded(String padding, boolean quick, int batch, int height, int width, int channels,
@@ -54,11 +56,6 @@ final class WindowSpecs {
             Window2d window = Window2d.of(batch, height, width, channels, kernelHeight, kernelWidth, strideHeight,
                     strideWidth, dilationHeight, dilationWidth, top, bottom, left, right);
             return new Geometry(window, padding + "(" + top + "/" + bottom + "/" + left + "/" + right + ")", quick);
-        }
-
-        private static int samePadding(int size, int kernel, int stride, int dilation) {
-            int outputs = (size + stride - 1) / stride;
-            return Math.max(0, (outputs - 1) * stride + dilation * (kernel - 1) + 1 - size);
         }
 
         String label() {

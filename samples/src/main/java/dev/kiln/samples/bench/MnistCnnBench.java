@@ -11,10 +11,8 @@ import dev.kiln.samples.mnist.MnistCnn;
 import dev.kiln.samples.mnist.MnistData;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,7 +22,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -39,7 +36,6 @@ import picocli.CommandLine.Spec;
                 + " then PyTorch on the CPU with the same network, when python3 with torch is importable"
                 + " (apt-get install python3-torch). Prints Markdown.")
 public final class MnistCnnBench implements Callable<Integer> {
-    private static final List<String> BACKENDS = List.of("cpu", "opencl");
     private static final int DENSE = 128;
     private static final double DROPOUT = 0.5;
     private static final ImageClassifier CNN = new ImageClassifier(new MnistCnn(DENSE, DROPOUT), 0, false);
@@ -50,54 +46,32 @@ public final class MnistCnnBench implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
-    @Parameters(arity = "0..*", paramLabel = "BACKEND",
-            description = "Backends to measure, in order (default: cpu opencl); unavailable ones are reported.")
-    private List<String> backends = new ArrayList<>();
+    @Mixin
+    private EpochBenchOptions bench;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
             description = "Batch size (default: ${DEFAULT-VALUE}).")
     private int batchSize;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
-            description = "Timed epochs; the median is reported (default: ${DEFAULT-VALUE}).")
-    private int epochs;
-
-    @Option(names = "--warm-up", paramLabel = "N", defaultValue = "1",
-            description = "Untimed epochs before the timed ones (default: ${DEFAULT-VALUE}).")
-    private int warmUp;
-
-    @Option(names = "--profile", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Profile one epoch per backend after timing (default: on).")
-    private boolean profile;
-
     @Option(names = "--torch", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Run the PyTorch reference when python3 with torch is present (default: on).")
     private boolean torch;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: the kiln.data setting).")
-    private Path data;
-
     @Override
     public Integer call() {
         common.apply(true);
-        for (String backend : backends) {
-            if (!BACKENDS.contains(backend)) {
-                throw new ParameterException(spec.commandLine(),
-                        "unknown backend '" + backend + "'; expected cpu or opencl");
-            }
-        }
-        if (epochs < 1 || warmUp < 0 || batchSize < 1) {
-            throw new ParameterException(spec.commandLine(),
-                    "--epochs and --batch-size must be at least 1, --warm-up at least 0");
+        bench.check(spec);
+        if (batchSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1");
         }
         PrintWriter out = spec.commandLine().getOut();
-        MnistData mnist = MnistData.load(DataSetSpec.MNIST, data);
-        out.printf(Locale.ROOT, "# kiln bench mnist-cnn%n%nconv 32 3x3 relu - max-pool 2 - conv 64 3x3 relu - max-pool 2"
-                + " - dense %d relu - dropout %.2f - dense 10 softmax, Adam 1e-3, batch %d, %d training images, no"
-                + " validation; median of %d epochs after %d warm-up epoch(s).%n%n", DENSE, DROPOUT, batchSize,
-                mnist.train().size(), epochs, warmUp);
+        MnistData mnist = MnistData.load(DataSetSpec.MNIST, bench.data);
+        out.printf(Locale.ROOT, "# kiln bench mnist-cnn%n%nconv 32 3x3 relu - max-pool 2 - conv 64 3x3 relu -"
+                + " max-pool 2 - dense %d relu - dropout %.2f - dense 10 softmax, Adam 1e-3, batch %d, %d training"
+                + " images, no validation; median of %d epochs after %d warm-up epoch(s).%n%n", DENSE, DROPOUT,
+                batchSize, mnist.train().size(), bench.epochs, bench.warmUp);
         Map<String, Double> medians = new LinkedHashMap<>();
-        for (String name : backends.isEmpty() ? BACKENDS : backends) {
+        for (String name : bench.backendNames()) {
             try (Backend backend = Backends.select(name)) {
                 medians.put(name, bench(backend, mnist, out));
             } catch (KilnException e) {
@@ -107,7 +81,8 @@ public final class MnistCnnBench implements Callable<Integer> {
         }
         Double reference = torch ? pytorch(out) : null;
         if (reference != null && !medians.isEmpty()) {
-            out.printf("## Same run, against PyTorch%n%n| backend | seconds per epoch | PyTorch | ratio |%n|---|---|---|---|%n");
+            out.printf("## Same run, against PyTorch%n%n| backend | seconds per epoch | PyTorch | ratio |%n"
+                    + "|---|---|---|---|%n");
             medians.forEach((name, seconds) -> out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2fx |%n", name, seconds,
                     reference, seconds / reference));
             out.println();
@@ -121,13 +96,13 @@ public final class MnistCnnBench implements Callable<Integer> {
         out.printf("## %s (%s)%n%n| batch | seconds per epoch | timed epochs (s) | samples/s |%n|---|---|---|---|%n",
                 backend.name(), backend.device().name());
         out.flush();
-        double[] seconds = EpochTimer.epochSeconds(CNN, backend, mnist.train(), mnist.classes(), batchSize, warmUp,
-                epochs);
+        double[] seconds = EpochTimer.epochSeconds(CNN, backend, mnist.train(), mnist.classes(), batchSize,
+                bench.warmUp, bench.epochs);
         double median = EpochTimer.median(seconds);
         out.printf(Locale.ROOT, "| %d | %.3f | %s | %,.0f |%n", batchSize, median,
                 Arrays.stream(seconds).mapToObj(s -> String.format(Locale.ROOT, "%.3f", s))
                         .collect(Collectors.joining(", ")), mnist.train().size() / median);
-        if (profile) {
+        if (bench.profile) {
             ProfilingBackend profiled = new ProfilingBackend(backend);
             double epoch = EpochTimer.profiledEpoch(CNN, profiled, mnist.train(), mnist.classes(), batchSize, 0);
             OpProfile result = new OpProfile(epoch, profiled.times());
@@ -145,9 +120,11 @@ public final class MnistCnnBench implements Callable<Integer> {
     private Double pytorch(PrintWriter out) {
         out.printf("## PyTorch (CPU, 2 threads)%n%n");
         out.flush();
-        Path directory = DataFetcher.standard(DataSetSpec.MNIST).ensure(DataSetSpec.MNIST, DataFetcher.dataRoot(data));
+        Path directory = DataFetcher.standard(DataSetSpec.MNIST).ensure(DataSetSpec.MNIST,
+                DataFetcher.dataRoot(bench.data));
         TorchReference.Result result = new TorchReference(TorchReference.DEFAULT_TIMEOUT).run(
-                new TorchReference.Settings(directory, epochs, warmUp, batchSize, 2, 42, DENSE, DROPOUT));
+                new TorchReference.Settings(directory, bench.epochs, bench.warmUp, batchSize, 2, 42, DENSE,
+                        DROPOUT));
         if (result instanceof TorchReference.Measured measured) {
             out.printf(Locale.ROOT, "torch %s, %d threads: %.3f s per epoch (timed epochs %s), test accuracy %.4f%n%n",
                     measured.torchVersion(), measured.threads(), measured.medianSeconds(),
