@@ -17,7 +17,8 @@ package dev.kiln.backend;
  * (the start of the buffer), {@link #copy} and {@link #copyBlocks} (offsets, lengths and strides inside each
  * buffer) and {@link #gemmBatched} (at least the elements its strided matrices reach). An output is never one
  * of the inputs, except that {@link #unary}, {@link #unaryBackward} and {@link #binary} (with an operand that
- * spans the whole output) may write over an input; {@link #update} works in place on distinct buffers.
+ * spans the whole output) may write over an input; {@link #update} works in place on distinct buffers; the recurrent
+ * cells read one slot of {@code states} and write the next, and update {@code gradH} and {@code gradC} in place.
  */
 public interface Backend extends AutoCloseable {
 
@@ -179,6 +180,67 @@ public interface Backend extends AutoCloseable {
      * count) over the windows that read (y, x), in increasing tap (ky, kx) order. Overwrites gradImage.
      */
     void avgPoolBackward(Window2d window, Buffer gradOut, Buffer gradImage);
+
+    // ---- recurrent cells (one time step; gates in Keras's order, time-major sequences, see SequenceStep) ----
+
+    /**
+     * One step of a simple recurrent layer: h' = tanh(inputGates[step] + recurrent), with inputGates [steps, batch,
+     * units] (x · kernel + bias) and recurrent [batch, units] (hPrev · recurrent kernel), hPrev = states[step]
+     * [batch, units]. Where {@code mask} [steps, batch] (0/1, or null for none) is 0 at [step, n], row n keeps hPrev.
+     * Writes the result to states[step + 1] and to h [batch, units] (the next step's gemm operand). states is read
+     * at slot {@code step} and written at slot {@code step + 1}.
+     */
+    void rnnCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer mask, Buffer states, Buffer h);
+
+    /**
+     * The adjoint of {@link #rnnCell}, for the loop that walks the steps backwards. gradStates [steps + 1, batch,
+     * units] is the gradient flowing into the states from outside the loop; gradH [batch, units] holds what later
+     * steps passed back to states[step + 1], and is replaced by what passes to states[step] directly (the caller adds
+     * gradGates · recurrent kernel^T to it). With dH = gradStates[step + 1] + gradH and h = states[step + 1]:
+     * gradGates [batch, units] = dH * (1 - h^2) and gradH = 0 where the row is unmasked; gradGates = 0 and gradH = dH
+     * where masked.
+     */
+    void rnnCellBackward(SequenceStep at, Buffer mask, Buffer states, Buffer gradStates, Buffer gradH,
+                         Buffer gradGates);
+
+    /**
+     * One LSTM step with Keras's gate order i, f, c, o: z = inputGates[step] [batch, 4 * units] + recurrent [batch,
+     * 4 * units]; i, f, o = sigmoid, g = tanh of their blocks; c' = f * cPrev + i * g, h' = o * tanh(c'), where
+     * states [steps + 1, batch, 2 * units] holds h then c in each row and (hPrev, cPrev) = states[step]. A masked
+     * row (mask as in {@link #rnnCell}) keeps (hPrev, cPrev). Writes (h', c') to states[step + 1], h' to h [batch,
+     * units] and the activations i, f, g, o to gates [batch, 4 * units] (for the backward step).
+     */
+    void lstmCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer mask, Buffer states, Buffer h,
+                  Buffer gates);
+
+    /**
+     * The adjoint of {@link #lstmCell}: with dH = gradStates[step + 1, :, h] + gradH, dC = gradStates[step + 1, :, c]
+     * + gradC, the saved activations {@code gates} and c' = states[step + 1, :, c], an unmasked row gets
+     * dC' = dC + dH * o * (1 - tanh(c')^2), gradGates = (dC' * g * i(1 - i), dC' * cPrev * f(1 - f),
+     * dC' * i * (1 - g^2), dH * tanh(c') * o(1 - o)), gradH = 0 and gradC = dC' * f; a masked row gets gradGates = 0,
+     * gradH = dH and gradC = dC. gradH and gradC [batch, units] are read and replaced, as in {@link #rnnCellBackward}.
+     */
+    void lstmCellBackward(SequenceStep at, Buffer mask, Buffer states, Buffer gates, Buffer gradStates, Buffer gradH,
+                          Buffer gradC, Buffer gradGates);
+
+    /**
+     * One GRU step with Keras's gate order z, r, h and the reset gate applied after the recurrent product (Keras's
+     * {@code reset_after}, PyTorch's formula): with x = inputGates[step] [batch, 3 * units], rec = recurrent [batch,
+     * 3 * units] + recurrentBias [3 * units] (null for none) and hPrev = states[step]: z = sigmoid(x_z + rec_z),
+     * r = sigmoid(x_r + rec_r), hh = tanh(x_h + r * rec_h), h' = z * hPrev + (1 - z) * hh. A masked row keeps hPrev.
+     * Writes h' to states[step + 1] and h, and z, r, hh, rec_h to gates [batch, 4 * units].
+     */
+    void gruCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer recurrentBias, Buffer mask,
+                 Buffer states, Buffer h, Buffer gates);
+
+    /**
+     * The adjoint of {@link #gruCell}: with dH = gradStates[step + 1] + gradH and the saved z, r, hh, rec_h, an
+     * unmasked row gets dh = dH * (1 - z) * (1 - hh^2), dz = dH * (hPrev - hh) * z(1 - z), dr = dh * rec_h * r(1 - r),
+     * gradInputGates = (dz, dr, dh), gradRecurrent = (dz, dr, dh * r) (both [batch, 3 * units]) and gradH = dH * z;
+     * a masked row gets zeros and gradH = dH. gradH is read and replaced as in {@link #rnnCellBackward}.
+     */
+    void gruCellBackward(SequenceStep at, Buffer mask, Buffer states, Buffer gates, Buffer gradStates, Buffer gradH,
+                         Buffer gradInputGates, Buffer gradRecurrent);
 
     // ---- element-wise ----
 

@@ -327,6 +327,142 @@ public final class BufferChecks {
         distinct(method, "gradImage", gradImage, "gradOut", gradOut);
     }
 
+    // ---- recurrent cells ----
+
+    /** {@link Backend#rnnCell}: inputGates [steps, batch, units], recurrent and h [batch, units], states [steps + 1, batch, units]. */
+    public static void rnnCell(Backend backend, SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer mask,
+                               Buffer states, Buffer h) {
+        String method = "rnnCell";
+        cellBuffers(backend, method, at, "inputGates", inputGates, "recurrent", recurrent, "states", states, "h", h);
+        cellMask(backend, method, at, mask, states);
+        exact(method, "inputGates [steps, batch, units]", inputGates, at.sequence(1));
+        exact(method, "recurrent [batch, units]", recurrent, at.matrix());
+        exact(method, "states [steps + 1, batch, units]", states, at.states(1));
+        exact(method, "h [batch, units]", h, at.matrix());
+        distinct(method, "states", states, "inputGates", inputGates, "recurrent", recurrent, "mask", mask);
+        distinct(method, "h", h, "inputGates", inputGates, "recurrent", recurrent, "mask", mask, "states", states);
+    }
+
+    /** {@link Backend#rnnCellBackward}: states and gradStates [steps + 1, batch, units], gradH and gradGates [batch, units]. */
+    public static void rnnCellBackward(Backend backend, SequenceStep at, Buffer mask, Buffer states, Buffer gradStates,
+                                       Buffer gradH, Buffer gradGates) {
+        String method = "rnnCellBackward";
+        cellBuffers(backend, method, at, "states", states, "gradStates", gradStates, "gradH", gradH, "gradGates",
+                gradGates);
+        cellMask(backend, method, at, mask, states);
+        exact(method, "states [steps + 1, batch, units]", states, at.states(1));
+        exact(method, "gradStates [steps + 1, batch, units]", gradStates, at.states(1));
+        exact(method, "gradH [batch, units]", gradH, at.matrix());
+        exact(method, "gradGates [batch, units]", gradGates, at.matrix());
+        distinct(method, "gradH", gradH, "mask", mask, "states", states, "gradStates", gradStates);
+        distinct(method, "gradGates", gradGates, "mask", mask, "states", states, "gradStates", gradStates,
+                "gradH", gradH);
+    }
+
+    /** {@link Backend#lstmCell}: inputGates [steps, batch, 4 units], recurrent and gates [batch, 4 units], states [steps + 1, batch, 2 units]. */
+    public static void lstmCell(Backend backend, SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer mask,
+                                Buffer states, Buffer h, Buffer gates) {
+        String method = "lstmCell";
+        cellBuffers(backend, method, at, "inputGates", inputGates, "recurrent", recurrent, "states", states, "h", h,
+                "gates", gates);
+        cellMask(backend, method, at, mask, states);
+        exact(method, "inputGates [steps, batch, 4 * units]", inputGates, at.sequence(4));
+        exact(method, "recurrent [batch, 4 * units]", recurrent, 4 * at.matrix());
+        exact(method, "states [steps + 1, batch, 2 * units]", states, at.states(2));
+        exact(method, "h [batch, units]", h, at.matrix());
+        exact(method, "gates [batch, 4 * units]", gates, 4 * at.matrix());
+        distinct(method, "states", states, "inputGates", inputGates, "recurrent", recurrent, "mask", mask);
+        distinct(method, "h", h, "inputGates", inputGates, "recurrent", recurrent, "mask", mask, "states", states);
+        distinct(method, "gates", gates, "inputGates", inputGates, "recurrent", recurrent, "mask", mask,
+                "states", states, "h", h);
+    }
+
+    /** {@link Backend#lstmCellBackward}: the shapes of {@link #lstmCell}; gradH and gradC [batch, units], gradGates [batch, 4 units]. */
+    public static void lstmCellBackward(Backend backend, SequenceStep at, Buffer mask, Buffer states, Buffer gates,
+                                        Buffer gradStates, Buffer gradH, Buffer gradC, Buffer gradGates) {
+        String method = "lstmCellBackward";
+        cellBuffers(backend, method, at, "states", states, "gates", gates, "gradStates", gradStates, "gradH", gradH,
+                "gradC", gradC, "gradGates", gradGates);
+        cellMask(backend, method, at, mask, states);
+        exact(method, "states [steps + 1, batch, 2 * units]", states, at.states(2));
+        exact(method, "gates [batch, 4 * units]", gates, 4 * at.matrix());
+        exact(method, "gradStates [steps + 1, batch, 2 * units]", gradStates, at.states(2));
+        exact(method, "gradH [batch, units]", gradH, at.matrix());
+        exact(method, "gradC [batch, units]", gradC, at.matrix());
+        exact(method, "gradGates [batch, 4 * units]", gradGates, 4 * at.matrix());
+        distinct(method, "gradH", gradH, "mask", mask, "states", states, "gates", gates, "gradStates", gradStates);
+        distinct(method, "gradC", gradC, "mask", mask, "states", states, "gates", gates, "gradStates", gradStates,
+                "gradH", gradH);
+        distinct(method, "gradGates", gradGates, "mask", mask, "states", states, "gates", gates,
+                "gradStates", gradStates, "gradH", gradH, "gradC", gradC);
+    }
+
+    /** {@link Backend#gruCell}: inputGates [steps, batch, 3 units], recurrent [batch, 3 units], recurrentBias [3 units] or null, gates [batch, 4 units]. */
+    public static void gruCell(Backend backend, SequenceStep at, Buffer inputGates, Buffer recurrent,
+                               Buffer recurrentBias, Buffer mask, Buffer states, Buffer h, Buffer gates) {
+        String method = "gruCell";
+        cellBuffers(backend, method, at, "inputGates", inputGates, "recurrent", recurrent, "states", states, "h", h,
+                "gates", gates);
+        cellMask(backend, method, at, mask, states);
+        if (recurrentBias != null) {
+            owned(backend, method, "recurrentBias", recurrentBias);
+            sameDType(method, "states", states, "recurrentBias", recurrentBias);
+            exact(method, "recurrentBias [3 * units]", recurrentBias, 3L * at.units());
+        }
+        exact(method, "inputGates [steps, batch, 3 * units]", inputGates, at.sequence(3));
+        exact(method, "recurrent [batch, 3 * units]", recurrent, 3 * at.matrix());
+        exact(method, "states [steps + 1, batch, units]", states, at.states(1));
+        exact(method, "h [batch, units]", h, at.matrix());
+        exact(method, "gates [batch, 4 * units]", gates, 4 * at.matrix());
+        distinct(method, "states", states, "inputGates", inputGates, "recurrent", recurrent, "recurrentBias",
+                recurrentBias, "mask", mask);
+        distinct(method, "h", h, "inputGates", inputGates, "recurrent", recurrent, "recurrentBias", recurrentBias,
+                "mask", mask, "states", states);
+        distinct(method, "gates", gates, "inputGates", inputGates, "recurrent", recurrent, "recurrentBias",
+                recurrentBias, "mask", mask, "states", states, "h", h);
+    }
+
+    /** {@link Backend#gruCellBackward}: the shapes of {@link #gruCell}; gradInputGates and gradRecurrent [batch, 3 units]. */
+    public static void gruCellBackward(Backend backend, SequenceStep at, Buffer mask, Buffer states, Buffer gates,
+                                       Buffer gradStates, Buffer gradH, Buffer gradInputGates, Buffer gradRecurrent) {
+        String method = "gruCellBackward";
+        cellBuffers(backend, method, at, "states", states, "gates", gates, "gradStates", gradStates, "gradH", gradH,
+                "gradInputGates", gradInputGates, "gradRecurrent", gradRecurrent);
+        cellMask(backend, method, at, mask, states);
+        exact(method, "states [steps + 1, batch, units]", states, at.states(1));
+        exact(method, "gates [batch, 4 * units]", gates, 4 * at.matrix());
+        exact(method, "gradStates [steps + 1, batch, units]", gradStates, at.states(1));
+        exact(method, "gradH [batch, units]", gradH, at.matrix());
+        exact(method, "gradInputGates [batch, 3 * units]", gradInputGates, 3 * at.matrix());
+        exact(method, "gradRecurrent [batch, 3 * units]", gradRecurrent, 3 * at.matrix());
+        distinct(method, "gradH", gradH, "mask", mask, "states", states, "gates", gates, "gradStates", gradStates);
+        distinct(method, "gradInputGates", gradInputGates, "mask", mask, "states", states, "gates", gates,
+                "gradStates", gradStates, "gradH", gradH);
+        distinct(method, "gradRecurrent", gradRecurrent, "mask", mask, "states", states, "gates", gates,
+                "gradStates", gradStates, "gradH", gradH, "gradInputGates", gradInputGates);
+    }
+
+    /** The buffers of a cell call: live buffers of this backend, of one real dtype. */
+    private static void cellBuffers(Backend backend, String method, SequenceStep at, Object... rolesAndBuffers) {
+        notNull(method, "at", at);
+        for (int i = 0; i < rolesAndBuffers.length; i += 2) {
+            owned(backend, method, (String) rolesAndBuffers[i], (Buffer) rolesAndBuffers[i + 1]);
+        }
+        sameDType(method, rolesAndBuffers);
+        for (int i = 1; i < rolesAndBuffers.length; i += 2) {
+            real(method, (Buffer) rolesAndBuffers[i]);
+        }
+    }
+
+    /** The optional mask of a cell call: null, or exactly [steps, batch] in the states' dtype. */
+    private static void cellMask(Backend backend, String method, SequenceStep at, Buffer mask, Buffer states) {
+        if (mask != null) {
+            owned(backend, method, "mask", mask);
+            sameDType(method, "states", states, "mask", mask);
+            exact(method, "mask [steps, batch]", mask, (long) at.steps() * at.batch());
+        }
+    }
+
     // ---- element-wise ----
 
     /** {@link Backend#unary}: out of exactly x's length; out may be x. */

@@ -10,6 +10,7 @@ import dev.kiln.backend.DType;
 import dev.kiln.backend.DeviceInfo;
 import dev.kiln.backend.Distribution;
 import dev.kiln.backend.ReduceOp;
+import dev.kiln.backend.SequenceStep;
 import dev.kiln.backend.TransferStats;
 import dev.kiln.backend.UnaryOp;
 import dev.kiln.backend.UpdateParameters;
@@ -463,6 +464,91 @@ public final class CpuBackend implements Backend {
         } else {
             DoubleWindows.avgPoolBackward(window, gb.doubles(), ib.doubles());
         }
+    }
+
+    @Override
+    public void rnnCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer mask, Buffer states, Buffer h) {
+        BufferChecks.rnnCell(this, at, inputGates, recurrent, mask, states, h);
+        if (states.dtype() == DType.F32) {
+            FloatCells.rnn(at, floats(inputGates), floats(recurrent), floats(mask), floats(states), floats(h));
+        } else {
+            DoubleCells.rnn(at, doubles(inputGates), doubles(recurrent), doubles(mask), doubles(states), doubles(h));
+        }
+    }
+
+    @Override
+    public void rnnCellBackward(SequenceStep at, Buffer mask, Buffer states, Buffer gradStates, Buffer gradH,
+                                Buffer gradGates) {
+        BufferChecks.rnnCellBackward(this, at, mask, states, gradStates, gradH, gradGates);
+        if (states.dtype() == DType.F32) {
+            FloatCells.rnnBackward(at, floats(mask), floats(states), floats(gradStates), floats(gradH),
+                    floats(gradGates));
+        } else {
+            DoubleCells.rnnBackward(at, doubles(mask), doubles(states), doubles(gradStates), doubles(gradH),
+                    doubles(gradGates));
+        }
+    }
+
+    @Override
+    public void lstmCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer mask, Buffer states, Buffer h,
+                         Buffer gates) {
+        BufferChecks.lstmCell(this, at, inputGates, recurrent, mask, states, h, gates);
+        if (states.dtype() == DType.F32) {
+            FloatCells.lstm(at, floats(inputGates), floats(recurrent), floats(mask), floats(states), floats(h),
+                    floats(gates));
+        } else {
+            DoubleCells.lstm(at, doubles(inputGates), doubles(recurrent), doubles(mask), doubles(states), doubles(h),
+                    doubles(gates));
+        }
+    }
+
+    @Override
+    public void lstmCellBackward(SequenceStep at, Buffer mask, Buffer states, Buffer gates, Buffer gradStates,
+                                 Buffer gradH, Buffer gradC, Buffer gradGates) {
+        BufferChecks.lstmCellBackward(this, at, mask, states, gates, gradStates, gradH, gradC, gradGates);
+        if (states.dtype() == DType.F32) {
+            FloatCells.lstmBackward(at, floats(mask), floats(states), floats(gates), floats(gradStates), floats(gradH),
+                    floats(gradC), floats(gradGates));
+        } else {
+            DoubleCells.lstmBackward(at, doubles(mask), doubles(states), doubles(gates), doubles(gradStates),
+                    doubles(gradH), doubles(gradC), doubles(gradGates));
+        }
+    }
+
+    @Override
+    public void gruCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer recurrentBias, Buffer mask,
+                        Buffer states, Buffer h, Buffer gates) {
+        BufferChecks.gruCell(this, at, inputGates, recurrent, recurrentBias, mask, states, h, gates);
+        if (states.dtype() == DType.F32) {
+            FloatCells.gru(at, floats(inputGates), floats(recurrent), floats(recurrentBias), floats(mask),
+                    floats(states), floats(h), floats(gates));
+        } else {
+            DoubleCells.gru(at, doubles(inputGates), doubles(recurrent), doubles(recurrentBias), doubles(mask),
+                    doubles(states), doubles(h), doubles(gates));
+        }
+    }
+
+    @Override
+    public void gruCellBackward(SequenceStep at, Buffer mask, Buffer states, Buffer gates, Buffer gradStates,
+                                Buffer gradH, Buffer gradInputGates, Buffer gradRecurrent) {
+        BufferChecks.gruCellBackward(this, at, mask, states, gates, gradStates, gradH, gradInputGates, gradRecurrent);
+        if (states.dtype() == DType.F32) {
+            FloatCells.gruBackward(at, floats(mask), floats(states), floats(gates), floats(gradStates), floats(gradH),
+                    floats(gradInputGates), floats(gradRecurrent));
+        } else {
+            DoubleCells.gruBackward(at, doubles(mask), doubles(states), doubles(gates), doubles(gradStates),
+                    doubles(gradH), doubles(gradInputGates), doubles(gradRecurrent));
+        }
+    }
+
+    /** The F32 values of a buffer, or null for none (an optional operand). */
+    private static float[] floats(Buffer buffer) {
+        return buffer == null ? null : ((CpuBuffer) buffer).floats();
+    }
+
+    /** The F64 values of a buffer, or null for none (an optional operand). */
+    private static double[] doubles(Buffer buffer) {
+        return buffer == null ? null : ((CpuBuffer) buffer).doubles();
     }
 
     /** The indices as rows of a table of {@code rows} rows; any other value is an error naming it and its position. */

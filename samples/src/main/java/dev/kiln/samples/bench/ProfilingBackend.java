@@ -8,6 +8,7 @@ import dev.kiln.backend.DType;
 import dev.kiln.backend.DeviceInfo;
 import dev.kiln.backend.Distribution;
 import dev.kiln.backend.ReduceOp;
+import dev.kiln.backend.SequenceStep;
 import dev.kiln.backend.TransferStats;
 import dev.kiln.backend.UpdateParameters;
 import dev.kiln.backend.UpdateRule;
@@ -233,6 +234,43 @@ public final class ProfilingBackend implements Backend {
     @Override
     public void avgPoolBackward(Window2d window, Buffer gradOut, Buffer gradImage) {
         timed("avgPoolBackward", () -> delegate.avgPoolBackward(window, gradOut, gradImage));
+    }
+
+    @Override
+    public void rnnCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer mask, Buffer states, Buffer h) {
+        timed("rnnCell", () -> delegate.rnnCell(at, inputGates, recurrent, mask, states, h));
+    }
+
+    @Override
+    public void rnnCellBackward(SequenceStep at, Buffer mask, Buffer states, Buffer gradStates, Buffer gradH,
+                                Buffer gradGates) {
+        timed("rnnCellBackward", () -> delegate.rnnCellBackward(at, mask, states, gradStates, gradH, gradGates));
+    }
+
+    @Override
+    public void lstmCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer mask, Buffer states, Buffer h,
+                         Buffer gates) {
+        timed("lstmCell", () -> delegate.lstmCell(at, inputGates, recurrent, mask, states, h, gates));
+    }
+
+    @Override
+    public void lstmCellBackward(SequenceStep at, Buffer mask, Buffer states, Buffer gates, Buffer gradStates,
+                                 Buffer gradH, Buffer gradC, Buffer gradGates) {
+        timed("lstmCellBackward", () -> delegate.lstmCellBackward(at, mask, states, gates, gradStates, gradH, gradC,
+                gradGates));
+    }
+
+    @Override
+    public void gruCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer recurrentBias, Buffer mask,
+                        Buffer states, Buffer h, Buffer gates) {
+        timed("gruCell", () -> delegate.gruCell(at, inputGates, recurrent, recurrentBias, mask, states, h, gates));
+    }
+
+    @Override
+    public void gruCellBackward(SequenceStep at, Buffer mask, Buffer states, Buffer gates, Buffer gradStates,
+                                Buffer gradH, Buffer gradInputGates, Buffer gradRecurrent) {
+        timed("gruCellBackward", () -> delegate.gruCellBackward(at, mask, states, gates, gradStates, gradH,
+                gradInputGates, gradRecurrent));
     }
 
     @Override

@@ -1,0 +1,217 @@
+package dev.kiln.cpu;
+
+import static dev.kiln.cpu.FloatElementwise.sigmoid;
+import static dev.kiln.cpu.FloatElementwise.tanh;
+
+import dev.kiln.backend.SequenceStep;
+
+/**
+ * F32 recurrent cells, one time step of a batch, in float arithmetic: the gate non-linearities and the state update
+ * of a simple RNN, an LSTM and a GRU, and their adjoints (see the Backend methods of the same names). Rows are split
+ * across threads; every element is written by one thread.
+ */
+final class FloatCells {
+    /** Elements below which a call runs on the calling thread. */
+    private static final int GRAIN = 1 << 14;
+
+    private FloatCells() {
+    }
+
+    static void rnn(SequenceStep at, float[] inputGates, float[] recurrent, float[] mask, float[] states, float[] h) {
+        int u = at.units();
+        int b = at.batch();
+        int step = at.step();
+        rows(at, (n) -> {
+            int row = n * u;
+            int x = (step * b + n) * u;
+            int prev = (step * b + n) * u;
+            int next = ((step + 1) * b + n) * u;
+            boolean keep = masked(mask, step * b + n);
+            for (int j = 0; j < u; j++) {
+                float value = keep ? states[prev + j] : tanh(inputGates[x + j] + recurrent[row + j]);
+                states[next + j] = value;
+                h[row + j] = value;
+            }
+        });
+    }
+
+    static void rnnBackward(SequenceStep at, float[] mask, float[] states, float[] gradStates, float[] gradH,
+                            float[] gradGates) {
+        int u = at.units();
+        int b = at.batch();
+        int step = at.step();
+        rows(at, (n) -> {
+            int row = n * u;
+            int next = ((step + 1) * b + n) * u;
+            boolean keep = masked(mask, step * b + n);
+            for (int j = 0; j < u; j++) {
+                float dh = gradStates[next + j] + gradH[row + j];
+                if (keep) {
+                    gradGates[row + j] = 0;
+                    gradH[row + j] = dh;
+                } else {
+                    float y = states[next + j];
+                    gradGates[row + j] = dh * (1 - y * y);
+                    gradH[row + j] = 0;
+                }
+            }
+        });
+    }
+
+    static void lstm(SequenceStep at, float[] inputGates, float[] recurrent, float[] mask, float[] states, float[] h,
+                     float[] gates) {
+        int u = at.units();
+        int b = at.batch();
+        int step = at.step();
+        rows(at, (n) -> {
+            int row = n * u;
+            int z = n * 4 * u;
+            int x = (step * b + n) * 4 * u;
+            int prev = (step * b + n) * 2 * u;
+            int next = ((step + 1) * b + n) * 2 * u;
+            boolean keep = masked(mask, step * b + n);
+            for (int j = 0; j < u; j++) {
+                float i = sigmoid(inputGates[x + j] + recurrent[z + j]);
+                float f = sigmoid(inputGates[x + u + j] + recurrent[z + u + j]);
+                float g = tanh(inputGates[x + 2 * u + j] + recurrent[z + 2 * u + j]);
+                float o = sigmoid(inputGates[x + 3 * u + j] + recurrent[z + 3 * u + j]);
+                gates[z + j] = i;
+                gates[z + u + j] = f;
+                gates[z + 2 * u + j] = g;
+                gates[z + 3 * u + j] = o;
+                float c = keep ? states[prev + u + j] : f * states[prev + u + j] + i * g;
+                float hy = keep ? states[prev + j] : o * tanh(c);
+                states[next + j] = hy;
+                states[next + u + j] = c;
+                h[row + j] = hy;
+            }
+        });
+    }
+
+    static void lstmBackward(SequenceStep at, float[] mask, float[] states, float[] gates, float[] gradStates,
+                             float[] gradH, float[] gradC, float[] gradGates) {
+        int u = at.units();
+        int b = at.batch();
+        int step = at.step();
+        rows(at, (n) -> {
+            int row = n * u;
+            int z = n * 4 * u;
+            int prev = (step * b + n) * 2 * u;
+            int next = ((step + 1) * b + n) * 2 * u;
+            boolean keep = masked(mask, step * b + n);
+            for (int j = 0; j < u; j++) {
+                float dh = gradStates[next + j] + gradH[row + j];
+                float dc = gradStates[next + u + j] + gradC[row + j];
+                if (keep) {
+                    for (int g = 0; g < 4; g++) {
+                        gradGates[z + g * u + j] = 0;
+                    }
+                    gradH[row + j] = dh;
+                    gradC[row + j] = dc;
+                    continue;
+                }
+                float i = gates[z + j];
+                float f = gates[z + u + j];
+                float g = gates[z + 2 * u + j];
+                float o = gates[z + 3 * u + j];
+                float tc = tanh(states[next + u + j]);
+                float dcTotal = dc + dh * o * (1 - tc * tc);
+                gradGates[z + j] = dcTotal * g * (i * (1 - i));
+                gradGates[z + u + j] = dcTotal * states[prev + u + j] * (f * (1 - f));
+                gradGates[z + 2 * u + j] = dcTotal * i * (1 - g * g);
+                gradGates[z + 3 * u + j] = dh * tc * (o * (1 - o));
+                gradH[row + j] = 0;
+                gradC[row + j] = dcTotal * f;
+            }
+        });
+    }
+
+    static void gru(SequenceStep at, float[] inputGates, float[] recurrent, float[] recurrentBias, float[] mask,
+                    float[] states, float[] h, float[] gates) {
+        int u = at.units();
+        int b = at.batch();
+        int step = at.step();
+        rows(at, (n) -> {
+            int row = n * u;
+            int r3 = n * 3 * u;
+            int z4 = n * 4 * u;
+            int x = (step * b + n) * 3 * u;
+            int prev = (step * b + n) * u;
+            int next = ((step + 1) * b + n) * u;
+            boolean keep = masked(mask, step * b + n);
+            for (int j = 0; j < u; j++) {
+                float recZ = recurrent[r3 + j] + (recurrentBias == null ? 0 : recurrentBias[j]);
+                float recR = recurrent[r3 + u + j] + (recurrentBias == null ? 0 : recurrentBias[u + j]);
+                float recH = recurrent[r3 + 2 * u + j] + (recurrentBias == null ? 0 : recurrentBias[2 * u + j]);
+                float zg = sigmoid(inputGates[x + j] + recZ);
+                float r = sigmoid(inputGates[x + u + j] + recR);
+                float hh = tanh(inputGates[x + 2 * u + j] + r * recH);
+                gates[z4 + j] = zg;
+                gates[z4 + u + j] = r;
+                gates[z4 + 2 * u + j] = hh;
+                gates[z4 + 3 * u + j] = recH;
+                float hPrev = states[prev + j];
+                float hy = keep ? hPrev : zg * hPrev + (1 - zg) * hh;
+                states[next + j] = hy;
+                h[row + j] = hy;
+            }
+        });
+    }
+
+    static void gruBackward(SequenceStep at, float[] mask, float[] states, float[] gates, float[] gradStates,
+                            float[] gradH, float[] gradInputGates, float[] gradRecurrent) {
+        int u = at.units();
+        int b = at.batch();
+        int step = at.step();
+        rows(at, (n) -> {
+            int row = n * u;
+            int r3 = n * 3 * u;
+            int z4 = n * 4 * u;
+            int prev = (step * b + n) * u;
+            int next = ((step + 1) * b + n) * u;
+            boolean keep = masked(mask, step * b + n);
+            for (int j = 0; j < u; j++) {
+                float dH = gradStates[next + j] + gradH[row + j];
+                if (keep) {
+                    for (int g = 0; g < 3; g++) {
+                        gradInputGates[r3 + g * u + j] = 0;
+                        gradRecurrent[r3 + g * u + j] = 0;
+                    }
+                    gradH[row + j] = dH;
+                    continue;
+                }
+                float zg = gates[z4 + j];
+                float r = gates[z4 + u + j];
+                float hh = gates[z4 + 2 * u + j];
+                float recH = gates[z4 + 3 * u + j];
+                float dh = dH * (1 - zg) * (1 - hh * hh);
+                float dz = dH * (states[prev + j] - hh) * (zg * (1 - zg));
+                float dr = dh * recH * (r * (1 - r));
+                gradInputGates[r3 + j] = dz;
+                gradInputGates[r3 + u + j] = dr;
+                gradInputGates[r3 + 2 * u + j] = dh;
+                gradRecurrent[r3 + j] = dz;
+                gradRecurrent[r3 + u + j] = dr;
+                gradRecurrent[r3 + 2 * u + j] = dh * r;
+                gradH[row + j] = dH * zg;
+            }
+        });
+    }
+
+    /** Whether row {@code index} of the mask (null: none) is masked out, keeping its previous state. */
+    private static boolean masked(float[] mask, int index) {
+        return mask != null && mask[index] == 0;
+    }
+
+    private interface Row {
+        void compute(int n);
+    }
+
+    private static void rows(SequenceStep at, Row body) {
+        WorkPool.forRange(at.batch(), Math.max(1, GRAIN / (4 * at.units())), (first, last) -> {
+            for (int n = first; n < last; n++) {
+                body.compute(n);
+            }
+        });
+    }
+}
