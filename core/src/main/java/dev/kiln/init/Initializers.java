@@ -8,7 +8,7 @@ import java.util.Locale;
 public final class Initializers {
     /** Names {@link #byName} accepts. */
     public static final List<String> NAMES = List.of(
-            "zeros", "ones", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal");
+            "zeros", "ones", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "orthogonal");
 
     private Initializers() {
     }
@@ -53,6 +53,11 @@ public final class Initializers {
         return new HeNormal();
     }
 
+    /** A (semi-)orthogonal matrix, Keras's default for recurrent kernels (see {@link Orthogonal}). */
+    public static Initializer orthogonal() {
+        return new Orthogonal(1);
+    }
+
     /** The initializer called {@code name} (see {@link #NAMES}). */
     public static Initializer byName(String name) {
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
@@ -63,6 +68,7 @@ public final class Initializers {
             case "glorot_normal" -> glorotNormal();
             case "he_uniform" -> heUniform();
             case "he_normal" -> heNormal();
+            case "orthogonal" -> orthogonal();
             default -> throw new KilnException("unknown initializer '" + name + "'; expected one of " + NAMES);
         };
     }

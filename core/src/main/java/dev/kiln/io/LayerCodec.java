@@ -42,7 +42,7 @@ final class LayerCodec {
     static final Set<String> FIRST_TYPES = Set.of("dense", "activation", "flatten");
     static final List<String> TYPES = Stream.concat(Stream.of("dense", "activation", "flatten", "add", "subtract",
             "multiply", "average", "concatenate", "dropout", "batch_normalization", "sequential", "model"),
-            ImageLayerCodec.TYPES.stream()).toList();
+            Stream.concat(ImageLayerCodec.TYPES.stream(), SequenceLayerCodec.TYPES.stream())).toList();
 
     private LayerCodec() {
     }
@@ -84,7 +84,7 @@ final class LayerCodec {
                 }
             } else if (layer.getClass() == Model.class) {
                 node.set("graph", GraphCodec.encode((Model) layer, this));
-            } else if (ImageLayerCodec.encode(layer, node)) {
+            } else if (ImageLayerCodec.encode(layer, node) || SequenceLayerCodec.encode(layer, node, this)) {
                 return node;
             } else if (!(layer instanceof Flatten || layer instanceof Add || layer instanceof Subtract
                     || layer instanceof Multiply || layer instanceof Average)) {
@@ -92,7 +92,8 @@ final class LayerCodec {
                         + " cannot be saved: saving supports Dense, Activation, Flatten, Add, Subtract, Multiply,"
                         + " Average, Concatenate, Dropout, BatchNormalization, Sequential, Model and the image"
                         + " layers (Conv2D, Conv2DTranspose, the pooling layers, UpSampling2D, ZeroPadding2D,"
-                        + " Reshape)");
+                        + " Reshape) and the sequence layers (Embedding, SimpleRNN, LSTM, GRU, Bidirectional,"
+                        + " TimeDistributed, RepeatVector)");
             }
             return node;
         }
@@ -146,6 +147,9 @@ final class LayerCodec {
                 case "sequential" -> sequential(node, where);
                 case "model" -> GraphCodec.model(Json.field(node, "graph", where), where + ".graph", this);
                 default -> {
+                    if (SequenceLayerCodec.TYPES.contains(type)) {
+                        yield configured(where, () -> SequenceLayerCodec.decode(type, node, where, this));
+                    }
                     if (!ImageLayerCodec.TYPES.contains(type)) {
                         throw new KilnException(where + ": unknown layer type '" + type + "'; expected one of "
                                 + TYPES);

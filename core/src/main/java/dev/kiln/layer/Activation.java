@@ -40,4 +40,9 @@ public final class Activation extends SingleInputLayer {
     protected Tensor compute(Tensor input, ForwardContext context) {
         return function.apply(input);
     }
+
+    @Override
+    protected boolean passesMask() {
+        return true;
+    }
 }

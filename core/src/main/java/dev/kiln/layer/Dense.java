@@ -148,4 +148,9 @@ public final class Dense extends SingleInputLayer {
         Tensor y = activation.apply(z);
         return input.rank() == 2 ? y : Ops.reshape(y, input.shape().withDim(-1, units));
     }
+
+    @Override
+    protected boolean passesMask() {
+        return true;
+    }
 }

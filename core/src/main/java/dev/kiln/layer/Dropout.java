@@ -47,4 +47,9 @@ public final class Dropout extends SingleInputLayer {
         Tensor mask = InPlaceOps.bernoulli(input, input.shape(), 1 - rate, here.randomSeed());
         return Ops.mul(input, Ops.affine(mask, 1 / (1 - rate), 0));
     }
+
+    @Override
+    protected boolean passesMask() {
+        return true;
+    }
 }

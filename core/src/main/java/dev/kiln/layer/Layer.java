@@ -213,7 +213,25 @@ public abstract class Layer implements AutoCloseable {
         if (!samples.equals(inputShapes)) {
             throw badInput("expected " + describe(inputShapes) + ", got " + describe(samples));
         }
-        return compute(inputs, context);
+        List<Tensor> outputs = compute(inputs, context);
+        Tensor mask = inputs.get(0).mask();
+        if (mask != null && passesMask()) {
+            for (Tensor output : outputs) {
+                if (output.mask() == null && output.rank() >= 3 && output.shape().dim(1) == mask.shape().dim(1)) {
+                    output.withMask(mask);
+                }
+            }
+        }
+        return outputs;
+    }
+
+    /**
+     * Whether the first input's time-step mask passes on to the outputs that keep its time axis (Keras's
+     * {@code supports_masking}): true for layers that work on each step alone (Dense, Activation, Dropout); false by
+     * default, so a layer that mixes the steps drops the mask.
+     */
+    protected boolean passesMask() {
+        return false;
     }
 
     /**

@@ -80,6 +80,13 @@ public final class Shape {
         return new Shape(d);
     }
 
+    /** This shape with {@code last} added as a new last axis. */
+    public Shape append(int last) {
+        int[] out = Arrays.copyOf(dims, dims.length + 1);
+        out[dims.length] = last;
+        return new Shape(out);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Shape s && Arrays.equals(dims, s.dims);

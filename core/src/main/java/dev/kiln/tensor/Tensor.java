@@ -25,6 +25,7 @@ public final class Tensor implements AutoCloseable {
     private boolean requiresGrad;
     private Node node;
     private Tensor softmaxLogits;
+    private Tensor timeMask;
     private Tensor grad;
     /** The gradient buffer holds stale values that stand for zero: the next accumulation overwrites them. */
     private boolean gradZeroed;
@@ -288,6 +289,26 @@ public final class Tensor implements AutoCloseable {
     /** Records that this tensor is softmax({@code logits}) along the last axis; for the softmax op. */
     public Tensor fromSoftmaxOf(Tensor logits) {
         this.softmaxLogits = logits;
+        return this;
+    }
+
+    /**
+     * The time-step mask of a batch of sequences this tensor holds: [batch, time] of 1 for a real step and 0 for
+     * padding, or null. Layers attach it (an {@code Embedding} with {@code maskZero}) and pass it on along the graph,
+     * as Keras does, so that recurrent and attention layers skip the padding.
+     */
+    public Tensor mask() {
+        return timeMask == null || timeMask.isClosed() ? null : timeMask;
+    }
+
+    /** Attaches the time-step {@code mask} [batch, time] (or null for none) to this tensor; for layers. */
+    public Tensor withMask(Tensor mask) {
+        if (mask != null && (mask.rank() != 2 || rank() < 2 || mask.shape.dim(0) != shape.dim(0)
+                || mask.shape.dim(1) != shape.dim(1))) {
+            throw new KilnException("a time-step mask must be [batch, time] of a tensor [batch, time, ...], got mask "
+                    + mask.shape + " for a tensor " + shape);
+        }
+        this.timeMask = mask;
         return this;
     }
 

@@ -18,6 +18,13 @@ import dev.kiln.layer.Concatenate;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Dense;
 import dev.kiln.layer.Dropout;
+import dev.kiln.layer.TimeDistributed;
+import dev.kiln.layer.SimpleRNN;
+import dev.kiln.layer.RepeatVector;
+import dev.kiln.layer.LSTM;
+import dev.kiln.layer.GRU;
+import dev.kiln.layer.Embedding;
+import dev.kiln.layer.Bidirectional;
 import dev.kiln.layer.Flatten;
 import dev.kiln.layer.Multiply;
 import dev.kiln.layer.Subtract;
@@ -85,6 +92,7 @@ public final class LayerCatalogue {
         specs.add(new LayerSpec("layer.concatenate.first", () -> new Concatenate(0), 2,
                 List.of(Shape.of(2, 5), Shape.of(3, 5)), 25, InputRange.uniform(-2, 2), List.of(), Tolerances.EXACT));
         specs.addAll(imageLayers(weights));
+        specs.addAll(sequenceLayers(weights));
         return specs;
     }
 
@@ -126,5 +134,47 @@ public final class LayerCatalogue {
         specs.add(new LayerSpec("layer.reshape", () -> new Reshape(-1, 4, 1), 3, Shape.of(3, 4), 12, pixels,
                 List.of(), Tolerances.EXACT));
         return specs;
+    }
+
+    /** The sequence layers: 3 sequences of 4 steps of 6 features, 5 units. */
+    private static List<LayerSpec> sequenceLayers(InputRange weights) {
+        List<LayerSpec> specs = new ArrayList<>();
+        int steps = 4;
+        int features = 6;
+        int units = 5;
+        Shape sequence = Shape.of(steps, features);
+        InputRange values = InputRange.uniform(-1, 1);
+        Tolerances recurrent = Tolerances.accumulated((long) steps * (features + units), Tolerances.derivative(),
+                "gates sum over features and units, and errors carry through 4 steps");
+        specs.add(new LayerSpec("layer.embedding", () -> new Embedding(10, units), 3, Shape.of(steps),
+                steps * units, InputRange.integers(0, 9), List.of(new Input("embeddings", 10 * units, weights)),
+                Tolerances.orderedSum(3 * steps, "repeated ids sum their gradients")));
+        specs.add(new LayerSpec("layer.simple_rnn.sequence", () -> new SimpleRNN(units).returnSequences(true), 3,
+                sequence, steps * units, values, recurrentWeights(features, units, 1, units, weights), recurrent));
+        specs.add(new LayerSpec("layer.lstm", () -> new LSTM(units), 3, sequence, units, values,
+                recurrentWeights(features, units, 4, 4 * units, weights), recurrent));
+        specs.add(new LayerSpec("layer.lstm.initial_state.sequence", () -> new LSTM(units).returnSequences(true), 3,
+                List.of(sequence, Shape.of(units), Shape.of(units)), steps * units, values,
+                recurrentWeights(features, units, 4, 4 * units, weights), recurrent));
+        specs.add(new LayerSpec("layer.gru.backwards.sequence", () -> new GRU(units).goBackwards(true)
+                .returnSequences(true), 3, sequence, steps * units, values,
+                recurrentWeights(features, units, 3, 6 * units, weights), recurrent));
+        List<Input> both = new ArrayList<>(recurrentWeights(features, 3, 4, 12, weights));
+        both.addAll(recurrentWeights(features, 3, 4, 12, weights));
+        specs.add(new LayerSpec("layer.bidirectional.lstm", () -> new Bidirectional(new LSTM(3).returnSequences(true)),
+                3, sequence, steps * 6, values, both, recurrent));
+        specs.add(new LayerSpec("layer.time_distributed.dense", () -> new TimeDistributed(new Dense(3)), 3, sequence,
+                steps * 3, values, List.of(new Input("kernel", features * 3, weights), new Input("bias", 3, weights)),
+                Tolerances.accumulated(3L * steps * features, Tolerances.derivative(),
+                        "dot products over features, kernel gradient over batch and steps")));
+        specs.add(new LayerSpec("layer.repeat_vector", () -> new RepeatVector(3), 3, Shape.of(units), 3 * units,
+                values, List.of(), Tolerances.orderedSum(3, "the input's gradient sums the 3 copies")));
+        return specs;
+    }
+
+    /** A recurrent layer's kernel, recurrent kernel and bias of {@code biasLength} values. */
+    private static List<Input> recurrentWeights(int features, int units, int gates, int biasLength, InputRange range) {
+        return List.of(new Input("kernel", features * gates * units, range),
+                new Input("recurrent_kernel", units * gates * units, range), new Input("bias", biasLength, range));
     }
 }

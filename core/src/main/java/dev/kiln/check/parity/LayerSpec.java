@@ -82,7 +82,10 @@ public record LayerSpec(String name, Supplier<Layer> layer, int batch, List<Shap
             List<Output> outputs = new ArrayList<>();
             outputs.add(new Output("out", y.toDoubleArray()));
             for (int i = 0; i < xs.size(); i++) {
-                outputs.add(new Output(xs.size() == 1 ? "gradInput" : "gradInput" + i, xs.get(i).grad().toDoubleArray()));
+                if (xs.get(i).grad() != null) { // ids (an Embedding's) have none
+                    outputs.add(new Output(xs.size() == 1 ? "gradInput" : "gradInput" + i,
+                            xs.get(i).grad().toDoubleArray()));
+                }
             }
             for (Tensor weight : weights) {
                 outputs.add(new Output("grad " + weight.name(), weight.grad().toDoubleArray()));

@@ -12,6 +12,7 @@ import java.util.Optional;
 public final class Samples {
     private static final List<Sample> ALL = List.of(new ToySample(), new XorSample(),
             ImageSample.mnistMlp(), ImageSample.fashionMlp(), ImageSample.mnistCnn(), ImageSample.fashionCnn(),
+            ImageSample.mnistLstm(),
             new CsvSample());
 
     private Samples() {

@@ -67,6 +67,16 @@ public final class ImageSample implements Sample {
                 new TrainingSettings(10, 128, 2e-3, 1, null));
     }
 
+    /**
+     * MNIST read row by row: 28 steps of 28 pixels through an LSTM of 128 units, batch 128, Adam from 2e-3 annealed
+     * along half a cosine over all 60,000 images: test accuracy above 0.98.
+     */
+    public static ImageSample mnistLstm() {
+        return new ImageSample("mnist-lstm", "LSTM 128 -> 10 on the MNIST digits read row by row (28 steps of 28"
+                + " pixels); test accuracy above 0.98", DataSetSpec.MNIST,
+                new ImageClassifier(new RowLstm(128), 0, true), new TrainingSettings(5, 128, 2e-3, 1, null));
+    }
+
     @Override
     public String name() {
         return name;
