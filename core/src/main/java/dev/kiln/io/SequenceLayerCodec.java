@@ -3,6 +3,9 @@ package dev.kiln.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.KilnException;
+import dev.kiln.layer.AdditiveAttention;
+import dev.kiln.layer.Attention;
+import dev.kiln.layer.AttentionLayer;
 import dev.kiln.layer.Bidirectional;
 import dev.kiln.layer.Embedding;
 import dev.kiln.layer.GRU;
@@ -19,11 +22,12 @@ import java.util.List;
  * 128, "return_sequences": false, "return_state": false, "go_backwards": false, "use_bias": true,
  * "unit_forget_bias": true}}, {@code {"type": "embedding", "input_dim": 10, "output_dim": 8, "mask_zero": true}};
  * a wrapper ({@code bidirectional} with its {@code merge_mode}, {@code time_distributed}) holds its layer's
- * configuration under {@code "layer"}.
+ * configuration under {@code "layer"}; the attention layers keep {@code use_scale}, {@code use_causal_mask} and
+ * {@code return_attention_scores}.
  */
 final class SequenceLayerCodec {
     static final List<String> TYPES = List.of("embedding", "simple_rnn", "lstm", "gru", "bidirectional",
-            "time_distributed", "repeat_vector");
+            "time_distributed", "repeat_vector", "attention", "additive_attention");
 
     private SequenceLayerCodec() {
     }
@@ -51,6 +55,11 @@ final class SequenceLayerCodec {
             node.set("layer", encoder.encode(each.layer()));
         } else if (layer instanceof RepeatVector repeat) {
             node.put("n", repeat.n());
+        } else if (layer instanceof AttentionLayer<?> attention) {
+            node.put("use_scale", attention instanceof Attention dot ? dot.usesScale()
+                    : ((AdditiveAttention) attention).usesScale());
+            node.put("use_causal_mask", attention.causal())
+                    .put("return_attention_scores", attention.returnsAttentionScores());
         } else {
             return false;
         }
@@ -75,6 +84,12 @@ final class SequenceLayerCodec {
             case "time_distributed" -> new TimeDistributed(decoder.decode(Json.field(node, "layer", where),
                     where + ".layer"));
             case "repeat_vector" -> new RepeatVector(Json.positiveInt(node, "n", where));
+            case "attention" -> new Attention().useScale(Json.bool(node, "use_scale", where))
+                    .causal(Json.bool(node, "use_causal_mask", where))
+                    .returnAttentionScores(Json.bool(node, "return_attention_scores", where));
+            case "additive_attention" -> new AdditiveAttention().useScale(Json.bool(node, "use_scale", where))
+                    .causal(Json.bool(node, "use_causal_mask", where))
+                    .returnAttentionScores(Json.bool(node, "return_attention_scores", where));
             default -> throw new IllegalArgumentException("not a sequence layer: " + type);
         };
     }

@@ -10,6 +10,8 @@ import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
 import dev.kiln.layer.ActivationFunction;
+import dev.kiln.layer.AdditiveAttention;
+import dev.kiln.layer.Attention;
 import dev.kiln.layer.Bidirectional;
 import dev.kiln.layer.Dense;
 import dev.kiln.layer.Embedding;
@@ -59,19 +61,23 @@ class SequenceLayersSaveTest {
         SymbolicTensor x = new Embedding(9, 4).maskZero(true).call(ids);
         x = new Bidirectional(new LSTM(3).returnSequences(true).unitForgetBias(false), Bidirectional.MergeMode.SUM)
                 .named("both").call(x);
-        x = new TimeDistributed(new Dense(5, ActivationFunction.TANH)).call(x);
+        x = new TimeDistributed(new Dense(4, ActivationFunction.TANH)).call(x);
         List<SymbolicTensor> gru = new GRU(4).returnState(true).goBackwards(true)
                 .kernelRegularizer(Regularizers.l2(1e-3)).callAll(List.of(x));
         SymbolicTensor repeated = new RepeatVector(2).call(gru.get(0));
         SymbolicTensor decoded = new SimpleRNN(4).returnSequences(true).call(repeated, gru.get(1));
-        return Model.on(backend, List.of(ids), List.of(decoded)).dtype(DType.F64).seed(3);
+        SymbolicTensor dot = new Attention().useScale(true).causal(true).call(decoded, decoded);
+        List<SymbolicTensor> additive = new AdditiveAttention().returnAttentionScores(true)
+                .callAll(List.of(decoded, x));
+        return Model.on(backend, List.of(ids), List.of(dot, additive.get(0), additive.get(1))).dtype(DType.F64)
+                .seed(3);
     }
 
     private double[] predict(Model model) {
         double[] ids = {1, 5, 8, 2, 0, 0, 3, 3, 3, 3, 3, 7};
         try (MemoryScope ignored = MemoryScope.open()) {
-            return model.predict(List.of(Tensor.of(backend, model.dtype(), Shape.of(2, 6), ids))).get(0)
-                    .toDoubleArray();
+            return model.predict(List.of(Tensor.of(backend, model.dtype(), Shape.of(2, 6), ids))).stream()
+                    .flatMapToDouble(t -> java.util.Arrays.stream(t.toDoubleArray())).toArray();
         }
     }
 
@@ -87,8 +93,10 @@ class SequenceLayersSaveTest {
         JsonNode layers = JSON.readTree(saved.resolve("model.json").toFile()).get("graph").get("layers");
         List<String> types = new ArrayList<>();
         layers.forEach(layer -> types.add(layer.get("type").textValue()));
-        assertEquals(List.of("embedding", "bidirectional", "time_distributed", "gru", "repeat_vector", "simple_rnn"),
-                types);
+        assertEquals(List.of("embedding", "bidirectional", "time_distributed", "gru", "repeat_vector", "simple_rnn",
+                "attention", "additive_attention"), types);
+        assertTrue(layers.get(6).get("use_causal_mask").booleanValue());
+        assertTrue(layers.get(7).get("return_attention_scores").booleanValue());
         assertEquals("sum", layers.get(1).get("merge_mode").textValue());
         assertEquals("lstm", layers.get(1).get("layer").get("type").textValue());
         assertTrue(layers.get(0).get("mask_zero").booleanValue());
@@ -98,7 +106,7 @@ class SequenceLayersSaveTest {
                     "both_forward/bias", "both_backward/kernel", "both_backward/recurrent_kernel",
                     "both_backward/bias", "time_distributed_1/kernel", "time_distributed_1/bias", "gru_1/kernel",
                     "gru_1/recurrent_kernel", "gru_1/bias", "simple_rnn_1/kernel", "simple_rnn_1/recurrent_kernel",
-                    "simple_rnn_1/bias"), List.copyOf(loaded.model().namedWeights().keySet()));
+                    "simple_rnn_1/bias", "attention_1/scale", "additive_attention_1/scale"), List.copyOf(loaded.model().namedWeights().keySet()));
             assertArrayEquals(expected, predict(loaded.model()), 0);
         }
     }

@@ -18,6 +18,8 @@ import dev.kiln.layer.Concatenate;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Dense;
 import dev.kiln.layer.Dropout;
+import dev.kiln.layer.AdditiveAttention;
+import dev.kiln.layer.Attention;
 import dev.kiln.layer.TimeDistributed;
 import dev.kiln.layer.SimpleRNN;
 import dev.kiln.layer.RepeatVector;
@@ -169,6 +171,14 @@ public final class LayerCatalogue {
                         "dot products over features, kernel gradient over batch and steps")));
         specs.add(new LayerSpec("layer.repeat_vector", () -> new RepeatVector(3), 3, Shape.of(units), 3 * units,
                 values, List.of(), Tolerances.orderedSum(3, "the input's gradient sums the 3 copies")));
+        List<Shape> attention = List.of(Shape.of(3, features), Shape.of(steps, features), Shape.of(steps, features));
+        Tolerances attended = Tolerances.accumulated((long) features * steps, Tolerances.derivative(),
+                "scores sum over the dim, the context over the value steps");
+        specs.add(new LayerSpec("layer.attention.scaled.causal", () -> new Attention().useScale(true).causal(true), 3,
+                attention, 3 * features, values, List.of(new Input("scale", 1, InputRange.uniform(0.5, 1.5))),
+                attended));
+        specs.add(new LayerSpec("layer.additive_attention", AdditiveAttention::new, 3, attention, 3 * features,
+                values, List.of(new Input("scale", features, weights)), attended));
         return specs;
     }
 
