@@ -8,6 +8,7 @@ import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
 import dev.kiln.backend.Distribution;
 import dev.kiln.backend.ReduceOp;
+import dev.kiln.backend.SequenceStep;
 import dev.kiln.backend.UnaryOp;
 import dev.kiln.backend.UpdateParameters;
 import dev.kiln.backend.UpdateRule;
@@ -30,6 +31,13 @@ public final class PreconditionCatalogue {
     private static final Window2d POINTS = Window2d.of(1, 2, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0);
     /** 2x2 taps 2 apart over one [5, 5] image of 1 channel: a convolution window, not a pooling one. */
     private static final Window2d DILATED = Window2d.of(1, 5, 5, 1, 2, 2, 1, 1, 2, 2, 0, 0, 0, 0);
+    /**
+     * Step 1 of 2 over a batch of 2 with 3 units: a [batch, units] matrix of 6, a mask of 4; inputGates of 12, 48 and
+     * 36 (RNN, LSTM, GRU), states of 18 (36 for an LSTM), gates of 24, a GRU's recurrent products of 18.
+     */
+    private static final SequenceStep CELL = new SequenceStep(2, 2, 3, 1);
+    /** An empty batch: every buffer of a cell call, the mask too, has 0 elements. */
+    private static final SequenceStep NO_SEQUENCES = new SequenceStep(2, 0, 3, 0);
 
     private PreconditionCatalogue() {
     }
@@ -315,6 +323,104 @@ public final class PreconditionCatalogue {
                     Buffer g = s.f32(8);
                     s.backend().avgPoolBackward(POINTS, g, g);
                 });
+        // recurrent cells
+        reject(cases, "rnnCell", "no step", "rnnCell: at is null",
+                s -> s.backend().rnnCell(null, s.f32(12), s.f32(6), null, s.f32(18), s.f32(6)));
+        reject(cases, "rnnCell", "inputGates shorter than [steps, batch, units]",
+                "rnnCell: inputGates [steps, batch, units] has 11 elements, expected 12",
+                s -> s.backend().rnnCell(CELL, s.f32(11), s.f32(6), null, s.f32(18), s.f32(6)));
+        reject(cases, "rnnCell", "a mask of one step", "rnnCell: mask [steps, batch] has 2 elements, expected 4",
+                s -> s.backend().rnnCell(CELL, s.f32(12), s.f32(6), s.f32(2), s.f32(18), s.f32(6)));
+        reject(cases, "rnnCell", "h is recurrent",
+                "rnnCell: h and recurrent are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer recurrent = s.f32(6);
+                    s.backend().rnnCell(CELL, s.f32(12), recurrent, null, s.f32(18), recurrent);
+                });
+        reject(cases, "rnnCell", "I32 buffers", "rnnCell: got an I32 buffer; rnnCell computes on F32 or F64 only (I32"
+                        + " buffers hold indices)",
+                s -> s.backend().rnnCell(CELL, s.i32(12), s.i32(6), s.i32(4), s.i32(18), s.i32(6)));
+        reject(cases, "rnnCellBackward", "gradStates of the inputs' steps",
+                "rnnCellBackward: gradStates [steps + 1, batch, units] has 12 elements, expected 18",
+                s -> s.backend().rnnCellBackward(CELL, null, s.f32(18), s.f32(12), s.f32(6), s.f32(6)));
+        reject(cases, "rnnCellBackward", "a mask of one step",
+                "rnnCellBackward: mask [steps, batch] has 2 elements, expected 4",
+                s -> s.backend().rnnCellBackward(CELL, s.f32(2), s.f32(18), s.f32(18), s.f32(6), s.f32(6)));
+        reject(cases, "rnnCellBackward", "gradGates is gradH",
+                "rnnCellBackward: gradGates and gradH are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer gradH = s.f32(6);
+                    s.backend().rnnCellBackward(CELL, null, s.f32(18), s.f32(18), gradH, gradH);
+                });
+        reject(cases, "rnnCellBackward", "an I32 mask", "rnnCellBackward: dtypes differ: mask is I32, states is F32;"
+                        + " every buffer of one call must have the same dtype",
+                s -> s.backend().rnnCellBackward(CELL, s.i32(4), s.f32(18), s.f32(18), s.f32(6), s.f32(6)));
+        reject(cases, "lstmCell", "states without the cell state",
+                "lstmCell: states [steps + 1, batch, 2 * units] has 18 elements, expected 36",
+                s -> s.backend().lstmCell(CELL, s.f32(48), s.f32(24), null, s.f32(18), s.f32(6), s.f32(24)));
+        reject(cases, "lstmCell", "a mask of one step", "lstmCell: mask [steps, batch] has 2 elements, expected 4",
+                s -> s.backend().lstmCell(CELL, s.f32(48), s.f32(24), s.f32(2), s.f32(36), s.f32(6), s.f32(24)));
+        reject(cases, "lstmCell", "gates are recurrent",
+                "lstmCell: gates and recurrent are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer recurrent = s.f32(24);
+                    s.backend().lstmCell(CELL, s.f32(48), recurrent, null, s.f32(36), s.f32(6), recurrent);
+                });
+        reject(cases, "lstmCell", "an I32 mask", "lstmCell: dtypes differ: mask is I32, states is F32; every buffer of"
+                        + " one call must have the same dtype",
+                s -> s.backend().lstmCell(CELL, s.f32(48), s.f32(24), s.i32(4), s.f32(36), s.f32(6), s.f32(24)));
+        reject(cases, "lstmCellBackward", "gates of one unit per row",
+                "lstmCellBackward: gates [batch, 4 * units] has 6 elements, expected 24",
+                s -> s.backend().lstmCellBackward(CELL, null, s.f32(36), s.f32(6), s.f32(36), s.f32(6), s.f32(6),
+                        s.f32(24)));
+        reject(cases, "lstmCellBackward", "a mask of one step",
+                "lstmCellBackward: mask [steps, batch] has 2 elements, expected 4",
+                s -> s.backend().lstmCellBackward(CELL, s.f32(2), s.f32(36), s.f32(24), s.f32(36), s.f32(6), s.f32(6),
+                        s.f32(24)));
+        reject(cases, "lstmCellBackward", "gradC is gradH",
+                "lstmCellBackward: gradC and gradH are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer gradH = s.f32(6);
+                    s.backend().lstmCellBackward(CELL, null, s.f32(36), s.f32(24), s.f32(36), gradH, gradH, s.f32(24));
+                });
+        reject(cases, "lstmCellBackward", "I32 buffers", "lstmCellBackward: got an I32 buffer; lstmCellBackward"
+                        + " computes on F32 or F64 only (I32 buffers hold indices)",
+                s -> s.backend().lstmCellBackward(CELL, null, s.i32(36), s.i32(24), s.i32(36), s.i32(6), s.i32(6),
+                        s.i32(24)));
+        reject(cases, "gruCell", "a recurrent bias of one gate",
+                "gruCell: recurrentBias [3 * units] has 3 elements, expected 9",
+                s -> s.backend().gruCell(CELL, s.f32(36), s.f32(18), s.f32(3), null, s.f32(18), s.f32(6), s.f32(24)));
+        reject(cases, "gruCell", "a mask of one step", "gruCell: mask [steps, batch] has 2 elements, expected 4",
+                s -> s.backend().gruCell(CELL, s.f32(36), s.f32(18), null, s.f32(2), s.f32(18), s.f32(6), s.f32(24)));
+        reject(cases, "gruCell", "states are recurrent",
+                "gruCell: states and recurrent are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer recurrent = s.f32(18);
+                    s.backend().gruCell(CELL, s.f32(36), recurrent, null, null, recurrent, s.f32(6), s.f32(24));
+                });
+        reject(cases, "gruCell", "an I32 recurrent bias", "gruCell: dtypes differ: recurrentBias is I32, states is F32;"
+                        + " every buffer of one call must have the same dtype",
+                s -> s.backend().gruCell(CELL, s.f32(36), s.f32(18), s.i32(9), null, s.f32(18), s.f32(6), s.f32(24)));
+        reject(cases, "gruCellBackward", "gates of three gates",
+                "gruCellBackward: gates [batch, 4 * units] has 18 elements, expected 24",
+                s -> s.backend().gruCellBackward(CELL, null, s.f32(18), s.f32(18), s.f32(18), s.f32(6), s.f32(18),
+                        s.f32(18)));
+        reject(cases, "gruCellBackward", "a mask of one step",
+                "gruCellBackward: mask [steps, batch] has 2 elements, expected 4",
+                s -> s.backend().gruCellBackward(CELL, s.f32(2), s.f32(18), s.f32(24), s.f32(18), s.f32(6), s.f32(18),
+                        s.f32(18)));
+        reject(cases, "gruCellBackward", "gradRecurrent is gradInputGates",
+                "gruCellBackward: gradRecurrent and gradInputGates are the same buffer; an output must be distinct from"
+                        + " the inputs",
+                s -> {
+                    Buffer gradInputGates = s.f32(18);
+                    s.backend().gruCellBackward(CELL, null, s.f32(18), s.f32(24), s.f32(18), s.f32(6), gradInputGates,
+                            gradInputGates);
+                });
+        reject(cases, "gruCellBackward", "an I32 mask", "gruCellBackward: dtypes differ: mask is I32, states is F32;"
+                        + " every buffer of one call must have the same dtype",
+                s -> s.backend().gruCellBackward(CELL, s.i32(4), s.f32(18), s.f32(24), s.f32(18), s.f32(6), s.f32(18),
+                        s.f32(18)));
         // element-wise
         reject(cases, "unary", "out longer than x", "unary EXP: out has 7 elements, expected 6",
                 s -> s.backend().unary(UnaryOp.EXP, 0, 0, s.f32(6), s.f32(7)));
@@ -417,6 +523,14 @@ public final class PreconditionCatalogue {
                 s -> s.backend().maxPool(WINDOW.withBatch(0), s.f32(0), s.f32(0), s.i32(0)));
         accept(cases, "avgPoolBackward", "an empty batch",
                 s -> s.backend().avgPoolBackward(WINDOW.withBatch(0), s.f32(0), s.f32(0)));
+        accept(cases, "lstmCell", "an empty batch with its empty mask",
+                s -> s.backend().lstmCell(NO_SEQUENCES, s.f32(0), s.f32(0), s.f32(0), s.f32(0), s.f32(0), s.f32(0)));
+        accept(cases, "gruCellBackward", "an empty batch",
+                s -> s.backend().gruCellBackward(NO_SEQUENCES, null, s.f32(0), s.f32(0), s.f32(0), s.f32(0), s.f32(0),
+                        s.f32(0)));
+        accept(cases, "gruCell", "a recurrent bias and a mask",
+                s -> s.backend().gruCell(CELL, s.f32(36), s.f32(18), s.f32(9), s.f32(4), s.f32(18), s.f32(6),
+                        s.f32(24)));
         accept(cases, "unary", "in place", s -> {
             Buffer x = s.f32(6);
             s.backend().unary(UnaryOp.EXP, 0, 0, x, x);

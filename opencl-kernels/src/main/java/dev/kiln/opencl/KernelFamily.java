@@ -13,7 +13,8 @@ enum KernelFamily {
     GEMM("gemm.cl"),
     OPTIM("optim.cl"),
     RANDOM("random.cl"),
-    WINDOWS("windows.cl");
+    WINDOWS("windows.cl"),
+    CELLS("cells.cl");
 
     static final String PRELUDE = "common.cl";
 

@@ -11,6 +11,7 @@ import dev.kiln.backend.DType;
 import dev.kiln.backend.DeviceInfo;
 import dev.kiln.backend.Distribution;
 import dev.kiln.backend.ReduceOp;
+import dev.kiln.backend.SequenceStep;
 import dev.kiln.backend.TransferStats;
 import dev.kiln.backend.UnaryOp;
 import dev.kiln.backend.UpdateParameters;
@@ -49,6 +50,7 @@ public final class OpenClBackend implements Backend {
     private final BufferPool pool;
     private final OpenClGemm gemm = new OpenClGemm(this);
     private final OpenClWindows windows = new OpenClWindows(this);
+    private final OpenClCells cells = new OpenClCells(this);
     private final OpenClElementwise elementwise = new OpenClElementwise(this);
     private final OpenClReduce reductions = new OpenClReduce(this);
     private final Map<DType, GemmTuning> gemmTunings = new EnumMap<>(DType.class);
@@ -457,6 +459,54 @@ public final class OpenClBackend implements Backend {
     public void avgPoolBackward(Window2d window, Buffer gradOut, Buffer gradImage) {
         BufferChecks.avgPoolBackward(this, window, gradOut, gradImage);
         windows.avgPoolBackward(window, (ClBuffer) gradOut, (ClBuffer) gradImage);
+    }
+
+    // ---- recurrent cells ----
+
+    @Override
+    public void rnnCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer mask, Buffer states, Buffer h) {
+        BufferChecks.rnnCell(this, at, inputGates, recurrent, mask, states, h);
+        cells.rnn(at, (ClBuffer) inputGates, (ClBuffer) recurrent, (ClBuffer) mask, (ClBuffer) states, (ClBuffer) h);
+    }
+
+    @Override
+    public void rnnCellBackward(SequenceStep at, Buffer mask, Buffer states, Buffer gradStates, Buffer gradH,
+                                Buffer gradGates) {
+        BufferChecks.rnnCellBackward(this, at, mask, states, gradStates, gradH, gradGates);
+        cells.rnnBackward(at, (ClBuffer) mask, (ClBuffer) states, (ClBuffer) gradStates, (ClBuffer) gradH,
+                (ClBuffer) gradGates);
+    }
+
+    @Override
+    public void lstmCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer mask, Buffer states, Buffer h,
+                         Buffer gates) {
+        BufferChecks.lstmCell(this, at, inputGates, recurrent, mask, states, h, gates);
+        cells.lstm(at, (ClBuffer) inputGates, (ClBuffer) recurrent, (ClBuffer) mask, (ClBuffer) states, (ClBuffer) h,
+                (ClBuffer) gates);
+    }
+
+    @Override
+    public void lstmCellBackward(SequenceStep at, Buffer mask, Buffer states, Buffer gates, Buffer gradStates,
+                                 Buffer gradH, Buffer gradC, Buffer gradGates) {
+        BufferChecks.lstmCellBackward(this, at, mask, states, gates, gradStates, gradH, gradC, gradGates);
+        cells.lstmBackward(at, (ClBuffer) mask, (ClBuffer) states, (ClBuffer) gates, (ClBuffer) gradStates,
+                (ClBuffer) gradH, (ClBuffer) gradC, (ClBuffer) gradGates);
+    }
+
+    @Override
+    public void gruCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer recurrentBias, Buffer mask,
+                        Buffer states, Buffer h, Buffer gates) {
+        BufferChecks.gruCell(this, at, inputGates, recurrent, recurrentBias, mask, states, h, gates);
+        cells.gru(at, (ClBuffer) inputGates, (ClBuffer) recurrent, (ClBuffer) recurrentBias, (ClBuffer) mask,
+                (ClBuffer) states, (ClBuffer) h, (ClBuffer) gates);
+    }
+
+    @Override
+    public void gruCellBackward(SequenceStep at, Buffer mask, Buffer states, Buffer gates, Buffer gradStates,
+                                Buffer gradH, Buffer gradInputGates, Buffer gradRecurrent) {
+        BufferChecks.gruCellBackward(this, at, mask, states, gates, gradStates, gradH, gradInputGates, gradRecurrent);
+        cells.gruBackward(at, (ClBuffer) mask, (ClBuffer) states, (ClBuffer) gates, (ClBuffer) gradStates,
+                (ClBuffer) gradH, (ClBuffer) gradInputGates, (ClBuffer) gradRecurrent);
     }
 
     // ---- element-wise ----

@@ -9,6 +9,7 @@ import dev.kiln.backend.Broadcast;
 import dev.kiln.backend.DType;
 import dev.kiln.backend.Distribution;
 import dev.kiln.backend.ReduceOp;
+import dev.kiln.backend.SequenceStep;
 import dev.kiln.backend.UnaryOp;
 import dev.kiln.backend.UpdateParameters;
 import dev.kiln.backend.UpdateRule;
@@ -358,6 +359,73 @@ class BackendParityTest {
             parity.check("avgPoolBackward " + w, dtype, atol(dtype), rtol(dtype), new double[][] {g},
                     new long[] {image}, (be, buf) -> be.avgPoolBackward(w, buf[0], buf[1]));
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
+    void recurrentCells(DType dtype) {
+        requireSupported(dtype);
+        SequenceStep[] steps = {new SequenceStep(1, 1, 1, 0), new SequenceStep(3, 5, 7, 1),
+            new SequenceStep(2, 13, 37, 1)};
+        for (SequenceStep at : steps) {
+            for (boolean masked : new boolean[] {false, true}) {
+                cells(dtype, at, masked);
+            }
+        }
+    }
+
+    /**
+     * Each cell forward, then backward from the CPU's forward results. The mask is an input either way (a 0/1 mask
+     * that holds row 0 at the step), passed to the call only when {@code masked}.
+     */
+    private void cells(DType dtype, SequenceStep at, boolean masked) {
+        String label = at + (masked ? " masked" : "");
+        Backend cpu = OpenClTestSupport.reference();
+        int matrix = Math.toIntExact(at.matrix());
+        double[] mask = Parity.levels(random, at.steps() * at.batch(), 2);
+        mask[at.step() * at.batch()] = 0;
+        double[] gradH = Parity.uniform(random, matrix, -1, 1);
+
+        double[][] rnnInputs = {mask, cellValues(at.sequence(1), 2), cellValues(matrix, 2),
+            cellValues(at.states(1), 1)};
+        Parity.Call rnn = (be, buf) -> be.rnnCell(at, buf[1], buf[2], masked ? buf[0] : null, buf[3], buf[4]);
+        parity.check("rnnCell " + label, dtype, atol(dtype), rtol(dtype), rnnInputs, new long[] {matrix}, rnn);
+        double[] rnnStates = Parity.run(cpu, dtype, rnnInputs, new long[] {matrix}, rnn)[3];
+        parity.check("rnnCellBackward " + label, dtype, atol(dtype), rtol(dtype),
+                new double[][] {mask, rnnStates, cellValues(at.states(1), 1), gradH}, new long[] {matrix},
+                (be, buf) -> be.rnnCellBackward(at, masked ? buf[0] : null, buf[1], buf[2], buf[3], buf[4]));
+
+        double[][] lstmInputs = {mask, cellValues(at.sequence(4), 2), cellValues(4L * matrix, 2),
+            cellValues(at.states(2), 1)};
+        Parity.Call lstm = (be, buf) -> be.lstmCell(at, buf[1], buf[2], masked ? buf[0] : null, buf[3], buf[4], buf[5]);
+        parity.check("lstmCell " + label, dtype, atol(dtype), rtol(dtype), lstmInputs,
+                new long[] {matrix, 4L * matrix}, lstm);
+        double[][] lstmForward = Parity.run(cpu, dtype, lstmInputs, new long[] {matrix, 4L * matrix}, lstm);
+        double[][] lstmBackwardInputs = {mask, lstmForward[3], lstmForward[5], cellValues(at.states(2), 1), gradH,
+            cellValues(matrix, 1)};
+        parity.check("lstmCellBackward " + label, dtype, atol(dtype), rtol(dtype), lstmBackwardInputs,
+                new long[] {4L * matrix}, (be, buf) -> be.lstmCellBackward(at, masked ? buf[0] : null, buf[1], buf[2],
+                        buf[3], buf[4], buf[5], buf[6]));
+
+        for (boolean bias : new boolean[] {false, true}) {
+            double[][] gruInputs = {mask, cellValues(3L * at.units(), 1), cellValues(at.sequence(3), 2),
+                cellValues(3L * matrix, 2), cellValues(at.states(1), 1)};
+            Parity.Call gru = (be, buf) -> be.gruCell(at, buf[2], buf[3], bias ? buf[1] : null, masked ? buf[0] : null,
+                    buf[4], buf[5], buf[6]);
+            String gruLabel = label + (bias ? " bias" : "");
+            parity.check("gruCell " + gruLabel, dtype, atol(dtype), rtol(dtype), gruInputs,
+                    new long[] {matrix, 4L * matrix}, gru);
+            double[][] gruForward = Parity.run(cpu, dtype, gruInputs, new long[] {matrix, 4L * matrix}, gru);
+            double[][] gruBackwardInputs = {mask, gruForward[4], gruForward[6], cellValues(at.states(1), 1), gradH};
+            parity.check("gruCellBackward " + gruLabel, dtype, atol(dtype), rtol(dtype), gruBackwardInputs,
+                    new long[] {3L * matrix, 3L * matrix}, (be, buf) -> be.gruCellBackward(at, masked ? buf[0] : null,
+                            buf[1], buf[2], buf[3], buf[4], buf[5], buf[6]));
+        }
+    }
+
+    /** {@code n} values in [-scale, scale): pre-activations at scale 2 (gates away from saturation), states at 1. */
+    private double[] cellValues(long n, double scale) {
+        return Parity.uniform(random, Math.toIntExact(n), -scale, scale);
     }
 
     @Test

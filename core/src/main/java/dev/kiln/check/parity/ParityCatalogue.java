@@ -27,6 +27,7 @@ public final class ParityCatalogue {
         specs.addAll(LinearAlgebraSpecs.all());
         specs.addAll(LayoutSpecs.all());
         specs.addAll(WindowSpecs.all());
+        specs.addAll(CellSpecs.all());
         specs.addAll(ElementwiseSpecs.all());
         specs.addAll(RowSpecs.all());
         specs.addAll(TrainingSpecs.all());
