@@ -335,6 +335,12 @@ public final class ArrayDataset implements Dataset {
             return this;
         }
 
+        /** The label array of output {@code name} (null: by position): class indices, samples of shape {@code shape} ([steps]). */
+        public Builder labels(String name, int[] flat, Shape shape) {
+            labels.add(Column.of(name, shape, null, null, flat, "label"));
+            return this;
+        }
+
         /** The label array of output {@code name} (null: by position), flat, samples of shape {@code shape}. */
         public Builder labels(String name, double[] flat, Shape shape) {
             labels.add(Column.of(name, shape, null, flat, "label"));

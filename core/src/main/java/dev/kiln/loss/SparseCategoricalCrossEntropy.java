@@ -4,7 +4,8 @@ import dev.kiln.tensor.Tensor;
 
 /**
  * Categorical cross-entropy against class indices [n] or [n, 1]: loss[s] = -ln p[s, t[s]], with p the
- * clipped probabilities or softmax(logits). Indices outside [0, classes) contribute 0; {@code fit} rejects them.
+ * clipped probabilities or softmax(logits); for sequence outputs [n, steps, classes] against [n, steps], the mean
+ * over the steps. Indices outside [0, classes) contribute 0; {@code fit} rejects them.
  */
 public final class SparseCategoricalCrossEntropy extends PerSampleLoss {
     private final boolean fromLogits;
@@ -33,7 +34,7 @@ public final class SparseCategoricalCrossEntropy extends PerSampleLoss {
 
     @Override
     public Tensor perSample(Tensor predictions, Tensor targets) {
-        Tensor oneHot = ClassIndices.oneHot(targets, predictions);
-        return CategoricalCrossEntropy.of(predictions, oneHot, fromLogits);
+        return ClassIndices.perSample(predictions, targets, (rows, indices) ->
+                CategoricalCrossEntropy.of(rows, ClassIndices.oneHot(indices, rows), fromLogits));
     }
 }

@@ -7,7 +7,7 @@ import dev.kiln.tensor.Tensor;
 
 /**
  * 1 for a sample whose predicted class argmax(prediction) equals its I32 class index target ([n] or [n, 1]), else
- * 0 (also for an index outside [0, classes)).
+ * 0 (also for an index outside [0, classes)); for sequence outputs [n, steps, classes], the share of steps right.
  */
 public final class SparseCategoricalAccuracy extends BatchMetric {
 
@@ -29,8 +29,10 @@ public final class SparseCategoricalAccuracy extends BatchMetric {
     // argmax of the one-hot row is the index itself; the row sum (0 for an out-of-range index) keeps such a sample wrong.
     @Override
     Tensor perSample(Tensor predictions, Tensor targets) {
-        Tensor oneHot = ClassIndices.oneHot(targets, predictions);
-        Tensor same = Ops.compare(BinaryOp.EQUAL, Ops.argmax(predictions, 1), Ops.argmax(oneHot, 1));
-        return Ops.mul(same, Ops.sum(oneHot, 1));
+        return ClassIndices.perSample(predictions, targets, (rows, indices) -> {
+            Tensor oneHot = ClassIndices.oneHot(indices, rows);
+            Tensor same = Ops.compare(BinaryOp.EQUAL, Ops.argmax(rows, 1), Ops.argmax(oneHot, 1));
+            return Ops.mul(same, Ops.sum(oneHot, 1));
+        });
     }
 }

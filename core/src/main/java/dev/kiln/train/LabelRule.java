@@ -37,11 +37,13 @@ enum LabelRule {
     /** Fails unless labels of per-sample shape {@code labels} fit a model output of per-sample shape {@code output}. */
     void checkShapes(Loss loss, Shape output, Shape labels) {
         if (this == CLASS_INDEX) {
-            boolean indexShape = labels.rank() == 0 || labels.equals(Shape.of(1));
-            if (output.rank() != 1 || !indexShape) {
+            Shape steps = output.rank() == 0 ? null : Shape.of(Arrays.copyOf(output.dims(), output.rank() - 1));
+            boolean indexShape = steps != null && (labels.equals(steps) || labels.equals(steps.append(1)));
+            if (!indexShape) {
                 throw new KilnException("loss '" + loss.name() + "' takes one class index per sample (labels of shape"
-                        + " [?] or [?, 1]) and outputs of shape [?, classes]; got labels " + Layer.batchShape(labels)
-                        + " and outputs " + Layer.batchShape(output));
+                        + " [?] or [?, 1]) for outputs of shape [?, classes], or one per step (labels [?, steps]) for"
+                        + " outputs [?, steps, classes]; got labels " + Layer.batchShape(labels) + " and outputs "
+                        + Layer.batchShape(output));
             }
         } else if (!labels.equals(output)) {
             throw new KilnException("loss '" + loss.name() + "': labels of shape " + Layer.batchShape(labels)
@@ -53,11 +55,14 @@ enum LabelRule {
     void checkLabel(Loss loss, Shape output, int sample, double[] values, int offset, int length) {
         switch (this) {
             case CLASS_INDEX -> {
-                int classes = output.dim(0);
-                double v = values[offset];
-                if (v != Math.rint(v) || v < 0 || v >= classes) {
-                    throw new KilnException("label of sample " + sample + " is " + v + ", outside the class range [0, "
-                            + (classes - 1) + "] of the model's " + classes + " outputs (loss '" + loss.name() + "')");
+                int classes = output.dim(-1);
+                for (int k = 0; k < length; k++) {
+                    double v = values[offset + k];
+                    if (v != Math.rint(v) || v < 0 || v >= classes) {
+                        throw new KilnException("label of sample " + sample + (length > 1 ? " at step " + k : "")
+                                + " is " + v + ", outside the class range [0, " + (classes - 1) + "] of the model's "
+                                + classes + " outputs (loss '" + loss.name() + "')");
+                    }
                 }
             }
             case PROBABILITY_ROW -> {

@@ -5,6 +5,9 @@ import dev.kiln.samples.ToySample;
 import dev.kiln.samples.XorSample;
 import dev.kiln.samples.csv.CsvSample;
 import dev.kiln.samples.mnist.ImageSample;
+import dev.kiln.samples.sequence.AdditionSample;
+import dev.kiln.samples.sequence.BracketsSample;
+import dev.kiln.samples.sequence.SineSample;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,7 +15,7 @@ import java.util.Optional;
 public final class Samples {
     private static final List<Sample> ALL = List.of(new ToySample(), new XorSample(),
             ImageSample.mnistMlp(), ImageSample.fashionMlp(), ImageSample.mnistCnn(), ImageSample.fashionCnn(),
-            ImageSample.mnistLstm(),
+            ImageSample.mnistLstm(), new SineSample(), new BracketsSample(), new AdditionSample(),
             new CsvSample());
 
     private Samples() {

@@ -39,7 +39,7 @@ public record RunOutput(Path directory) {
             Files.createDirectories(directory);
             Files.writeString(summaryFile(), Json.write(summary.fields()), StandardCharsets.UTF_8);
             Files.writeString(historyFile(), HistoryCsv.of(summary.result().history()), StandardCharsets.UTF_8);
-            TrainingChart.write(summary.result().history(), chartFile());
+            TrainingChart.write(summary.result().history(), summary.result().plots(), chartFile());
         } catch (IOException e) {
             throw new KilnException("could not write the run's results into " + directory + ": " + e, e);
         }

@@ -41,6 +41,7 @@ public record RunSummary(String sample, String backend, String device, TrainingS
             fields.put("test_loss", result.test().loss());
             result.test().metrics().forEach((name, value) -> fields.put("test_" + name, value));
         }
+        fields.putAll(result.measures());
         fields.put("seconds_per_epoch", history.epochs().stream().map(EpochResult::seconds).toList());
         fields.put("samples_per_second", samplesPerSecond());
         if (!result.predictions().isEmpty()) {

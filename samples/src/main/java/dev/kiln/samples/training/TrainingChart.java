@@ -31,21 +31,24 @@ public final class TrainingChart {
     private TrainingChart() {
     }
 
-    /** Writes the chart of every quantity {@code history} recorded; nothing when no epoch completed. */
-    public static void write(History history, Path png) {
+    /**
+     * Writes the chart of every quantity {@code history} recorded, followed by the sample's own {@code plots};
+     * nothing when no epoch completed.
+     */
+    public static void write(History history, List<SeriesPlot> plots, Path png) {
         if (history.epochs().isEmpty()) {
             return;
         }
         Map<String, double[]> series = new LinkedHashMap<>();
         history.epochs().get(0).values().keySet().forEach(key -> series.put(key, history.series(key)));
-        write(series, png);
+        write(series, plots, png);
     }
 
     /**
-     * Writes the chart of {@code history} (series by history key, one value per epoch) to {@code png}; keys
-     * starting with "val_" are drawn in the panel of the key without the prefix.
+     * Writes the chart of {@code history} (series by history key, one value per epoch) and then of {@code plots} to
+     * {@code png}; keys starting with "val_" are drawn in the panel of the key without the prefix.
      */
-    public static void write(Map<String, double[]> history, Path png) {
+    public static void write(Map<String, double[]> history, List<SeriesPlot> plots, Path png) {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
@@ -58,6 +61,7 @@ public final class TrainingChart {
         if (panels.isEmpty()) {
             throw new KilnException("no training series to chart, expected at least \"loss\"");
         }
+        plots.forEach(plot -> panels.add(panel(plot)));
         BufferedImage image = new BufferedImage(PANEL_WIDTH * panels.size(), PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setColor(Color.WHITE);
@@ -86,6 +90,16 @@ public final class TrainingChart {
             chart.addSeries("validation", epochs(validation.length), validation)
                     .setMarker(markers ? SeriesMarkers.DIAMOND : SeriesMarkers.NONE);
         }
+        return chart;
+    }
+
+    private static XYChart panel(SeriesPlot plot) {
+        XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title(plot.title())
+                .xAxisTitle(plot.xAxis()).yAxisTitle("value").build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setXAxisDecimalPattern("0");
+        plot.series().forEach((name, values) -> chart.addSeries(name,
+                IntStream.range(0, values.length).asDoubleStream().toArray(), values).setMarker(SeriesMarkers.NONE));
         return chart;
     }
 

@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class TrainingChartTest {
         history.put("val_accuracy", new double[] {0.65, 0.8, 0.88});
         Path png = dir.resolve("training.png");
 
-        TrainingChart.write(history, png);
+        TrainingChart.write(history, List.of(), png);
 
         BufferedImage image = ImageIO.read(png.toFile());
         assertEquals(2 * 640, image.getWidth());
@@ -36,8 +37,24 @@ class TrainingChartTest {
     }
 
     @Test
+    void aSamplesOwnPlotsFollowTheCurves() throws IOException {
+        Map<String, double[]> history = Map.of("loss", new double[] {0.9, 0.5});
+        SeriesPlot forecast = new SeriesPlot("forecast", "time step", Map.of("series", new double[] {0, 1, 0, -1},
+                "forecast", new double[] {0.1, 0.9, 0.1, -0.8}));
+        Path png = dir.resolve("training.png");
+
+        TrainingChart.write(history, List.of(forecast), png);
+
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertEquals(2 * 640, image.getWidth());
+        assertTrue(coloured(image.getSubimage(640, 0, 640, 420)) > 500, "the forecast panel is drawn");
+        assertThrows(KilnException.class, () -> new SeriesPlot("x", "t", Map.of("a", new double[2],
+                "b", new double[3])));
+    }
+
+    @Test
     void emptyHistoryIsAnError() {
-        assertThrows(KilnException.class, () -> TrainingChart.write(Map.of(), dir.resolve("x.png")));
+        assertThrows(KilnException.class, () -> TrainingChart.write(Map.of(), List.of(), dir.resolve("x.png")));
     }
 
     private static int coloured(BufferedImage image) {
