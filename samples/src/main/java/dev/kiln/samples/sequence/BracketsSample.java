@@ -47,7 +47,7 @@ public final class BracketsSample implements Sample {
 
     @Override
     public TrainingSettings defaults() {
-        return new TrainingSettings(10, 64, 3e-3, 1, null);
+        return new TrainingSettings(5, 64, 3e-3, 1, null);
     }
 
     /** {@code count} sequences as ids padded with zeros to LONGEST, and whether each is balanced (1) or not (0). */
