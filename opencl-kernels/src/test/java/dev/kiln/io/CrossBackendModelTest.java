@@ -2,14 +2,10 @@ package dev.kiln.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.kiln.KilnSettings;
 import dev.kiln.backend.Backend;
-import dev.kiln.backend.BackendProvider;
 import dev.kiln.backend.Backends;
-import dev.kiln.backend.DType;
+import dev.kiln.opencl.OpenClRequirement;
 import dev.kiln.autograd.Autograd;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Add;
@@ -55,14 +51,7 @@ class CrossBackendModelTest {
 
     @BeforeAll
     static void open() {
-        BackendProvider.Probe probe = Backends.providers().stream().filter(p -> p.name().equals("opencl"))
-                .findFirst().orElseThrow().probe();
-        if (KilnSettings.requireOpenCl()) {
-            assertTrue(probe.available(), "OpenCL is required (KILN_REQUIRE_OPENCL) but unavailable: "
-                    + probe.reason());
-        } else {
-            assumeTrue(probe.available(), "no OpenCL device: " + probe.reason());
-        }
+        OpenClRequirement.check();
         cpu = Backends.select("cpu");
         openCl = Backends.select("opencl");
     }

@@ -3,12 +3,10 @@ package dev.kiln.layer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.kiln.KilnSettings;
 import dev.kiln.backend.Backend;
-import dev.kiln.backend.BackendProvider;
 import dev.kiln.backend.Backends;
+import dev.kiln.opencl.OpenClRequirement;
 import dev.kiln.backend.DType;
 import dev.kiln.model.Sequential;
 import dev.kiln.tensor.MemoryScope;
@@ -26,12 +24,7 @@ class ModesAcrossBackendsTest {
 
     @BeforeAll
     static void open() {
-        BackendProvider.Probe probe = Backends.provider("opencl").probe();
-        if (KilnSettings.requireOpenCl()) {
-            assertTrue(probe.available(), "OpenCL is required (KILN_REQUIRE_OPENCL) but unavailable: " + probe.reason());
-        } else {
-            assumeTrue(probe.available(), "no OpenCL device: " + probe.reason());
-        }
+        OpenClRequirement.check();
         cpu = Backends.select("cpu");
         openCl = Backends.select("opencl");
     }

@@ -1,11 +1,7 @@
 package dev.kiln.opencl;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.kiln.KilnSettings;
 import dev.kiln.backend.Backend;
-import dev.kiln.backend.BackendProvider;
 import dev.kiln.backend.Backends;
 import java.util.List;
 
@@ -22,12 +18,7 @@ final class OpenClTestSupport {
 
     /** The devices found, after checking that there is at least one. */
     static List<ClDevice> devices() {
-        BackendProvider.Probe probe = new OpenClBackendProvider().probe();
-        if (KilnSettings.requireOpenCl()) {
-            assertTrue(probe.available(), "OpenCL is required (KILN_REQUIRE_OPENCL) but unavailable: " + probe.reason());
-        } else {
-            assumeTrue(probe.available(), "no OpenCL device: " + probe.reason());
-        }
+        OpenClRequirement.check();
         return ClDevices.discover();
     }
 
