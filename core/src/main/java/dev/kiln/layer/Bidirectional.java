@@ -16,7 +16,9 @@ import java.util.Objects;
  * Runs a recurrent layer over the sequence in both directions and merges the two outputs, Keras's
  * {@code Bidirectional}: the given layer reads forwards, a copy of its settings (with its own weights) reads
  * backwards, and their outputs are concatenated (the default), summed, multiplied or averaged; with
- * {@code returnSequences} both sequences are in the input's time order and padded steps are zero. With
+ * {@code returnSequences} the backward layer's sequence is flipped back into the input's time order, and padded steps
+ * are zero. The given layer is configured before wrapping (its setters fail afterwards, as the copy would not
+ * follow). With
  * {@code returnState} the final states follow: the forward layer's, then the backward one's. Initial states, when
  * given, are the forward layer's followed by the backward layer's. The weights are named
  * {@code <name>_forward/kernel} and {@code <name>_backward/kernel}.
@@ -60,7 +62,7 @@ public final class Bidirectional extends Layer {
         this.mergeMode = Objects.requireNonNull(mergeMode, "mergeMode");
         this.forwardLayer = layer;
         this.backwardLayer = layer.copySettings().goBackwards(!layer.goesBackwards());
-        forwardLayer.wrapped(layer.returnsSequences(), true);
+        forwardLayer.wrapped(layer.returnsSequences(), false);
         backwardLayer.wrapped(layer.returnsSequences(), true);
         nameDirections();
     }

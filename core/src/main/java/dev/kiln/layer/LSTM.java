@@ -27,7 +27,7 @@ public final class LSTM extends RecurrentLayer<LSTM> {
 
     /** Starts the forget gate's bias at 1 (true, the default) or at the bias initializer's values. */
     public LSTM unitForgetBias(boolean value) {
-        checkNotBuilt("change unitForgetBias of");
+        checkConfigurable("change unitForgetBias of");
         this.unitForgetBias = value;
         return this;
     }

@@ -21,10 +21,10 @@ import java.util.Objects;
  * an LSTM). Optional inputs after the sequence give the initial states (h, and c for an LSTM, each
  * {@code [batch, units]}); they start at zero otherwise. The kernel [features, gates * units] is Glorot-uniform, the
  * recurrent kernel [units, gates * units] orthogonal, the bias zero. A time-step mask on the input (from
- * {@code Embedding.maskZero}) makes the padded steps keep the previous state, so they change neither the outputs,
- * the loss nor the gradients; the output sequence then carries the mask on, and shows the carried-over state at a
- * padded step as Keras does. The loop runs as one op with fused cell kernels (see {@link RecurrentOps}); clip
- * gradients through the optimizer ({@code clipNorm}) for long sequences.
+ * {@code Embedding.maskZero}) makes the padded steps keep the previous state, so they change neither the last
+ * output nor any gradient; the output sequence carries the mask on and shows the carried-over state at a padded
+ * step, as Keras does (the sparse losses then leave those steps out). The loop runs as one op with fused cell
+ * kernels (see {@link RecurrentOps}); clip gradients through the optimizer ({@code clipNorm}) for long sequences.
  *
  * @param <L> the concrete layer, returned by the setters so they chain
  */
@@ -35,7 +35,8 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
     private boolean returnState;
     private boolean goBackwards;
     private boolean zeroOutputForMask;
-    private boolean alignBackwardSequence;
+    private boolean flipSequence;
+    private boolean wrapped;
     private boolean useBias = true;
     private Initializer kernelInitializer = Initializers.glorotUniform();
     private Initializer recurrentInitializer = Initializers.orthogonal();
@@ -78,6 +79,7 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
         t.kernelRegularizer = kernelRegularizer;
         t.recurrentRegularizer = recurrentRegularizer;
         t.biasRegularizer = biasRegularizer;
+        target.trainable(trainable());
         return target;
     }
 
@@ -113,70 +115,70 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
 
     /** Returns every step's output [batch, time, units] (false by default: the last one, [batch, units]). */
     public L returnSequences(boolean value) {
-        checkNotBuilt("change returnSequences of");
+        checkConfigurable("change returnSequences of");
         this.returnSequences = value;
         return self();
     }
 
     /** Adds the final states (h, and c for an LSTM) as outputs after the output (false by default). */
     public L returnState(boolean value) {
-        checkNotBuilt("change returnState of");
+        checkConfigurable("change returnState of");
         this.returnState = value;
         return self();
     }
 
     /** Reads the sequence from the last step to the first, as Keras's {@code go_backwards} (false by default). */
     public L goBackwards(boolean value) {
-        checkNotBuilt("change goBackwards of");
+        checkConfigurable("change goBackwards of");
         this.goBackwards = value;
         return self();
     }
 
     /** Whether a bias is added (true by default). */
     public L useBias(boolean value) {
-        checkNotBuilt("change the bias of");
+        checkConfigurable("change the bias of");
         this.useBias = value;
         return self();
     }
 
     /** How the kernel is initialised (Glorot uniform by default). */
     public L kernelInitializer(Initializer initializer) {
-        checkNotBuilt("change the kernel initializer of");
+        checkConfigurable("change the kernel initializer of");
         this.kernelInitializer = Objects.requireNonNull(initializer, "initializer");
         return self();
     }
 
     /** How the recurrent kernel is initialised (orthogonal by default). */
     public L recurrentInitializer(Initializer initializer) {
-        checkNotBuilt("change the recurrent initializer of");
+        checkConfigurable("change the recurrent initializer of");
         this.recurrentInitializer = Objects.requireNonNull(initializer, "initializer");
         return self();
     }
 
     /** How the bias is initialised (zeros by default; an LSTM then sets its forget gate's block to 1). */
     public L biasInitializer(Initializer initializer) {
-        checkNotBuilt("change the bias initializer of");
+        checkConfigurable("change the bias initializer of");
         this.biasInitializer = Objects.requireNonNull(initializer, "initializer");
         return self();
     }
 
     /** A penalty on the kernel (none by default). */
     public L kernelRegularizer(Regularizer regularizer) {
-        checkNotBuilt("change the kernel regularizer of");
+        checkConfigurable("change the kernel regularizer of");
         this.kernelRegularizer = regularizer;
         return self();
     }
 
     /** A penalty on the recurrent kernel (none by default). */
     public L recurrentRegularizer(Regularizer regularizer) {
-        checkNotBuilt("change the recurrent regularizer of");
+        checkConfigurable("change the recurrent regularizer of");
         this.recurrentRegularizer = regularizer;
         return self();
     }
 
     /** A penalty on the bias (none by default). */
     public L biasRegularizer(Regularizer regularizer) {
-        checkNotBuilt("change the bias regularizer of");
+        checkConfigurable("change the bias regularizer of");
         this.biasRegularizer = regularizer;
         return self();
     }
@@ -197,12 +199,22 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
     }
 
     /**
-     * Bidirectional's settings: zeros at the masked steps of the output sequence instead of the carried state, and a
-     * backward layer's sequence in the input's time order rather than in reading order.
+     * Bidirectional's settings, which also freeze this layer's: zeros at the masked steps of the output sequence
+     * instead of the carried state, and, for its backward layer, the output sequence flipped in time (as Keras flips
+     * it: back into the input's order when the layer reads backwards).
      */
-    final void wrapped(boolean zeroOutputForMask, boolean alignBackwardSequence) {
+    final void wrapped(boolean zeroOutputForMask, boolean flipSequence) {
         this.zeroOutputForMask = zeroOutputForMask;
-        this.alignBackwardSequence = alignBackwardSequence;
+        this.flipSequence = flipSequence;
+        this.wrapped = true;
+    }
+
+    /** Fails when the layer is built, or wrapped in a Bidirectional that copied its settings. */
+    final void checkConfigurable(String what) {
+        checkNotBuilt(what);
+        if (wrapped) {
+            throw badInput("cannot " + what + " a layer inside a Bidirectional: configure it before wrapping it");
+        }
     }
 
     @Override
@@ -335,16 +347,15 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
         return inputs.size() == 2 ? inputs.get(1) : ShapeOps.concat(inputs.subList(1, inputs.size()), 1);
     }
 
-    /** Every step's h as [batch, time, units] in reading order (or the input's, when aligned), carrying the mask. */
+    /** Every step's h as [batch, time, units] in reading order (flipped for Bidirectional), carrying the mask. */
     private Tensor sequence(Tensor states, int steps, int batch, Tensor timeMajorMask) {
         Tensor after = ShapeOps.narrow(states, 0, 1, steps);
         Tensor hidden = cell.stateBlocks() == 1 ? after : ShapeOps.narrow(after, 2, 0, units);
-        boolean align = goBackwards && alignBackwardSequence;
-        Tensor out = Ops.permute(align ? RecurrentOps.reverseTime(hidden) : hidden, 1, 0, 2);
+        Tensor out = Ops.permute(flipSequence ? RecurrentOps.reverseTime(hidden) : hidden, 1, 0, 2);
         if (timeMajorMask == null) {
             return out;
         }
-        Tensor mask = Ops.transpose(align ? RecurrentOps.reverseTime(timeMajorMask) : timeMajorMask);
+        Tensor mask = Ops.transpose(flipSequence ? RecurrentOps.reverseTime(timeMajorMask) : timeMajorMask);
         if (zeroOutputForMask) {
             out = Ops.mask(out, mask.view(Shape.of(batch, steps, 1)));
         }

@@ -43,7 +43,11 @@ public final class ClassIndices {
 
     /**
      * {@code perRow} (predictions [rows, classes], indices [rows] to a value per row) per sample: the row's value for
-     * predictions [n, classes], the mean over the steps for [n, steps, classes]. Softmax outputs keep their logits.
+     * predictions [n, classes], the mean over the steps for [n, steps, classes] (a softmax output reshaped keeps its
+     * logits, so the fused cross-entropy applies).
+     * When the predictions carry a time-step mask, padded steps count for nothing, as in Keras: each step's value is
+     * weighted by its mask and the batch's weights are scaled to average one, so the batch mean is the mean over the
+     * real steps.
      */
     public static Tensor perSample(Tensor predictions, Tensor indices, BiFunction<Tensor, Tensor, Tensor> perRow) {
         if (predictions.rank() == 2) {
@@ -53,12 +57,15 @@ public final class ClassIndices {
         int steps = predictions.shape().dim(1);
         Shape rows = Shape.of(n * steps, predictions.shape().dim(2));
         Tensor flat = Ops.reshape(predictions, rows);
-        Tensor logits = predictions.softmaxLogits();
-        if (logits != null) {
-            flat.fromSoftmaxOf(Ops.reshape(logits, rows));
+        Tensor values = Ops.reshape(perRow.apply(flat, indices.view(Shape.of(n * steps))), Shape.of(n, steps));
+        Tensor mask = predictions.mask();
+        if (mask == null) {
+            return Ops.mean(values, 1);
         }
-        Tensor values = perRow.apply(flat, indices.view(Shape.of(n * steps)));
-        return Ops.mean(Ops.reshape(values, Shape.of(n, steps)), 1);
+        // the mean weight, floored at one step of the batch so that an all-padded batch gives zeros, not NaN
+        Tensor meanWeight = Ops.maximum(Ops.mean(mask), Tensor.full(mask.backend(), mask.dtype(), Shape.of(),
+                1.0 / (n * steps)));
+        return Ops.div(Ops.mean(Ops.mul(values, mask), 1), meanWeight);
     }
 
     private static Shape rowsOf(Tensor predictions) {

@@ -5,7 +5,8 @@ import dev.kiln.tensor.Tensor;
 
 /**
  * Negative log-likelihood of log-probabilities [n, classes] (e.g. a log-softmax output) at class indices
- * [n] or [n, 1]: loss[s] = -logProbabilities[s, t[s]].
+ * [n] or [n, 1]: loss[s] = -logProbabilities[s, t[s]]; for sequences [n, steps, classes] against [n, steps], the mean
+ * over the steps (see {@link ClassIndices#perSample}).
  */
 public final class NegativeLogLikelihood extends PerSampleLoss {
 
@@ -26,7 +27,7 @@ public final class NegativeLogLikelihood extends PerSampleLoss {
 
     @Override
     public Tensor perSample(Tensor predictions, Tensor targets) {
-        Tensor oneHot = ClassIndices.oneHot(targets, predictions);
-        return Ops.neg(Ops.sum(Ops.mul(oneHot, predictions), 1));
+        return ClassIndices.perSample(predictions, targets, (rows, indices) ->
+                Ops.neg(Ops.sum(Ops.mul(ClassIndices.oneHot(indices, rows), rows), 1)));
     }
 }

@@ -200,6 +200,13 @@ public final class RecurrentOps {
             Tensor gradInitial = wantInitial ? initialGradient(gradStates, gradH, gradC, stateWidth) : null;
             Tensor gradBias = hasBias ? ReductionOps.sum(gradRecurrentAll.view(Shape.of(steps * batch, width)), 0)
                     : null;
+            // scratch goes at once, as in the forward loop: only the returned gradients outlive the call
+            for (Tensor scratch : new Tensor[] {gradH, gradC, gradGates, gradRecurrent,
+                previous == states ? null : previous, gradRecurrentAll == gradInput ? null : gradRecurrentAll}) {
+                if (scratch != null) {
+                    scratch.close();
+                }
+            }
             return new Tensor[] {gradInput, gradKernel, gradInitial, gradBias};
         }
 
@@ -224,6 +231,7 @@ public final class RecurrentOps {
                 backend.copyBlocks(batch, units, gradC.buffer(), 0, units, passed.buffer(), units, stateWidth);
             }
             backend.binary(BinaryOp.ADD, Broadcast.same(length), passed.buffer(), outside.buffer(), passed.buffer());
+            outside.close();
             return passed;
         }
 

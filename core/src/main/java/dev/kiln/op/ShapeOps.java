@@ -20,10 +20,17 @@ public final class ShapeOps {
     private ShapeOps() {
     }
 
-    /** The same elements seen with shape {@code shape}; shares x's buffer. */
+    /**
+     * The same elements seen with shape {@code shape}; shares x's buffer. A softmax output reshaped with its last axis
+     * kept stays known as the softmax of its logits reshaped alike, so a cross-entropy still takes the fused path.
+     */
     public static Tensor reshape(Tensor x, Shape shape) {
         Tensor out = x.view(shape);
         Shape original = x.shape();
+        Tensor logits = x.softmaxLogits();
+        if (logits != null && shape.rank() > 0 && original.rank() > 0 && shape.dim(-1) == original.dim(-1)) {
+            out.fromSoftmaxOf(reshape(logits, shape));
+        }
         return Ops.record(out, "reshape", g -> new Tensor[] {g.view(original)}, x);
     }
 

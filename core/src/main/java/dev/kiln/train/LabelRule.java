@@ -37,7 +37,8 @@ enum LabelRule {
     /** Fails unless labels of per-sample shape {@code labels} fit a model output of per-sample shape {@code output}. */
     void checkShapes(Loss loss, Shape output, Shape labels) {
         if (this == CLASS_INDEX) {
-            Shape steps = output.rank() == 0 ? null : Shape.of(Arrays.copyOf(output.dims(), output.rank() - 1));
+            Shape steps = output.rank() == 0 || output.rank() > 2 ? null
+                    : Shape.of(Arrays.copyOf(output.dims(), output.rank() - 1));
             boolean indexShape = steps != null && (labels.equals(steps) || labels.equals(steps.append(1)));
             if (!indexShape) {
                 throw new KilnException("loss '" + loss.name() + "' takes one class index per sample (labels of shape"

@@ -271,6 +271,30 @@ class RecurrentLayersTest {
     }
 
     @Test
+    void bidirectionalFlipsTheBackwardSequenceAsKerasDoesAndFreezesTheWrappedSettings() {
+        LSTM given = new LSTM(UNITS).returnSequences(true).goBackwards(true);
+        given.trainable(false);
+        Bidirectional both = new Bidirectional(given, Bidirectional.MergeMode.CONCAT);
+        assertThrows(KilnException.class, () -> given.returnState(true));
+        assertTrue(!both.backwardLayer().goesBackwards() && !both.backwardLayer().trainable());
+        both.build(Shape.of(3, FEATURES), new ParameterFactory(backend, DType.F64, 3));
+        Map<String, double[]> weights = both.getWeights();
+        double[][][] x = sequences(1, 3);
+        double[] y = both.forward(tensor(x), ForwardContext.inference()).toDoubleArray();
+        double[][][] reversed = {{x[0][2], x[0][1], x[0][0]}};
+        double[][][] ahead = RecurrentReference.run("lstm", reversed, weights.get("forward/kernel"),
+                weights.get("forward/recurrent_kernel"), weights.get("forward/bias"), UNITS, null, null, null);
+        double[][][] behind = RecurrentReference.run("lstm", x, weights.get("backward/kernel"),
+                weights.get("backward/recurrent_kernel"), weights.get("backward/bias"), UNITS, null, null, null);
+        for (int t = 0; t < 3; t++) {
+            for (int j = 0; j < UNITS; j++) {
+                assertEquals(ahead[0][t][j], y[t * 2 * UNITS + j], 1e-12, "the given layer's output, reading order");
+                assertEquals(behind[0][2 - t][j], y[t * 2 * UNITS + UNITS + j], 1e-12, "the copy's output, flipped");
+            }
+        }
+    }
+
+    @Test
     void timeDistributedAndRepeatVector() {
         TimeDistributed each = new TimeDistributed(new Dense(2, ActivationFunction.TANH)).named("steps");
         each.build(Shape.of(4, FEATURES), new ParameterFactory(backend, DType.F64, 3));

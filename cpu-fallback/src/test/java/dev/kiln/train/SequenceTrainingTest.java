@@ -56,6 +56,40 @@ class SequenceTrainingTest {
         }
     }
 
+    @Test
+    void nllAndMaskedStepsAverageOverTheRealSteps() {
+        try (MemoryScope scope = MemoryScope.open()) {
+            double[] logP = {Math.log(0.7), Math.log(0.3), Math.log(0.4), Math.log(0.6),
+                Math.log(0.9), Math.log(0.1), Math.log(0.2), Math.log(0.8)};
+            Tensor p = Tensor.of(backend, DType.F64, Shape.of(2, 2, 2), logP);
+            Tensor labels = Tensor.of(backend, Shape.of(2, 2), 0, 1, 1, 1);
+            double all = -(Math.log(0.7) + Math.log(0.6) + Math.log(0.1) + Math.log(0.8)) / 4;
+            assertEquals(all, Losses.nll().compute(p, labels).item(), 1e-12);
+            p.withMask(Tensor.of(backend, DType.F64, Shape.of(2, 2), 1, 0, 1, 1));
+            double real = -(Math.log(0.7) + Math.log(0.1) + Math.log(0.8)) / 3;
+            assertEquals(real, Losses.nll().compute(p, labels).item(), 1e-12, "the padded step counts for nothing");
+            Tensor probabilities = Tensor.of(backend, DType.F64, Shape.of(2, 2, 2), 0.7, 0.3, 0.4, 0.6, 0.9, 0.1,
+                    0.2, 0.8).withMask(Tensor.of(backend, DType.F64, Shape.of(2, 2), 1, 0, 1, 1));
+            double total = Metrics.sparseCategoricalAccuracy().batchTotal(probabilities, labels).item();
+            assertEquals(2 * (2.0 / 3), total, 1e-12, "right at steps (0, 0) and (1, 1) of 3 real ones, wrong at (1, 0)");
+        }
+    }
+
+    /** A softmax output reshaped per step keeps its logits: the loss of a confident mistake is not clipped. */
+    @Test
+    void sequenceSoftmaxOutputsTakeTheFusedCrossEntropy() {
+        try (MemoryScope scope = MemoryScope.open()) {
+            TimeDistributed head = new TimeDistributed(new Dense(2, ActivationFunction.SOFTMAX));
+            head.build(Shape.of(1, 1), new dev.kiln.layer.ParameterFactory(backend, DType.F64, 1));
+            head.setWeights(java.util.Map.of("kernel", new double[] {30, -30}, "bias", new double[] {0, 0}));
+            Tensor out = head.forward(Tensor.of(backend, DType.F64, Shape.of(1, 1, 1), 1),
+                    dev.kiln.layer.ForwardContext.inference());
+            double loss = Losses.sparseCategoricalCrossEntropy(false).compute(out, Tensor.of(backend, Shape.of(1, 1), 1))
+                    .item();
+            assertEquals(60, loss, 1e-9, "-log softmax of a 60-logit gap, not the clipped 16.1");
+        }
+    }
+
     /** Each step's output is the token one step before, so the network must remember: an LSTM learns it. */
     @Test
     void anLstmLearnsToEchoThePreviousToken() {
