@@ -117,6 +117,6 @@ class InitializersTest extends OnCpuBackend {
         }
         assertThrows(KilnException.class, () -> Initializers.uniform(1, -1));
         assertThrows(KilnException.class, () -> Initializers.normal(0, -1));
-        assertThrows(KilnException.class, () -> Initializers.byName("orthogonal"));
+        assertThrows(KilnException.class, () -> Initializers.byName("lecun_normal"));
     }
 }

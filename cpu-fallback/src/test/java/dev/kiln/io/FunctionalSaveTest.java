@@ -292,8 +292,9 @@ class FunctionalSaveTest {
                 "graph.layers[6].calls[0]", "leads to no output");
         damaged(saved, original, g -> layer(g, 0).put("units", 5),
                 "graph.layers[7].calls[0]", "'head'", "[?, 5]");
-        damaged(saved, original, g -> ((ObjectNode) layer(g, 7).get("graph").get("layers").get(0)).put("type", "gru"),
-                "graph.layers[7].graph.layers[0]", "unknown layer type 'gru'");
+        damaged(saved, original,
+                g -> ((ObjectNode) layer(g, 7).get("graph").get("layers").get(0)).put("type", "conv_lstm2d"),
+                "graph.layers[7].graph.layers[0]", "unknown layer type 'conv_lstm2d'");
         damaged(saved, original, g -> ((ArrayNode) g.get("inputs")).add(JSON.readTree("{\"name\": \"c\", \"shape\": [0]}")),
                 "graph.inputs[2]", "shape[0] must be a positive integer");
 
