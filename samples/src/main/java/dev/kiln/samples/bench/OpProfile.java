@@ -13,11 +13,14 @@ import java.util.Map;
  */
 record OpProfile(double epochSeconds, Map<String, ProfilingBackend.OpTime> times) {
 
-    /** The calls grouped into families: gemm, element-wise, reductions, softmax and loss, optimizer, windows (im2col and pooling), transfers. */
+    /**
+     * The calls grouped into families: gemm, element-wise, reductions, softmax and loss, optimizer, random, windows
+     * (im2col and pooling), recurrent cells, transfers, memory.
+     */
     Map<String, Double> secondsByFamily() {
         Map<String, Double> families = new LinkedHashMap<>();
         for (String family : new String[] {"gemm", "element-wise", "reductions", "softmax and loss", "optimizer",
-                "random", "windows", "transfers", "memory"}) {
+                "random", "windows", "recurrent cells", "transfers", "memory"}) {
             families.put(family, 0.0);
         }
         times.forEach((kind, time) -> families.merge(family(kind), time.nanos() / 1e9, Double::sum));
@@ -48,7 +51,8 @@ record OpProfile(double epochSeconds, Map<String, ProfilingBackend.OpTime> times
         return text.toString();
     }
 
-    private static String family(String kind) {
+    /** The family of a kind of call ("gemm NN 128x10x128"), by the backend method that it names first. */
+    static String family(String kind) {
         String op = kind.split(" ")[0];
         return switch (op) {
             case "gemm", "gemmBatched" -> "gemm";
@@ -61,6 +65,8 @@ record OpProfile(double epochSeconds, Map<String, ProfilingBackend.OpTime> times
             case "random" -> "random";
             case "upload", "download" -> "transfers";
             case "im2col", "col2im", "maxPool", "maxPoolBackward", "avgPool", "avgPoolBackward" -> "windows";
+            case "rnnCell", "rnnCellBackward", "lstmCell", "lstmCellBackward", "gruCell", "gruCellBackward" ->
+                    "recurrent cells";
             default -> "memory";
         };
     }

@@ -13,14 +13,48 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The PyTorch side of {@code kiln bench mnist-cnn}: the Keras MNIST CNN trained by PyTorch on the CPU in a child
- * Python process ({@code mnist_cnn_torch.py}), so that Kiln's seconds per epoch have a reference from the same run.
+ * The PyTorch side of {@code kiln bench mnist-cnn} and {@code mnist-lstm}: the same network trained by PyTorch on the
+ * CPU in a child Python process ({@code mnist_torch.py}), so that Kiln's seconds per epoch have a reference from the
+ * same run.
  */
 public final class TorchReference {
     /** Generous: a few epochs of the CNN take minutes on a small machine, but a hung interpreter must end. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
 
-    private static final String SCRIPT = "mnist_cnn_torch.py";
+    private static final String SCRIPT = "mnist_torch.py";
+
+    /** The network PyTorch trains: the script's {@code --network} choice and that network's own options. */
+    public sealed interface Network permits Cnn, Lstm {
+        /** The script's arguments that choose and size the network. */
+        List<String> arguments();
+    }
+
+    /**
+     * The Keras MNIST CNN ({@code --network cnn}).
+     *
+     * @param dense units of a dense relu layer after the convolutions, or 0 for none (the Keras example)
+     * @param dropout the dropout rate before the last layer
+     */
+    public record Cnn(int dense, double dropout) implements Network {
+        @Override
+        public List<String> arguments() {
+            return List.of("--network", "cnn", "--dense", Integer.toString(dense),
+                    "--dropout", Double.toString(dropout));
+        }
+    }
+
+    /**
+     * An LSTM reading the image rows as time steps, then a linear layer on its last output ({@code --network lstm}),
+     * initialised as Keras initialises {@code LSTM} and {@code Dense}.
+     *
+     * @param units units of the LSTM
+     */
+    public record Lstm(int units) implements Network {
+        @Override
+        public List<String> arguments() {
+            return List.of("--network", "lstm", "--units", Integer.toString(units));
+        }
+    }
 
     /**
      * The script's arguments.
@@ -31,16 +65,17 @@ public final class TorchReference {
      * @param batchSize images per step
      * @param threads torch's CPU threads
      * @param seed seed of the weights and the shuffling
-     * @param dense units of a dense relu layer after the convolutions, or 0 for none (the Keras example)
-     * @param dropout the dropout rate before the last layer
+     * @param network the network trained
      */
-    public record Settings(Path data, int epochs, int warmUp, int batchSize, int threads, long seed, int dense,
-                           double dropout) {
+    public record Settings(Path data, int epochs, int warmUp, int batchSize, int threads, long seed,
+                           Network network) {
         List<String> arguments() {
-            return List.of("--data", data.toString(), "--epochs", Integer.toString(epochs),
-                    "--warm-up", Integer.toString(warmUp), "--batch-size", Integer.toString(batchSize),
-                    "--threads", Integer.toString(threads), "--seed", Long.toString(seed),
-                    "--dense", Integer.toString(dense), "--dropout", Double.toString(dropout));
+            List<String> arguments = new ArrayList<>(List.of("--data", data.toString(),
+                    "--epochs", Integer.toString(epochs), "--warm-up", Integer.toString(warmUp),
+                    "--batch-size", Integer.toString(batchSize), "--threads", Integer.toString(threads),
+                    "--seed", Long.toString(seed)));
+            arguments.addAll(network.arguments());
+            return arguments;
         }
     }
 
@@ -83,7 +118,7 @@ public final class TorchReference {
         this.python = python;
     }
 
-    /** Trains the CNN in PyTorch with {@code settings}; never throws for a missing or failing Python. */
+    /** Trains the network in PyTorch with {@code settings}; never throws for a missing or failing Python. */
     public Result run(Settings settings) {
         try {
             String interpreter = python.interpreterWith("numpy", "torch");

@@ -2,6 +2,7 @@ package dev.kiln.samples.cli;
 
 import dev.kiln.samples.bench.GemmBench;
 import dev.kiln.samples.bench.MnistCnnBench;
+import dev.kiln.samples.bench.MnistLstmBench;
 import dev.kiln.samples.bench.MnistMlpBench;
 import dev.kiln.samples.commandline.CommonOptions;
 import picocli.CommandLine.Command;
@@ -19,7 +20,7 @@ import java.util.concurrent.Callable;
 /** {@code kiln bench}: performance measurements (programs, not tests). */
 @Command(name = "bench",
         description = "Measures performance on this machine.",
-        subcommands = {BenchCommand.Gemm.class, MnistMlpBench.class, MnistCnnBench.class})
+        subcommands = {BenchCommand.Gemm.class, MnistMlpBench.class, MnistCnnBench.class, MnistLstmBench.class})
 final class BenchCommand implements Runnable {
     @Spec
     private CommandSpec spec;
@@ -29,7 +30,8 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a benchmark is required: gemm, mnist-mlp or mnist-cnn");
+        throw new ParameterException(spec.commandLine(),
+                "a benchmark is required: gemm, mnist-mlp, mnist-cnn or mnist-lstm");
     }
 
     /** {@code kiln bench gemm}: F32 gemm GFLOP/s of each backend, and of numpy when present. */

@@ -1,9 +1,13 @@
 package dev.kiln.samples.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.backend.Backend;
+import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class OpProfileTest {
@@ -27,6 +31,19 @@ class OpProfileTest {
         assertTrue(profile.table().contains("| gemm | 0.400 | 40% |"), profile.table());
         assertTrue(profile.detail().startsWith("| call | calls | seconds | us per call |\n|---|---|---|---|\n"
                 + "| gemm | 10 | 0.400 | 40000.0 |"), profile.detail());
+    }
+
+    /** Only allocation and release count as memory: a new primitive must join a family, not hide among them. */
+    @Test
+    void everyBackendCallThatComputesOrMovesDataHasItsOwnFamily() {
+        Set<String> memoryOrUntimed = Set.of("allocate", "free", "name", "device", "supports", "liveBuffers",
+                "transfers", "synchronize", "close");
+        for (Method method : Backend.class.getMethods()) {
+            if (!memoryOrUntimed.contains(method.getName())) {
+                assertNotEquals("memory", OpProfile.family(method.getName()), method.getName());
+            }
+        }
+        assertEquals("recurrent cells", OpProfile.family("lstmCellBackward"));
     }
 
     @Test

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.data.idx.IdxArray;
+import dev.kiln.data.idx.IdxType;
+import dev.kiln.data.idx.IdxWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +15,8 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class TorchReferenceTest {
     private static final String OUTPUT = String.join("\n",
@@ -68,14 +73,24 @@ class TorchReferenceTest {
                         + OUTPUT.lines().skip(3).findFirst().orElseThrow() + "'"));
         TorchReference reference = new TorchReference(new PythonRunner(List.of(noTorch, torch), Duration.ofMinutes(1)));
 
-        TorchReference.Result result = reference.run(new TorchReference.Settings(Path.of("/data/mnist"), 2, 1, 64, 3, 7, 128, 0.25));
+        TorchReference.Result result = reference.run(new TorchReference.Settings(Path.of("/data/mnist"), 2, 1, 64, 3, 7,
+                new TorchReference.Cnn(128, 0.25)));
 
         TorchReference.Measured measured = assertInstanceOf(TorchReference.Measured.class, result);
         assertEquals(List.of(12.5, 11.25), measured.epochSeconds());
         assertEquals(0.9866, measured.testAccuracy());
         assertEquals(TorchReference.script(), Files.readString(code));
         assertEquals(List.of("--data", "/data/mnist", "--epochs", "2", "--warm-up", "1", "--batch-size", "64",
-                "--threads", "3", "--seed", "7", "--dense", "128", "--dropout", "0.25"), Files.readAllLines(arguments));
+                "--threads", "3", "--seed", "7", "--network", "cnn", "--dense", "128", "--dropout", "0.25"),
+                Files.readAllLines(arguments));
+    }
+
+    @Test
+    void anLstmIsChosenAndSizedByItsOwnArguments() {
+        TorchReference.Settings settings = new TorchReference.Settings(Path.of("/data/mnist"), 3, 1, 128, 2, 42,
+                new TorchReference.Lstm(64));
+        assertEquals(List.of("--data", "/data/mnist", "--epochs", "3", "--warm-up", "1", "--batch-size", "128",
+                "--threads", "2", "--seed", "42", "--network", "lstm", "--units", "64"), settings.arguments());
     }
 
     @Test
@@ -92,11 +107,11 @@ class TorchReferenceTest {
     void aFailingScriptIsUnavailableWithTheEndOfItsErrorOutput() throws Exception {
         String failing = FakeInterpreter.write(dir, "failing", String.join("\n",
                 "[ \"$2\" = 'import numpy, torch' ] && exit 0",
-                "echo 'mnist_cnn_torch: cannot read /data/mnist/train-images-idx3-ubyte' >&2",
+                "echo 'mnist_torch: cannot read /data/mnist/train-images-idx3-ubyte' >&2",
                 "exit 1"));
         TorchReference.Result result = reference(failing, Duration.ofMinutes(1)).run(settings(3));
         assertEquals(new TorchReference.Unavailable(failing
-                        + " exited with status 1: mnist_cnn_torch: cannot read /data/mnist/train-images-idx3-ubyte"),
+                        + " exited with status 1: mnist_torch: cannot read /data/mnist/train-images-idx3-ubyte"),
                 result);
     }
 
@@ -129,12 +144,56 @@ class TorchReferenceTest {
             Assumptions.abort("no Python here: " + e.getMessage());
             return;
         }
-        python.run(interpreter, "import sys; compile(sys.argv[1], 'mnist_cnn_torch.py', 'exec')", List.of(script));
+        python.run(interpreter, "import sys; compile(sys.argv[1], 'mnist_torch.py', 'exec')", List.of(script));
+    }
+
+    /** Where torch is importable, the script trains each network for an epoch on a few MNIST-shaped images. */
+    @ParameterizedTest
+    @MethodSource("networks")
+    void eachNetworkTrainsOnTinyMnistWhereTorchIsPresent(TorchReference.Network network) {
+        PythonRunner python = new PythonRunner(PythonRunner.INTERPRETERS, Duration.ofMinutes(2));
+        try {
+            python.interpreterWith("numpy", "torch");
+        } catch (PythonRunner.Failure e) {
+            Assumptions.abort("no Python with torch here: " + e.getMessage());
+        }
+        writeTinyMnist(dir, 48, 12);
+        TorchReference.Result result = new TorchReference(python).run(
+                new TorchReference.Settings(dir, 1, 0, 16, 1, 5, network));
+        TorchReference.Measured measured = assertInstanceOf(TorchReference.Measured.class, result, result.toString());
+        assertEquals(1, measured.epochSeconds().size());
+        assertTrue(measured.epochLosses().get(0) > 0 && measured.testAccuracy() >= 0 && measured.testAccuracy() <= 1,
+                measured.toString());
+    }
+
+    static List<TorchReference.Network> networks() {
+        return List.of(new TorchReference.Cnn(16, 0.5), new TorchReference.Lstm(8));
+    }
+
+    /** The four MNIST files with {@code train} and {@code test} 28x28 images of arbitrary pixels and labels. */
+    private static void writeTinyMnist(Path dir, int train, int test) {
+        writeSplit(dir, "train", train);
+        writeSplit(dir, "t10k", test);
+    }
+
+    private static void writeSplit(Path dir, String prefix, int count) {
+        double[] pixels = new double[count * 28 * 28];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (31L * i) % 256;
+        }
+        double[] labels = new double[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = i % 10;
+        }
+        IdxWriter.write(IdxArray.of(IdxType.UNSIGNED_BYTE, new int[] {count, 28, 28}, pixels),
+                dir.resolve(prefix + "-images-idx3-ubyte"));
+        IdxWriter.write(IdxArray.of(IdxType.UNSIGNED_BYTE, new int[] {count}, labels),
+                dir.resolve(prefix + "-labels-idx1-ubyte"));
     }
 
     private static void assertUnreadable(String output, String expected) {
         PythonRunner.Failure failure = assertThrows(PythonRunner.Failure.class, () -> TorchReference.parse(output));
-        assertTrue(failure.getMessage().startsWith("unexpected output from mnist_cnn_torch.py " + expected),
+        assertTrue(failure.getMessage().startsWith("unexpected output from mnist_torch.py " + expected),
                 failure.getMessage());
     }
 
@@ -143,6 +202,7 @@ class TorchReferenceTest {
     }
 
     private static TorchReference.Settings settings(int epochs) {
-        return new TorchReference.Settings(Path.of("/data/mnist"), epochs, 1, 128, 2, 42, 0, 0.5);
+        return new TorchReference.Settings(Path.of("/data/mnist"), epochs, 1, 128, 2, 42,
+                new TorchReference.Cnn(0, 0.5));
     }
 }

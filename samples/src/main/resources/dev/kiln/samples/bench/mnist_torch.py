@@ -1,8 +1,10 @@
-"""PyTorch reference for `kiln bench mnist-cnn`: the Keras MNIST CNN example trained on the CPU.
+"""PyTorch reference for `kiln bench mnist-cnn` and `kiln bench mnist-lstm`: the same network trained on the CPU.
 
-Model: conv 32 3x3 relu, max-pool 2, conv 64 3x3 relu, max-pool 2, flatten, optionally dense N relu (--dense),
-dropout (--dropout, 0.5 by default), dense 10 (logits); cross-entropy, Adam 1e-3, shuffled mini-batches. The whole data set is in memory before the clock starts and
-each timed epoch measures the training loop alone.
+Networks (--network): cnn, the Keras MNIST CNN: conv 32 3x3 relu, max-pool 2, conv 64 3x3 relu, max-pool 2, flatten,
+optionally dense N relu (--dense), dropout (--dropout, 0.5 by default), dense 10 (logits); lstm: an LSTM of --units
+units reading the 28 rows of an image as 28 time steps of 28 pixels, then dense 10 (logits) on its last output. Both
+are initialised as Keras initialises them. Cross-entropy, Adam 1e-3, shuffled mini-batches. The whole data set is in
+memory before the clock starts and each timed epoch measures the training loop alone.
 
 Output, one JSON object per line on stdout: {"epoch": i, "seconds": s, "loss": l} per timed epoch, then
 {"torch": version, "threads": t, "test_accuracy": a}. Errors go to stderr with a non-zero exit status.
@@ -50,7 +52,7 @@ def read_idx(path, magic, dimensions):
 
 
 def load_split(directory, prefix):
-    """Images as [n, 1, 28, 28] floats in [0, 1] and labels as int64, both as tensors."""
+    """Images as [n, 28, 28] floats in [0, 1] and labels as int64, both as tensors."""
     images = read_idx(os.path.join(directory, f"{prefix}-images-idx3-ubyte"), IMAGES_MAGIC, 3)
     labels = read_idx(os.path.join(directory, f"{prefix}-labels-idx1-ubyte"), LABELS_MAGIC, 1)
     if images.shape[1:] != (SIDE, SIDE):
@@ -59,7 +61,7 @@ def load_split(directory, prefix):
         raise DataError(f"{prefix}: {len(images)} images but {len(labels)} labels")
     if len(labels) and labels.max() >= CLASSES:
         raise DataError(f"{prefix}: label {labels.max()}, expected 0 to {CLASSES - 1}")
-    pixels = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
+    pixels = torch.from_numpy(images.astype(np.float32) / 255.0)
     return pixels, torch.from_numpy(labels.astype(np.int64))
 
 
@@ -67,6 +69,7 @@ def keras_mnist_cnn(dense, dropout):
     head = [nn.Linear(64 * 5 * 5, dense), nn.ReLU()] if dense > 0 else []
     features = dense if dense > 0 else 64 * 5 * 5
     model = nn.Sequential(
+        nn.Unflatten(1, (1, SIDE)),  # [n, 28, 28] to one channel, [n, 1, 28, 28]
         nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(), *head, nn.Dropout(dropout), nn.Linear(features, CLASSES))
@@ -76,6 +79,35 @@ def keras_mnist_cnn(dense, dropout):
             nn.init.xavier_uniform_(layer.weight)
             nn.init.zeros_(layer.bias)
     return model
+
+
+class RowLstm(nn.Module):
+    """The rows of an image [n, 28, 28] as 28 time steps through an LSTM, then a linear layer on the last output."""
+
+    def __init__(self, units):
+        super().__init__()
+        self.lstm = nn.LSTM(SIDE, units, batch_first=True)
+        self.linear = nn.Linear(units, CLASSES)
+        # Keras's LSTM: Glorot-uniform kernel, orthogonal recurrent kernel, zero bias but the forget gate's at 1
+        # (unit_forget_bias). PyTorch has two biases and the gate order i, f, g, o: the input one carries the ones.
+        nn.init.xavier_uniform_(self.lstm.weight_ih_l0)
+        nn.init.orthogonal_(self.lstm.weight_hh_l0)
+        nn.init.zeros_(self.lstm.bias_ih_l0)
+        nn.init.zeros_(self.lstm.bias_hh_l0)
+        with torch.no_grad():
+            self.lstm.bias_ih_l0[units:2 * units] = 1.0
+        nn.init.xavier_uniform_(self.linear.weight)
+        nn.init.zeros_(self.linear.bias)
+
+    def forward(self, rows):
+        outputs, _ = self.lstm(rows)
+        return self.linear(outputs[:, -1])
+
+
+def network(args):
+    if args.network == "lstm":
+        return RowLstm(args.units)
+    return keras_mnist_cnn(args.dense, args.dropout)
 
 
 def train_epoch(model, optimizer, images, labels, batch_size, generator):
@@ -113,17 +145,20 @@ def at_least(minimum):
 
 
 def arguments():
-    parser = argparse.ArgumentParser(prog="mnist_cnn_torch", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="mnist_torch", description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, metavar="DIR", help="directory holding the four MNIST IDX files")
     parser.add_argument("--epochs", type=at_least(1), default=3, metavar="N", help="timed epochs (default 3)")
     parser.add_argument("--warm-up", type=at_least(0), default=1, metavar="W", help="untimed epochs first (default 1)")
     parser.add_argument("--batch-size", type=at_least(1), default=128, metavar="B", help="default 128")
     parser.add_argument("--threads", type=at_least(1), default=2, metavar="T", help="torch CPU threads (default 2)")
     parser.add_argument("--seed", type=int, default=42, metavar="S", help="default 42")
+    parser.add_argument("--network", choices=("cnn", "lstm"), required=True, help="the network trained")
     parser.add_argument("--dense", type=at_least(0), default=0, metavar="N",
-                        help="units of a dense relu layer before the dropout, 0 for none (default 0)")
+                        help="cnn: units of a dense relu layer before the dropout, 0 for none (default 0)")
     parser.add_argument("--dropout", type=float, default=0.5, metavar="P",
-                        help="dropout rate before the last layer (default 0.5)")
+                        help="cnn: dropout rate before the last layer (default 0.5)")
+    parser.add_argument("--units", type=at_least(1), default=128, metavar="N",
+                        help="lstm: units of the LSTM (default 128)")
     return parser.parse_args()
 
 
@@ -139,9 +174,9 @@ def main():
         train_images, train_labels = load_split(args.data, "train")
         test_images, test_labels = load_split(args.data, "t10k")
     except DataError as e:
-        print(f"mnist_cnn_torch: {e}", file=sys.stderr)
+        print(f"mnist_torch: {e}", file=sys.stderr)
         return 1
-    model = keras_mnist_cnn(args.dense, args.dropout)
+    model = network(args)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     shuffle = torch.Generator().manual_seed(args.seed)
     for _ in range(args.warm_up):
