@@ -18,7 +18,9 @@ package dev.kiln.backend;
  * buffer) and {@link #gemmBatched} (at least the elements its strided matrices reach). An output is never one
  * of the inputs, except that {@link #unary}, {@link #unaryBackward} and {@link #binary} (with an operand that
  * spans the whole output) may write over an input; {@link #update} works in place on distinct buffers; the recurrent
- * cells read one slot of {@code states} and write the next, and update {@code gradH} and {@code gradC} in place.
+ * cells read one slot of {@code states} and write the next, and update {@code gradH} and {@code gradC} in place; the
+ * two halves of a GRU step that resets before the product share {@code gates} (and their adjoints
+ * {@code gradResetGates}), each reading and writing its own blocks.
  */
 public interface Backend extends AutoCloseable {
 
@@ -241,6 +243,45 @@ public interface Backend extends AutoCloseable {
      */
     void gruCellBackward(SequenceStep at, Buffer mask, Buffer states, Buffer gates, Buffer gradStates, Buffer gradH,
                          Buffer gradInputGates, Buffer gradRecurrent);
+
+    /**
+     * The first half of a GRU step with the reset gate applied before the recurrent product (Keras's
+     * {@code reset_after=False}), which needs two products per step: with x = inputGates[step] [batch, 3 * units],
+     * rec = recurrent [batch, 2 * units] (hPrev · the z and r columns of the recurrent kernel) and hPrev =
+     * states[step]: z = sigmoid(x_z + rec_z), r = sigmoid(x_r + rec_r). Writes z and r to the first two blocks of
+     * gates [batch, 3 * units] and r * hPrev to resetHidden [batch, units], the second product's operand. No mask:
+     * {@link #gruCandidateCell} keeps a masked row's state whatever this half computed.
+     */
+    void gruResetCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer states, Buffer resetHidden,
+                      Buffer gates);
+
+    /**
+     * The second half of that step: with rec = recurrent [batch, units] (resetHidden · the h columns of the recurrent
+     * kernel) and z read from the gates {@link #gruResetCell} wrote: hh = tanh(x_h + rec),
+     * h' = z * hPrev + (1 - z) * hh; a masked row (mask as in {@link #rnnCell}) keeps hPrev. Writes h' to
+     * states[step + 1] and h, and hh to the third block of gates.
+     */
+    void gruCandidateCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer mask, Buffer states, Buffer h,
+                          Buffer gates);
+
+    /**
+     * The adjoint of {@link #gruCandidateCell}, first in the backward step: with dH = gradStates[step + 1] + gradH and
+     * the saved z and hh, an unmasked row gets gradCandidate [batch, units] = dH * (1 - z) * (1 - hh^2) (the
+     * gradient of x_h and of rec), the z block of gradResetGates [batch, 2 * units] = dH * (hPrev - hh) * z(1 - z)
+     * and gradH = dH * z; a masked row gets zeros and gradH = dH. gradH is read and replaced as in
+     * {@link #rnnCellBackward}; the r block of gradResetGates is left to {@link #gruResetCellBackward}.
+     */
+    void gruCandidateCellBackward(SequenceStep at, Buffer mask, Buffer states, Buffer gates, Buffer gradStates,
+                                  Buffer gradH, Buffer gradCandidate, Buffer gradResetGates);
+
+    /**
+     * The adjoint of {@link #gruResetCell}: with gradResetHidden [batch, units] (gradCandidate · the h columns of the
+     * recurrent kernel^T) and the saved r, writes the r block of gradResetGates = gradResetHidden * hPrev * r(1 - r)
+     * and adds gradResetHidden * r to gradH (the caller then adds gradResetGates · the z and r columns^T). No mask:
+     * a masked row's gradResetHidden is 0.
+     */
+    void gruResetCellBackward(SequenceStep at, Buffer states, Buffer gates, Buffer gradResetHidden, Buffer gradH,
+                              Buffer gradResetGates);
 
     // ---- element-wise ----
 

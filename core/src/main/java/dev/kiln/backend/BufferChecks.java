@@ -442,6 +442,79 @@ public final class BufferChecks {
                 "gradStates", gradStates, "gradH", gradH, "gradInputGates", gradInputGates);
     }
 
+    /** {@link Backend#gruResetCell}: inputGates [steps, batch, 3 units], recurrent [batch, 2 units], resetHidden [batch, units], gates [batch, 3 units]. */
+    public static void gruResetCell(Backend backend, SequenceStep at, Buffer inputGates, Buffer recurrent,
+                                    Buffer states, Buffer resetHidden, Buffer gates) {
+        String method = "gruResetCell";
+        cellBuffers(backend, method, at, "inputGates", inputGates, "recurrent", recurrent, "states", states,
+                "resetHidden", resetHidden, "gates", gates);
+        exact(method, "inputGates [steps, batch, 3 * units]", inputGates, at.sequence(3));
+        exact(method, "recurrent [batch, 2 * units]", recurrent, 2 * at.matrix());
+        exact(method, "states [steps + 1, batch, units]", states, at.states(1));
+        exact(method, "resetHidden [batch, units]", resetHidden, at.matrix());
+        exact(method, "gates [batch, 3 * units]", gates, 3 * at.matrix());
+        distinct(method, "resetHidden", resetHidden, "inputGates", inputGates, "recurrent", recurrent,
+                "states", states);
+        distinct(method, "gates", gates, "inputGates", inputGates, "recurrent", recurrent, "states", states,
+                "resetHidden", resetHidden);
+    }
+
+    /** {@link Backend#gruCandidateCell}: inputGates [steps, batch, 3 units], recurrent and h [batch, units], gates [batch, 3 units]. */
+    public static void gruCandidateCell(Backend backend, SequenceStep at, Buffer inputGates, Buffer recurrent,
+                                        Buffer mask, Buffer states, Buffer h, Buffer gates) {
+        String method = "gruCandidateCell";
+        cellBuffers(backend, method, at, "inputGates", inputGates, "recurrent", recurrent, "states", states, "h", h,
+                "gates", gates);
+        cellMask(backend, method, at, mask, states);
+        exact(method, "inputGates [steps, batch, 3 * units]", inputGates, at.sequence(3));
+        exact(method, "recurrent [batch, units]", recurrent, at.matrix());
+        exact(method, "states [steps + 1, batch, units]", states, at.states(1));
+        exact(method, "h [batch, units]", h, at.matrix());
+        exact(method, "gates [batch, 3 * units]", gates, 3 * at.matrix());
+        distinct(method, "states", states, "inputGates", inputGates, "recurrent", recurrent, "mask", mask,
+                "gates", gates);
+        distinct(method, "h", h, "inputGates", inputGates, "recurrent", recurrent, "mask", mask, "states", states,
+                "gates", gates);
+        distinct(method, "gates", gates, "inputGates", inputGates, "recurrent", recurrent, "mask", mask);
+    }
+
+    /** {@link Backend#gruCandidateCellBackward}: the shapes of {@link #gruCandidateCell}; gradCandidate [batch, units], gradResetGates [batch, 2 units]. */
+    public static void gruCandidateCellBackward(Backend backend, SequenceStep at, Buffer mask, Buffer states,
+                                                Buffer gates, Buffer gradStates, Buffer gradH, Buffer gradCandidate,
+                                                Buffer gradResetGates) {
+        String method = "gruCandidateCellBackward";
+        cellBuffers(backend, method, at, "states", states, "gates", gates, "gradStates", gradStates, "gradH", gradH,
+                "gradCandidate", gradCandidate, "gradResetGates", gradResetGates);
+        cellMask(backend, method, at, mask, states);
+        exact(method, "states [steps + 1, batch, units]", states, at.states(1));
+        exact(method, "gates [batch, 3 * units]", gates, 3 * at.matrix());
+        exact(method, "gradStates [steps + 1, batch, units]", gradStates, at.states(1));
+        exact(method, "gradH [batch, units]", gradH, at.matrix());
+        exact(method, "gradCandidate [batch, units]", gradCandidate, at.matrix());
+        exact(method, "gradResetGates [batch, 2 * units]", gradResetGates, 2 * at.matrix());
+        distinct(method, "gradH", gradH, "mask", mask, "states", states, "gates", gates, "gradStates", gradStates);
+        distinct(method, "gradCandidate", gradCandidate, "mask", mask, "states", states, "gates", gates,
+                "gradStates", gradStates, "gradH", gradH);
+        distinct(method, "gradResetGates", gradResetGates, "mask", mask, "states", states, "gates", gates,
+                "gradStates", gradStates, "gradH", gradH, "gradCandidate", gradCandidate);
+    }
+
+    /** {@link Backend#gruResetCellBackward}: the shapes of {@link #gruResetCell}; gradResetHidden and gradH [batch, units], gradResetGates [batch, 2 units]. */
+    public static void gruResetCellBackward(Backend backend, SequenceStep at, Buffer states, Buffer gates,
+                                            Buffer gradResetHidden, Buffer gradH, Buffer gradResetGates) {
+        String method = "gruResetCellBackward";
+        cellBuffers(backend, method, at, "states", states, "gates", gates, "gradResetHidden", gradResetHidden,
+                "gradH", gradH, "gradResetGates", gradResetGates);
+        exact(method, "states [steps + 1, batch, units]", states, at.states(1));
+        exact(method, "gates [batch, 3 * units]", gates, 3 * at.matrix());
+        exact(method, "gradResetHidden [batch, units]", gradResetHidden, at.matrix());
+        exact(method, "gradH [batch, units]", gradH, at.matrix());
+        exact(method, "gradResetGates [batch, 2 * units]", gradResetGates, 2 * at.matrix());
+        distinct(method, "gradH", gradH, "states", states, "gates", gates, "gradResetHidden", gradResetHidden);
+        distinct(method, "gradResetGates", gradResetGates, "states", states, "gates", gates,
+                "gradResetHidden", gradResetHidden, "gradH", gradH);
+    }
+
     /** The buffers of a cell call: live buffers of this backend, of one real dtype. */
     private static void cellBuffers(Backend backend, String method, SequenceStep at, Object... rolesAndBuffers) {
         notNull(method, "at", at);

@@ -33,7 +33,8 @@ public final class PreconditionCatalogue {
     private static final Window2d DILATED = Window2d.of(1, 5, 5, 1, 2, 2, 1, 1, 2, 2, 0, 0, 0, 0);
     /**
      * Step 1 of 2 over a batch of 2 with 3 units: a [batch, units] matrix of 6, a mask of 4; inputGates of 12, 48 and
-     * 36 (RNN, LSTM, GRU), states of 18 (36 for an LSTM), gates of 24, a GRU's recurrent products of 18.
+     * 36 (RNN, LSTM, GRU), states of 18 (36 for an LSTM), gates of 24, a GRU's recurrent products of 18; when the
+     * GRU resets before the product, gates of 18 and z and r products and gradients of 12.
      */
     private static final SequenceStep CELL = new SequenceStep(2, 2, 3, 1);
     /** An empty batch: every buffer of a cell call, the mask too, has 0 elements. */
@@ -421,6 +422,61 @@ public final class PreconditionCatalogue {
                         + " every buffer of one call must have the same dtype",
                 s -> s.backend().gruCellBackward(CELL, s.i32(4), s.f32(18), s.f32(24), s.f32(18), s.f32(6), s.f32(18),
                         s.f32(18)));
+        reject(cases, "gruResetCell", "recurrent products of three gates",
+                "gruResetCell: recurrent [batch, 2 * units] has 18 elements, expected 12",
+                s -> s.backend().gruResetCell(CELL, s.f32(36), s.f32(18), s.f32(18), s.f32(6), s.f32(18)));
+        reject(cases, "gruResetCell", "gates are states",
+                "gruResetCell: gates and states are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer states = s.f32(18);
+                    s.backend().gruResetCell(CELL, s.f32(36), s.f32(12), states, s.f32(6), states);
+                });
+        reject(cases, "gruResetCell", "I32 buffers", "gruResetCell: got an I32 buffer; gruResetCell computes on F32"
+                        + " or F64 only (I32 buffers hold indices)",
+                s -> s.backend().gruResetCell(CELL, s.i32(36), s.i32(12), s.i32(18), s.i32(6), s.i32(18)));
+        reject(cases, "gruCandidateCell", "recurrent products of the z and r gates",
+                "gruCandidateCell: recurrent [batch, units] has 12 elements, expected 6",
+                s -> s.backend().gruCandidateCell(CELL, s.f32(36), s.f32(12), null, s.f32(18), s.f32(6), s.f32(18)));
+        reject(cases, "gruCandidateCell", "the gates of a GRU that resets after the product",
+                "gruCandidateCell: gates [batch, 3 * units] has 24 elements, expected 18",
+                s -> s.backend().gruCandidateCell(CELL, s.f32(36), s.f32(6), null, s.f32(18), s.f32(6), s.f32(24)));
+        reject(cases, "gruCandidateCell", "a mask of one step",
+                "gruCandidateCell: mask [steps, batch] has 2 elements, expected 4",
+                s -> s.backend().gruCandidateCell(CELL, s.f32(36), s.f32(6), s.f32(2), s.f32(18), s.f32(6),
+                        s.f32(18)));
+        reject(cases, "gruCandidateCell", "h is recurrent",
+                "gruCandidateCell: h and recurrent are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer recurrent = s.f32(6);
+                    s.backend().gruCandidateCell(CELL, s.f32(36), recurrent, null, s.f32(18), recurrent, s.f32(18));
+                });
+        reject(cases, "gruCandidateCellBackward", "gradResetGates of three gates",
+                "gruCandidateCellBackward: gradResetGates [batch, 2 * units] has 18 elements, expected 12",
+                s -> s.backend().gruCandidateCellBackward(CELL, null, s.f32(18), s.f32(18), s.f32(18), s.f32(6),
+                        s.f32(6), s.f32(18)));
+        reject(cases, "gruCandidateCellBackward", "gradCandidate is gradH",
+                "gruCandidateCellBackward: gradCandidate and gradH are the same buffer; an output must be distinct"
+                        + " from the inputs",
+                s -> {
+                    Buffer gradH = s.f32(6);
+                    s.backend().gruCandidateCellBackward(CELL, null, s.f32(18), s.f32(18), s.f32(18), gradH, gradH,
+                            s.f32(12));
+                });
+        reject(cases, "gruCandidateCellBackward", "an I32 mask", "gruCandidateCellBackward: dtypes differ: mask is"
+                        + " I32, states is F32; every buffer of one call must have the same dtype",
+                s -> s.backend().gruCandidateCellBackward(CELL, s.i32(4), s.f32(18), s.f32(18), s.f32(18), s.f32(6),
+                        s.f32(6), s.f32(12)));
+        reject(cases, "gruResetCellBackward", "gradResetHidden of the z and r gates",
+                "gruResetCellBackward: gradResetHidden [batch, units] has 12 elements, expected 6",
+                s -> s.backend().gruResetCellBackward(CELL, s.f32(18), s.f32(18), s.f32(12), s.f32(6), s.f32(12)));
+        reject(cases, "gruResetCellBackward", "gradH is gradResetHidden",
+                "gruResetCellBackward: gradH and gradResetHidden are the same buffer; an output must be distinct from"
+                        + " the inputs",
+                s -> {
+                    Buffer gradResetHidden = s.f32(6);
+                    s.backend().gruResetCellBackward(CELL, s.f32(18), s.f32(18), gradResetHidden, gradResetHidden,
+                            s.f32(12));
+                });
         // element-wise
         reject(cases, "unary", "out longer than x", "unary EXP: out has 7 elements, expected 6",
                 s -> s.backend().unary(UnaryOp.EXP, 0, 0, s.f32(6), s.f32(7)));
@@ -531,6 +587,11 @@ public final class PreconditionCatalogue {
         accept(cases, "gruCell", "a recurrent bias and a mask",
                 s -> s.backend().gruCell(CELL, s.f32(36), s.f32(18), s.f32(9), s.f32(4), s.f32(18), s.f32(6),
                         s.f32(24)));
+        accept(cases, "gruResetCell", "an empty batch",
+                s -> s.backend().gruResetCell(NO_SEQUENCES, s.f32(0), s.f32(0), s.f32(0), s.f32(0), s.f32(0)));
+        accept(cases, "gruCandidateCellBackward", "an empty batch with its empty mask",
+                s -> s.backend().gruCandidateCellBackward(NO_SEQUENCES, s.f32(0), s.f32(0), s.f32(0), s.f32(0),
+                        s.f32(0), s.f32(0), s.f32(0)));
         accept(cases, "unary", "in place", s -> {
             Buffer x = s.f32(6);
             s.backend().unary(UnaryOp.EXP, 0, 0, x, x);

@@ -20,9 +20,10 @@ import java.util.List;
 /**
  * The configuration of the sequence layers as JSON, with Keras's setting names: {@code {"type": "lstm", "units":
  * 128, "return_sequences": false, "return_state": false, "go_backwards": false, "use_bias": true,
- * "unit_forget_bias": true}}, {@code {"type": "embedding", "input_dim": 10, "output_dim": 8, "mask_zero": true}};
- * a wrapper ({@code bidirectional} with its {@code merge_mode}, {@code time_distributed}) holds its layer's
- * configuration under {@code "layer"}; the attention layers keep {@code use_scale}, {@code use_causal_mask} and
+ * "unit_forget_bias": true}} (a GRU has {@code "reset_after"} instead of {@code "unit_forget_bias"}),
+ * {@code {"type": "embedding", "input_dim": 10, "output_dim": 8, "mask_zero": true}}; a wrapper
+ * ({@code bidirectional} with its {@code merge_mode}, {@code time_distributed}) holds its layer's configuration
+ * under {@code "layer"}; the attention layers keep {@code use_scale}, {@code use_causal_mask} and
  * {@code return_attention_scores}.
  */
 final class SequenceLayerCodec {
@@ -44,6 +45,8 @@ final class SequenceLayerCodec {
                     .put("use_bias", rnn.usesBias());
             if (rnn instanceof LSTM lstm) {
                 node.put("unit_forget_bias", lstm.unitForgetBias());
+            } else if (rnn instanceof GRU gru) {
+                node.put("reset_after", gru.resetAfter());
             }
             LayerCodec.putRegularizer(node, "kernel_regularizer", rnn.kernelRegularizer(), layer);
             LayerCodec.putRegularizer(node, "recurrent_regularizer", rnn.recurrentRegularizer(), layer);
@@ -99,7 +102,7 @@ final class SequenceLayerCodec {
         RecurrentLayer<?> rnn = switch (type) {
             case "simple_rnn" -> new SimpleRNN(units);
             case "lstm" -> new LSTM(units).unitForgetBias(Json.bool(node, "unit_forget_bias", where));
-            default -> new GRU(units);
+            default -> new GRU(units).resetAfter(Json.bool(node, "reset_after", where));
         };
         return rnn.returnSequences(Json.bool(node, "return_sequences", where))
                 .returnState(Json.bool(node, "return_state", where))

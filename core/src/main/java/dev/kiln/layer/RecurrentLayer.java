@@ -30,7 +30,7 @@ import java.util.Objects;
  */
 public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer {
     private final int units;
-    private final RecurrentCell cell;
+    private RecurrentCell cell;
     private boolean returnSequences;
     private boolean returnState;
     private boolean goBackwards;
@@ -69,6 +69,7 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
     /** Copies every setting of this layer onto {@code target}, a fresh layer of the same class and units. */
     final L copySettingsTo(L target) {
         RecurrentLayer<L> t = target;
+        t.cell = cell;
         t.returnSequences = returnSequences;
         t.returnState = returnState;
         t.goBackwards = goBackwards;
@@ -86,6 +87,11 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
     /** The cell this layer runs. */
     public final RecurrentCell cell() {
         return cell;
+    }
+
+    /** Switches to another variant of this layer's cell (a GRU's reset_after), before the layer is built. */
+    final void cell(RecurrentCell variant) {
+        this.cell = variant;
     }
 
     /** Units: the size of h (and c). */

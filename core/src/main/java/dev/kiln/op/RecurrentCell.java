@@ -7,7 +7,9 @@ public enum RecurrentCell {
     /** Keras's LSTM: gates i, f, c, o; the state is h and c. */
     LSTM(4, 2),
     /** Keras's GRU with the reset gate after the recurrent product: gates z, r, h. */
-    GRU(3, 1);
+    GRU(3, 1),
+    /** Keras's GRU with {@code reset_after=False}: the reset gate scales h before its product with the h columns. */
+    GRU_RESET_BEFORE(3, 1);
 
     private final int gates;
     private final int stateBlocks;

@@ -17,7 +17,8 @@ import java.util.List;
  * The recurrent loop as one differentiable op, as cuDNN runs it: the input projections of every step come in
  * precomputed (one gemm before the loop), each step is one gemm with the recurrent kernel and one fused cell
  * kernel, and the backward loop walks the steps in reverse with one fused kernel and one gemm per step, the
- * recurrent kernel's gradient being one gemm over all steps after it.
+ * recurrent kernel's gradient being one gemm over all steps after it. A GRU that resets before the product needs
+ * r before its h columns' product, so its steps take two gemms and two cell kernels each way.
  */
 public final class RecurrentOps {
     private RecurrentOps() {
@@ -106,6 +107,11 @@ public final class RecurrentOps {
         private final Tensor like;
         private final List<Tensor> gates = new ArrayList<>();
         private Tensor states;
+        /** A GRU_RESET_BEFORE's recurrent kernel split into its z and r columns [units, 2 * units] and its h ones. */
+        private Tensor kernelZR;
+        private Tensor kernelH;
+        /** A GRU_RESET_BEFORE's r * hPrev of every step [steps, batch, units], kept for the h columns' gradient. */
+        private Tensor resetHidden;
 
         Loop(RecurrentCell cell, int steps, int batch, int units, Backend backend, Tensor like) {
             this.cell = cell;
@@ -124,19 +130,35 @@ public final class RecurrentOps {
             return new SequenceStep(steps, batch, units, step);
         }
 
+        private boolean resetsBefore() {
+            return cell == RecurrentCell.GRU_RESET_BEFORE;
+        }
+
         Tensor forward(Tensor inputGates, Tensor kernel, Tensor recurrentBias, Tensor initial, Tensor mask,
                        boolean keepGates) {
-            int width = cell.gates() * units;
             int stateWidth = cell.stateBlocks() * units;
             states = empty(steps + 1, batch, stateWidth);
             backend.copy(initial.buffer(), 0, states.buffer(), 0, (long) batch * stateWidth);
             Tensor h = empty(batch, units);
             backend.copyBlocks(batch, units, initial.buffer(), 0, stateWidth, h.buffer(), 0, units);
             Tensor next = empty(batch, units);
+            Tensor stepKernel = kernel;
+            Tensor reset = null;
+            Tensor candidate = null;
+            if (resetsBefore()) {
+                kernelZR = columns(kernel, 0, 2 * units);
+                kernelH = columns(kernel, 2 * units, units);
+                stepKernel = kernelZR;
+                reset = empty(batch, units);
+                candidate = empty(batch, units);
+                resetHidden = keepGates ? empty(steps, batch, units) : null;
+            }
+            int width = stepKernel.shape().dim(1);
+            long matrix = (long) batch * units;
             Tensor recurrent = empty(batch, width);
-            Tensor stepGates = cell == RecurrentCell.SIMPLE ? null : empty(batch, 4 * units);
+            Tensor stepGates = newStepGates();
             for (int t = 0; t < steps; t++) {
-                backend.gemm(false, false, batch, width, units, 1, h.buffer(), kernel.buffer(), 0,
+                backend.gemm(false, false, batch, width, units, 1, h.buffer(), stepKernel.buffer(), 0,
                         recurrent.buffer());
                 SequenceStep at = at(t);
                 switch (cell) {
@@ -146,10 +168,21 @@ public final class RecurrentOps {
                             states.buffer(), next.buffer(), stepGates.buffer());
                     case GRU -> backend.gruCell(at, inputGates.buffer(), recurrent.buffer(), buffer(recurrentBias),
                             buffer(mask), states.buffer(), next.buffer(), stepGates.buffer());
+                    case GRU_RESET_BEFORE -> {
+                        backend.gruResetCell(at, inputGates.buffer(), recurrent.buffer(), states.buffer(),
+                                reset.buffer(), stepGates.buffer());
+                        backend.gemm(false, false, batch, units, units, 1, reset.buffer(), kernelH.buffer(), 0,
+                                candidate.buffer());
+                        backend.gruCandidateCell(at, inputGates.buffer(), candidate.buffer(), buffer(mask),
+                                states.buffer(), next.buffer(), stepGates.buffer());
+                        if (keepGates) {
+                            backend.copy(reset.buffer(), 0, resetHidden.buffer(), t * matrix, matrix);
+                        }
+                    }
                 }
                 if (keepGates && stepGates != null) {
                     gates.add(stepGates);
-                    stepGates = t + 1 < steps ? empty(batch, 4 * units) : null;
+                    stepGates = t + 1 < steps ? newStepGates() : null;
                 }
                 Tensor swap = h;
                 h = next;
@@ -161,11 +194,38 @@ public final class RecurrentOps {
             if (stepGates != null) {
                 stepGates.close();
             }
+            if (resetsBefore()) {
+                reset.close();
+                candidate.close();
+                if (!keepGates) {
+                    kernelZR.close();
+                    kernelH.close();
+                }
+            }
             return states;
+        }
+
+        /** A step's scratch for the gate activations its backward step reads: none for a simple cell. */
+        private Tensor newStepGates() {
+            return switch (cell) {
+                case SIMPLE -> null;
+                case LSTM, GRU -> empty(batch, 4 * units);
+                case GRU_RESET_BEFORE -> empty(batch, 3 * units);
+            };
+        }
+
+        /** Columns [first, first + count) of a recurrent kernel [units, gates * units], as [units, count]. */
+        private Tensor columns(Tensor kernel, int first, int count) {
+            Tensor out = empty(units, count);
+            backend.copyBlocks(units, count, kernel.buffer(), first, kernel.shape().dim(1), out.buffer(), 0, count);
+            return out;
         }
 
         /** The gradients of inputGates, the recurrent kernel, the initial state (or null) and the recurrent bias. */
         Tensor[] backward(Tensor gradStates, Tensor kernel, Tensor mask, boolean wantInitial, boolean hasBias) {
+            if (resetsBefore()) {
+                return resetBeforeBackward(gradStates, mask, wantInitial);
+            }
             int width = cell.gates() * units;
             int stateWidth = cell.stateBlocks() * units;
             long stepLength = (long) batch * width;
@@ -208,6 +268,58 @@ public final class RecurrentOps {
                 }
             }
             return new Tensor[] {gradInput, gradKernel, gradInitial, gradBias};
+        }
+
+        /**
+         * {@link #backward} of GRU_RESET_BEFORE: per step, the candidate's adjoint, its gradient through the h columns,
+         * the reset gate's adjoint and the z and r gradients through their columns; then each part of the recurrent
+         * kernel's gradient in one gemm over all steps, and the parts joined in the gates' layout.
+         */
+        private Tensor[] resetBeforeBackward(Tensor gradStates, Tensor mask, boolean wantInitial) {
+            long matrix = (long) batch * units;
+            Tensor gradH = Tensor.zeros(backend, like.dtype(), Shape.of(batch, units));
+            Tensor gradCandidate = empty(batch, units);
+            Tensor gradResetHidden = empty(batch, units);
+            Tensor gradResetGates = empty(batch, 2 * units);
+            Tensor gradCandidates = empty(steps, batch, units);
+            Tensor gradResets = empty(steps, batch, 2 * units);
+            for (int t = steps - 1; t >= 0; t--) {
+                SequenceStep at = at(t);
+                Buffer stepGates = gates.get(t).buffer();
+                backend.gruCandidateCellBackward(at, buffer(mask), states.buffer(), stepGates, gradStates.buffer(),
+                        gradH.buffer(), gradCandidate.buffer(), gradResetGates.buffer());
+                backend.gemm(false, true, batch, units, units, 1, gradCandidate.buffer(), kernelH.buffer(), 0,
+                        gradResetHidden.buffer());
+                backend.gruResetCellBackward(at, states.buffer(), stepGates, gradResetHidden.buffer(), gradH.buffer(),
+                        gradResetGates.buffer());
+                backend.gemm(false, true, batch, units, 2 * units, 1, gradResetGates.buffer(), kernelZR.buffer(), 1,
+                        gradH.buffer());
+                backend.copy(gradCandidate.buffer(), 0, gradCandidates.buffer(), t * matrix, matrix);
+                backend.copy(gradResetGates.buffer(), 0, gradResets.buffer(), 2 * t * matrix, 2 * matrix);
+            }
+            Tensor gradKernelZR = empty(units, 2 * units);
+            backend.gemmBatched(true, false, 1, units, 2 * units, steps * batch, 1, previousHidden(units).buffer(), 0,
+                    gradResets.buffer(), 0, 0, gradKernelZR.buffer(), 0);
+            Tensor gradKernelH = empty(units, units);
+            backend.gemm(true, false, units, units, steps * batch, 1, resetHidden.buffer(), gradCandidates.buffer(), 0,
+                    gradKernelH.buffer());
+            Tensor gradInput = joinColumns(steps * batch, gradResets, gradCandidates,
+                    Shape.of(steps, batch, 3 * units));
+            Tensor gradKernel = joinColumns(units, gradKernelZR, gradKernelH, Shape.of(units, 3 * units));
+            Tensor gradInitial = wantInitial ? initialGradient(gradStates, gradH, null, units) : null;
+            for (Tensor scratch : new Tensor[] {gradH, gradCandidate, gradResetHidden, gradResetGates, gradCandidates,
+                gradResets, gradKernelZR, gradKernelH}) {
+                scratch.close();
+            }
+            return new Tensor[] {gradInput, gradKernel, gradInitial, null};
+        }
+
+        /** The z and r columns [rows, 2 * units] beside the h columns [rows, units], as {@code shape}. */
+        private Tensor joinColumns(int rows, Tensor zr, Tensor h, Shape shape) {
+            Tensor out = Tensor.empty(backend, like.dtype(), shape);
+            backend.copyBlocks(rows, 2 * units, zr.buffer(), 0, 2 * units, out.buffer(), 0, 3 * units);
+            backend.copyBlocks(rows, units, h.buffer(), 0, units, out.buffer(), 2 * units, 3 * units);
+            return out;
         }
 
         /** The hidden states before each step, [steps * batch, units]: slots 0 .. steps - 1, h only. */

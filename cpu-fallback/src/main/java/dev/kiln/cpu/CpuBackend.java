@@ -541,6 +541,59 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    @Override
+    public void gruResetCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer states, Buffer resetHidden,
+                             Buffer gates) {
+        BufferChecks.gruResetCell(this, at, inputGates, recurrent, states, resetHidden, gates);
+        if (states.dtype() == DType.F32) {
+            FloatCells.gruReset(at, floats(inputGates), floats(recurrent), floats(states), floats(resetHidden),
+                    floats(gates));
+        } else {
+            DoubleCells.gruReset(at, doubles(inputGates), doubles(recurrent), doubles(states), doubles(resetHidden),
+                    doubles(gates));
+        }
+    }
+
+    @Override
+    public void gruCandidateCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer mask, Buffer states,
+                                 Buffer h, Buffer gates) {
+        BufferChecks.gruCandidateCell(this, at, inputGates, recurrent, mask, states, h, gates);
+        if (states.dtype() == DType.F32) {
+            FloatCells.gruCandidate(at, floats(inputGates), floats(recurrent), floats(mask), floats(states), floats(h),
+                    floats(gates));
+        } else {
+            DoubleCells.gruCandidate(at, doubles(inputGates), doubles(recurrent), doubles(mask), doubles(states),
+                    doubles(h), doubles(gates));
+        }
+    }
+
+    @Override
+    public void gruCandidateCellBackward(SequenceStep at, Buffer mask, Buffer states, Buffer gates, Buffer gradStates,
+                                         Buffer gradH, Buffer gradCandidate, Buffer gradResetGates) {
+        BufferChecks.gruCandidateCellBackward(this, at, mask, states, gates, gradStates, gradH, gradCandidate,
+                gradResetGates);
+        if (states.dtype() == DType.F32) {
+            FloatCells.gruCandidateBackward(at, floats(mask), floats(states), floats(gates), floats(gradStates),
+                    floats(gradH), floats(gradCandidate), floats(gradResetGates));
+        } else {
+            DoubleCells.gruCandidateBackward(at, doubles(mask), doubles(states), doubles(gates), doubles(gradStates),
+                    doubles(gradH), doubles(gradCandidate), doubles(gradResetGates));
+        }
+    }
+
+    @Override
+    public void gruResetCellBackward(SequenceStep at, Buffer states, Buffer gates, Buffer gradResetHidden,
+                                     Buffer gradH, Buffer gradResetGates) {
+        BufferChecks.gruResetCellBackward(this, at, states, gates, gradResetHidden, gradH, gradResetGates);
+        if (states.dtype() == DType.F32) {
+            FloatCells.gruResetBackward(at, floats(states), floats(gates), floats(gradResetHidden), floats(gradH),
+                    floats(gradResetGates));
+        } else {
+            DoubleCells.gruResetBackward(at, doubles(states), doubles(gates), doubles(gradResetHidden), doubles(gradH),
+                    doubles(gradResetGates));
+        }
+    }
+
     /** The F32 values of a buffer, or null for none (an optional operand). */
     private static float[] floats(Buffer buffer) {
         return buffer == null ? null : ((CpuBuffer) buffer).floats();

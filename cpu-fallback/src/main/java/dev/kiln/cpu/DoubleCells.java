@@ -7,8 +7,9 @@ import dev.kiln.backend.SequenceStep;
 
 /**
  * F64 recurrent cells, one time step of a batch, in double arithmetic: the gate non-linearities and the state update
- * of a simple RNN, an LSTM and a GRU, and their adjoints (see the Backend methods of the same names). Rows are split
- * across threads; every element is written by one thread.
+ * of a simple RNN, an LSTM and a GRU (in two halves when it resets before the recurrent product), and their
+ * adjoints (see the Backend methods of the same names). Rows are split across threads; every element is written by
+ * one thread.
  */
 final class DoubleCells {
     /** Elements below which a call runs on the calling thread. */
@@ -194,6 +195,100 @@ final class DoubleCells {
                 gradRecurrent[r3 + u + j] = dr;
                 gradRecurrent[r3 + 2 * u + j] = dh * r;
                 gradH[row + j] = dH * zg;
+            }
+        });
+    }
+
+    static void gruReset(SequenceStep at, double[] inputGates, double[] recurrent, double[] states,
+                         double[] resetHidden, double[] gates) {
+        int u = at.units();
+        int b = at.batch();
+        int step = at.step();
+        rows(at, (n) -> {
+            int row = n * u;
+            int r2 = n * 2 * u;
+            int r3 = n * 3 * u;
+            int x = (step * b + n) * 3 * u;
+            int prev = (step * b + n) * u;
+            for (int j = 0; j < u; j++) {
+                double zg = sigmoid(inputGates[x + j] + recurrent[r2 + j]);
+                double r = sigmoid(inputGates[x + u + j] + recurrent[r2 + u + j]);
+                gates[r3 + j] = zg;
+                gates[r3 + u + j] = r;
+                resetHidden[row + j] = r * states[prev + j];
+            }
+        });
+    }
+
+    static void gruCandidate(SequenceStep at, double[] inputGates, double[] recurrent, double[] mask, double[] states,
+                             double[] h, double[] gates) {
+        int u = at.units();
+        int b = at.batch();
+        int step = at.step();
+        rows(at, (n) -> {
+            int row = n * u;
+            int r3 = n * 3 * u;
+            int x = (step * b + n) * 3 * u;
+            int prev = (step * b + n) * u;
+            int next = ((step + 1) * b + n) * u;
+            boolean keep = masked(mask, step * b + n);
+            for (int j = 0; j < u; j++) {
+                double zg = gates[r3 + j];
+                double hh = tanh(inputGates[x + 2 * u + j] + recurrent[row + j]);
+                gates[r3 + 2 * u + j] = hh;
+                double hPrev = states[prev + j];
+                double hy = keep ? hPrev : zg * hPrev + (1 - zg) * hh;
+                states[next + j] = hy;
+                h[row + j] = hy;
+            }
+        });
+    }
+
+    static void gruCandidateBackward(SequenceStep at, double[] mask, double[] states, double[] gates,
+                                     double[] gradStates, double[] gradH, double[] gradCandidate,
+                                     double[] gradResetGates) {
+        int u = at.units();
+        int b = at.batch();
+        int step = at.step();
+        rows(at, (n) -> {
+            int row = n * u;
+            int r2 = n * 2 * u;
+            int r3 = n * 3 * u;
+            int prev = (step * b + n) * u;
+            int next = ((step + 1) * b + n) * u;
+            boolean keep = masked(mask, step * b + n);
+            for (int j = 0; j < u; j++) {
+                double dH = gradStates[next + j] + gradH[row + j];
+                if (keep) {
+                    gradCandidate[row + j] = 0;
+                    gradResetGates[r2 + j] = 0;
+                    gradH[row + j] = dH;
+                    continue;
+                }
+                double zg = gates[r3 + j];
+                double hh = gates[r3 + 2 * u + j];
+                gradCandidate[row + j] = dH * (1 - zg) * (1 - hh * hh);
+                gradResetGates[r2 + j] = dH * (states[prev + j] - hh) * (zg * (1 - zg));
+                gradH[row + j] = dH * zg;
+            }
+        });
+    }
+
+    static void gruResetBackward(SequenceStep at, double[] states, double[] gates, double[] gradResetHidden,
+                                 double[] gradH, double[] gradResetGates) {
+        int u = at.units();
+        int b = at.batch();
+        int step = at.step();
+        rows(at, (n) -> {
+            int row = n * u;
+            int r2 = n * 2 * u;
+            int r3 = n * 3 * u;
+            int prev = (step * b + n) * u;
+            for (int j = 0; j < u; j++) {
+                double r = gates[r3 + u + j];
+                double d = gradResetHidden[row + j];
+                gradResetGates[r2 + u + j] = d * states[prev + j] * (r * (1 - r));
+                gradH[row + j] += d * r;
             }
         });
     }

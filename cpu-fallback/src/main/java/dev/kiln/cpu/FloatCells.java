@@ -7,8 +7,9 @@ import dev.kiln.backend.SequenceStep;
 
 /**
  * F32 recurrent cells, one time step of a batch, in float arithmetic: the gate non-linearities and the state update
- * of a simple RNN, an LSTM and a GRU, and their adjoints (see the Backend methods of the same names). Rows are split
- * across threads; every element is written by one thread.
+ * of a simple RNN, an LSTM and a GRU (in two halves when it resets before the recurrent product), and their
+ * adjoints (see the Backend methods of the same names). Rows are split across threads; every element is written by
+ * one thread.
  */
 final class FloatCells {
     /** Elements below which a call runs on the calling thread. */
@@ -194,6 +195,99 @@ final class FloatCells {
                 gradRecurrent[r3 + u + j] = dr;
                 gradRecurrent[r3 + 2 * u + j] = dh * r;
                 gradH[row + j] = dH * zg;
+            }
+        });
+    }
+
+    static void gruReset(SequenceStep at, float[] inputGates, float[] recurrent, float[] states, float[] resetHidden,
+                         float[] gates) {
+        int u = at.units();
+        int b = at.batch();
+        int step = at.step();
+        rows(at, (n) -> {
+            int row = n * u;
+            int r2 = n * 2 * u;
+            int r3 = n * 3 * u;
+            int x = (step * b + n) * 3 * u;
+            int prev = (step * b + n) * u;
+            for (int j = 0; j < u; j++) {
+                float zg = sigmoid(inputGates[x + j] + recurrent[r2 + j]);
+                float r = sigmoid(inputGates[x + u + j] + recurrent[r2 + u + j]);
+                gates[r3 + j] = zg;
+                gates[r3 + u + j] = r;
+                resetHidden[row + j] = r * states[prev + j];
+            }
+        });
+    }
+
+    static void gruCandidate(SequenceStep at, float[] inputGates, float[] recurrent, float[] mask, float[] states,
+                             float[] h, float[] gates) {
+        int u = at.units();
+        int b = at.batch();
+        int step = at.step();
+        rows(at, (n) -> {
+            int row = n * u;
+            int r3 = n * 3 * u;
+            int x = (step * b + n) * 3 * u;
+            int prev = (step * b + n) * u;
+            int next = ((step + 1) * b + n) * u;
+            boolean keep = masked(mask, step * b + n);
+            for (int j = 0; j < u; j++) {
+                float zg = gates[r3 + j];
+                float hh = tanh(inputGates[x + 2 * u + j] + recurrent[row + j]);
+                gates[r3 + 2 * u + j] = hh;
+                float hPrev = states[prev + j];
+                float hy = keep ? hPrev : zg * hPrev + (1 - zg) * hh;
+                states[next + j] = hy;
+                h[row + j] = hy;
+            }
+        });
+    }
+
+    static void gruCandidateBackward(SequenceStep at, float[] mask, float[] states, float[] gates, float[] gradStates,
+                                     float[] gradH, float[] gradCandidate, float[] gradResetGates) {
+        int u = at.units();
+        int b = at.batch();
+        int step = at.step();
+        rows(at, (n) -> {
+            int row = n * u;
+            int r2 = n * 2 * u;
+            int r3 = n * 3 * u;
+            int prev = (step * b + n) * u;
+            int next = ((step + 1) * b + n) * u;
+            boolean keep = masked(mask, step * b + n);
+            for (int j = 0; j < u; j++) {
+                float dH = gradStates[next + j] + gradH[row + j];
+                if (keep) {
+                    gradCandidate[row + j] = 0;
+                    gradResetGates[r2 + j] = 0;
+                    gradH[row + j] = dH;
+                    continue;
+                }
+                float zg = gates[r3 + j];
+                float hh = gates[r3 + 2 * u + j];
+                gradCandidate[row + j] = dH * (1 - zg) * (1 - hh * hh);
+                gradResetGates[r2 + j] = dH * (states[prev + j] - hh) * (zg * (1 - zg));
+                gradH[row + j] = dH * zg;
+            }
+        });
+    }
+
+    static void gruResetBackward(SequenceStep at, float[] states, float[] gates, float[] gradResetHidden,
+                                 float[] gradH, float[] gradResetGates) {
+        int u = at.units();
+        int b = at.batch();
+        int step = at.step();
+        rows(at, (n) -> {
+            int row = n * u;
+            int r2 = n * 2 * u;
+            int r3 = n * 3 * u;
+            int prev = (step * b + n) * u;
+            for (int j = 0; j < u; j++) {
+                float r = gates[r3 + u + j];
+                float d = gradResetHidden[row + j];
+                gradResetGates[r2 + u + j] = d * states[prev + j] * (r * (1 - r));
+                gradH[row + j] += d * r;
             }
         });
     }

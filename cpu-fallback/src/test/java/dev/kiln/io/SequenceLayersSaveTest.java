@@ -2,6 +2,7 @@ package dev.kiln.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,14 +56,17 @@ class SequenceLayersSaveTest {
         backend.close();
     }
 
-    /** Ids [6] -> embedding (masked) -> bidirectional LSTM -> per-step dense -> GRU with state -> repeat -> RNN. */
+    /**
+     * Ids [6] -> embedding (masked) -> bidirectional LSTM -> per-step dense -> GRU (resetting before the product) with
+     * state -> repeat -> RNN.
+     */
     private Model sequenceModel() {
         SymbolicTensor ids = Input.of("ids", 6);
         SymbolicTensor x = new Embedding(9, 4).maskZero(true).call(ids);
         x = new Bidirectional(new LSTM(3).returnSequences(true).unitForgetBias(false), Bidirectional.MergeMode.SUM)
                 .named("both").call(x);
         x = new TimeDistributed(new Dense(4, ActivationFunction.TANH)).call(x);
-        List<SymbolicTensor> gru = new GRU(4).returnState(true).goBackwards(true)
+        List<SymbolicTensor> gru = new GRU(4).resetAfter(false).returnState(true).goBackwards(true)
                 .kernelRegularizer(Regularizers.l2(1e-3)).callAll(List.of(x));
         SymbolicTensor repeated = new RepeatVector(2).call(gru.get(0));
         SymbolicTensor decoded = new SimpleRNN(4).returnSequences(true).call(repeated, gru.get(1));
@@ -101,6 +105,7 @@ class SequenceLayersSaveTest {
         assertEquals("lstm", layers.get(1).get("layer").get("type").textValue());
         assertTrue(layers.get(0).get("mask_zero").booleanValue());
         assertTrue(layers.get(3).get("go_backwards").booleanValue() && layers.get(3).get("return_state").booleanValue());
+        assertFalse(layers.get(3).get("reset_after").booleanValue());
         try (LoadedModel loaded = SavedModel.load(saved, backend, DType.F64)) {
             assertEquals(List.of("embedding_1/embeddings", "both_forward/kernel", "both_forward/recurrent_kernel",
                     "both_forward/bias", "both_backward/kernel", "both_backward/recurrent_kernel",

@@ -50,6 +50,7 @@ class RecurrentLayersTest {
         return switch (cell) {
             case "simple" -> new SimpleRNN(units);
             case "lstm" -> new LSTM(units);
+            case "gru-reset-before" -> new GRU(units).resetAfter(false);
             default -> new GRU(units);
         };
     }
@@ -117,7 +118,7 @@ class RecurrentLayersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"simple", "lstm", "gru"})
+    @ValueSource(strings = {"simple", "lstm", "gru", "gru-reset-before"})
     void everyStepMatchesKerasFormulas(String cell) {
         RecurrentLayer<?> layer = layer(cell, UNITS).returnSequences(true);
         double[][] w = randomWeights(layer, 5, 0);
@@ -129,7 +130,7 @@ class RecurrentLayersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"simple", "lstm", "gru"})
+    @ValueSource(strings = {"simple", "lstm", "gru", "gru-reset-before"})
     void initialStatesAndFinalStates(String cell) {
         int blocks = cell.equals("lstm") ? 2 : 1;
         RecurrentLayer<?> layer = layer(cell, UNITS).returnState(true);
@@ -155,8 +156,29 @@ class RecurrentLayersTest {
             }
         }
     }
+
+    /**
+     * Keras's reset_after=False formulas worked out in double precision for one sequence of 2 steps, 1 feature and 2
+     * units from an initial state; the reset-after formula gives 0.0522, -0.3055 at the first step.
+     */
+    @Test
+    void gruResettingBeforeTheProductGivesKnownAnswers() {
+        GRU gru = new GRU(2).resetAfter(false).returnSequences(true);
+        gru.build(List.of(Shape.of(2, 1), Shape.of(2)), new ParameterFactory(backend, DType.F64, 1));
+        assertEquals(6, gru.getWeights("bias").length, "one bias [3 * units], added to the input projections");
+        gru.setWeights("kernel", new double[] {0.1, -0.2, 0.3, 0.4, -0.5, 0.6});
+        gru.setWeights("recurrent_kernel", new double[] {0.2, 0.1, -0.3, 0.5, 0.7, -0.4,
+            -0.6, 0.3, 0.2, -0.1, 0.5, 0.8});
+        gru.setWeights("bias", new double[] {0.05, -0.05, 0.1, 0, -0.1, 0.2});
+        Tensor x = Tensor.of(backend, DType.F64, Shape.of(1, 2, 1), 0.5, -1);
+        Tensor h0 = Tensor.of(backend, DType.F64, Shape.of(1, 2), 0.3, -0.8);
+        Tensor y = gru.forwardAll(List.of(x, h0), ForwardContext.inference()).get(0);
+        assertArrayEquals(new double[] {0.040336553630981375, -0.29802364130350445, 0.178494778177246,
+            -0.3795207364678591}, y.toDoubleArray(), 1e-12);
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"simple", "lstm", "gru"})
+    @ValueSource(strings = {"simple", "lstm", "gru", "gru-reset-before"})
     void goBackwardsReadsTheSequenceFromItsEnd(String cell) {
         RecurrentLayer<?> layer = layer(cell, UNITS).returnSequences(true).goBackwards(true);
         double[][] w = randomWeights(layer, 4, 0);
@@ -201,7 +223,7 @@ class RecurrentLayersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"simple", "lstm", "gru"})
+    @ValueSource(strings = {"simple", "lstm", "gru", "gru-reset-before"})
     void gradientsThroughTimeMatchCentralDifferences(String cell) {
         int blocks = cell.equals("lstm") ? 2 : 1;
         RecurrentLayer<?> layer = layer(cell, UNITS).returnSequences(true).returnState(true);
@@ -214,7 +236,7 @@ class RecurrentLayersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"simple", "lstm", "gru"})
+    @ValueSource(strings = {"simple", "lstm", "gru", "gru-reset-before"})
     void maskedGradientsMatchCentralDifferences(String cell) {
         RecurrentLayer<?> layer = layer(cell, UNITS).returnSequences(true).goBackwards(cell.equals("gru"));
         randomWeights(layer, 4, 0);
@@ -232,6 +254,16 @@ class RecurrentLayersTest {
     }
 
     @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void gruResettingBeforeTheProductReadsBackwardsWithCentralDifferenceGradients(boolean useBias) {
+        GRU gru = new GRU(UNITS).resetAfter(false).goBackwards(true).returnSequences(true).returnState(true)
+                .useBias(useBias);
+        randomWeights(gru, 4, 1);
+        checkGradients(gru, List.of(tensor(sequences(2, 4)),
+                Tensor.of(backend, DType.F64, Shape.of(2, UNITS), randoms(2 * UNITS, 0.7))));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"concat", "sum", "mul", "ave"})
     void bidirectionalMergesBothDirections(String mode) {
         Bidirectional both = new Bidirectional(new LSTM(UNITS).returnSequences(true),
@@ -243,14 +275,16 @@ class RecurrentLayersTest {
         checkGradients(both, List.of(tensor(sequences(2, 4))));
     }
 
-    @Test
-    void bidirectionalIsTheForwardLayerBesideTheReversedOne() {
-        Bidirectional both = new Bidirectional(new GRU(UNITS).returnSequences(true));
+    @ParameterizedTest
+    @ValueSource(strings = {"gru", "gru-reset-before"})
+    void bidirectionalIsTheForwardLayerBesideTheReversedOne(String cell) {
+        Bidirectional both = new Bidirectional(layer(cell, UNITS).returnSequences(true));
         both.build(Shape.of(5, FEATURES), new ParameterFactory(backend, DType.F64, 3));
         Map<String, double[]> weights = both.getWeights();
+        assertEquals(weights.get("forward/bias").length, weights.get("backward/bias").length, "the same formula");
         double[][][] x = sequences(2, 5);
         double[] y = both.forward(tensor(x), ForwardContext.inference()).toDoubleArray();
-        double[][][] ahead = RecurrentReference.run("gru", x, weights.get("forward/kernel"),
+        double[][][] ahead = RecurrentReference.run(cell, x, weights.get("forward/kernel"),
                 weights.get("forward/recurrent_kernel"), weights.get("forward/bias"), UNITS, null, null, null);
         double[][][] reversed = new double[2][5][];
         for (int n = 0; n < 2; n++) {
@@ -258,7 +292,7 @@ class RecurrentLayersTest {
                 reversed[n][t] = x[n][4 - t];
             }
         }
-        double[][][] behind = RecurrentReference.run("gru", reversed, weights.get("backward/kernel"),
+        double[][][] behind = RecurrentReference.run(cell, reversed, weights.get("backward/kernel"),
                 weights.get("backward/recurrent_kernel"), weights.get("backward/bias"), UNITS, null, null, null);
         for (int n = 0; n < 2; n++) {
             for (int t = 0; t < 5; t++) {
@@ -335,7 +369,7 @@ class RecurrentLayersTest {
      * changes nothing.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"simple", "lstm", "gru", "bidirectional", "lstm-sequence"})
+    @ValueSource(strings = {"simple", "lstm", "gru", "gru-reset-before", "bidirectional", "lstm-sequence"})
     void paddedStepsChangeNeitherOutputsLossNorGradients(String kind) {
         Embedding embedding = new Embedding(10, FEATURES).maskZero(true);
         Layer rnn = recurrentAfterEmbedding(kind);

@@ -8,13 +8,17 @@ final class RecurrentReference {
     private RecurrentReference() {
     }
 
-    /** x [batch][time][features] -> states after every step [batch][time][units] (and c in {@code cells} if not null). */
+    /**
+     * x [batch][time][features] -> states after every step [batch][time][units] (and c in {@code cells} if not null).
+     * {@code cell} is "simple", "lstm", "gru" (reset after the recurrent product, bias [2, 3 * units]) or
+     * "gru-reset-before" (Keras's reset_after=False, bias [3 * units]).
+     */
     static double[][][] run(String cell, double[][][] x, double[] kernel, double[] recurrent, double[] bias, int units,
                             double[][] h0, double[][] c0, double[][][] cells) {
         int batch = x.length;
         int steps = x[0].length;
         int features = x[0][0].length;
-        int gates = cell.equals("lstm") ? 4 : cell.equals("gru") ? 3 : 1;
+        int gates = cell.equals("lstm") ? 4 : cell.startsWith("gru") ? 3 : 1;
         int width = gates * units;
         double[][][] out = new double[batch][steps][units];
         for (int n = 0; n < batch; n++) {
@@ -38,6 +42,12 @@ final class RecurrentReference {
                     }
                 }
                 double[] next = new double[units];
+                double[] resetHidden = new double[units];
+                if (cell.equals("gru-reset-before")) {
+                    for (int k = 0; k < units; k++) {
+                        resetHidden[k] = sigmoid(xw[units + k] + hu[units + k]) * h[k];
+                    }
+                }
                 for (int j = 0; j < units; j++) {
                     switch (cell) {
                         case "simple" -> next[j] = Math.tanh(xw[j] + hu[j]);
@@ -49,10 +59,19 @@ final class RecurrentReference {
                             c[j] = fg * c[j] + i * g;
                             next[j] = o * Math.tanh(c[j]);
                         }
-                        default -> {
+                        case "gru" -> {
                             double z = sigmoid(xw[j] + hu[j]);
                             double r = sigmoid(xw[units + j] + hu[units + j]);
                             double hh = Math.tanh(xw[2 * units + j] + r * hu[2 * units + j]);
+                            next[j] = z * h[j] + (1 - z) * hh;
+                        }
+                        default -> {
+                            double z = sigmoid(xw[j] + hu[j]);
+                            double resetProduct = 0;
+                            for (int k = 0; k < units; k++) {
+                                resetProduct += resetHidden[k] * recurrent[k * width + 2 * units + j];
+                            }
+                            double hh = Math.tanh(xw[2 * units + j] + resetProduct);
                             next[j] = z * h[j] + (1 - z) * hh;
                         }
                     }

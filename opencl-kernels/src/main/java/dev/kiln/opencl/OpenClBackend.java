@@ -509,6 +509,39 @@ public final class OpenClBackend implements Backend {
                 (ClBuffer) gradH, (ClBuffer) gradInputGates, (ClBuffer) gradRecurrent);
     }
 
+    @Override
+    public void gruResetCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer states, Buffer resetHidden,
+                             Buffer gates) {
+        BufferChecks.gruResetCell(this, at, inputGates, recurrent, states, resetHidden, gates);
+        cells.gruReset(at, (ClBuffer) inputGates, (ClBuffer) recurrent, (ClBuffer) states, (ClBuffer) resetHidden,
+                (ClBuffer) gates);
+    }
+
+    @Override
+    public void gruCandidateCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer mask, Buffer states,
+                                 Buffer h, Buffer gates) {
+        BufferChecks.gruCandidateCell(this, at, inputGates, recurrent, mask, states, h, gates);
+        cells.gruCandidate(at, (ClBuffer) inputGates, (ClBuffer) recurrent, (ClBuffer) mask, (ClBuffer) states,
+                (ClBuffer) h, (ClBuffer) gates);
+    }
+
+    @Override
+    public void gruCandidateCellBackward(SequenceStep at, Buffer mask, Buffer states, Buffer gates, Buffer gradStates,
+                                         Buffer gradH, Buffer gradCandidate, Buffer gradResetGates) {
+        BufferChecks.gruCandidateCellBackward(this, at, mask, states, gates, gradStates, gradH, gradCandidate,
+                gradResetGates);
+        cells.gruCandidateBackward(at, (ClBuffer) mask, (ClBuffer) states, (ClBuffer) gates, (ClBuffer) gradStates,
+                (ClBuffer) gradH, (ClBuffer) gradCandidate, (ClBuffer) gradResetGates);
+    }
+
+    @Override
+    public void gruResetCellBackward(SequenceStep at, Buffer states, Buffer gates, Buffer gradResetHidden,
+                                     Buffer gradH, Buffer gradResetGates) {
+        BufferChecks.gruResetCellBackward(this, at, states, gates, gradResetHidden, gradH, gradResetGates);
+        cells.gruResetBackward(at, (ClBuffer) states, (ClBuffer) gates, (ClBuffer) gradResetHidden,
+                (ClBuffer) gradH, (ClBuffer) gradResetGates);
+    }
+
     // ---- element-wise ----
 
     @Override

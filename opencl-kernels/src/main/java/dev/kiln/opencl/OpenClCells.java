@@ -52,6 +52,31 @@ final class OpenClCells {
                 .buffer(gradRecurrent).run(backend.queue(), at.matrix());
     }
 
+    void gruReset(SequenceStep at, ClBuffer inputGates, ClBuffer recurrent, ClBuffer states, ClBuffer resetHidden,
+                  ClBuffer gates) {
+        start(at, "gru_reset_cell", null, null, states).buffer(inputGates).buffer(recurrent).buffer(states)
+                .buffer(resetHidden).buffer(gates).run(backend.queue(), at.matrix());
+    }
+
+    void gruCandidate(SequenceStep at, ClBuffer inputGates, ClBuffer recurrent, ClBuffer mask, ClBuffer states,
+                      ClBuffer h, ClBuffer gates) {
+        optional(start(at, "gru_candidate_cell", null, mask, states).buffer(inputGates).buffer(recurrent), mask)
+                .buffer(states).buffer(h).buffer(gates).run(backend.queue(), at.matrix());
+    }
+
+    void gruCandidateBackward(SequenceStep at, ClBuffer mask, ClBuffer states, ClBuffer gates, ClBuffer gradStates,
+                              ClBuffer gradH, ClBuffer gradCandidate, ClBuffer gradResetGates) {
+        optional(start(at, "gru_candidate_cell_backward", null, mask, states), mask)
+                .buffer(states).buffer(gates).buffer(gradStates).buffer(gradH).buffer(gradCandidate)
+                .buffer(gradResetGates).run(backend.queue(), at.matrix());
+    }
+
+    void gruResetBackward(SequenceStep at, ClBuffer states, ClBuffer gates, ClBuffer gradResetHidden, ClBuffer gradH,
+                          ClBuffer gradResetGates) {
+        start(at, "gru_reset_cell_backward", null, null, states).buffer(states).buffer(gates).buffer(gradResetHidden)
+                .buffer(gradH).buffer(gradResetGates).run(backend.queue(), at.matrix());
+    }
+
     /** A launch of {@code kernel}'s variant for the optional buffers present, with the step's sizes set. */
     private KernelLaunch start(SequenceStep at, String kernel, ClBuffer bias, ClBuffer mask, ClBuffer states) {
         String variant = kernel + (bias == null ? "" : "_bias") + (mask == null ? "" : "_masked");

@@ -47,6 +47,7 @@ class RecurrentGradientsOnOpenClTest {
             case "simple" -> new SimpleRNN(3).returnSequences(true);
             case "lstm" -> new LSTM(3).returnSequences(true).goBackwards(true);
             case "gru" -> new GRU(3).returnSequences(true);
+            case "gru-reset-before" -> new GRU(3).resetAfter(false).returnSequences(true).goBackwards(true);
             default -> new Bidirectional(new GRU(2).returnSequences(true));
         };
     }
@@ -70,7 +71,7 @@ class RecurrentGradientsOnOpenClTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"simple", "lstm", "gru", "bidirectional"})
+    @ValueSource(strings = {"simple", "lstm", "gru", "gru-reset-before", "bidirectional"})
     void gradientsMatchCentralDifferencesAndOutputsMatchTheCpu(String kind) {
         assertArrayEquals(checkedOutput(cpu, kind), checkedOutput(openCl, kind), 1e-12, kind);
     }

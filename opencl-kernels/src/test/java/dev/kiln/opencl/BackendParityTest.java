@@ -421,6 +421,26 @@ class BackendParityTest {
                     new long[] {3L * matrix, 3L * matrix}, (be, buf) -> be.gruCellBackward(at, masked ? buf[0] : null,
                             buf[1], buf[2], buf[3], buf[4], buf[5], buf[6]));
         }
+
+        // the two halves of a step resetting before the product, with random stand-ins for the gemms between them
+        double[][] resetInputs = {mask, cellValues(at.sequence(3), 2), cellValues(2L * matrix, 2),
+            cellValues(at.states(1), 1), cellValues(matrix, 2)};
+        long[] resetOutputs = {matrix, matrix, 3L * matrix};
+        Parity.Call reset = (be, buf) -> {
+            be.gruResetCell(at, buf[1], buf[2], buf[3], buf[5], buf[7]);
+            be.gruCandidateCell(at, buf[1], buf[4], masked ? buf[0] : null, buf[3], buf[6], buf[7]);
+        };
+        parity.check("gruResetCell+gruCandidateCell " + label, dtype, atol(dtype), rtol(dtype), resetInputs,
+                resetOutputs, reset);
+        double[][] resetForward = Parity.run(cpu, dtype, resetInputs, resetOutputs, reset);
+        double[][] resetBackwardInputs = {mask, resetForward[3], resetForward[7], cellValues(at.states(1), 1), gradH,
+            cellValues(matrix, 1)};
+        parity.check("gruCandidateCellBackward+gruResetCellBackward " + label, dtype, atol(dtype), rtol(dtype),
+                resetBackwardInputs, new long[] {matrix, 2L * matrix}, (be, buf) -> {
+                    be.gruCandidateCellBackward(at, masked ? buf[0] : null, buf[1], buf[2], buf[3], buf[4], buf[6],
+                            buf[7]);
+                    be.gruResetCellBackward(at, buf[1], buf[2], buf[5], buf[4], buf[7]);
+                });
     }
 
     /** {@code n} values in [-scale, scale): pre-activations at scale 2 (gates away from saturation), states at 1. */

@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Specs of the recurrent cells: one step of a simple RNN, an LSTM and a GRU, forward and backward. The geometries
- * cover the first, a middle and the last step of a sequence, batches of 1 to 5 and 13, and units of 1 to 7 and 37
- * (mostly no multiple of 4 or of a vector width), each without and with a mask that keeps some rows, and a GRU
- * without and with its recurrent bias. Every buffer a cell writes is compared: the whole states buffer (the slots
- * it must leave alone included), h and the gates, and the gradients with gradH and gradC as the call leaves them.
+ * Specs of the recurrent cells: one step of a simple RNN, an LSTM and a GRU, forward and backward, and the two halves
+ * of a step of a GRU that resets before the recurrent product, with random stand-ins for the gemm between them. The
+ * geometries cover the first, a middle and the last step of a sequence, batches of 1 to 5 and 13, and units of 1 to
+ * 7 and 37 (mostly no multiple of 4 or of a vector width), each without and with a mask that keeps some rows, and a
+ * GRU without and with its recurrent bias. Every buffer a cell writes is compared: the whole states buffer (the
+ * slots it must leave alone included), h, the gates and the reset hidden state, and the gradients with gradH and
+ * gradC as the call leaves them.
  */
 final class CellSpecs {
     /** Each of x and rec: the gates' pre-activations stay in (-4, 4), where sigmoid and tanh have slope. */
@@ -30,24 +32,35 @@ final class CellSpecs {
         return specs;
     }
 
-    /** A cell, with its report name, its Backend method and the widths of its rows in units. */
+    /** A cell, with its report name, its Backend methods (in step order) and the widths of its rows in units. */
     private enum Cell {
-        RNN("rnn_cell", "rnnCell", 1, 1),
-        LSTM("lstm_cell", "lstmCell", 4, 2),
-        GRU("gru_cell", "gruCell", 3, 1);
+        RNN("rnn_cell", List.of("rnnCell"), 1, 1, 1, 0),
+        LSTM("lstm_cell", List.of("lstmCell"), 4, 4, 2, 4),
+        GRU("gru_cell", List.of("gruCell"), 3, 3, 1, 4),
+        GRU_RESET_BEFORE("gru_reset_before_cell", List.of("gruResetCell", "gruCandidateCell"), 3, 2, 1, 3);
 
         private final String op;
-        private final String method;
-        /** The width of its inputGates and recurrent rows. */
+        private final List<String> methods;
+        /** The width of its inputGates rows. */
         private final int gates;
+        /** The width of its recurrent rows (for GRU_RESET_BEFORE, the z and r columns' product). */
+        private final int recurrent;
         /** The width of its states rows: h, or h then c. */
         private final int state;
+        /** The width of the gate activations it keeps for the backward step (0: none). */
+        private final int saved;
 
-        Cell(String op, String method, int gates, int state) {
+        Cell(String op, List<String> methods, int gates, int recurrent, int state, int saved) {
             this.op = op;
-            this.method = method;
+            this.methods = methods;
             this.gates = gates;
+            this.recurrent = recurrent;
             this.state = state;
+            this.saved = saved;
+        }
+
+        List<Coverage> covers(String suffix) {
+            return methods.stream().map(method -> Coverage.of(method + suffix)).toList();
         }
     }
 
@@ -103,7 +116,10 @@ final class CellSpecs {
         SequenceStep at = v.at();
         List<Input> inputs = new ArrayList<>();
         inputs.add(new Input("inputGates", Math.toIntExact(at.sequence(cell.gates)), PRE_ACTIVATION));
-        inputs.add(new Input("recurrent", Math.toIntExact(cell.gates * at.matrix()), PRE_ACTIVATION));
+        inputs.add(new Input("recurrent", Math.toIntExact(cell.recurrent * at.matrix()), PRE_ACTIVATION));
+        if (cell == Cell.GRU_RESET_BEFORE) {
+            inputs.add(new Input("recurrentH", Math.toIntExact(at.matrix()), PRE_ACTIVATION));
+        }
         if (v.bias()) {
             inputs.add(new Input("recurrentBias", cell.gates * at.units(), VALUES));
         }
@@ -128,10 +144,13 @@ final class CellSpecs {
                 if (written.gates() != null) {
                     outputs.add(call.output("gates", written.gates()));
                 }
+                if (written.resetHidden() != null) {
+                    outputs.add(call.output("resetHidden", written.resetHidden()));
+                }
                 return outputs;
             }));
         }
-        return new OpSpec(cell.op, List.of(Coverage.of(cell.method)), cases);
+        return new OpSpec(cell.op, cell.covers(""), cases);
     }
 
     /**
@@ -148,21 +167,26 @@ final class CellSpecs {
             if (cell == Cell.LSTM) {
                 inputs.add(new Input("gradC", Math.toIntExact(at.matrix()), VALUES));
             }
+            if (cell == Cell.GRU_RESET_BEFORE) {
+                inputs.add(new Input("gradResetHidden", Math.toIntExact(at.matrix()), VALUES));
+            }
             cases.add(new OpCase(v.label(), v.quick(), inputs, Tolerances.derivative(),
                     (call, buffers) -> stepBackward(cell, at, call, new Operands(inputs, buffers))));
         }
-        return new OpSpec(cell.op + ".backward", List.of(Coverage.of(cell.method + "Backward"),
-                Coverage.of(cell.method)), cases);
+        List<Coverage> covers = new ArrayList<>(cell.covers("Backward"));
+        covers.addAll(cell.covers(""));
+        return new OpSpec(cell.op + ".backward", covers, cases);
     }
 
-    /** The buffers a forward step writes besides the states: h, and the gates (null for an RNN). */
-    private record Written(Buffer h, Buffer gates) {
+    /** The buffers a forward step writes besides the states: h, the gates (null for an RNN) and r * hPrev (or null). */
+    private record Written(Buffer h, Buffer gates, Buffer resetHidden) {
     }
 
     private static Written step(Cell cell, SequenceStep at, Invocation call, Operands in) {
         Backend backend = call.backend();
         Buffer h = call.allocate(at.matrix());
-        Buffer gates = cell == Cell.RNN ? null : call.allocate(4 * at.matrix());
+        Buffer gates = cell.saved == 0 ? null : call.allocate(cell.saved * at.matrix());
+        Buffer resetHidden = cell == Cell.GRU_RESET_BEFORE ? call.allocate(at.matrix()) : null;
         switch (cell) {
             case RNN -> backend.rnnCell(at, in.get("inputGates"), in.get("recurrent"), in.get("mask"),
                     in.get("states"), h);
@@ -170,8 +194,14 @@ final class CellSpecs {
                     in.get("states"), h, gates);
             case GRU -> backend.gruCell(at, in.get("inputGates"), in.get("recurrent"), in.get("recurrentBias"),
                     in.get("mask"), in.get("states"), h, gates);
+            case GRU_RESET_BEFORE -> {
+                backend.gruResetCell(at, in.get("inputGates"), in.get("recurrent"), in.get("states"), resetHidden,
+                        gates);
+                backend.gruCandidateCell(at, in.get("inputGates"), in.get("recurrentH"), in.get("mask"),
+                        in.get("states"), h, gates);
+            }
         }
-        return new Written(h, gates);
+        return new Written(h, gates, resetHidden);
     }
 
     private static List<Output> stepBackward(Cell cell, SequenceStep at, Invocation call, Operands in) {
@@ -200,6 +230,15 @@ final class CellSpecs {
                 backend.gruCellBackward(at, mask, states, gates, gradStates, gradH, gradInputGates, gradRecurrent);
                 yield List.of(call.output("gradInputGates", gradInputGates),
                         call.output("gradRecurrent", gradRecurrent), call.output("gradH", gradH));
+            }
+            case GRU_RESET_BEFORE -> {
+                Buffer gradCandidate = call.allocate(at.matrix());
+                Buffer gradResetGates = call.allocate(2 * at.matrix());
+                backend.gruCandidateCellBackward(at, mask, states, gates, gradStates, gradH, gradCandidate,
+                        gradResetGates);
+                backend.gruResetCellBackward(at, states, gates, in.get("gradResetHidden"), gradH, gradResetGates);
+                yield List.of(call.output("gradCandidate", gradCandidate),
+                        call.output("gradResetGates", gradResetGates), call.output("gradH", gradH));
             }
         };
     }

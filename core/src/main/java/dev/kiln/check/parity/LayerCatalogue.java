@@ -161,6 +161,9 @@ public final class LayerCatalogue {
         specs.add(new LayerSpec("layer.gru.backwards.sequence", () -> new GRU(units).goBackwards(true)
                 .returnSequences(true), 3, sequence, steps * units, values,
                 recurrentWeights(features, units, 3, 6 * units, weights), recurrent));
+        specs.add(new LayerSpec("layer.gru.reset_before", () -> new GRU(units).resetAfter(false), 3,
+                List.of(sequence, Shape.of(units)), units, values,
+                recurrentWeights(features, units, 3, 3 * units, weights), recurrent));
         List<Input> both = new ArrayList<>(recurrentWeights(features, 3, 4, 12, weights));
         both.addAll(recurrentWeights(features, 3, 4, 12, weights));
         specs.add(new LayerSpec("layer.bidirectional.lstm", () -> new Bidirectional(new LSTM(3).returnSequences(true)),

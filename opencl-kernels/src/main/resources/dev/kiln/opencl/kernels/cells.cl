@@ -1,7 +1,9 @@
 // Recurrent cells: one time step of a simple RNN, an LSTM and a GRU over a batch of sequences, and their adjoints
-// (the Backend methods rnnCell ... gruCellBackward; layouts in SequenceStep.java), with the CPU backend's formulas.
-// Kernels: rnn_cell, rnn_cell_backward, lstm_cell, lstm_cell_backward, gru_cell, gru_cell_backward, each also as
-// <name>_masked, which reads mask [steps, batch] and keeps a row's previous state where it is 0; gru_cell also as
+// (the Backend methods rnnCell ... gruResetCellBackward; layouts in SequenceStep.java), with the CPU backend's
+// formulas. Kernels: rnn_cell, rnn_cell_backward, lstm_cell, lstm_cell_backward, gru_cell, gru_cell_backward, and
+// the two halves of a GRU step that resets before the recurrent product, gru_reset_cell, gru_candidate_cell,
+// gru_candidate_cell_backward and gru_reset_cell_backward; all but the two gru_reset ones (which need no mask) also
+// as <name>_masked, which reads mask [steps, batch] and keeps a row's previous state where it is 0; gru_cell also as
 // gru_cell_bias and gru_cell_bias_masked, which add recurrentBias [3 * units] to the recurrent products. The host
 // picks the variant, so an absent optional buffer is never an argument.
 // One work-item per element (n, j) of a [batch, units] matrix: it writes unit j of row n in every output (each of
@@ -11,6 +13,20 @@
 
 static inline real sigmoid(const real x) {
     return 1 / (1 + exp(-x));
+}
+
+// A GRU's new state from its update gate z, the previous state and the candidate hh.
+static inline real gru_state(const real z, const real hPrev, const real hh) {
+    return z * hPrev + (1 - z) * hh;
+}
+
+// Given dH, the gradient of gru_state's result: those of the candidate's pre-activation and of z's.
+static inline real gru_candidate_gradient(const real dH, const real z, const real hh) {
+    return dH * (1 - z) * (1 - hh * hh);
+}
+
+static inline real gru_update_gradient(const real dH, const real z, const real hPrev, const real hh) {
+    return dH * (hPrev - hh) * (z * (1 - z));
 }
 
 // The optional buffers: MASK_ARG / BIAS_ARG declare the argument (nothing for PLAIN), KEEP(slot) is whether the mask
@@ -24,12 +40,15 @@ static inline real sigmoid(const real x) {
 #define BIAS_BIAS_ARG __global const real* recurrentBias,
 #define BIAS_BIAS(i) recurrentBias[i]
 
-// Work-item q of n = batch * units: row r of the batch, unit j, the row's slot in the sequence buffers, and keep.
-#define CELL_ELEMENT(M) \
+// Work-item q of n = batch * units: row r of the batch, unit j, the row's slot in the sequence buffers (and keep).
+#define CELL_INDEX \
     const size_t q = get_global_id(0); \
     if (q >= n) return; \
     const size_t r = q / units, j = q - r * units; \
-    const size_t slot = (size_t) step * batch + r; \
+    const size_t slot = (size_t) step * batch + r;
+
+#define CELL_ELEMENT(M) \
+    CELL_INDEX \
     const int keep = M##_KEEP(slot);
 
 #define CELL_SIZES const long n, const int batch, const int units, const int step
@@ -144,7 +163,7 @@ __kernel void NAME(CELL_SIZES, __global const real* inputGates, __global const r
     gates[z4 + 2 * units] = hh; \
     gates[z4 + 3 * units] = recH; \
     const real hPrev = states[prev]; \
-    const real hy = keep ? hPrev : zg * hPrev + (1 - zg) * hh; \
+    const real hy = keep ? hPrev : gru_state(zg, hPrev, hh); \
     states[next] = hy; \
     h[row] = hy; \
 }
@@ -173,8 +192,8 @@ __kernel void NAME(CELL_SIZES, M##_MASK_ARG __global const real* states, __globa
         return; \
     } \
     const real zg = gates[z4], rg = gates[z4 + units], hh = gates[z4 + 2 * units], recH = gates[z4 + 3 * units]; \
-    const real dh = dH * (1 - zg) * (1 - hh * hh); \
-    const real dz = dH * (states[prev] - hh) * (zg * (1 - zg)); \
+    const real dh = gru_candidate_gradient(dH, zg, hh); \
+    const real dz = gru_update_gradient(dH, zg, states[prev], hh); \
     const real dr = dh * recH * (rg * (1 - rg)); \
     gradInputGates[r3] = dz; \
     gradInputGates[r3 + units] = dr; \
@@ -187,3 +206,73 @@ __kernel void NAME(CELL_SIZES, M##_MASK_ARG __global const real* states, __globa
 
 GRU_CELL_BACKWARD(gru_cell_backward, PLAIN)
 GRU_CELL_BACKWARD(gru_cell_backward_masked, MASKED)
+
+// gru_reset_cell: z and r of unit j, the reset gate applied before the recurrent product, into the first two blocks
+// of gates [batch, 3 * units], and r * hPrev into resetHidden, the operand of the step's product with the h columns.
+__kernel void gru_reset_cell(CELL_SIZES, __global const real* inputGates, __global const real* recurrent,
+        __global const real* states, __global real* resetHidden, __global real* gates) {
+    CELL_INDEX
+    const size_t row = r * units + j, r2 = r * 2 * units + j, r3 = r * 3 * units + j, x = slot * 3 * units + j;
+    const real zg = sigmoid(inputGates[x] + recurrent[r2]);
+    const real rg = sigmoid(inputGates[x + units] + recurrent[r2 + units]);
+    gates[r3] = zg;
+    gates[r3 + units] = rg;
+    resetHidden[row] = rg * states[slot * units + j];
+}
+
+// gru_candidate_cell: hh = tanh(x_h + recurrent) with recurrent = resetHidden . U_h, into the third block of gates,
+// and h' from the z gru_reset_cell left there into states[step + 1] and h.
+#define GRU_CANDIDATE_CELL(NAME, M) \
+__kernel void NAME(CELL_SIZES, __global const real* inputGates, __global const real* recurrent, M##_MASK_ARG \
+        __global real* states, __global real* h, __global real* gates) { \
+    CELL_ELEMENT(M) \
+    const size_t row = r * units + j, r3 = r * 3 * units + j, x = slot * 3 * units + j; \
+    const size_t prev = slot * units + j, next = prev + (size_t) batch * units; \
+    const real zg = gates[r3]; \
+    const real hh = tanh(inputGates[x + 2 * units] + recurrent[row]); \
+    gates[r3 + 2 * units] = hh; \
+    const real hPrev = states[prev]; \
+    const real hy = keep ? hPrev : gru_state(zg, hPrev, hh); \
+    states[next] = hy; \
+    h[row] = hy; \
+}
+
+GRU_CANDIDATE_CELL(gru_candidate_cell, PLAIN)
+GRU_CANDIDATE_CELL(gru_candidate_cell_masked, MASKED)
+
+// gru_candidate_cell_backward: from the saved z and hh, gradCandidate = dh, the z block of gradResetGates = dz and
+// gradH = dH * z; a masked row gets zeros and passes dH on.
+#define GRU_CANDIDATE_CELL_BACKWARD(NAME, M) \
+__kernel void NAME(CELL_SIZES, M##_MASK_ARG __global const real* states, __global const real* gates, \
+        __global const real* gradStates, __global real* gradH, __global real* gradCandidate, \
+        __global real* gradResetGates) { \
+    CELL_ELEMENT(M) \
+    const size_t row = r * units + j, r2 = r * 2 * units + j, r3 = r * 3 * units + j; \
+    const size_t prev = slot * units + j, next = prev + (size_t) batch * units; \
+    const real dH = gradStates[next] + gradH[row]; \
+    if (keep) { \
+        gradCandidate[row] = 0; \
+        gradResetGates[r2] = 0; \
+        gradH[row] = dH; \
+        return; \
+    } \
+    const real zg = gates[r3], hh = gates[r3 + 2 * units]; \
+    gradCandidate[row] = gru_candidate_gradient(dH, zg, hh); \
+    gradResetGates[r2] = gru_update_gradient(dH, zg, states[prev], hh); \
+    gradH[row] = dH * zg; \
+}
+
+GRU_CANDIDATE_CELL_BACKWARD(gru_candidate_cell_backward, PLAIN)
+GRU_CANDIDATE_CELL_BACKWARD(gru_candidate_cell_backward_masked, MASKED)
+
+// gru_reset_cell_backward: from gradResetHidden = gradCandidate . U_h^T and the saved r, the r block of
+// gradResetGates and gradH += gradResetHidden * r.
+__kernel void gru_reset_cell_backward(CELL_SIZES, __global const real* states, __global const real* gates,
+        __global const real* gradResetHidden, __global real* gradH, __global real* gradResetGates) {
+    CELL_INDEX
+    const size_t row = r * units + j, r2 = r * 2 * units + j, r3 = r * 3 * units + j;
+    const real rg = gates[r3 + units];
+    const real d = gradResetHidden[row];
+    gradResetGates[r2 + units] = d * states[slot * units + j] * (rg * (1 - rg));
+    gradH[row] += d * rg;
+}

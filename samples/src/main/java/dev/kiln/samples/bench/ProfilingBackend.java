@@ -274,6 +274,32 @@ public final class ProfilingBackend implements Backend {
     }
 
     @Override
+    public void gruResetCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer states, Buffer resetHidden,
+                             Buffer gates) {
+        timed("gruResetCell", () -> delegate.gruResetCell(at, inputGates, recurrent, states, resetHidden, gates));
+    }
+
+    @Override
+    public void gruCandidateCell(SequenceStep at, Buffer inputGates, Buffer recurrent, Buffer mask, Buffer states,
+                                 Buffer h, Buffer gates) {
+        timed("gruCandidateCell", () -> delegate.gruCandidateCell(at, inputGates, recurrent, mask, states, h, gates));
+    }
+
+    @Override
+    public void gruCandidateCellBackward(SequenceStep at, Buffer mask, Buffer states, Buffer gates, Buffer gradStates,
+                                         Buffer gradH, Buffer gradCandidate, Buffer gradResetGates) {
+        timed("gruCandidateCellBackward", () -> delegate.gruCandidateCellBackward(at, mask, states, gates,
+                gradStates, gradH, gradCandidate, gradResetGates));
+    }
+
+    @Override
+    public void gruResetCellBackward(SequenceStep at, Buffer states, Buffer gates, Buffer gradResetHidden,
+                                     Buffer gradH, Buffer gradResetGates) {
+        timed("gruResetCellBackward", () -> delegate.gruResetCellBackward(at, states, gates, gradResetHidden, gradH,
+                gradResetGates));
+    }
+
+    @Override
     public void unary(UnaryOp op, double a, double b, Buffer x, Buffer out) {
         timed("unary " + op, () -> delegate.unary(op, a, b, x, out));
     }
