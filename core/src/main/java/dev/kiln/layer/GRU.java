@@ -28,7 +28,7 @@ public final class GRU extends RecurrentLayer<GRU> {
 
     /** Applies the reset gate after the recurrent product (true, the default) or to h before it (false). */
     public GRU resetAfter(boolean value) {
-        checkNotBuilt("change resetAfter of");
+        checkConfigurable("change resetAfter of");
         cell(value ? RecurrentCell.GRU : RecurrentCell.GRU_RESET_BEFORE);
         return this;
     }
