@@ -65,7 +65,8 @@ record OpProfile(double epochSeconds, Map<String, ProfilingBackend.OpTime> times
             case "random" -> "random";
             case "upload", "download" -> "transfers";
             case "im2col", "col2im", "maxPool", "maxPoolBackward", "avgPool", "avgPoolBackward" -> "windows";
-            case "rnnCell", "rnnCellBackward", "lstmCell", "lstmCellBackward", "gruCell", "gruCellBackward" ->
+            case "rnnCell", "rnnCellBackward", "lstmCell", "lstmCellBackward", "gruCell", "gruCellBackward",
+                 "gruResetCell", "gruResetCellBackward", "gruCandidateCell", "gruCandidateCellBackward" ->
                     "recurrent cells";
             default -> "memory";
         };
