@@ -59,8 +59,7 @@ final class SequenceLayerCodec {
         } else if (layer instanceof RepeatVector repeat) {
             node.put("n", repeat.n());
         } else if (layer instanceof AttentionLayer<?> attention) {
-            node.put("use_scale", attention instanceof Attention dot ? dot.usesScale()
-                    : ((AdditiveAttention) attention).usesScale());
+            node.put("use_scale", attention.usesScale());
             node.put("use_causal_mask", attention.causal())
                     .put("return_attention_scores", attention.returnsAttentionScores());
         } else {

@@ -16,6 +16,7 @@ public final class AdditiveAttention extends AttentionLayer<AdditiveAttention> {
     private Tensor scale;
 
     /** Whether the tanh terms are weighted by a learned vector. */
+    @Override
     public boolean usesScale() {
         return useScale;
     }

@@ -15,6 +15,7 @@ public final class Attention extends AttentionLayer<Attention> {
     private Tensor scale;
 
     /** Whether the scores are multiplied by a learned scalar. */
+    @Override
     public boolean usesScale() {
         return useScale;
     }

@@ -61,6 +61,9 @@ public abstract class AttentionLayer<L extends AttentionLayer<L>> extends Layer 
         return self();
     }
 
+    /** Whether the scores are scaled by learned weights. */
+    public abstract boolean usesScale();
+
     /** The scores [batch, Tq, Tv] of the query [batch, Tq, dim] against the keys [batch, Tv, dim]. */
     abstract Tensor scores(Tensor query, Tensor key);
 
@@ -93,10 +96,14 @@ public abstract class AttentionLayer<L extends AttentionLayer<L>> extends Layer 
         Tensor value = inputs.get(1);
         Tensor key = inputs.get(inputs.size() - 1);
         Tensor scores = scores(query, key);
-        Tensor hidden = hiddenScores(value.mask(), query.shape().dim(0), query.shape().dim(1), value.shape().dim(1),
-                query);
-        if (hidden != null) {
-            scores = Ops.add(scores, hidden);
+        Tensor valueMask = value.mask();
+        if (valueMask != null) {
+            // (1 - mask) * HIDDEN on the device: padded value steps get no weight
+            Shape row = Shape.of(valueMask.shape().dim(0), 1, valueMask.shape().dim(1));
+            scores = Ops.add(scores, Ops.affine(valueMask.view(row), -HIDDEN, HIDDEN));
+        }
+        if (causal) {
+            scores = Ops.add(scores, futureScores(query.shape().dim(1), value.shape().dim(1), query));
         }
         Tensor weights = Ops.softmax(scores);
         Tensor out = Ops.batchMatmul(weights, value);
@@ -108,23 +115,14 @@ public abstract class AttentionLayer<L extends AttentionLayer<L>> extends Layer 
         return returnAttentionScores ? List.of(out, weights) : List.of(out);
     }
 
-    /** HIDDEN where a score must get no weight (a padded value step, a future step of a causal layer), else 0; or null. */
-    private Tensor hiddenScores(Tensor valueMask, int batch, int queries, int values, Tensor like) {
-        if (valueMask == null && !causal) {
-            return null;
-        }
-        double[] valid = valueMask == null ? null : valueMask.toDoubleArray();
-        int rows = valueMask == null ? 1 : batch;
-        double[] hidden = new double[rows * queries * values];
-        for (int n = 0; n < rows; n++) {
-            for (int i = 0; i < queries; i++) {
-                for (int j = 0; j < values; j++) {
-                    boolean padded = valid != null && valid[n * values + j] == 0;
-                    boolean future = causal && j > i;
-                    hidden[(n * queries + i) * values + j] = padded || future ? HIDDEN : 0;
-                }
+    /** HIDDEN where query step i would see a later value step j > i, else 0: [1, queries, values]. */
+    private static Tensor futureScores(int queries, int values, Tensor like) {
+        double[] hidden = new double[queries * values];
+        for (int i = 0; i < queries; i++) {
+            for (int j = i + 1; j < values; j++) {
+                hidden[i * values + j] = HIDDEN;
             }
         }
-        return Tensor.of(like.backend(), like.dtype(), Shape.of(rows, queries, values), hidden);
+        return Tensor.of(like.backend(), like.dtype(), Shape.of(1, queries, values), hidden);
     }
 }
