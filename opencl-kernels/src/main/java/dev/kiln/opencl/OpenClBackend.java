@@ -217,14 +217,16 @@ public final class OpenClBackend implements Backend {
         ClBuffer s = (ClBuffer) source;
         ClBuffer t = (ClBuffer) target;
         long n = (long) blocks * blockLength;
-        // I32 blocks move through the int kernel of the F32 program: the bits are copied as they are.
+        // I32 blocks move through the int kernels of the F32 program: the bits are copied as they are.
         boolean ints = s.dtype() == DType.I32;
-        launch(ints ? DType.F32 : s.dtype(), KernelFamily.ELEMENTWISE, ints ? "copy_blocks_int" : "copy_blocks",
-                () -> blocks + " blocks of " + blockLength
+        DType program = ints ? DType.F32 : s.dtype();
+        int lanes = blockLength % lanes(program) == 0 ? lanes(program) : 1;
+        String kernel = (ints ? "copy_blocks_int" : "copy_blocks") + (lanes > 1 ? "_vector" : "");
+        launch(program, KernelFamily.ELEMENTWISE, kernel, () -> blocks + " blocks of " + blockLength
                 + ", source offset " + sourceOffset + " stride " + sourceStride + ", target offset " + targetOffset
                 + " stride " + targetStride)
                 .unsignedLong(n).integer(blockLength).unsignedLong(sourceOffset).unsignedLong(sourceStride)
-                .unsignedLong(targetOffset).unsignedLong(targetStride).buffer(s).buffer(t).run(queue(), n);
+                .unsignedLong(targetOffset).unsignedLong(targetStride).buffer(s).buffer(t).run(queue(), n / lanes);
     }
 
     @Override
@@ -708,7 +710,7 @@ public final class OpenClBackend implements Backend {
                 defines.put("RWG", Integer.toString(OpenClReduce.ROW_GROUP));
             }
             if (f == KernelFamily.WINDOWS || f == KernelFamily.ELEMENTWISE || f == KernelFamily.REDUCE
-                    || f == KernelFamily.RANDOM) {
+                    || f == KernelFamily.RANDOM || f == KernelFamily.CELLS) {
                 defines.put("VW", Integer.toString(lanes(dtype)));
             }
             return ProgramSource.of(f, dtype.name(), defines);

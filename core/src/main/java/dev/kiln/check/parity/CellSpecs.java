@@ -10,10 +10,10 @@ import java.util.List;
  * Specs of the recurrent cells: one step of a simple RNN, an LSTM and a GRU, forward and backward, and the two halves
  * of a step of a GRU that resets before the recurrent product, with random stand-ins for the gemm between them. The
  * geometries cover the first, a middle and the last step of a sequence, batches of 1 to 5 and 13, and units of 1 to
- * 7 and 37 (mostly no multiple of 4 or of a vector width), each without and with a mask that keeps some rows, and a
- * GRU without and with its recurrent bias. Every buffer a cell writes is compared: the whole states buffer (the
- * slots it must leave alone included), h, the gates and the reset hidden state, and the gradients with gradH and
- * gradC as the call leaves them.
+ * 7 and 37 (mostly no multiple of a vector width) and 16 and 32 (multiples of every vector width), each without and
+ * with a mask that keeps some rows, and a GRU without and with its recurrent bias. Every buffer a cell writes is
+ * compared: the whole states buffer (the slots it must leave alone included), h, the gates and the reset hidden
+ * state, and the gradients with gradH and gradC as the call leaves them.
  */
 final class CellSpecs {
     /** Each of x and rec: the gates' pre-activations stay in (-4, 4), where sigmoid and tanh have slope. */
@@ -72,7 +72,10 @@ final class CellSpecs {
         }
     }
 
-    /** steps x batch x units at a step: a single step, first, middle and last steps, and several work-groups of 64. */
+    /**
+     * steps x batch x units at a step: a single step, first, middle and last steps, several work-groups of 64, and
+     * units that a device's vector width (4, 8 or 16 lanes) divides, for the kernels computing several units at once.
+     */
     private static final List<SequenceStep> STEPS = List.of(
             new SequenceStep(1, 1, 1, 0),
             new SequenceStep(3, 2, 5, 1),
@@ -80,7 +83,9 @@ final class CellSpecs {
             new SequenceStep(4, 5, 3, 3),
             new SequenceStep(2, 4, 4, 1),
             new SequenceStep(5, 1, 6, 2),
-            new SequenceStep(3, 13, 37, 1));
+            new SequenceStep(3, 13, 37, 1),
+            new SequenceStep(2, 3, 16, 1),
+            new SequenceStep(3, 2, 32, 2));
     private static final SequenceStep QUICK = STEPS.get(1);
 
     private static List<Variant> variants(Cell cell) {

@@ -115,7 +115,8 @@ final class MemorySpecs {
 
     /**
      * The layouts the shape ops use (one part of a concatenation, a slice, a padded interior), one block, blocks of
-     * one element, a repeated source block (stride 0), odd sizes and a large case.
+     * one element, a repeated source block (stride 0), odd sizes, a large case, and blocks whose length every vector
+     * width divides (the kernels moving several elements at once), at offsets that are no multiple of it.
      */
     private static OpSpec copyBlocks() {
         List<Blocks> variants = List.of(
@@ -125,11 +126,13 @@ final class MemorySpecs {
                 new Blocks(33, 3, 7, 11, 0, 3, 1, false),
                 new Blocks(1025, 1, 0, 2, 1, 3, 0, false),
                 new Blocks(5, 13, 2, 0, 0, 13, 0, false),
-                new Blocks(257, 255, 1, 256, 3, 511, 7, false));
+                new Blocks(257, 255, 1, 256, 3, 511, 7, false),
+                new Blocks(9, 32, 3, 64, 5, 48, 2, false),
+                new Blocks(40, 128, 0, 256, 0, 128, 0, false));
         List<OpCase> cases = new ArrayList<>();
         for (Blocks c : variants) {
             for (boolean ints : new boolean[] {false, true}) {
-                if (ints && !c.quick() && c.blocks() != 257) {
+                if (ints && !c.quick() && c.blocks() != 257 && c.blockLength() != 32) {
                     continue;
                 }
                 List<Input> inputs = ints

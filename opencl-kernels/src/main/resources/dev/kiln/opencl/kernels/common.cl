@@ -31,6 +31,17 @@ typedef float real;
 #define VLOAD(p) KILN_CONCAT(vload, VW)(0, (p))
 #define VSTORE(v, p) KILN_CONCAT(vstore, VW)((v), 0, (p))
 
+// The lanes of one work-item, for kernels written once for both widths: S_ one element, V_ VW neighbouring ones.
+// _T holds values; _LOAD/_STORE move LANES contiguous elements.
+#define S_LANES 1
+#define S_T real
+#define S_LOAD(p) (*(p))
+#define S_STORE(v, p) (*(p) = (v))
+#define V_LANES VW
+#define V_T realV
+#define V_LOAD(p) VLOAD(p)
+#define V_STORE(v, p) VSTORE(v, p)
+
 // Java's Math.max/min semantics: NaN wins. Type-generic (scalars and vectors alike); arguments are evaluated twice.
 #define KILN_MAX(a, b) ((isnan(a) || (a) > (b)) ? (a) : (b))
 #define KILN_MIN(a, b) ((isnan(a) || (a) < (b)) ? (a) : (b))

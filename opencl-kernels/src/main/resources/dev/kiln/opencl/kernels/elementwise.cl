@@ -1,9 +1,9 @@
 // Element-wise unary functions with their backward passes, broadcasting binary functions, and the data
 // movement kernels. Kernels: unary_<op> (out = f(x)), unary_<op>_backward (gradIn = gradOut * f'(x)),
 // binary_<op> (any broadcast layout) and binary_<op>_vector (operands that span the output, one inner row or one
-// value), transpose, copy_blocks (strided block copy) and copy_blocks_int (the same on int buffers), permute (axes of
-// up to 6 dimensions), gather (row lookup) and scatter_add_links / scatter_add (its deterministic adjoint: no atomics,
-// a fixed order of sums).
+// value), transpose, copy_blocks (strided block copy) and copy_blocks_int (the same on int buffers), both also as
+// <name>_vector, permute (axes of up to 6 dimensions), gather (row lookup) and scatter_add_links / scatter_add (its
+// deterministic adjoint: no atomics, a fixed order of sums).
 // The unary and binary_<op>_vector kernels move VW neighbouring elements per work-item as one vector (a CPU device
 // pays a fixed cost per work-item; on a GPU neighbouring work-items still read neighbouring memory), the last
 // work-item finishing a length that is not a multiple of VW one element at a time. Each function is written once
@@ -122,20 +122,23 @@ __kernel void transpose(const int rows, const int cols, __global const real* x, 
 }
 
 // target[targetOffset + b * targetStride + i] = source[sourceOffset + b * sourceStride + i] for b in [0, blocks)
-// and i in [0, blockLength); one work-item per copied element, n = blocks * blockLength. Offsets and strides are
-// 64-bit, so that a buffer may hold more than 2^31 elements.
-#define COPY_BLOCKS(NAME, T) \
+// and i in [0, blockLength); one work-item per copied element, n = blocks * blockLength, or per VW of them in the
+// _vector kernels (for blockLength a multiple of VW, so that a vector never straddles two blocks). Offsets and
+// strides are 64-bit, so that a buffer may hold more than 2^31 elements.
+#define COPY_BLOCKS(NAME, T, L) \
 __kernel void NAME(const long n, const int blockLength, const long sourceOffset, const long sourceStride, \
         const long targetOffset, const long targetStride, __global const T* source, __global T* target) { \
-    const size_t q = get_global_id(0); \
-    if (q >= n) return; \
-    const size_t b = q / blockLength, i = q % blockLength; \
-    target[targetOffset + b * targetStride + i] = source[sourceOffset + b * sourceStride + i]; \
+    const size_t e = get_global_id(0) * L##_LANES; \
+    if (e >= n) return; \
+    const size_t b = e / blockLength, i = e - b * blockLength; \
+    L##_STORE(L##_LOAD(source + sourceOffset + b * sourceStride + i), target + targetOffset + b * targetStride + i); \
 }
 
-COPY_BLOCKS(copy_blocks, real)
-// I32 buffers (indices) are copied by this one, whatever the program's real type.
-COPY_BLOCKS(copy_blocks_int, int)
+COPY_BLOCKS(copy_blocks, real, S)
+COPY_BLOCKS(copy_blocks_vector, real, V)
+// I32 buffers (indices) are copied by these, whatever the program's real type.
+COPY_BLOCKS(copy_blocks_int, int, S)
+COPY_BLOCKS(copy_blocks_int_vector, int, V)
 
 // out[q] = x[sum_d j_d * s_d] where (j_0, ..., j_5) is q in the output dims (d0, ..., d5) and s_d is the stride in x
 // of the axis that output axis d reads; unused leading axes have dim 1 and stride 0. One work-item per element.

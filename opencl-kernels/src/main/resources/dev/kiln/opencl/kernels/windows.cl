@@ -32,19 +32,13 @@ inline int inside(const int from, const int taps, const int size) {
     return min(taps, size - from) - max(0, -from);
 }
 
-// The lanes of one work-item: S_ one channel, V_ VW neighbouring channels. _T holds values, _IT tap numbers,
-// _MASK the result of comparing two _T; _TAPS turns such a mask into one over _IT lanes, _VALUES turns a mask from
-// comparing _IT lanes into one over _T lanes (scalar conditions need neither).
-#define S_LANES 1
-#define S_T real
+// Beside common.cl's lane macros: _IT holds tap numbers, _MASK the result of comparing two _T; _TAPS turns such a
+// mask into one over _IT lanes, _VALUES turns a mask from comparing _IT lanes into one over _T lanes (scalar
+// conditions need neither).
 #define S_IT int
 #define S_MASK int
 #define S_TAPS(m) (m)
 #define S_VALUES(m) (m)
-#define S_LOAD(p) (*(p))
-#define S_STORE(v, p) (*(p) = (v))
-#define V_LANES VW
-#define V_T realV
 #define V_IT KILN_CONCAT(int, VW)
 #if PRECISION == 64
 #define V_MASK KILN_CONCAT(long, VW)
@@ -55,8 +49,6 @@ inline int inside(const int from, const int taps, const int size) {
 #define V_TAPS(m) (m)
 #define V_VALUES(m) (m)
 #endif
-#define V_LOAD(p) VLOAD(p)
-#define V_STORE(v, p) VSTORE(v, p)
 
 // Work-item q of n, as an int (a range rounded up past 2^31 - 1 must not wrap to a valid index).
 #define WORK_ITEM(q) \
