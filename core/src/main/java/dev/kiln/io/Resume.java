@@ -35,7 +35,8 @@ public final class Resume {
         });
     }
 
-    private static Path checkpointIn(Path path) {
+    /** The checkpoint directory {@code path} names (see {@link #from}). */
+    static Path checkpointIn(Path path) {
         if (!Files.isDirectory(path)) {
             throw new KilnException(path + ": not a directory; expected a checkpoint directory or a directory of"
                     + " checkpoints");

@@ -42,24 +42,7 @@ final class TrainingCheckpoint {
     /** Writes the checkpoint files of the epoch just ended into {@code directory}. */
     static void write(Path directory, Model model, Optimizer optimizer, FitOptions options, EpochResult result,
                       String monitor, Standardization normalization, Compilation compilation) {
-        FusedOptimizer fused = fused(optimizer);
-        SavedModel.writeFiles(model, normalization, compilation, directory);
-        Map<String, StoredTensor> slots = new LinkedHashMap<>();
-        Map<String, Long> steps = new LinkedHashMap<>();
-        // the model's step count numbers the random streams of the steps after a resume
-        long globalStep = model.trainingSteps();
-        // named as in the model ("generator/dense_1/kernel"): a tensor's own name lacks the nested model's prefix
-        for (Map.Entry<String, Tensor> named : model.namedParameters().entrySet()) {
-            Tensor p = named.getValue();
-            long n = fused.steps(p);
-            steps.put(named.getKey(), n);
-            List<Tensor> state = fused.state(p);
-            for (int i = 0; i < state.size(); i++) {
-                slots.put(slotName(named.getKey(), i), StoredTensor.of(state.get(i)));
-            }
-        }
-        SafetensorsWriter.write(directory.resolve(ModelFormat.OPTIMIZER_FILE), slots,
-                Map.of("optimizer", optimizer.name()));
+        Map<String, Long> steps = writeTrainee(directory, model, optimizer, normalization, compilation);
         Map<String, TrainingState.SavedCallback> callbacks = new LinkedHashMap<>();
         Map<String, StoredTensor> callbackTensors = new LinkedHashMap<>();
         stateful(options).forEach((name, callback) -> {
@@ -71,9 +54,34 @@ final class TrainingCheckpoint {
         if (!callbackTensors.isEmpty()) {
             SafetensorsWriter.write(directory.resolve(ModelFormat.CALLBACKS_FILE), callbackTensors, Map.of());
         }
-        new TrainingState(result.epoch(), globalStep, options.epochs(), options.batchSize(), options.shuffle(),
-                options.seed(), options.validationSplit(), optimizer.name(), optimizer.learningRate(), steps,
-                result.values(), monitor, callbacks).write(directory);
+        // the model's step count numbers the random streams of the steps after a resume
+        new TrainingState(result.epoch(), model.trainingSteps(), options.epochs(), options.batchSize(),
+                options.shuffle(), options.seed(), options.validationSplit(), optimizer.name(),
+                optimizer.learningRate(), steps, result.values(), monitor, callbacks).write(directory);
+    }
+
+    /**
+     * Writes the model files and the optimizer's state tensors of one trained model into {@code directory}; returns
+     * the updates each parameter has had, by parameter name, for its {@link TrainingState}.
+     */
+    static Map<String, Long> writeTrainee(Path directory, Model model, Optimizer optimizer,
+                                          Standardization normalization, Compilation compilation) {
+        FusedOptimizer fused = fused(optimizer);
+        SavedModel.writeFiles(model, normalization, compilation, directory);
+        Map<String, StoredTensor> slots = new LinkedHashMap<>();
+        Map<String, Long> steps = new LinkedHashMap<>();
+        // named as in the model ("generator/dense_1/kernel"): a tensor's own name lacks the nested model's prefix
+        for (Map.Entry<String, Tensor> named : model.namedParameters().entrySet()) {
+            Tensor p = named.getValue();
+            steps.put(named.getKey(), fused.steps(p));
+            List<Tensor> state = fused.state(p);
+            for (int i = 0; i < state.size(); i++) {
+                slots.put(slotName(named.getKey(), i), StoredTensor.of(state.get(i)));
+            }
+        }
+        SafetensorsWriter.write(directory.resolve(ModelFormat.OPTIMIZER_FILE), slots,
+                Map.of("optimizer", optimizer.name()));
+        return steps;
     }
 
     /** The stateful callbacks of a fit by their names in a checkpoint: the state name, then "_2", "_3" for repeats. */
@@ -145,8 +153,18 @@ final class TrainingCheckpoint {
      * hands the stateful callbacks of {@code options} their states.
      */
     static void restore(Path directory, Model model, Optimizer optimizer, FitOptions options) {
-        FusedOptimizer fused = fused(optimizer);
         TrainingState state = TrainingState.read(directory);
+        restoreTrainee(directory, state, model, optimizer);
+        model.trainingSteps(state.globalStep());
+        restoreCallbacks(directory, state, model, options);
+    }
+
+    /**
+     * Restores one trained model's weights, optimizer state and learning rate from {@code directory}, whose
+     * training.json is {@code state}, after checking that the checkpoint holds this architecture and optimizer.
+     */
+    static void restoreTrainee(Path directory, TrainingState state, Model model, Optimizer optimizer) {
+        FusedOptimizer fused = fused(optimizer);
         if (!state.optimizer().equals(optimizer.name())) {
             throw new KilnException(ModelFormat.TRAINING_FILE + ": the checkpoint was trained with optimizer '"
                     + state.optimizer() + "', the model is compiled with '" + optimizer.name() + "'");
@@ -177,8 +195,6 @@ final class TrainingCheckpoint {
             slots.forEach((name, t) -> reader.read(name).copyInto(t));
         }
         optimizer.setLearningRate(state.learningRate());
-        model.trainingSteps(state.globalStep());
-        restoreCallbacks(directory, state, model, options);
     }
 
     private static String slotName(String parameter, int index) {
