@@ -15,6 +15,7 @@ import dev.kiln.layer.Dense;
 import dev.kiln.layer.Dropout;
 import dev.kiln.layer.Flatten;
 import dev.kiln.layer.Layer;
+import dev.kiln.layer.LeakyReLU;
 import dev.kiln.layer.Multiply;
 import dev.kiln.layer.Subtract;
 import dev.kiln.model.Model;
@@ -41,7 +42,8 @@ final class LayerCodec {
     /** The types every format version holds; the others need {@link ModelFormat#GRAPH_VERSION}. */
     static final Set<String> FIRST_TYPES = Set.of("dense", "activation", "flatten");
     static final List<String> TYPES = Stream.concat(Stream.of("dense", "activation", "flatten", "add", "subtract",
-            "multiply", "average", "concatenate", "dropout", "batch_normalization", "sequential", "model"),
+            "multiply", "average", "concatenate", "dropout", "batch_normalization", "leaky_re_lu", "sequential",
+            "model"),
             Stream.concat(ImageLayerCodec.TYPES.stream(), SequenceLayerCodec.TYPES.stream())).toList();
 
     private LayerCodec() {
@@ -72,6 +74,8 @@ final class LayerCodec {
                 node.put("axis", concatenate.axis());
             } else if (layer instanceof Dropout dropout) {
                 node.put("rate", dropout.rate());
+            } else if (layer instanceof LeakyReLU leaky) {
+                node.put("negative_slope", leaky.negativeSlope());
             } else if (layer instanceof BatchNormalization bn) {
                 node.put("momentum", bn.momentum())
                         .put("epsilon", bn.epsilon())
@@ -90,8 +94,8 @@ final class LayerCodec {
                     || layer instanceof Multiply || layer instanceof Average)) {
                 throw new KilnException("layer '" + layer.name() + "' of type " + layer.type()
                         + " cannot be saved: saving supports Dense, Activation, Flatten, Add, Subtract, Multiply,"
-                        + " Average, Concatenate, Dropout, BatchNormalization, Sequential, Model and the image"
-                        + " layers (Conv2D, Conv2DTranspose, the pooling layers, UpSampling2D, ZeroPadding2D,"
+                        + " Average, Concatenate, Dropout, BatchNormalization, LeakyReLU, Sequential, Model and the"
+                        + " image layers (Conv2D, Conv2DTranspose, the pooling layers, UpSampling2D, ZeroPadding2D,"
                         + " Reshape) and the sequence layers (Embedding, SimpleRNN, LSTM, GRU, Bidirectional,"
                         + " TimeDistributed, RepeatVector)");
             }
@@ -144,6 +148,7 @@ final class LayerCodec {
                         .epsilon(Json.number(node, "epsilon", where))
                         .center(Json.bool(node, "center", where))
                         .scale(Json.bool(node, "scale", where)));
+                case "leaky_re_lu" -> new LeakyReLU(negativeSlope(node, where));
                 case "sequential" -> sequential(node, where);
                 case "model" -> GraphCodec.model(Json.field(node, "graph", where), where + ".graph", this);
                 default -> {
@@ -207,6 +212,14 @@ final class LayerCodec {
             throw new KilnException(where + ": 'axis' must be an integer, found " + Json.shortly(value));
         }
         return value.intValue();
+    }
+
+    private static double negativeSlope(JsonNode node, String where) {
+        double slope = Json.number(node, "negative_slope", where);
+        if (!(Double.isFinite(slope) && slope >= 0)) {
+            throw new KilnException(where + ": 'negative_slope' must be a finite number >= 0, found " + slope);
+        }
+        return slope;
     }
 
     static void putRegularizer(ObjectNode node, String key, Regularizer regularizer, Layer layer) {

@@ -71,6 +71,11 @@ class LayerGradientTest {
     }
 
     @Test
+    void leakyReLU() {
+        check(new LeakyReLU(0.2), awayFromZero(Shape.of(3, 4), 25));
+    }
+
+    @Test
     void flatten() {
         check(new Flatten(), awayFromZero(Shape.of(2, 3, 2), 14));
     }

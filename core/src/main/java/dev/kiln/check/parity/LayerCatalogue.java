@@ -6,6 +6,7 @@ import dev.kiln.layer.Conv2D;
 import dev.kiln.layer.Conv2DTranspose;
 import dev.kiln.layer.GlobalAveragePooling2D;
 import dev.kiln.layer.GlobalMaxPool2D;
+import dev.kiln.layer.LeakyReLU;
 import dev.kiln.layer.MaxPool2D;
 import dev.kiln.layer.Reshape;
 import dev.kiln.layer.UpSampling2D;
@@ -64,6 +65,8 @@ public final class LayerCatalogue {
             specs.add(new LayerSpec("layer.activation." + Labels.name(function), () -> new Activation(function), BATCH,
                     Shape.of(UNITS), UNITS, InputRange.avoiding(-3, 3, 0.05, 0), List.of(), tolerances));
         }
+        specs.add(new LayerSpec("layer.leaky_re_lu", () -> new LeakyReLU(0.2), BATCH, Shape.of(UNITS), UNITS,
+                InputRange.avoiding(-3, 3, 0.05, 0), List.of(), Tolerances.derivative()));
         specs.add(new LayerSpec("layer.flatten", Flatten::new, 2, Shape.of(3, 4, 5), 60, InputRange.uniform(-2, 2),
                 List.of(), Tolerances.EXACT));
         specs.add(new LayerSpec("layer.dense.sequence", () -> new Dense(UNITS, ActivationFunction.TANH), 3,
