@@ -68,7 +68,9 @@ public final class GanTrainer {
         check(generator, "generator", inputs);
         check(discriminator, "discriminator", inputs);
         if (generator.backend() != discriminator.backend() || generator.dtype() != discriminator.dtype()) {
-            throw new KilnException("the generator and the discriminator must be on one backend in one dtype");
+            throw new KilnException("the generator (" + generator.dtype() + ") and the discriminator ("
+                    + discriminator.dtype() + ") must compute on one backend instance in one dtype: create both with"
+                    + " Model.on(backend, ...) and the same backend");
         }
         if (generatorOptimizer == discriminatorOptimizer) {
             throw new KilnException("the generator and the discriminator need an optimizer each; both were given the"
@@ -213,14 +215,15 @@ public final class GanTrainer {
             LOG.info("epoch {}/{}: discriminator loss {}, generator loss {}, D(real) {}, D(fake) {}, {} s", epoch,
                     options.epochs(), fmt(result.discriminatorLoss()), fmt(result.generatorLoss()),
                     fmt(result.realScore()), fmt(result.fakeScore()), String.format("%.1f", result.seconds()));
+            // listeners first, so that what they change (a learning rate for the next epoch) is checkpointed
+            for (GanEpochListener listener : options.listeners()) {
+                listener.onEpochEnd(result, this);
+            }
             if (store != null) {
                 JointCheckpoint.Progress progress = new JointCheckpoint.Progress(epoch, steps, options.epochs(),
                         options.batchSize(), seed, result.values());
                 store.save(epoch, directory -> JointCheckpoint.write(directory, members, progress));
                 store.prune(options.keepLast(), Set.of());
-            }
-            for (GanEpochListener listener : options.listeners()) {
-                listener.onEpochEnd(result, this);
             }
         }
         return trained;

@@ -1,13 +1,16 @@
 package dev.kiln.samples;
 
 import dev.kiln.data.preprocess.Standardization;
+import dev.kiln.gan.GanFitOptions;
 import dev.kiln.io.CheckpointCallback;
+import dev.kiln.io.CheckpointStore;
 import dev.kiln.io.Compilation;
 import dev.kiln.io.Resume;
 import dev.kiln.io.SavedModel;
 import dev.kiln.model.Model;
 import dev.kiln.train.FitOptions;
 import java.nio.file.Path;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +55,28 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume) {
             result = from.options(result);
         }
         return result;
+    }
+
+    /**
+     * {@code options} of a GAN's training with checkpoints of both models every epoch and, when resuming, set to
+     * continue after the checkpoint (checkpointing then continues next to it).
+     */
+    public GanFitOptions apply(GanFitOptions options) {
+        Path root = checkpoints;
+        if (root == null && resume != null) {
+            // a checkpoint resumes into the directory that holds it; a directory of checkpoints into itself
+            root = new CheckpointStore(resume).list().isEmpty() ? resume.toAbsolutePath().getParent() : resume;
+        }
+        GanFitOptions result = root == null ? options : options.withCheckpoints(root, KEEP_LAST);
+        return resume == null ? result : result.withResume(resume);
+    }
+
+    /** Saves each of several trained models (a GAN's) into a directory of its name under the model directory. */
+    public void save(Map<String, Model> models) {
+        if (saveModel != null) {
+            models.forEach((name, model) -> SavedModel.save(model, saveModel.resolve(name)));
+            LOG.info("models {} saved to {}", models.keySet(), saveModel);
+        }
     }
 
     /** Saves the trained model when a model directory was asked for. */

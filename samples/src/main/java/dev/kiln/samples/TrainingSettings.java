@@ -12,12 +12,14 @@ import java.nio.file.Path;
  * @param seed seed of initial weights and shuffling
  * @param dataDirectory where samples with downloaded data sets look for them, or null for the default
  * @param storage what the run saves, checkpoints and resumes from
+ * @param runDirectory where the run writes its summary, and samples may write files of their own while training
+ *     (a GAN's images after every epoch), or null when the run keeps no files
  */
 public record TrainingSettings(int epochs, int batchSize, double learningRate, long seed, Path dataDirectory,
-                               ModelStorage storage) {
+                               ModelStorage storage, Path runDirectory) {
     /** Settings that save nothing. */
     public TrainingSettings(int epochs, int batchSize, double learningRate, long seed, Path dataDirectory) {
-        this(epochs, batchSize, learningRate, seed, dataDirectory, ModelStorage.none());
+        this(epochs, batchSize, learningRate, seed, dataDirectory, ModelStorage.none(), null);
     }
 
     public TrainingSettings {
@@ -33,26 +35,30 @@ public record TrainingSettings(int epochs, int batchSize, double learningRate, l
     }
 
     public TrainingSettings withEpochs(int value) {
-        return new TrainingSettings(value, batchSize, learningRate, seed, dataDirectory, storage);
+        return new TrainingSettings(value, batchSize, learningRate, seed, dataDirectory, storage, runDirectory);
     }
 
     public TrainingSettings withBatchSize(int value) {
-        return new TrainingSettings(epochs, value, learningRate, seed, dataDirectory, storage);
+        return new TrainingSettings(epochs, value, learningRate, seed, dataDirectory, storage, runDirectory);
     }
 
     public TrainingSettings withLearningRate(double value) {
-        return new TrainingSettings(epochs, batchSize, value, seed, dataDirectory, storage);
+        return new TrainingSettings(epochs, batchSize, value, seed, dataDirectory, storage, runDirectory);
     }
 
     public TrainingSettings withSeed(long value) {
-        return new TrainingSettings(epochs, batchSize, learningRate, value, dataDirectory, storage);
+        return new TrainingSettings(epochs, batchSize, learningRate, value, dataDirectory, storage, runDirectory);
     }
 
     public TrainingSettings withDataDirectory(Path value) {
-        return new TrainingSettings(epochs, batchSize, learningRate, seed, value, storage);
+        return new TrainingSettings(epochs, batchSize, learningRate, seed, value, storage, runDirectory);
     }
 
     public TrainingSettings withStorage(ModelStorage value) {
-        return new TrainingSettings(epochs, batchSize, learningRate, seed, dataDirectory, value);
+        return new TrainingSettings(epochs, batchSize, learningRate, seed, dataDirectory, value, runDirectory);
+    }
+
+    public TrainingSettings withRunDirectory(Path value) {
+        return new TrainingSettings(epochs, batchSize, learningRate, seed, dataDirectory, storage, value);
     }
 }

@@ -8,11 +8,16 @@ import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
 import dev.kiln.data.ArrayDataset;
+import dev.kiln.gan.GanEpoch;
+import dev.kiln.gan.GanFitOptions;
+import dev.kiln.gan.GanLoss;
+import dev.kiln.gan.GanTrainer;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Concatenate;
 import dev.kiln.layer.Dense;
 import dev.kiln.layer.ForwardContext;
 import dev.kiln.layer.Input;
+import dev.kiln.layer.LeakyReLU;
 import dev.kiln.layer.Subtract;
 import dev.kiln.layer.SymbolicTensor;
 import dev.kiln.loss.Loss;
@@ -32,14 +37,16 @@ import dev.kiln.train.TrainingSetup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The README's three Java examples, run as written; three more tests keep the README's copies identical to them. */
+/** The README's four Java examples, run as written; four more tests keep the README's copies identical to them. */
 class QuickStartTest {
     private static final Path SOURCE = Path.of("src/test/java/dev/kiln/samples/QuickStartTest.java");
     private static final Path README = Path.of("../README.md");
@@ -101,6 +108,50 @@ class QuickStartTest {
     }
 
     @Test
+    void aGanTrainerLearnsWhereAGaussianLies() {
+        // gan begin
+        SymbolicTensor noise = Input.of("noise", 4);
+        SymbolicTensor sample = new Dense(1).call(new Dense(16, ActivationFunction.RELU).call(noise));
+        SymbolicTensor x = Input.of("x", 1);
+        SymbolicTensor real = new Dense(1, ActivationFunction.SIGMOID)
+                .call(new LeakyReLU(0.2).call(new Dense(16).call(x)));
+        double[][] target = new double[512][1];                        // draws of N(3, 0.5) to imitate
+        Random random = new Random(7);
+        for (double[] row : target) {
+            row[0] = 3 + 0.5 * random.nextGaussian();
+        }
+
+        try (Backend backend = Backends.select();                      // one backend for both models
+             Model generator = Model.on(backend, noise, sample).seed(11);
+             Model discriminator = Model.on(backend, x, real).seed(12);
+             Optimizer forGenerator = new Adam(0.005, 0.5, 0.999, 1e-7);
+             Optimizer forDiscriminator = new Adam(0.005, 0.5, 0.999, 1e-7)) {
+            GanTrainer gan = GanTrainer.builder(generator, discriminator)
+                    .generatorOptimizer(forGenerator)
+                    .discriminatorOptimizer(forDiscriminator)
+                    .loss(GanLoss.standard())                          // or GanLoss.wasserstein(), with RMSprop
+                    .seed(5)
+                    .build();
+            List<GanEpoch> epochs = gan.fit(ArrayDataset.of(target, target), GanFitOptions.of(40, 32));
+            try (MemoryScope scope = MemoryScope.open()) {
+                double[] drawn = gan.generate(gan.noise(1000, -1), null).toDoubleArray();
+                double mean = Arrays.stream(drawn).average().orElseThrow();
+                assertEquals(3, mean, 0.4, "mean of the generated samples");
+            }
+            assertEquals(40, epochs.size());
+        }
+        // gan end
+    }
+
+    @Test
+    void readmeShowsTheGanTrainerAsTested() throws IOException {
+        String tested = between(Files.readString(SOURCE), "// gan begin\n", "        // gan end");
+        Matcher block = Pattern.compile("(?s)```java\n(.*?)```").matcher(Files.readString(README));
+        assertTrue(block.find() && block.find() && block.find(), "README.md has a third java block");
+        assertEquals(stripped(tested), stripped(block.group(1)));
+    }
+
+    @Test
     void severalInputsAndOutputsTrainWithFit() {
         // multi-output begin
         SymbolicTensor features = Input.of("features", 3);
@@ -141,7 +192,7 @@ class QuickStartTest {
     void readmeShowsTheMultiOutputFitAsTested() throws IOException {
         String tested = between(Files.readString(SOURCE), "// multi-output begin\n", "        // multi-output end");
         Matcher block = Pattern.compile("(?s)```java\n(.*?)```").matcher(Files.readString(README));
-        assertTrue(block.find() && block.find() && block.find(), "README.md has a third java block");
+        assertTrue(block.find() && block.find() && block.find() && block.find(), "README.md has a fourth java block");
         assertEquals(stripped(tested), stripped(block.group(1)));
     }
 

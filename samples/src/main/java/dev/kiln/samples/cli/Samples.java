@@ -4,6 +4,8 @@ import dev.kiln.samples.Sample;
 import dev.kiln.samples.ToySample;
 import dev.kiln.samples.XorSample;
 import dev.kiln.samples.csv.CsvSample;
+import dev.kiln.samples.gan.DigitGanSample;
+import dev.kiln.samples.gan.MixtureGanSample;
 import dev.kiln.samples.mnist.ImageSample;
 import dev.kiln.samples.sequence.AdditionSample;
 import dev.kiln.samples.sequence.BracketsSample;
@@ -16,7 +18,8 @@ public final class Samples {
     private static final List<Sample> ALL = List.of(new ToySample(), new XorSample(),
             ImageSample.mnistMlp(), ImageSample.fashionMlp(), ImageSample.mnistCnn(), ImageSample.fashionCnn(),
             ImageSample.mnistLstm(), new SineSample(), new BracketsSample(), new AdditionSample(),
-            new CsvSample());
+            DigitGanSample.mlp(), DigitGanSample.convolutional(), DigitGanSample.conditional(),
+            new MixtureGanSample(), new CsvSample());
 
     private Samples() {
     }

@@ -95,8 +95,8 @@ final class TrainCommand implements Callable<Integer> {
         Sample sample = configured(Samples.named(sampleName).orElseThrow(() -> usageError(
                 "unknown sample '" + sampleName + "'; expected one of " + String.join(", ", Samples.names()))));
         String backendChoice = backendChoice();
-        TrainingSettings settings = settings(sample.defaults());
         RunOutput output = out != null ? new RunOutput(out) : RunOutput.timestamped(sample.name(), LocalDateTime.now());
+        TrainingSettings settings = settings(sample.defaults()).withRunDirectory(output.directory());
 
         try (Backend chosen = Backends.select(backendChoice)) {
             LOG.info("training '{}' on {} for {} epochs, batch size {}, learning rate {}, seed {}",
