@@ -32,15 +32,19 @@ class GanSamplesTest {
                 "--checkpoints", checkpoints.toString(), "--out", dir.resolve("run1").toString());
         assertEquals(ExitCodes.SUCCESS, first.exitCode(), first.err());
         // as if the run had been stopped during its last epoch; the learning rate's schedule spans 3 epochs
-        new CheckpointStore(checkpoints).delete(new CheckpointStore(checkpoints).latestComplete().orElseThrow());
+        CheckpointStore store = new CheckpointStore(checkpoints);
+        store.delete(store.latestComplete().orElseThrow());
+        Path second = store.latestComplete().orElseThrow().directory();
         CommandRun resumed = CommandRun.of("train", "gan-1d", "--backend", "cpu", "--epochs", "3",
-                "--resume", checkpoints.toString(), "--save-model", dir.resolve("resumed").toString(),
+                "--resume", second.toString(), "--save-model", dir.resolve("resumed").toString(),
                 "--out", dir.resolve("run2").toString());
         assertEquals(ExitCodes.SUCCESS, resumed.exitCode(), resumed.err());
         CommandRun straight = CommandRun.of("train", "gan-1d", "--backend", "cpu", "--epochs", "3",
                 "--save-model", dir.resolve("straight").toString(), "--out", dir.resolve("run3").toString());
         assertEquals(ExitCodes.SUCCESS, straight.exitCode(), straight.err());
 
+        assertEquals(List.of(1L, 2L, 3L), store.list().stream().map(CheckpointStore.Checkpoint::sequence).toList(),
+                "a run resumed from one checkpoint goes on writing next to it");
         for (String model : List.of("generator", "discriminator")) {
             assertArrayEquals(Files.readAllBytes(dir.resolve("straight").resolve(model).resolve("weights.safetensors")),
                     Files.readAllBytes(dir.resolve("resumed").resolve(model).resolve("weights.safetensors")), model);
