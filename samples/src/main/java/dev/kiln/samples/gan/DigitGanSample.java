@@ -152,6 +152,7 @@ public final class DigitGanSample implements Sample {
             models.put("discriminator", discriminator);
             settings.storage().save(models);
             Map<String, Object> measures = judge(trainer, backend, settings);
+            measures.putAll(lossesPerEpoch(epochs));
             long parameters = generator.parameterCount() + discriminator.parameterCount();
             return new SampleResult(history(epochs, digits.size(), annealing::rate), parameters,
                     null, Map.of(), measures, List.of());
@@ -242,6 +243,14 @@ public final class DigitGanSample implements Sample {
         }
         MnistData data = MnistData.load(DataSetSpec.MNIST, settings.dataDirectory());
         return JudgeClassifier.train(backend, data, JudgeClassifier.EPOCHS, settings.seed(), kept);
+    }
+
+    /** Each player's loss of every epoch, for summary.json: {@code discriminator_losses}, {@code generator_losses}. */
+    static Map<String, Object> lossesPerEpoch(List<GanEpoch> epochs) {
+        Map<String, Object> losses = new LinkedHashMap<>();
+        losses.put("discriminator_losses", epochs.stream().map(GanEpoch::discriminatorLoss).toList());
+        losses.put("generator_losses", epochs.stream().map(GanEpoch::generatorLoss).toList());
+        return losses;
     }
 
     /**

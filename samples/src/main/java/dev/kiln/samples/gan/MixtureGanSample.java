@@ -143,6 +143,7 @@ public final class MixtureGanSample implements Sample {
             measures.put("target_std", std(fresh));
             measures.put("ks_statistic", ks);
             measures.put("share_above_zero", Arrays.stream(generated).filter(v -> v > 0).count() / (double) MEASURED);
+            measures.putAll(DigitGanSample.lossesPerEpoch(epochs));
             if (settings.runDirectory() != null) {
                 HistogramChart.write("gan-1d (" + measures.get("loss") + "): target against generated", fresh,
                         generated, BINS, settings.runDirectory().resolve("histogram.png"));

@@ -56,6 +56,9 @@ class GanSamplesTest {
         assertEquals("standard", straightSummary.get("loss").asText());
         assertTrue(straightSummary.has("train_generator_loss") && straightSummary.has("train_discriminator_loss"),
                 straightSummary.toString());
+        assertEquals(3, straightSummary.get("generator_losses").size());
+        assertEquals(straightSummary.get("train_discriminator_loss").asDouble(),
+                straightSummary.get("discriminator_losses").get(2).asDouble());
         assertTrue(Files.size(dir.resolve("run3/histogram.png")) > 0);
         String header = Files.readAllLines(dir.resolve("run3/history.csv")).get(0);
         assertEquals("epoch,discriminator_loss,generator_loss,real_score,fake_score,seconds,learning_rate", header);
