@@ -16,12 +16,7 @@ public record Split(int[] train, int[] validation, int[] test) {
 
     /** Shuffles {@code rows} indices with {@code seed} and cuts off the test and validation fractions. */
     public static Split shuffled(int rows, double validationFraction, double testFraction, long seed) {
-        checkFraction("validation", validationFraction);
-        checkFraction("test", testFraction);
-        if (validationFraction + testFraction >= 1) {
-            throw new KilnException("validation fraction " + validationFraction + " plus test fraction "
-                    + testFraction + " leave no training rows, expected a sum below 1");
-        }
+        checkFractions(validationFraction, testFraction);
         int[] order = new int[rows];
         for (int i = 0; i < rows; i++) {
             order[i] = i;
@@ -43,6 +38,16 @@ public record Split(int[] train, int[] validation, int[] test) {
         return new Split(Arrays.copyOfRange(order, 0, trainRows),
                 Arrays.copyOfRange(order, trainRows, trainRows + validationRows),
                 Arrays.copyOfRange(order, trainRows + validationRows, rows));
+    }
+
+    /** Fails unless both fractions lie in [0, 1) and leave training rows: the check {@link #shuffled} makes. */
+    public static void checkFractions(double validationFraction, double testFraction) {
+        checkFraction("validation", validationFraction);
+        checkFraction("test", testFraction);
+        if (validationFraction + testFraction >= 1) {
+            throw new KilnException("validation fraction " + validationFraction + " plus test fraction "
+                    + testFraction + " leave no training rows, expected a sum below 1");
+        }
     }
 
     /** The rows {@code indices} of the row-major {@code values} with {@code columns} columns, as a new array. */

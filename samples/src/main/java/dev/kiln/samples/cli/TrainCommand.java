@@ -1,15 +1,14 @@
 package dev.kiln.samples.cli;
 
 import dev.kiln.KilnException;
-import dev.kiln.KilnSettings;
 import dev.kiln.backend.Backend;
-import dev.kiln.backend.BackendProvider;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.TransferStats;
 import dev.kiln.samples.ModelStorage;
 import dev.kiln.samples.Sample;
 import dev.kiln.samples.SampleResult;
 import dev.kiln.samples.TrainingSettings;
+import dev.kiln.samples.commandline.BackendOption;
 import dev.kiln.samples.commandline.CommonOptions;
 import dev.kiln.samples.commandline.ExitCodes;
 import dev.kiln.samples.report.RunOutput;
@@ -29,10 +28,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code kiln train SAMPLE}: trains a sample and writes {@code summary.json} and {@code history.csv}. */
@@ -52,9 +48,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "The sample to train: ${COMPLETION-CANDIDATES}.")
     private String sampleName;
 
-    @Option(names = "--backend", paramLabel = "auto|cpu|opencl",
-            description = "Backend to train on (default: the kiln.backend setting, else auto: the best available).")
-    private String backend;
+    @Mixin
+    private BackendOption backendOption;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training data.")
     private Integer epochs;
@@ -94,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
         common.apply(false);
         Sample sample = configured(Samples.named(sampleName).orElseThrow(() -> usageError(
                 "unknown sample '" + sampleName + "'; expected one of " + String.join(", ", Samples.names()))));
-        String backendChoice = backendChoice();
+        String backendChoice = backendOption.choice();
         RunOutput output = out != null ? new RunOutput(out) : RunOutput.timestamped(sample.name(), LocalDateTime.now());
         TrainingSettings settings = settings(sample.defaults()).withRunDirectory(output.directory());
 
@@ -123,20 +118,6 @@ final class TrainCommand implements Callable<Integer> {
         } catch (KilnException e) {
             throw usageError(e.getMessage());
         }
-    }
-
-    private String backendChoice() {
-        if (backend == null) {
-            return KilnSettings.backend();
-        }
-        String choice = backend.trim().toLowerCase(Locale.ROOT);
-        // the documented names stay valid when a provider is missing: selection then explains why (exit 3)
-        Set<String> known = new LinkedHashSet<>(List.of(Backends.AUTO, "opencl", "cpu"));
-        Backends.providers().stream().map(BackendProvider::name).forEach(known::add);
-        if (!known.contains(choice)) {
-            throw usageError("unknown backend '" + backend + "'; expected one of " + String.join(", ", known));
-        }
-        return choice;
     }
 
     private TrainingSettings settings(TrainingSettings defaults) {

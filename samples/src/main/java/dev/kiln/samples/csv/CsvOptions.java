@@ -1,6 +1,7 @@
 package dev.kiln.samples.csv;
 
 import dev.kiln.KilnException;
+import dev.kiln.data.preprocess.Split;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -28,6 +29,7 @@ public record CsvOptions(Path file, String label, CsvTask task, List<Integer> hi
         if (hidden.stream().anyMatch(units -> units < 1)) {
             throw new KilnException("hidden layer sizes must be at least 1, got " + hidden);
         }
+        Split.checkFractions(validationFraction, testFraction);
         if (patience < 0) {
             throw new KilnException("patience must be at least 0, got " + patience);
         }

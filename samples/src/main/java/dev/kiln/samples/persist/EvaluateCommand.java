@@ -14,6 +14,7 @@ import dev.kiln.loss.Reduction;
 import dev.kiln.metric.Metric;
 import dev.kiln.metric.Metrics;
 import dev.kiln.optim.Sgd;
+import dev.kiln.samples.commandline.BackendOption;
 import dev.kiln.samples.commandline.CommonOptions;
 import dev.kiln.samples.commandline.ExitCodes;
 import dev.kiln.samples.csv.RegressionScores;
@@ -69,10 +70,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--label", paramLabel = "COLUMN", description = "CSV label column (default: the last one).")
     private String labelColumn;
 
-    @Option(names = "--loss", paramLabel = "NAME", description = "Loss (default: the one the model was trained with).")
+    @Option(names = "--loss", paramLabel = "NAME", converter = LossNameConverter.class,
+            description = "Loss (default: the one the model was trained with).")
     private String lossName;
 
-    @Option(names = "--metrics", split = ",", paramLabel = "NAME",
+    @Option(names = "--metrics", split = ",", paramLabel = "NAME", converter = MetricNameConverter.class,
             description = "Metrics (default: those the model was trained with).")
     private List<String> metricNames;
 
@@ -80,9 +82,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Where to write the metrics as JSON (default: ${DEFAULT-VALUE}).")
     private Path output;
 
-    @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME",
-            description = "auto, cpu or opencl (default: ${DEFAULT-VALUE}).")
-    private String backendName;
+    @Mixin
+    private BackendOption backendOption;
 
     @Option(names = "--dtype", paramLabel = "f32|f64", converter = DTypeConverter.class,
             description = "Compute in this dtype (default: the one the model was saved in).")
@@ -91,8 +92,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         common.apply(false);
+        String backendChoice = backendOption.choice();
         SampleFiles files = sampleFiles();
-        try (Backend backend = Backends.select(backendName);
+        try (Backend backend = Backends.select(backendChoice);
              LoadedModel loaded = SavedModel.load(model, backend, dtype)) {
             Compilation saved = loaded.description().compilation();
             Loss loss = loss(saved);

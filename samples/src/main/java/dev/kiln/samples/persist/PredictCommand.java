@@ -7,6 +7,7 @@ import dev.kiln.io.AtomicFiles;
 import dev.kiln.io.Compilation;
 import dev.kiln.io.LoadedModel;
 import dev.kiln.io.SavedModel;
+import dev.kiln.samples.commandline.BackendOption;
 import dev.kiln.samples.commandline.CommonOptions;
 import dev.kiln.samples.commandline.ExitCodes;
 import picocli.CommandLine.Command;
@@ -41,9 +42,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "Where to write the CSV (default: standard output).")
     private Path output;
 
-    @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME",
-            description = "auto, cpu or opencl (default: ${DEFAULT-VALUE}).")
-    private String backendName;
+    @Mixin
+    private BackendOption backendOption;
 
     @Option(names = "--dtype", paramLabel = "f32|f64", converter = DTypeConverter.class,
             description = "Compute in this dtype (default: the one the model was saved in).")
@@ -52,7 +52,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         common.apply(output == null);
-        try (Backend backend = Backends.select(backendName);
+        try (Backend backend = Backends.select(backendOption.choice());
              LoadedModel loaded = SavedModel.load(model, backend, dtype)) {
             double[][] rows = ModelInputs.read(input, loaded.model().inputShape());
             Compilation compilation = loaded.description().compilation();
