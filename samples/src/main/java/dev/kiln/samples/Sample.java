@@ -1,8 +1,6 @@
 package dev.kiln.samples;
 
-import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
-import java.util.List;
 
 /** A runnable sample training: a named data set and model with default hyperparameters. */
 public interface Sample {
@@ -16,11 +14,16 @@ public interface Sample {
     /** Hyperparameters used when the command line does not override them. */
     TrainingSettings defaults();
 
-    /** This sample configured by its own command-line options ({@code csv --file F}); most samples take none. */
-    default Sample withArguments(List<String> arguments) {
-        if (!arguments.isEmpty()) {
-            throw new KilnException("sample '" + name() + "' takes no options of its own, got " + arguments);
-        }
+    /**
+     * A new object whose picocli {@code @Option} fields are this sample's own options ({@code csv --file F}), or
+     * null when it takes none: the train command fills it in from its arguments and lists it in its help.
+     */
+    default Object newOptions() {
+        return null;
+    }
+
+    /** This sample configured by {@code options}, a {@link #newOptions()} object filled in from the command line. */
+    default Sample withOptions(Object options) {
         return this;
     }
 

@@ -1,6 +1,5 @@
 package dev.kiln.samples.cli;
 
-import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.TransferStats;
@@ -34,7 +33,8 @@ import java.util.concurrent.Callable;
 /** {@code kiln train SAMPLE}: trains a sample and writes {@code summary.json} and {@code history.csv}. */
 @Command(name = "train",
         description = "Trains a sample network, printing one line per epoch and a summary, and writes "
-                + "summary.json and history.csv into the output directory.")
+                + "summary.json and history.csv into the output directory.",
+        modelTransformer = SampleArguments.InHelp.class)
 final class TrainCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
 
@@ -87,8 +87,9 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         common.apply(false);
-        Sample sample = configured(Samples.named(sampleName).orElseThrow(() -> usageError(
-                "unknown sample '" + sampleName + "'; expected one of " + String.join(", ", Samples.names()))));
+        Sample sample = SampleArguments.configured(Samples.named(sampleName).orElseThrow(() -> usageError(
+                "unknown sample '" + sampleName + "'; expected one of " + String.join(", ", Samples.names()))),
+                sampleArguments, spec);
         String backendChoice = backendOption.choice();
         RunOutput output = out != null ? new RunOutput(out) : RunOutput.timestamped(sample.name(), LocalDateTime.now());
         TrainingSettings settings = settings(sample.defaults()).withRunDirectory(output.directory());
@@ -110,14 +111,6 @@ final class TrainCommand implements Callable<Integer> {
             console.flush();
         }
         return ExitCodes.SUCCESS;
-    }
-
-    private Sample configured(Sample sample) {
-        try {
-            return sample.withArguments(sampleArguments);
-        } catch (KilnException e) {
-            throw usageError(e.getMessage());
-        }
     }
 
     private TrainingSettings settings(TrainingSettings defaults) {

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,13 +45,13 @@ public final class CsvSample implements Sample {
     }
 
     @Override
-    public Sample withArguments(List<String> arguments) {
-        Arguments parsed = new Arguments();
-        try {
-            new CommandLine(parsed).parseArgs(arguments.toArray(String[]::new));
-        } catch (CommandLine.ParameterException e) {
-            throw new KilnException("csv: " + e.getMessage());
-        }
+    public Object newOptions() {
+        return new Arguments();
+    }
+
+    @Override
+    public Sample withOptions(Object options) {
+        Arguments parsed = (Arguments) options;
         return new CsvSample(new CsvOptions(parsed.file, parsed.label, parsed.task, parsed.hidden,
                 parsed.testFraction, parsed.validationFraction, parsed.patience));
     }
@@ -71,7 +70,6 @@ public final class CsvSample implements Sample {
     }
 
     /** The csv sample's own options. */
-    @Command(name = "csv")
     static final class Arguments {
         @Option(names = "--file", required = true, paramLabel = "F", description = "The CSV file (header row).")
         Path file;

@@ -32,8 +32,6 @@ import java.util.Map;
 import java.util.function.IntToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
@@ -111,13 +109,13 @@ public final class DigitGanSample implements Sample {
     }
 
     @Override
-    public Sample withArguments(List<String> arguments) {
-        Arguments parsed = new Arguments();
-        try {
-            new CommandLine(parsed).parseArgs(arguments.toArray(String[]::new));
-        } catch (CommandLine.ParameterException e) {
-            throw new KilnException(name + ": " + e.getMessage());
-        }
+    public Object newOptions() {
+        return new Arguments();
+    }
+
+    @Override
+    public Sample withOptions(Object options) {
+        Arguments parsed = (Arguments) options;
         if (parsed.digit != null && !architecture.conditional()) {
             throw new KilnException(name + ": --digit needs a conditional GAN (the cgan sample)");
         }
@@ -267,7 +265,6 @@ public final class DigitGanSample implements Sample {
     }
 
     /** The options of the digit GAN samples. */
-    @Command(name = "gan")
     static final class Arguments {
         @Option(names = "--classifier", paramLabel = "DIR",
                 description = "A saved MNIST classifier to judge the generated digits with.")

@@ -1,6 +1,5 @@
 package dev.kiln.samples.gan;
 
-import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.data.ArrayDataset;
 import dev.kiln.gan.GanEpoch;
@@ -29,8 +28,6 @@ import java.util.Map;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
@@ -86,15 +83,13 @@ public final class MixtureGanSample implements Sample {
     }
 
     @Override
-    public Sample withArguments(List<String> arguments) {
-        Arguments parsed = new Arguments();
-        try {
-            new CommandLine(parsed).setCaseInsensitiveEnumValuesAllowed(true)
-                    .parseArgs(arguments.toArray(String[]::new));
-        } catch (CommandLine.ParameterException e) {
-            throw new KilnException(name() + ": " + e.getMessage());
-        }
-        return new MixtureGanSample(parsed.loss);
+    public Object newOptions() {
+        return new Arguments();
+    }
+
+    @Override
+    public Sample withOptions(Object options) {
+        return new MixtureGanSample(((Arguments) options).loss);
     }
 
     /** {@code count} draws of the target mixture. */
@@ -189,7 +184,6 @@ public final class MixtureGanSample implements Sample {
     }
 
     /** The options of gan-1d. */
-    @Command(name = "gan-1d")
     static final class Arguments {
         @Option(names = "--loss", paramLabel = "LOSS", description = "standard (default) or wasserstein.")
         LossChoice loss = LossChoice.STANDARD;
