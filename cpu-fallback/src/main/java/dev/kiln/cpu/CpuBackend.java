@@ -1,5 +1,6 @@
 package dev.kiln.cpu;
 
+import dev.kiln.HeapExhaustedException;
 import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.BinaryOp;
@@ -74,9 +75,8 @@ public final class CpuBackend implements Backend {
         try {
             buffer = newBuffer(dtype, (int) length);
         } catch (OutOfMemoryError e) {
-            throw new KilnException("allocate: out of memory for " + length + " " + dtype + " elements ("
-                    + length * dtype.bytes() + " bytes); the JVM may use at most " + Runtime.getRuntime().maxMemory()
-                    + " bytes (raise -Xmx)", e);
+            throw new HeapExhaustedException("allocate: " + length + " " + dtype + " elements",
+                    length * dtype.bytes(), e);
         }
         live++;
         return buffer;

@@ -21,13 +21,13 @@ public final class CsvConversion {
      */
     public static LabelledData classification(CsvTable table, String labelColumn) {
         int label = table.columnIndex(labelColumn);
-        Comparator<String> order = allNumeric(table, label)
+        Comparator<String> order = table.isNumeric(label)
                 ? Comparator.comparingDouble(Double::parseDouble) : Comparator.naturalOrder();
         Map<String, Integer> classIndex = new TreeMap<>(order);
-        for (CsvRow row : table.rows()) {
-            String value = row.fields().get(label).trim();
+        for (int r = 0; r < table.rowCount(); r++) {
+            String value = table.text(r, label);
             if (value.isEmpty()) {
-                throw missing(table, row, label);
+                throw new KilnException(table.where(r, label) + "missing value, expected a class");
             }
             classIndex.put(value, 0);
         }
@@ -35,9 +35,9 @@ public final class CsvConversion {
         for (int i = 0; i < classes.size(); i++) {
             classIndex.put(classes.get(i), i);
         }
-        double[] targets = new double[table.rows().size()];
+        double[] targets = new double[table.rowCount()];
         for (int r = 0; r < targets.length; r++) {
-            targets[r] = classIndex.get(table.rows().get(r).fields().get(label).trim());
+            targets[r] = classIndex.get(table.text(r, label));
         }
         return new LabelledData(featureNames(table, label), table.header().get(label), features(table, label),
                 targets, classes);
@@ -46,9 +46,9 @@ public final class CsvConversion {
     /** Features and a numeric target taken from {@code labelColumn}. */
     public static LabelledData regression(CsvTable table, String labelColumn) {
         int label = table.columnIndex(labelColumn);
-        double[] targets = new double[table.rows().size()];
+        double[] targets = new double[table.rowCount()];
         for (int r = 0; r < targets.length; r++) {
-            targets[r] = number(table, table.rows().get(r), label);
+            targets[r] = table.number(r, label);
         }
         return new LabelledData(featureNames(table, label), table.header().get(label), features(table, label),
                 targets, List.of());
@@ -66,53 +66,15 @@ public final class CsvConversion {
 
     private static double[] features(CsvTable table, int label) {
         int width = table.header().size() - 1;
-        double[] out = new double[table.rows().size() * width];
+        double[] out = new double[table.rowCount() * width];
         int at = 0;
-        for (CsvRow row : table.rows()) {
+        for (int r = 0; r < table.rowCount(); r++) {
             for (int c = 0; c < table.header().size(); c++) {
                 if (c != label) {
-                    out[at++] = number(table, row, c);
+                    out[at++] = table.number(r, c);
                 }
             }
         }
         return out;
-    }
-
-    private static boolean allNumeric(CsvTable table, int column) {
-        for (CsvRow row : table.rows()) {
-            String value = row.fields().get(column).trim();
-            if (!value.isEmpty() && parse(value) == null) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static double number(CsvTable table, CsvRow row, int column) {
-        String value = row.fields().get(column).trim();
-        if (value.isEmpty()) {
-            throw missing(table, row, column);
-        }
-        Double parsed = parse(value);
-        if (parsed == null) {
-            throw new KilnException(table.source() + ": line " + row.line() + ", column '"
-                    + table.header().get(column) + "' (index " + column + "): '" + value
-                    + "' is not a number, expected a finite number");
-        }
-        return parsed;
-    }
-
-    private static KilnException missing(CsvTable table, CsvRow row, int column) {
-        return new KilnException(table.source() + ": line " + row.line() + ", column '"
-                + table.header().get(column) + "' (index " + column + "): missing value, expected a number");
-    }
-
-    private static Double parse(String value) {
-        try {
-            double d = Double.parseDouble(value);
-            return Double.isFinite(d) ? d : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 }

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads comma-separated files with a header row. Fields may be quoted with {@code "}, a quoted field may hold
+ * Reads comma-separated files with a header row, one record at a time into a {@link CsvTable}. Fields may be quoted with {@code "}, a quoted field may hold
  * commas, line breaks and doubled quotes ({@code ""}); blank lines are skipped; every record must be as wide as
  * the header.
  */
@@ -45,18 +45,18 @@ public final class CsvReader {
             throw new KilnException(source + ": empty file, expected a header row with the column names");
         }
         List<String> names = header.fields().stream().map(String::trim).toList();
-        List<CsvRow> rows = new ArrayList<>();
+        CsvTable.Builder table = new CsvTable.Builder(source, names);
         for (CsvRow row = scanner.next(); row != null; row = scanner.next()) {
             if (row.fields().size() != names.size()) {
                 throw new KilnException(source + ": line " + row.line() + " has " + row.fields().size()
                         + " fields, expected " + names.size() + " like the header");
             }
-            rows.add(row);
+            table.add(row.line(), row.fields());
         }
-        if (rows.isEmpty()) {
+        if (table.rows() == 0) {
             throw new KilnException(source + ": no data rows after the header");
         }
-        return new CsvTable(source, names, rows);
+        return table.build();
     }
 
     /** Splits characters into records, tracking the line each record starts on. */

@@ -23,9 +23,12 @@ class CsvReaderTest {
         Files.writeString(file, "a, \"b,c\" ,d\r\n1,\"x \"\"y\"\"\",3\n\n\"multi\nline\",5,6\n");
         CsvTable table = CsvReader.read(file);
         assertEquals(List.of("a", "b,c", "d"), table.header());
-        assertEquals(2, table.rows().size());
-        assertEquals(new CsvRow(2, List.of("1", "x \"y\"", "3")), table.rows().get(0));
-        assertEquals(new CsvRow(4, List.of("multi\nline", "5", "6")), table.rows().get(1));
+        assertEquals(2, table.rowCount());
+        assertEquals(List.of(2, 4), List.of(table.line(0), table.line(1)));
+        assertEquals(List.of("1", "x \"y\"", "3"), List.of(table.text(0, 0), table.text(0, 1), table.text(0, 2)));
+        assertEquals(List.of("multi\nline", "5", "6"), List.of(table.text(1, 0), table.text(1, 1), table.text(1, 2)));
+        assertEquals(3, table.number(0, 2));
+        assertTrue(table.isNumeric(2) && !table.isNumeric(0));
     }
 
     @Test

@@ -71,7 +71,7 @@ record DeviceListing(String selected, List<BackendEntry> backends) {
                         "        vendor %s, type %s, driver %s, %d compute units, memory %s (largest buffer %s), "
                                 + "fp64 %s%n",
                         device.vendor(), device.type(), device.driverVersion(), device.computeUnits(),
-                        bytes(device.globalMemoryBytes()), bytes(device.maxAllocationBytes()),
+                        ByteSize.of(device.globalMemoryBytes()), ByteSize.of(device.maxAllocationBytes()),
                         device.fp64() ? "yes" : "no"));
             }
         }
@@ -79,11 +79,5 @@ record DeviceListing(String selected, List<BackendEntry> backends) {
                 ? String.format("automatic selection: none (no backend is available)%n")
                 : String.format("automatic selection: %s%n", selected));
         return text.toString();
-    }
-
-    private static String bytes(long bytes) {
-        return bytes >= 1L << 30
-                ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
-                : String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
     }
 }

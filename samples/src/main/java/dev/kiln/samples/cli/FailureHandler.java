@@ -1,5 +1,6 @@
 package dev.kiln.samples.cli;
 
+import dev.kiln.HeapExhaustedException;
 import dev.kiln.KilnException;
 import dev.kiln.backend.BackendUnavailableException;
 import dev.kiln.io.ModelFileException;
@@ -26,6 +27,9 @@ final class FailureHandler implements IExecutionExceptionHandler {
         if (failure instanceof BackendUnavailableException) {
             err.println("kiln: " + message(failure, verbose));
             exitCode = ExitCodes.BACKEND_UNAVAILABLE;
+        } else if (failure instanceof HeapExhaustedException heap) {
+            err.println("kiln: error: " + OutOfMemoryHandler.message(heap));
+            exitCode = ExitCodes.FAILURE;
         } else if (failure instanceof ModelFileException) {
             err.println("kiln: error: " + message(failure, verbose));
             exitCode = ExitCodes.DAMAGED_MODEL;

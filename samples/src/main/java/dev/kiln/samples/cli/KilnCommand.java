@@ -31,11 +31,12 @@ public final class KilnCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "a command is required");
     }
 
-    /** The command line with Kiln's handling of usage errors and failures. */
+    /** The command line with Kiln's handling of usage errors, failures and exhausted memory. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new KilnCommand());
         commandLine.setParameterExceptionHandler(new UsageErrorHandler());
         commandLine.setExecutionExceptionHandler(new FailureHandler());
+        commandLine.setExecutionStrategy(new OutOfMemoryHandler());
         return commandLine;
     }
 

@@ -4,7 +4,6 @@ import dev.kiln.KilnException;
 import dev.kiln.data.ArrayDataset;
 import dev.kiln.data.Dataset;
 import dev.kiln.data.csv.CsvReader;
-import dev.kiln.data.csv.CsvRow;
 import dev.kiln.data.csv.CsvTable;
 import dev.kiln.data.idx.IdxArray;
 import dev.kiln.data.idx.IdxReader;
@@ -13,7 +12,6 @@ import dev.kiln.io.LoadedModel;
 import dev.kiln.loss.Loss;
 import dev.kiln.tensor.Shape;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -46,20 +44,12 @@ record EvaluationData(Dataset samples, double[][] inputs, double[] targets) {
             }
         } else {
             CsvTable table = CsvReader.read(data);
-            String label = labelColumn != null ? labelColumn : table.header().get(table.header().size() - 1);
-            int labelIndex = table.columnIndex(label);
-            List<String> featureColumns = new ArrayList<>(table.header());
-            featureColumns.remove(labelIndex);
-            CsvTable features = new CsvTable(table.source(), featureColumns, table.rows().stream()
-                    .map(r -> {
-                        List<String> fields = new ArrayList<>(r.fields());
-                        fields.remove(labelIndex);
-                        return new CsvRow(r.line(), fields);
-                    }).toList());
-            rows = ModelInputs.csv(features, loaded.model().inputShape());
+            int labelIndex = table.columnIndex(labelColumn != null ? labelColumn
+                    : table.header().get(table.header().size() - 1));
+            rows = ModelInputs.csv(table.without(labelIndex), loaded.model().inputShape());
             targets = new double[rows.length];
             for (int r = 0; r < rows.length; r++) {
-                targets[r] = label(table, table.rows().get(r), labelIndex, loaded);
+                targets[r] = label(table, r, labelIndex, loaded);
             }
         }
         if (targets.length != rows.length) {
@@ -93,19 +83,36 @@ record EvaluationData(Dataset samples, double[][] inputs, double[] targets) {
         return Arrays.stream(rows).flatMapToDouble(Arrays::stream).toArray();
     }
 
-    /** A label cell: the index of a class name when the model records class names, else a number. */
-    private static double label(CsvTable table, CsvRow row, int column, LoadedModel loaded) {
+    /**
+     * A label cell: the index of a class name when the model records class names (a number matching the name of
+     * the same value: "1" is class "1.0"), else a number.
+     */
+    private static double label(CsvTable table, int row, int column, LoadedModel loaded) {
         Compilation compilation = loaded.description().compilation();
         if (compilation == null || compilation.classes().isEmpty()) {
-            return ModelInputs.number(table, row, column);
+            return table.number(row, column);
         }
-        String name = row.fields().get(column).trim();
-        int index = compilation.classes().indexOf(name);
+        List<String> classes = compilation.classes();
+        String name = table.text(row, column);
+        int index = classes.indexOf(name);
+        for (int c = 0; index < 0 && table.isNumber(row, column) && c < classes.size(); c++) {
+            if (sameNumber(classes.get(c), table.number(row, column))) {
+                index = c;
+            }
+        }
         if (index < 0) {
-            throw new KilnException(table.source() + ": line " + row.line() + ", column '" + table.header().get(column)
-                    + "': '" + name + "' is not one of the model's classes " + compilation.classes());
+            throw new KilnException(table.where(row, column) + "'" + name + "' is not one of the model's classes "
+                    + classes);
         }
         return index;
+    }
+
+    private static boolean sameNumber(String text, double value) {
+        try {
+            return Double.parseDouble(text) == value;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static int[] classes(double[] targets, int outputs) {

@@ -2,7 +2,6 @@ package dev.kiln.samples.persist;
 
 import dev.kiln.KilnException;
 import dev.kiln.data.csv.CsvReader;
-import dev.kiln.data.csv.CsvRow;
 import dev.kiln.data.csv.CsvTable;
 import dev.kiln.data.idx.IdxArray;
 import dev.kiln.data.idx.IdxReader;
@@ -34,28 +33,13 @@ final class ModelInputs {
             throw new KilnException(table.source() + ": " + table.header().size() + " columns " + table.header()
                     + ", the model takes " + width + " features per sample (input shape " + inputShape + ")");
         }
-        double[][] rows = new double[table.rows().size()][width];
+        double[][] rows = new double[table.rowCount()][width];
         for (int r = 0; r < rows.length; r++) {
-            CsvRow row = table.rows().get(r);
             for (int c = 0; c < width; c++) {
-                rows[r][c] = number(table, row, c);
+                rows[r][c] = table.number(r, c);
             }
         }
         return rows;
-    }
-
-    static double number(CsvTable table, CsvRow row, int column) {
-        String field = row.fields().get(column).trim();
-        try {
-            double value = Double.parseDouble(field);
-            if (Double.isFinite(value)) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with its position
-        }
-        throw new KilnException(table.source() + ": line " + row.line() + ", column '" + table.header().get(column)
-                + "': '" + field + "' is not a finite number");
     }
 
     private static double[][] idx(Path file, Shape inputShape) {
