@@ -8,8 +8,9 @@ import dev.kiln.KilnException;
  * with the largest absolute error, or the element with the largest absolute error when all pass.
  *
  * @param maxAbsolute largest |actual - expected| (infinite when NaN or infinity meets something else)
- * @param maxRelative largest |actual - expected| / max(|actual|, |expected|) among elements outside the
- *                    absolute margin (0 when every difference is inside it)
+ * @param maxRelative largest |actual - expected| / max(|actual|, |expected|, absolute / relative margin) over
+ *                    all elements: the floor keeps tiny references from inflating it exactly where the absolute
+ *                    margin decides, so an element passes if and only if this is within the relative margin
  * @param worstIndex index of the worst element, or -1 for empty arrays
  * @param expected reference value at the worst index
  * @param actual compared value at the worst index
@@ -25,6 +26,7 @@ public record Comparison(double maxAbsolute, double maxRelative, long worstIndex
             throw new KilnException("compared arrays differ in length: expected " + expected.length
                     + " elements, got " + actual.length);
         }
+        double floor = tolerance.relative() > 0 ? tolerance.absolute() / tolerance.relative() : 0;
         double maxAbsolute = 0;
         double maxRelative = 0;
         int worst = -1;
@@ -32,13 +34,10 @@ public record Comparison(double maxAbsolute, double maxRelative, long worstIndex
         long failures = 0;
         for (int i = 0; i < expected.length; i++) {
             double absolute = absoluteError(expected[i], actual[i]);
-            boolean fails = false;
-            if (absolute > tolerance.absolute()) {
-                double relative = relativeError(expected[i], actual[i], absolute);
-                maxRelative = Math.max(maxRelative, relative);
-                fails = relative > tolerance.relative();
-            }
+            double relative = relativeError(expected[i], actual[i], absolute, floor);
+            boolean fails = absolute > tolerance.absolute() && relative > tolerance.relative();
             maxAbsolute = Math.max(maxAbsolute, absolute);
+            maxRelative = Math.max(maxRelative, relative);
             if (fails) {
                 failures++;
             }
@@ -64,11 +63,10 @@ public record Comparison(double maxAbsolute, double maxRelative, long worstIndex
         return Math.abs(actual - expected);
     }
 
-    private static double relativeError(double expected, double actual, double absolute) {
-        if (Double.isInfinite(absolute)) {
-            return Double.POSITIVE_INFINITY;
+    private static double relativeError(double expected, double actual, double absolute, double floor) {
+        if (absolute == 0 || Double.isInfinite(absolute)) {
+            return absolute;
         }
-        double scale = Math.max(Math.abs(expected), Math.abs(actual));
-        return absolute / scale;
+        return absolute / Math.max(floor, Math.max(Math.abs(expected), Math.abs(actual)));
     }
 }

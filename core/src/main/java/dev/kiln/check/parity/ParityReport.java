@@ -51,27 +51,42 @@ public record ParityReport(String reference, String candidate, String device, DT
         return String.join(", ", labels) + (failedCount() > labels.size() ? ", ..." : "");
     }
 
-    /** One row per op: cases passed, the largest errors over its shapes, and the shape that came worst. */
+    /**
+     * One row per op: cases passed, and the shape that came closest to its tolerance (a failing one first) with its
+     * largest absolute and relative errors and the tolerance it was held to.
+     */
     public String opTable() {
         Map<String, List<ParityResult>> byOp = new LinkedHashMap<>();
         results.forEach(r -> byOp.computeIfAbsent(r.op(), op -> new ArrayList<>()).add(r));
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-32s %9s %10s %10s  %-40s %s%n",
-                "op", "passed", "max abs", "max rel", "worst shape", "result"));
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-32s %9s %10s %10s  %-40s %-22s %s%n",
+                "op", "passed", "max abs", "max rel", "worst shape", "tolerance", "result"));
         byOp.forEach((op, cases) -> {
             long passed = cases.stream().filter(ParityResult::passed).count();
             ParityResult worst = cases.stream()
-                    .max(Comparator.comparing((ParityResult r) -> !r.passed())
-                            .thenComparingDouble(r -> r.error() == null ? r.maxAbsolute() : Double.POSITIVE_INFINITY))
+                    .max(Comparator.comparing((ParityResult r) -> !r.passed()).thenComparingDouble(ParityReport::used))
                     .orElseThrow();
-            double maxAbsolute = cases.stream().filter(r -> r.error() == null).mapToDouble(ParityResult::maxAbsolute)
-                    .max().orElse(Double.NaN);
-            double maxRelative = cases.stream().filter(r -> r.error() == null).mapToDouble(ParityResult::maxRelative)
-                    .max().orElse(Double.NaN);
-            table.append(String.format(Locale.ROOT, "%-32s %9s %10.3e %10.3e  %-40s %s%n", op,
-                    passed + "/" + cases.size(), maxAbsolute, maxRelative, worst.shape(),
-                    passed == cases.size() ? "pass" : "FAIL"));
+            String errors = worst.error() == null
+                    ? String.format(Locale.ROOT, "%10.3e %10.3e", worst.maxAbsolute(), worst.maxRelative())
+                    : String.format(Locale.ROOT, "%10s %10s", "-", "-");
+            table.append(String.format(Locale.ROOT, "%-32s %9s %s  %-40s %-22s %s%n", op, passed + "/" + cases.size(),
+                    errors, worst.shape(), worst.tolerance().describe(), passed == cases.size() ? "pass" : "FAIL"));
         });
         return table.toString();
+    }
+
+    /** How much of its tolerance a case used: 1 at the limit, infinite when it could not run. */
+    private static double used(ParityResult result) {
+        Tolerance tolerance = result.tolerance();
+        if (result.error() != null) {
+            return Double.POSITIVE_INFINITY;
+        }
+        if (tolerance.relative() > 0) {
+            return result.maxRelative() / tolerance.relative();
+        }
+        if (tolerance.absolute() > 0) {
+            return result.maxAbsolute() / tolerance.absolute();
+        }
+        return result.maxAbsolute() > 0 ? Double.POSITIVE_INFINITY : 0;
     }
 
     /** A fixed-width table of every result (or of the failures only). */

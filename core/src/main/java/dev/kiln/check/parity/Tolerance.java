@@ -1,5 +1,7 @@
 package dev.kiln.check.parity;
 
+import java.util.Locale;
+
 /**
  * How far a backend's result may lie from the reference: an element passes when |actual - expected| &lt;=
  * {@code absolute} or |actual - expected| / max(|actual|, |expected|) &lt;= {@code relative}.
@@ -23,6 +25,7 @@ public record Tolerance(double absolute, double relative, String reason) {
 
     /** Short form for tables, e.g. "abs 1e-06 rel 1e-05". */
     public String describe() {
-        return absolute == 0 && relative == 0 ? "exact" : String.format("abs %.0e rel %.0e", absolute, relative);
+        return absolute == 0 && relative == 0 ? "exact"
+                : String.format(Locale.ROOT, "abs %.0e rel %.0e", absolute, relative);
     }
 }

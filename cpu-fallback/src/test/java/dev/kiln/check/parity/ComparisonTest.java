@@ -43,8 +43,29 @@ class ComparisonTest {
         // Relative error 100 %, but the difference is inside the absolute margin.
         Comparison inside = compare(1e-9, 5e-7);
         assertTrue(inside.passed());
-        assertEquals(0, inside.maxRelative(), "relative error only counts outside the absolute margin");
         assertFalse(compare(0, 2e-6).passed());
+    }
+
+    @Test
+    void theRelativeErrorCountsEveryElementOverTheFloorOfTinyReferences() {
+        // gemm printed "max abs 1.1e-06, max rel 0" when every difference lay inside the absolute margin
+        double floor = TOLERANCE.absolute() / TOLERANCE.relative();
+        Comparison inside = Comparison.of(new double[] {0.5, 2e-3}, new double[] {0.5, 2e-3 + 9e-7}, TOLERANCE);
+        assertTrue(inside.passed());
+        assertEquals(9e-7 / floor, inside.maxRelative(), 1e-15);
+        assertEquals((5e-7 - 1e-9) / floor, compare(1e-9, 5e-7).maxRelative(), 1e-15);
+        assertEquals(0.11 / 1000.11, compare(1000, 1000.11).maxRelative(), 1e-12, "above the floor: plain relative");
+    }
+
+    @Test
+    void anElementPassesExactlyWhenItsRelativeErrorIsWithinTheRelativeMargin() {
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 10_000; i++) {
+            double expected = Math.pow(10, -8 + 10 * random.nextDouble()) * (random.nextBoolean() ? 1 : -1);
+            double actual = expected + Math.pow(10, -9 + 8 * random.nextDouble()) * (random.nextBoolean() ? 1 : -1);
+            Comparison c = compare(expected, actual);
+            assertEquals(c.passed(), c.maxRelative() <= TOLERANCE.relative(), expected + " against " + actual);
+        }
     }
 
     @Test

@@ -52,4 +52,16 @@ class ParityReportTest {
                 && rows[1].endsWith("FAIL"), rows[1]);
         assertTrue(rows[2].startsWith("tanh") && rows[2].endsWith("pass"), rows[2]);
     }
+
+    @Test
+    void theOpTableShowsTheToleranceTheWorstShapeWasHeldTo() {
+        Tolerance loose = new Tolerance(1e-4, 1e-3, "inner dimension 1024");
+        ParityResult small = result("gemm", "1x1x1", 2, 2.00001);
+        ParityResult large = new ParityResult("gemm", "1024x1024x1024", "out",
+                Comparison.of(new double[] {2}, new double[] {2.0019}, loose), loose, null);
+        String[] rows = report(small, large).opTable().split("\n");
+        assertTrue(rows[0].contains("tolerance"), rows[0]);
+        assertTrue(rows[1].contains("1024x1024x1024") && rows[1].contains(loose.describe()), rows[1]);
+        assertTrue(rows[1].contains(String.format(java.util.Locale.ROOT, "%.3e", 0.0019 / 2.0019)), rows[1]);
+    }
 }

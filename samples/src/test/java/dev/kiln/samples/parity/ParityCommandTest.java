@@ -66,6 +66,15 @@ class ParityCommandTest {
             assertTrue(first.has(field), field + " missing in " + first);
         }
         assertTrue(first.get("pass").asBoolean());
+        for (JsonNode result : device.get("results")) {
+            double relative = result.get("tolerance").get("relative").asDouble();
+            if (relative > 0 && result.get("max_abs").asDouble() > 0) {
+                assertTrue(result.get("max_rel").asDouble() > 0, "a difference shows as a relative error: " + result);
+                assertTrue(result.get("max_rel").asDouble() <= relative, "a passing case is within its margin: "
+                        + result);
+            }
+        }
+        assertTrue(run.out().contains("tolerance"), "the table shows the tolerances: " + run.out());
     }
 
     @Test
