@@ -66,6 +66,9 @@ public record Manifest(Map<String, FileDigest> files) {
         Path file = directory.resolve(FILE_NAME);
         String text;
         try {
+            if (Files.isDirectory(file)) {
+                throw new KilnException(FILE_NAME + ": is a directory in " + directory + ", expected a file");
+            }
             if (Files.size(file) > MAX_MANIFEST_BYTES) {
                 throw new KilnException(FILE_NAME + ": larger than " + MAX_MANIFEST_BYTES + " bytes");
             }
@@ -110,7 +113,9 @@ public record Manifest(Map<String, FileDigest> files) {
             FileDigest found;
             try {
                 if (!Files.isRegularFile(file)) {
-                    throw new KilnException(e.getKey() + ": listed in " + FILE_NAME + " but missing from " + directory);
+                    String instead = Files.isDirectory(file) ? "is a directory, expected a file"
+                            : Files.exists(file) ? "is not a regular file" : "missing from " + directory;
+                    throw new KilnException(e.getKey() + ": listed in " + FILE_NAME + " but " + instead);
                 }
                 long size = Files.size(file);
                 if (size != expected.bytes()) {

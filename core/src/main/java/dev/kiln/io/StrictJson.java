@@ -1,9 +1,11 @@
 package dev.kiln.io;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,7 +38,7 @@ final class StrictJson {
         try {
             root = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new KilnException(source + ": not valid JSON: " + e.getOriginalMessage());
+            throw new KilnException(source + ": " + problem(e, mapper));
         }
         if (root == null || !root.isObject()) {
             throw new KilnException(source + ": expected a JSON object, found "
@@ -44,5 +46,19 @@ final class StrictJson {
                             : root.getNodeType().toString().toLowerCase(Locale.ROOT)));
         }
         return root;
+    }
+
+    /** Jackson's error without its internals (the hidden source, its settings' names), and where it is. */
+    private static String problem(JsonProcessingException e, ObjectMapper mapper) {
+        int maxDepth = mapper.getFactory().streamReadConstraints().getMaxNestingDepth();
+        if (e instanceof StreamConstraintsException && e.getOriginalMessage().contains("nesting depth")) {
+            return "JSON nested deeper than " + maxDepth + " levels, expected at most " + maxDepth;
+        }
+        String message = e.getOriginalMessage()
+                .replaceAll(" \\(start marker at \\[Source: .*?\\]\\)", "")
+                .replaceAll(" \\((\\d+), from `[^`]*`\\)", " ($1)");
+        JsonLocation at = e.getLocation();
+        return "not valid JSON" + (at == null || at.getLineNr() < 0 ? ""
+                : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ": " + message;
     }
 }

@@ -39,8 +39,8 @@ public final class CsvConversion {
         for (int r = 0; r < targets.length; r++) {
             targets[r] = classIndex.get(table.text(r, label));
         }
-        return new LabelledData(featureNames(table, label), table.header().get(label), features(table, label),
-                targets, classes);
+        return new LabelledData(table.source(), featureNames(table, label), table.header().get(label),
+                features(table, label), targets, classes);
     }
 
     /** Features and a numeric target taken from {@code labelColumn}. */
@@ -50,8 +50,8 @@ public final class CsvConversion {
         for (int r = 0; r < targets.length; r++) {
             targets[r] = table.number(r, label);
         }
-        return new LabelledData(featureNames(table, label), table.header().get(label), features(table, label),
-                targets, List.of());
+        return new LabelledData(table.source(), featureNames(table, label), table.header().get(label),
+                features(table, label), targets, List.of());
     }
 
     private static List<String> featureNames(CsvTable table, int label) {

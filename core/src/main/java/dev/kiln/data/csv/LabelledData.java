@@ -5,17 +5,23 @@ import java.util.List;
 /**
  * Numeric features and one label per row, taken from a table.
  *
+ * @param source the file the table came from, for messages
  * @param featureNames the feature columns, in order
  * @param labelName the label column
  * @param features row-major, {@code rows x featureNames.size()}
  * @param targets one per row: the class index for classification, the value for regression
  * @param classes the class names in index order; empty for regression
  */
-public record LabelledData(List<String> featureNames, String labelName, double[] features, double[] targets,
+public record LabelledData(String source, List<String> featureNames, String labelName, double[] features, double[] targets,
                            List<String> classes) {
     public LabelledData {
         featureNames = List.copyOf(featureNames);
         classes = List.copyOf(classes);
+    }
+
+    /** "t.csv: column 'price'", naming column {@code name} in messages. */
+    public String column(String name) {
+        return source + ": column '" + name + "'";
     }
 
     /** Number of rows. */

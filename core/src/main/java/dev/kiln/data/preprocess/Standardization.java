@@ -1,7 +1,9 @@
 package dev.kiln.data.preprocess;
 
 import dev.kiln.KilnException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Per-column feature scaling fitted on the training rows: {@code x' = (x - shift[c]) / scale[c]}. A value
@@ -38,6 +40,19 @@ public record Standardization(Method method, double[] shift, double[] scale) {
 
     /** Statistics of the row-major {@code rows} with {@code columns} columns, by {@code method}. */
     public static Standardization fit(Method method, double[] rows, int columns) {
+        List<String> names = new ArrayList<>();
+        for (int c = 0; c < columns; c++) {
+            names.add("column " + c);
+        }
+        return fit(method, rows, names);
+    }
+
+    /**
+     * Statistics of the row-major {@code rows}, one column per name, by {@code method}; a column whose values are
+     * too large to scale in a double is named in the message ("t.csv: column 'price'").
+     */
+    public static Standardization fit(Method method, double[] rows, List<String> columnNames) {
+        int columns = columnNames.size();
         int n = rowCount(rows, columns);
         if (n == 0) {
             throw new KilnException("cannot fit a standardization on 0 rows, expected at least one");
@@ -68,11 +83,24 @@ public record Standardization(Method method, double[] shift, double[] scale) {
                 shift[c] = min;
                 scale[c] = max - min;
             }
+            if (!Double.isFinite(shift[c]) || !Double.isFinite(scale[c])) {
+                throw tooLarge(columnNames.get(c), method, rows, columns, c);
+            }
             if (!(scale[c] > 0)) {
                 scale[c] = 1;
             }
         }
         return new Standardization(method, shift, scale);
+    }
+
+    private static KilnException tooLarge(String name, Method method, double[] rows, int columns, int column) {
+        double largest = 0;
+        for (int i = column; i < rows.length; i += columns) {
+            largest = Math.max(largest, Math.abs(rows[i]));
+        }
+        return new KilnException(name + ": values up to " + largest + " in magnitude are too large to standardise: "
+                + (method == Method.Z_SCORE ? "their mean or standard deviation" : "their range")
+                + " overflows a double; divide the column by a power of ten");
     }
 
     /** Number of columns. */

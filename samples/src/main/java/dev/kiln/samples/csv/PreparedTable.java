@@ -35,9 +35,10 @@ public record PreparedTable(CsvTask task, ArrayDataset train, ArrayDataset valid
         Split split = Split.shuffled(data.rows(), validationFraction, testFraction, seed);
         int columns = data.featureCount();
         double[] trainFeatures = Split.take(data.features(), columns, split.train());
-        Standardization features = Standardization.fit(Method.Z_SCORE, trainFeatures, columns);
-        Standardization target = task == CsvTask.REGRESS
-                ? Standardization.fit(Method.Z_SCORE, Split.take(data.targets(), 1, split.train()), 1) : null;
+        Standardization features = Standardization.fit(Method.Z_SCORE, trainFeatures,
+                data.featureNames().stream().map(data::column).toList());
+        Standardization target = task == CsvTask.REGRESS ? Standardization.fit(Method.Z_SCORE,
+                Split.take(data.targets(), 1, split.train()), List.of(data.column(data.labelName()))) : null;
         Parts parts = new Parts(data, task, features, target);
         double[] test = features.apply(Split.take(data.features(), columns, split.test()));
         double[][] testRows = new double[split.test().length][];

@@ -59,9 +59,10 @@ record EvaluationData(Dataset samples, double[][] inputs, double[] targets) {
         rows = loaded.scale(rows);
         int outputs = Math.toIntExact(loaded.model().outputShape().size());
         Shape inputShape = loaded.model().inputShape();
+        Path labelFile = ModelInputs.isIdx(data) ? labels : data;
         if (loss.takesClassIndices()) {
             ArrayDataset classes = ArrayDataset.builder().features(null, flat(rows), inputShape)
-                    .labels(classes(targets, outputs)).build();
+                    .labels(classes(targets, outputs, labelFile)).build();
             return new EvaluationData(classes, rows, targets);
         }
         double[] y = new double[rows.length * outputs];
@@ -70,7 +71,7 @@ record EvaluationData(Dataset samples, double[][] inputs, double[] targets) {
             y = compilation == null || compilation.target() == null ? targets.clone()
                     : compilation.target().apply(targets);
         } else {
-            int[] classes = classes(targets, outputs);
+            int[] classes = classes(targets, outputs, labelFile);
             for (int r = 0; r < rows.length; r++) {
                 y[r * outputs + classes[r]] = 1;
             }
@@ -115,13 +116,16 @@ record EvaluationData(Dataset samples, double[][] inputs, double[] targets) {
         }
     }
 
-    private static int[] classes(double[] targets, int outputs) {
+    /** The class index of each target; one that is none fails naming {@code labelFile} and the label. */
+    private static int[] classes(double[] targets, int outputs, Path labelFile) {
         int[] classes = new int[targets.length];
         for (int i = 0; i < targets.length; i++) {
             double t = targets[i];
             if (t != Math.rint(t) || t < 0 || t >= outputs) {
-                throw new KilnException("label " + (i + 1) + " is " + t + ", expected a class index in [0, "
-                        + outputs + ") for a model with " + outputs + " outputs");
+                throw new KilnException(labelFile.getFileName() + ": label " + (i + 1) + " is "
+                        + (t == Math.rint(t) ? Long.toString((long) t) : Double.toString(t))
+                        + ", expected a class index from 0 to " + (outputs - 1) + " for a model with " + outputs
+                        + " outputs");
             }
             classes[i] = (int) t;
         }
