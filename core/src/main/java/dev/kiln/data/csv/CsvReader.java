@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads comma-separated files with a header row, one record at a time into a {@link CsvTable}. Fields may be quoted with {@code "}, a quoted field may hold
- * commas, line breaks and doubled quotes ({@code ""}); blank lines are skipped; every record must be as wide as
- * the header.
+ * Reads comma-separated files with a header row, one record at a time into a {@link CsvTable}. Fields may be
+ * quoted with {@code "}, a quoted field may hold commas, line breaks and doubled quotes ({@code ""}); blank lines
+ * are skipped; every record must be as wide as the header.
  */
 public final class CsvReader {
     private CsvReader() {

@@ -72,7 +72,7 @@ public final class CsvTable {
 
     /** Whether every cell of {@code column} holds a finite number. */
     public boolean isNumeric(int column) {
-        return columns[column].texts.isEmpty();
+        return columns[column].allNumbers();
     }
 
     /** Whether a cell holds a finite number. */
@@ -171,6 +171,10 @@ public final class CsvTable {
         private List<int[]> textIndex;
         private final List<String> texts = new ArrayList<>();
         private final Map<String, Integer> indexOfText = new HashMap<>();
+
+        boolean allNumbers() {
+            return texts.isEmpty();
+        }
 
         boolean isNumber(int row) {
             return textIndex == null || textIndex.get(row / CHUNK)[row % CHUNK] == NUMBER;

@@ -12,8 +12,8 @@ import java.util.List;
  * @param targets one per row: the class index for classification, the value for regression
  * @param classes the class names in index order; empty for regression
  */
-public record LabelledData(String source, List<String> featureNames, String labelName, double[] features, double[] targets,
-                           List<String> classes) {
+public record LabelledData(String source, List<String> featureNames, String labelName, double[] features,
+                           double[] targets, List<String> classes) {
     public LabelledData {
         featureNames = List.copyOf(featureNames);
         classes = List.copyOf(classes);

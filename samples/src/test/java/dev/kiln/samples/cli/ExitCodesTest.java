@@ -123,7 +123,8 @@ class ExitCodesTest {
 
     static Stream<Arguments> backendCommands() {
         return Stream.of(
-                Arguments.of("train", new String[] {"train", "xor", "--epochs", "1", "--out", dir.resolve("t").toString()}),
+                Arguments.of("train", new String[] {"train", "xor", "--epochs", "1", "--out",
+                        dir.resolve("t").toString()}),
                 Arguments.of("predict", new String[] {"predict", "--model", model(), "--input", inputs()}),
                 Arguments.of("evaluate", new String[] {"evaluate", "--model", model(), "--data", table(), "--output",
                         dir.resolve("e.json").toString()}));
