@@ -38,7 +38,8 @@ final class SampleArguments {
         if (unknown.isPresent()) {
             Set<String> known = new TreeSet<>(spec.optionsMap().keySet());
             known.addAll(train.optionsMap().keySet());
-            throw new ParameterException(train.commandLine(), UnknownOption.message(unknown.get(), known));
+            throw new ParameterException(train.commandLine(), UnknownOption.message(unknown.get(), known)
+                    + (options == null ? " (sample '" + sample.name() + "' takes no options of its own)" : ""));
         }
         try {
             new CommandLine(spec).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(arguments.toArray(String[]::new));
