@@ -19,6 +19,7 @@ import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -206,8 +207,9 @@ public final class GanTrainer {
             first = progress.epoch() + 1;
         }
         CheckpointStore store = options.checkpoints() == null ? null : new CheckpointStore(options.checkpoints());
+        // labels feed the models as inputs, so they come in the models' dtype as ids do (an Embedding checks them)
         MiniBatches batches = new MiniBatches(data, 0, data.size(), options.batchSize(), generator.backend(),
-                generator.dtype());
+                generator.dtype(), Collections.nCopies(data.labelShapes().size(), generator.dtype()));
         List<GanEpoch> trained = new ArrayList<>();
         for (int epoch = first; epoch <= options.epochs(); epoch++) {
             GanEpoch result = epoch(batches, epoch, options.shuffle());

@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -176,8 +177,9 @@ public final class DigitGanSample implements Sample {
     /** {@code count} generated images from noise stream {@code stream}, with their requested digits when conditional. */
     private GrayImages generate(GanTrainer trainer, int count, long stream) {
         try (MemoryScope scope = MemoryScope.open()) {
-            Tensor labels = architecture.conditional()
-                    ? Tensor.of(trainer.generator().backend(), Shape.of(count, 1), requested(count)) : null;
+            Tensor labels = architecture.conditional() ? Tensor.of(trainer.generator().backend(),
+                    trainer.generator().dtype(), Shape.of(count, 1),
+                    Arrays.stream(requested(count)).asDoubleStream().toArray()) : null;
             float[] pixels = trainer.generate(trainer.noise(count, stream), labels).toFloatArray();
             return GrayImages.of(pixels, count, GanDigits.SIDE, GanDigits.SIDE, PixelRange.TANH);
         }
