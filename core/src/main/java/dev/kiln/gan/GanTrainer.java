@@ -203,6 +203,10 @@ public final class GanTrainer {
                         + " and seed " + progress.seed() + "; resuming it needs the same, got batch size "
                         + options.batchSize() + " and seed " + seed);
             }
+            if (progress.epoch() >= options.epochs()) {
+                throw new KilnException("the checkpoint already holds " + progress.epoch() + " epochs and "
+                        + options.epochs() + " were asked for; ask for more epochs to continue training");
+            }
             steps = progress.step();
             first = progress.epoch() + 1;
         }
