@@ -2,7 +2,6 @@ package dev.kiln.samples.csv;
 
 import dev.kiln.backend.Backend;
 import dev.kiln.data.csv.CsvConversion;
-import dev.kiln.data.csv.CsvReader;
 import dev.kiln.data.csv.CsvTable;
 import dev.kiln.data.csv.LabelledData;
 import dev.kiln.io.Compilation;
@@ -50,7 +49,7 @@ public final class CsvTrainer {
 
     /** Reads {@code options.file()}, splits its rows with {@code seed} and scales them. */
     public static PreparedTable prepare(CsvOptions options, long seed) {
-        CsvTable table = CsvReader.read(options.file());
+        CsvTable table = CsvFile.read(options.file(), options.delimiter());
         LabelledData data = options.task() == CsvTask.CLASSIFY ? CsvConversion.classification(table, options.label())
                 : CsvConversion.regression(table, options.label());
         return PreparedTable.of(data, options.task(), options.validationFraction(), options.testFraction(), seed);

@@ -15,6 +15,7 @@ import dev.kiln.metric.Metric;
 import dev.kiln.metric.Metrics;
 import dev.kiln.optim.Sgd;
 import dev.kiln.samples.commandline.CommonOptions;
+import dev.kiln.samples.commandline.DelimiterConverter;
 import dev.kiln.samples.commandline.ExitCodes;
 import dev.kiln.samples.csv.RegressionScores;
 import dev.kiln.samples.data.DataFetcher;
@@ -88,6 +89,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Compute in this dtype (default: the one the model was saved in).")
     private DType dtype;
 
+    @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",", converter = DelimiterConverter.class,
+            description = "The character between the fields of a CSV file: one character, or tab (default: ,).")
+    private char delimiter;
+
     @Override
     public Integer call() {
         common.apply(false);
@@ -98,7 +103,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             Loss loss = loss(saved);
             List<String> names = metricNames != null ? metricNames : saved != null ? saved.metrics() : List.of();
             Metric[] metrics = names.stream().map(n -> Metrics.byName(n, loss)).toArray(Metric[]::new);
-            EvaluationData samples = EvaluationData.read(files.samples(), files.labels(), labelColumn, loaded, loss);
+            EvaluationData samples = EvaluationData.read(files.samples(), files.labels(), labelColumn, delimiter,
+                    loaded, loss);
             loaded.model().compile(loss, new Sgd(0), metrics);
             Evaluation evaluation = loaded.model().evaluate(samples.samples());
             if (saved != null && saved.target() != null) {
