@@ -7,7 +7,6 @@ import dev.kiln.backend.DType;
 import dev.kiln.io.AtomicFiles;
 import dev.kiln.io.Compilation;
 import dev.kiln.io.LoadedModel;
-import dev.kiln.io.SavedModel;
 import dev.kiln.loss.Loss;
 import dev.kiln.loss.Losses;
 import dev.kiln.loss.Reduction;
@@ -52,8 +51,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Directory of a saved model.")
-    private Path model;
+    @Mixin
+    private SavedModelOption model;
 
     @Option(names = "--data", required = true, paramLabel = "NAME_OR_FILE",
             description = "Labelled samples: a CSV or IDX file, or a data set's test split (mnist, fashion-mnist).")
@@ -98,7 +97,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         common.apply(false);
         SampleFiles files = sampleFiles();
         try (Backend backend = Backends.select(backendName);
-             LoadedModel loaded = SavedModel.load(model, backend, dtype)) {
+             LoadedModel loaded = model.load(backend, dtype)) {
             Compilation saved = loaded.description().compilation();
             Loss loss = loss(saved);
             List<String> names = metricNames != null ? metricNames : saved != null ? saved.metrics() : List.of();
@@ -160,14 +159,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             return Losses.byName(lossName, saved != null && saved.fromLogits(), Reduction.MEAN);
         }
         if (saved == null) {
-            throw new KilnException(model + " does not record the loss it was trained with: give --loss NAME");
+            throw new KilnException(model.directory() + " does not record the loss it was trained with: give --loss NAME");
         }
         return saved.newLoss();
     }
 
     private void report(Evaluation evaluation, Loss loss) {
         Map<String, Object> values = new LinkedHashMap<>();
-        values.put("model", model.toString());
+        values.put("model", model.directory().toString());
         values.put("data", data);
         values.put("samples", evaluation.samples());
         values.put("loss_function", loss.name());

@@ -6,7 +6,6 @@ import dev.kiln.backend.DType;
 import dev.kiln.io.AtomicFiles;
 import dev.kiln.io.Compilation;
 import dev.kiln.io.LoadedModel;
-import dev.kiln.io.SavedModel;
 import dev.kiln.samples.commandline.CommonOptions;
 import dev.kiln.samples.commandline.DelimiterConverter;
 import dev.kiln.samples.commandline.ExitCodes;
@@ -33,8 +32,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Directory of a saved model.")
-    private Path model;
+    @Mixin
+    private SavedModelOption model;
 
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "Samples: CSV or IDX.")
     private Path input;
@@ -58,7 +57,7 @@ public final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         common.apply(output == null);
         try (Backend backend = Backends.select(backendName);
-             LoadedModel loaded = SavedModel.load(model, backend, dtype)) {
+             LoadedModel loaded = model.load(backend, dtype)) {
             double[][] rows = ModelInputs.read(input, loaded.model().inputShape(), delimiter);
             Compilation compilation = loaded.description().compilation();
             double[][] outputs = loaded.predict(rows);
