@@ -69,7 +69,9 @@ public final class CsvSample implements Sample {
                 ? List.of(new ProgressBar(System.out, prepared.train().size())) : List.of();
         CsvTrainer.Result result = CsvTrainer.train(backend, options, prepared, settings.epochs(),
                 settings.batchSize(), settings.learningRate(), settings.seed(), callbacks, settings.storage());
-        return new SampleResult(result.history(), result.parameters(), result.test(), Map.of());
+        Map<String, Object> measures = prepared.warnings().isEmpty() ? Map.of()
+                : Map.of("warnings", prepared.warnings());
+        return new SampleResult(result.history(), result.parameters(), result.test(), Map.of(), measures, List.of());
     }
 
     /** The csv sample's own options. */

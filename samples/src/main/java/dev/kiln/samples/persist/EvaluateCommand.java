@@ -21,6 +21,7 @@ import dev.kiln.samples.data.DataFetcher;
 import dev.kiln.samples.data.DataSetSpec;
 import dev.kiln.samples.data.DirectorySource;
 import dev.kiln.samples.report.Json;
+import dev.kiln.samples.report.NonFiniteNumbers;
 import dev.kiln.train.Evaluation;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -159,7 +160,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             return Losses.byName(lossName, saved != null && saved.fromLogits(), Reduction.MEAN);
         }
         if (saved == null) {
-            throw new KilnException(model.directory() + " does not record the loss it was trained with: give --loss NAME");
+            throw new KilnException(model.directory() + " does not record the loss it was trained with: give --loss"
+                    + " NAME");
         }
         return saved.newLoss();
     }
@@ -176,7 +178,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%d samples%n", evaluation.samples());
         out.printf(Locale.ROOT, "%-24s %.6g%n", "loss (" + loss.name() + ")", evaluation.loss());
         evaluation.metrics().forEach((name, value) -> out.printf(Locale.ROOT, "%-24s %.6g%n", name, value));
-        byte[] json = Json.write(values).getBytes(StandardCharsets.UTF_8);
+        byte[] json = Json.write(NonFiniteNumbers.explained(values)).getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(output, o -> o.write(json));
         out.println("metrics written to " + output);
         out.flush();
