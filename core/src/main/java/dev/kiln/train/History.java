@@ -8,10 +8,17 @@ import java.util.List;
  *
  * @param epochs the completed epochs in order
  * @param stopReason why training stopped early (early stopping, a callback, a non-finite loss), or null
+ * @param diverged whether it stopped because a loss (of a training step, or an epoch's validation loss) became NaN
+ *     or infinite; the epoch in which that happened is not among the completed ones
  */
-public record History(List<EpochResult> epochs, String stopReason) {
+public record History(List<EpochResult> epochs, String stopReason, boolean diverged) {
     public History {
         epochs = List.copyOf(epochs);
+    }
+
+    /** A history of training that did not diverge. */
+    public History(List<EpochResult> epochs, String stopReason) {
+        this(epochs, stopReason, false);
     }
 
     /** Whether training ended before its last epoch. */

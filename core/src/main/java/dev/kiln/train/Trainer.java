@@ -123,7 +123,7 @@ public final class Trainer {
             callbacks.forEach(c -> c.onBatchBegin(epoch, stepNumber, context));
             double loss = step.run(train, b);
             if (!Double.isFinite(loss)) {
-                context.stop("loss became " + loss + " at epoch " + epoch + ", step " + stepNumber + " of "
+                context.diverge("loss became " + loss + " at epoch " + epoch + ", step " + stepNumber + " of "
                         + train.batchCount() + "; training stopped. Try a lower learning rate (it was "
                         + learningRate + ")");
                 return null;
@@ -138,6 +138,12 @@ public final class Trainer {
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Evaluation validation = held == null ? null
                 : Evaluator.run(model, held.objective(), held.layout(), held.batches(), totals);
+        if (validation != null && !Double.isFinite(validation.loss())) {
+            context.diverge("validation loss became " + validation.loss() + " at epoch " + epoch
+                    + "; training stopped. Try a lower learning rate (it was " + learningRate
+                    + "), or check the scale of the validation data");
+            return null;
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new EpochResult(epoch, lossSum / train.sampleCount(), metrics,
                 validation == null ? Double.NaN : validation.loss(),
@@ -151,7 +157,7 @@ public final class Trainer {
     }
 
     private History endTraining() {
-        History history = new History(epochs, context.stopReason());
+        History history = new History(epochs, context.stopReason(), context.diverged());
         callbacks.forEach(c -> c.onTrainEnd(history, context));
         return history;
     }

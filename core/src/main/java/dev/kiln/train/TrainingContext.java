@@ -8,6 +8,7 @@ public final class TrainingContext {
     private final Optimizer optimizer;
     private final FitOptions options;
     private String stopReason;
+    private boolean diverged;
 
     TrainingContext(TrainableModel model, Optimizer optimizer, FitOptions options) {
         this.model = model;
@@ -35,6 +36,22 @@ public final class TrainingContext {
         if (stopReason == null) {
             stopReason = reason;
         }
+    }
+
+    /**
+     * Stops training because a loss is no longer finite; this reason replaces any other stop asked for, and the
+     * {@link History} says that training diverged.
+     */
+    public void diverge(String reason) {
+        if (!diverged) {
+            stopReason = reason;
+            diverged = true;
+        }
+    }
+
+    /** Whether training was stopped because a loss is no longer finite. */
+    public boolean diverged() {
+        return diverged;
     }
 
     /** Whether a stop was asked for. */

@@ -8,8 +8,10 @@ import dev.kiln.io.Compilation;
 import dev.kiln.io.Resume;
 import dev.kiln.io.SavedModel;
 import dev.kiln.model.Model;
+import dev.kiln.tensor.Tensor;
 import dev.kiln.train.FitOptions;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,19 +73,34 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume) {
         return resume == null ? result : result.withResume(resume);
     }
 
-    /** Saves each of several trained models (a GAN's) into a directory of its name under the model directory. */
+    /**
+     * Saves each of several trained models (a GAN's) into a directory of its name under the model directory; none
+     * when a weight of one is not finite.
+     */
     public void save(Map<String, Model> models) {
-        if (saveModel != null) {
+        if (saveModel != null && models.values().stream().allMatch(this::hasFiniteWeights)) {
             models.forEach((name, model) -> SavedModel.save(model, saveModel.resolve(name)));
             LOG.info("models {} saved to {}", models.keySet(), saveModel);
         }
     }
 
-    /** Saves the trained model when a model directory was asked for. */
+    /** Saves the trained model when a model directory was asked for, unless a weight is no longer finite. */
     public void save(Model model, Compilation compilation, Standardization normalization) {
-        if (saveModel != null) {
+        if (saveModel != null && hasFiniteWeights(model)) {
             SavedModel.save(model, normalization, compilation, saveModel);
             LOG.info("model saved to {}", saveModel);
         }
+    }
+
+    /** Whether every weight of {@code model} is finite; a model that diverged is not saved, with a WARN line. */
+    private boolean hasFiniteWeights(Model model) {
+        for (Map.Entry<String, Tensor> weight : model.namedWeights().entrySet()) {
+            if (!Arrays.stream(weight.getValue().toDoubleArray()).allMatch(Double::isFinite)) {
+                LOG.warn("not saving the model to {}: weight '{}' holds NaN or infinite values, as training diverged",
+                        saveModel, weight.getKey());
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -12,6 +12,7 @@ import dev.kiln.samples.SampleResult;
 import dev.kiln.samples.TrainingSettings;
 import dev.kiln.samples.commandline.CommonOptions;
 import dev.kiln.samples.commandline.ExitCodes;
+import dev.kiln.samples.report.Divergence;
 import dev.kiln.samples.report.RunOutput;
 import dev.kiln.samples.report.RunSummary;
 import org.slf4j.Logger;
@@ -32,6 +33,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -113,6 +115,14 @@ final class TrainCommand implements Callable<Integer> {
             console.print(summary.text());
             console.printf("  %-20s %s%n", "written to", output.directory());
             console.flush();
+            Optional<String> divergence = Divergence.of(result);
+            if (divergence.isPresent()) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("kiln: error: training diverged: " + divergence.get() + "; what was trained before is"
+                        + " written to " + output.directory());
+                err.flush();
+                return ExitCodes.DIVERGED;
+            }
         }
         return ExitCodes.SUCCESS;
     }

@@ -5,6 +5,7 @@ import dev.kiln.backend.Backend;
 import dev.kiln.samples.Sample;
 import dev.kiln.samples.SampleResult;
 import dev.kiln.samples.TrainingSettings;
+import dev.kiln.samples.commandline.DelimiterConverter;
 import dev.kiln.samples.training.ProgressBar;
 import dev.kiln.train.Callback;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
 
 /**
  * A baseline MLP for the user's own table: {@code kiln train csv --file F --label COLUMN [--task classify|regress]
- * [--hidden 64,32] [--test-fraction 0.2]}.
+ * [--hidden 64,32] [--test-fraction 0.2] [--delimiter CHAR]}.
  */
 public final class CsvSample implements Sample {
     private final CsvOptions options;
@@ -37,7 +38,8 @@ public final class CsvSample implements Sample {
     @Override
     public String description() {
         return "MLP baseline on your own CSV: --file F --label COLUMN [--task classify|regress] [--hidden 64,32]"
-                + " [--test-fraction 0.2]; standardised features, early stopping, test accuracy or MSE and R^2";
+                + " [--test-fraction 0.2] [--delimiter CHAR]; standardised features, early stopping, test accuracy or"
+                + " MSE and R^2";
     }
 
     @Override
@@ -54,7 +56,7 @@ public final class CsvSample implements Sample {
             throw new KilnException("csv: " + e.getMessage());
         }
         return new CsvSample(new CsvOptions(parsed.file, parsed.label, parsed.task, parsed.hidden,
-                parsed.testFraction, parsed.validationFraction, parsed.patience));
+                parsed.testFraction, parsed.validationFraction, parsed.patience, parsed.delimiter));
     }
 
     @Override
@@ -67,7 +69,9 @@ public final class CsvSample implements Sample {
                 ? List.of(new ProgressBar(System.out, prepared.train().size())) : List.of();
         CsvTrainer.Result result = CsvTrainer.train(backend, options, prepared, settings.epochs(),
                 settings.batchSize(), settings.learningRate(), settings.seed(), callbacks, settings.storage());
-        return new SampleResult(result.history(), result.parameters(), result.test(), Map.of());
+        Map<String, Object> measures = prepared.warnings().isEmpty() ? Map.of()
+                : Map.of("warnings", prepared.warnings());
+        return new SampleResult(result.history(), result.parameters(), result.test(), Map.of(), measures, List.of());
     }
 
     /** The csv sample's own options. */
@@ -99,6 +103,10 @@ public final class CsvSample implements Sample {
         @Option(names = "--patience", paramLabel = "N", defaultValue = "10",
                 description = "Epochs without a better validation loss before stopping (default: 10).")
         int patience;
+
+        @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",", converter = DelimiterConverter.class,
+                description = "The character between fields: one character, or tab (default: ,).")
+        char delimiter;
     }
 
     /** "classify" or "regress", any case. */

@@ -2,7 +2,6 @@ package dev.kiln.samples.csv;
 
 import dev.kiln.backend.Backend;
 import dev.kiln.data.csv.CsvConversion;
-import dev.kiln.data.csv.CsvReader;
 import dev.kiln.data.csv.CsvTable;
 import dev.kiln.data.csv.LabelledData;
 import dev.kiln.io.Compilation;
@@ -26,6 +25,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A baseline MLP for any numeric table: features z-scored on the training rows, hidden relu layers, softmax and
@@ -33,6 +34,8 @@ import java.util.Map;
  * validation loss (restoring the best weights), then scored on the held-out test rows.
  */
 public final class CsvTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(CsvTrainer.class);
+
     private CsvTrainer() {
     }
 
@@ -48,12 +51,15 @@ public final class CsvTrainer {
     public record Result(History history, Evaluation test, PreparedTable table, long parameters) {
     }
 
-    /** Reads {@code options.file()}, splits its rows with {@code seed} and scales them. */
+    /** Reads {@code options.file()}, splits its rows with {@code seed} and scales them; warns of a useless label. */
     public static PreparedTable prepare(CsvOptions options, long seed) {
-        CsvTable table = CsvReader.read(options.file());
+        CsvTable table = CsvFile.read(options.file(), options.delimiter());
         LabelledData data = options.task() == CsvTask.CLASSIFY ? CsvConversion.classification(table, options.label())
                 : CsvConversion.regression(table, options.label());
-        return PreparedTable.of(data, options.task(), options.validationFraction(), options.testFraction(), seed);
+        PreparedTable prepared = PreparedTable.of(data, options.task(), options.validationFraction(),
+                options.testFraction(), seed);
+        prepared.warnings().forEach(LOG::warn);
+        return prepared;
     }
 
     /** Trains a new model on {@code prepared} with {@code seed} for the weights and shuffling, and scores it. */

@@ -37,7 +37,8 @@ public record RunOutput(Path directory) {
     public void write(RunSummary summary) {
         try {
             Files.createDirectories(directory);
-            Files.writeString(summaryFile(), Json.write(summary.fields()), StandardCharsets.UTF_8);
+            Files.writeString(summaryFile(), Json.write(NonFiniteNumbers.explained(summary.fields())),
+                    StandardCharsets.UTF_8);
             Files.writeString(historyFile(), HistoryCsv.of(summary.result().history()), StandardCharsets.UTF_8);
             TrainingChart.write(summary.result().history(), summary.result().plots(), chartFile());
         } catch (IOException e) {

@@ -50,6 +50,7 @@ public record RunSummary(String sample, String backend, String device, TrainingS
         if (history.stoppedEarly()) {
             fields.put("stop_reason", history.stopReason());
         }
+        Divergence.of(result).ifPresent(reason -> fields.put("divergence", reason));
         return fields;
     }
 
