@@ -11,6 +11,7 @@ import dev.kiln.model.Model;
 import dev.kiln.train.FitOptions;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,14 +19,22 @@ import org.slf4j.LoggerFactory;
  * What {@code kiln train} saves and resumes: a model directory written after training, checkpoints written every
  * epoch, and a checkpoint to continue from (checkpointing then continues next to it).
  *
- * @param saveModel directory to save the trained model into, or null
+ * @param saveModel directory to save the trained model into, replaced as a whole once the model is written in full;
+ *     or null
  * @param checkpoints directory of checkpoints written every epoch, or null
  * @param resume a checkpoint, or a directory of checkpoints whose latest complete one is used, or null
+ * @param failures where a model that cannot be saved is reported, so that the run's other results are still
+ *     written; null to fail at once
  */
-public record ModelStorage(Path saveModel, Path checkpoints, Path resume) {
+public record ModelStorage(Path saveModel, Path checkpoints, Path resume, OutputFailures failures) {
     /** Checkpoints kept by {@code kiln train}. */
     static final int KEEP_LAST = 3;
     private static final Logger LOG = LoggerFactory.getLogger(ModelStorage.class);
+
+    /** Storage that fails at once when the model cannot be saved. */
+    public ModelStorage(Path saveModel, Path checkpoints, Path resume) {
+        this(saveModel, checkpoints, resume, null);
+    }
 
     /** Neither saving nor checkpointing nor resuming. */
     public static ModelStorage none() {
@@ -38,13 +47,23 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume) {
     }
 
     /**
+     * Where checkpoints are written: the checkpoint directory, else when resuming the directory of checkpoints that
+     * {@code resume} names or the one holding the checkpoint it names; null for none.
+     */
+    public Path checkpointRoot() {
+        if (checkpoints != null || resume == null) {
+            return checkpoints;
+        }
+        return new CheckpointStore(resume).list().isEmpty() ? resume.toAbsolutePath().getParent() : resume;
+    }
+
+    /**
      * {@code options} with checkpointing added and, when resuming, set to continue after the checkpoint; the
      * checkpoints record {@code compilation} and {@code normalization} (either may be null).
      */
     public FitOptions apply(FitOptions options, Compilation compilation, Standardization normalization) {
         Resume from = resume == null ? null : Resume.from(resume);
-        Path checkpointRoot = checkpoints != null ? checkpoints
-                : from != null ? from.directory().toAbsolutePath().getParent() : null;
+        Path checkpointRoot = checkpointRoot();
         FitOptions result = options;
         if (checkpointRoot != null) {
             result = options.toBuilder().callbacks(CheckpointCallback.everyEpoch(checkpointRoot, KEEP_LAST)
@@ -62,11 +81,7 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume) {
      * continue after the checkpoint (checkpointing then continues next to it).
      */
     public GanFitOptions apply(GanFitOptions options) {
-        Path root = checkpoints;
-        if (root == null && resume != null) {
-            // a checkpoint resumes into the directory that holds it; a directory of checkpoints into itself
-            root = new CheckpointStore(resume).list().isEmpty() ? resume.toAbsolutePath().getParent() : resume;
-        }
+        Path root = checkpointRoot();
         GanFitOptions result = root == null ? options : options.withCheckpoints(root, KEEP_LAST);
         return resume == null ? result : result.withResume(resume);
     }
@@ -74,16 +89,37 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume) {
     /** Saves each of several trained models (a GAN's) into a directory of its name under the model directory. */
     public void save(Map<String, Model> models) {
         if (saveModel != null) {
-            models.forEach((name, model) -> SavedModel.save(model, saveModel.resolve(name)));
-            LOG.info("models {} saved to {}", models.keySet(), saveModel);
+            save("models " + models.keySet(),
+                    directory -> models.forEach((name, model) -> SavedModel.save(model, directory.resolve(name))));
         }
     }
 
     /** Saves the trained model when a model directory was asked for. */
     public void save(Model model, Compilation compilation, Standardization normalization) {
         if (saveModel != null) {
-            SavedModel.save(model, normalization, compilation, saveModel);
-            LOG.info("model saved to {}", saveModel);
+            save("model", directory -> SavedModel.save(model, normalization, compilation, directory));
         }
+    }
+
+    /** Writes {@code what} with {@code writer}; a failure goes to {@link #failures} when there are any. */
+    private void save(String what, Consumer<Path> writer) {
+        if (failures == null) {
+            write(what, writer);
+        } else {
+            failures.attempt("the " + what + " into " + saveModel, () -> write(what, writer));
+        }
+    }
+
+    /** Writes the model directory beside its place, then puts it there. */
+    private void write(String what, Consumer<Path> writer) {
+        StagedDirectory staged = StagedDirectory.beside(saveModel);
+        try {
+            writer.accept(staged.path());
+            staged.commit();
+        } catch (RuntimeException e) {
+            staged.discard();
+            throw e;
+        }
+        LOG.info("{} saved to {}", what, saveModel);
     }
 }

@@ -86,6 +86,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Output directory (default: runs/SAMPLE-yyyyMMdd-HHmmss).")
     private Path out;
 
+    @Option(names = "--overwrite",
+            description = "Replace an existing run in --out and an existing model in --save-model, each as a whole"
+                    + " once the new one is written.")
+    private boolean overwrite;
+
     @Unmatched
     private List<String> sampleArguments = new ArrayList<>();
 
@@ -95,10 +100,13 @@ final class TrainCommand implements Callable<Integer> {
         Sample sample = configured(Samples.named(sampleName).orElseThrow(() -> usageError(
                 "unknown sample '" + sampleName + "'; expected one of " + String.join(", ", Samples.names()))));
         String backendChoice = backendChoice();
-        RunOutput output = out != null ? new RunOutput(out) : RunOutput.timestamped(sample.name(), LocalDateTime.now());
-        TrainingSettings settings = settings(sample.defaults()).withRunDirectory(output.directory());
+        TrainingSettings asked = settings(sample.defaults());
+        Path directory = out != null ? out : RunOutput.timestamped(sample.name(), LocalDateTime.now()).directory();
 
-        try (Backend chosen = Backends.select(backendChoice)) {
+        try (Backend chosen = Backends.select(backendChoice);
+             RunTargets targets = targets(directory)) {
+            TrainingSettings settings = asked.withStorage(targets.storage())
+                    .withRunDirectory(targets.workingDirectory());
             LOG.info("training '{}' on {} for {} epochs, batch size {}, learning rate {}, seed {}",
                     sample.name(), chosen.name(), settings.epochs(), settings.batchSize(), settings.learningRate(),
                     settings.seed());
@@ -108,13 +116,22 @@ final class TrainCommand implements Callable<Integer> {
                     transfers.uploadedBytes(), transfers.downloads(), transfers.downloadedBytes());
             RunSummary summary = new RunSummary(sample.name(), chosen.name(), chosen.device().name(), settings,
                     result);
-            output.write(summary);
             PrintWriter console = spec.commandLine().getOut();
             console.print(summary.text());
-            console.printf("  %-20s %s%n", "written to", output.directory());
+            console.flush();
+            targets.finish(summary);
+            console.printf("  %-20s %s%n", "written to", targets.directory());
             console.flush();
         }
         return ExitCodes.SUCCESS;
+    }
+
+    private RunTargets targets(Path directory) {
+        try {
+            return RunTargets.settle(directory, new ModelStorage(saveModel, checkpoints, resume), overwrite);
+        } catch (KilnException e) {
+            throw usageError(e.getMessage());
+        }
     }
 
     private Sample configured(Sample sample) {
@@ -161,7 +178,7 @@ final class TrainCommand implements Callable<Integer> {
         if (data != null) {
             settings = settings.withDataDirectory(data);
         }
-        return settings.withStorage(new ModelStorage(saveModel, checkpoints, resume));
+        return settings;
     }
 
     private void requirePositive(String option, Integer value) {
