@@ -202,6 +202,11 @@ public final class GanTrainer {
                         + " and seed " + progress.seed() + "; resuming it needs the same, got batch size "
                         + options.batchSize() + " and seed " + seed);
             }
+            if (progress.epoch() >= options.epochs()) {
+                throw new KilnException("the checkpoint in " + options.resume() + " has already trained all "
+                        + progress.epoch() + " epochs; ask for more than " + progress.epoch()
+                        + " epochs to train it further");
+            }
             steps = progress.step();
             first = progress.epoch() + 1;
         }

@@ -24,7 +24,8 @@ public final class Trainer {
         if (options.log()) {
             callbacks.add(new EpochLogger());
         }
-        this.context = new TrainingContext(model, setup.optimizer(), options);
+        this.epochs.addAll(options.priorEpochs());
+        this.context = new TrainingContext(model, setup.optimizer(), options, epochs);
     }
 
     /** Trains {@code model} on {@code data}; returns the history, also when training stops early. */
@@ -151,7 +152,7 @@ public final class Trainer {
     }
 
     private History endTraining() {
-        History history = new History(epochs, context.stopReason());
+        History history = new History(epochs, context.stopReason(), options.initialEpoch());
         callbacks.forEach(c -> c.onTrainEnd(history, context));
         return history;
     }

@@ -25,15 +25,17 @@ import org.slf4j.LoggerFactory;
  * @param resume a checkpoint, or a directory of checkpoints whose latest complete one is used, or null
  * @param failures where a model that cannot be saved is reported, so that the run's other results are still
  *     written; null to fail at once
+ * @param settings the settings the checkpoints record and a resumed run is checked against (fit samples only)
  */
-public record ModelStorage(Path saveModel, Path checkpoints, Path resume, OutputFailures failures) {
+public record ModelStorage(Path saveModel, Path checkpoints, Path resume, OutputFailures failures,
+                           RunSettings settings) {
     /** Checkpoints kept by {@code kiln train}. */
     static final int KEEP_LAST = 3;
     private static final Logger LOG = LoggerFactory.getLogger(ModelStorage.class);
 
-    /** Storage that fails at once when the model cannot be saved. */
+    /** Storage that records no settings and fails at once when the model cannot be saved. */
     public ModelStorage(Path saveModel, Path checkpoints, Path resume) {
-        this(saveModel, checkpoints, resume, null);
+        this(saveModel, checkpoints, resume, null, RunSettings.none());
     }
 
     /** Neither saving nor checkpointing nor resuming. */
@@ -67,11 +69,15 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume, Output
         FitOptions result = options;
         if (checkpointRoot != null) {
             result = options.toBuilder().callbacks(CheckpointCallback.everyEpoch(checkpointRoot, KEEP_LAST)
-                    .withCompilation(compilation).withNormalization(normalization)).build();
+                    .withCompilation(compilation).withNormalization(normalization)
+                    .withSettings(settings.values())).build();
         }
         if (from != null) {
             LOG.info("resuming from {} after epoch {}", from.directory(), from.state().epoch());
-            result = from.options(result);
+            if (settings.changesFrom(from.state().settings(), from.directory()).contains(RunSettings.LEARNING_RATE)) {
+                from = from.withLearningRate(settings.learningRate());
+            }
+            result = from.options(result, settings.changesAllowed());
         }
         return result;
     }

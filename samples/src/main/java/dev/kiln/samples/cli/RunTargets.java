@@ -67,7 +67,7 @@ final class RunTargets implements AutoCloseable {
         StagedDirectory replacement = replacing ? StagedDirectory.beside(out) : null;
         OutputFailures failures = new OutputFailures();
         ModelStorage storage = new ModelStorage(within(replacement, out, saveModel),
-                within(replacement, out, checkpoints), asked.resume(), failures);
+                within(replacement, out, checkpoints), asked.resume(), failures, asked.settings());
         return new RunTargets(out, replacement, storage, failures);
     }
 

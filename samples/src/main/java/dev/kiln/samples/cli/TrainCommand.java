@@ -7,6 +7,7 @@ import dev.kiln.backend.BackendProvider;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.TransferStats;
 import dev.kiln.samples.ModelStorage;
+import dev.kiln.samples.RunSettings;
 import dev.kiln.samples.Sample;
 import dev.kiln.samples.SampleResult;
 import dev.kiln.samples.TrainingSettings;
@@ -29,9 +30,11 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -86,6 +89,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Output directory (default: runs/SAMPLE-yyyyMMdd-HHmmss).")
     private Path out;
 
+    @Option(names = "--resume-with-changes",
+            description = "Resume even with settings other than the checkpoint's (learning rate, batch size, seed, the"
+                    + " sample's options); the run then ends differently from an uninterrupted one.")
+    private boolean resumeWithChanges;
+
     @Option(names = "--overwrite",
             description = "Replace an existing run in --out and an existing model in --save-model, each as a whole"
                     + " once the new one is written.")
@@ -104,7 +112,7 @@ final class TrainCommand implements Callable<Integer> {
         Path directory = out != null ? out : RunOutput.timestamped(sample.name(), LocalDateTime.now()).directory();
 
         try (Backend chosen = Backends.select(backendChoice);
-             RunTargets targets = targets(directory)) {
+             RunTargets targets = targets(directory, recorded(sample, asked))) {
             TrainingSettings settings = asked.withStorage(targets.storage())
                     .withRunDirectory(targets.workingDirectory());
             LOG.info("training '{}' on {} for {} epochs, batch size {}, learning rate {}, seed {}",
@@ -126,12 +134,23 @@ final class TrainCommand implements Callable<Integer> {
         return ExitCodes.SUCCESS;
     }
 
-    private RunTargets targets(Path directory) {
+    private RunTargets targets(Path directory, RunSettings recorded) {
         try {
-            return RunTargets.settle(directory, new ModelStorage(saveModel, checkpoints, resume), overwrite);
+            return RunTargets.settle(directory, new ModelStorage(saveModel, checkpoints, resume, null, recorded),
+                    overwrite);
         } catch (KilnException e) {
             throw usageError(e.getMessage());
         }
+    }
+
+    /** The settings that change what a run trains, for its checkpoints to record; more epochs only go on. */
+    private RunSettings recorded(Sample sample, TrainingSettings settings) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("--batch-size", String.valueOf(settings.batchSize()));
+        values.put(RunSettings.LEARNING_RATE, String.valueOf(settings.learningRate()));
+        values.put("--seed", String.valueOf(settings.seed()));
+        values.putAll(sample.options());
+        return new RunSettings(values, resumeWithChanges);
     }
 
     private Sample configured(Sample sample) {
