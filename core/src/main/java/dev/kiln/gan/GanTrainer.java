@@ -18,6 +18,7 @@ import dev.kiln.optim.Optimizer;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
+import dev.kiln.train.DeviceUsageLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -214,6 +215,7 @@ public final class GanTrainer {
         MiniBatches batches = new MiniBatches(data, 0, data.size(), options.batchSize(), generator.backend(),
                 generator.dtype());
         List<GanEpoch> trained = new ArrayList<>();
+        DeviceUsageLog usage = new DeviceUsageLog(generator.backend());
         for (int epoch = first; epoch <= options.epochs(); epoch++) {
             GanEpoch result = epoch(batches, epoch, options.shuffle());
             trained.add(result);
@@ -230,6 +232,7 @@ public final class GanTrainer {
                 store.save(epoch, directory -> JointCheckpoint.write(directory, members, progress));
                 store.prune(options.keepLast(), Set.of());
             }
+            usage.epochEnded(epoch);
         }
         return trained;
     }

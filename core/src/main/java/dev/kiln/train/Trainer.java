@@ -97,6 +97,7 @@ public final class Trainer {
     }
 
     private void loop(TrainStep step, MiniBatches train, Held held, MetricTotals totals) {
+        DeviceUsageLog usage = new DeviceUsageLog(model.backend());
         for (int epoch = options.initialEpoch() + 1; epoch <= options.epochs() && !context.stopRequested(); epoch++) {
             int current = epoch;
             callbacks.forEach(c -> c.onEpochBegin(current, context));
@@ -107,6 +108,7 @@ public final class Trainer {
             epochs.add(result);
             callbacks.forEach(c -> c.onEpochEnd(result, context));
             callbacks.forEach(c -> c.afterEpochEnd(result, context));
+            usage.epochEnded(epoch);
         }
     }
 
