@@ -30,8 +30,9 @@ public final class StagedDirectory {
         Path absolute = target.toAbsolutePath().normalize();
         try {
             Path parent = Files.createDirectories(absolute.getParent());
-            return new StagedDirectory(absolute,
-                    Files.createTempDirectory(parent, "." + absolute.getFileName() + ".staging-"));
+            // not a temporary directory: those are private to their owner, and this one becomes the target
+            return new StagedDirectory(absolute, Files.createDirectory(
+                    parent.resolve("." + absolute.getFileName() + ".staging-" + System.nanoTime())));
         } catch (IOException e) {
             throw new KilnException("cannot create a directory beside " + target + " to write into: "
                     + OutputFailures.describe(e), e);
