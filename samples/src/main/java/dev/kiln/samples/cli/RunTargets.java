@@ -21,6 +21,7 @@ final class RunTargets implements AutoCloseable {
     private final StagedDirectory replacement;
     private final ModelStorage storage;
     private final OutputFailures failures;
+    private boolean trained;
 
     private RunTargets(Path directory, StagedDirectory replacement, ModelStorage storage, OutputFailures failures) {
         this.directory = directory;
@@ -119,6 +120,7 @@ final class RunTargets implements AutoCloseable {
 
     /** Writes the run's results, puts a replacement in place, and fails naming whatever could not be written. */
     void finish(RunSummary summary) {
+        trained = true;
         output.write(summary, failures);
         if (replacement != null) {
             failures.attempt(directory.toString(), replacement::commit);
@@ -126,10 +128,13 @@ final class RunTargets implements AutoCloseable {
         failures.throwIfAny();
     }
 
-    /** Drops a replacement that was never put in place (training failed): the run it was to replace stays. */
+    /**
+     * Drops the replacement when training failed, so the run it was to replace stays; after training, one that could
+     * not be put in place stays too, as the failure names it.
+     */
     @Override
     public void close() {
-        if (replacement != null && Files.isDirectory(replacement.path())) {
+        if (replacement != null && !trained) {
             replacement.discard();
         }
     }
