@@ -33,9 +33,14 @@ final class OutputCheck {
         }
     }
 
+    /** Whether {@code path} is {@code directory} or lies inside it. */
+    static boolean inside(Path path, Path directory) {
+        return path.toAbsolutePath().normalize().startsWith(directory.toAbsolutePath().normalize());
+    }
+
     /** Fails when {@code inner} is {@code outer} or lies inside it. */
     static void outside(String innerOption, Path inner, String outerOption, Path outer, String why) {
-        if (inner != null && inner.toAbsolutePath().normalize().startsWith(outer.toAbsolutePath().normalize())) {
+        if (inner != null && inside(inner, outer)) {
             throw new KilnException(outerOption + " " + outer + ": " + why + ", so " + innerOption + " " + inner
                     + " cannot be it or lie inside it; choose separate directories");
         }

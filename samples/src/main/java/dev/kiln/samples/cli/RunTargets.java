@@ -59,10 +59,10 @@ final class RunTargets implements AutoCloseable {
         if (!replacing) {
             OutputCheck.writable("--out", out, out);
         }
-        if (saveModel != null && !(replacing && inside(saveModel, out))) {
+        if (saveModel != null && !(replacing && OutputCheck.inside(saveModel, out))) {
             OutputCheck.writable("--save-model", saveModel, saveModel.toAbsolutePath().getParent());
         }
-        if (checkpoints != null && !(replacing && inside(checkpoints, out))) {
+        if (checkpoints != null && !(replacing && OutputCheck.inside(checkpoints, out))) {
             OutputCheck.writable(checkpointOption, checkpoints, checkpoints);
         }
         StagedDirectory replacement = replacing ? StagedDirectory.beside(out) : null;
@@ -90,13 +90,9 @@ final class RunTargets implements AutoCloseable {
         }
     }
 
-    private static boolean inside(Path path, Path directory) {
-        return path.toAbsolutePath().normalize().startsWith(directory.toAbsolutePath().normalize());
-    }
-
     /** {@code path}, moved into the replacement when it lies inside the run it replaces. */
     private static Path within(StagedDirectory replacement, Path out, Path path) {
-        if (replacement == null || path == null || !inside(path, out)) {
+        if (replacement == null || path == null || !OutputCheck.inside(path, out)) {
             return path;
         }
         return replacement.path().resolve(out.toAbsolutePath().normalize().relativize(
