@@ -18,6 +18,7 @@ import dev.kiln.optim.Optimizer;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
+import dev.kiln.train.DeviceUsageLog;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -204,8 +205,9 @@ public final class GanTrainer {
                         + options.batchSize() + " and seed " + seed);
             }
             if (progress.epoch() >= options.epochs()) {
-                throw new KilnException("the checkpoint already holds " + progress.epoch() + " epochs and "
-                        + options.epochs() + " were asked for; ask for more epochs to continue training");
+                throw new KilnException("the checkpoint in " + options.resume() + " has already trained all "
+                        + progress.epoch() + " epochs; ask for more than " + progress.epoch()
+                        + " epochs to train it further");
             }
             steps = progress.step();
             first = progress.epoch() + 1;
@@ -215,6 +217,7 @@ public final class GanTrainer {
         MiniBatches batches = new MiniBatches(data, 0, data.size(), options.batchSize(), generator.backend(),
                 generator.dtype(), Collections.nCopies(data.labelShapes().size(), generator.dtype()));
         List<GanEpoch> trained = new ArrayList<>();
+        DeviceUsageLog usage = new DeviceUsageLog(generator.backend());
         for (int epoch = first; epoch <= options.epochs(); epoch++) {
             GanEpoch result = epoch(batches, epoch, options.shuffle());
             trained.add(result);
@@ -231,6 +234,7 @@ public final class GanTrainer {
                 store.save(epoch, directory -> JointCheckpoint.write(directory, members, progress));
                 store.prune(options.keepLast(), Set.of());
             }
+            usage.epochEnded(epoch);
         }
         return trained;
     }

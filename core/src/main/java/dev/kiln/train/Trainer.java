@@ -24,7 +24,8 @@ public final class Trainer {
         if (options.log()) {
             callbacks.add(new EpochLogger());
         }
-        this.context = new TrainingContext(model, setup.optimizer(), options);
+        this.epochs.addAll(options.priorEpochs());
+        this.context = new TrainingContext(model, setup.optimizer(), options, epochs);
     }
 
     /** Trains {@code model} on {@code data}; returns the history, also when training stops early. */
@@ -96,6 +97,7 @@ public final class Trainer {
     }
 
     private void loop(TrainStep step, MiniBatches train, Held held, MetricTotals totals) {
+        DeviceUsageLog usage = new DeviceUsageLog(model.backend());
         for (int epoch = options.initialEpoch() + 1; epoch <= options.epochs() && !context.stopRequested(); epoch++) {
             int current = epoch;
             callbacks.forEach(c -> c.onEpochBegin(current, context));
@@ -106,6 +108,7 @@ public final class Trainer {
             epochs.add(result);
             callbacks.forEach(c -> c.onEpochEnd(result, context));
             callbacks.forEach(c -> c.afterEpochEnd(result, context));
+            usage.epochEnded(epoch);
         }
     }
 
@@ -157,7 +160,7 @@ public final class Trainer {
     }
 
     private History endTraining() {
-        History history = new History(epochs, context.stopReason(), context.diverged());
+        History history = new History(epochs, context.stopReason(), context.diverged(), options.initialEpoch());
         callbacks.forEach(c -> c.onTrainEnd(history, context));
         return history;
     }

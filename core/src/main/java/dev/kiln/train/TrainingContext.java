@@ -1,19 +1,23 @@
 package dev.kiln.train;
 
 import dev.kiln.optim.Optimizer;
+import java.util.Collections;
+import java.util.List;
 
 /** What callbacks see of a running {@code fit}, and the way they stop it. */
 public final class TrainingContext {
     private final TrainableModel model;
     private final Optimizer optimizer;
     private final FitOptions options;
+    private final List<EpochResult> epochs;
     private String stopReason;
     private boolean diverged;
 
-    TrainingContext(TrainableModel model, Optimizer optimizer, FitOptions options) {
+    TrainingContext(TrainableModel model, Optimizer optimizer, FitOptions options, List<EpochResult> epochs) {
         this.model = model;
         this.optimizer = optimizer;
         this.options = options;
+        this.epochs = Collections.unmodifiableList(epochs);
     }
 
     /** The model being trained. */
@@ -29,6 +33,11 @@ public final class TrainingContext {
     /** The options of this fit. */
     public FitOptions options() {
         return options;
+    }
+
+    /** The epochs completed so far, those before a resume included when the checkpoint kept them. */
+    public List<EpochResult> epochs() {
+        return epochs;
     }
 
     /** Asks training to stop; the first reason given is kept and reported in the {@link History}. */

@@ -237,6 +237,10 @@ class GanTrainerTest {
         try (Model loaded = SavedModel.load(latest.resolve("generator"), backend).model()) {
             assertEquals(1, loaded.outputs().size());
         }
+        GanTrainer again = trainer(generator(1), discriminator(2, ActivationFunction.SIGMOID), GanLoss.standard());
+        KilnException over = assertThrows(KilnException.class,
+                () -> again.fit(data, GanFitOptions.of(2, 32).withResume(latest)));
+        assertTrue(over.getMessage().contains("already trained all 2 epochs"), over.getMessage());
     }
 
     @Test

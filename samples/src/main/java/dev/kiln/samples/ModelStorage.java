@@ -13,6 +13,7 @@ import dev.kiln.train.FitOptions;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,14 +21,24 @@ import org.slf4j.LoggerFactory;
  * What {@code kiln train} saves and resumes: a model directory written after training, checkpoints written every
  * epoch, and a checkpoint to continue from (checkpointing then continues next to it).
  *
- * @param saveModel directory to save the trained model into, or null
+ * @param saveModel directory to save the trained model into, replaced as a whole once the model is written in full;
+ *     or null
  * @param checkpoints directory of checkpoints written every epoch, or null
  * @param resume a checkpoint, or a directory of checkpoints whose latest complete one is used, or null
+ * @param failures where a model that cannot be saved is reported, so that the run's other results are still
+ *     written; null to fail at once
+ * @param settings the settings the checkpoints record and a resumed run is checked against (fit samples only)
  */
-public record ModelStorage(Path saveModel, Path checkpoints, Path resume) {
+public record ModelStorage(Path saveModel, Path checkpoints, Path resume, OutputFailures failures,
+                           RunSettings settings) {
     /** Checkpoints kept by {@code kiln train}. */
     static final int KEEP_LAST = 3;
     private static final Logger LOG = LoggerFactory.getLogger(ModelStorage.class);
+
+    /** Storage that records no settings and fails at once when the model cannot be saved. */
+    public ModelStorage(Path saveModel, Path checkpoints, Path resume) {
+        this(saveModel, checkpoints, resume, null, RunSettings.none());
+    }
 
     /** Neither saving nor checkpointing nor resuming. */
     public static ModelStorage none() {
@@ -40,21 +51,35 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume) {
     }
 
     /**
+     * Where checkpoints are written: the checkpoint directory, else when resuming the directory of checkpoints that
+     * {@code resume} names or the one holding the checkpoint it names; null for none.
+     */
+    public Path checkpointRoot() {
+        if (checkpoints != null || resume == null) {
+            return checkpoints;
+        }
+        return new CheckpointStore(resume).list().isEmpty() ? resume.toAbsolutePath().getParent() : resume;
+    }
+
+    /**
      * {@code options} with checkpointing added and, when resuming, set to continue after the checkpoint; the
      * checkpoints record {@code compilation} and {@code normalization} (either may be null).
      */
     public FitOptions apply(FitOptions options, Compilation compilation, Standardization normalization) {
         Resume from = resume == null ? null : Resume.from(resume);
-        Path checkpointRoot = checkpoints != null ? checkpoints
-                : from != null ? from.directory().toAbsolutePath().getParent() : null;
+        Path checkpointRoot = checkpointRoot();
         FitOptions result = options;
         if (checkpointRoot != null) {
             result = options.toBuilder().callbacks(CheckpointCallback.everyEpoch(checkpointRoot, KEEP_LAST)
-                    .withCompilation(compilation).withNormalization(normalization)).build();
+                    .withCompilation(compilation).withNormalization(normalization)
+                    .withSettings(settings.values())).build();
         }
         if (from != null) {
             LOG.info("resuming from {} after epoch {}", from.directory(), from.state().epoch());
-            result = from.options(result);
+            if (settings.changesFrom(from.state().settings(), from.directory()).contains(RunSettings.LEARNING_RATE)) {
+                from = from.withLearningRate(settings.learningRate());
+            }
+            result = from.options(result, settings.changesAllowed());
         }
         return result;
     }
@@ -64,11 +89,7 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume) {
      * continue after the checkpoint (checkpointing then continues next to it).
      */
     public GanFitOptions apply(GanFitOptions options) {
-        Path root = checkpoints;
-        if (root == null && resume != null) {
-            // a checkpoint resumes into the directory that holds it; a directory of checkpoints into itself
-            root = new CheckpointStore(resume).list().isEmpty() ? resume.toAbsolutePath().getParent() : resume;
-        }
+        Path root = checkpointRoot();
         GanFitOptions result = root == null ? options : options.withCheckpoints(root, KEEP_LAST);
         return resume == null ? result : result.withResume(resume);
     }
@@ -79,16 +100,15 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume) {
      */
     public void save(Map<String, Model> models) {
         if (saveModel != null && models.values().stream().allMatch(this::hasFiniteWeights)) {
-            models.forEach((name, model) -> SavedModel.save(model, saveModel.resolve(name)));
-            LOG.info("models {} saved to {}", models.keySet(), saveModel);
+            save("models " + models.keySet(),
+                    directory -> models.forEach((name, model) -> SavedModel.save(model, directory.resolve(name))));
         }
     }
 
     /** Saves the trained model when a model directory was asked for, unless a weight is no longer finite. */
     public void save(Model model, Compilation compilation, Standardization normalization) {
         if (saveModel != null && hasFiniteWeights(model)) {
-            SavedModel.save(model, normalization, compilation, saveModel);
-            LOG.info("model saved to {}", saveModel);
+            save("model", directory -> SavedModel.save(model, normalization, compilation, directory));
         }
     }
 
@@ -102,5 +122,27 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume) {
             }
         }
         return true;
+    }
+
+    /** Writes {@code what} with {@code writer}; a failure goes to {@link #failures} when there are any. */
+    private void save(String what, Consumer<Path> writer) {
+        if (failures == null) {
+            write(what, writer);
+        } else {
+            failures.attempt("the " + what + " into " + saveModel, () -> write(what, writer));
+        }
+    }
+
+    /** Writes the model directory beside its place, then puts it there. */
+    private void write(String what, Consumer<Path> writer) {
+        StagedDirectory staged = StagedDirectory.beside(saveModel);
+        try {
+            writer.accept(staged.path());
+            staged.commit();
+        } catch (RuntimeException e) {
+            staged.discard();
+            throw e;
+        }
+        LOG.info("{} saved to {}", what, saveModel);
     }
 }

@@ -3,6 +3,7 @@ package dev.kiln.samples;
 import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import java.util.List;
+import java.util.Map;
 
 /** A runnable sample training: a named data set and model with default hyperparameters. */
 public interface Sample {
@@ -22,6 +23,14 @@ public interface Sample {
             throw new KilnException("sample '" + name() + "' takes no options of its own, got " + arguments);
         }
         return this;
+    }
+
+    /**
+     * Its own options that change what it trains, by option name ({@code --hidden}), for checkpoints to record so
+     * that a resumed run can be checked against them; most samples have none.
+     */
+    default Map<String, String> options() {
+        return Map.of();
     }
 
     /** Builds the model on {@code backend}, trains it with {@code settings} and reports what the run produced. */

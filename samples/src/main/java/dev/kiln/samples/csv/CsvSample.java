@@ -9,8 +9,11 @@ import dev.kiln.samples.commandline.DelimiterConverter;
 import dev.kiln.samples.training.ProgressBar;
 import dev.kiln.train.Callback;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,6 +60,22 @@ public final class CsvSample implements Sample {
         }
         return new CsvSample(new CsvOptions(parsed.file, parsed.label, parsed.task, parsed.hidden,
                 parsed.testFraction, parsed.validationFraction, parsed.patience, parsed.delimiter));
+    }
+
+    @Override
+    public Map<String, String> options() {
+        if (options == null) {
+            return Map.of();
+        }
+        Map<String, String> named = new LinkedHashMap<>();
+        named.put("--file", options.file().toAbsolutePath().normalize().toString());
+        named.put("--label", options.label());
+        named.put("--task", options.task().name().toLowerCase(Locale.ROOT));
+        named.put("--hidden", options.hidden().stream().map(String::valueOf).collect(Collectors.joining(",")));
+        named.put("--test-fraction", String.valueOf(options.testFraction()));
+        named.put("--validation-fraction", String.valueOf(options.validationFraction()));
+        named.put("--patience", String.valueOf(options.patience()));
+        return named;
     }
 
     @Override
@@ -113,7 +132,7 @@ public final class CsvSample implements Sample {
     static final class TaskConverter implements CommandLine.ITypeConverter<CsvTask> {
         @Override
         public CsvTask convert(String value) {
-            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
                 case "classify", "classification" -> CsvTask.CLASSIFY;
                 case "regress", "regression" -> CsvTask.REGRESS;
                 default -> throw new CommandLine.TypeConversionException("'" + value

@@ -44,7 +44,7 @@ public final class CsvTrainer {
      *
      * @param history per-epoch loss and metrics
      * @param test loss on the test rows with "accuracy" for classification, or "mse" and "r2" in the file's units
-     *     for regression
+     *     for regression; null without test rows
      * @param table the prepared data, with its scalings
      * @param parameters trainable parameters of the model
      */
@@ -93,21 +93,29 @@ public final class CsvTrainer {
                 compilation = Compilation.of(loss).withTarget(prepared.target());
             }
             List<Callback> all = new ArrayList<>(callbacks);
-            all.add(EarlyStopping.onValidationLoss(options.patience()));
-            History history = model.fit(prepared.train(), storage.apply(FitOptions.builder()
-                    .epochs(epochs)
-                    .batchSize(batchSize)
-                    .validationData(prepared.validation())
-                    .seed(seed)
-                    .callbacks(all.toArray(Callback[]::new))
+            FitOptions.Builder fit = FitOptions.builder().epochs(epochs).batchSize(batchSize).seed(seed);
+            if (prepared.validation().size() > 0) {
+                fit.validationData(prepared.validation());
+                all.add(EarlyStopping.onValidationLoss(options.patience()));
+            } else {
+                LOG.info("no validation rows: every epoch is trained, without early stopping");
+            }
+            History history = model.fit(prepared.train(), storage.apply(fit.callbacks(all.toArray(Callback[]::new))
                     .build(), compilation, prepared.features()));
             storage.save(model, compilation, prepared.features());
-            Evaluation evaluation = model.evaluate(prepared.test());
-            if (!classify) {
-                evaluation = new Evaluation(evaluation.loss(), regressionScores(model, prepared), evaluation.samples());
-            }
-            return new Result(history, evaluation, prepared, model.trainableParameterCount());
+            return new Result(history, test(model, prepared), prepared, model.trainableParameterCount());
         }
+    }
+
+    /** The scores on the test rows, or null when there are none. */
+    private static Evaluation test(Sequential model, PreparedTable prepared) {
+        if (prepared.test().size() == 0) {
+            LOG.info("no test rows: the summary has no test scores");
+            return null;
+        }
+        Evaluation evaluation = model.evaluate(prepared.test());
+        return prepared.task() == CsvTask.CLASSIFY ? evaluation
+                : new Evaluation(evaluation.loss(), regressionScores(model, prepared), evaluation.samples());
     }
 
     private static Map<String, Double> regressionScores(Sequential model, PreparedTable prepared) {

@@ -261,7 +261,7 @@ public final class DigitGanSample implements Sample {
 
     /**
      * The epochs as a history without one loss: each player's loss and the discriminator's mean scores, with the
-     * learning rate {@code rate} gives each 1-based epoch.
+     * learning rate {@code rate} gives each 1-based epoch. A resumed run's history holds the epochs it trained.
      */
     static History history(List<GanEpoch> epochs, int samples, IntToDoubleFunction rate) {
         List<EpochResult> results = new ArrayList<>();
@@ -269,7 +269,7 @@ public final class DigitGanSample implements Sample {
             results.add(EpochResult.ofMeasures(e.epoch(), e.values(), e.seconds(), samples / e.seconds(),
                     rate.applyAsDouble(e.epoch())));
         }
-        return new History(results, null);
+        return new History(results, null, epochs.isEmpty() ? 0 : epochs.get(0).epoch() - 1);
     }
 
     /** The options of the digit GAN samples. */
