@@ -48,7 +48,7 @@ class CsvFileCommandsTest {
         assertEquals(ExitCodes.FAILURE, run.exitCode(), run.err());
         assertTrue(run.firstErrorLine().contains("column 'y' twice, at index 1 and at index 3"),
                 run.firstErrorLine());
-        assertTrue(Files.notExists(dir.resolve("run")), "nothing was trained");
+        assertTrue(Files.notExists(dir.resolve("run/summary.json")), "nothing was trained");
     }
 
     @Test
