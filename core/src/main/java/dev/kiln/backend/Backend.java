@@ -79,7 +79,12 @@ public interface Backend extends AutoCloseable {
     void free(Buffer buffer);
 
     /** Buffers allocated and not yet freed. */
-    long liveBuffers();
+    default long liveBuffers() {
+        return memory().liveBuffers();
+    }
+
+    /** The device memory live buffers hold now, and what the backend keeps of freed ones to reuse. */
+    DeviceMemory memory();
 
     /** Host/device transfers since this backend was created. */
     TransferStats transfers();

@@ -18,7 +18,9 @@ import dev.kiln.optim.Optimizer;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
+import dev.kiln.train.DeviceUsageLog;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -202,13 +204,20 @@ public final class GanTrainer {
                         + " and seed " + progress.seed() + "; resuming it needs the same, got batch size "
                         + options.batchSize() + " and seed " + seed);
             }
+            if (progress.epoch() >= options.epochs()) {
+                throw new KilnException("the checkpoint in " + options.resume() + " has already trained all "
+                        + progress.epoch() + " epochs; ask for more than " + progress.epoch()
+                        + " epochs to train it further");
+            }
             steps = progress.step();
             first = progress.epoch() + 1;
         }
         CheckpointStore store = options.checkpoints() == null ? null : new CheckpointStore(options.checkpoints());
+        // labels feed the models as inputs, so they come in the models' dtype as ids do (an Embedding checks them)
         MiniBatches batches = new MiniBatches(data, 0, data.size(), options.batchSize(), generator.backend(),
-                generator.dtype());
+                generator.dtype(), Collections.nCopies(data.labelShapes().size(), generator.dtype()));
         List<GanEpoch> trained = new ArrayList<>();
+        DeviceUsageLog usage = new DeviceUsageLog(generator.backend());
         for (int epoch = first; epoch <= options.epochs(); epoch++) {
             GanEpoch result = epoch(batches, epoch, options.shuffle());
             trained.add(result);
@@ -225,6 +234,7 @@ public final class GanTrainer {
                 store.save(epoch, directory -> JointCheckpoint.write(directory, members, progress));
                 store.prune(options.keepLast(), Set.of());
             }
+            usage.epochEnded(epoch);
         }
         return trained;
     }

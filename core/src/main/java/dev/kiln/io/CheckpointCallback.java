@@ -9,6 +9,7 @@ import dev.kiln.train.TrainingContext;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,7 @@ public final class CheckpointCallback implements Callback {
     private final boolean maximize;
     private Standardization normalization;
     private Compilation compilation;
+    private Map<String, String> settings = Map.of();
 
     /**
      * @param root directory of the checkpoints
@@ -66,6 +68,15 @@ public final class CheckpointCallback implements Callback {
         return this;
     }
 
+    /**
+     * Stores the settings the run was started with (option names and values) with each checkpoint, so that a
+     * resumed run can be checked against them ({@link TrainingState#settings()}).
+     */
+    public CheckpointCallback withSettings(Map<String, String> value) {
+        this.settings = Map.copyOf(value);
+        return this;
+    }
+
     public CheckpointStore store() {
         return store;
     }
@@ -80,7 +91,7 @@ public final class CheckpointCallback implements Callback {
             result.value(monitor);
         }
         CheckpointStore.Checkpoint saved = store.save(result.epoch(), directory -> TrainingCheckpoint.write(directory,
-                TrainingCheckpoint.model(context.model()), context.optimizer(), context.options(), result, monitor, normalization, compilation));
+                context, result, monitor, normalization, compilation, settings));
         LOG.debug("checkpoint {} written", saved.directory());
         store.prune(keepLast, best());
     }

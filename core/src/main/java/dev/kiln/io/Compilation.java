@@ -1,11 +1,13 @@
 package dev.kiln.io;
 
+import dev.kiln.KilnException;
 import dev.kiln.data.preprocess.Standardization;
 import dev.kiln.loss.Loss;
 import dev.kiln.loss.Losses;
 import dev.kiln.loss.PerSampleLoss;
 import dev.kiln.loss.Reduction;
 import dev.kiln.metric.Metric;
+import dev.kiln.metric.Metrics;
 import java.util.Arrays;
 import java.util.List;
 
@@ -62,6 +64,26 @@ public record Compilation(String loss, List<String> metrics, List<String> classe
     /** The loss as it was compiled: its name, {@code from_logits} and reduction. */
     public Loss newLoss() {
         return Losses.byName(loss, fromLogits, reduction);
+    }
+
+    /**
+     * Fails, naming the field after {@code where}, unless the loss and every metric are built-in ones that can be
+     * rebuilt by name, as evaluating a saved model does.
+     */
+    void requireKnownNames(String where) {
+        Loss built;
+        try {
+            built = newLoss();
+        } catch (KilnException e) {
+            throw new KilnException(where + ".loss: " + e.getMessage(), e);
+        }
+        for (int i = 0; i < metrics.size(); i++) {
+            try {
+                Metrics.byName(metrics.get(i), built);
+            } catch (KilnException e) {
+                throw new KilnException(where + ".metrics[" + i + "]: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** {@code outputs} in the targets' own units (unchanged copies without a target scaling). */

@@ -63,7 +63,7 @@ public final class JointCheckpoint {
                 Map<String, Long> steps = TrainingCheckpoint.writeTrainee(into, m.model(), m.optimizer(), null, null);
                 new TrainingState(progress.epoch(), progress.step(), progress.epochs(), progress.batchSize(), true,
                         progress.seed(), 0, m.optimizer().name(), m.optimizer().learningRate(), steps,
-                        progress.values(), null, Map.of()).write(into);
+                        progress.values(), null, Map.of(), List.of(), null, Map.of()).write(into);
                 // sealed on its own, so each member verifies and loads as a saved model
                 Manifest.of(into).write(into);
             } catch (IOException e) {

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
 
 /**
  * The SHA-256 and byte length of every file of a directory, stored in its {@code manifest.json} and written
- * last: a directory is complete when its manifest exists and every listed file matches it.
+ * last: a directory is complete when its manifest exists, every listed file matches it and it lists every file
+ * (hidden files and sub-directories aside: a sub-directory is sealed by its own manifest).
  */
 public record Manifest(Map<String, FileDigest> files) {
     public static final String FILE_NAME = "manifest.json";
@@ -41,15 +42,20 @@ public record Manifest(Map<String, FileDigest> files) {
     /** Digests every regular file directly in {@code directory}, except the manifest and hidden files. */
     public static Manifest of(Path directory) throws IOException {
         Map<String, FileDigest> files = new TreeMap<>();
-        try (Stream<Path> entries = Files.list(directory)) {
-            for (Path file : entries.sorted().toList()) {
-                String name = file.getFileName().toString();
-                if (Files.isRegularFile(file) && !name.equals(FILE_NAME) && !name.startsWith(".")) {
-                    files.put(name, digest(file));
-                }
-            }
+        for (Path file : contents(directory)) {
+            files.put(file.getFileName().toString(), digest(file));
         }
         return new Manifest(files);
+    }
+
+    /** The files a manifest of {@code directory} lists: its regular files but the manifest and hidden ones, sorted. */
+    private static List<Path> contents(Path directory) throws IOException {
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.filter(file -> {
+                String name = file.getFileName().toString();
+                return Files.isRegularFile(file) && !name.equals(FILE_NAME) && !name.startsWith(".");
+            }).sorted().toList();
+        }
     }
 
     /** Writes {@code manifest.json} into {@code directory}, atomically. */
@@ -105,7 +111,10 @@ public record Manifest(Map<String, FileDigest> files) {
         return new Manifest(files);
     }
 
-    /** Checks every listed file of {@code directory} against this manifest; a mismatch is a {@link KilnException}. */
+    /**
+     * Checks every listed file of {@code directory} against this manifest, and that it lists every file there; a
+     * mismatch is a {@link KilnException}.
+     */
     public void verify(Path directory) {
         for (Map.Entry<String, FileDigest> e : files.entrySet()) {
             Path file = directory.resolve(e.getKey());
@@ -130,6 +139,20 @@ public record Manifest(Map<String, FileDigest> files) {
                 throw new KilnException(e.getKey() + ": SHA-256 " + found.sha256() + " does not match "
                         + expected.sha256()
                         + " from " + FILE_NAME + " (the file was changed or damaged)");
+            }
+        }
+        List<Path> present;
+        try {
+            present = contents(directory);
+        } catch (IOException e) {
+            throw new KilnException(directory + ": cannot list: " + e, e);
+        }
+        for (Path file : present) {
+            String name = file.getFileName().toString();
+            if (!files.containsKey(name)) {
+                // an unlisted file could be anything, an edited model.json under an emptied manifest included
+                throw new KilnException(name + ": in " + directory + " but not listed in " + FILE_NAME
+                        + ", so it cannot be checked; expected the manifest to list every file of its directory");
             }
         }
     }

@@ -45,8 +45,11 @@ public record ModelDescription(DType dtype, ObjectNode architecture, Standardiza
     private static final String SEQUENTIAL = "sequential";
     private static final String FUNCTIONAL = "functional";
 
-    /** The description of a built model. */
+    /** The description of a built model; its compilation must be one that {@link #read} rebuilds. */
     public static ModelDescription of(Model model, Standardization normalization, Compilation compilation) {
+        if (compilation != null) {
+            compilation.requireKnownNames("cannot save compilation");
+        }
         LayerCodec.Encoder encoder = new LayerCodec.Encoder();
         ObjectNode architecture = JSON.createObjectNode();
         if (model instanceof Sequential) {
@@ -355,10 +358,12 @@ public record ModelDescription(DType dtype, ObjectNode architecture, Standardiza
         JsonNode target = node.get("target_scaling");
         JsonNode fromLogits = node.get("from_logits");
         JsonNode reduction = node.get("reduction");
-        return new Compilation(Json.text(node, "loss", where), names(node, "metrics", where), classes,
-                target == null || target.isNull() ? null : scaling(target, where + ".target_scaling"),
+        Compilation compilation = new Compilation(Json.text(node, "loss", where), names(node, "metrics", where),
+                classes, target == null || target.isNull() ? null : scaling(target, where + ".target_scaling"),
                 fromLogits != null && Json.bool(node, "from_logits", where),
                 reduction == null ? Reduction.MEAN : reduction(Json.text(node, "reduction", where), where));
+        compilation.requireKnownNames(where);
+        return compilation;
     }
 
     private static Reduction reduction(String name, String where) {

@@ -42,8 +42,8 @@ public final class SavedModel {
         if (!model.isBuilt()) {
             throw new KilnException("cannot save a model that is not built: train it or call build(inputShape) first");
         }
-        ModelWeights.write(directory.resolve(ModelFormat.WEIGHTS_FILE), model);
         byte[] json = ModelDescription.of(model, normalization, compilation).toJson();
+        ModelWeights.write(directory.resolve(ModelFormat.WEIGHTS_FILE), model);
         AtomicFiles.write(directory.resolve(ModelFormat.MODEL_FILE), out -> out.write(json));
     }
 
@@ -53,11 +53,24 @@ public final class SavedModel {
     }
 
     /**
-     * Loads the model of {@code directory} onto {@code backend} in {@code dtype} (null: as saved). Every problem
-     * of the directory is a {@link ModelFileException} naming the file and what is wrong.
+     * Loads the model of {@code directory} onto {@code backend} in {@code dtype} (null: as saved), after checking
+     * its files against its manifest, which must exist and list every file. Every problem of the directory is a
+     * {@link ModelFileException} naming the file and what is wrong.
      */
     public static LoadedModel load(Path directory, Backend backend, DType dtype) {
-        ModelDescription description = inDirectory(directory, () -> describe(directory));
+        return load(directory, backend, dtype, true);
+    }
+
+    /**
+     * Loads as {@link #load(Path, Backend, DType)} does without reading the manifest: for a model edited by hand,
+     * whose files nothing vouches for.
+     */
+    public static LoadedModel loadUnverified(Path directory, Backend backend, DType dtype) {
+        return load(directory, backend, dtype, false);
+    }
+
+    private static LoadedModel load(Path directory, Backend backend, DType dtype, boolean verify) {
+        ModelDescription description = inDirectory(directory, () -> describe(directory, verify));
         DType target = dtype == null ? description.dtype() : dtype;
         if (!backend.supports(target)) {
             throw new KilnException("backend '" + backend.name() + "' on " + backend.device().name()
@@ -67,13 +80,13 @@ public final class SavedModel {
         return new LoadedModel(model, description);
     }
 
-    /** The verified description of {@code directory}. */
-    private static ModelDescription describe(Path directory) {
+    /** The description of {@code directory}, whose files are first checked against its manifest when {@code verify}. */
+    private static ModelDescription describe(Path directory, boolean verify) {
         if (!Files.isDirectory(directory)) {
             throw new KilnException("not a directory; a saved model is a directory holding "
                     + ModelFormat.MODEL_FILE + " and " + ModelFormat.WEIGHTS_FILE);
         }
-        if (Files.exists(directory.resolve(Manifest.FILE_NAME))) {
+        if (verify) {
             Manifest.verified(directory);
         }
         return ModelDescription.read(directory);

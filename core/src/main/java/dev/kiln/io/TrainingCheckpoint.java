@@ -13,6 +13,7 @@ import dev.kiln.train.EpochResult;
 import dev.kiln.train.FitOptions;
 import dev.kiln.train.StatefulCallback;
 import dev.kiln.train.TrainableModel;
+import dev.kiln.train.TrainingContext;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,9 +40,15 @@ final class TrainingCheckpoint {
         throw new KilnException("checkpoints need a dev.kiln.model.Model; training a " + trained.getClass().getName());
     }
 
-    /** Writes the checkpoint files of the epoch just ended into {@code directory}. */
-    static void write(Path directory, Model model, Optimizer optimizer, FitOptions options, EpochResult result,
-                      String monitor, Standardization normalization, Compilation compilation) {
+    /**
+     * Writes the checkpoint files of the epoch just ended into {@code directory}, with the history so far and the
+     * {@code settings} the run was started with.
+     */
+    static void write(Path directory, TrainingContext context, EpochResult result, String monitor,
+                      Standardization normalization, Compilation compilation, Map<String, String> settings) {
+        Model model = model(context.model());
+        Optimizer optimizer = context.optimizer();
+        FitOptions options = context.options();
         Map<String, Long> steps = writeTrainee(directory, model, optimizer, normalization, compilation);
         Map<String, TrainingState.SavedCallback> callbacks = new LinkedHashMap<>();
         Map<String, StoredTensor> callbackTensors = new LinkedHashMap<>();
@@ -57,7 +64,8 @@ final class TrainingCheckpoint {
         // the model's step count numbers the random streams of the steps after a resume
         new TrainingState(result.epoch(), model.trainingSteps(), options.epochs(), options.batchSize(),
                 options.shuffle(), options.seed(), options.validationSplit(), optimizer.name(),
-                optimizer.learningRate(), steps, result.values(), monitor, callbacks).write(directory);
+                optimizer.learningRate(), steps, result.values(), monitor, callbacks, context.epochs(),
+                context.stopReason(), settings).write(directory);
     }
 
     /**

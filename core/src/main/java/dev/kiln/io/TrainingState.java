@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.KilnException;
+import dev.kiln.train.EpochResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,12 +37,17 @@ import java.util.Map;
  * @param monitor the monitored history key, or null
  * @param callbacks the numbers and names of each stateful callback's state by its name ("early_stopping"); their
  *     tensors are in {@code callbacks.safetensors}, named {@code callback/tensor}
+ * @param history the results of every epoch up to this one (empty in checkpoints written before Kiln kept them)
+ * @param stopReason why training stopped after this epoch (early stopping), or null when it was to go on
+ * @param settings the settings the run was started with, as whoever started it recorded them (option names and
+ *     values), so that a resumed run can be checked against them; empty when none were recorded
  */
 public record TrainingState(int epoch, long globalStep, int epochs, int batchSize, boolean shuffle, long seed,
                             double validationSplit, String optimizer, double learningRate,
                             Map<String, Long> parameterSteps, Map<String, Double> values, String monitor,
-                            Map<String, SavedCallback> callbacks) {
-    // root -> callbacks -> callback -> values
+                            Map<String, SavedCallback> callbacks, List<EpochResult> history, String stopReason,
+                            Map<String, String> settings) {
+    // root -> callbacks -> callback -> values, and root -> history -> epoch -> metrics
     private static final ObjectMapper JSON = StrictJson.mapper(4);
     private static final String SOURCE = ModelFormat.TRAINING_FILE;
 
@@ -65,6 +71,8 @@ public record TrainingState(int epoch, long globalStep, int epochs, int batchSiz
         parameterSteps = Collections.unmodifiableMap(new LinkedHashMap<>(parameterSteps));
         values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         callbacks = Collections.unmodifiableMap(new LinkedHashMap<>(callbacks));
+        history = List.copyOf(history);
+        settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
     }
 
     void write(Path directory) {
@@ -107,6 +115,15 @@ public record TrainingState(int epoch, long globalStep, int epochs, int batchSiz
                 state.tensors().forEach(tensors::add);
             });
         }
+        if (stopReason != null) {
+            root.put("stop_reason", stopReason);
+        }
+        if (!settings.isEmpty()) {
+            ObjectNode recorded = root.putObject("settings");
+            settings.forEach(recorded::put);
+        }
+        ArrayNode epochResults = root.putArray("history");
+        history.forEach(e -> writeEpoch(epochResults.addObject(), e));
         byte[] json = (root.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(directory.resolve(SOURCE), out -> out.write(json));
     }
@@ -151,6 +168,28 @@ public record TrainingState(int epoch, long globalStep, int epochs, int batchSiz
                 callbacks.put(name, callbackState(callbacksNode.get(name), SOURCE + ": callbacks." + name));
             }
         }
+        List<EpochResult> history = new ArrayList<>();
+        JsonNode historyNode = root.get("history");
+        if (historyNode != null) {
+            if (!historyNode.isArray()) {
+                throw new KilnException(SOURCE + ": 'history' must be an array of epochs");
+            }
+            for (int i = 0; i < historyNode.size(); i++) {
+                history.add(readEpoch(historyNode.get(i), SOURCE + ": history[" + i + "]"));
+            }
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        JsonNode settingsNode = root.get("settings");
+        if (settingsNode != null) {
+            if (!settingsNode.isObject()) {
+                throw new KilnException(SOURCE + ": 'settings' must be an object of texts by name");
+            }
+            for (Iterator<String> it = settingsNode.fieldNames(); it.hasNext(); ) {
+                String name = it.next();
+                settings.put(name, Json.text(settingsNode, name, SOURCE + ": settings"));
+            }
+        }
+        JsonNode stopReason = root.get("stop_reason");
         return new TrainingState(Json.nonNegativeInt(root, "epoch", SOURCE),
                 Json.nonNegativeLong(root, "global_step", SOURCE),
                 Json.positiveInt(root, "epochs", SOURCE),
@@ -162,7 +201,53 @@ public record TrainingState(int epoch, long globalStep, int epochs, int batchSiz
                 Json.number(root, "learning_rate", SOURCE),
                 steps, values,
                 monitor == null ? null : Json.text(root, "monitor", SOURCE),
-                callbacks);
+                callbacks, history, stopReason == null ? null : Json.text(root, "stop_reason", SOURCE), settings);
+    }
+
+    /** One epoch's result; a number that is not finite (no validation: NaN) is written as null, read back as NaN. */
+    private static void writeEpoch(ObjectNode node, EpochResult e) {
+        node.put("epoch", e.epoch()).put("has_loss", e.hasLoss());
+        putNumber(node, "loss", e.loss());
+        putNumber(node, "val_loss", e.validationLoss());
+        putNumber(node, "seconds", e.seconds());
+        putNumber(node, "samples_per_second", e.samplesPerSecond());
+        putNumber(node, "learning_rate", e.learningRate());
+        ObjectNode metrics = node.putObject("metrics");
+        e.metrics().forEach((k, x) -> putNumber(metrics, k, x));
+        ObjectNode validation = node.putObject("val_metrics");
+        e.validationMetrics().forEach((k, x) -> putNumber(validation, k, x));
+    }
+
+    private static void putNumber(ObjectNode node, String name, double value) {
+        if (Double.isFinite(value)) {
+            node.put(name, value);
+        } else {
+            node.putNull(name);
+        }
+    }
+
+    private static EpochResult readEpoch(JsonNode node, String where) {
+        if (!node.isObject()) {
+            throw new KilnException(where + ": expected an object with the epoch's results");
+        }
+        return new EpochResult(Json.positiveInt(node, "epoch", where), optional(node, "loss", where),
+                numbers(Json.field(node, "metrics", where), where + ".metrics"), optional(node, "val_loss", where),
+                numbers(Json.field(node, "val_metrics", where), where + ".val_metrics"),
+                optional(node, "seconds", where), optional(node, "samples_per_second", where),
+                optional(node, "learning_rate", where), Json.bool(node, "has_loss", where));
+    }
+
+    private static double optional(JsonNode node, String name, String where) {
+        return node.hasNonNull(name) ? Json.number(node, name, where) : Double.NaN;
+    }
+
+    private static Map<String, Double> numbers(JsonNode node, String where) {
+        Map<String, Double> numbers = new LinkedHashMap<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            numbers.put(name, optional(node, name, where));
+        }
+        return numbers;
     }
 
     private static SavedCallback callbackState(JsonNode node, String where) {

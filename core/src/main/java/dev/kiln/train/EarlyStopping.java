@@ -131,7 +131,8 @@ public final class EarlyStopping implements StatefulCallback {
 
     @Override
     public void onTrainEnd(History history, TrainingContext context) {
-        if (restoreBestWeights && !bestWeights.isEmpty() && bestEpoch != lastEpoch(history)) {
+        // after a divergence the weights are those of the unfinished epoch, whatever the last completed one was
+        if (restoreBestWeights && !bestWeights.isEmpty() && (history.diverged() || bestEpoch != lastEpoch(history))) {
             context.model().namedWeights().forEach((name, w) -> InPlaceOps.assign(w, bestWeights.get(name)));
         }
         closeBestWeights();

@@ -20,9 +20,12 @@ import java.util.List;
  * @param log whether each epoch is logged in one line
  * @param initialEpoch epochs already done (when resuming): training runs epochs initialEpoch+1 to epochs, in the
  *                     data order an uninterrupted run would have used
+ * @param priorEpochs the results of the epochs already done, as a checkpoint kept them: the returned
+ *                    {@link History} starts with them
  */
 public record FitOptions(int epochs, int batchSize, boolean shuffle, double validationSplit, Dataset validationData,
-                         long seed, List<Callback> callbacks, boolean checkFinite, boolean log, int initialEpoch) {
+                         long seed, List<Callback> callbacks, boolean checkFinite, boolean log, int initialEpoch,
+                         List<EpochResult> priorEpochs) {
     public FitOptions {
         if (epochs <= 0) {
             throw new KilnException("epochs must be positive, got " + epochs);
@@ -40,6 +43,10 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
             throw new KilnException("give either a validation split or validation data, not both");
         }
         callbacks = List.copyOf(callbacks);
+        priorEpochs = List.copyOf(priorEpochs);
+        if (priorEpochs.stream().anyMatch(e -> e.epoch() > initialEpoch)) {
+            throw new KilnException("the prior epochs must be at most the initial epoch " + initialEpoch);
+        }
     }
 
     /** A builder with the defaults: 1 epoch, batch 32, shuffled, no validation, seed 0, finite check, logging. */
@@ -55,7 +62,7 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
     /** A builder starting from these options. */
     public Builder toBuilder() {
         Builder b = new Builder().epochs(epochs).batchSize(batchSize).shuffle(shuffle).seed(seed)
-                .checkFinite(checkFinite).log(log).initialEpoch(initialEpoch);
+                .checkFinite(checkFinite).log(log).initialEpoch(initialEpoch).priorEpochs(priorEpochs);
         b.validationSplit = validationSplit;
         b.validationData = validationData;
         b.callbacks.addAll(callbacks);
@@ -74,6 +81,7 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
         private boolean checkFinite = true;
         private boolean log = true;
         private int initialEpoch;
+        private List<EpochResult> priorEpochs = List.of();
 
         private Builder() {
         }
@@ -143,10 +151,16 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
             return this;
         }
 
+        /** The results of the epochs already done, which the returned history starts with. */
+        public Builder priorEpochs(List<EpochResult> value) {
+            this.priorEpochs = value;
+            return this;
+        }
+
         /** The options; fails on invalid values. */
         public FitOptions build() {
             return new FitOptions(epochs, batchSize, shuffle, validationSplit, validationData, seed, callbacks,
-                    checkFinite, log, initialEpoch);
+                    checkFinite, log, initialEpoch, priorEpochs);
         }
     }
 }

@@ -21,6 +21,17 @@ public final class LearningRateScheduler implements StatefulCallback {
         this.schedule = schedule;
     }
 
+    /**
+     * Starts the schedule of the next {@code fit} from {@code rate} instead of the optimizer's rate or a checkpoint's
+     * (a rate changed on purpose when resuming).
+     */
+    public void startFrom(double rate) {
+        if (!(rate > 0) || Double.isInfinite(rate)) {
+            throw new KilnException("a schedule's initial rate must be a positive finite number, got " + rate);
+        }
+        resumedRate = rate;
+    }
+
     @Override
     public void onTrainBegin(TrainingContext context) {
         initialRate = resumedRate != null ? resumedRate : context.optimizer().learningRate();

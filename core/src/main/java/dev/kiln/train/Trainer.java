@@ -24,7 +24,8 @@ public final class Trainer {
         if (options.log()) {
             callbacks.add(new EpochLogger());
         }
-        this.context = new TrainingContext(model, setup.optimizer(), options);
+        this.epochs.addAll(options.priorEpochs());
+        this.context = new TrainingContext(model, setup.optimizer(), options, epochs);
     }
 
     /** Trains {@code model} on {@code data}; returns the history, also when training stops early. */
@@ -96,6 +97,7 @@ public final class Trainer {
     }
 
     private void loop(TrainStep step, MiniBatches train, Held held, MetricTotals totals) {
+        DeviceUsageLog usage = new DeviceUsageLog(model.backend());
         for (int epoch = options.initialEpoch() + 1; epoch <= options.epochs() && !context.stopRequested(); epoch++) {
             int current = epoch;
             callbacks.forEach(c -> c.onEpochBegin(current, context));
@@ -106,6 +108,7 @@ public final class Trainer {
             epochs.add(result);
             callbacks.forEach(c -> c.onEpochEnd(result, context));
             callbacks.forEach(c -> c.afterEpochEnd(result, context));
+            usage.epochEnded(epoch);
         }
     }
 
@@ -123,7 +126,7 @@ public final class Trainer {
             callbacks.forEach(c -> c.onBatchBegin(epoch, stepNumber, context));
             double loss = step.run(train, b);
             if (!Double.isFinite(loss)) {
-                context.stop("loss became " + loss + " at epoch " + epoch + ", step " + stepNumber + " of "
+                context.diverge("loss became " + loss + " at epoch " + epoch + ", step " + stepNumber + " of "
                         + train.batchCount() + "; training stopped. Try a lower learning rate (it was "
                         + learningRate + ")");
                 return null;
@@ -138,6 +141,12 @@ public final class Trainer {
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Evaluation validation = held == null ? null
                 : Evaluator.run(model, held.objective(), held.layout(), held.batches(), totals);
+        if (validation != null && !Double.isFinite(validation.loss())) {
+            context.diverge("validation loss became " + validation.loss() + " at epoch " + epoch
+                    + "; training stopped. Try a lower learning rate (it was " + learningRate
+                    + "), or check the scale of the validation data");
+            return null;
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new EpochResult(epoch, lossSum / train.sampleCount(), metrics,
                 validation == null ? Double.NaN : validation.loss(),
@@ -151,7 +160,7 @@ public final class Trainer {
     }
 
     private History endTraining() {
-        History history = new History(epochs, context.stopReason());
+        History history = new History(epochs, context.stopReason(), context.diverged(), options.initialEpoch());
         callbacks.forEach(c -> c.onTrainEnd(history, context));
         return history;
     }

@@ -9,6 +9,7 @@ import dev.kiln.backend.Buffer;
 import dev.kiln.backend.BufferChecks;
 import dev.kiln.backend.DType;
 import dev.kiln.backend.DeviceInfo;
+import dev.kiln.backend.DeviceMemory;
 import dev.kiln.backend.Distribution;
 import dev.kiln.backend.ReduceOp;
 import dev.kiln.backend.SequenceStep;
@@ -37,6 +38,7 @@ public final class CpuBackend implements Backend {
 
     private final DeviceInfo device = HostDevice.describe();
     private long live;
+    private long liveBytes;
     private final FloatGemm floatGemm = new FloatGemm();
     private final DoubleGemm doubleGemm = new DoubleGemm();
     private final HostArrayPool arrays = new HostArrayPool();
@@ -79,6 +81,7 @@ public final class CpuBackend implements Backend {
                     length * dtype.bytes(), e);
         }
         live++;
+        liveBytes += length * dtype.bytes();
         return buffer;
     }
 
@@ -207,11 +210,12 @@ public final class CpuBackend implements Backend {
         BufferChecks.free(this, buffer);
         ((CpuBuffer) buffer).release(arrays);
         live--;
+        liveBytes -= buffer.length() * buffer.dtype().bytes();
     }
 
     @Override
-    public long liveBuffers() {
-        return live;
+    public DeviceMemory memory() {
+        return new DeviceMemory(live, liveBytes, arrays.bytes());
     }
 
     @Override
@@ -227,6 +231,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void close() {
         live = 0;
+        liveBytes = 0;
         closed = true;
         arrays.clear();
     }

@@ -237,6 +237,10 @@ class GanTrainerTest {
         try (Model loaded = SavedModel.load(latest.resolve("generator"), backend).model()) {
             assertEquals(1, loaded.outputs().size());
         }
+        GanTrainer again = trainer(generator(1), discriminator(2, ActivationFunction.SIGMOID), GanLoss.standard());
+        KilnException over = assertThrows(KilnException.class,
+                () -> again.fit(data, GanFitOptions.of(2, 32).withResume(latest)));
+        assertTrue(over.getMessage().contains("already trained all 2 epochs"), over.getMessage());
     }
 
     @Test
@@ -267,16 +271,8 @@ class GanTrainerTest {
 
     @Test
     void aConditionalGanFeedsTheLabelsToBothModels() {
-        SymbolicTensor noise = Input.of("noise", NOISE);
-        SymbolicTensor label = Input.of("label", 1);
-        SymbolicTensor code = new Flatten().call(new Embedding(3, 2).call(label));
-        Model g = own(Model.on(backend, List.of(noise, label), List.of(new Dense(1).call(
-                new Concatenate(-1).call(noise, code)))).dtype(DType.F64).seed(1));
-        SymbolicTensor x = Input.of("x", 1);
-        SymbolicTensor dLabel = Input.of("label", 1);
-        SymbolicTensor dCode = new Flatten().call(new Embedding(3, 2).call(dLabel));
-        Model d = own(Model.on(backend, List.of(x, dLabel), List.of(new Dense(1, ActivationFunction.SIGMOID).call(
-                new Concatenate(-1).call(x, dCode)))).dtype(DType.F64).seed(2));
+        Model g = conditionalGenerator();
+        Model d = conditionalDiscriminator();
         GanTrainer trainer = GanTrainer.builder(g, d).generatorOptimizer(own(new Adam(0.01)))
                 .discriminatorOptimizer(own(new Adam(0.01))).conditional(true).build();
         double[] generatorEmbedding = g.getWeights().entrySet().stream()
@@ -291,6 +287,42 @@ class GanTrainerTest {
         double[] after = g.getWeights().entrySet().stream()
                 .filter(w -> w.getKey().contains("embedding")).findFirst().orElseThrow().getValue();
         assertFalse(java.util.Arrays.equals(generatorEmbedding, after), "the generator's label embedding learned");
+    }
+
+    @Test
+    void aConditionalFitFeedsClassIndexLabelsAsTheModelsInputs() {
+        Model g = conditionalGenerator();
+        Model d = conditionalDiscriminator();
+        GanTrainer trainer = GanTrainer.builder(g, d).generatorOptimizer(own(new Adam(0.01)))
+                .discriminatorOptimizer(own(new Adam(0.01))).conditional(true).build();
+        double[] x = new double[12];
+        int[] digits = new int[12];
+        for (int i = 0; i < 12; i++) {
+            digits[i] = i % 3;
+            x[i] = digits[i];
+        }
+        ArrayDataset data = ArrayDataset.builder().features("x", x, Shape.of(1))
+                .labels("label", digits, Shape.of(1)).build();
+        assertTrue(data.holdsClassIndices(0), "labels held as class indices, which batches would upload as I32");
+        List<GanEpoch> epochs = trainer.fit(data, GanFitOptions.of(2, 4));
+        assertEquals(2, epochs.size());
+        assertTrue(Double.isFinite(epochs.get(1).generatorLoss()));
+    }
+
+    private Model conditionalGenerator() {
+        SymbolicTensor noise = Input.of("noise", NOISE);
+        SymbolicTensor label = Input.of("label", 1);
+        SymbolicTensor code = new Flatten().call(new Embedding(3, 2).call(label));
+        return own(Model.on(backend, List.of(noise, label), List.of(new Dense(1).call(
+                new Concatenate(-1).call(noise, code)))).dtype(DType.F64).seed(1));
+    }
+
+    private Model conditionalDiscriminator() {
+        SymbolicTensor x = Input.of("x", 1);
+        SymbolicTensor label = Input.of("label", 1);
+        SymbolicTensor code = new Flatten().call(new Embedding(3, 2).call(label));
+        return own(Model.on(backend, List.of(x, label), List.of(new Dense(1, ActivationFunction.SIGMOID).call(
+                new Concatenate(-1).call(x, code)))).dtype(DType.F64).seed(2));
     }
 
     @Test

@@ -85,9 +85,12 @@ class ResumeTest {
             Adam resumedAdam = new Adam(0.02);
             try (Sequential resumed = model(backend, dtype, resumedAdam)) {
                 History rest = resumed.fit(d[0], d[1], resume.options(options(4)));
-                assertEquals(List.of(3, 4), rest.epochs().stream().map(e -> e.epoch()).toList());
-                assertArrayEquals(new double[] {full.epochs().get(2).loss(), full.epochs().get(3).loss()},
-                        rest.series("loss"), "losses of epochs 3 and 4");
+                assertEquals(List.of(1, 2, 3, 4), rest.epochs().stream().map(e -> e.epoch()).toList(),
+                        "the history starts with the epochs the checkpoint kept");
+                assertEquals(2, rest.epochsRun());
+                assertEquals(4, rest.epochsDone());
+                assertArrayEquals(full.series("loss"), rest.series("loss"), "losses of every epoch");
+                assertArrayEquals(full.series("val_loss"), rest.series("val_loss"), "validation losses");
                 for (int i = 0; i < straight.parameters().size(); i++) {
                     Tensor a = straight.parameters().get(i);
                     Tensor b = resumed.parameters().get(i);
@@ -121,6 +124,46 @@ class ResumeTest {
                 assertEquals(0.02, resumedAdam.learningRate(), 1e-15, "the initial rate is restored at the end");
             }
         }
+    }
+
+    @Test
+    void aRunThatIsOverHasNothingToResume() {
+        double[][][] d = data();
+        Path finished = dir.resolve("finished");
+        Path stopped = dir.resolve("stopped");
+        try (Sequential model = model(backend, DType.F64, new Adam(0.02))) {
+            model.fit(d[0], d[1], options(3).toBuilder().callbacks(CheckpointCallback.everyEpoch(finished, 1)).build());
+        }
+        try (Sequential model = model(backend, DType.F64, new Adam(0.02))) {
+            History history = model.fit(d[0], d[1], options(50).toBuilder().callbacks(
+                    new EarlyStopping("loss", 10, 1, EarlyStopping.Mode.MIN, false),
+                    CheckpointCallback.everyEpoch(stopped, 1)).build());
+            assertEquals(2, history.epochs().size(), "no loss falls by 10: stopped after the second epoch");
+        }
+        KilnException done = assertThrows(KilnException.class, () -> Resume.from(finished).options(options(3)));
+        assertTrue(done.getMessage().contains("already trained all 3 epochs"), done.getMessage());
+        KilnException over = assertThrows(KilnException.class, () -> Resume.from(stopped).options(options(50)));
+        assertTrue(over.getMessage().contains("stopped early after epoch 2"), over.getMessage());
+        assertTrue(Resume.from(stopped).state().stopReason().startsWith("early stopping"));
+    }
+
+    @Test
+    void aLearningRateChangedOnResumeStartsTheScheduleAnew() {
+        double[][][] d = data();
+        Path root = dir.resolve("scheduled");
+        FitOptions scheduled = options(4).toBuilder().callbacks(new LearningRateScheduler(new CosineDecay(4))).build();
+        try (Sequential first = model(backend, DType.F64, new Adam(0.02))) {
+            first.fit(d[0], d[1], options(2).toBuilder().callbacks(new LearningRateScheduler(new CosineDecay(4)),
+                    CheckpointCallback.everyEpoch(root, 1)).build());
+        }
+        History doubled;
+        try (Sequential resumed = model(backend, DType.F64, new Adam(0.02))) {
+            doubled = resumed.fit(d[0], d[1], Resume.from(root).withLearningRate(0.04).options(scheduled));
+        }
+        CosineDecay decay = new CosineDecay(4);
+        assertEquals(decay.rate(1, 0.02), doubled.epochs().get(1).learningRate(), 1e-15, "before the checkpoint");
+        assertEquals(decay.rate(2, 0.04), doubled.epochs().get(2).learningRate(), 1e-15, "after it");
+        assertEquals(decay.rate(3, 0.04), doubled.epochs().get(3).learningRate(), 1e-15);
     }
 
     @Test

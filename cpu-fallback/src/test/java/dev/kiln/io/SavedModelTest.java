@@ -21,6 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -115,22 +116,22 @@ class SavedModelTest {
         assertFails(saved, "weights.safetensors", "bytes, expected " + original.length);
 
         Files.delete(saved.resolve(Manifest.FILE_NAME));
-        assertFails(saved, "weights.safetensors", "truncated");
+        assertFailsByHand(saved, "weights.safetensors", "truncated");
 
         Files.delete(weights);
-        assertFails(saved, "weights.safetensors", "not found");
+        assertFailsByHand(saved, "weights.safetensors", "not found");
 
         Files.write(weights, original);
         String json = Files.readString(saved.resolve("model.json"));
         Files.writeString(saved.resolve("model.json"), json.replace("\"units\" : 5", "\"units\" : 6"));
-        assertFails(saved, "weights.safetensors", "'dense_1/kernel' has shape [3, 5], expected [3, 6]");
+        assertFailsByHand(saved, "weights.safetensors", "'dense_1/kernel' has shape [3, 5], expected [3, 6]");
 
         Files.writeString(saved.resolve("model.json"),
                 json.replace("\"type\" : \"activation\"", "\"type\" : \"lambda\""));
-        assertFails(saved, "model.json", "layers[1]", "unknown layer type 'lambda'");
+        assertFailsByHand(saved, "model.json", "layers[1]", "unknown layer type 'lambda'");
 
         Files.writeString(saved.resolve("model.json"), json.substring(0, json.length() / 2));
-        assertFails(saved, "model.json", "not valid JSON");
+        assertFailsByHand(saved, "model.json", "not valid JSON");
 
         assertFails(dir.resolve("nothing"), "not a directory");
     }
@@ -156,15 +157,24 @@ class SavedModelTest {
 
         Files.writeString(saved.resolve("model.json"), json.replace("\"format_version\" : 2", "\"format_version\" : 1"));
         Files.delete(saved.resolve(Manifest.FILE_NAME));
-        assertFails(saved, "model.json", "target_scaling needs format_version 2, found 1");
+        assertFailsByHand(saved, "model.json", "target_scaling needs format_version 2, found 1");
         Files.writeString(saved.resolve("model.json"), json.replace("\"format_version\" : 2", "\"format_version\" : 4"));
-        assertFails(saved, "model.json", "format_version 4 is not supported");
+        assertFailsByHand(saved, "model.json", "format_version 4 is not supported");
         Files.writeString(saved.resolve("model.json"), json.replace("\"scale\" : [ 25.0 ]", "\"scale\" : [ \"x\" ]"));
-        assertFails(saved, "model.json", "compilation.target_scaling", "'scale'[0] must be a number");
+        assertFailsByHand(saved, "model.json", "compilation.target_scaling", "'scale'[0] must be a number");
     }
 
     private void assertFails(Path directory, String... parts) {
-        ModelFileException e = assertThrows(ModelFileException.class, () -> SavedModel.load(directory, backend));
+        assertFails(() -> SavedModel.load(directory, backend), parts);
+    }
+
+    /** A model edited by hand has no valid manifest: it is loaded as {@code --no-verify} loads it. */
+    private void assertFailsByHand(Path directory, String... parts) {
+        assertFails(() -> SavedModel.loadUnverified(directory, backend, null), parts);
+    }
+
+    private void assertFails(Executable load, String... parts) {
+        ModelFileException e = assertThrows(ModelFileException.class, load);
         for (String part : parts) {
             assertTrue(e.getMessage().contains(part), () -> "message '" + e.getMessage() + "' lacks '" + part + "'");
         }

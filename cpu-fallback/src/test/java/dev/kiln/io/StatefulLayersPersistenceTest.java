@@ -53,8 +53,8 @@ class StatefulLayersPersistenceTest extends OnCpuBackend {
             }
             try (Sequential resumed = model(DType.F64)) {
                 History rest = resumed.fit(d[0], d[1], Resume.from(root).options(options(4)));
-                assertArrayEquals(new double[] {full.epochs().get(2).loss(), full.epochs().get(3).loss()},
-                        rest.series("loss"), "losses of epochs 3 and 4");
+                assertArrayEquals(full.series("loss"), rest.series("loss"),
+                        "losses of epochs 3 and 4, after those the checkpoint kept");
                 Map<String, Tensor> expected = straight.namedWeights();
                 Map<String, Tensor> actual = resumed.namedWeights();
                 assertEquals(expected.keySet(), actual.keySet());
@@ -103,7 +103,7 @@ class StatefulLayersPersistenceTest extends OnCpuBackend {
         assertTrue(text.contains("\"rate\" : 0.3"), text);
         Files.writeString(json, text.replace("\"rate\" : 0.3", "\"rate\" : 1.5"));
         Files.delete(saved.resolve(Manifest.FILE_NAME));
-        KilnException e = assertThrows(KilnException.class, () -> SavedModel.load(saved, backend));
+        KilnException e = assertThrows(KilnException.class, () -> SavedModel.loadUnverified(saved, backend, null));
         assertTrue(e.getMessage().contains("model.json") && e.getMessage().contains("layers[2]")
                 && e.getMessage().contains("rate"), e.getMessage());
     }

@@ -63,6 +63,11 @@ final class BufferPool implements AutoCloseable {
         return memory;
     }
 
+    /** Bytes of freed blocks kept for reuse. */
+    long pooledBytes() {
+        return pooledBytes;
+    }
+
     /** Takes a block back for reuse, or releases it when the pool is full. */
     void release(cl_mem memory, long capacity) {
         if (pooledBytes + capacity > maxPooledBytes) {

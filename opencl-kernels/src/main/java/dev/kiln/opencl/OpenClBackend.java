@@ -9,6 +9,7 @@ import dev.kiln.backend.Buffer;
 import dev.kiln.backend.BufferChecks;
 import dev.kiln.backend.DType;
 import dev.kiln.backend.DeviceInfo;
+import dev.kiln.backend.DeviceMemory;
 import dev.kiln.backend.Distribution;
 import dev.kiln.backend.ReduceOp;
 import dev.kiln.backend.SequenceStep;
@@ -57,6 +58,7 @@ public final class OpenClBackend implements Backend {
     private final Map<DType, Map<KernelFamily, ProgramSource>> sources = new EnumMap<>(DType.class);
     private final Map<DType, Map<String, cl_kernel>> kernels = new EnumMap<>(DType.class);
     private final Set<ClBuffer> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    private long liveBytes;
     /** Host copies of uploads in flight; kept reachable until the queue has been waited on. */
     private final List<ByteBuffer> pendingUploads = new ArrayList<>();
     private long pendingUploadBytes;
@@ -109,9 +111,7 @@ public final class OpenClBackend implements Backend {
         checkOpen();
         BufferChecks.allocate(dtype, length);
         requireSupported(dtype);
-        ClBuffer buffer = newBuffer(dtype, length, "allocate " + dtype + "[" + length + "]");
-        live.add(buffer);
-        return buffer;
+        return newBuffer(dtype, length, "allocate " + dtype + "[" + length + "]");
     }
 
     @Override
@@ -251,12 +251,13 @@ public final class OpenClBackend implements Backend {
         ClBuffer b = (ClBuffer) buffer;
         b.markFreed();
         live.remove(b);
+        liveBytes -= b.capacityBytes();
         pool.release(b.memory(), b.capacityBytes());
     }
 
     @Override
-    public long liveBuffers() {
-        return live.size();
+    public DeviceMemory memory() {
+        return new DeviceMemory(live.size(), liveBytes, pool.pooledBytes());
     }
 
     @Override
@@ -283,6 +284,7 @@ public final class OpenClBackend implements Backend {
             CL.clReleaseMemObject(buffer.memory());
         }
         live.clear();
+        liveBytes = 0;
         pool.close();
         kernels.clear();
         programs.close();
@@ -741,16 +743,18 @@ public final class OpenClBackend implements Backend {
 
     /** A temporary buffer for a kernel launcher, returned with {@link #free}. */
     ClBuffer scratch(DType dtype, long length) {
-        ClBuffer buffer = newBuffer(dtype, length, "scratch " + dtype + "[" + length + "]");
-        live.add(buffer);
-        return buffer;
+        return newBuffer(dtype, length, "scratch " + dtype + "[" + length + "]");
     }
 
+    /** A new live buffer. */
     private ClBuffer newBuffer(DType dtype, long length, String what) {
         long bytes = Math.max(1, length) * dtype.bytes();
         long[] capacity = new long[1];
         cl_mem memory = pool.acquire(bytes, capacity, what);
-        return new ClBuffer(this, dtype, length, memory, capacity[0]);
+        ClBuffer buffer = new ClBuffer(this, dtype, length, memory, capacity[0]);
+        live.add(buffer);
+        liveBytes += capacity[0];
+        return buffer;
     }
 
     private void requireSupported(DType dtype) {

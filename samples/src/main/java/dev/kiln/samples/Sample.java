@@ -1,6 +1,7 @@
 package dev.kiln.samples;
 
 import dev.kiln.backend.Backend;
+import java.util.Map;
 
 /** A runnable sample training: a named data set and model with default hyperparameters. */
 public interface Sample {
@@ -25,6 +26,14 @@ public interface Sample {
     /** This sample configured by {@code options}, a {@link #newOptions()} object filled in from the command line. */
     default Sample withOptions(Object options) {
         return this;
+    }
+
+    /**
+     * Its own options that change what it trains, by option name ({@code --hidden}), for checkpoints to record so
+     * that a resumed run can be checked against them; most samples have none.
+     */
+    default Map<String, String> options() {
+        return Map.of();
     }
 
     /** Builds the model on {@code backend}, trains it with {@code settings} and reports what the run produced. */

@@ -28,7 +28,7 @@ class ParityCoverageTest {
             "supports", "capability query; the runner checks it before using a dtype",
             "allocate", "contents are unspecified until written; every case allocates through it",
             "free", "bookkeeping; every case frees its buffers through it",
-            "liveBuffers", "bookkeeping counter, differs by design",
+            "memory", "bookkeeping counters, differ by design",
             "transfers", "bookkeeping counter, differs by design",
             "synchronize", "ordering only; download waits anyway",
             "close", "lifecycle, computes nothing");

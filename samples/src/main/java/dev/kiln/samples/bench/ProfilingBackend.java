@@ -6,6 +6,7 @@ import dev.kiln.backend.Broadcast;
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
 import dev.kiln.backend.DeviceInfo;
+import dev.kiln.backend.DeviceMemory;
 import dev.kiln.backend.Distribution;
 import dev.kiln.backend.ReduceOp;
 import dev.kiln.backend.SequenceStep;
@@ -150,8 +151,8 @@ public final class ProfilingBackend implements Backend {
     }
 
     @Override
-    public long liveBuffers() {
-        return delegate.liveBuffers();
+    public DeviceMemory memory() {
+        return delegate.memory();
     }
 
     @Override

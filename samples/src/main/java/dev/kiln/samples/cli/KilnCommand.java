@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
                 EvaluateCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 requested backend unavailable,"
-                + " 4 damaged model directory."})
+                + " 4 damaged model directory, 5 training diverged (a loss became NaN or infinite)."})
 public final class KilnCommand implements Runnable {
     @Spec
     private CommandSpec spec;

@@ -1,15 +1,18 @@
 package dev.kiln.samples.cli;
 
+import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.TransferStats;
 import dev.kiln.samples.ModelStorage;
+import dev.kiln.samples.RunSettings;
 import dev.kiln.samples.Sample;
 import dev.kiln.samples.SampleResult;
 import dev.kiln.samples.TrainingSettings;
 import dev.kiln.samples.commandline.BackendOption;
 import dev.kiln.samples.commandline.CommonOptions;
 import dev.kiln.samples.commandline.ExitCodes;
+import dev.kiln.samples.report.Divergence;
 import dev.kiln.samples.report.RunOutput;
 import dev.kiln.samples.report.RunSummary;
 import org.slf4j.Logger;
@@ -27,7 +30,10 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code kiln train SAMPLE}: trains a sample and writes {@code summary.json} and {@code history.csv}. */
@@ -81,6 +87,16 @@ final class TrainCommand implements Callable<Integer> {
             description = "Output directory (default: runs/SAMPLE-yyyyMMdd-HHmmss).")
     private Path out;
 
+    @Option(names = "--resume-with-changes",
+            description = "Resume even with settings other than the checkpoint's (learning rate, batch size, seed, the"
+                    + " sample's options); the run then ends differently from an uninterrupted one.")
+    private boolean resumeWithChanges;
+
+    @Option(names = "--overwrite",
+            description = "Replace an existing run in --out and an existing model in --save-model, each as a whole"
+                    + " once the new one is written.")
+    private boolean overwrite;
+
     @Unmatched
     private List<String> sampleArguments = new ArrayList<>();
 
@@ -91,10 +107,13 @@ final class TrainCommand implements Callable<Integer> {
                 "unknown sample '" + sampleName + "'; expected one of " + String.join(", ", Samples.names()))),
                 sampleArguments, spec);
         String backendChoice = backendOption.choice();
-        RunOutput output = out != null ? new RunOutput(out) : RunOutput.timestamped(sample.name(), LocalDateTime.now());
-        TrainingSettings settings = settings(sample.defaults()).withRunDirectory(output.directory());
+        TrainingSettings asked = settings(sample.defaults());
+        Path directory = out != null ? out : RunOutput.timestamped(sample.name(), LocalDateTime.now()).directory();
 
-        try (Backend chosen = Backends.select(backendChoice)) {
+        try (Backend chosen = Backends.select(backendChoice);
+             RunTargets targets = targets(directory, recorded(sample, asked))) {
+            TrainingSettings settings = asked.withStorage(targets.storage())
+                    .withRunDirectory(targets.workingDirectory());
             LOG.info("training '{}' on {} for {} epochs, batch size {}, learning rate {}, seed {}",
                     sample.name(), chosen.name(), settings.epochs(), settings.batchSize(), settings.learningRate(),
                     settings.seed());
@@ -104,13 +123,41 @@ final class TrainCommand implements Callable<Integer> {
                     transfers.uploadedBytes(), transfers.downloads(), transfers.downloadedBytes());
             RunSummary summary = new RunSummary(sample.name(), chosen.name(), chosen.device().name(), settings,
                     result);
-            output.write(summary);
             PrintWriter console = spec.commandLine().getOut();
             console.print(summary.text());
-            console.printf("  %-20s %s%n", "written to", output.directory());
             console.flush();
+            targets.finish(summary);
+            console.printf("  %-20s %s%n", "written to", targets.directory());
+            console.flush();
+            Optional<String> divergence = Divergence.of(result);
+            if (divergence.isPresent()) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("kiln: error: training diverged: " + divergence.get() + "; what was trained before is"
+                        + " written to " + targets.directory());
+                err.flush();
+                return ExitCodes.DIVERGED;
+            }
         }
         return ExitCodes.SUCCESS;
+    }
+
+    private RunTargets targets(Path directory, RunSettings recorded) {
+        try {
+            return RunTargets.settle(directory, new ModelStorage(saveModel, checkpoints, resume, null, recorded),
+                    overwrite);
+        } catch (KilnException e) {
+            throw usageError(e.getMessage());
+        }
+    }
+
+    /** The settings that change what a run trains, for its checkpoints to record; more epochs only go on. */
+    private RunSettings recorded(Sample sample, TrainingSettings settings) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("--batch-size", String.valueOf(settings.batchSize()));
+        values.put(RunSettings.LEARNING_RATE, String.valueOf(settings.learningRate()));
+        values.put("--seed", String.valueOf(settings.seed()));
+        values.putAll(sample.options());
+        return new RunSettings(values, resumeWithChanges);
     }
 
     private TrainingSettings settings(TrainingSettings defaults) {
@@ -135,7 +182,7 @@ final class TrainCommand implements Callable<Integer> {
         if (data != null) {
             settings = settings.withDataDirectory(data);
         }
-        return settings.withStorage(new ModelStorage(saveModel, checkpoints, resume));
+        return settings;
     }
 
     private void requirePositive(String option, Integer value) {

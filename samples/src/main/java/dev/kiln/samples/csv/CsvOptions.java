@@ -15,9 +15,10 @@ import java.util.List;
  * @param testFraction fraction of the rows held out for the final test
  * @param validationFraction fraction of the rows used for early stopping
  * @param patience epochs without a better validation loss before training stops
+ * @param delimiter the character between the fields of a row
  */
 public record CsvOptions(Path file, String label, CsvTask task, List<Integer> hidden, double testFraction,
-                         double validationFraction, int patience) {
+                         double validationFraction, int patience, char delimiter) {
     /** Hidden layers when none are given. */
     public static final List<Integer> DEFAULT_HIDDEN = List.of(64, 32);
 

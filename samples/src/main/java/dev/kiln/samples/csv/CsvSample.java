@@ -5,17 +5,21 @@ import dev.kiln.backend.Backend;
 import dev.kiln.samples.Sample;
 import dev.kiln.samples.SampleResult;
 import dev.kiln.samples.TrainingSettings;
+import dev.kiln.samples.commandline.DelimiterConverter;
 import dev.kiln.samples.training.ProgressBar;
 import dev.kiln.train.Callback;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
  * A baseline MLP for the user's own table: {@code kiln train csv --file F --label COLUMN [--task classify|regress]
- * [--hidden 64,32] [--test-fraction 0.2]}.
+ * [--hidden 64,32] [--test-fraction 0.2] [--delimiter CHAR]}.
  */
 public final class CsvSample implements Sample {
     private final CsvOptions options;
@@ -36,7 +40,8 @@ public final class CsvSample implements Sample {
     @Override
     public String description() {
         return "MLP baseline on your own CSV: --file F --label COLUMN [--task classify|regress] [--hidden 64,32]"
-                + " [--test-fraction 0.2]; standardised features, early stopping, test accuracy or MSE and R^2";
+                + " [--test-fraction 0.2] [--delimiter CHAR]; standardised features, early stopping, test accuracy or"
+                + " MSE and R^2";
     }
 
     @Override
@@ -53,7 +58,23 @@ public final class CsvSample implements Sample {
     public Sample withOptions(Object options) {
         Arguments parsed = (Arguments) options;
         return new CsvSample(new CsvOptions(parsed.file, parsed.label, parsed.task, parsed.hidden,
-                parsed.testFraction, parsed.validationFraction, parsed.patience));
+                parsed.testFraction, parsed.validationFraction, parsed.patience, parsed.delimiter));
+    }
+
+    @Override
+    public Map<String, String> options() {
+        if (options == null) {
+            return Map.of();
+        }
+        Map<String, String> named = new LinkedHashMap<>();
+        named.put("--file", options.file().toAbsolutePath().normalize().toString());
+        named.put("--label", options.label());
+        named.put("--task", options.task().name().toLowerCase(Locale.ROOT));
+        named.put("--hidden", options.hidden().stream().map(String::valueOf).collect(Collectors.joining(",")));
+        named.put("--test-fraction", String.valueOf(options.testFraction()));
+        named.put("--validation-fraction", String.valueOf(options.validationFraction()));
+        named.put("--patience", String.valueOf(options.patience()));
+        return named;
     }
 
     @Override
@@ -66,7 +87,9 @@ public final class CsvSample implements Sample {
                 ? List.of(new ProgressBar(System.out, prepared.train().size())) : List.of();
         CsvTrainer.Result result = CsvTrainer.train(backend, options, prepared, settings.epochs(),
                 settings.batchSize(), settings.learningRate(), settings.seed(), callbacks, settings.storage());
-        return new SampleResult(result.history(), result.parameters(), result.test(), Map.of());
+        Map<String, Object> measures = prepared.warnings().isEmpty() ? Map.of()
+                : Map.of("warnings", prepared.warnings());
+        return new SampleResult(result.history(), result.parameters(), result.test(), Map.of(), measures, List.of());
     }
 
     /** The csv sample's own options. */
@@ -97,13 +120,17 @@ public final class CsvSample implements Sample {
         @Option(names = "--patience", paramLabel = "N", defaultValue = "10",
                 description = "Epochs without a better validation loss before stopping (default: 10).")
         int patience;
+
+        @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",", converter = DelimiterConverter.class,
+                description = "The character between fields: one character, or tab (default: ,).")
+        char delimiter;
     }
 
     /** "classify" or "regress", any case. */
     static final class TaskConverter implements CommandLine.ITypeConverter<CsvTask> {
         @Override
         public CsvTask convert(String value) {
-            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
                 case "classify", "classification" -> CsvTask.CLASSIFY;
                 case "regress", "regression" -> CsvTask.REGRESS;
                 default -> throw new CommandLine.TypeConversionException("'" + value

@@ -2,7 +2,6 @@ package dev.kiln.samples.csv;
 
 import dev.kiln.backend.Backend;
 import dev.kiln.data.csv.CsvConversion;
-import dev.kiln.data.csv.CsvReader;
 import dev.kiln.data.csv.CsvTable;
 import dev.kiln.data.csv.LabelledData;
 import dev.kiln.io.Compilation;
@@ -26,6 +25,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A baseline MLP for any numeric table: features z-scored on the training rows, hidden relu layers, softmax and
@@ -33,6 +34,8 @@ import java.util.Map;
  * validation loss (restoring the best weights), then scored on the held-out test rows.
  */
 public final class CsvTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(CsvTrainer.class);
+
     private CsvTrainer() {
     }
 
@@ -41,19 +44,22 @@ public final class CsvTrainer {
      *
      * @param history per-epoch loss and metrics
      * @param test loss on the test rows with "accuracy" for classification, or "mse" and "r2" in the file's units
-     *     for regression
+     *     for regression; null without test rows
      * @param table the prepared data, with its scalings
      * @param parameters trainable parameters of the model
      */
     public record Result(History history, Evaluation test, PreparedTable table, long parameters) {
     }
 
-    /** Reads {@code options.file()}, splits its rows with {@code seed} and scales them. */
+    /** Reads {@code options.file()}, splits its rows with {@code seed} and scales them; warns of a useless label. */
     public static PreparedTable prepare(CsvOptions options, long seed) {
-        CsvTable table = CsvReader.read(options.file());
+        CsvTable table = CsvFile.read(options.file(), options.delimiter());
         LabelledData data = options.task() == CsvTask.CLASSIFY ? CsvConversion.classification(table, options.label())
                 : CsvConversion.regression(table, options.label());
-        return PreparedTable.of(data, options.task(), options.validationFraction(), options.testFraction(), seed);
+        PreparedTable prepared = PreparedTable.of(data, options.task(), options.validationFraction(),
+                options.testFraction(), seed);
+        prepared.warnings().forEach(LOG::warn);
+        return prepared;
     }
 
     /** Trains a new model on {@code prepared} with {@code seed} for the weights and shuffling, and scores it. */
@@ -87,21 +93,29 @@ public final class CsvTrainer {
                 compilation = Compilation.of(loss).withTarget(prepared.target());
             }
             List<Callback> all = new ArrayList<>(callbacks);
-            all.add(EarlyStopping.onValidationLoss(options.patience()));
-            History history = model.fit(prepared.train(), storage.apply(FitOptions.builder()
-                    .epochs(epochs)
-                    .batchSize(batchSize)
-                    .validationData(prepared.validation())
-                    .seed(seed)
-                    .callbacks(all.toArray(Callback[]::new))
+            FitOptions.Builder fit = FitOptions.builder().epochs(epochs).batchSize(batchSize).seed(seed);
+            if (prepared.validation().size() > 0) {
+                fit.validationData(prepared.validation());
+                all.add(EarlyStopping.onValidationLoss(options.patience()));
+            } else {
+                LOG.info("no validation rows: every epoch is trained, without early stopping");
+            }
+            History history = model.fit(prepared.train(), storage.apply(fit.callbacks(all.toArray(Callback[]::new))
                     .build(), compilation, prepared.features()));
             storage.save(model, compilation, prepared.features());
-            Evaluation evaluation = model.evaluate(prepared.test());
-            if (!classify) {
-                evaluation = new Evaluation(evaluation.loss(), regressionScores(model, prepared), evaluation.samples());
-            }
-            return new Result(history, evaluation, prepared, model.trainableParameterCount());
+            return new Result(history, test(model, prepared), prepared, model.trainableParameterCount());
         }
+    }
+
+    /** The scores on the test rows, or null when there are none. */
+    private static Evaluation test(Sequential model, PreparedTable prepared) {
+        if (prepared.test().size() == 0) {
+            LOG.info("no test rows: the summary has no test scores");
+            return null;
+        }
+        Evaluation evaluation = model.evaluate(prepared.test());
+        return prepared.task() == CsvTask.CLASSIFY ? evaluation
+                : new Evaluation(evaluation.loss(), regressionScores(model, prepared), evaluation.samples());
     }
 
     private static Map<String, Double> regressionScores(Sequential model, PreparedTable prepared) {

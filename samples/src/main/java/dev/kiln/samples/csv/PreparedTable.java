@@ -23,11 +23,12 @@ import java.util.List;
  * @param features the feature scaling, to store with the model
  * @param target the target scaling for regression, null for classification
  * @param classes class names in index order; empty for regression
+ * @param warnings what makes the label unfit to learn from (a single class, a constant target), if anything
  */
 public record PreparedTable(CsvTask task, ArrayDataset train, ArrayDataset validation, ArrayDataset test,
                             double[][] testFeatures, double[] testTargets, Standardization features,
                             Standardization target,
-                            List<String> classes) {
+                            List<String> classes, List<String> warnings) {
 
     /** Splits {@code data} with {@code seed} and scales it; {@code task} must match how it was converted. */
     public static PreparedTable of(LabelledData data, CsvTask task, double validationFraction, double testFraction,
@@ -47,7 +48,7 @@ public record PreparedTable(CsvTask task, ArrayDataset train, ArrayDataset valid
         }
         return new PreparedTable(task, parts.rows(split.train()), parts.rows(split.validation()),
                 parts.rows(split.test()), testRows, Split.take(data.targets(), 1, split.test()), features, target,
-                data.classes());
+                data.classes(), LabelChecks.warnings(data));
     }
 
     /** Builds the model-ready data set of chosen rows. */

@@ -4,6 +4,7 @@ import dev.kiln.KilnException;
 import dev.kiln.KilnSettings;
 import dev.kiln.data.idx.IdxHeader;
 import dev.kiln.data.idx.IdxReader;
+import dev.kiln.samples.FileTrees;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -11,9 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,7 +115,7 @@ public final class DataFetcher {
                 throw new IOException("rejected " + String.join("; ", rejected));
             }
         } finally {
-            deleteTree(staging);
+            FileTrees.delete(staging);
         }
     }
 
@@ -184,14 +183,5 @@ public final class DataFetcher {
                 .append(" (raw or .gz) in ").append(root).append(" and ").append(cache).append(". Tried: ")
                 .append(String.join("; ", failures)).append('.');
         return text.toString();
-    }
-
-    /** Deletes {@code root} and everything under it. */
-    static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

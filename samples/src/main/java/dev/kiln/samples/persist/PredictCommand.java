@@ -6,9 +6,9 @@ import dev.kiln.backend.DType;
 import dev.kiln.io.AtomicFiles;
 import dev.kiln.io.Compilation;
 import dev.kiln.io.LoadedModel;
-import dev.kiln.io.SavedModel;
 import dev.kiln.samples.commandline.BackendOption;
 import dev.kiln.samples.commandline.CommonOptions;
+import dev.kiln.samples.commandline.DelimiterConverter;
 import dev.kiln.samples.commandline.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,8 +33,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Directory of a saved model.")
-    private Path model;
+    @Mixin
+    private SavedModelOption model;
 
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "Samples: CSV or IDX.")
     private Path input;
@@ -49,12 +49,16 @@ public final class PredictCommand implements Callable<Integer> {
             description = "Compute in this dtype (default: the one the model was saved in).")
     private DType dtype;
 
+    @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",", converter = DelimiterConverter.class,
+            description = "The character between the fields of a CSV file: one character, or tab (default: ,).")
+    private char delimiter;
+
     @Override
     public Integer call() {
         common.apply(output == null);
         try (Backend backend = Backends.select(backendOption.choice());
-             LoadedModel loaded = SavedModel.load(model, backend, dtype)) {
-            double[][] rows = ModelInputs.read(input, loaded.model().inputShape());
+             LoadedModel loaded = model.load(backend, dtype)) {
+            double[][] rows = ModelInputs.read(input, loaded.model().inputShape(), delimiter);
             Compilation compilation = loaded.description().compilation();
             double[][] outputs = loaded.predict(rows);
             String csv = compilation == null ? PredictionCsv.of(outputs, List.of())

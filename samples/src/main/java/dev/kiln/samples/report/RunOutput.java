@@ -1,8 +1,7 @@
 package dev.kiln.samples.report;
 
-import dev.kiln.KilnException;
+import dev.kiln.samples.OutputFailures;
 import dev.kiln.samples.training.TrainingChart;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,15 +32,25 @@ public record RunOutput(Path directory) {
         return directory.resolve("training.png");
     }
 
-    /** Writes the files, creating the directory when needed. */
-    public void write(RunSummary summary) {
-        try {
-            Files.createDirectories(directory);
-            Files.writeString(summaryFile(), Json.write(summary.fields()), StandardCharsets.UTF_8);
-            Files.writeString(historyFile(), HistoryCsv.of(summary.result().history()), StandardCharsets.UTF_8);
-            TrainingChart.write(summary.result().history(), summary.result().plots(), chartFile());
-        } catch (IOException e) {
-            throw new KilnException("could not write the run's results into " + directory + ": " + e, e);
+    /** Whether the directory holds a run's results already. */
+    public boolean holdsRun() {
+        return Files.exists(summaryFile()) || Files.exists(historyFile()) || Files.exists(chartFile());
+    }
+
+    /**
+     * Writes the files, creating the directory when needed; a file that cannot be written goes to {@code failures}
+     * and does not keep the others from being written.
+     */
+    public void write(RunSummary summary, OutputFailures failures) {
+        failures.attempt(directory.toString(), () -> Files.createDirectories(directory));
+        if (!Files.isDirectory(directory)) {
+            return;
         }
+        failures.attempt(summaryFile().toString(), () -> Files.writeString(summaryFile(),
+                Json.write(NonFiniteNumbers.explained(summary.fields())), StandardCharsets.UTF_8));
+        failures.attempt(historyFile().toString(), () -> Files.writeString(historyFile(),
+                HistoryCsv.of(summary.result().history()), StandardCharsets.UTF_8));
+        failures.attempt(chartFile().toString(), () -> TrainingChart.write(summary.result().history(),
+                summary.result().plots(), chartFile()));
     }
 }

@@ -28,7 +28,8 @@ public record RunSummary(String sample, String backend, String device, TrainingS
         fields.put("sample", sample);
         fields.put("backend", backend);
         fields.put("device", device);
-        fields.put("epochs", history.epochs().size());
+        fields.put("epochs", history.epochsDone());
+        fields.put("epochs_run", history.epochsRun());
         fields.put("batch_size", settings.batchSize());
         fields.put("learning_rate", settings.learningRate());
         fields.put("seed", settings.seed());
@@ -50,6 +51,7 @@ public record RunSummary(String sample, String backend, String device, TrainingS
         if (history.stoppedEarly()) {
             fields.put("stop_reason", history.stopReason());
         }
+        Divergence.of(result).ifPresent(reason -> fields.put("divergence", reason));
         return fields;
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.backend.Backend;
 import dev.kiln.cpu.CpuBackend;
+import dev.kiln.data.csv.CsvReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,8 @@ class CsvTrainerTest {
 
         CsvTrainer.Result result;
         try (Backend backend = new CpuBackend()) {
-            CsvOptions options = new CsvOptions(file, "kind", CsvTask.CLASSIFY, List.of(16), 0.2, 0.2, 5);
+            CsvOptions options = new CsvOptions(file, "kind", CsvTask.CLASSIFY, List.of(16), 0.2, 0.2, 5,
+                    CsvReader.COMMA);
             result = CsvTrainer.train(backend, options, CsvTrainer.prepare(options, 7), 40, 16, 1e-2, 7, List.of());
             assertEquals(0, backend.liveBuffers());
         }
@@ -62,7 +64,8 @@ class CsvTrainerTest {
 
         CsvTrainer.Result result;
         try (Backend backend = new CpuBackend()) {
-            CsvOptions options = new CsvOptions(file, "price", CsvTask.REGRESS, List.of(16), 0.2, 0.2, 5);
+            CsvOptions options = new CsvOptions(file, "price", CsvTask.REGRESS, List.of(16), 0.2, 0.2, 5,
+                    CsvReader.COMMA);
             result = CsvTrainer.train(backend, options, CsvTrainer.prepare(options, 3), 60, 16, 1e-2, 3, List.of());
         }
         assertNotNull(result.table().target());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
+import dev.kiln.data.csv.CsvReader;
 import dev.kiln.data.preprocess.Split;
 import dev.kiln.io.LoadedModel;
 import dev.kiln.io.SavedModel;
@@ -58,7 +59,7 @@ class SavedRegressorTest {
     @Test
     void aSavedRegressorPredictsAndIsEvaluatedInTheTargetsUnits() throws IOException {
         Path model = dir.resolve("model");
-        CsvOptions options = new CsvOptions(table, "price", CsvTask.REGRESS, List.of(8), 0.2, 0.15, 5);
+        CsvOptions options = new CsvOptions(table, "price", CsvTask.REGRESS, List.of(8), 0.2, 0.15, 5, CsvReader.COMMA);
         PreparedTable prepared = CsvTrainer.prepare(options, SEED);
         CsvTrainer.Result trained;
         double[] inProcess;

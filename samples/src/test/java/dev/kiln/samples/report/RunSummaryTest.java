@@ -31,6 +31,7 @@ class RunSummaryTest {
         Map<String, Object> fields = summary(history, new Evaluation(0.75, Map.of("accuracy", 0.7), 50)).fields();
 
         assertEquals(2, fields.get("epochs"));
+        assertEquals(2, fields.get("epochs_run"));
         assertEquals(0.6, fields.get("train_loss"));
         assertEquals(0.5, fields.get("train_accuracy"));
         assertEquals(0.85, fields.get("val_loss"));
@@ -42,6 +43,18 @@ class RunSummaryTest {
         assertFalse(fields.containsKey("predictions"), "no named examples, no predictions");
         // 2 epochs of N samples took N/100 + N/300 seconds of training
         assertEquals(150.0, (double) fields.get("samples_per_second"), 1e-9);
+    }
+
+    @Test
+    void aResumedRunCountsTheEpochsBeforeItsCheckpointInTheTotalOnly() {
+        History resumed = new History(List.of(epoch(1, 0.9, 100), epoch(2, 0.6, 300), epoch(3, 0.5, 300)), null, 1);
+        Map<String, Object> fields = summary(resumed, null).fields();
+        assertEquals(3, fields.get("epochs"));
+        assertEquals(2, fields.get("epochs_run"));
+
+        History withoutEarlierEpochs = new History(List.of(epoch(3, 0.5, 300)), null, 2);
+        assertEquals(3, summary(withoutEarlierEpochs, null).fields().get("epochs"));
+        assertEquals(1, summary(withoutEarlierEpochs, null).fields().get("epochs_run"));
     }
 
     @Test
