@@ -8,6 +8,7 @@ import dev.kiln.io.Compilation;
 import dev.kiln.io.Resume;
 import dev.kiln.io.SavedModel;
 import dev.kiln.model.Model;
+import dev.kiln.monitor.TensorBoard;
 import dev.kiln.tensor.Tensor;
 import dev.kiln.train.FitOptions;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What {@code kiln train} saves and resumes: a model directory written after training, checkpoints written every
- * epoch, and a checkpoint to continue from (checkpointing then continues next to it).
+ * epoch, a checkpoint to continue from (checkpointing then continues next to it), and TensorBoard event files.
  *
  * @param saveModel directory to save the trained model into, replaced as a whole once the model is written in full;
  *     or null
@@ -28,12 +29,19 @@ import org.slf4j.LoggerFactory;
  * @param failures where a model that cannot be saved is reported, so that the run's other results are still
  *     written; null to fail at once
  * @param settings the settings the checkpoints record and a resumed run is checked against (fit samples only)
+ * @param logDirectory directory of TensorBoard event files written every epoch (fit samples only), or null
  */
 public record ModelStorage(Path saveModel, Path checkpoints, Path resume, OutputFailures failures,
-                           RunSettings settings) {
+                           RunSettings settings, Path logDirectory) {
     /** Checkpoints kept by {@code kiln train}. */
     static final int KEEP_LAST = 3;
     private static final Logger LOG = LoggerFactory.getLogger(ModelStorage.class);
+
+    /** Storage without TensorBoard event files. */
+    public ModelStorage(Path saveModel, Path checkpoints, Path resume, OutputFailures failures,
+                        RunSettings settings) {
+        this(saveModel, checkpoints, resume, failures, settings, null);
+    }
 
     /** Storage that records no settings and fails at once when the model cannot be saved. */
     public ModelStorage(Path saveModel, Path checkpoints, Path resume) {
@@ -43,6 +51,11 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume, Output
     /** Neither saving nor checkpointing nor resuming. */
     public static ModelStorage none() {
         return new ModelStorage(null, null, null);
+    }
+
+    /** This storage, also writing TensorBoard event files into {@code directory} (null for none). */
+    public ModelStorage withLogDirectory(Path directory) {
+        return new ModelStorage(saveModel, checkpoints, resume, failures, settings, directory);
     }
 
     /** Whether anything is saved, checkpointed or resumed. */
@@ -62,7 +75,7 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume, Output
     }
 
     /**
-     * {@code options} with checkpointing added and, when resuming, set to continue after the checkpoint; the
+     * {@code options} with checkpointing and TensorBoard event files added and, when resuming, set to continue after the checkpoint; the
      * checkpoints record {@code compilation} and {@code normalization} (either may be null).
      */
     public FitOptions apply(FitOptions options, Compilation compilation, Standardization normalization) {
@@ -73,6 +86,9 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume, Output
             result = options.toBuilder().callbacks(CheckpointCallback.everyEpoch(checkpointRoot, KEEP_LAST)
                     .withCompilation(compilation).withNormalization(normalization)
                     .withSettings(settings.values())).build();
+        }
+        if (logDirectory != null) {
+            result = result.toBuilder().callbacks(new TensorBoard(logDirectory)).build();
         }
         if (from != null) {
             LOG.info("resuming from {} after epoch {}", from.directory(), from.state().epoch());
@@ -89,6 +105,9 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume, Output
      * continue after the checkpoint (checkpointing then continues next to it).
      */
     public GanFitOptions apply(GanFitOptions options) {
+        if (logDirectory != null) {
+            LOG.warn("--logdir {}: GAN samples write no TensorBoard event files yet", logDirectory);
+        }
         Path root = checkpointRoot();
         GanFitOptions result = root == null ? options : options.withCheckpoints(root, KEEP_LAST);
         return resume == null ? result : result.withResume(resume);

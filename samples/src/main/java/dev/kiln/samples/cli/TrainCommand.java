@@ -83,6 +83,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Continue the run of a checkpoint, or of the latest complete checkpoint in DIR.")
     private Path resume;
 
+    @Option(names = "--logdir", paramLabel = "DIR",
+            description = "Write TensorBoard event files into DIR/train and DIR/validation every epoch"
+                    + " (view them with: tensorboard --logdir DIR).")
+    private Path logDir;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "Output directory (default: runs/SAMPLE-yyyyMMdd-HHmmss).")
     private Path out;
@@ -109,10 +114,11 @@ final class TrainCommand implements Callable<Integer> {
         String backendChoice = backendOption.choice();
         TrainingSettings asked = settings(sample.defaults());
         Path directory = out != null ? out : RunOutput.timestamped(sample.name(), LocalDateTime.now()).directory();
+        checkLogDirectory();
 
         try (Backend chosen = Backends.select(backendChoice);
              RunTargets targets = targets(directory, recorded(sample, asked))) {
-            TrainingSettings settings = asked.withStorage(targets.storage())
+            TrainingSettings settings = asked.withStorage(targets.storage().withLogDirectory(logDir))
                     .withRunDirectory(targets.workingDirectory());
             LOG.info("training '{}' on {} for {} epochs, batch size {}, learning rate {}, seed {}",
                     sample.name(), chosen.name(), settings.epochs(), settings.batchSize(), settings.learningRate(),
@@ -145,6 +151,17 @@ final class TrainCommand implements Callable<Integer> {
         try {
             return RunTargets.settle(directory, new ModelStorage(saveModel, checkpoints, resume, null, recorded),
                     overwrite);
+        } catch (KilnException e) {
+            throw usageError(e.getMessage());
+        }
+    }
+
+    private void checkLogDirectory() {
+        if (logDir == null) {
+            return;
+        }
+        try {
+            OutputCheck.writable("--logdir", logDir, logDir);
         } catch (KilnException e) {
             throw usageError(e.getMessage());
         }
