@@ -11,7 +11,8 @@ package dev.kiln.backend;
  * enqueued. Sizes are not negative (and at least 1 where a method says so). Every buffer is a live buffer of
  * this backend, and the buffers of one call share one dtype. The memory methods take every {@link DType}; the
  * computing methods take F32 or F64 operands and reject I32 (index) buffers, except as the indices of
- * {@link #gather}, {@link #scatterAdd}, {@link #oneHot} and the argmax of {@link #maxPool}, which are always I32. Every buffer
+ * {@link #gather}, {@link #scatterAdd}, {@link #oneHot}, the argmax of {@link #maxPool} and the counts of
+ * {@link #histogram}, which are always I32. Every buffer
  * holds <em>exactly</em> the elements its shape arguments name, counted by its logical {@link Buffer#length()}
  * (a device may reserve more); the exceptions are ranges inside a buffer: {@link #upload} and {@link #download}
  * (the start of the buffer), {@link #copy} and {@link #copyBlocks} (offsets, lengths and strides inside each
@@ -303,6 +304,17 @@ public interface Backend extends AutoCloseable {
 
     /** out[o, i] = reduce over m of x[o, m, i], for x viewed as [outer, middle, inner]. */
     void reduce(ReduceOp op, int outer, int middle, int inner, Buffer x, Buffer out);
+
+    /**
+     * counts[b] (an I32 buffer of {@code bins} elements) = how many elements of x fall in bin b of {@code bins}
+     * equal-width bins over [low, high]: bin floor((x - low) * scale) with scale = bins / (high - low), and x == high
+     * in the last bin; elements outside [low, high] and NaN are not counted. Overwrites counts. low, high and scale
+     * (computed in double) are rounded to x's dtype and the bin is computed in that dtype, so every backend puts a
+     * value on a bin edge in the same bin. low and high are finite, low < high, bins >= 1, and scale is finite in
+     * x's dtype; x holds fewer than 2^31 elements. The range usually comes from {@link ReduceOp#MIN} and
+     * {@link ReduceOp#MAX}.
+     */
+    void histogram(Buffer x, double low, double high, int bins, Buffer counts);
 
     /** Row-wise softmax (or log-softmax when {@code log}) of x [rows, cols]. */
     void softmax(boolean log, int rows, int cols, Buffer x, Buffer out);

@@ -602,6 +602,35 @@ public final class BufferChecks {
         distinct(method, "out", out, "x", x);
     }
 
+    /**
+     * {@link Backend#histogram}: x real with fewer than 2^31 elements, counts I32 of exactly {@code bins} elements;
+     * finite low < high, bins >= 1, and a bin scale finite in x's dtype.
+     */
+    public static void histogram(Backend backend, Buffer x, double low, double high, int bins, Buffer counts) {
+        String method = "histogram";
+        owned(backend, method, "x", x);
+        owned(backend, method, "counts", counts);
+        real(method, x);
+        if (counts.dtype() != DType.I32) {
+            throw new KilnException(method + ": counts is an " + counts.dtype() + " buffer; it must be I32");
+        }
+        if (bins < 1) {
+            throw new KilnException(method + ": expected bins >= 1, got " + bins);
+        }
+        if (!(Double.isFinite(low) && Double.isFinite(high) && low < high)) {
+            throw new KilnException(method + ": expected a finite range with low < high, got [" + low + ", " + high + "]");
+        }
+        if (!Double.isFinite(HistogramScale.of(x.dtype(), low, high, bins))) {
+            throw new KilnException(method + ": the range [" + low + ", " + high + "] is too narrow for " + bins
+                    + " bins in " + x.dtype() + " (bins / (high - low) overflows)");
+        }
+        if (x.length() > Integer.MAX_VALUE) {
+            throw new KilnException(method + ": x has " + x.length() + " elements; counts are ints, so at most "
+                    + Integer.MAX_VALUE);
+        }
+        exact(method, "counts [bins]", counts, bins);
+    }
+
     /** {@link Backend#softmax}: rows >= 0, cols >= 1; x and out exactly [rows, cols]; out is not x. */
     public static void softmax(Backend backend, boolean log, int rows, int cols, Buffer x, Buffer out) {
         String method = log ? "logSoftmax" : "softmax";

@@ -499,6 +499,23 @@ public final class PreconditionCatalogue {
                 "binary ADD: dtypes differ: out is F64, a is F32; every buffer of one call must have the same dtype",
                 s -> s.backend().binary(BinaryOp.ADD, Broadcast.same(4), s.f32(4), s.f32(4), s.f64(4)));
         // reductions and row-wise ops
+        reject(cases, "histogram", "real counts", "histogram: counts is an F32 buffer; it must be I32",
+                s -> s.backend().histogram(s.f32(6), 0, 1, 3, s.f32(3)));
+        reject(cases, "histogram", "I32 x", "histogram: got an I32 buffer; histogram computes on F32 or F64 only"
+                        + " (I32 buffers hold indices)",
+                s -> s.backend().histogram(s.i32(6), 0, 1, 3, s.i32(3)));
+        reject(cases, "histogram", "no bins", "histogram: expected bins >= 1, got 0",
+                s -> s.backend().histogram(s.f32(6), 0, 1, 0, s.i32(0)));
+        reject(cases, "histogram", "empty range", "histogram: expected a finite range with low < high, got [1.0, 1.0]",
+                s -> s.backend().histogram(s.f32(6), 1, 1, 3, s.i32(3)));
+        reject(cases, "histogram", "infinite range",
+                "histogram: expected a finite range with low < high, got [-Infinity, 1.0]",
+                s -> s.backend().histogram(s.f64(6), Double.NEGATIVE_INFINITY, 1, 3, s.i32(3)));
+        reject(cases, "histogram", "range too narrow for F32",
+                "histogram: the range [0.0, 1.0E-40] is too narrow for 3 bins in F32 (bins / (high - low) overflows)",
+                s -> s.backend().histogram(s.f32(6), 0, 1e-40, 3, s.i32(3)));
+        reject(cases, "histogram", "counts not [bins]", "histogram: counts [bins] has 4 elements, expected 3",
+                s -> s.backend().histogram(s.f32(6), 0, 1, 3, s.i32(4)));
         reject(cases, "reduce", "empty middle axis",
                 "reduce SUM: expected outer >= 0, middle >= 1 and inner >= 0, got outer=2, middle=0, inner=3",
                 s -> s.backend().reduce(ReduceOp.SUM, 2, 0, 3, s.f32(6), s.f32(6)));
@@ -605,6 +622,9 @@ public final class PreconditionCatalogue {
             s.backend().binary(BinaryOp.SUB, new Broadcast(1, 2, 3, Broadcast.ALL, Broadcast.INNER), a, s.f32(3), a);
         });
         accept(cases, "reduce", "no outer rows", s -> s.backend().reduce(ReduceOp.SUM, 0, 3, 2, s.f32(0), s.f32(0)));
+        accept(cases, "histogram", "empty x", s -> s.backend().histogram(s.f32(0), 0, 1, 3, s.i32(3)));
+        accept(cases, "histogram", "range narrow in F32, fine in F64",
+                s -> s.backend().histogram(s.f64(6), 0, 1e-40, 3, s.i32(3)));
         accept(cases, "softmax", "no rows", s -> s.backend().softmax(false, 0, 3, s.f32(0), s.f32(0)));
         return cases;
     }

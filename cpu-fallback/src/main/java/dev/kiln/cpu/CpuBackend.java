@@ -11,6 +11,7 @@ import dev.kiln.backend.DType;
 import dev.kiln.backend.DeviceInfo;
 import dev.kiln.backend.DeviceMemory;
 import dev.kiln.backend.Distribution;
+import dev.kiln.backend.HistogramScale;
 import dev.kiln.backend.ReduceOp;
 import dev.kiln.backend.SequenceStep;
 import dev.kiln.backend.TransferStats;
@@ -699,6 +700,20 @@ public final class CpuBackend implements Backend {
             FloatRows.reduce(op, outer, middle, inner, xb.floats(), ob.floats());
         } else {
             DoubleRows.reduce(op, outer, middle, inner, xb.doubles(), ob.doubles());
+        }
+    }
+
+    @Override
+    public void histogram(Buffer x, double low, double high, int bins, Buffer counts) {
+        BufferChecks.histogram(this, x, low, high, bins, counts);
+        CpuBuffer xb = (CpuBuffer) x;
+        int length = (int) xb.length();
+        int[] c = ((CpuBuffer) counts).ints();
+        double scale = HistogramScale.of(xb.dtype(), low, high, bins);
+        if (xb.dtype() == DType.F32) {
+            Histograms.count(xb.floats(), length, (float) low, (float) high, (float) scale, bins, c);
+        } else {
+            Histograms.count(xb.doubles(), length, low, high, scale, bins, c);
         }
     }
 

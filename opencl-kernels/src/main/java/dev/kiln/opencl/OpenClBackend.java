@@ -54,6 +54,7 @@ public final class OpenClBackend implements Backend {
     private final OpenClCells cells = new OpenClCells(this);
     private final OpenClElementwise elementwise = new OpenClElementwise(this);
     private final OpenClReduce reductions = new OpenClReduce(this);
+    private final OpenClHistogram histograms = new OpenClHistogram(this);
     private final Map<DType, GemmTuning> gemmTunings = new EnumMap<>(DType.class);
     private final Map<DType, Map<KernelFamily, ProgramSource>> sources = new EnumMap<>(DType.class);
     private final Map<DType, Map<String, cl_kernel>> kernels = new EnumMap<>(DType.class);
@@ -614,6 +615,12 @@ public final class OpenClBackend implements Backend {
         ClBuffer ob = (ClBuffer) gradLogits;
         launch(pb.dtype(), KernelFamily.SOFTMAX, "softmax_cross_entropy_backward", () -> rows + "x" + cols)
                 .integer(rows).integer(cols).buffer(pb).buffer(tb).buffer(gb).buffer(ob).run(queue(), rows);
+    }
+
+    @Override
+    public void histogram(Buffer x, double low, double high, int bins, Buffer counts) {
+        BufferChecks.histogram(this, x, low, high, bins, counts);
+        histograms.histogram((ClBuffer) x, low, high, bins, (ClBuffer) counts);
     }
 
     @Override

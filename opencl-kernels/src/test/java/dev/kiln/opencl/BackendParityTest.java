@@ -214,6 +214,19 @@ class BackendParityTest {
 
     @ParameterizedTest
     @EnumSource(value = DType.class, names = {"F32", "F64"})
+    void histogramCountsAcrossManyChunks(DType dtype) {
+        requireSupported(dtype);
+        double[] x = Parity.uniform(random, 70001, -1.2, 2.2);
+        x[0] = -1;
+        x[1] = 2;
+        x[2] = Double.NaN;
+        x[3] = -1 + 3.0 / 7;
+        parity.check("histogram", dtype, 0, 0, new double[][] {x, new double[7]}, new boolean[] {false, true},
+                new long[0], (be, buf) -> be.histogram(buf[0], -1, 2, 7, buf[1]));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
     void fusedOptimizerUpdates(DType dtype) {
         requireSupported(dtype);
         UpdateParameters hyper = new UpdateParameters(0.01, 0.9, 0.999, 1e-7, 0.01, 3);

@@ -30,6 +30,7 @@ public final class ParityCatalogue {
         specs.addAll(CellSpecs.all());
         specs.addAll(ElementwiseSpecs.all());
         specs.addAll(RowSpecs.all());
+        specs.addAll(HistogramSpecs.all());
         specs.addAll(TrainingSpecs.all());
         return specs;
     }

@@ -7,16 +7,26 @@ import dev.kiln.backend.DType;
  *
  * @param f32 used when either side computes in F32
  * @param f64 used when both sides compute in F64
+ * @param mixed used when one side computes in F32 and the other in F64; f32 unless an op's results are defined
+ *              by its dtype's rounding
  */
-public record Tolerances(Tolerance f32, Tolerance f64) {
+public record Tolerances(Tolerance f32, Tolerance f64, Tolerance mixed) {
     private static final double F32_EPSILON = 0x1p-24;
     private static final double F64_EPSILON = 0x1p-53;
 
     /** Both precisions exact. */
     public static final Tolerances EXACT = new Tolerances(Tolerance.EXACT, Tolerance.EXACT);
 
+    /** F32 and F64 margins, the F32 one also between the two precisions. */
+    public Tolerances(Tolerance f32, Tolerance f64) {
+        this(f32, f64, f32);
+    }
+
     /** The tolerance for a comparison between sides computing in {@code reference} and {@code candidate}. */
     public Tolerance at(DType reference, DType candidate) {
+        if (reference != candidate && (reference == DType.F32 || candidate == DType.F32)) {
+            return mixed;
+        }
         return reference == DType.F32 || candidate == DType.F32 ? f32 : f64;
     }
 

@@ -2,7 +2,9 @@
 // Kernels: reduce_<op> (one work-item per output, a 1-D range over outer * inner), reduce_<op>_rows
 // (inner == 1: one work-group of RWG work-items per row, tree-combined in local memory), reduce_<op>_chunks (the
 // first pass over a long middle axis: chunks of rows combined in parallel, VW outputs per work-item; reduce_<op>
-// then combines the chunks in order, so the result depends only on the shape), one_hot.
+// then combines the chunks in order, so the result depends only on the shape), one_hot, histogram_chunks and
+// histogram_sum (bin counts without atomics: each work-item counts one chunk into its own row of partial counts,
+// then one work-item per bin adds the rows).
 // Sums accumulate in the element type (the CPU backend accumulates in double; the parity tolerances cover it).
 // Tuning macros: RWG (work-group size of the row kernels, a power of two, default 64), VW (common.cl).
 // Assumptions: middle >= 1; MAX and MIN propagate NaN; ARGMAX treats NaN as the largest value, keeps the
@@ -131,4 +133,35 @@ __kernel void one_hot(const long n, const int classes, __global const int* indic
     const size_t q = get_global_id(0);
     if (q >= n) return;
     out[q] = indices[q / classes] == (int) (q % classes) ? (real) 1 : (real) 0;
+}
+
+// partial[c, b] = how many elements of chunk c, x[c * chunk, min(n, (c + 1) * chunk)), fall in bin b: bin
+// (int) ((v - low) * scale) in the element type, high in the last bin, values outside [low, high] and NaN skipped.
+// One work-item per chunk; it alone writes its row, so no atomics are needed.
+__kernel void histogram_chunks(const long n, const int chunk, const int chunks, const int bins, const real low,
+        const real high, const real scale, __global const real* x, __global int* partial) {
+    const size_t c = get_global_id(0);
+    if (c >= chunks) return;
+    __global int* row = partial + c * bins;
+    for (int b = 0; b < bins; b++) {
+        row[b] = 0;
+    }
+    const long end = min(n, (long) (c + 1) * chunk);
+    for (long i = (long) c * chunk; i < end; i++) {
+        const real v = x[i];
+        if (v >= low && v <= high) {
+            row[min((int) ((v - low) * scale), bins - 1)]++;
+        }
+    }
+}
+
+// counts[b] = sum over c of partial[c, b]; one work-item per bin.
+__kernel void histogram_sum(const int chunks, const int bins, __global const int* partial, __global int* counts) {
+    const size_t b = get_global_id(0);
+    if (b >= bins) return;
+    int total = 0;
+    for (int c = 0; c < chunks; c++) {
+        total += partial[c * bins + b];
+    }
+    counts[b] = total;
 }

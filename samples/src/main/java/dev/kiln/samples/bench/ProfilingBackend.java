@@ -346,6 +346,11 @@ public final class ProfilingBackend implements Backend {
     }
 
     @Override
+    public void histogram(Buffer x, double low, double high, int bins, Buffer counts) {
+        timed("histogram", () -> delegate.histogram(x, low, high, bins, counts));
+    }
+
+    @Override
     public void oneHot(int rows, int classes, Buffer indices, Buffer out) {
         timed("oneHot", () -> delegate.oneHot(rows, classes, indices, out));
     }
