@@ -1,10 +1,12 @@
 package dev.kiln.monitor;
 
 import dev.kiln.tensor.Tensor;
+import java.util.Optional;
 
-/** Computes the histogram of a tensor's values, on the host or on the tensor's device. */
+/** Computes the histogram of a tensor's values. */
 @FunctionalInterface
 public interface HistogramSource {
 
-    Histogram of(Tensor values);
+    /** The histogram of {@code values}, or empty when they have none (no elements, or a NaN or infinity). */
+    Optional<Histogram> of(Tensor values);
 }

@@ -22,7 +22,7 @@ public final class TensorBoard implements Callback {
     private final Path logDir;
     private int batchEvery;
     private int histogramEvery;
-    private HistogramSource histograms = new HostHistogram(30);
+    private HistogramSource histograms = new DeviceHistogram(30);
     private EventFileWriter train;
     private EventFileWriter validation;
     private final List<double[]> pendingBatches = new ArrayList<>();
@@ -82,7 +82,7 @@ public final class TensorBoard implements Callback {
         train.scalar("epoch_seconds", epoch, result.seconds());
         if (histogramEvery > 0 && epoch % histogramEvery == 0) {
             for (Map.Entry<String, Tensor> w : context.model().namedWeights().entrySet()) {
-                train.histogram(w.getKey(), epoch, histograms.of(w.getValue()));
+                histograms.of(w.getValue()).ifPresent(h -> train.histogram(w.getKey(), epoch, h));
             }
         }
         train.flush();

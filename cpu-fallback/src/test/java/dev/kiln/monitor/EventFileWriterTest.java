@@ -110,20 +110,6 @@ class EventFileWriterTest {
         assertTrue(e.getMessage().contains(blocker.resolve("logs").toString()), e.getMessage());
     }
 
-    @Test
-    void hostHistogramCountsEveryFiniteValue() {
-        Histogram h = new HostHistogram(4).of(new double[] {0, 1, 2, 3, 4, 4, Double.NaN});
-        assertEquals(0, h.min());
-        assertEquals(4, h.max());
-        assertEquals(14, h.sum());
-        assertEquals(46, h.sumSquares());
-        assertArrayEquals(new double[] {1, 2, 3, 4}, h.bucketLimits());
-        assertArrayEquals(new double[] {1, 1, 1, 3}, h.counts());
-        Histogram same = new HostHistogram(4).of(new double[] {2, 2});
-        assertArrayEquals(new double[] {3}, same.bucketLimits());
-        assertArrayEquals(new double[] {2}, same.counts());
-    }
-
     private static EventDecoder.Value only(EventDecoder.Event e) {
         assertEquals(1, e.values().size());
         return e.values().get(0);

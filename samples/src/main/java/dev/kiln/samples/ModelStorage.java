@@ -75,8 +75,9 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume, Output
     }
 
     /**
-     * {@code options} with checkpointing and TensorBoard event files added and, when resuming, set to continue after the checkpoint; the
-     * checkpoints record {@code compilation} and {@code normalization} (either may be null).
+     * {@code options} with checkpointing and TensorBoard event files (scalars, and histograms of every weight each
+     * epoch) added and, when resuming, set to continue after the checkpoint; the checkpoints record
+     * {@code compilation} and {@code normalization} (either may be null).
      */
     public FitOptions apply(FitOptions options, Compilation compilation, Standardization normalization) {
         Resume from = resume == null ? null : Resume.from(resume);
@@ -88,7 +89,7 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume, Output
                     .withSettings(settings.values())).build();
         }
         if (logDirectory != null) {
-            result = result.toBuilder().callbacks(new TensorBoard(logDirectory)).build();
+            result = result.toBuilder().callbacks(new TensorBoard(logDirectory).histogramsEvery(1)).build();
         }
         if (from != null) {
             LOG.info("resuming from {} after epoch {}", from.directory(), from.state().epoch());
