@@ -8,6 +8,7 @@ import dev.kiln.data.Batch;
 import dev.kiln.data.Dataset;
 import dev.kiln.data.MiniBatches;
 import dev.kiln.io.CheckpointStore;
+import dev.kiln.init.Seeds;
 import dev.kiln.io.JointCheckpoint;
 import dev.kiln.layer.ForwardContext;
 import dev.kiln.layer.SymbolicTensor;
@@ -22,6 +23,7 @@ import dev.kiln.train.DeviceUsageLog;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -130,7 +132,7 @@ public final class GanTrainer {
      */
     public Tensor noise(int count, long stream) {
         Tensor noise = Tensor.empty(generator.backend(), generator.dtype(), noiseShape.prepend(count));
-        InPlaceOps.random(noise, Distribution.NORMAL, mix(seed ^ mix(stream)), 0, 1);
+        InPlaceOps.random(noise, Distribution.NORMAL, Seeds.mix(seed ^ Seeds.mix(stream)), 0, 1);
         return noise;
     }
 
@@ -223,7 +225,8 @@ public final class GanTrainer {
             trained.add(result);
             LOG.info("epoch {}/{}: discriminator loss {}, generator loss {}, D(real) {}, D(fake) {}, {} s", epoch,
                     options.epochs(), fmt(result.discriminatorLoss()), fmt(result.generatorLoss()),
-                    fmt(result.realScore()), fmt(result.fakeScore()), String.format("%.1f", result.seconds()));
+                    fmt(result.realScore()), fmt(result.fakeScore()),
+                    String.format(Locale.ROOT, "%.1f", result.seconds()));
             // listeners first, so that what they change (a learning rate for the next epoch) is checkpointed
             for (GanEpochListener listener : options.listeners()) {
                 listener.onEpochEnd(result, this);
@@ -242,7 +245,7 @@ public final class GanTrainer {
     private GanEpoch epoch(MiniBatches batches, int epoch, boolean shuffle) {
         long start = System.nanoTime();
         if (shuffle) {
-            batches.shuffle(mix(seed + epoch));
+            batches.shuffle(Seeds.mix(seed + epoch));
         }
         double discriminatorSum = 0;
         double generatorSum = 0;
@@ -279,14 +282,7 @@ public final class GanTrainer {
     }
 
     private static String fmt(double value) {
-        return String.format("%.4f", value);
-    }
-
-    /** SplitMix64's finaliser: neighbouring inputs give unrelated seeds. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return String.format(Locale.ROOT, "%.4f", value);
     }
 
     /** The settings of a {@link GanTrainer}; both optimizers are required. */

@@ -1,5 +1,6 @@
 package dev.kiln.layer;
 
+import dev.kiln.init.Seeds;
 import java.util.Objects;
 
 /**
@@ -38,17 +39,10 @@ public record ForwardContext(boolean training, long seed, long step, String path
 
     /** The seed of the random numbers the current layer call draws in this step. */
     public long randomSeed() {
-        long h = mix(seed + step * 0x9E3779B97F4A7C15L);
+        long h = Seeds.mix(seed + step * 0x9E3779B97F4A7C15L);
         for (int i = 0; i < path.length(); i++) {
-            h = mix(h + path.charAt(i));
+            h = Seeds.mix(h + path.charAt(i));
         }
         return h;
-    }
-
-    /** SplitMix64's finaliser: neighbouring inputs give unrelated outputs. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }

@@ -3,6 +3,7 @@ package dev.kiln.layer;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.DType;
 import dev.kiln.init.Initializer;
+import dev.kiln.init.Seeds;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 
@@ -47,9 +48,6 @@ public final class ParameterFactory {
 
     /** SplitMix64 of the model seed and the parameter index: well-spread seeds for neighbouring indices. */
     private long seedOf(int index) {
-        long z = modelSeed + (index + 1) * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return Seeds.mix(modelSeed + (index + 1) * 0x9E3779B97F4A7C15L);
     }
 }

@@ -19,18 +19,14 @@ import dev.kiln.samples.mnist.MnistData;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
-import dev.kiln.train.EpochResult;
-import dev.kiln.train.History;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.IntToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
@@ -151,9 +147,9 @@ public final class DigitGanSample implements Sample {
             models.put("discriminator", discriminator);
             settings.storage().save(models);
             Map<String, Object> measures = judge(trainer, backend, settings);
-            measures.putAll(lossesPerEpoch(epochs));
+            measures.putAll(GanHistory.lossesPerEpoch(epochs));
             long parameters = generator.parameterCount() + discriminator.parameterCount();
-            return new SampleResult(history(epochs, digits.size(), annealing::rate), parameters,
+            return new SampleResult(GanHistory.of(epochs, digits.size(), annealing::rate), parameters,
                     null, Map.of(), measures, List.of());
         }
     }
@@ -247,27 +243,6 @@ public final class DigitGanSample implements Sample {
         }
         MnistData data = MnistData.load(DataSetSpec.MNIST, settings.dataDirectory());
         return JudgeClassifier.train(backend, data, JudgeClassifier.EPOCHS, settings.seed(), kept);
-    }
-
-    /** Each player's loss of every epoch, for summary.json: {@code discriminator_losses}, {@code generator_losses}. */
-    static Map<String, Object> lossesPerEpoch(List<GanEpoch> epochs) {
-        Map<String, Object> losses = new LinkedHashMap<>();
-        losses.put("discriminator_losses", epochs.stream().map(GanEpoch::discriminatorLoss).toList());
-        losses.put("generator_losses", epochs.stream().map(GanEpoch::generatorLoss).toList());
-        return losses;
-    }
-
-    /**
-     * The epochs as a history without one loss: each player's loss and the discriminator's mean scores, with the
-     * learning rate {@code rate} gives each 1-based epoch. A resumed run's history holds the epochs it trained.
-     */
-    static History history(List<GanEpoch> epochs, int samples, IntToDoubleFunction rate) {
-        List<EpochResult> results = new ArrayList<>();
-        for (GanEpoch e : epochs) {
-            results.add(EpochResult.ofMeasures(e.epoch(), e.values(), e.seconds(), samples / e.seconds(),
-                    rate.applyAsDouble(e.epoch())));
-        }
-        return new History(results, null, epochs.isEmpty() ? 0 : epochs.get(0).epoch() - 1);
     }
 
     /** The options of the digit GAN samples. */

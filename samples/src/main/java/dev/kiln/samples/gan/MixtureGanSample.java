@@ -138,7 +138,7 @@ public final class MixtureGanSample implements Sample {
             measures.put("target_std", std(fresh));
             measures.put("ks_statistic", ks);
             measures.put("share_above_zero", Arrays.stream(generated).filter(v -> v > 0).count() / (double) MEASURED);
-            measures.putAll(DigitGanSample.lossesPerEpoch(epochs));
+            measures.putAll(GanHistory.lossesPerEpoch(epochs));
             if (settings.runDirectory() != null) {
                 HistogramChart.write("gan-1d (" + measures.get("loss") + "): target against generated", fresh,
                         generated, BINS, settings.runDirectory().resolve("histogram.png"));
@@ -147,7 +147,7 @@ public final class MixtureGanSample implements Sample {
             LOG.info("{} generated samples: mean {}, sd {}, KS statistic {}", MEASURED,
                     String.format(Locale.ROOT, "%.3f", mean(generated)),
                     String.format(Locale.ROOT, "%.3f", std(generated)), String.format(Locale.ROOT, "%.4f", ks));
-            return new SampleResult(DigitGanSample.history(epochs, TRAINING, annealing::rate),
+            return new SampleResult(GanHistory.of(epochs, TRAINING, annealing::rate),
                     generator.parameterCount() + discriminator.parameterCount(), null, Map.of(), measures,
                     List.of());
         }
