@@ -1,10 +1,19 @@
 package dev.kiln.backend;
 
+import java.util.concurrent.locks.ReentrantLock;
+
 /**
  * The numeric kernels Kiln runs on one device. Buffers are flat, row-major and contiguous; every shape
  * argument is in elements. Calls may be asynchronous: they are ordered as issued, and only
- * {@link #download} and {@link #synchronize} wait. Several backends may live in one JVM; a backend is not
- * thread-safe.
+ * {@link #download} and {@link #synchronize} wait. Several backends may live in one JVM.
+ *
+ * <p>Threads: the primitives of one backend are not safe to call from several threads at once (an OpenCL kernel's
+ * arguments are set and launched in two calls). Every thread that computes on a backend holds its {@link #lock()}
+ * while it does: {@code Model}'s {@code predict}, {@code evaluate} and {@code fit} and the tensor methods that
+ * allocate, transfer or free take it for their whole call, so only code that calls ops or primitives directly from
+ * several threads takes it itself. {@link #close()} takes it too, waiting for the calls in flight; afterwards every
+ * use fails with a {@link BackendClosedException}. The counters ({@link #memory()}, {@link #transfers()}) may be
+ * read from any thread at any time, and are exact.
  *
  * <p>Preconditions, the same on every backend: each primitive first calls the {@link BufferChecks} method of
  * its name, so a bad call throws the same {@link dev.kiln.KilnException} wherever it runs, before anything is
@@ -30,6 +39,15 @@ public interface Backend extends AutoCloseable {
 
     /** The device this backend computes on. */
     DeviceInfo device();
+
+    /**
+     * The lock that serialises work on this backend across threads, held for a whole {@code predict},
+     * {@code evaluate} or training step; reentrant and fair, so waiting callers are served in order.
+     */
+    ReentrantLock lock();
+
+    /** Whether {@link #close()} has been called. */
+    boolean isClosed();
 
     /** Whether buffers of this dtype can be allocated and computed on. */
     boolean supports(DType dtype);
@@ -93,7 +111,10 @@ public interface Backend extends AutoCloseable {
     /** Waits until every issued call has finished. */
     void synchronize();
 
-    /** Frees the backend's own resources; buffers still live are released too. */
+    /**
+     * Frees the backend's own resources; buffers still live are released too. Waits for calls in flight on other
+     * threads; closing twice does nothing.
+     */
     @Override
     void close();
 

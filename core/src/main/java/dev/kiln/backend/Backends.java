@@ -11,7 +11,11 @@ import java.util.ServiceLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Finds backend providers on the class path and chooses one. */
+/**
+ * Finds backend providers on the class path and chooses one. Every method may be called from any number of threads
+ * at once: each call creates its own backend, and a provider serialises what its platform needs serialised (OpenCL
+ * discovery and context creation).
+ */
 public final class Backends {
     private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
 

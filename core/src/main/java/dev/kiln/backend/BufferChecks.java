@@ -816,6 +816,9 @@ public final class BufferChecks {
             throw new KilnException(method + ": " + role + " belongs to another backend ('" + buffer.backend().name()
                     + "'), expected a buffer of this '" + backend.name() + "' backend");
         }
+        if (backend.isClosed()) {
+            throw new BackendClosedException(backend, method);
+        }
         if (buffer.isFreed()) {
             throw new KilnException(method + ": " + role + " was already freed");
         }

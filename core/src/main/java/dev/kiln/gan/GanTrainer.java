@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,16 +140,34 @@ public final class GanTrainer {
 
     /** The generator's output for {@code noise} (and {@code labels}, for a conditional GAN), in inference mode. */
     public Tensor generate(Tensor noise, Tensor labels) {
-        try (GradMode.Restore off = GradMode.disabled()) {
-            return generator.forward(inputs(noise, labels), ForwardContext.inference());
-        }
+        return onDevice(() -> {
+            try (GradMode.Restore off = GradMode.disabled()) {
+                return generator.forward(inputs(noise, labels), ForwardContext.inference());
+            }
+        });
     }
 
     /**
      * One discriminator step on {@code real} (and its {@code labels}, for a conditional GAN; else null) and as many
-     * generated samples, then a generator step when one is due; returns the losses and scores, read back once.
+     * generated samples, then a generator step when one is due; returns the losses and scores, read back once. The
+     * step holds the backend's lock, so that predictions from other threads wait for it rather than interleave.
      */
     public GanStep step(Tensor real, Tensor labels) {
+        return onDevice(() -> train(real, labels));
+    }
+
+    /** Runs {@code work} holding the lock of the models' backend. */
+    private <T> T onDevice(Supplier<T> work) {
+        ReentrantLock lock = generator.backend().lock();
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private GanStep train(Tensor real, Tensor labels) {
         if (conditional != (labels != null)) {
             throw new KilnException(conditional ? "a conditional GAN's step needs the batch's labels"
                     : "labels were given to a GAN that is not conditional");

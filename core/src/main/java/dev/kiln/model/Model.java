@@ -3,6 +3,7 @@ package dev.kiln.model;
 import dev.kiln.KilnException;
 import dev.kiln.autograd.GradMode;
 import dev.kiln.backend.Backend;
+import dev.kiln.backend.BackendClosedException;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
 import dev.kiln.data.ArrayDataset;
@@ -15,6 +16,7 @@ import dev.kiln.layer.SymbolicTensor;
 import dev.kiln.loss.Loss;
 import dev.kiln.metric.Metric;
 import dev.kiln.optim.Optimizer;
+import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import dev.kiln.train.Evaluation;
@@ -34,7 +36,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A graph of layer calls from symbolic inputs to outputs (the Keras functional API), on one backend and dtype,
@@ -58,12 +63,20 @@ import java.util.function.Function;
  * ({@link LossWeights}) plus the penalties of regularized weights, and the history reports it as {@code loss}, each
  * output's weighted loss as {@code <output>_loss}, the penalty as {@code regularization_loss} and each output's
  * metrics as {@code <output>_<metric>}, as Keras does.
+ *
+ * <p>Threads: {@link #predict} and {@link #evaluate} may be called on one model from any number of threads at once
+ * and give exactly the answers of single-threaded calls; each call holds its backend's {@link Backend#lock()} for
+ * its whole length and keeps its intermediates to itself. {@link #fit} trains in one call at a time: a second
+ * {@code fit} on the same model while one runs is refused with a {@link KilnException}. Fits of different models on
+ * one backend run together, their steps taking turns on the backend; predictions on a model being trained run between
+ * its steps. Configuration ({@link #dtype(DType)}, {@link #seed(long)}, {@link #compile}) belongs to one thread,
+ * before the model is shared.
  */
 public class Model extends Layer implements TrainableModel {
     /** Batch size of {@link #evaluate} and {@link #predict} when none is given. */
     public static final int DEFAULT_BATCH_SIZE = 256;
 
-    private Backend backend;
+    private volatile Backend backend;
     private boolean ownsBackend;
     /** The dtype chosen with {@link #dtype(DType)}, or null for the default F32 (or the enclosing model's). */
     private DType dtype;
@@ -71,7 +84,8 @@ public class Model extends Layer implements TrainableModel {
     private long trainingSteps;
     private Graph graph;
     private TrainingSetup setup;
-    private boolean closed;
+    private final AtomicBoolean training = new AtomicBoolean();
+    private volatile boolean closed;
 
     /** A model from {@code inputs} to {@code outputs}, on the backend selected at first build. */
     public Model(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
@@ -112,6 +126,11 @@ public class Model extends Layer implements TrainableModel {
     /** The backend, selected on first use when none was given (that of an already built layer inside, if any). */
     public final Backend backend() {
         checkOpen();
+        Backend chosen = backend;
+        return chosen != null ? chosen : chooseBackend();
+    }
+
+    private synchronized Backend chooseBackend() {
         if (backend == null) {
             for (Layer layer : layers()) {
                 if (!layer.weights().isEmpty()) {
@@ -223,13 +242,16 @@ public class Model extends Layer implements TrainableModel {
     /** Builds every layer and creates the parameters, for one sample shape per input. */
     @Override
     public final void build(List<Shape> sampleShapes) {
-        checkNotBuilt("build");
-        Backend b = backend();
-        if (!b.supports(dtype())) {
-            throw new KilnException("backend '" + b.name() + "' on " + b.device().name() + " does not support "
-                    + dtype());
-        }
-        build(sampleShapes, new ParameterFactory(b, dtype(), seed));
+        onDevice(() -> {
+            checkNotBuilt("build");
+            Backend b = backend();
+            if (!b.supports(dtype())) {
+                throw new KilnException("backend '" + b.name() + "' on " + b.device().name() + " does not support "
+                        + dtype());
+            }
+            build(sampleShapes, new ParameterFactory(b, dtype(), seed));
+            return null;
+        });
     }
 
     /**
@@ -433,16 +455,35 @@ public class Model extends Layer implements TrainableModel {
         if (next == null) {
             throw new KilnException("compile needs a training setup");
         }
+        if (training.get()) {
+            throw new KilnException("model '" + name() + "' cannot be compiled while it trains");
+        }
+        if (setup == null || setup.optimizer() != next.optimizer()) {
+            OptimizerOwners.claim(next.optimizer(), this);
+        }
         if (setup != null && setup.optimizer() != next.optimizer()) {
+            OptimizerOwners.release(setup.optimizer());
             setup.optimizer().close();
         }
         setup = next;
         return this;
     }
 
-    /** Trains on {@code data}; returns the per-epoch history (also when training stopped early). */
+    /**
+     * Trains on {@code data}; returns the per-epoch history (also when training stopped early). A second fit of this
+     * model while one runs is refused.
+     */
     public final History fit(Dataset data, FitOptions options) {
-        return Trainer.fit(this, compiled(), data, options);
+        TrainingSetup compiled = compiled();
+        if (!training.compareAndSet(false, true)) {
+            throw new KilnException("model '" + name() + "' is already training in another fit; a model trains in"
+                    + " one fit at a time (predict and evaluate may run alongside it)");
+        }
+        try {
+            return Trainer.fit(this, compiled, data, options);
+        } finally {
+            training.set(false);
+        }
     }
 
     /** Trains on rows of x with labels y. */
@@ -480,7 +521,8 @@ public class Model extends Layer implements TrainableModel {
 
     /** Loss and metrics on {@code data}, in batches of {@code batchSize}. */
     public final Evaluation evaluate(Dataset data, int batchSize) {
-        return Evaluator.evaluate(this, compiled(), data, batchSize, true);
+        TrainingSetup compiled = compiled();
+        return onDevice(() -> Evaluator.evaluate(this, compiled, data, batchSize, true));
     }
 
     /** Loss and metrics on rows of x with labels y. */
@@ -498,23 +540,54 @@ public class Model extends Layer implements TrainableModel {
         return evaluate(arrays(x, y));
     }
 
-    /** The model's one output for a batch, computed in inference mode without gradients; the caller owns it. */
+    /**
+     * The model's one output for a batch, computed in inference mode without gradients; the caller owns it (it
+     * belongs to the memory scope open on this thread, if any), and every intermediate is freed.
+     */
     public final Tensor predict(Tensor x) {
-        try (GradMode.Restore ignored = GradMode.disabled()) {
-            return forward(x, ForwardContext.inference());
+        return inference(x.backend(), () -> List.of(forward(x, ForwardContext.inference()))).get(0);
+    }
+
+    /**
+     * The model's outputs for a batch of each input, in inference mode without gradients; the caller owns them (they
+     * belong to the memory scope open on this thread, if any), and every intermediate is freed.
+     */
+    public final List<Tensor> predict(List<Tensor> inputs) {
+        if (inputs.isEmpty()) {
+            throw new KilnException("predict: model '" + name() + "' needs one tensor per input, got none");
+        }
+        return inference(inputs.get(0).backend(), () -> forwardAll(inputs, ForwardContext.inference()));
+    }
+
+    /** Runs {@code forward} on {@code device} under its lock and a scope of its own, handing out only the outputs. */
+    private static List<Tensor> inference(Backend device, Supplier<List<Tensor>> forward) {
+        ReentrantLock lock = device.lock();
+        lock.lock();
+        try (GradMode.Restore ignored = GradMode.disabled(); MemoryScope call = MemoryScope.open()) {
+            List<Tensor> outputs = new ArrayList<>();
+            for (Tensor output : forward.get()) {
+                outputs.add(call.handOut(output));
+            }
+            return outputs;
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** The model's outputs for a batch of each input, in inference mode without gradients; the caller owns them. */
-    public final List<Tensor> predict(List<Tensor> inputs) {
-        try (GradMode.Restore ignored = GradMode.disabled()) {
-            return forwardAll(inputs, ForwardContext.inference());
+    /** Runs {@code work} holding the lock of this model's backend. */
+    private <T> T onDevice(Supplier<T> work) {
+        ReentrantLock lock = backend().lock();
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
         }
     }
 
     /** The model's one output for each row of x, one output row per input row. */
     public final double[][] predict(double[][] x) {
-        return Predictor.predict(this, x, DEFAULT_BATCH_SIZE);
+        return onDevice(() -> Predictor.predict(this, x, DEFAULT_BATCH_SIZE));
     }
 
     /**
@@ -522,12 +595,12 @@ public class Model extends Layer implements TrainableModel {
      * one row (the flattened per-sample output) per sample.
      */
     public final List<double[][]> predictAll(List<double[][]> x) {
-        return Predictor.predictAll(this, x, DEFAULT_BATCH_SIZE);
+        return onDevice(() -> Predictor.predictAll(this, x, DEFAULT_BATCH_SIZE));
     }
 
     /** The model's outputs for rows given per input name: one array per output, by output name, in output order. */
     public final Map<String, double[][]> predictAll(Map<String, double[][]> x) {
-        return Predictor.predictAll(this, x, DEFAULT_BATCH_SIZE);
+        return onDevice(() -> Predictor.predictAll(this, x, DEFAULT_BATCH_SIZE));
     }
 
     private static ArrayDataset arrays(Map<String, double[][]> x, Map<String, double[][]> y) {
@@ -546,15 +619,34 @@ public class Model extends Layer implements TrainableModel {
 
     // ---- lifetime ----
 
-    /** Frees the parameters and the optimizer state, and the backend when the model selected it. */
+    /**
+     * Frees the parameters and the optimizer state, and the backend when the model selected it; waits for calls in
+     * flight on other threads.
+     */
     @Override
     public void close() {
+        Backend device = backend;
+        if (device == null) {
+            release();
+            return;
+        }
+        ReentrantLock lock = device.lock();
+        lock.lock();
+        try {
+            release();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private synchronized void release() {
         if (closed) {
             return;
         }
         closed = true;
         super.close();
         if (setup != null) {
+            OptimizerOwners.release(setup.optimizer());
             setup.optimizer().close();
         }
         if (ownsBackend) {
@@ -572,7 +664,11 @@ public class Model extends Layer implements TrainableModel {
 
     private void checkOpen() {
         if (closed) {
-            throw new KilnException("the model was closed");
+            throw new KilnException("model '" + name() + "' was closed");
+        }
+        Backend device = backend;
+        if (device != null && device.isClosed()) {
+            throw new BackendClosedException(device, "model '" + name() + "'");
         }
     }
 

@@ -56,6 +56,22 @@ public final class MemoryScope implements AutoCloseable {
         return tensor;
     }
 
+    /**
+     * Hands {@code tensor} out of this scope as {@link #promote} does; a tensor this scope does not own with its
+     * buffer (a view, an input, a parameter) is copied first, so that closing the scope leaves the result intact.
+     */
+    public Tensor handOut(Tensor tensor) {
+        if (tensor.scope() == this && tensor.ownsBuffer()) {
+            return promote(tensor);
+        }
+        if (OPEN.get().peek() != this) {
+            throw new IllegalStateException("a memory scope hands out copies only while it is the innermost one");
+        }
+        Tensor copy = Tensor.empty(tensor.backend(), tensor.dtype(), tensor.shape());
+        tensor.backend().copy(tensor.buffer(), 0, copy.buffer(), 0, tensor.size());
+        return promote(copy);
+    }
+
     /** Number of tensors this scope will free. */
     public int size() {
         return owned.size();

@@ -2,10 +2,13 @@ package dev.kiln.tensor;
 
 import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
+import dev.kiln.backend.BackendClosedException;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.Broadcast;
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * An n-dimensional array on one backend's device, with an optional gradient. A tensor owns its buffer
@@ -13,7 +16,9 @@ import dev.kiln.backend.DType;
  * was created, or to the caller. A computed tensor keeps the {@link Node} that recorded it (the ops of
  * {@code dev.kiln.op} record themselves while gradients are enabled and an input {@link #requiresGrad()}), and
  * {@code dev.kiln.autograd.Autograd} walks those nodes back. Tensors know neither the ops nor the sweep, so the
- * packages form a chain: tensor, then autograd, then op.
+ * packages form a chain: tensor, then autograd, then op. Creating a tensor from host values, reading it back and
+ * closing it hold the backend's {@link Backend#lock()}, so they are safe from any thread; a tensor itself is not
+ * shared between threads that change it.
  */
 public final class Tensor implements AutoCloseable {
     private final Backend backend;
@@ -54,14 +59,17 @@ public final class Tensor implements AutoCloseable {
             throw new KilnException("backend '" + backend.name() + "' on " + backend.device().name()
                     + " does not support " + dtype);
         }
-        return new Tensor(backend, shape, backend.allocate(dtype, Math.max(shape.size(), 0)), true);
+        return locked(backend, () -> new Tensor(backend, shape, backend.allocate(dtype, Math.max(shape.size(), 0)),
+                true));
     }
 
     /** A tensor filled with {@code value}. */
     public static Tensor full(Backend backend, DType dtype, Shape shape, double value) {
-        Tensor t = empty(backend, dtype, shape);
-        backend.fill(t.buffer, value);
-        return t;
+        return locked(backend, () -> {
+            Tensor t = empty(backend, dtype, shape);
+            backend.fill(t.buffer, value);
+            return t;
+        });
     }
 
     public static Tensor zeros(Backend backend, DType dtype, Shape shape) {
@@ -71,25 +79,31 @@ public final class Tensor implements AutoCloseable {
     /** An F32 tensor holding {@code data} (row-major). */
     public static Tensor of(Backend backend, Shape shape, float... data) {
         checkLength(shape, data.length);
-        Tensor t = empty(backend, DType.F32, shape);
-        backend.upload(data, t.buffer);
-        return t;
+        return locked(backend, () -> {
+            Tensor t = empty(backend, DType.F32, shape);
+            backend.upload(data, t.buffer);
+            return t;
+        });
     }
 
     /** An F64 tensor holding {@code data} (row-major). */
     public static Tensor of(Backend backend, Shape shape, double... data) {
         checkLength(shape, data.length);
-        Tensor t = empty(backend, DType.F64, shape);
-        backend.upload(data, t.buffer);
-        return t;
+        return locked(backend, () -> {
+            Tensor t = empty(backend, DType.F64, shape);
+            backend.upload(data, t.buffer);
+            return t;
+        });
     }
 
     /** An I32 tensor of indices (class labels, embedding ids) holding {@code data} (row-major). */
     public static Tensor of(Backend backend, Shape shape, int... data) {
         checkLength(shape, data.length);
-        Tensor t = empty(backend, DType.I32, shape);
-        backend.upload(data, t.buffer);
-        return t;
+        return locked(backend, () -> {
+            Tensor t = empty(backend, DType.I32, shape);
+            backend.upload(data, t.buffer);
+            return t;
+        });
     }
 
     /**
@@ -130,6 +144,17 @@ public final class Tensor implements AutoCloseable {
     /** Wraps a buffer this tensor will own; for ops and backends. */
     public static Tensor wrap(Backend backend, Shape shape, Buffer buffer) {
         return new Tensor(backend, shape, buffer, true);
+    }
+
+    /** Runs {@code work} holding {@code backend}'s lock. */
+    private static <T> T locked(Backend backend, Supplier<T> work) {
+        ReentrantLock lock = backend.lock();
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static int wholeNumber(double value, int position) {
@@ -200,12 +225,16 @@ public final class Tensor implements AutoCloseable {
 
     /** The values as floats (waits for pending work). */
     public float[] toFloatArray() {
+        return locked(backend, this::readFloats);
+    }
+
+    private float[] readFloats() {
         checkLive();
         float[] out = new float[Math.toIntExact(size())];
         if (dtype == DType.F32) {
             backend.download(buffer, out);
         } else if (dtype == DType.I32) {
-            int[] ints = toIntArray();
+            int[] ints = readInts();
             for (int i = 0; i < ints.length; i++) {
                 out[i] = ints[i];
             }
@@ -221,12 +250,16 @@ public final class Tensor implements AutoCloseable {
 
     /** The values as doubles (waits for pending work). */
     public double[] toDoubleArray() {
+        return locked(backend, this::readDoubles);
+    }
+
+    private double[] readDoubles() {
         checkLive();
         double[] out = new double[Math.toIntExact(size())];
         if (dtype == DType.F64) {
             backend.download(buffer, out);
         } else if (dtype == DType.I32) {
-            int[] ints = toIntArray();
+            int[] ints = readInts();
             for (int i = 0; i < ints.length; i++) {
                 out[i] = ints[i];
             }
@@ -242,6 +275,10 @@ public final class Tensor implements AutoCloseable {
 
     /** The values of an I32 tensor (waits for pending work); a real tensor is refused rather than rounded. */
     public int[] toIntArray() {
+        return locked(backend, this::readInts);
+    }
+
+    private int[] readInts() {
         checkLive();
         if (dtype != DType.I32) {
             throw new KilnException("toIntArray() needs an I32 tensor, got " + dtype + " " + shape
@@ -372,6 +409,13 @@ public final class Tensor implements AutoCloseable {
     /** Frees the buffer (a view frees nothing) and the gradient; closing twice does nothing. */
     @Override
     public void close() {
+        locked(backend, () -> {
+            release();
+            return null;
+        });
+    }
+
+    private void release() {
         if (scope != null) {
             scope.release(this);
             scope = null;
@@ -388,10 +432,18 @@ public final class Tensor implements AutoCloseable {
     }
 
     private void checkLive() {
+        if (backend.isClosed()) {
+            throw new BackendClosedException(backend, "tensor " + (name == null ? "" : "'" + name + "' ") + shape);
+        }
         if (buffer.isFreed()) {
             throw new KilnException("tensor " + (name == null ? "" : "'" + name + "' ") + shape
                     + " was used after its memory was released (closed, or its memory scope ended)");
         }
+    }
+
+    /** Whether this tensor frees its own buffer when closed (a view does not). */
+    boolean ownsBuffer() {
+        return ownsBuffer;
     }
 
     // ---- views ----

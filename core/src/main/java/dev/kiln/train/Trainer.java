@@ -6,8 +6,12 @@ import dev.kiln.data.MiniBatches;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
-/** The epoch loop of {@code fit}: validation of the data, then epochs of steps, validation and callbacks. */
+/**
+ * The epoch loop of {@code fit}: validation of the data, then epochs of steps, validation and callbacks. It holds the
+ * backend's lock throughout, and hands it to waiting callers between steps.
+ */
 public final class Trainer {
     private final TrainableModel model;
     private final TrainingSetup setup;
@@ -34,6 +38,16 @@ public final class Trainer {
     }
 
     private History run(Dataset data) {
+        ReentrantLock lock = model.backend().lock();
+        lock.lock();
+        try {
+            return train(data);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private History train(Dataset data) {
         if (data.size() == 0) {
             throw new KilnException("training data has no samples");
         }
@@ -136,6 +150,7 @@ public final class Trainer {
             if (context.stopRequested()) {
                 return null;
             }
+            letWaitingCallsIn();
         }
         Map<String, Double> metrics = totals.means(train.sampleCount());
         double trainSeconds = (System.nanoTime() - start) / 1e9;
@@ -152,6 +167,18 @@ public final class Trainer {
                 validation == null ? Double.NaN : validation.loss(),
                 validation == null ? Map.of() : validation.metrics(),
                 seconds, train.sampleCount() / trainSeconds, learningRate);
+    }
+
+    /**
+     * Between steps, lets calls waiting for the backend (predictions, another model's steps) run first: the lock is
+     * fair, so taking it again queues behind them. A caller that already held the lock keeps it.
+     */
+    private void letWaitingCallsIn() {
+        ReentrantLock lock = model.backend().lock();
+        if (lock.getHoldCount() == 1 && lock.hasQueuedThreads()) {
+            lock.unlock();
+            lock.lock();
+        }
     }
 
     /** The shuffling seed of {@code epoch}: a function of the fit seed and the epoch only. */

@@ -3,6 +3,7 @@ package dev.kiln.cpu;
 import dev.kiln.HeapExhaustedException;
 import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
+import dev.kiln.backend.BackendClosedException;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.Broadcast;
 import dev.kiln.backend.Buffer;
@@ -19,6 +20,8 @@ import dev.kiln.backend.UnaryOp;
 import dev.kiln.backend.UpdateParameters;
 import dev.kiln.backend.UpdateRule;
 import dev.kiln.backend.Window2d;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -38,16 +41,17 @@ public final class CpuBackend implements Backend {
     private static final int ELEMENTWISE_GRAIN = 1 << 15;
 
     private final DeviceInfo device = HostDevice.describe();
-    private long live;
-    private long liveBytes;
+    private final ReentrantLock lock = new ReentrantLock(true);
+    private final AtomicLong live = new AtomicLong();
+    private final AtomicLong liveBytes = new AtomicLong();
     private final FloatGemm floatGemm = new FloatGemm();
     private final DoubleGemm doubleGemm = new DoubleGemm();
     private final HostArrayPool arrays = new HostArrayPool();
-    private long uploads;
-    private long uploadedBytes;
-    private long downloads;
-    private long downloadedBytes;
-    private boolean closed;
+    private final AtomicLong uploads = new AtomicLong();
+    private final AtomicLong uploadedBytes = new AtomicLong();
+    private final AtomicLong downloads = new AtomicLong();
+    private final AtomicLong downloadedBytes = new AtomicLong();
+    private volatile boolean closed;
 
     @Override
     public String name() {
@@ -57,6 +61,11 @@ public final class CpuBackend implements Backend {
     @Override
     public DeviceInfo device() {
         return device;
+    }
+
+    @Override
+    public ReentrantLock lock() {
+        return lock;
     }
 
     @Override
@@ -81,8 +90,8 @@ public final class CpuBackend implements Backend {
             throw new HeapExhaustedException("allocate: " + length + " " + dtype + " elements",
                     length * dtype.bytes(), e);
         }
-        live++;
-        liveBytes += length * dtype.bytes();
+        live.incrementAndGet();
+        liveBytes.addAndGet(length * dtype.bytes());
         return buffer;
     }
 
@@ -101,8 +110,8 @@ public final class CpuBackend implements Backend {
         BufferChecks.upload(this, source, source == null ? 0 : source.length, DType.F32, target);
         CpuBuffer t = (CpuBuffer) target;
         System.arraycopy(source, 0, t.floats(), 0, source.length);
-        uploads++;
-        uploadedBytes += (long) source.length * Float.BYTES;
+        uploads.incrementAndGet();
+        uploadedBytes.addAndGet((long) source.length * Float.BYTES);
     }
 
     @Override
@@ -110,8 +119,8 @@ public final class CpuBackend implements Backend {
         BufferChecks.upload(this, source, source == null ? 0 : source.length, DType.F64, target);
         CpuBuffer t = (CpuBuffer) target;
         System.arraycopy(source, 0, t.doubles(), 0, source.length);
-        uploads++;
-        uploadedBytes += (long) source.length * Double.BYTES;
+        uploads.incrementAndGet();
+        uploadedBytes.addAndGet((long) source.length * Double.BYTES);
     }
 
     @Override
@@ -119,8 +128,8 @@ public final class CpuBackend implements Backend {
         BufferChecks.upload(this, source, source == null ? 0 : source.length, DType.I32, target);
         CpuBuffer t = (CpuBuffer) target;
         System.arraycopy(source, 0, t.ints(), 0, source.length);
-        uploads++;
-        uploadedBytes += (long) source.length * Integer.BYTES;
+        uploads.incrementAndGet();
+        uploadedBytes.addAndGet((long) source.length * Integer.BYTES);
     }
 
     @Override
@@ -128,8 +137,8 @@ public final class CpuBackend implements Backend {
         BufferChecks.download(this, source, target, target == null ? 0 : target.length, DType.F32);
         CpuBuffer s = (CpuBuffer) source;
         System.arraycopy(s.floats(), 0, target, 0, target.length);
-        downloads++;
-        downloadedBytes += (long) target.length * Float.BYTES;
+        downloads.incrementAndGet();
+        downloadedBytes.addAndGet((long) target.length * Float.BYTES);
     }
 
     @Override
@@ -137,8 +146,8 @@ public final class CpuBackend implements Backend {
         BufferChecks.download(this, source, target, target == null ? 0 : target.length, DType.F64);
         CpuBuffer s = (CpuBuffer) source;
         System.arraycopy(s.doubles(), 0, target, 0, target.length);
-        downloads++;
-        downloadedBytes += (long) target.length * Double.BYTES;
+        downloads.incrementAndGet();
+        downloadedBytes.addAndGet((long) target.length * Double.BYTES);
     }
 
     @Override
@@ -146,8 +155,8 @@ public final class CpuBackend implements Backend {
         BufferChecks.download(this, source, target, target == null ? 0 : target.length, DType.I32);
         CpuBuffer s = (CpuBuffer) source;
         System.arraycopy(s.ints(), 0, target, 0, target.length);
-        downloads++;
-        downloadedBytes += (long) target.length * Integer.BYTES;
+        downloads.incrementAndGet();
+        downloadedBytes.addAndGet((long) target.length * Integer.BYTES);
     }
 
     @Override
@@ -210,18 +219,18 @@ public final class CpuBackend implements Backend {
     public void free(Buffer buffer) {
         BufferChecks.free(this, buffer);
         ((CpuBuffer) buffer).release(arrays);
-        live--;
-        liveBytes -= buffer.length() * buffer.dtype().bytes();
+        live.decrementAndGet();
+        liveBytes.addAndGet(-buffer.length() * buffer.dtype().bytes());
     }
 
     @Override
     public DeviceMemory memory() {
-        return new DeviceMemory(live, liveBytes, arrays.bytes());
+        return new DeviceMemory(live.get(), liveBytes.get(), arrays.bytes());
     }
 
     @Override
     public TransferStats transfers() {
-        return new TransferStats(uploads, uploadedBytes, downloads, downloadedBytes);
+        return new TransferStats(uploads.get(), uploadedBytes.get(), downloads.get(), downloadedBytes.get());
     }
 
     @Override
@@ -231,14 +240,20 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void close() {
-        live = 0;
-        liveBytes = 0;
-        closed = true;
-        arrays.clear();
+        lock.lock();
+        try {
+            closed = true;
+            live.set(0);
+            liveBytes.set(0);
+            arrays.clear();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Whether {@link #close()} has been called: every buffer of a closed backend counts as freed. */
-    boolean isClosed() {
+    @Override
+    public boolean isClosed() {
         return closed;
     }
 
@@ -831,7 +846,7 @@ public final class CpuBackend implements Backend {
 
     private void open(String method) {
         if (closed) {
-            throw new KilnException(method + ": the CPU backend was closed");
+            throw new BackendClosedException(this, method);
         }
     }
 }

@@ -19,7 +19,8 @@ final class HostArrayPool {
 
     private final Map<Integer, ArrayDeque<float[]>> floats = new HashMap<>();
     private final Map<Integer, ArrayDeque<double[]>> doubles = new HashMap<>();
-    private long bytes;
+    /** Changed under the backend's lock only; read by {@code memory()} from any thread. */
+    private volatile long bytes;
 
     /** A float array of {@code length} elements with unspecified contents. */
     float[] floats(int length) {

@@ -20,7 +20,8 @@ final class BufferPool implements AutoCloseable {
     private final long maxAllocationBytes;
     private final long maxPooledBytes;
     private final Map<Long, ArrayDeque<cl_mem>> free = new HashMap<>();
-    private long pooledBytes;
+    /** Changed under the backend's lock only; read by {@code memory()} from any thread. */
+    private volatile long pooledBytes;
 
     BufferPool(ClContext context) {
         this.context = context;

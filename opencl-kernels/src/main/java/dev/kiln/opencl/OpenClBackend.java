@@ -3,6 +3,7 @@ package dev.kiln.opencl;
 import dev.kiln.KilnException;
 import dev.kiln.KilnSettings;
 import dev.kiln.backend.Backend;
+import dev.kiln.backend.BackendClosedException;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.Broadcast;
 import dev.kiln.backend.Buffer;
@@ -23,14 +24,15 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jocl.CL;
 import org.jocl.Pointer;
@@ -40,7 +42,9 @@ import org.jocl.cl_mem;
 
 /**
  * The Kiln backend on one OpenCL device: every primitive is a kernel enqueued on the device's in-order
- * queue, and only {@link #download} and {@link #synchronize} wait for it.
+ * queue, and only {@link #download} and {@link #synchronize} wait for it. Kernel arguments are set on shared kernel
+ * objects, so every call runs under {@link #lock()} (see {@link Backend}); creating and closing a backend hold the
+ * {@link PlatformLock} as well.
  */
 public final class OpenClBackend implements Backend {
     /** Host copies of uploads held beyond this are released by waiting for the queue. */
@@ -58,16 +62,18 @@ public final class OpenClBackend implements Backend {
     private final Map<DType, GemmTuning> gemmTunings = new EnumMap<>(DType.class);
     private final Map<DType, Map<KernelFamily, ProgramSource>> sources = new EnumMap<>(DType.class);
     private final Map<DType, Map<String, cl_kernel>> kernels = new EnumMap<>(DType.class);
-    private final Set<ClBuffer> live = Collections.newSetFromMap(new IdentityHashMap<>());
-    private long liveBytes;
+    private final ReentrantLock lock = new ReentrantLock(true);
+    // ClBuffer keeps identity equality, so a concurrent set is an identity set; readable from any thread.
+    private final Set<ClBuffer> live = ConcurrentHashMap.newKeySet();
+    private final AtomicLong liveBytes = new AtomicLong();
     /** Host copies of uploads in flight; kept reachable until the queue has been waited on. */
     private final List<ByteBuffer> pendingUploads = new ArrayList<>();
     private long pendingUploadBytes;
-    private long uploads;
-    private long uploadedBytes;
-    private long downloads;
-    private long downloadedBytes;
-    private boolean closed;
+    private final AtomicLong uploads = new AtomicLong();
+    private final AtomicLong uploadedBytes = new AtomicLong();
+    private final AtomicLong downloads = new AtomicLong();
+    private final AtomicLong downloadedBytes = new AtomicLong();
+    private volatile boolean closed;
 
     /** A backend on the device the settings choose ({@code kiln.opencl.device}), with the settings' binary cache. */
     public static OpenClBackend create() {
@@ -76,11 +82,12 @@ public final class OpenClBackend implements Backend {
 
     /** A backend on the device named by {@code choice}: an index or part of a name; null picks the default. */
     public static OpenClBackend onDevice(String choice) {
-        return new OpenClBackend(ClDevices.choose(ClDevices.discover(), choice), binaryCache(KilnSettings.openClCache()));
+        return PlatformLock.locked(() -> new OpenClBackend(ClDevices.choose(ClDevices.discover(), choice),
+                binaryCache(KilnSettings.openClCache())));
     }
 
     OpenClBackend(ClDevice device, BinaryCache binaryCache) {
-        this.context = new ClContext(device);
+        this.context = PlatformLock.locked(() -> new ClContext(device));
         this.programs = new ProgramCache(context, binaryCache);
         this.pool = new BufferPool(context);
     }
@@ -98,6 +105,16 @@ public final class OpenClBackend implements Backend {
     @Override
     public DeviceInfo device() {
         return context.device().info();
+    }
+
+    @Override
+    public ReentrantLock lock() {
+        return lock;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
     }
 
     @Override
@@ -150,8 +167,8 @@ public final class OpenClBackend implements Backend {
                 Pointer.to(host), 0, null, null), () -> "upload of " + host.capacity() + " bytes into " + target);
         pendingUploads.add(host);
         pendingUploadBytes += host.capacity();
-        uploads++;
-        uploadedBytes += host.capacity();
+        uploads.incrementAndGet();
+        uploadedBytes.addAndGet(host.capacity());
         if (pendingUploadBytes > MAX_PENDING_UPLOAD_BYTES) {
             synchronize();
         }
@@ -182,8 +199,8 @@ public final class OpenClBackend implements Backend {
         if (bytes > 0) {
             ClStatus.check(CL.clEnqueueReadBuffer(queue(), source.memory(), true, 0, bytes, target, 0, null, null),
                     () -> "download of " + bytes + " bytes from " + source + " (or an earlier kernel)");
-            downloads++;
-            downloadedBytes += bytes;
+            downloads.incrementAndGet();
+            downloadedBytes.addAndGet(bytes);
         }
         releasePendingUploads();
     }
@@ -252,18 +269,18 @@ public final class OpenClBackend implements Backend {
         ClBuffer b = (ClBuffer) buffer;
         b.markFreed();
         live.remove(b);
-        liveBytes -= b.capacityBytes();
+        liveBytes.addAndGet(-b.capacityBytes());
         pool.release(b.memory(), b.capacityBytes());
     }
 
     @Override
     public DeviceMemory memory() {
-        return new DeviceMemory(live.size(), liveBytes, pool.pooledBytes());
+        return new DeviceMemory(live.size(), liveBytes.get(), pool.pooledBytes());
     }
 
     @Override
     public TransferStats transfers() {
-        return new TransferStats(uploads, uploadedBytes, downloads, downloadedBytes);
+        return new TransferStats(uploads.get(), uploadedBytes.get(), downloads.get(), downloadedBytes.get());
     }
 
     @Override
@@ -275,22 +292,30 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            context.finish();
+            releasePendingUploads();
+            for (ClBuffer buffer : live) {
+                buffer.markFreed();
+                CL.clReleaseMemObject(buffer.memory());
+            }
+            live.clear();
+            liveBytes.set(0);
+            pool.close();
+            kernels.clear();
+            PlatformLock.locked(() -> {
+                programs.close();
+                context.close();
+                return null;
+            });
+            closed = true;
+        } finally {
+            lock.unlock();
         }
-        context.finish();
-        releasePendingUploads();
-        for (ClBuffer buffer : live) {
-            buffer.markFreed();
-            CL.clReleaseMemObject(buffer.memory());
-        }
-        live.clear();
-        liveBytes = 0;
-        pool.close();
-        kernels.clear();
-        programs.close();
-        context.close();
-        closed = true;
     }
 
     // ---- linear algebra ----
@@ -690,7 +715,8 @@ public final class OpenClBackend implements Backend {
         }
         cl_kernel kernel = kernels.computeIfAbsent(dtype, d -> new HashMap<>()).get(name);
         if (kernel == null) {
-            kernel = programs.kernel(source(dtype, family), name);
+            ProgramSource source = source(dtype, family);
+            kernel = PlatformLock.locked(() -> programs.kernel(source, name));
             kernels.get(dtype).put(name, kernel);
         }
         return new KernelLaunch(kernel, name, dtype, shapes);
@@ -703,7 +729,8 @@ public final class OpenClBackend implements Backend {
             return;
         }
         for (KernelFamily family : KernelFamily.values()) {
-            programs.program(source(dtype, family));
+            ProgramSource source = source(dtype, family);
+            PlatformLock.locked(() -> programs.program(source));
         }
     }
 
@@ -760,7 +787,7 @@ public final class OpenClBackend implements Backend {
         cl_mem memory = pool.acquire(bytes, capacity, what);
         ClBuffer buffer = new ClBuffer(this, dtype, length, memory, capacity[0]);
         live.add(buffer);
-        liveBytes += capacity[0];
+        liveBytes.addAndGet(capacity[0]);
         return buffer;
     }
 
@@ -773,7 +800,7 @@ public final class OpenClBackend implements Backend {
 
     private void checkOpen() {
         if (closed) {
-            throw new KilnException("the OpenCL backend on " + context.device().info().name() + " is closed");
+            throw new BackendClosedException(this, "OpenCL call");
         }
     }
 

@@ -22,6 +22,10 @@ public final class OpenClBackendProvider implements BackendProvider {
 
     @Override
     public Probe probe() {
+        return PlatformLock.locked(OpenClBackendProvider::probeDevices);
+    }
+
+    private static Probe probeDevices() {
         try {
             List<ClDevice> devices = ClDevices.discover();
             if (devices.isEmpty()) {
@@ -48,6 +52,7 @@ public final class OpenClBackendProvider implements BackendProvider {
     }
 
     private static Backend prepared(OpenClBackend backend) {
+        backend.lock().lock();
         try {
             // Build the F32 kernels up front so a device that cannot compile them is caught before training.
             backend.prepare(DType.F32);
@@ -55,6 +60,8 @@ public final class OpenClBackendProvider implements BackendProvider {
         } catch (RuntimeException e) {
             backend.close();
             throw e;
+        } finally {
+            backend.lock().unlock();
         }
     }
 }

@@ -37,7 +37,7 @@ class BackendParityTest {
     private static final int[] LENGTHS = {1, 7, 1000, 4099};
     /** Backend methods that compute nothing to compare. */
     private static final Set<String> NOT_COMPARED = Set.of("name", "device", "supports", "liveBuffers", "memory",
-            "transfers", "synchronize", "close");
+            "transfers", "synchronize", "close", "lock", "isClosed");
     /** Backend methods called during the comparisons, and "method:CONSTANT" for those taking an enum. */
     private static final Set<String> CALLED = ConcurrentHashMap.newKeySet();
 

@@ -18,6 +18,7 @@ import dev.kiln.backend.Window2d;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link Backend} that forwards every call to another one and times it, waiting for the device after each
@@ -75,6 +76,17 @@ public final class ProfilingBackend implements Backend {
     @Override
     public String name() {
         return delegate.name();
+    }
+
+    // The wrapped backend's lock, so that work through this wrapper and directly on the backend never interleaves.
+    @Override
+    public ReentrantLock lock() {
+        return delegate.lock();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return delegate.isClosed();
     }
 
     @Override

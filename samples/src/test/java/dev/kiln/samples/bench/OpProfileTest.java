@@ -37,7 +37,7 @@ class OpProfileTest {
     @Test
     void everyBackendCallThatComputesOrMovesDataHasItsOwnFamily() {
         Set<String> memoryOrUntimed = Set.of("allocate", "free", "name", "device", "supports", "liveBuffers",
-                "memory", "transfers", "synchronize", "close");
+                "memory", "transfers", "synchronize", "close", "lock", "isClosed");
         for (Method method : Backend.class.getMethods()) {
             if (!memoryOrUntimed.contains(method.getName())) {
                 assertNotEquals("memory", OpProfile.family(method.getName()), method.getName());
