@@ -4,6 +4,7 @@ import dev.kiln.samples.bench.GemmBench;
 import dev.kiln.samples.bench.MnistCnnBench;
 import dev.kiln.samples.bench.MnistLstmBench;
 import dev.kiln.samples.bench.MnistMlpBench;
+import dev.kiln.samples.bench.PredictBench;
 import dev.kiln.samples.commandline.CommonOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +21,8 @@ import java.util.concurrent.Callable;
 /** {@code kiln bench}: performance measurements (programs, not tests). */
 @Command(name = "bench",
         description = "Measures performance on this machine.",
-        subcommands = {BenchCommand.Gemm.class, MnistMlpBench.class, MnistCnnBench.class, MnistLstmBench.class})
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Predict.class, MnistMlpBench.class, MnistCnnBench.class,
+            MnistLstmBench.class})
 final class BenchCommand implements Runnable {
     @Spec
     private CommandSpec spec;
@@ -31,16 +33,25 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "a benchmark is required: gemm, mnist-mlp, mnist-cnn or mnist-lstm");
+                "a benchmark is required: gemm, predict, mnist-mlp, mnist-cnn or mnist-lstm");
     }
+
+    /** Fails unless every name is a backend the benchmarks know. */
+    private static void checkBackends(CommandSpec spec, List<String> backends) {
+        for (String backend : backends) {
+            if (!BACKENDS.contains(backend)) {
+                throw new ParameterException(spec.commandLine(), "unknown backend '" + backend + "'; expected cpu or opencl");
+            }
+        }
+    }
+
+    private static final Set<String> BACKENDS = Set.of("cpu", "opencl");
 
     /** {@code kiln bench gemm}: F32 gemm GFLOP/s of each backend, and of numpy when present. */
     @Command(name = "gemm",
             description = "F32 gemm GFLOP/s of the backends at 128x784x128, 512^3, 1024^3 and 2048^3, and of "
                     + "numpy (OpenBLAS) in the same run when python3 with numpy is present.")
     static final class Gemm implements Callable<Integer> {
-        private static final Set<String> BACKENDS = Set.of("cpu", "opencl");
-
         @Spec
         private CommandSpec spec;
 
@@ -53,13 +64,40 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             common.apply(false);
-            for (String backend : backends) {
-                if (!BACKENDS.contains(backend)) {
-                    throw new ParameterException(spec.commandLine(),
-                            "unknown backend '" + backend + "'; expected cpu or opencl");
-                }
-            }
+            checkBackends(spec, backends);
             return GemmBench.run(System.out, backends);
+        }
+    }
+
+    /** {@code kiln bench predict}: latency and throughput of Model.predict at batch 1 and 64. */
+    @Command(name = "predict",
+            description = "Latency of Model.predict on host rows for a 784-128-10 network at batch 1 and 64 (median and"
+                    + " p99 on one thread), and calls per second of one thread and of several sharing the model.")
+    static final class Predict implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
+        @Mixin
+        private CommonOptions common;
+
+        @Option(names = "--calls", paramLabel = "N", description = "Predictions per measurement (default: ${DEFAULT-VALUE}).")
+        private int calls = 2000;
+
+        @Option(names = "--threads", paramLabel = "N",
+                description = "Threads sharing the model in the throughput column (default: ${DEFAULT-VALUE}).")
+        private int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+        @Parameters(arity = "0..*", paramLabel = "BACKEND", description = "Backends to measure (default: cpu opencl).")
+        private List<String> backends = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            common.apply(false);
+            checkBackends(spec, backends);
+            if (calls < 100 || threads < 1) {
+                throw new ParameterException(spec.commandLine(), "--calls must be at least 100 and --threads at least 1");
+            }
+            return PredictBench.run(System.out, backends, calls, threads);
         }
     }
 }

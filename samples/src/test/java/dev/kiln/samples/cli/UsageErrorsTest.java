@@ -38,6 +38,8 @@ class UsageErrorsTest {
         assertUsageError(CommandRun.of("bench"), "a benchmark is required");
         assertUsageError(CommandRun.of("bench", "gemm", "tpu"), "unknown backend 'tpu'");
         assertUsageError(CommandRun.of("bench", "mnist-lstm", "tpu"), "unknown backend 'tpu'");
+        assertUsageError(CommandRun.of("bench", "predict", "tpu"), "unknown backend 'tpu'");
+        assertUsageError(CommandRun.of("bench", "predict", "--calls", "5"), "--calls must be at least 100");
         assertUsageError(CommandRun.of("bench", "mnist-cnn", "--batch-size", "0"), "--batch-size must be at least 1");
         assertUsageError(CommandRun.of("bench", "mnist-lstm", "--epochs", "0"), "--epochs must be at least 1");
     }
