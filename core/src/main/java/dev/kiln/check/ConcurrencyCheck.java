@@ -1,5 +1,6 @@
 package dev.kiln.check;
 
+import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
@@ -11,7 +12,9 @@ import dev.kiln.model.Sequential;
 import dev.kiln.optim.Adam;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
+import dev.kiln.train.Callback;
 import dev.kiln.train.FitOptions;
+import dev.kiln.train.TrainingContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -19,10 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -95,6 +100,77 @@ public final class ConcurrencyCheck {
             }
         }
         return problems;
+    }
+
+    /**
+     * One thread trains a model while others, once it has started, predict with it and try fits of their own: the
+     * predictions (served between training steps) are finite, a fit tried while another runs is refused (at least
+     * one is), and no buffer is left live.
+     */
+    public static List<String> predictionsDuringTraining(Backend backend, int threads, int calls) {
+        List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        double[][] x = rows(64, 5);
+        double[][] y = targets(x);
+        long liveBefore = backend.liveBuffers();
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicInteger refused = new AtomicInteger();
+        Callback signal = new Callback() {
+            @Override
+            public void onTrainBegin(TrainingContext context) {
+                started.countDown();
+            }
+        };
+        try (Model model = model(backend, 13)) {
+            model.compile(Losses.mse(), new Adam(0.01));
+            FitOptions options = FitOptions.builder().epochs(20).batchSize(8).log(false).callbacks(signal).build();
+            runAll(threads + 1, thread -> {
+                if (thread == 0) {
+                    model.fit(x, y, options);
+                    return;
+                }
+                awaitStart(started);
+                for (int i = 0; i < calls && problems.size() < MOST_PROBLEMS; i++) {
+                    double[] got = model.predict(new double[][] {x[i % x.length]})[0];
+                    if (!Arrays.stream(got).allMatch(Double::isFinite)) {
+                        problems.add("thread " + thread + " predicted " + Arrays.toString(got) + " during training");
+                    }
+                    fitAlongside(model, x, y, refused, problems);
+                }
+            }, problems);
+        }
+        if (refused.get() == 0) {
+            problems.add("no fit tried while the model trained was refused");
+        }
+        long leaked = backend.liveBuffers() - liveBefore;
+        if (leaked != 0) {
+            problems.add(leaked + " buffers were left live by training alongside predictions");
+        }
+        return problems;
+    }
+
+    /** A fit while another may run: it is refused (and counted) or trains; any other failure is a problem. */
+    private static void fitAlongside(Model model, double[][] x, double[][] y, AtomicInteger refused,
+                                     List<String> problems) {
+        try {
+            model.fit(x, y, FitOptions.builder().epochs(1).batchSize(64).log(false).build());
+        } catch (KilnException e) {
+            if (e.getMessage().contains("already training")) {
+                refused.incrementAndGet();
+            } else {
+                problems.add("a fit alongside another failed with " + e.getMessage());
+            }
+        }
+    }
+
+    private static void awaitStart(CountDownLatch started) {
+        try {
+            if (!started.await(1, TimeUnit.MINUTES)) {
+                throw new KilnException("the training did not start within a minute");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KilnException("interrupted while waiting for the training to start", e);
+        }
     }
 
     /** {@code count} backends made by {@code create} on {@code threads} threads at once, each used once and closed. */

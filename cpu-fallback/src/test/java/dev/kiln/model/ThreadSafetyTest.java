@@ -65,6 +65,11 @@ class ThreadSafetyTest {
     }
 
     @Test
+    void predictionsAndFitAttemptsDuringTrainingAreServedOrRefusedCleanly() {
+        assertEquals(List.of(), ConcurrencyCheck.predictionsDuringTraining(backend, 2, 200));
+    }
+
+    @Test
     void backendsAreCreatedUsedAndClosedFromManyThreads() {
         assertEquals(List.of(), ConcurrencyCheck.creations(() -> Backends.select("cpu"), 8, 100));
     }

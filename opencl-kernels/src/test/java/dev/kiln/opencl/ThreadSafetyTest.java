@@ -38,6 +38,11 @@ class ThreadSafetyTest {
     }
 
     @Test
+    void predictionsAndFitAttemptsDuringTrainingAreServedOrRefusedCleanly() {
+        assertEquals(List.of(), ConcurrencyCheck.predictionsDuringTraining(backend, 2, 200));
+    }
+
+    @Test
     void backendsAreSelectedUsedAndClosedFromManyThreads() {
         OpenClRequirement.check();
         assertEquals(List.of(), ConcurrencyCheck.creations(() -> Backends.select("opencl"), 8, 100));
