@@ -6,6 +6,7 @@ import dev.kiln.backend.Backend;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.DType;
 import dev.kiln.tensor.BackwardRule;
+import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Node;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
@@ -16,7 +17,8 @@ import java.util.List;
  * {@link Backend} primitives and, while gradients are enabled, records its backward rule. Layers, losses and
  * optimizers call these, never a backend class. The ops are implemented by family, and each family class can be
  * called directly: {@link ElementwiseOps}, {@link LinearAlgebraOps}, {@link ReductionOps}, {@link SoftmaxOps},
- * {@link ShapeOps} and {@link ConvolutionOps}; the methods here delegate to them and are documented there.
+ * {@link ShapeOps} and {@link ConvolutionOps}; the methods here delegate to them and are documented there. An op
+ * called here that fails frees the tensors it had created, so it leaks nothing even with no memory scope open.
  */
 public final class Ops {
     private Ops() {
@@ -26,220 +28,220 @@ public final class Ops {
 
     /** a + b, broadcasting. */
     public static Tensor add(Tensor a, Tensor b) {
-        return ElementwiseOps.add(a, b);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.add(a, b));
     }
 
     /** a - b, broadcasting. */
     public static Tensor sub(Tensor a, Tensor b) {
-        return ElementwiseOps.sub(a, b);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.sub(a, b));
     }
 
     /** a * b, broadcasting. */
     public static Tensor mul(Tensor a, Tensor b) {
-        return ElementwiseOps.mul(a, b);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.mul(a, b));
     }
 
     /** a / b, broadcasting. */
     public static Tensor div(Tensor a, Tensor b) {
-        return ElementwiseOps.div(a, b);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.div(a, b));
     }
 
     /** max(a, b) element-wise, broadcasting; the gradient goes to a where a &gt;= b, else to b. */
     public static Tensor maximum(Tensor a, Tensor b) {
-        return ElementwiseOps.maximum(a, b);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.maximum(a, b));
     }
 
     /** min(a, b) element-wise, broadcasting; the gradient goes to a where a &lt;= b, else to b. */
     public static Tensor minimum(Tensor a, Tensor b) {
-        return ElementwiseOps.minimum(a, b);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.minimum(a, b));
     }
 
     /** 1 where a == b (or a &gt; b for GREATER), else 0; broadcasting, not differentiable. */
     public static Tensor compare(BinaryOp op, Tensor a, Tensor b) {
-        return ElementwiseOps.compare(op, a, b);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.compare(op, a, b));
     }
 
     /** condition * a + (1 - condition) * b for a 0/1 condition, broadcasting all three; the condition gets no gradient. */
     public static Tensor where(Tensor condition, Tensor a, Tensor b) {
-        return ElementwiseOps.where(condition, a, b);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.where(condition, a, b));
     }
 
     /** x * mask for a 0/1 mask, broadcasting; the mask gets no gradient. */
     public static Tensor mask(Tensor x, Tensor mask) {
-        return ElementwiseOps.mask(x, mask);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.mask(x, mask));
     }
 
     /** a*x + b. */
     public static Tensor affine(Tensor x, double a, double b) {
-        return ElementwiseOps.affine(x, a, b);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.affine(x, a, b));
     }
 
     /** -x. */
     public static Tensor neg(Tensor x) {
-        return ElementwiseOps.neg(x);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.neg(x));
     }
 
     /** e^x. */
     public static Tensor exp(Tensor x) {
-        return ElementwiseOps.exp(x);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.exp(x));
     }
 
     /** ln x. */
     public static Tensor log(Tensor x) {
-        return ElementwiseOps.log(x);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.log(x));
     }
 
     /** sqrt(x). */
     public static Tensor sqrt(Tensor x) {
-        return ElementwiseOps.sqrt(x);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.sqrt(x));
     }
 
     /** x^2. */
     public static Tensor square(Tensor x) {
-        return ElementwiseOps.square(x);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.square(x));
     }
 
     /** |x|. */
     public static Tensor abs(Tensor x) {
-        return ElementwiseOps.abs(x);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.abs(x));
     }
 
     /** 1/x. */
     public static Tensor reciprocal(Tensor x) {
-        return ElementwiseOps.reciprocal(x);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.reciprocal(x));
     }
 
     /** max(x, 0). */
     public static Tensor relu(Tensor x) {
-        return ElementwiseOps.relu(x);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.relu(x));
     }
 
     /** x if x &gt; 0 else slope*x. */
     public static Tensor leakyRelu(Tensor x, double slope) {
-        return ElementwiseOps.leakyRelu(x, slope);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.leakyRelu(x, slope));
     }
 
     /** x if x &gt; 0 else alpha*(e^x - 1). */
     public static Tensor elu(Tensor x, double alpha) {
-        return ElementwiseOps.elu(x, alpha);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.elu(x, alpha));
     }
 
     /** 1/(1 + e^-x). */
     public static Tensor sigmoid(Tensor x) {
-        return ElementwiseOps.sigmoid(x);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.sigmoid(x));
     }
 
     /** tanh x. */
     public static Tensor tanh(Tensor x) {
-        return ElementwiseOps.tanh(x);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.tanh(x));
     }
 
     /** ln(1 + e^x), computed without overflow. */
     public static Tensor softplus(Tensor x) {
-        return ElementwiseOps.softplus(x);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.softplus(x));
     }
 
     /** min(max(x, low), high); the gradient is 1 inside [low, high], else 0. */
     public static Tensor clip(Tensor x, double low, double high) {
-        return ElementwiseOps.clip(x, low, high);
+        return MemoryScope.freeingOnFailure(() -> ElementwiseOps.clip(x, low, high));
     }
 
     // ---- linear algebra (LinearAlgebraOps) ----
 
     /** a · b for a [m, k] and b [k, n]. */
     public static Tensor matmul(Tensor a, Tensor b) {
-        return LinearAlgebraOps.matmul(a, b);
+        return MemoryScope.freeingOnFailure(() -> LinearAlgebraOps.matmul(a, b));
     }
 
     /** op(a) · op(b) with op(x) = x^T where its flag is set; the flags reach the gemm, forward and backward. */
     public static Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
-        return LinearAlgebraOps.matmul(a, b, transposeA, transposeB);
+        return MemoryScope.freeingOnFailure(() -> LinearAlgebraOps.matmul(a, b, transposeA, transposeB));
     }
 
     /** out[i] = a[i] · b[i] for a [batch, m, k] and b [batch, k, n], or b [k, n] shared by the batch. */
     public static Tensor batchMatmul(Tensor a, Tensor b) {
-        return LinearAlgebraOps.batchMatmul(a, b);
+        return MemoryScope.freeingOnFailure(() -> LinearAlgebraOps.batchMatmul(a, b));
     }
 
     /** out[i] = op(a[i]) · op(b[i]) with op(x) = x^T where its flag is set; b may be one matrix shared by the batch. */
     public static Tensor batchMatmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
-        return LinearAlgebraOps.batchMatmul(a, b, transposeA, transposeB);
+        return MemoryScope.freeingOnFailure(() -> LinearAlgebraOps.batchMatmul(a, b, transposeA, transposeB));
     }
 
     /** The transpose of a [rows, cols] matrix. */
     public static Tensor transpose(Tensor x) {
-        return LinearAlgebraOps.transpose(x);
+        return MemoryScope.freeingOnFailure(() -> LinearAlgebraOps.transpose(x));
     }
 
     // ---- reductions (ReductionOps) ----
 
     /** Sum of all elements, a scalar (shape []). */
     public static Tensor sum(Tensor x) {
-        return ReductionOps.sum(x);
+        return MemoryScope.freeingOnFailure(() -> ReductionOps.sum(x));
     }
 
     /** Mean of all elements, a scalar (shape []). */
     public static Tensor mean(Tensor x) {
-        return ReductionOps.mean(x);
+        return MemoryScope.freeingOnFailure(() -> ReductionOps.mean(x));
     }
 
     /** Sum along {@code axis}, which is removed from the shape. */
     public static Tensor sum(Tensor x, int axis) {
-        return ReductionOps.sum(x, axis);
+        return MemoryScope.freeingOnFailure(() -> ReductionOps.sum(x, axis));
     }
 
     /** Mean along {@code axis}, which is removed from the shape. */
     public static Tensor mean(Tensor x, int axis) {
-        return ReductionOps.mean(x, axis);
+        return MemoryScope.freeingOnFailure(() -> ReductionOps.mean(x, axis));
     }
 
     /** Largest element along {@code axis} (removed); the gradient is split evenly among tied maxima. */
     public static Tensor max(Tensor x, int axis) {
-        return ReductionOps.max(x, axis);
+        return MemoryScope.freeingOnFailure(() -> ReductionOps.max(x, axis));
     }
 
     /** Smallest element along {@code axis} (removed); the gradient is split evenly among tied minima. */
     public static Tensor min(Tensor x, int axis) {
-        return ReductionOps.min(x, axis);
+        return MemoryScope.freeingOnFailure(() -> ReductionOps.min(x, axis));
     }
 
     /** Index of the largest element along {@code axis} (removed), as numbers; not differentiable. */
     public static Tensor argmax(Tensor x, int axis) {
-        return ReductionOps.argmax(x, axis);
+        return MemoryScope.freeingOnFailure(() -> ReductionOps.argmax(x, axis));
     }
 
     // ---- softmax family (SoftmaxOps) ----
 
     /** Softmax along the last axis: e^x / sum e^x. */
     public static Tensor softmax(Tensor x) {
-        return SoftmaxOps.softmax(x);
+        return MemoryScope.freeingOnFailure(() -> SoftmaxOps.softmax(x));
     }
 
     /** Log-softmax along the last axis: x - ln sum e^x. */
     public static Tensor logSoftmax(Tensor x) {
-        return SoftmaxOps.logSoftmax(x);
+        return MemoryScope.freeingOnFailure(() -> SoftmaxOps.logSoftmax(x));
     }
 
     /** Per-row cross-entropy of softmax(logits) against target probabilities: -sum_c targets * log_softmax(logits). */
     public static Tensor softmaxCrossEntropy(Tensor logits, Tensor targets) {
-        return SoftmaxOps.softmaxCrossEntropy(logits, targets);
+        return MemoryScope.freeingOnFailure(() -> SoftmaxOps.softmaxCrossEntropy(logits, targets));
     }
 
     /** One-hot rows [n, classes] of {@code dtype} from I32 class indices [n]; an index outside [0, classes) gives a zero row. */
     public static Tensor oneHot(Tensor indices, int classes, DType dtype) {
-        return SoftmaxOps.oneHot(indices, classes, dtype);
+        return MemoryScope.freeingOnFailure(() -> SoftmaxOps.oneHot(indices, classes, dtype));
     }
 
     // ---- shape (ShapeOps) ----
 
     /** The same elements seen with shape {@code shape}; shares x's buffer. */
     public static Tensor reshape(Tensor x, Shape shape) {
-        return ShapeOps.reshape(x, shape);
+        return MemoryScope.freeingOnFailure(() -> ShapeOps.reshape(x, shape));
     }
 
     /** Reorders the axes: out's axis d is x's axis axes[d]; the gradient is permuted back. */
     public static Tensor permute(Tensor x, int... axes) {
-        return ShapeOps.permute(x, axes);
+        return MemoryScope.freeingOnFailure(() -> ShapeOps.permute(x, axes));
     }
 
     /**
@@ -247,34 +249,34 @@ public final class Ops {
      * accumulate gradient.
      */
     public static Tensor gather(Tensor table, Tensor indices) {
-        return ShapeOps.gather(table, indices);
+        return MemoryScope.freeingOnFailure(() -> ShapeOps.gather(table, indices));
     }
 
     // ---- convolution and pooling (ConvolutionOps) ----
 
     /** 2-D convolution of channels-last images [batch, h, w, in] with a kernel [kernel_h, kernel_w, in, out]. */
     public static Tensor conv2d(Tensor images, Tensor kernel, WindowOptions options) {
-        return ConvolutionOps.conv2d(images, kernel, options);
+        return MemoryScope.freeingOnFailure(() -> ConvolutionOps.conv2d(images, kernel, options));
     }
 
     /** Transposed 2-D convolution of images [batch, h, w, in] with a kernel [kernel_h, kernel_w, out, in]. */
     public static Tensor conv2dTranspose(Tensor images, Tensor kernel, WindowOptions options) {
-        return ConvolutionOps.conv2dTranspose(images, kernel, options);
+        return MemoryScope.freeingOnFailure(() -> ConvolutionOps.conv2dTranspose(images, kernel, options));
     }
 
     /** Max pooling of channels-last images over poolHeight x poolWidth windows. */
     public static Tensor maxPool2d(Tensor images, int poolHeight, int poolWidth, WindowOptions options) {
-        return ConvolutionOps.maxPool2d(images, poolHeight, poolWidth, options);
+        return MemoryScope.freeingOnFailure(() -> ConvolutionOps.maxPool2d(images, poolHeight, poolWidth, options));
     }
 
     /** Average pooling of channels-last images over poolHeight x poolWidth windows; padding is not counted. */
     public static Tensor avgPool2d(Tensor images, int poolHeight, int poolWidth, WindowOptions options) {
-        return ConvolutionOps.avgPool2d(images, poolHeight, poolWidth, options);
+        return MemoryScope.freeingOnFailure(() -> ConvolutionOps.avgPool2d(images, poolHeight, poolWidth, options));
     }
 
     /** Nearest-neighbour up-sampling of channels-last images by rows x columns. */
     public static Tensor upSampling2d(Tensor images, int rows, int columns) {
-        return ConvolutionOps.upSampling2d(images, rows, columns);
+        return MemoryScope.freeingOnFailure(() -> ConvolutionOps.upSampling2d(images, rows, columns));
     }
 
     // ---- plumbing shared by the families ----

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Owner of the tensors created while it is open on this thread (a training step's intermediates):
@@ -28,6 +29,35 @@ public final class MemoryScope implements AutoCloseable {
         MemoryScope scope = new MemoryScope(stack.peek());
         stack.push(scope);
         return scope;
+    }
+
+    /**
+     * Runs {@code work} (an op) so that a failure frees every tensor it created, leaking nothing even with no scope
+     * open; on success those tensors belong where they would without this call (the open scope, or the caller).
+     */
+    public static <T> T freeingOnFailure(Supplier<T> work) {
+        MemoryScope scope = open();
+        T result;
+        try {
+            result = work.get();
+        } catch (RuntimeException | Error e) {
+            scope.close();
+            throw e;
+        }
+        scope.dissolve();
+        return result;
+    }
+
+    /** Ends this scope, handing every tensor it owns to the enclosing scope (or to the caller when there is none). */
+    private void dissolve() {
+        pop();
+        for (Tensor t : owned) {
+            t.setScope(parent);
+            if (parent != null) {
+                parent.adopt(t);
+            }
+        }
+        owned.clear();
     }
 
     /** The innermost open scope of this thread, or null. */
@@ -72,6 +102,15 @@ public final class MemoryScope implements AutoCloseable {
         return promote(copy);
     }
 
+    private void pop() {
+        Deque<MemoryScope> stack = OPEN.get();
+        if (stack.peek() != this) {
+            throw new IllegalStateException("memory scopes must be closed innermost first");
+        }
+        closed = true;
+        stack.pop();
+    }
+
     /** Number of tensors this scope will free. */
     public int size() {
         return owned.size();
@@ -82,12 +121,7 @@ public final class MemoryScope implements AutoCloseable {
         if (closed) {
             return;
         }
-        Deque<MemoryScope> stack = OPEN.get();
-        if (stack.peek() != this) {
-            throw new IllegalStateException("memory scopes must be closed innermost first");
-        }
-        closed = true;
-        stack.pop();
+        pop();
         Tensor[] toFree = owned.toArray(new Tensor[0]);
         owned.clear();
         for (Tensor t : toFree) {

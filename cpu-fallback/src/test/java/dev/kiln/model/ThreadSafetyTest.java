@@ -17,6 +17,7 @@ import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Dense;
 import dev.kiln.layer.Reshape;
 import dev.kiln.loss.Losses;
+import dev.kiln.op.Ops;
 import dev.kiln.optim.Adam;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
@@ -182,6 +183,18 @@ class ThreadSafetyTest {
             assertEquals(live, backend.liveBuffers());
         }
         model.close();
+    }
+
+    @Test
+    void anOpThatFailsOutsideAnyScopeLeavesNothing() {
+        try (Tensor a = Tensor.of(backend, Shape.of(2, 3), 1f, 2f, 3f, 4f, 5f, 6f);
+             Tensor released = Tensor.of(backend, Shape.of(3, 2), 1f, 0f, 0f, 1f, 1f, 1f)) {
+            released.close();
+            long live = backend.liveBuffers();
+            KilnException e = assertThrows(KilnException.class, () -> Ops.matmul(a, released));
+            assertTrue(e.getMessage().contains("released"), e.getMessage());
+            assertEquals(live, backend.liveBuffers());
+        }
     }
 
     @Test
