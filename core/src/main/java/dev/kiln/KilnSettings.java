@@ -15,6 +15,8 @@ import java.util.Locale;
  *       (default {@code ~/.kiln/cache/opencl}); "off" disables it.</li>
  *   <li>{@code kiln.require.opencl} / {@code KILN_REQUIRE_OPENCL}: "1" makes OpenCL tests fail instead of
  *       skipping when no device is found.</li>
+ *   <li>{@code kiln.require.tools} / {@code KILN_REQUIRE_TOOLS}: "1" makes the tests that check our files with
+ *       another program (TensorBoard's reader, a headless browser) fail instead of skipping when it is missing.</li>
  *   <li>{@code kiln.data} / {@code KILN_DATA}: data set cache directory (default {@code ~/.kiln/data}).</li>
  * </ul>
  */
@@ -49,7 +51,16 @@ public final class KilnSettings {
     }
 
     public static boolean requireOpenCl() {
-        return "1".equals(get("kiln.require.opencl", "0")) || "true".equalsIgnoreCase(get("kiln.require.opencl", "0"));
+        return isOn("kiln.require.opencl");
+    }
+
+    public static boolean requireTools() {
+        return isOn("kiln.require.tools");
+    }
+
+    private static boolean isOn(String key) {
+        String value = get(key, "0");
+        return "1".equals(value) || "true".equalsIgnoreCase(value);
     }
 
     public static String dataDirectory() {
