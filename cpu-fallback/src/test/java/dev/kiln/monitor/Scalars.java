@@ -17,7 +17,8 @@ final class Scalars {
         for (EventDecoder.Event e : EventDecoder.readDirectory(run)) {
             for (EventDecoder.Value v : e.values()) {
                 if (v.simpleValue() != null) {
-                    Float previous = byTag.computeIfAbsent(v.tag(), t -> new TreeMap<>()).put(e.step(), v.simpleValue());
+                    Float previous = byTag.computeIfAbsent(v.tag(), t -> new TreeMap<>())
+                            .put(e.step(), v.simpleValue());
                     assertTrue(previous == null, "tag " + v.tag() + " written twice at step " + e.step());
                 }
             }

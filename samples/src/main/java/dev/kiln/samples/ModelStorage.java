@@ -84,8 +84,8 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume, Output
 
     /**
      * {@code options} with checkpointing, TensorBoard event files (scalars, and histograms of every weight and
-     * gradient each epoch) and the recorder added and, when resuming, set to continue after the checkpoint; the checkpoints record
-     * {@code compilation} and {@code normalization} (either may be null).
+     * gradient each epoch) and the recorder added and, when resuming, set to continue after the checkpoint; the
+     * checkpoints record {@code compilation} and {@code normalization} (either may be null).
      */
     public FitOptions apply(FitOptions options, Compilation compilation, Standardization normalization) {
         Resume from = resume == null ? null : Resume.from(resume);
@@ -114,8 +114,8 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume, Output
 
     /**
      * {@code options} of a GAN's training with checkpoints of both models, TensorBoard event files (scalars, and
-     * histograms of both models' weights) and the recorder every epoch and, when resuming, set to continue after the checkpoint
-     * (checkpointing then continues next to it).
+     * histograms of both models' weights) and the recorder every epoch and, when resuming, set to continue after the
+     * checkpoint (checkpointing then continues next to it).
      */
     public GanFitOptions apply(GanFitOptions options) {
         GanFitOptions result = options;

@@ -85,8 +85,9 @@ final class TrainCommand implements Callable<Integer> {
     private Path resume;
 
     @Option(names = "--logdir", paramLabel = "DIR",
-            description = "Write TensorBoard event files into DIR/train and DIR/validation every epoch"
-                    + " (view them with: tensorboard --logdir DIR).")
+            description = "Write TensorBoard event files every epoch: scalars, weight and gradient histograms and the"
+                    + " model summary into DIR/train and DIR/validation (a GAN: DIR/generator and"
+                    + " DIR/discriminator). View them with: tensorboard --logdir DIR")
     private Path logDir;
 
     @Option(names = "--out", paramLabel = "DIR",

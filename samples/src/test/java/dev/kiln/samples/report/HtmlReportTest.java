@@ -72,7 +72,8 @@ class HtmlReportTest {
         String page = Files.readString(report);
         assertFalse(Pattern.compile("(src|href)=\"?(https?:)?//").matcher(page).find(),
                 "the report loads nothing from the network");
-        ExternalProgram browser = ExternalProgram.run("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        ExternalProgram browser = ExternalProgram.run("chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-dev-shm-usage",
                 "--user-data-dir=" + report.resolveSibling("browser-profile"), "--enable-logging=stderr", "--v=0",
                 "--virtual-time-budget=10000", "--dump-dom", report.toUri().toString());
         assertEquals(0, browser.exitCode(), browser.err());
