@@ -13,6 +13,8 @@ import java.util.Locale;
  *       does not build on the device.</li>
  *   <li>{@code kiln.opencl.cache} / {@code KILN_OPENCL_CACHE}: directory of the compiled-kernel cache
  *       (default {@code ~/.kiln/cache/opencl}); "off" disables it.</li>
+ *   <li>{@code kiln.cpu.vector} / {@code KILN_CPU_VECTOR}: "auto" (default) runs the CPU backend's matrix products on
+ *       the Vector API when the JVM has its module ({@code --add-modules jdk.incubator.vector}); "off" never does.</li>
  *   <li>{@code kiln.require.opencl} / {@code KILN_REQUIRE_OPENCL}: "1" makes OpenCL tests fail instead of
  *       skipping when no device is found.</li>
  *   <li>{@code kiln.require.tools} / {@code KILN_REQUIRE_TOOLS}: "1" makes the tests that check our files with
@@ -48,6 +50,10 @@ public final class KilnSettings {
 
     public static String openClCache() {
         return get("kiln.opencl.cache", System.getProperty("user.home") + "/.kiln/cache/opencl");
+    }
+
+    public static String cpuVector() {
+        return get("kiln.cpu.vector", "auto");
     }
 
     public static boolean requireOpenCl() {
