@@ -12,7 +12,7 @@ interface GemmRows {
     /** Adds left[row, p] * panel[p][j] over the unit's depth to accumulators[row - firstRow][j], j below its width. */
     void accumulate(GemmPlan plan, int unit, float[] left, float[][] panel, float[][] accumulators);
 
-    /** The vector kernel when the JVM has the Vector API module and {@code kiln.cpu.vector} is not "off"; else the scalar one. */
+    /** The vector kernel when the JVM has the Vector API module and {@code kiln.cpu.vector} is not "off"; else scalar. */
     static GemmRows fastest() {
         Logger log = LoggerFactory.getLogger(GemmRows.class);
         if ("off".equals(KilnSettings.cpuVector())) {
@@ -20,12 +20,13 @@ interface GemmRows {
             return new ScalarGemmRows();
         }
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            log.debug("CPU gemm: scalar kernel (start the JVM with --add-modules jdk.incubator.vector for the vector one)");
+            log.debug("CPU gemm: scalar kernel (--add-modules jdk.incubator.vector gives the vector one)");
             return new ScalarGemmRows();
         }
         try {
             // by name, so that a JVM without the module never loads the class that needs it
-            GemmRows vector = (GemmRows) Class.forName("dev.kiln.cpu.VectorGemmRows").getDeclaredConstructor().newInstance();
+            GemmRows vector = (GemmRows) Class.forName("dev.kiln.cpu.VectorGemmRows").getDeclaredConstructor()
+                    .newInstance();
             log.debug("CPU gemm: vector kernel, {}", vector);
             return vector;
         } catch (ReflectiveOperationException | LinkageError | UnsupportedOperationException e) {

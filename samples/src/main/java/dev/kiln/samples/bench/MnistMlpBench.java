@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "mnist-mlp",
         description = "The MNIST MLP (784-128-10, Adam) per backend and batch size: seconds per epoch, the median"
                 + " of the timed epochs after warm-up, data loading excluded; then one profiled epoch per batch size"
-                + " with a device wait after every backend call (slower: for shares, not speed); then PyTorch on the CPU"
-                + " with the same network per batch size, when python3 with torch is importable (apt-get install"
+                + " with a device wait after every backend call (slower: for shares, not speed); then PyTorch on the"
+                + " CPU with the same network per batch size, when python3 with torch is importable (apt-get install"
                 + " python3-torch). Prints Markdown.")
 public final class MnistMlpBench implements Callable<Integer> {
     private static final int HIDDEN = 128;
