@@ -4,6 +4,7 @@ import dev.kiln.samples.bench.GemmBench;
 import dev.kiln.samples.bench.MnistCnnBench;
 import dev.kiln.samples.bench.MnistLstmBench;
 import dev.kiln.samples.bench.MnistMlpBench;
+import dev.kiln.samples.bench.MonitoringBench;
 import dev.kiln.samples.bench.PredictBench;
 import dev.kiln.samples.commandline.CommonOptions;
 import picocli.CommandLine.Command;
@@ -22,7 +23,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench",
         description = "Measures performance on this machine.",
         subcommands = {BenchCommand.Gemm.class, BenchCommand.Predict.class, MnistMlpBench.class, MnistCnnBench.class,
-            MnistLstmBench.class})
+                MnistLstmBench.class, MonitoringBench.class})
 final class BenchCommand implements Runnable {
     @Spec
     private CommandSpec spec;
