@@ -162,14 +162,65 @@ public final class ConcurrencyCheck {
         }
     }
 
+    /** Waits up to a minute for {@code started} to reach zero. */
     private static void awaitStart(CountDownLatch started) {
         try {
             if (!started.await(1, TimeUnit.MINUTES)) {
-                throw new KilnException("the training did not start within a minute");
+                throw new KilnException("the other threads did not start within a minute");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new KilnException("interrupted while waiting for the training to start", e);
+            throw new KilnException("interrupted while waiting for the other threads to start", e);
+        }
+    }
+
+    /**
+     * {@code threads} threads predict with a model on a backend made by {@code create} until the backend is closed
+     * under them: every prediction before is right, and every failure after is a {@link KilnException}.
+     */
+    public static List<String> closingWhilePredicting(Supplier<Backend> create, int threads) {
+        List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        double[][] row = rows(1, 9);
+        Backend backend = create.get();
+        Model model = model(backend, 17);
+        double[] expected = model.predict(row)[0];
+        CountDownLatch predicted = new CountDownLatch(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                running.add(pool.submit(() -> predictUntilClosed(model, row, expected, predicted, problems)));
+            }
+            awaitStart(predicted);
+            backend.close();
+            for (Future<?> f : running) {
+                f.get(1, TimeUnit.MINUTES);
+            }
+        } catch (Exception e) {
+            problems.add("the predicting threads did not end cleanly: " + e);
+        } finally {
+            pool.shutdownNow();
+            model.close();
+        }
+        return problems;
+    }
+
+    private static void predictUntilClosed(Model model, double[][] row, double[] expected, CountDownLatch predicted,
+                                           List<String> problems) {
+        while (true) {
+            double[] got;
+            try {
+                got = model.predict(row)[0];
+            } catch (KilnException e) {
+                return;
+            } catch (RuntimeException e) {
+                problems.add("a prediction on a closing backend failed with " + e);
+                return;
+            }
+            if (!Arrays.equals(expected, got)) {
+                problems.add("predicted " + Arrays.toString(got) + " instead of " + Arrays.toString(expected));
+            }
+            predicted.countDown();
         }
     }
 

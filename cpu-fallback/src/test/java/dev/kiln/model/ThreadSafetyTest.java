@@ -66,6 +66,11 @@ class ThreadSafetyTest {
     }
 
     @Test
+    void aBackendClosedUnderPredictingThreadsFailsThemCleanly() {
+        assertEquals(List.of(), ConcurrencyCheck.closingWhilePredicting(() -> Backends.select("cpu"), 4));
+    }
+
+    @Test
     void predictionsAndFitAttemptsDuringTrainingAreServedOrRefusedCleanly() {
         assertEquals(List.of(), ConcurrencyCheck.predictionsDuringTraining(backend, 2, 200));
     }

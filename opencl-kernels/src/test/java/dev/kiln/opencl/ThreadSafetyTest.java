@@ -38,6 +38,11 @@ class ThreadSafetyTest {
     }
 
     @Test
+    void aBackendClosedUnderPredictingThreadsFailsThemCleanly() {
+        assertEquals(List.of(), ConcurrencyCheck.closingWhilePredicting(() -> Backends.select("opencl"), 4));
+    }
+
+    @Test
     void predictionsAndFitAttemptsDuringTrainingAreServedOrRefusedCleanly() {
         assertEquals(List.of(), ConcurrencyCheck.predictionsDuringTraining(backend, 2, 200));
     }
