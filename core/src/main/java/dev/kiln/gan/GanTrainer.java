@@ -3,6 +3,7 @@ package dev.kiln.gan;
 import dev.kiln.KilnException;
 import dev.kiln.autograd.Autograd;
 import dev.kiln.autograd.GradMode;
+import dev.kiln.backend.BackendLock;
 import dev.kiln.backend.Distribution;
 import dev.kiln.data.Batch;
 import dev.kiln.data.Dataset;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -166,13 +166,7 @@ public final class GanTrainer {
 
     /** Runs {@code work} holding the lock of the models' backend. */
     private <T> T onDevice(Supplier<T> work) {
-        ReentrantLock lock = generator.backend().lock();
-        lock.lock();
-        try {
-            return work.get();
-        } finally {
-            lock.unlock();
-        }
+        return BackendLock.holding(generator.backend(), work);
     }
 
     private GanStep train(Tensor real, Tensor labels) {

@@ -4,6 +4,7 @@ import dev.kiln.KilnException;
 import dev.kiln.autograd.GradMode;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.BackendClosedException;
+import dev.kiln.backend.BackendLock;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
 import dev.kiln.data.ArrayDataset;
@@ -37,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -561,28 +561,20 @@ public class Model extends Layer implements TrainableModel {
 
     /** Runs {@code forward} on {@code device} under its lock and a scope of its own, handing out only the outputs. */
     private static List<Tensor> inference(Backend device, Supplier<List<Tensor>> forward) {
-        ReentrantLock lock = device.lock();
-        lock.lock();
-        try (GradMode.Restore ignored = GradMode.disabled(); MemoryScope call = MemoryScope.open()) {
-            List<Tensor> outputs = new ArrayList<>();
-            for (Tensor output : forward.get()) {
-                outputs.add(call.handOut(output));
+        return BackendLock.holding(device, () -> {
+            try (GradMode.Restore ignored = GradMode.disabled(); MemoryScope call = MemoryScope.open()) {
+                List<Tensor> outputs = new ArrayList<>();
+                for (Tensor output : forward.get()) {
+                    outputs.add(call.handOut(output));
+                }
+                return outputs;
             }
-            return outputs;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Runs {@code work} holding the lock of this model's backend. */
     private <T> T onDevice(Supplier<T> work) {
-        ReentrantLock lock = backend().lock();
-        lock.lock();
-        try {
-            return work.get();
-        } finally {
-            lock.unlock();
-        }
+        return BackendLock.holding(backend(), work);
     }
 
     /** The model's one output for each row of x, one output row per input row. */
@@ -630,13 +622,10 @@ public class Model extends Layer implements TrainableModel {
             release();
             return;
         }
-        ReentrantLock lock = device.lock();
-        lock.lock();
-        try {
+        BackendLock.holding(device, () -> {
             release();
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     private synchronized void release() {

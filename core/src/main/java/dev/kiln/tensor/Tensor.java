@@ -3,12 +3,11 @@ package dev.kiln.tensor;
 import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.BackendClosedException;
+import dev.kiln.backend.BackendLock;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.Broadcast;
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 
 /**
  * An n-dimensional array on one backend's device, with an optional gradient. A tensor owns its buffer
@@ -59,13 +58,13 @@ public final class Tensor implements AutoCloseable {
             throw new KilnException("backend '" + backend.name() + "' on " + backend.device().name()
                     + " does not support " + dtype);
         }
-        return locked(backend, () -> new Tensor(backend, shape, backend.allocate(dtype, Math.max(shape.size(), 0)),
+        return BackendLock.holding(backend, () -> new Tensor(backend, shape, backend.allocate(dtype, Math.max(shape.size(), 0)),
                 true));
     }
 
     /** A tensor filled with {@code value}. */
     public static Tensor full(Backend backend, DType dtype, Shape shape, double value) {
-        return locked(backend, () -> {
+        return BackendLock.holding(backend, () -> {
             Tensor t = empty(backend, dtype, shape);
             backend.fill(t.buffer, value);
             return t;
@@ -79,7 +78,7 @@ public final class Tensor implements AutoCloseable {
     /** An F32 tensor holding {@code data} (row-major). */
     public static Tensor of(Backend backend, Shape shape, float... data) {
         checkLength(shape, data.length);
-        return locked(backend, () -> {
+        return BackendLock.holding(backend, () -> {
             Tensor t = empty(backend, DType.F32, shape);
             backend.upload(data, t.buffer);
             return t;
@@ -89,7 +88,7 @@ public final class Tensor implements AutoCloseable {
     /** An F64 tensor holding {@code data} (row-major). */
     public static Tensor of(Backend backend, Shape shape, double... data) {
         checkLength(shape, data.length);
-        return locked(backend, () -> {
+        return BackendLock.holding(backend, () -> {
             Tensor t = empty(backend, DType.F64, shape);
             backend.upload(data, t.buffer);
             return t;
@@ -99,7 +98,7 @@ public final class Tensor implements AutoCloseable {
     /** An I32 tensor of indices (class labels, embedding ids) holding {@code data} (row-major). */
     public static Tensor of(Backend backend, Shape shape, int... data) {
         checkLength(shape, data.length);
-        return locked(backend, () -> {
+        return BackendLock.holding(backend, () -> {
             Tensor t = empty(backend, DType.I32, shape);
             backend.upload(data, t.buffer);
             return t;
@@ -144,17 +143,6 @@ public final class Tensor implements AutoCloseable {
     /** Wraps a buffer this tensor will own; for ops and backends. */
     public static Tensor wrap(Backend backend, Shape shape, Buffer buffer) {
         return new Tensor(backend, shape, buffer, true);
-    }
-
-    /** Runs {@code work} holding {@code backend}'s lock. */
-    private static <T> T locked(Backend backend, Supplier<T> work) {
-        ReentrantLock lock = backend.lock();
-        lock.lock();
-        try {
-            return work.get();
-        } finally {
-            lock.unlock();
-        }
     }
 
     private static int wholeNumber(double value, int position) {
@@ -225,7 +213,7 @@ public final class Tensor implements AutoCloseable {
 
     /** The values as floats (waits for pending work). */
     public float[] toFloatArray() {
-        return locked(backend, this::readFloats);
+        return BackendLock.holding(backend, this::readFloats);
     }
 
     private float[] readFloats() {
@@ -250,7 +238,7 @@ public final class Tensor implements AutoCloseable {
 
     /** The values as doubles (waits for pending work). */
     public double[] toDoubleArray() {
-        return locked(backend, this::readDoubles);
+        return BackendLock.holding(backend, this::readDoubles);
     }
 
     private double[] readDoubles() {
@@ -275,7 +263,7 @@ public final class Tensor implements AutoCloseable {
 
     /** The values of an I32 tensor (waits for pending work); a real tensor is refused rather than rounded. */
     public int[] toIntArray() {
-        return locked(backend, this::readInts);
+        return BackendLock.holding(backend, this::readInts);
     }
 
     private int[] readInts() {
@@ -409,7 +397,7 @@ public final class Tensor implements AutoCloseable {
     /** Frees the buffer (a view frees nothing) and the gradient; closing twice does nothing. */
     @Override
     public void close() {
-        locked(backend, () -> {
+        BackendLock.holding(backend, () -> {
             release();
             return null;
         });

@@ -1,6 +1,7 @@
 package dev.kiln.train;
 
 import dev.kiln.KilnException;
+import dev.kiln.backend.BackendLock;
 import dev.kiln.data.Dataset;
 import dev.kiln.data.MiniBatches;
 import java.util.ArrayList;
@@ -38,13 +39,7 @@ public final class Trainer {
     }
 
     private History run(Dataset data) {
-        ReentrantLock lock = model.backend().lock();
-        lock.lock();
-        try {
-            return train(data);
-        } finally {
-            lock.unlock();
-        }
+        return BackendLock.holding(model.backend(), () -> train(data));
     }
 
     private History train(Dataset data) {
