@@ -709,21 +709,8 @@ public final class OpenClBackend implements Backend {
 
     /** The program text of {@code family} for {@code dtype} with this device's tuning. */
     ProgramSource source(DType dtype, KernelFamily family) {
-        return sources.computeIfAbsent(dtype, d -> new EnumMap<>(KernelFamily.class)).computeIfAbsent(family, f -> {
-            Map<String, String> defines = new HashMap<>();
-            defines.put("PRECISION", dtype == DType.F64 ? "64" : "32");
-            if (f == KernelFamily.GEMM) {
-                defines.putAll(gemmTuning(dtype).defines());
-            }
-            if (f == KernelFamily.REDUCE) {
-                defines.put("RWG", Integer.toString(OpenClReduce.ROW_GROUP));
-            }
-            if (f == KernelFamily.WINDOWS || f == KernelFamily.ELEMENTWISE || f == KernelFamily.REDUCE
-                    || f == KernelFamily.RANDOM || f == KernelFamily.CELLS) {
-                defines.put("VW", Integer.toString(lanes(dtype)));
-            }
-            return ProgramSource.of(f, dtype.name(), defines);
-        });
+        return sources.computeIfAbsent(dtype, d -> new EnumMap<>(KernelFamily.class))
+                .computeIfAbsent(family, f -> ProgramSource.of(f, dtype, gemmTuning(dtype), lanes(dtype)));
     }
 
     /** Elements per work-item of the vector kernels for {@code dtype} on this device (VW of their programs). */

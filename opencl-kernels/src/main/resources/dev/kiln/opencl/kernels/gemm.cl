@@ -32,7 +32,7 @@
 #define A_AT(i, p) (transposeA ? a[(size_t) (p) * m + (i)] : a[(size_t) (i) * k + (p)])
 #define B_AT(p, j) (transposeB ? b[(size_t) (j) * k + (p)] : b[(size_t) (p) * n + (j)])
 
-inline real scaled(const real alpha, const real sum, const real beta, __global const real* c) {
+static inline real scaled(const real alpha, const real sum, const real beta, __global const real* c) {
     return beta == 0 ? alpha * sum : alpha * sum + beta * c[0];
 }
 
@@ -53,7 +53,7 @@ __kernel void gemm_general(const int m, const int n, const int k, const int tran
 // packed[(rowBlock * k + p) * MR + r] = op(a)[rowBlock * MR + r, p] for p in [p0, p0 + VW), zero past row m.
 // Full blocks move without a bounds check per element: an untransposed a as MR row vectors written transposed, a
 // transposed one as VW runs of MR contiguous elements.
-inline void pack_a(const int m, const int k, const int transposeA, __global const real* a, __global real* packed,
+static inline void pack_a(const int m, const int k, const int transposeA, __global const real* a, __global real* packed,
                    const int rowBlock, const int p0) {
     const int i0 = rowBlock * MR;
     __global real* out = packed + ((size_t) rowBlock * k + p0) * MR;
@@ -92,7 +92,7 @@ inline void pack_a(const int m, const int k, const int transposeA, __global cons
 
 // packed[(columnBlock * k + p) * NR + c] = op(b)[p, columnBlock * NR + c] for p in [p0, p0 + VW), zero past
 // column n. Full blocks move as vectors: rows of an untransposed b, columns of a transposed one (written apart).
-inline void pack_b(const int n, const int k, const int transposeB, __global const real* b, __global real* packed,
+static inline void pack_b(const int n, const int k, const int transposeB, __global const real* b, __global real* packed,
                    const int columnBlock, const int p0) {
     const int j0 = columnBlock * NR;
     __global real* out = packed + ((size_t) columnBlock * k + p0) * NR;
