@@ -179,13 +179,20 @@ public final class OpenClBackend implements Backend {
     }
 
     private void read(ClBuffer source, Pointer target, long bytes) {
-        if (bytes > 0) {
-            ClStatus.check(CL.clEnqueueReadBuffer(queue(), source.memory(), true, 0, bytes, target, 0, null, null),
-                    () -> "download of " + bytes + " bytes from " + source + " (or an earlier kernel)");
-            downloads++;
-            downloadedBytes += bytes;
+        // An empty download enqueues nothing and so waits for nothing: the upload copies must stay.
+        if (bytes == 0) {
+            return;
         }
+        ClStatus.check(CL.clEnqueueReadBuffer(queue(), source.memory(), true, 0, bytes, target, 0, null, null),
+                () -> "download of " + bytes + " bytes from " + source + " (or an earlier kernel)");
+        downloads++;
+        downloadedBytes += bytes;
         releasePendingUploads();
+    }
+
+    /** Bytes of upload host copies still held because the queue has not been waited on since. */
+    long pendingUploadBytes() {
+        return pendingUploadBytes;
     }
 
     /** Drops the host copies of uploads; only once the queue has been waited on. */

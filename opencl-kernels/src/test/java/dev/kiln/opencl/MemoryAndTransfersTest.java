@@ -37,6 +37,21 @@ class MemoryAndTransfersTest {
     }
 
     @Test
+    void anEmptyDownloadKeepsUploadCopiesUntilTheQueueIsWaitedOn() {
+        Buffer x = backend.allocate(DType.F32, 4);
+        long pending = backend.pendingUploadBytes() + 16;
+        backend.upload(new float[] {1, 2, 3, 4}, x);
+        assertEquals(pending, backend.pendingUploadBytes());
+        backend.download(x, new float[0]);
+        assertEquals(pending, backend.pendingUploadBytes());
+        float[] out = new float[4];
+        backend.download(x, out);
+        assertArrayEquals(new float[] {1, 2, 3, 4}, out);
+        assertEquals(0, backend.pendingUploadBytes());
+        backend.free(x);
+    }
+
+    @Test
     void doublePrecisionRoundTripsWhereSupported() {
         if (!backend.device().fp64()) {
             assertFalse(backend.supports(DType.F64));
