@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +48,7 @@ class DevicesAndCacheTest {
         DeviceInfo cpu = new DeviceInfo(0, "c", "v", "cpu", "1", 1, 1, 1, false);
         DeviceInfo accelerator = new DeviceInfo(1, "a", "v", "accelerator", "1", 1, 1, 1, false);
         DeviceInfo gpu = new DeviceInfo(2, "g", "v", "gpu", "1", 1, 1, 1, false);
-        List<ClDevice> devices = Stream.of(cpu, accelerator, gpu).map(i -> new ClDevice(null, null, i, 4, 0)).toList();
+        List<ClDevice> devices = Stream.of(cpu, accelerator, gpu).map(i -> DeviceDescriptions.of("p", i, 4, false, Set.of())).toList();
         assertEquals(2, ClDevices.defaultIndex(devices));
         assertEquals(1, ClDevices.defaultIndex(devices.subList(0, 2)));
         assertEquals(0, ClDevices.defaultIndex(devices.subList(0, 1)));

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,7 +100,7 @@ class KernelSourcesCompileWithClangTest {
                 for (int width : List.of(1, 2, 4, 8, 16)) {
                     DeviceInfo info = new DeviceInfo(devices.size(), type + " device", vendor, type, "1.0", 8,
                             1L << 32, 1L << 30, true);
-                    devices.add(new ClDevice(null, null, info, width, width));
+                    devices.add(DeviceDescriptions.of("p", info, width, false, Set.of()));
                 }
             }
         }

@@ -72,8 +72,7 @@ class MemoryAndTransfersTest {
         DeviceInfo info = real.info();
         DeviceInfo withoutFp64 = new DeviceInfo(info.index(), info.name(), info.vendor(), info.type(), info.driverVersion(),
                 info.computeUnits(), info.globalMemoryBytes(), info.maxAllocationBytes(), false);
-        try (OpenClBackend single = new OpenClBackend(new ClDevice(real.platform(), real.id(), withoutFp64,
-                real.preferredFloatWidth(), 0), null)) {
+        try (OpenClBackend single = new OpenClBackend(real.withInfo(withoutFp64), null)) {
             assertFalse(single.supports(DType.F64));
             KilnException e = assertThrows(KilnException.class, () -> single.allocate(DType.F64, 4));
             assertTrue(e.getMessage().contains("cl_khr_fp64"), e.getMessage());
