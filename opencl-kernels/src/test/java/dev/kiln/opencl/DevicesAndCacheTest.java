@@ -3,6 +3,7 @@ package dev.kiln.opencl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -114,14 +115,31 @@ class DevicesAndCacheTest {
     }
 
     @Test
-    void cacheKeyDependsOnDeviceDriverSourceAndOptions() {
-        String key = BinaryCache.key("dev", "1.0", "abc", "");
-        assertEquals(key, BinaryCache.key("dev", "1.0", "abc", ""));
-        assertFalse(key.equals(BinaryCache.key("dev2", "1.0", "abc", "")));
-        assertFalse(key.equals(BinaryCache.key("dev", "1.1", "abc", "")));
-        assertFalse(key.equals(BinaryCache.key("dev", "1.0", "abd", "")));
-        assertFalse(key.equals(BinaryCache.key("dev", "1.0", "abc", "-O1")));
+    void cacheKeyDependsOnDeviceDriverVersionsSourceAndOptions() {
+        ClDevice device = described("dev", "1.0", "OpenCL 3.0 / OpenCL 3.0", true);
+        String key = BinaryCache.key(device, "abc", "");
+        assertEquals(key, BinaryCache.key(described("dev", "1.0", "OpenCL 3.0 / OpenCL 3.0", true), "abc", ""));
+        assertNotEquals(key, BinaryCache.key(described("dev2", "1.0", "OpenCL 3.0 / OpenCL 3.0", true), "abc", ""));
+        assertNotEquals(key, BinaryCache.key(described("dev", "1.1", "OpenCL 3.0 / OpenCL 3.0", true), "abc", ""));
+        assertNotEquals(key, BinaryCache.key(described("dev", "1.0", "OpenCL 3.0 / OpenCL 1.2", true), "abc", ""));
+        assertNotEquals(key, BinaryCache.key(device, "abd", ""));
+        assertNotEquals(key, BinaryCache.key(device, "abc", "-O1"));
         assertEquals(null, OpenClBackend.binaryCache("off"));
+    }
+
+    @Test
+    void singlePrecisionDivideAndSqrtAreCorrectlyRoundedWhereTheDeviceCan() {
+        assertEquals("-cl-fp32-correctly-rounded-divide-sqrt",
+                ProgramCache.options(described("dev", "1.0", "OpenCL 3.0 / OpenCL 3.0", true)));
+        assertEquals("", ProgramCache.options(described("dev", "1.0", "OpenCL 3.0 / OpenCL 3.0", false)));
+        ClDevice real = defaultDevice();
+        assertEquals(real.correctlyRoundedDivideSqrt(), ProgramCache.options(real).contains("correctly-rounded"));
+    }
+
+    private static ClDevice described(String name, String driver, String versions, boolean correctlyRounded) {
+        DeviceInfo info = new DeviceInfo(0, name, "v", "gpu", driver, 1, 1L << 30, 1L << 28, true);
+        return new ClDevice(null, null, info, 4, 4, "p", versions, false, Set.of(), correctlyRounded,
+                List.of(1024L, 1024L, 64L));
     }
 
     private static ClDevice defaultDevice() {
