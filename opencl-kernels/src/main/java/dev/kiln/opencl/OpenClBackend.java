@@ -700,7 +700,7 @@ public final class OpenClBackend implements Backend {
             kernel = programs.kernel(source(dtype, family), name);
             kernels.get(dtype).put(name, kernel);
         }
-        return new KernelLaunch(kernel, name, dtype, shapes);
+        return new KernelLaunch(kernel, programs.limits(kernel), name, dtype, shapes);
     }
 
     /** Compiles every kernel family for {@code dtype} now (I32 has no programs of its own), so that a device that cannot build them fails at once. */

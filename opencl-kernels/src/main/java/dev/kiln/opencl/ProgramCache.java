@@ -4,6 +4,7 @@ import dev.kiln.KilnException;
 import dev.kiln.backend.KernelBuildException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.jocl.CL;
@@ -23,6 +24,7 @@ final class ProgramCache implements AutoCloseable {
     private final BinaryCache disk;
     private final Map<ProgramSource, cl_program> programs = new HashMap<>();
     private final Map<cl_program, Map<String, cl_kernel>> kernels = new HashMap<>();
+    private final Map<cl_kernel, KernelLimits> limits = new IdentityHashMap<>();
     private int sourceBuilds;
     private int binaryBuilds;
 
@@ -49,6 +51,11 @@ final class ProgramCache implements AutoCloseable {
             return ClStatus.created(CL.clCreateKernel(program, n, error), error,
                     "creating kernel '" + n + "' of " + source.name());
         });
+    }
+
+    /** The work-group limits of {@code kernel}, one of this cache's kernels, queried on first use. */
+    KernelLimits limits(cl_kernel kernel) {
+        return limits.computeIfAbsent(kernel, k -> KernelLimits.of(k, context.device()));
     }
 
     /** The built program for {@code source}, compiling it on first use. */
@@ -154,6 +161,7 @@ final class ProgramCache implements AutoCloseable {
     public void close() {
         kernels.values().forEach(byName -> byName.values().forEach(CL::clReleaseKernel));
         kernels.clear();
+        limits.clear();
         programs.values().forEach(CL::clReleaseProgram);
         programs.clear();
     }
