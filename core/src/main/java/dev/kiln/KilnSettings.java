@@ -13,6 +13,9 @@ import java.util.Locale;
  *       does not build on the device.</li>
  *   <li>{@code kiln.opencl.cache} / {@code KILN_OPENCL_CACHE}: directory of the compiled-kernel cache
  *       (default {@code ~/.kiln/cache/opencl}); "off" disables it.</li>
+ *   <li>{@code kiln.opencl.emulate} / {@code KILN_OPENCL_EMULATE}: "off" (default) or "gpu": the OpenCL backend
+ *       treats its device as a GPU (GPU kernels and tunings, no fp64) and enforces a GPU's limits at every launch
+ *       and allocation, so GPU code paths can be tested on a CPU OpenCL device.</li>
  *   <li>{@code kiln.require.opencl} / {@code KILN_REQUIRE_OPENCL}: "1" makes OpenCL tests fail instead of
  *       skipping when no device is found.</li>
  *   <li>{@code kiln.data} / {@code KILN_DATA}: data set cache directory (default {@code ~/.kiln/data}).</li>
@@ -46,6 +49,10 @@ public final class KilnSettings {
 
     public static String openClCache() {
         return get("kiln.opencl.cache", System.getProperty("user.home") + "/.kiln/cache/opencl");
+    }
+
+    public static String openClEmulate() {
+        return get("kiln.opencl.emulate", "off");
     }
 
     public static boolean requireOpenCl() {

@@ -23,11 +23,12 @@ import org.jocl.cl_platform_id;
  * @param correctlyRoundedDivideSqrt whether single precision divide and sqrt can be correctly rounded
  *     (CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT in CL_DEVICE_SINGLE_FP_CONFIG)
  * @param maxWorkItemSizes the largest work-group extent per dimension (CL_DEVICE_MAX_WORK_ITEM_SIZES)
+ * @param emulatedGpu whether this device stands in for a GPU under {@link GpuEmulation}
  */
 record ClDevice(cl_platform_id platform, cl_device_id id, DeviceInfo info,
                 int preferredFloatWidth, int preferredDoubleWidth,
                 String platformName, String versions, boolean unifiedMemory, Set<String> identities,
-                boolean correctlyRoundedDivideSqrt, List<Long> maxWorkItemSizes) {
+                boolean correctlyRoundedDivideSqrt, List<Long> maxWorkItemSizes, boolean emulatedGpu) {
 
     ClDevice {
         identities = Set.copyOf(identities);
@@ -42,7 +43,7 @@ record ClDevice(cl_platform_id platform, cl_device_id id, DeviceInfo info,
     /** This device with {@code replacement} as what it reports. */
     ClDevice withInfo(DeviceInfo replacement) {
         return new ClDevice(platform, id, replacement, preferredFloatWidth, preferredDoubleWidth, platformName, versions,
-                unifiedMemory, identities, correctlyRoundedDivideSqrt, maxWorkItemSizes);
+                unifiedMemory, identities, correctlyRoundedDivideSqrt, maxWorkItemSizes, emulatedGpu);
     }
 
     /** This device listed at position {@code index}. */

@@ -139,7 +139,7 @@ final class ClDevices {
                 integer(id, CL.CL_DEVICE_HOST_UNIFIED_MEMORY) != 0,
                 identities(id, extensions),
                 (number(id, CL.CL_DEVICE_SINGLE_FP_CONFIG) & CL.CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0,
-                workItemSizes(id));
+                workItemSizes(id), false);
     }
 
     /** The physical device's UUID and PCI location, from whichever extensions the driver reports. */

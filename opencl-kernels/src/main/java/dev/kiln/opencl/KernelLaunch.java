@@ -84,7 +84,7 @@ final class KernelLaunch {
                 return;
             }
         }
-        limits.violation(local).ifPresent(violation -> {
+        limits.violation(global, local).ifPresent(violation -> {
             throw new KilnException("kernel '" + name + "' (" + shapes.get() + "): " + violation);
         });
         int status;

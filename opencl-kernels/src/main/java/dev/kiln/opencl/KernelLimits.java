@@ -18,9 +18,11 @@ import org.jocl.cl_kernel;
  * @param maxWorkItemSizes most work-items per group in each dimension (CL_DEVICE_MAX_WORK_ITEM_SIZES)
  * @param localMemoryBytes local memory the kernel uses (CL_KERNEL_LOCAL_MEM_SIZE)
  * @param deviceLocalMemoryBytes local memory the device has per work-group (CL_DEVICE_LOCAL_MEM_SIZE)
+ * @param gpuRules whether the rules of an emulated GPU apply too: each global size a whole multiple of the
+ *     work-group, 1-D ranges below 2^31 ({@link GpuEmulation})
  */
 record KernelLimits(long workGroupSize, List<Long> maxWorkItemSizes, long localMemoryBytes,
-                    long deviceLocalMemoryBytes) {
+                    long deviceLocalMemoryBytes, boolean gpuRules) {
 
     KernelLimits {
         maxWorkItemSizes = List.copyOf(maxWorkItemSizes);
@@ -38,11 +40,13 @@ record KernelLimits(long workGroupSize, List<Long> maxWorkItemSizes, long localM
                 Pointer.to(localMemory), null), what);
         ClStatus.check(CL.clGetDeviceInfo(device.id(), CL.CL_DEVICE_LOCAL_MEM_SIZE, Sizeof.cl_ulong,
                 Pointer.to(deviceLocalMemory), null), what);
-        return new KernelLimits(groupSize[0], device.maxWorkItemSizes(), localMemory[0], deviceLocalMemory[0]);
+        KernelLimits limits = new KernelLimits(groupSize[0], device.maxWorkItemSizes(), localMemory[0],
+                deviceLocalMemory[0], false);
+        return device.emulatedGpu() ? GpuEmulation.of(limits) : limits;
     }
 
-    /** Why a launch in work-groups of {@code local} would be refused; empty when it fits. */
-    Optional<String> violation(long[] local) {
+    /** Why a launch over {@code global} in work-groups of {@code local} would be refused; empty when it fits. */
+    Optional<String> violation(long[] global, long[] local) {
         String size = LongStream.of(local).mapToObj(Long::toString).collect(Collectors.joining(" x "));
         for (int d = 0; d < local.length; d++) {
             if (d >= maxWorkItemSizes.size() || local[d] > maxWorkItemSizes.get(d)) {
@@ -59,6 +63,19 @@ record KernelLimits(long workGroupSize, List<Long> maxWorkItemSizes, long localM
         if (localMemoryBytes > deviceLocalMemoryBytes) {
             return Optional.of("the kernel uses " + localMemoryBytes + " bytes of local memory, more than the "
                     + deviceLocalMemoryBytes + " the device has (CL_KERNEL_LOCAL_MEM_SIZE, CL_DEVICE_LOCAL_MEM_SIZE)");
+        }
+        return gpuRules ? gpuViolation(global, local, size) : Optional.empty();
+    }
+
+    private static Optional<String> gpuViolation(long[] global, long[] local, String size) {
+        for (int d = 0; d < global.length; d++) {
+            if (global[d] % local[d] != 0) {
+                return Optional.of("global size " + global[d] + " in dimension " + d
+                        + " is not a whole number of work-groups " + size);
+            }
+        }
+        if (global.length == 1 && global[0] >= 1L << 31) {
+            return Optional.of("1-D global size " + global[0] + " reaches 2^31");
         }
         return Optional.empty();
     }

@@ -74,9 +74,14 @@ public final class OpenClBackend implements Backend {
         return onDevice(KilnSettings.openClDevice());
     }
 
-    /** A backend on the device named by {@code choice}: an index or part of a name; null picks the default. */
+    /**
+     * A backend on the device named by {@code choice}: an index or part of a name; null picks the default. Under
+     * {@code kiln.opencl.emulate=gpu} the device stands in for a GPU ({@link GpuEmulation}).
+     */
     public static OpenClBackend onDevice(String choice) {
-        return new OpenClBackend(ClDevices.choose(ClDevices.discover(), choice), binaryCache(KilnSettings.openClCache()));
+        ClDevice device = ClDevices.choose(ClDevices.discover(), choice);
+        return new OpenClBackend(GpuEmulation.requested() ? GpuEmulation.of(device) : device,
+                binaryCache(KilnSettings.openClCache()));
     }
 
     OpenClBackend(ClDevice device, BinaryCache binaryCache) {

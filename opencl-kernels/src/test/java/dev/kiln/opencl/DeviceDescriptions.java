@@ -19,6 +19,7 @@ final class DeviceDescriptions {
     static ClDevice of(String platform, DeviceInfo info, int vectorWidth, boolean unifiedMemory,
                        Set<String> identities) {
         return new ClDevice(null, null, info, vectorWidth, vectorWidth, platform, "OpenCL 1.2 / OpenCL 1.2",
-                unifiedMemory, identities, true, List.of(1024L, 1024L, 64L));
+                unifiedMemory, identities, true, List.of(1024L, 1024L, 64L),
+                false);
     }
 }

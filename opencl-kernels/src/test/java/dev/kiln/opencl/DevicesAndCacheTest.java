@@ -139,7 +139,7 @@ class DevicesAndCacheTest {
     private static ClDevice described(String name, String driver, String versions, boolean correctlyRounded) {
         DeviceInfo info = new DeviceInfo(0, name, "v", "gpu", driver, 1, 1L << 30, 1L << 28, true);
         return new ClDevice(null, null, info, 4, 4, "p", versions, false, Set.of(), correctlyRounded,
-                List.of(1024L, 1024L, 64L));
+                List.of(1024L, 1024L, 64L), false);
     }
 
     private static ClDevice defaultDevice() {

@@ -18,23 +18,25 @@ import org.junit.jupiter.api.Test;
 
 /** Work-group sizes are checked against the kernel's and the device's limits before a launch. */
 class KernelLimitsTest {
-    private static final KernelLimits LIMITS = new KernelLimits(256, List.of(1024L, 1024L, 64L), 8192, 49152);
+    private static final KernelLimits LIMITS = new KernelLimits(256, List.of(1024L, 1024L, 64L), 8192, 49152,
+            false);
 
     @Test
     void aGroupWithinEveryLimitPasses() {
-        assertEquals(Optional.empty(), LIMITS.violation(new long[] {256}));
-        assertEquals(Optional.empty(), LIMITS.violation(new long[] {32, 4, 2}));
+        assertEquals(Optional.empty(), LIMITS.violation(new long[] {512}, new long[] {256}));
+        assertEquals(Optional.empty(), LIMITS.violation(new long[] {33, 5, 3}, new long[] {32, 4, 2}));
     }
 
     @Test
     void eachLimitNamesTheSizeAskedAndTheLimit() {
-        String perKernel = LIMITS.violation(new long[] {32, 16}).orElseThrow();
+        String perKernel = LIMITS.violation(new long[] {32, 16}, new long[] {32, 16}).orElseThrow();
         assertTrue(perKernel.contains("32 x 16 = 512 work-items exceeds the kernel's limit of 256"), perKernel);
-        String perDimension = LIMITS.violation(new long[] {1, 1, 128}).orElseThrow();
+        String perDimension = LIMITS.violation(new long[] {1, 1, 128}, new long[] {1, 1, 128}).orElseThrow();
         assertTrue(perDimension.contains("limit of 64 in dimension 2"), perDimension);
-        String dimensions = LIMITS.violation(new long[] {1, 1, 1, 1}).orElseThrow();
+        String dimensions = LIMITS.violation(new long[] {1, 1, 1, 1}, new long[] {1, 1, 1, 1}).orElseThrow();
         assertTrue(dimensions.contains("in dimension 3"), dimensions);
-        String local = new KernelLimits(256, List.of(1024L), 65536, 49152).violation(new long[] {64}).orElseThrow();
+        String local = new KernelLimits(256, List.of(1024L), 65536, 49152, false)
+                .violation(new long[] {64}, new long[] {64}).orElseThrow();
         assertTrue(local.contains("65536 bytes of local memory, more than the 49152"), local);
     }
 
