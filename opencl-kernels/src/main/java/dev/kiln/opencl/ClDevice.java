@@ -42,8 +42,8 @@ record ClDevice(cl_platform_id platform, cl_device_id id, DeviceInfo info,
 
     /** This device with {@code replacement} as what it reports. */
     ClDevice withInfo(DeviceInfo replacement) {
-        return new ClDevice(platform, id, replacement, preferredFloatWidth, preferredDoubleWidth, platformName, versions,
-                unifiedMemory, identities, correctlyRoundedDivideSqrt, maxWorkItemSizes, emulatedGpu);
+        return new ClDevice(platform, id, replacement, preferredFloatWidth, preferredDoubleWidth, platformName,
+                versions, unifiedMemory, identities, correctlyRoundedDivideSqrt, maxWorkItemSizes, emulatedGpu);
     }
 
     /** This device listed at position {@code index}. */

@@ -146,7 +146,8 @@ final class ClDevices {
     private static Set<String> identities(cl_device_id id, String extensions) {
         Set<String> identities = new HashSet<>();
         if (extensions.contains("cl_khr_device_uuid")) {
-            optional(id, CL_DEVICE_UUID_KHR, 16).ifPresent(uuid -> identities.add("uuid:" + HexFormat.of().formatHex(uuid)));
+            optional(id, CL_DEVICE_UUID_KHR, 16)
+                    .ifPresent(uuid -> identities.add("uuid:" + HexFormat.of().formatHex(uuid)));
         }
         if (extensions.contains("cl_khr_pci_bus_info")) {
             // struct { cl_uint domain, bus, device, function; }

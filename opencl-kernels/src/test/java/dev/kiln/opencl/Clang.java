@@ -47,7 +47,8 @@ final class Clang {
         Path headers = Path.of(version.messages().trim(), "include");
         Set<String> builtins = new HashSet<>();
         for (String header : List.of("opencl-c-base.h", "opencl-c.h")) {
-            String code = COMMENT.matcher(Files.readString(headers.resolve(header), StandardCharsets.UTF_8)).replaceAll(" ");
+            String text = Files.readString(headers.resolve(header), StandardCharsets.UTF_8);
+            String code = COMMENT.matcher(text).replaceAll(" ");
             Matcher words = IDENTIFIER.matcher(code);
             while (words.find()) {
                 builtins.add(words.group());
@@ -65,9 +66,9 @@ final class Clang {
         Path input = Files.createTempFile(directory, "program", ".cl");
         Path output = Files.createTempFile(directory, "program", ".ll");
         Files.writeString(input, source, StandardCharsets.UTF_8);
-        Result compiled = run(List.of("clang", "-x", "cl", "-cl-std=CL1.2", "-target", "spir64", optimisation, "-Werror",
-                "-Xclang", "-cl-ext=" + (fp64 ? "+" : "-") + "cl_khr_fp64", "-emit-llvm", "-S", input.toString(),
-                "-o", output.toString()));
+        Result compiled = run(List.of("clang", "-x", "cl", "-cl-std=CL1.2", "-target", "spir64", optimisation,
+                "-Werror", "-Xclang", "-cl-ext=" + (fp64 ? "+" : "-") + "cl_khr_fp64", "-emit-llvm", "-S",
+                input.toString(), "-o", output.toString()));
         String ir = compiled.exitCode() == 0 ? Files.readString(output, StandardCharsets.UTF_8) : "";
         return new Result(compiled.exitCode(), compiled.messages(), ir);
     }

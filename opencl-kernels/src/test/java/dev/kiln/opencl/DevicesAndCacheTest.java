@@ -49,7 +49,8 @@ class DevicesAndCacheTest {
         DeviceInfo cpu = new DeviceInfo(0, "c", "v", "cpu", "1", 1, 1, 1, false);
         DeviceInfo accelerator = new DeviceInfo(1, "a", "v", "accelerator", "1", 1, 1, 1, false);
         DeviceInfo gpu = new DeviceInfo(2, "g", "v", "gpu", "1", 1, 1, 1, false);
-        List<ClDevice> devices = Stream.of(cpu, accelerator, gpu).map(i -> DeviceDescriptions.of("p", i, 4, false, Set.of())).toList();
+        List<ClDevice> devices = Stream.of(cpu, accelerator, gpu)
+                .map(i -> DeviceDescriptions.of("p", i, 4, false, Set.of())).toList();
         assertEquals(2, ClDevices.defaultIndex(devices));
         assertEquals(1, ClDevices.defaultIndex(devices.subList(0, 2)));
         assertEquals(0, ClDevices.defaultIndex(devices.subList(0, 1)));
