@@ -16,8 +16,12 @@ import java.util.Locale;
  *   <li>{@code kiln.opencl.emulate} / {@code KILN_OPENCL_EMULATE}: "off" (default) or "gpu": the OpenCL backend
  *       treats its device as a GPU (GPU kernels and tunings, no fp64) and enforces a GPU's limits at every launch
  *       and allocation, so GPU code paths can be tested on a CPU OpenCL device.</li>
+ *   <li>{@code kiln.cpu.vector} / {@code KILN_CPU_VECTOR}: "auto" (default) runs the CPU backend's matrix products on
+ *       the Vector API when the JVM has its module ({@code --add-modules jdk.incubator.vector}); "off" never does.</li>
  *   <li>{@code kiln.require.opencl} / {@code KILN_REQUIRE_OPENCL}: "1" makes OpenCL tests fail instead of
- *       skipping when no device is found.</li>
+ *       skipping when no device is found, or when clang, the second kernel compiler, is missing.</li>
+ *   <li>{@code kiln.require.tools} / {@code KILN_REQUIRE_TOOLS}: "1" makes the tests that check our files with
+ *       another program (TensorBoard's reader, a headless browser) fail instead of skipping when it is missing.</li>
  *   <li>{@code kiln.data} / {@code KILN_DATA}: data set cache directory (default {@code ~/.kiln/data}).</li>
  * </ul>
  */
@@ -55,8 +59,21 @@ public final class KilnSettings {
         return get("kiln.opencl.emulate", "off");
     }
 
+    public static String cpuVector() {
+        return get("kiln.cpu.vector", "auto");
+    }
+
     public static boolean requireOpenCl() {
-        return "1".equals(get("kiln.require.opencl", "0")) || "true".equalsIgnoreCase(get("kiln.require.opencl", "0"));
+        return isOn("kiln.require.opencl");
+    }
+
+    public static boolean requireTools() {
+        return isOn("kiln.require.tools");
+    }
+
+    private static boolean isOn(String key) {
+        String value = get(key, "0");
+        return "1".equals(value) || "true".equalsIgnoreCase(value);
     }
 
     public static String dataDirectory() {

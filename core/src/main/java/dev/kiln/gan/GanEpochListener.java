@@ -7,4 +7,8 @@ package dev.kiln.gan;
 @FunctionalInterface
 public interface GanEpochListener {
     void onEpochEnd(GanEpoch epoch, GanTrainer trainer);
+
+    /** Called once when {@link GanTrainer#fit} ends, normally or by an error: to close what the listener opened. */
+    default void onFitEnd(GanTrainer trainer) {
+    }
 }

@@ -116,6 +116,14 @@ public final class GanTrainer {
         return discriminator;
     }
 
+    public Optimizer generatorOptimizer() {
+        return generatorOptimizer;
+    }
+
+    public Optimizer discriminatorOptimizer() {
+        return discriminatorOptimizer;
+    }
+
     public GanLoss loss() {
         return loss;
     }
@@ -220,24 +228,28 @@ public final class GanTrainer {
                 generator.dtype(), Collections.nCopies(data.labelShapes().size(), generator.dtype()));
         List<GanEpoch> trained = new ArrayList<>();
         DeviceUsageLog usage = new DeviceUsageLog(generator.backend());
-        for (int epoch = first; epoch <= options.epochs(); epoch++) {
-            GanEpoch result = epoch(batches, epoch, options.shuffle());
-            trained.add(result);
-            LOG.info("epoch {}/{}: discriminator loss {}, generator loss {}, D(real) {}, D(fake) {}, {} s", epoch,
-                    options.epochs(), fmt(result.discriminatorLoss()), fmt(result.generatorLoss()),
-                    fmt(result.realScore()), fmt(result.fakeScore()),
-                    String.format(Locale.ROOT, "%.1f", result.seconds()));
-            // listeners first, so that what they change (a learning rate for the next epoch) is checkpointed
-            for (GanEpochListener listener : options.listeners()) {
-                listener.onEpochEnd(result, this);
+        try {
+            for (int epoch = first; epoch <= options.epochs(); epoch++) {
+                GanEpoch result = epoch(batches, epoch, options.shuffle());
+                trained.add(result);
+                LOG.info("epoch {}/{}: discriminator loss {}, generator loss {}, D(real) {}, D(fake) {}, {} s", epoch,
+                        options.epochs(), fmt(result.discriminatorLoss()), fmt(result.generatorLoss()),
+                        fmt(result.realScore()), fmt(result.fakeScore()),
+                        String.format(Locale.ROOT, "%.1f", result.seconds()));
+                // listeners first, so that what they change (a learning rate for the next epoch) is checkpointed
+                for (GanEpochListener listener : options.listeners()) {
+                    listener.onEpochEnd(result, this);
+                }
+                if (store != null) {
+                    JointCheckpoint.Progress progress = new JointCheckpoint.Progress(epoch, steps, options.epochs(),
+                            options.batchSize(), seed, result.values());
+                    store.save(epoch, directory -> JointCheckpoint.write(directory, members, progress));
+                    store.prune(options.keepLast(), Set.of());
+                }
+                usage.epochEnded(epoch);
             }
-            if (store != null) {
-                JointCheckpoint.Progress progress = new JointCheckpoint.Progress(epoch, steps, options.epochs(),
-                        options.batchSize(), seed, result.values());
-                store.save(epoch, directory -> JointCheckpoint.write(directory, members, progress));
-                store.prune(options.keepLast(), Set.of());
-            }
-            usage.epochEnded(epoch);
+        } finally {
+            options.listeners().forEach(listener -> listener.onFitEnd(this));
         }
         return trained;
     }

@@ -1,22 +1,20 @@
 package dev.kiln.monitor;
 
 import dev.kiln.KilnException;
-import dev.kiln.tensor.Tensor;
 import dev.kiln.train.Callback;
 import dev.kiln.train.EpochResult;
 import dev.kiln.train.History;
 import dev.kiln.train.TrainingContext;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Writes what {@code fit} measures as TensorBoard event files, laid out as Keras does: training scalars in
  * {@code <logdir>/train}, validation scalars under the same tags in {@code <logdir>/validation}, so TensorBoard draws
  * both runs on one chart. Per epoch: "epoch_loss", "epoch_" + each metric, "epoch_learning_rate" and
- * "epoch_seconds", at step = epoch number. Optionally "batch_loss" every N steps (step = steps since the first
- * epoch) and weight histograms every N epochs.
+ * "epoch_seconds", at step = epoch number; the model summary as the text "model_summary" when training begins.
+ * Optionally "batch_loss" every N steps (step = steps since the first epoch) and, every N epochs, histograms of
+ * every weight ("dense_1/kernel") and of every trainable weight's gradient at the epoch's last step
+ * ("dense_1/kernel_gradient").
  */
 public final class TensorBoard implements Callback {
     private final Path logDir;
@@ -25,8 +23,6 @@ public final class TensorBoard implements Callback {
     private HistogramSource histograms = new DeviceHistogram(30);
     private EventFileWriter train;
     private EventFileWriter validation;
-    private final List<double[]> pendingBatches = new ArrayList<>();
-    private int stepsPerEpoch;
 
     /** Writes epoch scalars under {@code logDir}; no batch scalars and no histograms until asked for. */
     public TensorBoard(Path logDir) {
@@ -39,13 +35,13 @@ public final class TensorBoard implements Callback {
         return this;
     }
 
-    /** Also writes a histogram of every weight every {@code epochs} epochs; 0 turns it off. */
+    /** Also writes histograms of every weight and gradient every {@code epochs} epochs; 0 turns it off. */
     public TensorBoard histogramsEvery(int epochs) {
         this.histogramEvery = requireNonNegative(epochs, "epochs");
         return this;
     }
 
-    /** Where histograms are computed; on the host by default. */
+    /** Where histograms are computed; on the model's device by default, 30 bins. */
     public TensorBoard histogramSource(HistogramSource source) {
         this.histograms = source;
         return this;
@@ -54,24 +50,27 @@ public final class TensorBoard implements Callback {
     @Override
     public void onTrainBegin(TrainingContext context) {
         closeWriters();
-        pendingBatches.clear();
-        stepsPerEpoch = 0;
         train = new EventFileWriter(logDir.resolve("train"));
+        train.text("model_summary", context.options().initialEpoch(), ModelHistograms.summaryMarkdown(context.model()));
+    }
+
+    @Override
+    public void onGradients(int epoch, int step, TrainingContext context) {
+        if (histogramsDue(epoch) && step == context.stepsPerEpoch()) {
+            ModelHistograms.gradients(context.model(), histograms, (tag, h) -> train.histogram(tag, epoch, h));
+        }
     }
 
     @Override
     public void onBatchEnd(int epoch, int step, double loss, TrainingContext context) {
-        stepsPerEpoch = Math.max(stepsPerEpoch, step);
         if (batchEvery > 0 && step % batchEvery == 0) {
-            // written at the epoch's end, once its number of steps gives the global step
-            pendingBatches.add(new double[] {epoch, step, loss});
+            train.scalar("batch_loss", (long) (epoch - 1) * context.stepsPerEpoch() + step, loss);
         }
     }
 
     @Override
     public void onEpochEnd(EpochResult result, TrainingContext context) {
         long epoch = result.epoch();
-        writeBatches();
         if (result.hasLoss()) {
             train.scalar("epoch_loss", epoch, result.loss());
         }
@@ -80,10 +79,8 @@ public final class TensorBoard implements Callback {
             train.scalar("epoch_learning_rate", epoch, result.learningRate());
         }
         train.scalar("epoch_seconds", epoch, result.seconds());
-        if (histogramEvery > 0 && epoch % histogramEvery == 0) {
-            for (Map.Entry<String, Tensor> w : context.model().namedWeights().entrySet()) {
-                histograms.of(w.getValue()).ifPresent(h -> train.histogram(w.getKey(), epoch, h));
-            }
+        if (histogramsDue(result.epoch())) {
+            ModelHistograms.weights(context.model(), histograms, (tag, h) -> train.histogram(tag, epoch, h));
         }
         train.flush();
         if (result.hasValidation()) {
@@ -98,20 +95,11 @@ public final class TensorBoard implements Callback {
 
     @Override
     public void onTrainEnd(History history, TrainingContext context) {
-        try {
-            if (train != null) {
-                writeBatches();
-            }
-        } finally {
-            closeWriters();
-        }
+        closeWriters();
     }
 
-    private void writeBatches() {
-        for (double[] b : pendingBatches) {
-            train.scalar("batch_loss", ((long) b[0] - 1) * stepsPerEpoch + (long) b[1], b[2]);
-        }
-        pendingBatches.clear();
+    private boolean histogramsDue(int epoch) {
+        return histogramEvery > 0 && epoch % histogramEvery == 0;
     }
 
     private void closeWriters() {

@@ -15,6 +15,13 @@ public interface Callback {
     default void onBatchBegin(int epoch, int step, TrainingContext context) {
     }
 
+    /**
+     * Inside a training step, once its gradients are computed and before the optimizer applies and clears them: each
+     * trainable parameter's {@code grad()} then holds this step's gradient.
+     */
+    default void onGradients(int epoch, int step, TrainingContext context) {
+    }
+
     /** After a training step; {@code loss} is the step's loss. */
     default void onBatchEnd(int epoch, int step, double loss, TrainingContext context) {
     }

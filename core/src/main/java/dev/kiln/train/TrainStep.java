@@ -29,11 +29,12 @@ final class TrainStep {
 
     /**
      * Trains on batch {@code index} of {@code batches} as the model's next training step (its count numbers the
-     * step's random stream, across fits and resumes); returns its total loss, the one value read back per step,
+     * step's random stream, across fits and resumes), running {@code afterGradients} between the backward pass and
+     * the update; returns its total loss, the one value read back per step,
      * after the update is queued so that the device never waits for the host in between. Per-output losses, the
      * penalty and the metrics stay on the device.
      */
-    double run(MiniBatches batches, int index) {
+    double run(MiniBatches batches, int index, Runnable afterGradients) {
         long step = model.trainingSteps();
         model.trainingSteps(step + 1);
         try (MemoryScope scope = MemoryScope.open()) {
@@ -43,6 +44,7 @@ final class TrainStep {
                     ForwardContext.training(model.seed(), step));
             Objective.Parts loss = objective.compute(predictions, targets);
             Autograd.gradients(loss.total(), trainable);
+            afterGradients.run();
             optimizer.step(trainable);
             objective.accumulate(totals, loss, predictions, targets, batch.size());
             return loss.total().item();

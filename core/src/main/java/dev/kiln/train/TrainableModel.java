@@ -75,4 +75,7 @@ public interface TrainableModel {
 
     /** The per-sample output shapes, in order; only once the shapes are known. */
     List<Shape> outputShapes();
+
+    /** A printable table of the layers and the parameter totals; only once built. */
+    String summary();
 }

@@ -53,6 +53,7 @@ public final class Trainer {
         } else if (trainCount < data.size()) {
             held = batches(data, trainCount, data.size(), layout, objective);
         }
+        context.stepsPerEpoch(train.batchCount());
         try (MetricTotals totals = new MetricTotals(objective.quantities(), model.backend(), model.dtype())) {
             callbacks.forEach(c -> c.onTrainBegin(context));
             try {
@@ -124,7 +125,8 @@ public final class Trainer {
         for (int b = 0; b < train.batchCount(); b++) {
             int stepNumber = b + 1;
             callbacks.forEach(c -> c.onBatchBegin(epoch, stepNumber, context));
-            double loss = step.run(train, b);
+            double loss = step.run(train, b,
+                    () -> callbacks.forEach(c -> c.onGradients(epoch, stepNumber, context)));
             if (!Double.isFinite(loss)) {
                 context.diverge("loss became " + loss + " at epoch " + epoch + ", step " + stepNumber + " of "
                         + train.batchCount() + "; training stopped. Try a lower learning rate (it was "

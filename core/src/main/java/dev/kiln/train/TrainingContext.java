@@ -10,6 +10,7 @@ public final class TrainingContext {
     private final Optimizer optimizer;
     private final FitOptions options;
     private final List<EpochResult> epochs;
+    private int stepsPerEpoch;
     private String stopReason;
     private boolean diverged;
 
@@ -38,6 +39,15 @@ public final class TrainingContext {
     /** The epochs completed so far, those before a resume included when the checkpoint kept them. */
     public List<EpochResult> epochs() {
         return epochs;
+    }
+
+    /** The number of training steps in each epoch; known from the start of training. */
+    public int stepsPerEpoch() {
+        return stepsPerEpoch;
+    }
+
+    void stepsPerEpoch(int steps) {
+        this.stepsPerEpoch = steps;
     }
 
     /** Asks training to stop; the first reason given is kept and reported in the {@link History}. */

@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * F32 matrix multiply c = alpha * op(a) * op(b) + beta * c on row-major arrays, cut into units of work by a
  * {@link GemmPlan} (which may compute c^T instead, and may cut k into parts). Each unit packs its block of the plan's
- * right operand into separate row arrays as wide as the block, and accumulates each row of its tile in its own array, so
- * that the JIT vectorises the inner loop (it does not when an array is indexed at an offset other than the loop's);
- * a unit goes through its depth in slices that stay in cache, every row of the tile through each slice.
+ * right operand into separate row arrays as wide as the block, and accumulates each row of its tile in its own array;
+ * a {@link GemmRows} kernel does the sums, the Vector API's where the JVM has it ({@link VectorGemmRows}), else one the
+ * JIT vectorises ({@link ScalarGemmRows}).
  * <p>
  * Summation order, the same whatever the thread count or timing, and whether the plan computes c or c^T: element
  * (i, j) sums its terms t_p = op(a)[i, p] * op(b)[p, j] in increasing p, each group of four ((t_p + t_p+1) + t_p+2) + t_p+3,
@@ -21,19 +21,25 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FloatGemm {
     /** Multiply-adds below which one thread does the whole product. */
     static final long PARALLEL_WORK = 1L << 21;
-    /** Columns from which a row takes the wide loop. */
-    static final int WIDE_ROW = 64;
-    /** Rows accumulated together through a slice of depth, before the next rows. */
-    static final int ROW_BLOCK = 16;
-    /** Floats of packed panel in one slice of depth, small enough to stay in a core's cache. */
-    static final int SLICE_FLOATS = 1 << 16;
     /** Floats of packed panels a thread keeps between calls at most. */
     static final long KEPT_PANEL_FLOATS = 1 << 22;
 
     private static final AtomicLong CALLS = new AtomicLong();
+    private static final GemmRows FASTEST = GemmRows.fastest();
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
+    private final GemmRows rows;
     private float[] partSums = new float[0];
+
+    /** A gemm on the fastest kernel this JVM offers. */
+    FloatGemm() {
+        this(FASTEST);
+    }
+
+    /** A gemm on {@code rows}; every kernel gives the same bits. */
+    FloatGemm(GemmRows rows) {
+        this.rows = rows;
+    }
 
     /** One thread's accumulators and packed panels, kept between calls. */
     private static final class Scratch {
@@ -115,76 +121,14 @@ final class FloatGemm {
         }
     }
 
-    /** Sums the unit's part of the depth into the accumulators of its rows, a slice of the depth at a time. */
-    private static void accumulate(GemmPlan plan, int unit, float[] left, float[][] panel, float[][] accumulators) {
-        int firstRow = plan.firstRow(unit), endRow = plan.endRow(unit), width = plan.width(unit);
-        int firstDepth = plan.firstDepth(unit), span = plan.span(unit);
-        for (int row = firstRow; row < endRow; row++) {
-            Arrays.fill(accumulators[row - firstRow], 0, width, 0);
+    /** Zeroes the accumulators of the unit's rows, then sums its part of the depth into them. */
+    private void accumulate(GemmPlan plan, int unit, float[] left, float[][] panel, float[][] accumulators) {
+        // up to a multiple of 16: a vector kernel also sums the columns past the width, which are never stored
+        int padded = (plan.width(unit) + 15) / 16 * 16;
+        for (int row = plan.firstRow(unit); row < plan.endRow(unit); row++) {
+            Arrays.fill(accumulators[row - plan.firstRow(unit)], 0, padded, 0);
         }
-        int slice = Math.max(GemmPlan.PANEL_DEPTH, SLICE_FLOATS / width / GemmPlan.PANEL_DEPTH * GemmPlan.PANEL_DEPTH);
-        int step = plan.leftDepthStride;
-        for (int top = 0; top < span; top += slice) {
-            int bottom = Math.min(span, top + slice);
-            for (int first = firstRow; first < endRow; first += ROW_BLOCK) {
-                int last = Math.min(endRow, first + ROW_BLOCK);
-                for (int depth = top; depth < bottom; depth += GemmPlan.PANEL_DEPTH) {
-                    int panelSpan = Math.min(GemmPlan.PANEL_DEPTH, bottom - depth);
-                    for (int row = first; row < last; row++) {
-                        int at = row * plan.leftRowStride + (firstDepth + depth) * step;
-                        float[] sums = accumulators[row - firstRow];
-                        if (width >= WIDE_ROW) {
-                            accumulateWideRow(left, at, step, sums, panel, depth, panelSpan, width);
-                        } else {
-                            accumulateNarrowRow(left, at, step, sums, panel, depth, panelSpan, width);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * Adds left[at + q * step] * panel[first + q][j] over q in [0, span) to c[j], in increasing q, four terms per
-     * addition to c: on JDK 17 this form vectorises, while eight terms, or two rows of c sharing the panel loads, do not.
-     * Wide and narrow rows run in separate copies of the loop because C2 unrolls, and so vectorises, a loop only as far
-     * as its profiled trip count: narrow calls (n = 10) sharing the loop of wide ones (n = 128) cost the wide ones 10-40%.
-     */
-    private static void accumulateWideRow(float[] left, int at, int step, float[] c, float[][] panel, int first, int span, int width) {
-        int q = 0;
-        for (; q + 4 <= span; q += 4, at += 4 * step) {
-            float[] b0 = panel[first + q], b1 = panel[first + q + 1], b2 = panel[first + q + 2], b3 = panel[first + q + 3];
-            float a0 = left[at], a1 = left[at + step], a2 = left[at + 2 * step], a3 = left[at + 3 * step];
-            for (int j = 0; j < width; j++) {
-                c[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
-            }
-        }
-        for (; q < span; q++, at += step) {
-            float[] b0 = panel[first + q];
-            float a0 = left[at];
-            for (int j = 0; j < width; j++) {
-                c[j] += a0 * b0[j];
-            }
-        }
-    }
-
-    /** The loop of {@link #accumulateWideRow}, a separate copy so that it keeps its own profile. */
-    private static void accumulateNarrowRow(float[] left, int at, int step, float[] c, float[][] panel, int first, int span, int width) {
-        int q = 0;
-        for (; q + 4 <= span; q += 4, at += 4 * step) {
-            float[] b0 = panel[first + q], b1 = panel[first + q + 1], b2 = panel[first + q + 2], b3 = panel[first + q + 3];
-            float a0 = left[at], a1 = left[at + step], a2 = left[at + 2 * step], a3 = left[at + 3 * step];
-            for (int j = 0; j < width; j++) {
-                c[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
-            }
-        }
-        for (; q < span; q++, at += step) {
-            float[] b0 = panel[first + q];
-            float a0 = left[at];
-            for (int j = 0; j < width; j++) {
-                c[j] += a0 * b0[j];
-            }
-        }
+        rows.accumulate(plan, unit, left, panel, accumulators);
     }
 
     /** Copies right[firstDepth + p, firstColumn + j] into panel[p][j] for p in [0, span), j in [0, width). */

@@ -23,6 +23,8 @@ final class GemmPlan {
     static final int PART_DEPTH = 1024;
     /** Largest c (elements) whose k is cut: every part keeps a copy of c. */
     static final long PART_OUTPUT = 1 << 16;
+    /** Floats of packed panel in one slice of depth, small enough to stay in a core's cache. */
+    static final int SLICE_FLOATS = 1 << 16;
     /** Width below which a c twice as tall as wide is computed transposed. */
     static final int NARROW = 128;
 
@@ -66,6 +68,11 @@ final class GemmPlan {
         leftDepthStride = transposed ? bDepth : aDepth;
         rightDepthStride = transposed ? aDepth : bDepth;
         rightColumnStride = transposed ? aRow : bColumn;
+    }
+
+    /** The depth of a slice of a panel {@code width} wide: a multiple of {@link #PANEL_DEPTH} that stays in cache. */
+    static int depthSlice(int width) {
+        return Math.max(PANEL_DEPTH, SLICE_FLOATS / width / PANEL_DEPTH * PANEL_DEPTH);
     }
 
     private static int gcd(int x, int y) {

@@ -1,6 +1,7 @@
 package dev.kiln.monitor;
 
 import static dev.kiln.testing.Fixtures.values;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,14 +49,17 @@ class TensorBoardTest {
             y[i] = new double[] {2 * x[i][0] + 0.5};
         }
         History history;
+        String summary;
+        TrainingRecorder recorder = new TrainingRecorder();
         try (Sequential model = Sequential.on(backend, new Dense(1).kernelInitializer(values(0)))) {
             model.compile(Losses.mse(), new Sgd(0.1), Metrics.mae());
             TensorBoard board = new TensorBoard(logDir).batchLossEvery(2).histogramsEvery(2);
             history = model.fit(x, y, FitOptions.builder().epochs(4).batchSize(2).shuffle(false)
-                    .validationData(x, y).callbacks(board).log(false).build());
+                    .validationData(x, y).callbacks(board, recorder).log(false).build());
+            summary = model.summary();
         }
-        Map<String, Map<Long, Float>> train = scalars(logDir.resolve("train"));
-        Map<String, Map<Long, Float>> validation = scalars(logDir.resolve("validation"));
+        Map<String, Map<Long, Float>> train = Scalars.of(logDir.resolve("train"));
+        Map<String, Map<Long, Float>> validation = Scalars.of(logDir.resolve("validation"));
         String metric = history.last().metrics().keySet().iterator().next();
         for (int e = 0; e < 4; e++) {
             long step = e + 1;
@@ -77,25 +82,54 @@ class TensorBoardTest {
                 .filter(ev -> ev.values().stream().anyMatch(v -> v.histo() != null))
                 .map(EventDecoder.Event::step).distinct().toList();
         assertEquals(List.of(2L, 4L), histogramSteps);
-        // a 1x1 kernel and one bias: one value each
-        long perEpoch = events.stream().filter(ev -> ev.step() == 2)
+        // a 1x1 kernel and one bias: one value each, and one value in each of their gradients
+        List<String> tags = events.stream().filter(ev -> ev.step() == 2)
                 .flatMap(ev -> ev.values().stream()).filter(v -> v.histo() != null)
                 .peek(v -> assertEquals(1, v.histo().num()))
-                .count();
-        assertEquals(2, perEpoch);
-    }
-
-    /** Tag to step to value, over every file of a run directory. */
-    private static Map<String, Map<Long, Float>> scalars(Path run) throws Exception {
-        Map<String, Map<Long, Float>> byTag = new TreeMap<>();
-        for (EventDecoder.Event e : EventDecoder.readDirectory(run)) {
+                .map(EventDecoder.Value::tag).sorted().toList();
+        assertEquals(List.of("dense_1/bias", "dense_1/bias_gradient", "dense_1/kernel", "dense_1/kernel_gradient"),
+                tags);
+        // the recorder takes the same histograms every epoch
+        assertEquals(Map.of("model", summary), recorder.summaries());
+        assertEquals(Set.copyOf(tags), recorder.histograms().keySet());
+        recorder.histograms().values().forEach(epochs -> assertEquals(List.of(1, 2, 3, 4),
+                epochs.stream().map(TrainingRecorder.EpochHistogram::epoch).toList()));
+        for (EventDecoder.Event e : events) {
             for (EventDecoder.Value v : e.values()) {
-                if (v.simpleValue() != null) {
-                    Float previous = byTag.computeIfAbsent(v.tag(), t -> new TreeMap<>()).put(e.step(), v.simpleValue());
-                    assertTrue(previous == null, "tag " + v.tag() + " written twice at step " + e.step());
+                if (v.histo() != null) {
+                    var recorded = recorder.histograms().get(v.tag()).get((int) e.step() - 1);
+                    assertEquals(e.step(), recorded.epoch());
+                    assertArrayEquals(recorded.histogram().counts(), v.histo().buckets(), v.tag());
                 }
             }
         }
-        return byTag;
+
+        List<EventDecoder.Value> texts = events.stream().flatMap(ev -> ev.values().stream())
+                .filter(v -> v.text() != null).toList();
+        assertEquals(1, texts.size());
+        assertEquals("model_summary", texts.get(0).tag());
+        assertEquals("text", texts.get(0).pluginName());
+        assertTrue(texts.get(0).text().contains("    " + summary.lines().findFirst().orElseThrow()),
+                texts.get(0).text());
+    }
+
+    @Test
+    void gradientHistogramsHoldTheLastStepsGradientBeforeTheUpdate() throws Exception {
+        // one sample per step, w = b = 0 kept by a zero learning rate: the last step's MSE gradient is -2xy and -2y
+        double[][] x = {{1}, {2}};
+        double[][] y = {{3}, {5}};
+        try (Sequential model = Sequential.on(backend,
+                new Dense(1).kernelInitializer(values(0)).biasInitializer(values(0)))) {
+            model.compile(Losses.mse(), new Sgd(0));
+            model.fit(x, y, FitOptions.builder().epochs(1).batchSize(1).shuffle(false)
+                    .callbacks(new TensorBoard(logDir).histogramsEvery(1)).log(false).build());
+        }
+        Map<String, EventDecoder.Histo> byTag = new TreeMap<>();
+        for (EventDecoder.Event e : EventDecoder.readDirectory(logDir.resolve("train"))) {
+            e.values().stream().filter(v -> v.histo() != null).forEach(v -> byTag.put(v.tag(), v.histo()));
+        }
+        assertEquals(-20, byTag.get("dense_1/kernel_gradient").sum(), 1e-9);
+        assertEquals(-10, byTag.get("dense_1/bias_gradient").sum(), 1e-9);
+        assertEquals(0, byTag.get("dense_1/kernel").sum());
     }
 }

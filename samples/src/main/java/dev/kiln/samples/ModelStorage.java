@@ -8,7 +8,9 @@ import dev.kiln.io.Compilation;
 import dev.kiln.io.Resume;
 import dev.kiln.io.SavedModel;
 import dev.kiln.model.Model;
+import dev.kiln.monitor.GanTensorBoard;
 import dev.kiln.monitor.TensorBoard;
+import dev.kiln.monitor.TrainingRecorder;
 import dev.kiln.tensor.Tensor;
 import dev.kiln.train.FitOptions;
 import java.nio.file.Path;
@@ -29,10 +31,11 @@ import org.slf4j.LoggerFactory;
  * @param failures where a model that cannot be saved is reported, so that the run's other results are still
  *     written; null to fail at once
  * @param settings the settings the checkpoints record and a resumed run is checked against (fit samples only)
- * @param logDirectory directory of TensorBoard event files written every epoch (fit samples only), or null
+ * @param logDirectory directory of TensorBoard event files written every epoch, or null
+ * @param recorder keeps the models' summaries and histograms for the run's report, or null
  */
 public record ModelStorage(Path saveModel, Path checkpoints, Path resume, OutputFailures failures,
-                           RunSettings settings, Path logDirectory) {
+                           RunSettings settings, Path logDirectory, TrainingRecorder recorder) {
     /** Checkpoints kept by {@code kiln train}. */
     static final int KEEP_LAST = 3;
     private static final Logger LOG = LoggerFactory.getLogger(ModelStorage.class);
@@ -40,7 +43,7 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume, Output
     /** Storage without TensorBoard event files. */
     public ModelStorage(Path saveModel, Path checkpoints, Path resume, OutputFailures failures,
                         RunSettings settings) {
-        this(saveModel, checkpoints, resume, failures, settings, null);
+        this(saveModel, checkpoints, resume, failures, settings, null, null);
     }
 
     /** Storage that records no settings and fails at once when the model cannot be saved. */
@@ -55,7 +58,12 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume, Output
 
     /** This storage, also writing TensorBoard event files into {@code directory} (null for none). */
     public ModelStorage withLogDirectory(Path directory) {
-        return new ModelStorage(saveModel, checkpoints, resume, failures, settings, directory);
+        return new ModelStorage(saveModel, checkpoints, resume, failures, settings, directory, recorder);
+    }
+
+    /** This storage, also recording the training into {@code value} (null for none). */
+    public ModelStorage withRecorder(TrainingRecorder value) {
+        return new ModelStorage(saveModel, checkpoints, resume, failures, settings, logDirectory, value);
     }
 
     /** Whether anything is saved, checkpointed or resumed. */
@@ -75,9 +83,9 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume, Output
     }
 
     /**
-     * {@code options} with checkpointing and TensorBoard event files (scalars, and histograms of every weight each
-     * epoch) added and, when resuming, set to continue after the checkpoint; the checkpoints record
-     * {@code compilation} and {@code normalization} (either may be null).
+     * {@code options} with checkpointing, TensorBoard event files (scalars, and histograms of every weight and
+     * gradient each epoch) and the recorder added and, when resuming, set to continue after the checkpoint; the
+     * checkpoints record {@code compilation} and {@code normalization} (either may be null).
      */
     public FitOptions apply(FitOptions options, Compilation compilation, Standardization normalization) {
         Resume from = resume == null ? null : Resume.from(resume);
@@ -91,6 +99,9 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume, Output
         if (logDirectory != null) {
             result = result.toBuilder().callbacks(new TensorBoard(logDirectory).histogramsEvery(1)).build();
         }
+        if (recorder != null) {
+            result = result.toBuilder().callbacks(recorder).build();
+        }
         if (from != null) {
             LOG.info("resuming from {} after epoch {}", from.directory(), from.state().epoch());
             if (settings.changesFrom(from.state().settings(), from.directory()).contains(RunSettings.LEARNING_RATE)) {
@@ -102,15 +113,20 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume, Output
     }
 
     /**
-     * {@code options} of a GAN's training with checkpoints of both models every epoch and, when resuming, set to
-     * continue after the checkpoint (checkpointing then continues next to it).
+     * {@code options} of a GAN's training with checkpoints of both models, TensorBoard event files (scalars, and
+     * histograms of both models' weights) and the recorder every epoch and, when resuming, set to continue after the
+     * checkpoint (checkpointing then continues next to it).
      */
     public GanFitOptions apply(GanFitOptions options) {
+        GanFitOptions result = options;
         if (logDirectory != null) {
-            LOG.warn("--logdir {}: GAN samples write no TensorBoard event files yet", logDirectory);
+            result = result.withListener(new GanTensorBoard(logDirectory).histogramsEvery(1));
+        }
+        if (recorder != null) {
+            result = result.withListener(recorder);
         }
         Path root = checkpointRoot();
-        GanFitOptions result = root == null ? options : options.withCheckpoints(root, KEEP_LAST);
+        result = root == null ? result : result.withCheckpoints(root, KEEP_LAST);
         return resume == null ? result : result.withResume(resume);
     }
 

@@ -34,8 +34,9 @@ public final class GemmBench {
     public static final List<Size> SIZES = List.of(
             new Size(128, 128, 784), new Size(512, 512, 512), new Size(1024, 1024, 1024), new Size(2048, 2048, 2048));
 
-    private static final int WARM_UP = 2;
-    private static final int MAX_RUNS = 9;
+    /** Warm-up calls run for this long at least: the JIT compiles a Java kernel only after many calls. */
+    private static final long WARM_UP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int MAX_RUNS = 200;
     private static final long CELL_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(4);
     /** A size takes a few seconds in numpy; far longer means a hung interpreter. */
     private static final Duration NUMPY_TIMEOUT = Duration.ofMinutes(2);
@@ -104,10 +105,11 @@ public final class GemmBench {
         Buffer b = filled(backend, (long) size.k() * size.n(), 2);
         Buffer c = backend.allocate(DType.F32, (long) size.m() * size.n());
         try {
-            for (int i = 0; i < WARM_UP; i++) {
+            long warmUp = System.nanoTime();
+            do {
                 backend.gemm(false, false, size.m(), size.n(), size.k(), 1, a, b, 0, c);
-            }
-            backend.synchronize();
+                backend.synchronize();
+            } while (System.nanoTime() - warmUp < WARM_UP_NANOS);
             List<Long> times = new ArrayList<>();
             long start = System.nanoTime();
             while (times.size() < 3 || (times.size() < MAX_RUNS && System.nanoTime() - start < CELL_BUDGET_NANOS)) {

@@ -10,7 +10,9 @@ import dev.kiln.samples.mnist.ImageMlp;
 import dev.kiln.samples.mnist.MnistData;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -23,14 +25,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code kiln bench mnist-mlp [BACKEND...]}: seconds per epoch of the MNIST MLP per backend and batch size (data
- * loaded beforehand, median of the timed epochs after warm-up) and a per-call profile of one more epoch.
+ * loaded beforehand, median of the timed epochs after warm-up), a per-call profile of one more epoch, and the same
+ * network in PyTorch in the same run when python3 with torch is present.
  */
 @Command(name = "mnist-mlp",
         description = "The MNIST MLP (784-128-10, Adam) per backend and batch size: seconds per epoch, the median"
                 + " of the timed epochs after warm-up, data loading excluded; then one profiled epoch per batch size"
-                + " with a device wait after every backend call (slower: for shares, not speed). Prints Markdown.")
+                + " with a device wait after every backend call (slower: for shares, not speed); then PyTorch on the"
+                + " CPU with the same network per batch size, when python3 with torch is importable (apt-get install"
+                + " python3-torch). Prints Markdown.")
 public final class MnistMlpBench implements Callable<Integer> {
-    private static final ImageClassifier MLP = new ImageClassifier(new ImageMlp(128));
+    private static final int HIDDEN = 128;
+    private static final ImageClassifier MLP = new ImageClassifier(new ImageMlp(HIDDEN));
 
     @Spec
     private CommandSpec spec;
@@ -45,6 +51,10 @@ public final class MnistMlpBench implements Callable<Integer> {
             description = "Batch sizes (default: ${DEFAULT-VALUE}).")
     private List<Integer> batchSizes;
 
+    @Option(names = "--torch", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the PyTorch reference when python3 with torch is present (default: on).")
+    private boolean torch;
+
     @Override
     public Integer call() {
         common.apply(true);
@@ -57,27 +67,52 @@ public final class MnistMlpBench implements Callable<Integer> {
         out.printf("# kiln bench mnist-mlp%n%n784-128(relu)-10(softmax), Adam 1e-3, %d training images, no"
                 + " validation; median of %d epochs after %d warm-up epoch(s).%n%n", mnist.train().size(),
                 bench.epochs, bench.warmUp);
-        int ran = 0;
+        Map<String, Map<Integer, Double>> medians = new LinkedHashMap<>();
         for (String name : bench.backendNames()) {
             try (Backend backend = Backends.select(name)) {
-                bench(backend, mnist, out);
-                ran++;
+                medians.put(name, bench(backend, mnist, out));
             } catch (KilnException e) {
                 out.printf("## %s%n%nnot measured: %s%n%n", name, e.getMessage());
             }
             out.flush();
         }
-        return ran > 0 ? 0 : 1;
+        if (torch && !medians.isEmpty()) {
+            compareWithPyTorch(medians, out);
+        }
+        return medians.isEmpty() ? 1 : 0;
     }
 
-    private void bench(Backend backend, MnistData mnist, PrintWriter out) {
+    /** Runs PyTorch at each batch size and prints each backend's epoch time as a ratio of PyTorch's. */
+    private void compareWithPyTorch(Map<String, Map<Integer, Double>> medians, PrintWriter out) {
+        Map<Integer, Double> reference = new LinkedHashMap<>();
+        for (int batch : batchSizes) {
+            Double seconds = TorchComparison.measure(out, bench.data, bench.epochs, bench.warmUp, batch,
+                    new TorchReference.Mlp(HIDDEN));
+            if (seconds == null) {
+                return;
+            }
+            reference.put(batch, seconds);
+        }
+        out.printf("## Same run, against PyTorch%n%n| backend | batch | seconds per epoch | PyTorch | ratio |%n"
+                + "|---|---|---|---|---|%n");
+        medians.forEach((name, byBatch) -> byBatch.forEach((batch, seconds) -> out.printf(Locale.ROOT,
+                "| %s | %d | %.3f | %.3f | %.2fx |%n", name, batch, seconds, reference.get(batch),
+                seconds / reference.get(batch))));
+        out.println();
+        out.flush();
+    }
+
+    /** Times and profiles one backend; returns its median seconds per epoch by batch size. */
+    private Map<Integer, Double> bench(Backend backend, MnistData mnist, PrintWriter out) {
         out.printf("## %s (%s)%n%n| batch | seconds per epoch | timed epochs (s) | samples/s |%n|---|---|---|---|%n",
                 backend.name(), backend.device().name());
         out.flush();
+        Map<Integer, Double> medians = new LinkedHashMap<>();
         for (int batch : batchSizes) {
             double[] seconds = EpochTimer.epochSeconds(MLP, backend, mnist.train(), mnist.classes(), batch,
                     bench.warmUp, bench.epochs);
             double median = EpochTimer.median(seconds);
+            medians.put(batch, median);
             out.printf(Locale.ROOT, "| %d | %.3f | %s | %,.0f |%n", batch, median,
                     Arrays.stream(seconds).mapToObj(s -> String.format(Locale.ROOT, "%.3f", s))
                             .collect(Collectors.joining(", ")), mnist.train().size() / median);
@@ -85,7 +120,7 @@ public final class MnistMlpBench implements Callable<Integer> {
         }
         if (!bench.profile) {
             out.println();
-            return;
+            return medians;
         }
         for (int batch : batchSizes) {
             ProfilingBackend profiled = new ProfilingBackend(backend);
@@ -97,5 +132,6 @@ public final class MnistMlpBench implements Callable<Integer> {
             out.flush();
         }
         out.println();
+        return medians;
     }
 }

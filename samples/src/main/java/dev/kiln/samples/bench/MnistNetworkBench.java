@@ -4,13 +4,11 @@ import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.samples.commandline.CommonOptions;
-import dev.kiln.samples.data.DataFetcher;
 import dev.kiln.samples.data.DataSetSpec;
 import dev.kiln.samples.mnist.ImageArchitecture;
 import dev.kiln.samples.mnist.ImageClassifier;
 import dev.kiln.samples.mnist.MnistData;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -36,8 +34,6 @@ abstract class MnistNetworkBench implements Callable<Integer> {
             + " speed); then PyTorch on the CPU with the same network, when python3 with torch is importable"
             + " (apt-get install python3-torch). Prints Markdown.";
 
-    private static final int TORCH_THREADS = 2;
-    private static final long TORCH_SEED = 42;
 
     private final String layers;
     private final ImageClassifier classifier;
@@ -91,7 +87,9 @@ abstract class MnistNetworkBench implements Callable<Integer> {
             }
             out.flush();
         }
-        Double reference = torch ? pytorch(out) : null;
+        Double reference = torch
+                ? TorchComparison.measure(out, bench.data, bench.epochs, bench.warmUp, batchSize, torchNetwork)
+                : null;
         if (reference != null && !medians.isEmpty()) {
             out.printf("## Same run, against PyTorch%n%n| backend | seconds per epoch | PyTorch | ratio |%n"
                     + "|---|---|---|---|%n");
@@ -127,25 +125,5 @@ abstract class MnistNetworkBench implements Callable<Integer> {
         }
         out.println();
         return median;
-    }
-
-    /** PyTorch's median seconds per epoch for the same network and settings, or null when it cannot run. */
-    private Double pytorch(PrintWriter out) {
-        out.printf("## PyTorch (CPU, %d threads)%n%n", TORCH_THREADS);
-        out.flush();
-        Path directory = DataFetcher.standard(DataSetSpec.MNIST).ensure(DataSetSpec.MNIST,
-                DataFetcher.dataRoot(bench.data));
-        TorchReference.Result result = new TorchReference(TorchReference.DEFAULT_TIMEOUT).run(
-                new TorchReference.Settings(directory, bench.epochs, bench.warmUp, batchSize, TORCH_THREADS,
-                        TORCH_SEED, torchNetwork));
-        if (result instanceof TorchReference.Measured measured) {
-            out.printf(Locale.ROOT, "torch %s, %d threads: %.3f s per epoch (timed epochs %s), test accuracy %.4f%n%n",
-                    measured.torchVersion(), measured.threads(), measured.medianSeconds(),
-                    measured.epochSeconds().stream().map(s -> String.format(Locale.ROOT, "%.3f", s))
-                            .collect(Collectors.joining(", ")), measured.testAccuracy());
-            return measured.medianSeconds();
-        }
-        out.printf("not measured: %s%n%n", ((TorchReference.Unavailable) result).reason());
-        return null;
     }
 }

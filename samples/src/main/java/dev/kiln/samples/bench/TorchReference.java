@@ -24,9 +24,21 @@ public final class TorchReference {
     private static final String SCRIPT = "mnist_torch.py";
 
     /** The network PyTorch trains: the script's {@code --network} choice and that network's own options. */
-    public sealed interface Network permits Cnn, Lstm {
+    public sealed interface Network permits Mlp, Cnn, Lstm {
         /** The script's arguments that choose and size the network. */
         List<String> arguments();
+    }
+
+    /**
+     * The Keras MNIST MLP ({@code --network mlp}).
+     *
+     * @param hidden units of the hidden relu layer
+     */
+    public record Mlp(int hidden) implements Network {
+        @Override
+        public List<String> arguments() {
+            return List.of("--network", "mlp", "--hidden", Integer.toString(hidden));
+        }
     }
 
     /**

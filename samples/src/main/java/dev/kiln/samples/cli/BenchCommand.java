@@ -4,6 +4,7 @@ import dev.kiln.samples.bench.GemmBench;
 import dev.kiln.samples.bench.MnistCnnBench;
 import dev.kiln.samples.bench.MnistLstmBench;
 import dev.kiln.samples.bench.MnistMlpBench;
+import dev.kiln.samples.bench.MonitoringBench;
 import dev.kiln.samples.commandline.CommonOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +21,8 @@ import java.util.concurrent.Callable;
 /** {@code kiln bench}: performance measurements (programs, not tests). */
 @Command(name = "bench",
         description = "Measures performance on this machine.",
-        subcommands = {BenchCommand.Gemm.class, MnistMlpBench.class, MnistCnnBench.class, MnistLstmBench.class})
+        subcommands = {BenchCommand.Gemm.class, MnistMlpBench.class, MnistCnnBench.class, MnistLstmBench.class,
+                MonitoringBench.class})
 final class BenchCommand implements Runnable {
     @Spec
     private CommandSpec spec;

@@ -1,6 +1,7 @@
 package dev.kiln.samples.cli;
 
 import dev.kiln.KilnException;
+import dev.kiln.monitor.TrainingRecorder;
 import dev.kiln.samples.ModelStorage;
 import dev.kiln.samples.OutputFailures;
 import dev.kiln.samples.StagedDirectory;
@@ -115,9 +116,9 @@ final class RunTargets implements AutoCloseable {
     }
 
     /** Writes the run's results, puts a replacement in place, and fails naming whatever could not be written. */
-    void finish(RunSummary summary) {
+    void finish(RunSummary summary, TrainingRecorder recorder) {
         trained = true;
-        output.write(summary, failures);
+        output.write(summary, recorder, failures);
         if (replacement != null) {
             failures.attempt(directory.toString(), replacement::commit);
         }

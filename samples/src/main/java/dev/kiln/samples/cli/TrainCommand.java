@@ -4,6 +4,7 @@ import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.TransferStats;
+import dev.kiln.monitor.TrainingRecorder;
 import dev.kiln.samples.ModelStorage;
 import dev.kiln.samples.RunSettings;
 import dev.kiln.samples.Sample;
@@ -84,8 +85,9 @@ final class TrainCommand implements Callable<Integer> {
     private Path resume;
 
     @Option(names = "--logdir", paramLabel = "DIR",
-            description = "Write TensorBoard event files into DIR/train and DIR/validation every epoch"
-                    + " (view them with: tensorboard --logdir DIR).")
+            description = "Write TensorBoard event files every epoch: scalars, weight and gradient histograms and the"
+                    + " model summary into DIR/train and DIR/validation (a GAN: DIR/generator and"
+                    + " DIR/discriminator). View them with: tensorboard --logdir DIR")
     private Path logDir;
 
     @Option(names = "--out", paramLabel = "DIR",
@@ -118,7 +120,9 @@ final class TrainCommand implements Callable<Integer> {
 
         try (Backend chosen = Backends.select(backendChoice);
              RunTargets targets = targets(directory, recorded(sample, asked))) {
-            TrainingSettings settings = asked.withStorage(targets.storage().withLogDirectory(logDir))
+            TrainingRecorder recorder = new TrainingRecorder();
+            TrainingSettings settings = asked.withStorage(targets.storage().withLogDirectory(logDir)
+                            .withRecorder(recorder))
                     .withRunDirectory(targets.workingDirectory());
             LOG.info("training '{}' on {} for {} epochs, batch size {}, learning rate {}, seed {}",
                     sample.name(), chosen.name(), settings.epochs(), settings.batchSize(), settings.learningRate(),
@@ -132,7 +136,7 @@ final class TrainCommand implements Callable<Integer> {
             PrintWriter console = spec.commandLine().getOut();
             console.print(summary.text());
             console.flush();
-            targets.finish(summary);
+            targets.finish(summary, recorder);
             console.printf("  %-20s %s%n", "written to", targets.directory());
             console.flush();
             Optional<String> divergence = Divergence.of(result);

@@ -1,5 +1,6 @@
 package dev.kiln.samples.report;
 
+import dev.kiln.monitor.TrainingRecorder;
 import dev.kiln.samples.OutputFailures;
 import dev.kiln.samples.training.TrainingChart;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +10,9 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 
 /**
- * The directory a training run writes into: {@code summary.json}, {@code history.csv} and the chart of the
- * training curves, {@code training.png}.
+ * The directory a training run writes into: {@code summary.json}, {@code history.csv}, the chart of the
+ * training curves, {@code training.png}, and the page showing all of it with the weights' histograms,
+ * {@code report.html}.
  */
 public record RunOutput(Path directory) {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -32,16 +34,21 @@ public record RunOutput(Path directory) {
         return directory.resolve("training.png");
     }
 
+    public Path reportFile() {
+        return directory.resolve("report.html");
+    }
+
     /** Whether the directory holds a run's results already. */
     public boolean holdsRun() {
-        return Files.exists(summaryFile()) || Files.exists(historyFile()) || Files.exists(chartFile());
+        return Files.exists(summaryFile()) || Files.exists(historyFile()) || Files.exists(chartFile())
+                || Files.exists(reportFile());
     }
 
     /**
      * Writes the files, creating the directory when needed; a file that cannot be written goes to {@code failures}
      * and does not keep the others from being written.
      */
-    public void write(RunSummary summary, OutputFailures failures) {
+    public void write(RunSummary summary, TrainingRecorder recorder, OutputFailures failures) {
         failures.attempt(directory.toString(), () -> Files.createDirectories(directory));
         if (!Files.isDirectory(directory)) {
             return;
@@ -52,5 +59,7 @@ public record RunOutput(Path directory) {
                 HistoryCsv.of(summary.result().history()), StandardCharsets.UTF_8));
         failures.attempt(chartFile().toString(), () -> TrainingChart.write(summary.result().history(),
                 summary.result().plots(), chartFile()));
+        failures.attempt(reportFile().toString(), () -> Files.writeString(reportFile(),
+                HtmlReport.of(summary, recorder), StandardCharsets.UTF_8));
     }
 }

@@ -79,7 +79,8 @@ public record RunSummary(String sample, String backend, String device, TrainingS
         return text.toString();
     }
 
-    private static String shown(Object value) {
+    /** A summary value as the summary block prints it. */
+    static String shown(Object value) {
         if (value instanceof Double number) {
             return String.format(Locale.ROOT, "%.6g", number);
         }

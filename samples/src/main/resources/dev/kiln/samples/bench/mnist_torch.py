@@ -1,6 +1,6 @@
-"""PyTorch reference for `kiln bench mnist-cnn` and `kiln bench mnist-lstm`: the same network trained on the CPU.
+"""PyTorch reference for `kiln bench mnist-mlp`, `mnist-cnn` and `mnist-lstm`: the same network trained on the CPU.
 
-Networks (--network): cnn, the Keras MNIST CNN: conv 32 3x3 relu, max-pool 2, conv 64 3x3 relu, max-pool 2, flatten,
+Networks (--network): mlp, the Keras MNIST MLP: flatten, dense --hidden relu (128 by default), dense 10 (logits); cnn, the Keras MNIST CNN: conv 32 3x3 relu, max-pool 2, conv 64 3x3 relu, max-pool 2, flatten,
 optionally dense N relu (--dense), dropout (--dropout, 0.5 by default), dense 10 (logits); lstm: an LSTM of --units
 units reading the 28 rows of an image as 28 time steps of 28 pixels, then dense 10 (logits) on its last output. Both
 are initialised as Keras initialises them. Cross-entropy, Adam 1e-3, shuffled mini-batches. The whole data set is in
@@ -104,7 +104,18 @@ class RowLstm(nn.Module):
         return self.linear(outputs[:, -1])
 
 
+def keras_mnist_mlp(hidden):
+    model = nn.Sequential(nn.Flatten(), nn.Linear(SIDE * SIDE, hidden), nn.ReLU(), nn.Linear(hidden, CLASSES))
+    for layer in model:
+        if isinstance(layer, nn.Linear):
+            nn.init.xavier_uniform_(layer.weight)
+            nn.init.zeros_(layer.bias)
+    return model
+
+
 def network(args):
+    if args.network == "mlp":
+        return keras_mnist_mlp(args.hidden)
     if args.network == "lstm":
         return RowLstm(args.units)
     return keras_mnist_cnn(args.dense, args.dropout)
@@ -152,7 +163,9 @@ def arguments():
     parser.add_argument("--batch-size", type=at_least(1), default=128, metavar="B", help="default 128")
     parser.add_argument("--threads", type=at_least(1), default=2, metavar="T", help="torch CPU threads (default 2)")
     parser.add_argument("--seed", type=int, default=42, metavar="S", help="default 42")
-    parser.add_argument("--network", choices=("cnn", "lstm"), required=True, help="the network trained")
+    parser.add_argument("--network", choices=("mlp", "cnn", "lstm"), required=True, help="the network trained")
+    parser.add_argument("--hidden", type=at_least(1), default=128, metavar="N",
+                        help="mlp: units of the hidden relu layer (default 128)")
     parser.add_argument("--dense", type=at_least(0), default=0, metavar="N",
                         help="cnn: units of a dense relu layer before the dropout, 0 for none (default 0)")
     parser.add_argument("--dropout", type=float, default=0.5, metavar="P",

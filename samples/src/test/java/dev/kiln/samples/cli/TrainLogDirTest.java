@@ -30,6 +30,22 @@ class TrainLogDirTest {
     }
 
     @Test
+    void aGanSampleLogsBothModelsInRunsOfTheirOwn() throws IOException {
+        Path logs = runs.resolve("logs");
+        CommandRun run = CommandRun.of("train", "gan-1d", "--backend", "cpu", "--epochs", "1", "--out",
+                runs.resolve("gan").toString(), "--logdir", logs.toString());
+        assertEquals(ExitCodes.SUCCESS, run.exitCode(), run.err());
+        assertEquals(List.of("discriminator", "generator"),
+                files(logs).stream().map(p -> p.getFileName().toString()).sorted().toList());
+        for (Path model : files(logs)) {
+            List<Path> events = files(model);
+            assertEquals(1, events.size(), events.toString());
+            assertTrue(Files.size(events.get(0)) > 0);
+        }
+        assertFalse(run.err().contains("WARN"), run.err());
+    }
+
+    @Test
     void anUnwritableLogdirIsAUsageError() throws IOException {
         Path blocker = Files.writeString(runs.resolve("file"), "x");
         Path logs = blocker.resolve("logs");

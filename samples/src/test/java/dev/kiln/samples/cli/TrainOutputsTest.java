@@ -162,7 +162,7 @@ class TrainOutputsTest {
                 "--overwrite");
         assertEquals(ExitCodes.SUCCESS, replaced.exitCode(), replaced.err());
         assertEquals(7, new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("epochs").asInt());
-        assertEquals(List.of("history.csv", "model", "summary.json", "training.png"), names(out));
+        assertEquals(List.of("history.csv", "model", "report.html", "summary.json", "training.png"), names(out));
         assertTrue(Files.exists(model.resolve("weights.safetensors")), "the model saved inside the run stays");
         assertEquals(List.of("run"), names(dir), "no staging directory is left behind");
     }
