@@ -47,36 +47,40 @@ record KernelLimits(long workGroupSize, List<Long> maxWorkItemSizes, long localM
 
     /** Why a launch over {@code global} in work-groups of {@code local} would be refused; empty when it fits. */
     Optional<String> violation(long[] global, long[] local) {
-        String size = LongStream.of(local).mapToObj(Long::toString).collect(Collectors.joining(" x "));
+        long items = 1;
         for (int d = 0; d < local.length; d++) {
             if (d >= maxWorkItemSizes.size() || local[d] > maxWorkItemSizes.get(d)) {
-                return Optional.of("work-group " + size + " exceeds the device's limit of "
+                return Optional.of("work-group " + size(local) + " exceeds the device's limit of "
                         + (d < maxWorkItemSizes.size() ? maxWorkItemSizes.get(d) : 0) + " in dimension " + d
                         + " (CL_DEVICE_MAX_WORK_ITEM_SIZES " + maxWorkItemSizes + ")");
             }
+            items *= local[d];
         }
-        long items = LongStream.of(local).reduce(1, Math::multiplyExact);
         if (items > workGroupSize) {
-            return Optional.of("work-group " + size + " = " + items + " work-items exceeds the kernel's limit of "
-                    + workGroupSize + " (CL_KERNEL_WORK_GROUP_SIZE)");
+            return Optional.of("work-group " + size(local) + " = " + items + " work-items exceeds the kernel's limit"
+                    + " of " + workGroupSize + " (CL_KERNEL_WORK_GROUP_SIZE)");
         }
         if (localMemoryBytes > deviceLocalMemoryBytes) {
             return Optional.of("the kernel uses " + localMemoryBytes + " bytes of local memory, more than the "
                     + deviceLocalMemoryBytes + " the device has (CL_KERNEL_LOCAL_MEM_SIZE, CL_DEVICE_LOCAL_MEM_SIZE)");
         }
-        return gpuRules ? gpuViolation(global, local, size) : Optional.empty();
+        return gpuRules ? gpuViolation(global, local) : Optional.empty();
     }
 
-    private static Optional<String> gpuViolation(long[] global, long[] local, String size) {
+    private static Optional<String> gpuViolation(long[] global, long[] local) {
         for (int d = 0; d < global.length; d++) {
             if (global[d] % local[d] != 0) {
                 return Optional.of("global size " + global[d] + " in dimension " + d
-                        + " is not a whole number of work-groups " + size);
+                        + " is not a whole number of work-groups " + size(local));
             }
         }
         if (global.length == 1 && global[0] >= 1L << 31) {
             return Optional.of("1-D global size " + global[0] + " reaches 2^31");
         }
         return Optional.empty();
+    }
+
+    private static String size(long[] local) {
+        return LongStream.of(local).mapToObj(Long::toString).collect(Collectors.joining(" x "));
     }
 }
