@@ -1,6 +1,5 @@
 package dev.kiln.opencl;
 
-import dev.kiln.KilnException;
 import dev.kiln.backend.KernelBuildException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
