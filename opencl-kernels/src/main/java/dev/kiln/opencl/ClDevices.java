@@ -136,10 +136,16 @@ final class ClDevices {
                 (int) integer(id, CL.CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT),
                 fp64 ? (int) integer(id, CL.CL_DEVICE_PREFERRED_VECTOR_WIDTH_DOUBLE) : 0,
                 platformName, platformVersion + " / " + string(id, CL.CL_DEVICE_VERSION),
-                integer(id, CL.CL_DEVICE_HOST_UNIFIED_MEMORY) != 0,
+                unifiedMemory(id),
                 identities(id, extensions),
                 (number(id, CL.CL_DEVICE_SINGLE_FP_CONFIG) & CL.CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0,
                 workItemSizes(id), false);
+    }
+
+    /** Whether the device shares the host's memory; deprecated since OpenCL 2.0, so a driver may not answer: no. */
+    private static boolean unifiedMemory(cl_device_id id) {
+        return optional(id, CL.CL_DEVICE_HOST_UNIFIED_MEMORY, Integer.BYTES).map(value -> ints(value).get(0) != 0)
+                .orElse(false);
     }
 
     /** The physical device's UUID and PCI location, from whichever extensions the driver reports. */
@@ -183,7 +189,7 @@ final class ClDevices {
         return values;
     }
 
-    /** An extension query's {@code size} bytes, or empty when the driver does not answer it. */
+    /** An optional query's {@code size} bytes, or empty when the driver does not answer it. */
     private static Optional<byte[]> optional(cl_device_id id, int parameter, int size) {
         byte[] value = new byte[size];
         int status;

@@ -45,6 +45,20 @@ class DevicesAndCacheTest {
     }
 
     @Test
+    void discoveredDevicesDescribeWhatTheRankingAndTheLaunchChecksRead() {
+        for (ClDevice device : OpenClTestSupport.devices()) {
+            assertTrue(device.versions().matches("OpenCL \\d.*/ OpenCL \\d.*"), device.versions());
+            assertFalse(device.platformName().isEmpty());
+            assertTrue(device.maxWorkItemSizes().size() >= 3 && device.maxWorkItemSizes().get(0) >= 1,
+                    device.maxWorkItemSizes().toString());
+            if (device.info().type().equals("cpu")) {
+                assertTrue(device.unifiedMemory(), "a CPU device shares the host's memory");
+            }
+            assertFalse(device.emulatedGpu());
+        }
+    }
+
+    @Test
     void defaultPrefersGpuThenAcceleratorThenCpu() {
         DeviceInfo cpu = new DeviceInfo(0, "c", "v", "cpu", "1", 1, 1, 1, false);
         DeviceInfo accelerator = new DeviceInfo(1, "a", "v", "accelerator", "1", 1, 1, 1, false);
