@@ -58,17 +58,22 @@ final class Clang {
     }
 
     /**
-     * Compiles {@code source} as OpenCL C 1.2 for spir64 at {@code optimisation} ("-O0", "-O2") to LLVM IR; warnings
-     * are errors, and cl_khr_fp64 is on only when {@code fp64}, so a float program may not use doubles.
+     * Compiles {@code source} as OpenCL C 1.2 for spir64 at {@code optimisation} ("-O0", "-O2") with the backend's
+     * {@code buildOptions} to LLVM IR; warnings are errors, and cl_khr_fp64 is on only when {@code fp64}, so a float
+     * program may not use doubles.
      */
-    Result compile(String source, boolean fp64, String optimisation, Path directory)
+    Result compile(String source, boolean fp64, String optimisation, String buildOptions, Path directory)
             throws IOException, InterruptedException {
         Path input = Files.createTempFile(directory, "program", ".cl");
         Path output = Files.createTempFile(directory, "program", ".ll");
         Files.writeString(input, source, StandardCharsets.UTF_8);
-        Result compiled = run(List.of("clang", "-x", "cl", "-cl-std=CL1.2", "-target", "spir64", optimisation,
-                "-Werror", "-Xclang", "-cl-ext=" + (fp64 ? "+" : "-") + "cl_khr_fp64", "-emit-llvm", "-S",
-                input.toString(), "-o", output.toString()));
+        List<String> command = new ArrayList<>(List.of("clang", "-x", "cl", "-cl-std=CL1.2", "-target", "spir64",
+                optimisation, "-Werror", "-Xclang", "-cl-ext=" + (fp64 ? "+" : "-") + "cl_khr_fp64"));
+        if (!buildOptions.isBlank()) {
+            command.addAll(List.of(buildOptions.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-emit-llvm", "-S", input.toString(), "-o", output.toString()));
+        Result compiled = run(command);
         String ir = compiled.exitCode() == 0 ? Files.readString(output, StandardCharsets.UTF_8) : "";
         return new Result(compiled.exitCode(), compiled.messages(), ir);
     }

@@ -26,6 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 class KernelSourcesCompileWithClangTest {
     private static Clang clang;
 
+    /** A program and the build options the backend passes with it. */
+    private record Build(ProgramSource source, String options) {
+    }
+
     @TempDir
     Path directory;
 
@@ -42,24 +46,26 @@ class KernelSourcesCompileWithClangTest {
 
     @Test
     void everyProgramCompilesAndDefinesWhatItCalls() throws Exception {
-        Map<String, ProgramSource> programs = new LinkedHashMap<>();
+        Map<String, Build> builds = new LinkedHashMap<>();
         for (ClDevice device : deviceClasses()) {
             for (DType dtype : List.of(DType.F32, DType.F64)) {
                 for (KernelFamily family : KernelFamily.values()) {
                     ProgramSource source = ProgramSource.of(family, dtype,
                             TuningTable.gemm(device, dtype), TuningTable.lanes(device, dtype));
-                    programs.putIfAbsent(source.text(), source);
+                    String options = ProgramCache.options(device);
+                    builds.putIfAbsent(options + "\n" + source.text(), new Build(source, options));
                 }
             }
         }
         List<String> failures = new ArrayList<>();
         int compiled = 0;
-        for (ProgramSource program : programs.values()) {
+        for (Build build : builds.values()) {
+            ProgramSource program = build.source();
             boolean fp64 = program.defines().get("PRECISION").equals("64");
             // -O0 keeps every call, so a helper without a definition shows even where -O2 would inline it away.
             for (String optimisation : List.of("-O0", "-O2")) {
-                String label = program.name() + " " + program.defines() + " " + optimisation;
-                Clang.Result result = clang.compile(program.text(), fp64, optimisation, directory);
+                String label = program.name() + " " + program.defines() + " " + build.options() + " " + optimisation;
+                Clang.Result result = clang.compile(program.text(), fp64, optimisation, build.options(), directory);
                 if (result.exitCode() != 0) {
                     failures.add(label + " does not compile:\n" + result.messages());
                 } else if (!clang.undefinedFunctions(result.ir()).isEmpty()) {
@@ -77,18 +83,18 @@ class KernelSourcesCompileWithClangTest {
     void aPlainInlineHelperIsReportedAsUndefined() throws Exception {
         String source = "inline float twice(float x) { return x + x; }\n"
                 + "__kernel void doubled(__global float* x) { x[get_global_id(0)] = twice(x[get_global_id(0)]); }\n";
-        Clang.Result result = clang.compile(source, false, "-O0", directory);
+        Clang.Result result = clang.compile(source, false, "-O0", "", directory);
         assertEquals(0, result.exitCode(), result.messages());
         assertEquals(List.of("twice"), clang.undefinedFunctions(result.ir()));
         String fixed = "static " + source;
-        assertEquals(List.of(), clang.undefinedFunctions(clang.compile(fixed, false, "-O0", directory).ir()));
+        assertEquals(List.of(), clang.undefinedFunctions(clang.compile(fixed, false, "-O0", "", directory).ir()));
     }
 
     @Test
     void aDoubleInAFloatProgramFailsToCompile() throws Exception {
         String source = "__kernel void widened(__global float* x) { double d = x[0]; x[0] = (float) (d * d); }\n";
-        assertTrue(clang.compile(source, false, "-O2", directory).exitCode() != 0);
-        assertEquals(0, clang.compile(source, true, "-O2", directory).exitCode());
+        assertTrue(clang.compile(source, false, "-O2", "", directory).exitCode() != 0);
+        assertEquals(0, clang.compile(source, true, "-O2", "", directory).exitCode());
     }
 
     /** One description per device class the tuning table tells apart: each type, vendor, and CPU vector width. */
