@@ -13,10 +13,13 @@ import java.util.Locale;
  *       does not build on the device.</li>
  *   <li>{@code kiln.opencl.cache} / {@code KILN_OPENCL_CACHE}: directory of the compiled-kernel cache
  *       (default {@code ~/.kiln/cache/opencl}); "off" disables it.</li>
+ *   <li>{@code kiln.opencl.emulate} / {@code KILN_OPENCL_EMULATE}: "off" (default) or "gpu": the OpenCL backend
+ *       treats its device as a GPU (GPU kernels and tunings, no fp64) and enforces a GPU's limits at every launch
+ *       and allocation, so GPU code paths can be tested on a CPU OpenCL device.</li>
  *   <li>{@code kiln.cpu.vector} / {@code KILN_CPU_VECTOR}: "auto" (default) runs the CPU backend's matrix products on
  *       the Vector API when the JVM has its module ({@code --add-modules jdk.incubator.vector}); "off" never does.</li>
  *   <li>{@code kiln.require.opencl} / {@code KILN_REQUIRE_OPENCL}: "1" makes OpenCL tests fail instead of
- *       skipping when no device is found.</li>
+ *       skipping when no device is found, or when clang, the second kernel compiler, is missing.</li>
  *   <li>{@code kiln.require.tools} / {@code KILN_REQUIRE_TOOLS}: "1" makes the tests that check our files with
  *       another program (TensorBoard's reader, a headless browser) fail instead of skipping when it is missing.</li>
  *   <li>{@code kiln.data} / {@code KILN_DATA}: data set cache directory (default {@code ~/.kiln/data}).</li>
@@ -50,6 +53,10 @@ public final class KilnSettings {
 
     public static String openClCache() {
         return get("kiln.opencl.cache", System.getProperty("user.home") + "/.kiln/cache/opencl");
+    }
+
+    public static String openClEmulate() {
+        return get("kiln.opencl.emulate", "off");
     }
 
     public static String cpuVector() {

@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Compiled program binaries on disk, one file per key (device name, driver version, source hash, build
- * options). A file holds a magic tag, the SHA-256 of the binary and the binary; an entry whose checksum
+ * Compiled program binaries on disk, one file per key (device name, driver, platform and device versions, source
+ * hash, build options). A file holds a magic tag, the SHA-256 of the binary and the binary; an entry whose checksum
  * does not match is deleted, never trusted.
  */
 final class BinaryCache {
@@ -28,9 +28,10 @@ final class BinaryCache {
         this.directory = directory;
     }
 
-    /** The cache file name for one program on one device. */
-    static String key(String deviceName, String driverVersion, String sourceHash, String options) {
-        return ProgramSource.sha256(deviceName + '\n' + driverVersion + '\n' + sourceHash + '\n' + options) + ".bin";
+    /** The cache file name for one program built with {@code options} on {@code device}. */
+    static String key(ClDevice device, String sourceHash, String options) {
+        return ProgramSource.sha256(String.join("\n", device.info().name(), device.info().driverVersion(),
+                device.versions(), sourceHash, options)) + ".bin";
     }
 
     Path path(String key) {

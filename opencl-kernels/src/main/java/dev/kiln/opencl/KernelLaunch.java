@@ -13,13 +13,15 @@ import org.jocl.cl_kernel;
 /** Sets a kernel's arguments in order and enqueues it; a failure names the kernel and the call's shapes. */
 final class KernelLaunch {
     private final cl_kernel kernel;
+    private final KernelLimits limits;
     private final String name;
     private final DType dtype;
     private final Supplier<String> shapes;
     private int index;
 
-    KernelLaunch(cl_kernel kernel, String name, DType dtype, Supplier<String> shapes) {
+    KernelLaunch(cl_kernel kernel, KernelLimits limits, String name, DType dtype, Supplier<String> shapes) {
         this.kernel = kernel;
+        this.limits = limits;
         this.name = name;
         this.dtype = dtype;
         this.shapes = shapes;
@@ -82,6 +84,9 @@ final class KernelLaunch {
                 return;
             }
         }
+        limits.violation(global, local).ifPresent(violation -> {
+            throw new KilnException("kernel '" + name + "' (" + shapes.get() + "): " + violation);
+        });
         int status;
         try {
             status = CL.clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null);

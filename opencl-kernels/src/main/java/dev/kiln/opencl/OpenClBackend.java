@@ -80,10 +80,16 @@ public final class OpenClBackend implements Backend {
         return onDevice(KilnSettings.openClDevice());
     }
 
-    /** A backend on the device named by {@code choice}: an index or part of a name; null picks the default. */
+    /**
+     * A backend on the device named by {@code choice}: an index or part of a name; null picks the default. Under
+     * {@code kiln.opencl.emulate=gpu} the device stands in for a GPU ({@link GpuEmulation}).
+     */
     public static OpenClBackend onDevice(String choice) {
-        return PlatformLock.locked(() -> new OpenClBackend(ClDevices.choose(ClDevices.discover(), choice),
-                binaryCache(KilnSettings.openClCache())));
+        return PlatformLock.locked(() -> {
+            ClDevice device = ClDevices.choose(ClDevices.discover(), choice);
+            return new OpenClBackend(GpuEmulation.requested() ? GpuEmulation.of(device) : device,
+                    binaryCache(KilnSettings.openClCache()));
+        });
     }
 
     OpenClBackend(ClDevice device, BinaryCache binaryCache) {
@@ -196,13 +202,20 @@ public final class OpenClBackend implements Backend {
     }
 
     private void read(ClBuffer source, Pointer target, long bytes) {
-        if (bytes > 0) {
-            ClStatus.check(CL.clEnqueueReadBuffer(queue(), source.memory(), true, 0, bytes, target, 0, null, null),
-                    () -> "download of " + bytes + " bytes from " + source + " (or an earlier kernel)");
-            downloads.incrementAndGet();
-            downloadedBytes.addAndGet(bytes);
+        // An empty download enqueues nothing and so waits for nothing: the upload copies must stay.
+        if (bytes == 0) {
+            return;
         }
+        ClStatus.check(CL.clEnqueueReadBuffer(queue(), source.memory(), true, 0, bytes, target, 0, null, null),
+                () -> "download of " + bytes + " bytes from " + source + " (or an earlier kernel)");
+        downloads.incrementAndGet();
+        downloadedBytes.addAndGet(bytes);
         releasePendingUploads();
+    }
+
+    /** Bytes of upload host copies still held because the queue has not been waited on since. */
+    long pendingUploadBytes() {
+        return pendingUploadBytes;
     }
 
     /** Drops the host copies of uploads; only once the queue has been waited on. */
@@ -719,7 +732,7 @@ public final class OpenClBackend implements Backend {
             kernel = PlatformLock.locked(() -> programs.kernel(source, name));
             kernels.get(dtype).put(name, kernel);
         }
-        return new KernelLaunch(kernel, name, dtype, shapes);
+        return new KernelLaunch(kernel, programs.limits(kernel), name, dtype, shapes);
     }
 
     /** Compiles every kernel family for {@code dtype} now (I32 has no programs of its own), so that a device that cannot build them fails at once. */
@@ -736,21 +749,8 @@ public final class OpenClBackend implements Backend {
 
     /** The program text of {@code family} for {@code dtype} with this device's tuning. */
     ProgramSource source(DType dtype, KernelFamily family) {
-        return sources.computeIfAbsent(dtype, d -> new EnumMap<>(KernelFamily.class)).computeIfAbsent(family, f -> {
-            Map<String, String> defines = new HashMap<>();
-            defines.put("PRECISION", dtype == DType.F64 ? "64" : "32");
-            if (f == KernelFamily.GEMM) {
-                defines.putAll(gemmTuning(dtype).defines());
-            }
-            if (f == KernelFamily.REDUCE) {
-                defines.put("RWG", Integer.toString(OpenClReduce.ROW_GROUP));
-            }
-            if (f == KernelFamily.WINDOWS || f == KernelFamily.ELEMENTWISE || f == KernelFamily.REDUCE
-                    || f == KernelFamily.RANDOM || f == KernelFamily.CELLS) {
-                defines.put("VW", Integer.toString(lanes(dtype)));
-            }
-            return ProgramSource.of(f, dtype.name(), defines);
-        });
+        return sources.computeIfAbsent(dtype, d -> new EnumMap<>(KernelFamily.class))
+                .computeIfAbsent(family, f -> ProgramSource.of(f, dtype, gemmTuning(dtype), lanes(dtype)));
     }
 
     /** Elements per work-item of the vector kernels for {@code dtype} on this device (VW of their programs). */

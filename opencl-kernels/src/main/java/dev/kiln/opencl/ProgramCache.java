@@ -1,9 +1,9 @@
 package dev.kiln.opencl;
 
-import dev.kiln.KilnException;
 import dev.kiln.backend.KernelBuildException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.jocl.CL;
@@ -18,13 +18,12 @@ import org.jocl.cl_program;
  * their kernels in memory, and reuses binaries from an optional {@link BinaryCache} across processes.
  */
 final class ProgramCache implements AutoCloseable {
-    /** Strict IEEE maths: no relaxed-math build options, so results stay comparable with the CPU backend. */
-    static final String OPTIONS = "";
-
     private final ClContext context;
+    private final String options;
     private final BinaryCache disk;
     private final Map<ProgramSource, cl_program> programs = new HashMap<>();
     private final Map<cl_program, Map<String, cl_kernel>> kernels = new HashMap<>();
+    private final Map<cl_kernel, KernelLimits> limits = new IdentityHashMap<>();
     private int sourceBuilds;
     private int binaryBuilds;
 
@@ -32,6 +31,15 @@ final class ProgramCache implements AutoCloseable {
     ProgramCache(ClContext context, BinaryCache disk) {
         this.context = context;
         this.disk = disk;
+        this.options = options(context.device());
+    }
+
+    /**
+     * Strict IEEE maths: never relaxed-math options, and single precision divide and sqrt correctly rounded where the
+     * device can (OpenCL 1.2 allows 2.5 and 3 ulp by default), so results stay comparable with the CPU backend.
+     */
+    static String options(ClDevice device) {
+        return device.correctlyRoundedDivideSqrt() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
     }
 
     /** The kernel {@code name} of the program built from {@code source}. */
@@ -42,6 +50,11 @@ final class ProgramCache implements AutoCloseable {
             return ClStatus.created(CL.clCreateKernel(program, n, error), error,
                     "creating kernel '" + n + "' of " + source.name());
         });
+    }
+
+    /** The work-group limits of {@code kernel}, one of this cache's kernels, queried on first use. */
+    KernelLimits limits(cl_kernel kernel) {
+        return limits.computeIfAbsent(kernel, k -> KernelLimits.of(k, context.device()));
     }
 
     /** The built program for {@code source}, compiling it on first use. */
@@ -66,7 +79,7 @@ final class ProgramCache implements AutoCloseable {
 
     private cl_program build(ProgramSource source) {
         ClDevice device = context.device();
-        String key = BinaryCache.key(device.info().name(), device.info().driverVersion(), source.hash(), OPTIONS);
+        String key = BinaryCache.key(device, source.hash(), options);
         if (disk != null) {
             Optional<cl_program> cached = disk.read(key).flatMap(this::fromBinary);
             if (cached.isPresent()) {
@@ -97,7 +110,7 @@ final class ProgramCache implements AutoCloseable {
             }
             return Optional.empty();
         }
-        if (CL.clBuildProgram(program, 1, new cl_device_id[] {device()}, OPTIONS, null, null) != CL.CL_SUCCESS) {
+        if (CL.clBuildProgram(program, 1, new cl_device_id[] {device()}, options, null, null) != CL.CL_SUCCESS) {
             CL.clReleaseProgram(program);
             return Optional.empty();
         }
@@ -109,12 +122,12 @@ final class ProgramCache implements AutoCloseable {
         cl_program program = ClStatus.created(CL.clCreateProgramWithSource(context.context(), 1,
                 new String[] {source.text()}, new long[] {source.text().getBytes(StandardCharsets.UTF_8).length}, error),
                 error, "creating program " + source.name());
-        int status = CL.clBuildProgram(program, 1, new cl_device_id[] {device()}, OPTIONS, null, null);
+        int status = CL.clBuildProgram(program, 1, new cl_device_id[] {device()}, options, null, null);
         if (status != CL.CL_SUCCESS) {
             String log = buildLog(program);
             CL.clReleaseProgram(program);
             throw new KernelBuildException("building " + source.name() + " for " + context.device().info().name()
-                    + " failed: " + ClStatus.name(status) + "\nbuild log:\n" + log);
+                    + " with options '" + options + "' failed: " + ClStatus.name(status) + "\nbuild log:\n" + log);
         }
         return program;
     }
@@ -147,6 +160,7 @@ final class ProgramCache implements AutoCloseable {
     public void close() {
         kernels.values().forEach(byName -> byName.values().forEach(CL::clReleaseKernel));
         kernels.clear();
+        limits.clear();
         programs.values().forEach(CL::clReleaseProgram);
         programs.clear();
     }

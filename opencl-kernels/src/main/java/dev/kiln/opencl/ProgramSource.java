@@ -1,8 +1,10 @@
 package dev.kiln.opencl;
 
+import dev.kiln.backend.DType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.SortedMap;
@@ -16,6 +18,23 @@ import java.util.TreeMap;
  * @param text the source handed to the compiler
  */
 record ProgramSource(String name, SortedMap<String, String> defines, String text) {
+
+    /** The program the backend builds: {@code family} in {@code dtype} with a device's gemm tuning and vector lanes. */
+    static ProgramSource of(KernelFamily family, DType dtype, GemmTuning gemm, int lanes) {
+        Map<String, String> defines = new HashMap<>();
+        defines.put("PRECISION", dtype == DType.F64 ? "64" : "32");
+        if (family == KernelFamily.GEMM) {
+            defines.putAll(gemm.defines());
+        }
+        if (family == KernelFamily.REDUCE) {
+            defines.put("RWG", Integer.toString(OpenClReduce.ROW_GROUP));
+        }
+        if (family == KernelFamily.WINDOWS || family == KernelFamily.ELEMENTWISE || family == KernelFamily.REDUCE
+                || family == KernelFamily.RANDOM || family == KernelFamily.CELLS) {
+            defines.put("VW", Integer.toString(lanes));
+        }
+        return of(family, dtype.name(), defines);
+    }
 
     /** Assembles {@code family} with the given macro values. */
     static ProgramSource of(KernelFamily family, String label, Map<String, String> defines) {

@@ -3,6 +3,7 @@ package dev.kiln.opencl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,11 +45,26 @@ class DevicesAndCacheTest {
     }
 
     @Test
+    void discoveredDevicesDescribeWhatTheRankingAndTheLaunchChecksRead() {
+        for (ClDevice device : OpenClTestSupport.devices()) {
+            assertTrue(device.versions().matches("OpenCL \\d.*/ OpenCL \\d.*"), device.versions());
+            assertFalse(device.platformName().isEmpty());
+            assertTrue(device.maxWorkItemSizes().size() >= 3 && device.maxWorkItemSizes().get(0) >= 1,
+                    device.maxWorkItemSizes().toString());
+            if (device.info().type().equals("cpu")) {
+                assertTrue(device.unifiedMemory(), "a CPU device shares the host's memory");
+            }
+            assertFalse(device.emulatedGpu());
+        }
+    }
+
+    @Test
     void defaultPrefersGpuThenAcceleratorThenCpu() {
         DeviceInfo cpu = new DeviceInfo(0, "c", "v", "cpu", "1", 1, 1, 1, false);
         DeviceInfo accelerator = new DeviceInfo(1, "a", "v", "accelerator", "1", 1, 1, 1, false);
         DeviceInfo gpu = new DeviceInfo(2, "g", "v", "gpu", "1", 1, 1, 1, false);
-        List<ClDevice> devices = Stream.of(cpu, accelerator, gpu).map(i -> new ClDevice(null, null, i, 4, 0)).toList();
+        List<ClDevice> devices = Stream.of(cpu, accelerator, gpu)
+                .map(i -> DeviceDescriptions.of("p", i, 4, false, Set.of())).toList();
         assertEquals(2, ClDevices.defaultIndex(devices));
         assertEquals(1, ClDevices.defaultIndex(devices.subList(0, 2)));
         assertEquals(0, ClDevices.defaultIndex(devices.subList(0, 1)));
@@ -113,14 +130,31 @@ class DevicesAndCacheTest {
     }
 
     @Test
-    void cacheKeyDependsOnDeviceDriverSourceAndOptions() {
-        String key = BinaryCache.key("dev", "1.0", "abc", "");
-        assertEquals(key, BinaryCache.key("dev", "1.0", "abc", ""));
-        assertFalse(key.equals(BinaryCache.key("dev2", "1.0", "abc", "")));
-        assertFalse(key.equals(BinaryCache.key("dev", "1.1", "abc", "")));
-        assertFalse(key.equals(BinaryCache.key("dev", "1.0", "abd", "")));
-        assertFalse(key.equals(BinaryCache.key("dev", "1.0", "abc", "-O1")));
+    void cacheKeyDependsOnDeviceDriverVersionsSourceAndOptions() {
+        ClDevice device = described("dev", "1.0", "OpenCL 3.0 / OpenCL 3.0", true);
+        String key = BinaryCache.key(device, "abc", "");
+        assertEquals(key, BinaryCache.key(described("dev", "1.0", "OpenCL 3.0 / OpenCL 3.0", true), "abc", ""));
+        assertNotEquals(key, BinaryCache.key(described("dev2", "1.0", "OpenCL 3.0 / OpenCL 3.0", true), "abc", ""));
+        assertNotEquals(key, BinaryCache.key(described("dev", "1.1", "OpenCL 3.0 / OpenCL 3.0", true), "abc", ""));
+        assertNotEquals(key, BinaryCache.key(described("dev", "1.0", "OpenCL 3.0 / OpenCL 1.2", true), "abc", ""));
+        assertNotEquals(key, BinaryCache.key(device, "abd", ""));
+        assertNotEquals(key, BinaryCache.key(device, "abc", "-O1"));
         assertEquals(null, OpenClBackend.binaryCache("off"));
+    }
+
+    @Test
+    void singlePrecisionDivideAndSqrtAreCorrectlyRoundedWhereTheDeviceCan() {
+        assertEquals("-cl-fp32-correctly-rounded-divide-sqrt",
+                ProgramCache.options(described("dev", "1.0", "OpenCL 3.0 / OpenCL 3.0", true)));
+        assertEquals("", ProgramCache.options(described("dev", "1.0", "OpenCL 3.0 / OpenCL 3.0", false)));
+        ClDevice real = defaultDevice();
+        assertEquals(real.correctlyRoundedDivideSqrt(), ProgramCache.options(real).contains("correctly-rounded"));
+    }
+
+    private static ClDevice described(String name, String driver, String versions, boolean correctlyRounded) {
+        DeviceInfo info = new DeviceInfo(0, name, "v", "gpu", driver, 1, 1L << 30, 1L << 28, true);
+        return new ClDevice(null, null, info, 4, 4, "p", versions, false, Set.of(), correctlyRounded,
+                List.of(1024L, 1024L, 64L), false);
     }
 
     private static ClDevice defaultDevice() {

@@ -48,6 +48,6 @@ typedef float real;
 
 // n / d for 0 <= n < 2^31, given by = (ceil(2^s / d), s) with s = 31 + ceil(log2(d)) (Granlund-Montgomery; the
 // host computes the constants, see Divisor.java): integer division would dominate the cost of small kernels.
-inline int divide(const int n, const uint2 by) {
+static inline int divide(const int n, const uint2 by) {
     return (int) (((ulong) n * by.x) >> by.y);
 }

@@ -12,13 +12,13 @@
 // its index against the element count it is given; indices (gather, scatter_add) are always int, whatever `real`.
 
 #define UNARY(NAME, FORWARD, BACKWARD) \
-inline real NAME##_forward(const real x, const real a, const real b) { typedef real T; return (FORWARD); } \
-inline realV NAME##_forward_v(const realV x, const real a, const real b) { typedef realV T; return (FORWARD); } \
-inline real NAME##_backward(const real x, const real y, const real g, const real a, const real b) { \
+static inline real NAME##_forward(const real x, const real a, const real b) { typedef real T; return (FORWARD); } \
+static inline realV NAME##_forward_v(const realV x, const real a, const real b) { typedef realV T; return (FORWARD); } \
+static inline real NAME##_backward(const real x, const real y, const real g, const real a, const real b) { \
     typedef real T; \
     return (BACKWARD); \
 } \
-inline realV NAME##_backward_v(const realV x, const realV y, const realV g, const real a, const real b) { \
+static inline realV NAME##_backward_v(const realV x, const realV y, const realV g, const real a, const real b) { \
     typedef realV T; \
     return (BACKWARD); \
 } \
@@ -57,7 +57,7 @@ UNARY(clip, KILN_MIN(KILN_MAX(x, (T) a), (T) b), (a <= x && x <= b) ? g : (T) 0)
 
 // Index into an operand spanning the axes in `mask` (4 = outer, 2 = middle, 1 = inner) of output element
 // q of an [outer, middle, inner] array.
-inline size_t operand_index(const int mask, const size_t q, const size_t middle, const size_t inner) {
+static inline size_t operand_index(const int mask, const size_t q, const size_t middle, const size_t inner) {
     if (mask == 7) return q;
     const size_t i = q % inner, m = (q / inner) % middle, o = q / inner / middle;
     size_t index = (mask & 4) ? o : 0;
@@ -73,7 +73,7 @@ inline size_t operand_index(const int mask, const size_t q, const size_t middle,
 #define KIND_SCALAR 2
 
 // The VW elements of an operand of `kind` at output element i, whose column in the inner row is `column`.
-inline realV operand_vector(const int kind, __global const real* p, const size_t i, const int column) {
+static inline realV operand_vector(const int kind, __global const real* p, const size_t i, const int column) {
     return kind == KIND_FULL ? VLOAD(p + i) : kind == KIND_ROW ? VLOAD(p + column) : (realV) p[0];
 }
 
@@ -81,8 +81,8 @@ inline realV operand_vector(const int kind, __global const real* p, const size_t
 // row is rowVectors = inner / VW vectors long (the host takes this kernel for a ROW operand only when VW divides the
 // inner size, so then n is a multiple of VW and no tail is left). byRowVectors: the divide() constants of rowVectors.
 #define BINARY(NAME, EXPR) \
-inline real NAME##_apply(const real a, const real b) { typedef real T; return (EXPR); } \
-inline realV NAME##_apply_v(const realV a, const realV b) { typedef realV T; return (EXPR); } \
+static inline real NAME##_apply(const real a, const real b) { typedef real T; return (EXPR); } \
+static inline realV NAME##_apply_v(const realV a, const realV b) { typedef realV T; return (EXPR); } \
 __kernel void binary_##NAME(const long n, const int middle, const int inner, const int aAxes, const int bAxes, \
         __global const real* as, __global const real* bs, __global real* out) { \
     const size_t q = get_global_id(0); \
@@ -157,7 +157,7 @@ __kernel void permute(const long n, const int d0, const int d1, const int d2, co
     out[q] = x[source];
 }
 
-inline int kiln_row_index(const int v, const int rows) {
+static inline int kiln_row_index(const int v, const int rows) {
     return v >= 0 && v < rows ? v : -1;
 }
 

@@ -14,7 +14,8 @@
 // min(k, k0 + (s + 1) * depth)) and writes c + s * cSlice, so a product split over k runs in one launch (partial
 // products, then gemm_sum_slices) and the split depends only on the shape and the tuning.
 // Tuning macros (with defaults): MR 8, VW (common.cl), NV 2, TS 32, WPT 8.
-// Assumptions: beta == 0 ignores c's previous contents.
+// Assumptions: beta == 0 ignores c's previous contents; gemm_tiled runs in work-groups of exactly (TS, TS / WPT, 1)
+// (declared with reqd_work_group_size, so a driver can size its registers and local memory for it).
 #ifndef MR
 #define MR 8
 #endif
@@ -32,7 +33,7 @@
 #define A_AT(i, p) (transposeA ? a[(size_t) (p) * m + (i)] : a[(size_t) (i) * k + (p)])
 #define B_AT(p, j) (transposeB ? b[(size_t) (j) * k + (p)] : b[(size_t) (p) * n + (j)])
 
-inline real scaled(const real alpha, const real sum, const real beta, __global const real* c) {
+static inline real scaled(const real alpha, const real sum, const real beta, __global const real* c) {
     return beta == 0 ? alpha * sum : alpha * sum + beta * c[0];
 }
 
@@ -53,7 +54,7 @@ __kernel void gemm_general(const int m, const int n, const int k, const int tran
 // packed[(rowBlock * k + p) * MR + r] = op(a)[rowBlock * MR + r, p] for p in [p0, p0 + VW), zero past row m.
 // Full blocks move without a bounds check per element: an untransposed a as MR row vectors written transposed, a
 // transposed one as VW runs of MR contiguous elements.
-inline void pack_a(const int m, const int k, const int transposeA, __global const real* a, __global real* packed,
+static inline void pack_a(const int m, const int k, const int transposeA, __global const real* a, __global real* packed,
                    const int rowBlock, const int p0) {
     const int i0 = rowBlock * MR;
     __global real* out = packed + ((size_t) rowBlock * k + p0) * MR;
@@ -92,7 +93,7 @@ inline void pack_a(const int m, const int k, const int transposeA, __global cons
 
 // packed[(columnBlock * k + p) * NR + c] = op(b)[p, columnBlock * NR + c] for p in [p0, p0 + VW), zero past
 // column n. Full blocks move as vectors: rows of an untransposed b, columns of a transposed one (written apart).
-inline void pack_b(const int n, const int k, const int transposeB, __global const real* b, __global real* packed,
+static inline void pack_b(const int n, const int k, const int transposeB, __global const real* b, __global real* packed,
                    const int columnBlock, const int p0) {
     const int j0 = columnBlock * NR;
     __global real* out = packed + ((size_t) columnBlock * k + p0) * NR;
@@ -212,9 +213,10 @@ __kernel void gemm_register(const int m, const int n, const int k, const int k0,
 // A 3-D range (n rounded up to TS, m rounded up to TS and divided by WPT, k slices), work-groups of (TS, TS / WPT, 1).
 // Loads are coalesced whatever the transposes: neighbouring work-items read neighbouring elements of each operand
 // (a transposed operand's tile is stored transposed; the padding column keeps those stores free of bank conflicts).
-__kernel void gemm_tiled(const int m, const int n, const int k, const int k0, const int depth,
-                         const int transposeA, const int transposeB, const real alpha, __global const real* a,
-                         __global const real* b, const real beta, __global real* c, const long cSlice) {
+__kernel __attribute__((reqd_work_group_size(TS, TS / WPT, 1)))
+void gemm_tiled(const int m, const int n, const int k, const int k0, const int depth,
+                const int transposeA, const int transposeB, const real alpha, __global const real* a,
+                __global const real* b, const real beta, __global real* c, const long cSlice) {
     __local real aTile[TS][TS + 1];
     __local real bTile[TS][TS + 1];
     const int tx = get_local_id(0), ty = get_local_id(1);

@@ -33,7 +33,7 @@ __kernel void update_nesterov(HYPER, __global real* p, __global const real* grad
 }
 
 // Updates the moments and returns lr * (m / c1) / (sqrt(v / c2) + eps).
-inline real adam_step(const real g, __global real* m1, __global real* m2, const size_t i, const real lr,
+static inline real adam_step(const real g, __global real* m1, __global real* m2, const size_t i, const real lr,
                       const real beta1, const real beta2, const real eps, const real c1, const real c2) {
     const real m = beta1 * m1[i] + (1 - beta1) * g;
     const real v = beta2 * m2[i] + (1 - beta2) * (g * g);

@@ -21,7 +21,7 @@ typedef struct {
     uintV x, y;
 } philox_words;
 
-inline philox_words philox(const ulong first, const uint seedLow, const uint seedHigh) {
+static inline philox_words philox(const ulong first, const uint seedLow, const uint seedHigh) {
     uintV x = (uintV) ((uint) first) + KILN_CONCAT(vload, VW)(0, KILN_LANES);
     // A lane whose low word wrapped carries into the high word.
     uintV y = (uintV) ((uint) (first >> 32)) + select((uintV) 0, (uintV) 1, x < (uintV) ((uint) first));
@@ -44,12 +44,12 @@ inline philox_words philox(const ulong first, const uint seedLow, const uint see
 }
 
 // 24 random bits as reals in [0, 1): exact in float and double.
-inline realV unit(const uintV words) {
+static inline realV unit(const uintV words) {
     return CONVERT_REAL_V(words >> 8) * KILN_2_POW_MINUS_24;
 }
 
 // out[0 .. min(left, VW)) = the lanes of v.
-inline void store_lanes(const realV v, __global real* out, const size_t left) {
+static inline void store_lanes(const realV v, __global real* out, const size_t left) {
     if (left >= VW) {
         VSTORE(v, out);
         return;

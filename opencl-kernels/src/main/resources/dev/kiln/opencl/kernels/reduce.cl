@@ -8,7 +8,8 @@
 // Sums accumulate in the element type (the CPU backend accumulates in double; the parity tolerances cover it).
 // Tuning macros: RWG (work-group size of the row kernels, a power of two, default 64), VW (common.cl).
 // Assumptions: middle >= 1; MAX and MIN propagate NaN; ARGMAX treats NaN as the largest value, keeps the
-// first index among equals and stores it as a real.
+// first index among equals and stores it as a real; the _rows kernels run in work-groups of exactly RWG (declared
+// with reqd_work_group_size).
 #ifndef RWG
 #define RWG 64
 #endif
@@ -50,7 +51,8 @@ __kernel void reduce_##NAME##_chunks(const long n, const int middle, const int i
     } \
     VSTORE(acc, partial + (size_t) oc * inner + i); \
 } \
-__kernel void reduce_##NAME##_rows(const int middle, __global const real* x, __global real* out) { \
+__kernel __attribute__((reqd_work_group_size(RWG, 1, 1))) \
+void reduce_##NAME##_rows(const int middle, __global const real* x, __global real* out) { \
     __local real partial[RWG]; \
     const size_t lid = get_local_id(0), o = get_group_id(0); \
     __global const real* p = x + o * middle; \
@@ -94,7 +96,8 @@ __kernel void reduce_argmax(const long n, const int middle, const int inner, __g
     out[q] = (real) index;
 }
 
-__kernel void reduce_argmax_rows(const int middle, __global const real* x, __global real* out) {
+__kernel __attribute__((reqd_work_group_size(RWG, 1, 1)))
+void reduce_argmax_rows(const int middle, __global const real* x, __global real* out) {
     __local real bestValue[RWG];
     __local int bestIndex[RWG];
     const size_t lid = get_local_id(0), o = get_group_id(0);

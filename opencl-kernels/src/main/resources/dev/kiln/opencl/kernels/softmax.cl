@@ -5,7 +5,7 @@
 // kernels check their index.
 
 // The largest element of a row and the sum of exp(x - max) over it.
-inline real row_max(__global const real* x, const int cols) {
+static inline real row_max(__global const real* x, const int cols) {
     real m = x[0];
     for (int c = 1; c < cols; c++) {
         m = KILN_MAX(m, x[c]);
@@ -13,7 +13,7 @@ inline real row_max(__global const real* x, const int cols) {
     return m;
 }
 
-inline real row_exp_sum(__global const real* x, const int cols, const real m) {
+static inline real row_exp_sum(__global const real* x, const int cols, const real m) {
     real s = 0;
     for (int c = 0; c < cols; c++) {
         s += exp(x[c] - m);

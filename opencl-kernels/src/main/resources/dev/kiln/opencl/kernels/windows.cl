@@ -18,7 +18,7 @@
 // The first tap k of one axis that reads input position p, with its window o: k * dilation + o * stride = p + pad
 // = from. The next ones follow every tapStep taps, their windows every outStep positions back (the host passes
 // tapStep = stride / gcd(stride, dilation), outStep = dilation / gcd(stride, dilation)); (taps, 0) when none reads p.
-inline int2 first_tap(const int from, const int stride, const int dilation, const int tapStep, const int taps,
+static inline int2 first_tap(const int from, const int stride, const int dilation, const int tapStep, const int taps,
         const uint2 byStride) {
     for (int k = 0; k < min(tapStep, taps) && k * dilation <= from; k++) {
         const int o = divide(from - k * dilation, byStride);
@@ -28,7 +28,7 @@ inline int2 first_tap(const int from, const int stride, const int dilation, cons
 }
 
 // How many taps of one axis of the window starting at image position `from` lie inside the image.
-inline int inside(const int from, const int taps, const int size) {
+static inline int inside(const int from, const int taps, const int size) {
     return min(taps, size - from) - max(0, -from);
 }
 
