@@ -10,8 +10,6 @@ import picocli.CommandLine.Parameters;
 
 /** The options of every training benchmark: the backends, the epochs timed after a warm-up, the profile, the data. */
 final class EpochBenchOptions {
-    static final List<String> BACKENDS = List.of("cpu", "opencl");
-
     @Parameters(arity = "0..*", paramLabel = "BACKEND",
             description = "Backends to measure, in order (default: cpu opencl); unavailable ones are reported.")
     List<String> backends = new ArrayList<>();
@@ -33,12 +31,7 @@ final class EpochBenchOptions {
 
     /** Fails as a usage error on an unknown backend or a count out of range. */
     void check(CommandSpec spec) {
-        for (String backend : backends) {
-            if (!BACKENDS.contains(backend)) {
-                throw new ParameterException(spec.commandLine(),
-                        "unknown backend '" + backend + "'; expected cpu or opencl");
-            }
-        }
+        BenchBackends.check(spec, backends);
         if (epochs < 1 || warmUp < 0) {
             throw new ParameterException(spec.commandLine(), "--epochs must be at least 1, --warm-up at least 0");
         }
@@ -46,6 +39,6 @@ final class EpochBenchOptions {
 
     /** The backends to measure: those named, else all. */
     List<String> backendNames() {
-        return backends.isEmpty() ? BACKENDS : backends;
+        return BenchBackends.orAll(backends);
     }
 }

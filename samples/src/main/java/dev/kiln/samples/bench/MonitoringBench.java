@@ -82,12 +82,7 @@ public final class MonitoringBench implements Callable<Integer> {
     @Override
     public Integer call() {
         common.apply(true);
-        for (String backend : backends) {
-            if (!EpochBenchOptions.BACKENDS.contains(backend)) {
-                throw new ParameterException(spec.commandLine(), "unknown backend '" + backend
-                        + "'; expected cpu or opencl");
-            }
-        }
+        BenchBackends.check(spec, backends);
         if (rounds < 1 || batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--rounds and --batch-size must be at least 1");
         }
@@ -96,7 +91,7 @@ public final class MonitoringBench implements Callable<Integer> {
         out.printf("# kiln bench monitoring%n%n784-128(relu)-10(softmax), Adam 1e-3, batch %d, %d training images;"
                 + " %d rounds after one untimed round.%n%n", batchSize, mnist.train().size(), rounds);
         int ran = 0;
-        for (String name : backends.isEmpty() ? EpochBenchOptions.BACKENDS : backends) {
+        for (String name : BenchBackends.orAll(backends)) {
             try (Backend backend = Backends.select(name)) {
                 bench(backend, mnist, out);
                 ran++;

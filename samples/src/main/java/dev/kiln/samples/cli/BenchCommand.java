@@ -1,5 +1,6 @@
 package dev.kiln.samples.cli;
 
+import dev.kiln.samples.bench.BenchBackends;
 import dev.kiln.samples.bench.GemmBench;
 import dev.kiln.samples.bench.MnistCnnBench;
 import dev.kiln.samples.bench.MnistLstmBench;
@@ -16,7 +17,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code kiln bench}: performance measurements (programs, not tests). */
@@ -38,16 +38,6 @@ final class BenchCommand implements Runnable {
     }
 
     /** Fails unless every name is a backend the benchmarks know. */
-    private static void checkBackends(CommandSpec spec, List<String> backends) {
-        for (String backend : backends) {
-            if (!BACKENDS.contains(backend)) {
-                throw new ParameterException(spec.commandLine(), "unknown backend '" + backend + "'; expected cpu or opencl");
-            }
-        }
-    }
-
-    private static final Set<String> BACKENDS = Set.of("cpu", "opencl");
-
     /** {@code kiln bench gemm}: F32 gemm GFLOP/s of each backend, and of numpy when present. */
     @Command(name = "gemm",
             description = "F32 gemm GFLOP/s of the backends at 128x784x128, 512^3, 1024^3 and 2048^3, and of "
@@ -65,7 +55,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             common.apply(false);
-            checkBackends(spec, backends);
+            BenchBackends.check(spec, backends);
             return GemmBench.run(System.out, backends);
         }
     }
@@ -94,7 +84,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             common.apply(false);
-            checkBackends(spec, backends);
+            BenchBackends.check(spec, backends);
             if (calls < 100 || threads < 1) {
                 throw new ParameterException(spec.commandLine(), "--calls must be at least 100 and --threads at least 1");
             }
