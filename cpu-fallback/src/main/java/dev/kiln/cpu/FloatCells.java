@@ -1,19 +1,17 @@
 package dev.kiln.cpu;
 
-import static dev.kiln.cpu.FloatElementwise.sigmoid;
-import static dev.kiln.cpu.FloatElementwise.tanh;
-
 import dev.kiln.backend.SequenceStep;
 
 /**
  * F32 recurrent cells, one time step of a batch, in float arithmetic: the gate non-linearities and the state update
  * of a simple RNN, an LSTM and a GRU (in two halves when it resets before the recurrent product), and their
  * adjoints (see the Backend methods of the same names). Rows are split across threads; every element is written by
- * one thread.
+ * one thread. The sigmoids and tanhs of a row go through {@link GateFunctions} in runs of {@code units} values.
  */
 final class FloatCells {
     /** Elements below which a call runs on the calling thread. */
     private static final int GRAIN = 1 << 14;
+    private static final GateFunctions GATES = GateFunctions.fastest();
 
     private FloatCells() {
     }
@@ -27,12 +25,12 @@ final class FloatCells {
             int x = (step * b + n) * u;
             int prev = (step * b + n) * u;
             int next = ((step + 1) * b + n) * u;
-            boolean keep = masked(mask, step * b + n);
-            for (int j = 0; j < u; j++) {
-                float value = keep ? states[prev + j] : tanh(inputGates[x + j] + recurrent[row + j]);
-                states[next + j] = value;
-                h[row + j] = value;
+            if (masked(mask, step * b + n)) {
+                System.arraycopy(states, prev, states, next, u);
+            } else {
+                GATES.tanhOfSum(inputGates, x, recurrent, row, states, next, u);
             }
+            System.arraycopy(states, next, h, row, u);
         });
     }
 
@@ -70,20 +68,21 @@ final class FloatCells {
             int x = (step * b + n) * 4 * u;
             int prev = (step * b + n) * 2 * u;
             int next = ((step + 1) * b + n) * 2 * u;
-            boolean keep = masked(mask, step * b + n);
+            GATES.sigmoidOfSum(inputGates, x, recurrent, z, gates, z, 2 * u);
+            GATES.tanhOfSum(inputGates, x + 2 * u, recurrent, z + 2 * u, gates, z + 2 * u, u);
+            GATES.sigmoidOfSum(inputGates, x + 3 * u, recurrent, z + 3 * u, gates, z + 3 * u, u);
+            if (masked(mask, step * b + n)) {
+                System.arraycopy(states, prev, states, next, 2 * u);
+                System.arraycopy(states, prev, h, row, u);
+                return;
+            }
             for (int j = 0; j < u; j++) {
-                float i = sigmoid(inputGates[x + j] + recurrent[z + j]);
-                float f = sigmoid(inputGates[x + u + j] + recurrent[z + u + j]);
-                float g = tanh(inputGates[x + 2 * u + j] + recurrent[z + 2 * u + j]);
-                float o = sigmoid(inputGates[x + 3 * u + j] + recurrent[z + 3 * u + j]);
-                gates[z + j] = i;
-                gates[z + u + j] = f;
-                gates[z + 2 * u + j] = g;
-                gates[z + 3 * u + j] = o;
-                float c = keep ? states[prev + u + j] : f * states[prev + u + j] + i * g;
-                float hy = keep ? states[prev + j] : o * tanh(c);
+                states[next + u + j] = gates[z + u + j] * states[prev + u + j] + gates[z + j] * gates[z + 2 * u + j];
+            }
+            GATES.tanh(states, next + u, h, row, u);
+            for (int j = 0; j < u; j++) {
+                float hy = gates[z + 3 * u + j] * h[row + j];
                 states[next + j] = hy;
-                states[next + u + j] = c;
                 h[row + j] = hy;
             }
         });
@@ -100,6 +99,10 @@ final class FloatCells {
             int prev = (step * b + n) * 2 * u;
             int next = ((step + 1) * b + n) * 2 * u;
             boolean keep = masked(mask, step * b + n);
+            if (!keep) {
+                // tanh(c) parks in the o gate's gradient, which is written last from it
+                GATES.tanh(states, next + u, gradGates, z + 3 * u, u);
+            }
             for (int j = 0; j < u; j++) {
                 float dh = gradStates[next + j] + gradH[row + j];
                 float dc = gradStates[next + u + j] + gradC[row + j];
@@ -115,7 +118,7 @@ final class FloatCells {
                 float f = gates[z + u + j];
                 float g = gates[z + 2 * u + j];
                 float o = gates[z + 3 * u + j];
-                float tc = tanh(states[next + u + j]);
+                float tc = gradGates[z + 3 * u + j];
                 float dcTotal = dc + dh * o * (1 - tc * tc);
                 gradGates[z + j] = dcTotal * g * (i * (1 - i));
                 gradGates[z + u + j] = dcTotal * states[prev + u + j] * (f * (1 - f));
@@ -140,17 +143,19 @@ final class FloatCells {
             int prev = (step * b + n) * u;
             int next = ((step + 1) * b + n) * u;
             boolean keep = masked(mask, step * b + n);
+            // the recurrent parts of z and r, then r * the candidate's, pass through the gates' slots
+            for (int j = 0; j < 3 * u; j++) {
+                gates[z4 + j] = recurrent[r3 + j] + (recurrentBias == null ? 0 : recurrentBias[j]);
+            }
+            System.arraycopy(gates, z4 + 2 * u, gates, z4 + 3 * u, u);
+            GATES.sigmoidOfSum(inputGates, x, gates, z4, gates, z4, 2 * u);
             for (int j = 0; j < u; j++) {
-                float recZ = recurrent[r3 + j] + (recurrentBias == null ? 0 : recurrentBias[j]);
-                float recR = recurrent[r3 + u + j] + (recurrentBias == null ? 0 : recurrentBias[u + j]);
-                float recH = recurrent[r3 + 2 * u + j] + (recurrentBias == null ? 0 : recurrentBias[2 * u + j]);
-                float zg = sigmoid(inputGates[x + j] + recZ);
-                float r = sigmoid(inputGates[x + u + j] + recR);
-                float hh = tanh(inputGates[x + 2 * u + j] + r * recH);
-                gates[z4 + j] = zg;
-                gates[z4 + u + j] = r;
-                gates[z4 + 2 * u + j] = hh;
-                gates[z4 + 3 * u + j] = recH;
+                gates[z4 + 2 * u + j] = gates[z4 + u + j] * gates[z4 + 3 * u + j];
+            }
+            GATES.tanhOfSum(inputGates, x + 2 * u, gates, z4 + 2 * u, gates, z4 + 2 * u, u);
+            for (int j = 0; j < u; j++) {
+                float zg = gates[z4 + j];
+                float hh = gates[z4 + 2 * u + j];
                 float hPrev = states[prev + j];
                 float hy = keep ? hPrev : zg * hPrev + (1 - zg) * hh;
                 states[next + j] = hy;
@@ -210,12 +215,9 @@ final class FloatCells {
             int r3 = n * 3 * u;
             int x = (step * b + n) * 3 * u;
             int prev = (step * b + n) * u;
+            GATES.sigmoidOfSum(inputGates, x, recurrent, r2, gates, r3, 2 * u);
             for (int j = 0; j < u; j++) {
-                float zg = sigmoid(inputGates[x + j] + recurrent[r2 + j]);
-                float r = sigmoid(inputGates[x + u + j] + recurrent[r2 + u + j]);
-                gates[r3 + j] = zg;
-                gates[r3 + u + j] = r;
-                resetHidden[row + j] = r * states[prev + j];
+                resetHidden[row + j] = gates[r3 + u + j] * states[prev + j];
             }
         });
     }
@@ -232,10 +234,10 @@ final class FloatCells {
             int prev = (step * b + n) * u;
             int next = ((step + 1) * b + n) * u;
             boolean keep = masked(mask, step * b + n);
+            GATES.tanhOfSum(inputGates, x + 2 * u, recurrent, row, gates, r3 + 2 * u, u);
             for (int j = 0; j < u; j++) {
                 float zg = gates[r3 + j];
-                float hh = tanh(inputGates[x + 2 * u + j] + recurrent[row + j]);
-                gates[r3 + 2 * u + j] = hh;
+                float hh = gates[r3 + 2 * u + j];
                 float hPrev = states[prev + j];
                 float hy = keep ? hPrev : zg * hPrev + (1 - zg) * hh;
                 states[next + j] = hy;

@@ -4,12 +4,15 @@ import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.UnaryOp;
 
 /**
- * F32 element-wise kernels over an index range, in float arithmetic; exp, expm1, log, log1p, sqrt and tanh are
+ * F32 element-wise kernels over an index range, in float arithmetic; exp, expm1, log, log1p and sqrt are
  * evaluated in double by {@link Math} and rounded to float (the accurate reference). ELU uses expm1 and
  * SOFTPLUS log1p for accuracy near zero. MAXIMUM, MINIMUM, RELU and CLIP propagate NaN (an OpenCL kernel
- * must not use fmax/fmin, which drop NaN).
+ * must not use fmax/fmin, which drop NaN). SIGMOID and TANH go through {@link GateFunctions}, on the Vector API when
+ * the JVM has it.
  */
 final class FloatElementwise {
+    private static final GateFunctions GATES = GateFunctions.fastest();
+
     private FloatElementwise() {
     }
 
@@ -25,8 +28,8 @@ final class FloatElementwise {
             case RELU -> { for (int i = from; i < to; i++) y[i] = Math.max(x[i], 0); }
             case LEAKY_RELU -> { for (int i = from; i < to; i++) y[i] = x[i] > 0 ? x[i] : a * x[i]; }
             case ELU -> { for (int i = from; i < to; i++) y[i] = x[i] > 0 ? x[i] : a * expm1(x[i]); }
-            case SIGMOID -> { for (int i = from; i < to; i++) y[i] = sigmoid(x[i]); }
-            case TANH -> { for (int i = from; i < to; i++) y[i] = tanh(x[i]); }
+            case SIGMOID -> GATES.sigmoid(x, from, y, from, to - from);
+            case TANH -> GATES.tanh(x, from, y, from, to - from);
             case SOFTPLUS -> { for (int i = from; i < to; i++) y[i] = Math.max(x[i], 0) + log1p(exp(-Math.abs(x[i]))); }
             case CLIP -> { for (int i = from; i < to; i++) y[i] = Math.min(Math.max(x[i], a), b); }
         }
@@ -46,7 +49,7 @@ final class FloatElementwise {
             case ELU -> { for (int i = from; i < to; i++) gx[i] = x[i] > 0 ? g[i] : g[i] * (y[i] + a); }
             case SIGMOID -> { for (int i = from; i < to; i++) gx[i] = g[i] * (y[i] * (1 - y[i])); }
             case TANH -> { for (int i = from; i < to; i++) gx[i] = g[i] * (1 - y[i] * y[i]); }
-            case SOFTPLUS -> { for (int i = from; i < to; i++) gx[i] = g[i] * sigmoid(x[i]); }
+            case SOFTPLUS -> { for (int i = from; i < to; i++) gx[i] = g[i] * GateMath.sigmoid(x[i]); }
             case CLIP -> { for (int i = from; i < to; i++) gx[i] = a <= x[i] && x[i] <= b ? g[i] : 0; }
         }
     }
@@ -87,10 +90,6 @@ final class FloatElementwise {
         }
     }
 
-    static float sigmoid(float x) {
-        return 1 / (1 + exp(-x));
-    }
-
     static float exp(float x) {
         return (float) Math.exp(x);
     }
@@ -127,16 +126,5 @@ final class FloatElementwise {
 
     static float sqrt(float x) {
         return (float) Math.sqrt(x);
-    }
-
-    /**
-     * tanh through one double exp: JDK 17's Math.tanh is not an intrinsic and costs six exps. Below 4e-4 the cubic
-     * term is under half an F32 ulp, so x itself is the rounded answer (and -0 stays -0).
-     */
-    static float tanh(float x) {
-        if (Math.abs(x) < 4e-4f) {
-            return x;
-        }
-        return (float) (1 - 2 / (Math.exp(2.0 * x) + 1));
     }
 }
