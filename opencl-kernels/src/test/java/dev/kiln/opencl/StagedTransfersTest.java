@@ -21,7 +21,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Uploads and downloads through pinned staging memory of 1 KiB in chunks of half: every size, every element type, many threads. */
+/**
+ * Uploads and downloads through 1 KiB of pinned staging memory, in chunks of half of it: every size, every element
+ * type, many threads.
+ */
 class StagedTransfersTest {
     private static final int STAGING_BYTES = 1024;
     /** Empty, one element, odd sizes, one and two chunks (512 bytes: 128 floats, 64 doubles) and many. */
