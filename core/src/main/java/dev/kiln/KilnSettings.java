@@ -16,6 +16,9 @@ import java.util.Locale;
  *   <li>{@code kiln.opencl.emulate} / {@code KILN_OPENCL_EMULATE}: "off" (default) or "gpu": the OpenCL backend
  *       treats its device as a GPU (GPU kernels and tunings, no fp64) and enforces a GPU's limits at every launch
  *       and allocation, so GPU code paths can be tested on a CPU OpenCL device.</li>
+ *   <li>{@code kiln.opencl.staging} / {@code KILN_OPENCL_STAGING}: "auto" (default), "on" or "off": whether the
+ *       OpenCL backend moves uploads and downloads through a pinned staging buffer; "auto" does on devices without
+ *       memory shared with the host (discrete GPUs), where the driver can then copy by DMA.</li>
  *   <li>{@code kiln.cpu.vector} / {@code KILN_CPU_VECTOR}: "auto" (default) runs the CPU backend's matrix products on
  *       the Vector API when the JVM has its module ({@code --add-modules jdk.incubator.vector}); "off" never does.</li>
  *   <li>{@code kiln.require.opencl} / {@code KILN_REQUIRE_OPENCL}: "1" makes OpenCL tests fail instead of
@@ -57,6 +60,10 @@ public final class KilnSettings {
 
     public static String openClEmulate() {
         return get("kiln.opencl.emulate", "off");
+    }
+
+    public static String openClStaging() {
+        return get("kiln.opencl.staging", "auto");
     }
 
     public static String cpuVector() {

@@ -11,22 +11,24 @@ import org.jocl.cl_mem;
  * Device memory blocks reused by size class: a request is rounded up to the next class (4, 5, 6 or 7 times a
  * power of two, so at most 25% is wasted) and served from freed blocks of that class when there are any.
  * The in-order queue makes reuse safe: work issued after a block is handed out again runs after the work
- * that used it before.
+ * that used it before. A freed block is kept only while live and pooled blocks together stay within three quarters
+ * of the device memory, so that the pool never holds memory that new sizes of block need.
  */
 final class BufferPool implements AutoCloseable {
     private static final long SMALLEST_CLASS = 256;
 
     private final ClContext context;
     private final long maxAllocationBytes;
-    private final long maxPooledBytes;
+    private final long maxHeldBytes;
     private final Map<Long, ArrayDeque<cl_mem>> free = new HashMap<>();
     /** Changed under the backend's lock only; read by {@code memory()} from any thread. */
     private volatile long pooledBytes;
+    private volatile long liveBytes;
 
     BufferPool(ClContext context) {
         this.context = context;
         this.maxAllocationBytes = context.device().info().maxAllocationBytes();
-        this.maxPooledBytes = context.device().info().globalMemoryBytes() / 4;
+        this.maxHeldBytes = context.device().info().globalMemoryBytes() / 4 * 3;
     }
 
     /** The block size serving a request of {@code bytes}. */
@@ -39,7 +41,7 @@ final class BufferPool implements AutoCloseable {
         return (bytes + step - 1) / step * step;
     }
 
-    /** A block of at least {@code bytes}; its capacity is written to {@code capacity[0]}. */
+    /** A live block of at least {@code bytes}; its capacity is written to {@code capacity[0]}. */
     cl_mem acquire(long bytes, long[] capacity, String what) {
         if (bytes > maxAllocationBytes) {
             throw new KilnException(what + ": " + bytes + " bytes asked, but " + context.device().info().name()
@@ -51,17 +53,23 @@ final class BufferPool implements AutoCloseable {
         ArrayDeque<cl_mem> blocks = free.get(size);
         if (blocks != null && !blocks.isEmpty()) {
             pooledBytes -= size;
+            liveBytes += size;
             return blocks.pop();
         }
         int[] error = new int[1];
         cl_mem memory = CL.clCreateBuffer(context.context(), CL.CL_MEM_READ_WRITE, size, null, error);
-        if (error[0] == CL.CL_MEM_OBJECT_ALLOCATION_FAILURE || error[0] == CL.CL_OUT_OF_RESOURCES) {
+        if (OutOfMemoryRetry.outOfMemory(error[0])) {
             clear();
             memory = CL.clCreateBuffer(context.context(), CL.CL_MEM_READ_WRITE, size, null, error);
         }
-        ClStatus.check(error[0], () -> what + " (" + bytes + " bytes asked, " + context.device().info().globalMemoryBytes()
-                + " bytes of device memory)");
+        ClStatus.check(error[0], () -> what + " (" + usage(bytes) + ")");
+        liveBytes += size;
         return memory;
+    }
+
+    /** Bytes of live blocks: handed out and not yet released. */
+    long liveBytes() {
+        return liveBytes;
     }
 
     /** Bytes of freed blocks kept for reuse. */
@@ -69,9 +77,17 @@ final class BufferPool implements AutoCloseable {
         return pooledBytes;
     }
 
-    /** Takes a block back for reuse, or releases it when the pool is full. */
+    /** "{bytes} bytes asked; {device} has {n} bytes of memory, {l} bytes live and {p} bytes pooled". */
+    String usage(long bytes) {
+        return bytes + " bytes asked; " + context.device().info().name() + " has "
+                + context.device().info().globalMemoryBytes() + " bytes of memory, " + liveBytes + " bytes live and "
+                + pooledBytes + " bytes pooled";
+    }
+
+    /** Takes a live block back for reuse, or releases it when keeping it would hold too much. */
     void release(cl_mem memory, long capacity) {
-        if (pooledBytes + capacity > maxPooledBytes) {
+        liveBytes -= capacity;
+        if (liveBytes + pooledBytes + capacity > maxHeldBytes) {
             CL.clReleaseMemObject(memory);
             return;
         }
@@ -86,8 +102,10 @@ final class BufferPool implements AutoCloseable {
         pooledBytes = 0;
     }
 
+    /** Releases the pooled blocks; live ones are the backend's to release, and count as released from now on. */
     @Override
     public void close() {
         clear();
+        liveBytes = 0;
     }
 }

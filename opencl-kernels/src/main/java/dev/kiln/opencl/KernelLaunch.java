@@ -2,6 +2,8 @@ package dev.kiln.opencl;
 
 import dev.kiln.KilnException;
 import dev.kiln.backend.DType;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import org.jocl.CL;
 import org.jocl.CLException;
@@ -10,24 +12,32 @@ import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_kernel;
 
-/** Sets a kernel's arguments in order and enqueues it; a failure names the kernel and the call's shapes. */
+/**
+ * Sets a kernel's arguments in order and enqueues it, through {@link OutOfMemoryRetry} with the bytes of its buffer
+ * arguments; a failure names the kernel and the call's shapes.
+ */
 final class KernelLaunch {
     private final cl_kernel kernel;
     private final KernelLimits limits;
+    private final OutOfMemoryRetry retry;
     private final String name;
     private final DType dtype;
     private final Supplier<String> shapes;
     private int index;
+    private final List<ClBuffer> buffers = new ArrayList<>();
 
-    KernelLaunch(cl_kernel kernel, KernelLimits limits, String name, DType dtype, Supplier<String> shapes) {
+    KernelLaunch(cl_kernel kernel, KernelLimits limits, OutOfMemoryRetry retry, String name, DType dtype,
+                 Supplier<String> shapes) {
         this.kernel = kernel;
         this.limits = limits;
+        this.retry = retry;
         this.name = name;
         this.dtype = dtype;
         this.shapes = shapes;
     }
 
     KernelLaunch buffer(ClBuffer buffer) {
+        buffers.add(buffer);
         return set(Sizeof.cl_mem, Pointer.to(buffer.memory()));
     }
 
@@ -87,14 +97,23 @@ final class KernelLaunch {
         limits.violation(global, local).ifPresent(violation -> {
             throw new KilnException("kernel '" + name + "' (" + shapes.get() + "): " + violation);
         });
-        int status;
-        try {
-            status = CL.clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null);
-        } catch (CLException e) {
-            status = e.getStatus();
-        }
+        int status = retry.enqueue(() -> ndRange(queue, global, local), this::bufferBytes,
+                () -> "kernel '" + name + "' (" + shapes.get() + ")");
         if (status != CL.CL_SUCCESS) {
             throw new KilnException("kernel '" + name + "' (" + shapes.get() + ") failed: " + ClStatus.name(status));
+        }
+    }
+
+    /** Bytes of the distinct buffers among the arguments: what the kernel needs resident on the device. */
+    private long bufferBytes() {
+        return buffers.stream().distinct().mapToLong(ClBuffer::capacityBytes).sum();
+    }
+
+    private int ndRange(cl_command_queue queue, long[] global, long[] local) {
+        try {
+            return CL.clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null);
+        } catch (CLException e) {
+            return e.getStatus();
         }
     }
 

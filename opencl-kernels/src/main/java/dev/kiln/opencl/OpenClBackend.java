@@ -19,20 +19,17 @@ import dev.kiln.backend.UnaryOp;
 import dev.kiln.backend.UpdateParameters;
 import dev.kiln.backend.UpdateRule;
 import dev.kiln.backend.Window2d;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jocl.CL;
 import org.jocl.Pointer;
@@ -47,12 +44,11 @@ import org.jocl.cl_mem;
  * {@link PlatformLock} as well.
  */
 public final class OpenClBackend implements Backend {
-    /** Host copies of uploads held beyond this are released by waiting for the queue. */
-    private static final long MAX_PENDING_UPLOAD_BYTES = 256L << 20;
-
     private final ClContext context;
     private final ProgramCache programs;
     private final BufferPool pool;
+    private final OutOfMemoryRetry retry;
+    private final ClTransfers transfers;
     private final OpenClGemm gemm = new OpenClGemm(this);
     private final OpenClWindows windows = new OpenClWindows(this);
     private final OpenClCells cells = new OpenClCells(this);
@@ -65,14 +61,6 @@ public final class OpenClBackend implements Backend {
     private final ReentrantLock lock = new ReentrantLock(true);
     // ClBuffer keeps identity equality, so a concurrent set is an identity set; readable from any thread.
     private final Set<ClBuffer> live = ConcurrentHashMap.newKeySet();
-    private final AtomicLong liveBytes = new AtomicLong();
-    /** Host copies of uploads in flight; kept reachable until the queue has been waited on. */
-    private final List<ByteBuffer> pendingUploads = new ArrayList<>();
-    private long pendingUploadBytes;
-    private final AtomicLong uploads = new AtomicLong();
-    private final AtomicLong uploadedBytes = new AtomicLong();
-    private final AtomicLong downloads = new AtomicLong();
-    private final AtomicLong downloadedBytes = new AtomicLong();
     private volatile boolean closed;
 
     /** A backend on the device the settings choose ({@code kiln.opencl.device}), with the settings' binary cache. */
@@ -92,10 +80,18 @@ public final class OpenClBackend implements Backend {
         });
     }
 
+    /** A backend on {@code device}, staging transfers as the settings say ({@link StagingBuffer#wantedBytes}). */
     OpenClBackend(ClDevice device, BinaryCache binaryCache) {
+        this(device, binaryCache, StagingBuffer.wantedBytes(device));
+    }
+
+    /** A backend on {@code device} whose transfers pass through {@code stagingBytes} of pinned memory (0: none). */
+    OpenClBackend(ClDevice device, BinaryCache binaryCache, int stagingBytes) {
         this.context = PlatformLock.locked(() -> new ClContext(device));
         this.programs = new ProgramCache(context, binaryCache);
         this.pool = new BufferPool(context);
+        this.retry = new OutOfMemoryRetry(context, pool);
+        this.transfers = new ClTransfers(context, retry, stagingBytes);
     }
 
     /** The binary cache in {@code directory}, or null when the setting is "off". */
@@ -141,87 +137,64 @@ public final class OpenClBackend implements Backend {
     @Override
     public void upload(float[] source, Buffer target) {
         BufferChecks.upload(this, source, source == null ? 0 : source.length, DType.F32, target);
-        ClBuffer t = (ClBuffer) target;
-        ByteBuffer host = ByteBuffer.allocateDirect(source.length * Float.BYTES).order(ByteOrder.nativeOrder());
-        host.asFloatBuffer().put(source);
-        write(t, host);
+        checkOpen();
+        transfers.upload((ClBuffer) target, source.length, Float.BYTES,
+                (host, from, count) -> host.asFloatBuffer().put(source, from, count));
     }
 
     @Override
     public void upload(double[] source, Buffer target) {
         BufferChecks.upload(this, source, source == null ? 0 : source.length, DType.F64, target);
-        ClBuffer t = (ClBuffer) target;
-        ByteBuffer host = ByteBuffer.allocateDirect(source.length * Double.BYTES).order(ByteOrder.nativeOrder());
-        host.asDoubleBuffer().put(source);
-        write(t, host);
+        checkOpen();
+        transfers.upload((ClBuffer) target, source.length, Double.BYTES,
+                (host, from, count) -> host.asDoubleBuffer().put(source, from, count));
     }
 
     @Override
     public void upload(int[] source, Buffer target) {
         BufferChecks.upload(this, source, source == null ? 0 : source.length, DType.I32, target);
-        ClBuffer t = (ClBuffer) target;
-        ByteBuffer host = ByteBuffer.allocateDirect(source.length * Integer.BYTES).order(ByteOrder.nativeOrder());
-        host.asIntBuffer().put(source);
-        write(t, host);
-    }
-
-    private void write(ClBuffer target, ByteBuffer host) {
-        if (host.capacity() == 0) {
-            return;
-        }
-        ClStatus.check(CL.clEnqueueWriteBuffer(queue(), target.memory(), false, 0, host.capacity(),
-                Pointer.to(host), 0, null, null), () -> "upload of " + host.capacity() + " bytes into " + target);
-        pendingUploads.add(host);
-        pendingUploadBytes += host.capacity();
-        uploads.incrementAndGet();
-        uploadedBytes.addAndGet(host.capacity());
-        if (pendingUploadBytes > MAX_PENDING_UPLOAD_BYTES) {
-            synchronize();
-        }
+        checkOpen();
+        transfers.upload((ClBuffer) target, source.length, Integer.BYTES,
+                (host, from, count) -> host.asIntBuffer().put(source, from, count));
     }
 
     @Override
     public void download(Buffer source, float[] target) {
         BufferChecks.download(this, source, target, target == null ? 0 : target.length, DType.F32);
-        ClBuffer s = (ClBuffer) source;
-        read(s, Pointer.to(target), (long) target.length * Float.BYTES);
+        checkOpen();
+        transfers.download((ClBuffer) source, target.length, Float.BYTES, Pointer.to(target),
+                (host, from, count) -> host.asFloatBuffer().get(target, from, count));
     }
 
     @Override
     public void download(Buffer source, double[] target) {
         BufferChecks.download(this, source, target, target == null ? 0 : target.length, DType.F64);
-        ClBuffer s = (ClBuffer) source;
-        read(s, Pointer.to(target), (long) target.length * Double.BYTES);
+        checkOpen();
+        transfers.download((ClBuffer) source, target.length, Double.BYTES, Pointer.to(target),
+                (host, from, count) -> host.asDoubleBuffer().get(target, from, count));
     }
 
     @Override
     public void download(Buffer source, int[] target) {
         BufferChecks.download(this, source, target, target == null ? 0 : target.length, DType.I32);
-        ClBuffer s = (ClBuffer) source;
-        read(s, Pointer.to(target), (long) target.length * Integer.BYTES);
-    }
-
-    private void read(ClBuffer source, Pointer target, long bytes) {
-        // An empty download enqueues nothing and so waits for nothing: the upload copies must stay.
-        if (bytes == 0) {
-            return;
-        }
-        ClStatus.check(CL.clEnqueueReadBuffer(queue(), source.memory(), true, 0, bytes, target, 0, null, null),
-                () -> "download of " + bytes + " bytes from " + source + " (or an earlier kernel)");
-        downloads.incrementAndGet();
-        downloadedBytes.addAndGet(bytes);
-        releasePendingUploads();
+        checkOpen();
+        transfers.download((ClBuffer) source, target.length, Integer.BYTES, Pointer.to(target),
+                (host, from, count) -> host.asIntBuffer().get(target, from, count));
     }
 
     /** Bytes of upload host copies still held because the queue has not been waited on since. */
     long pendingUploadBytes() {
-        return pendingUploadBytes;
+        return transfers.pendingUploadBytes();
     }
 
-    /** Drops the host copies of uploads; only once the queue has been waited on. */
-    private void releasePendingUploads() {
-        pendingUploads.clear();
-        pendingUploadBytes = 0;
+    /** Whether uploads and downloads pass through pinned staging memory. */
+    boolean stagedTransfers() {
+        return transfers.staged();
+    }
+
+    /** The enqueues that release the pool and retry when the device is out of memory. */
+    OutOfMemoryRetry retry() {
+        return retry;
     }
 
     @Override
@@ -233,8 +206,10 @@ public final class OpenClBackend implements Backend {
             return;
         }
         int bytes = s.dtype().bytes();
-        ClStatus.check(CL.clEnqueueCopyBuffer(queue(), s.memory(), t.memory(), sourceOffset * bytes,
-                targetOffset * bytes, length * bytes, 0, null, null), () -> "copy of " + length + " elements");
+        enqueue(() -> CL.clEnqueueCopyBuffer(queue(), s.memory(), t.memory(), sourceOffset * bytes,
+                targetOffset * bytes, length * bytes, 0, null, null),
+                () -> s == t ? s.capacityBytes() : s.capacityBytes() + t.capacityBytes(),
+                () -> "copy of " + length + " elements");
     }
 
     @Override
@@ -272,8 +247,8 @@ public final class OpenClBackend implements Backend {
             case F32 -> Pointer.to(new float[] {(float) value});
             case I32 -> Pointer.to(new int[] {(int) value});
         };
-        ClStatus.check(CL.clEnqueueFillBuffer(queue(), t.memory(), pattern, t.dtype().bytes(), 0, t.bytes(), 0, null, null),
-                () -> "fill of " + t);
+        enqueue(() -> CL.clEnqueueFillBuffer(queue(), t.memory(), pattern, t.dtype().bytes(), 0, t.bytes(), 0, null,
+                null), t::capacityBytes, () -> "fill of " + t);
     }
 
     @Override
@@ -282,25 +257,24 @@ public final class OpenClBackend implements Backend {
         ClBuffer b = (ClBuffer) buffer;
         b.markFreed();
         live.remove(b);
-        liveBytes.addAndGet(-b.capacityBytes());
         pool.release(b.memory(), b.capacityBytes());
     }
 
     @Override
     public DeviceMemory memory() {
-        return new DeviceMemory(live.size(), liveBytes.get(), pool.pooledBytes());
+        return new DeviceMemory(live.size(), pool.liveBytes(), pool.pooledBytes());
     }
 
     @Override
     public TransferStats transfers() {
-        return new TransferStats(uploads.get(), uploadedBytes.get(), downloads.get(), downloadedBytes.get());
+        return transfers.stats();
     }
 
     @Override
     public void synchronize() {
         checkOpen();
         context.finish();
-        releasePendingUploads();
+        transfers.queueWaited();
     }
 
     @Override
@@ -311,13 +285,12 @@ public final class OpenClBackend implements Backend {
                 return;
             }
             context.finish();
-            releasePendingUploads();
+            transfers.close();
             for (ClBuffer buffer : live) {
                 buffer.markFreed();
                 CL.clReleaseMemObject(buffer.memory());
             }
             live.clear();
-            liveBytes.set(0);
             pool.close();
             kernels.clear();
             PlatformLock.locked(() -> {
@@ -357,8 +330,8 @@ public final class OpenClBackend implements Backend {
     private void scale(ClBuffer c, long length, double beta) {
         if (beta == 0) {
             Pointer zero = c.dtype() == DType.F64 ? Pointer.to(new double[1]) : Pointer.to(new float[1]);
-            ClStatus.check(CL.clEnqueueFillBuffer(queue(), c.memory(), zero, c.dtype().bytes(), 0,
-                    length * c.dtype().bytes(), 0, null, null), "gemm with k = 0");
+            enqueue(() -> CL.clEnqueueFillBuffer(queue(), c.memory(), zero, c.dtype().bytes(), 0,
+                    length * c.dtype().bytes(), 0, null, null), c::capacityBytes, () -> "gemm with k = 0");
         } else {
             launch(c.dtype(), KernelFamily.ELEMENTWISE, "unary_affine", () -> "gemm with k = 0, " + length + " elements")
                     .unsignedLong(length).real(beta).real(0).buffer(c).buffer(c).run(queue(), length);
@@ -732,7 +705,7 @@ public final class OpenClBackend implements Backend {
             kernel = PlatformLock.locked(() -> programs.kernel(source, name));
             kernels.get(dtype).put(name, kernel);
         }
-        return new KernelLaunch(kernel, programs.limits(kernel), name, dtype, shapes);
+        return new KernelLaunch(kernel, programs.limits(kernel), retry, name, dtype, shapes);
     }
 
     /** Compiles every kernel family for {@code dtype} now (I32 has no programs of its own), so that a device that cannot build them fails at once. */
@@ -775,6 +748,11 @@ public final class OpenClBackend implements Backend {
         return programs;
     }
 
+    /** Runs an enqueue of a command that needs {@code bytes} of device memory, failing with {@code what}. */
+    private void enqueue(IntSupplier command, LongSupplier bytes, Supplier<String> what) {
+        ClStatus.check(retry.enqueue(command, bytes, what), what);
+    }
+
     /** A temporary buffer for a kernel launcher, returned with {@link #free}. */
     ClBuffer scratch(DType dtype, long length) {
         return newBuffer(dtype, length, "scratch " + dtype + "[" + length + "]");
@@ -787,7 +765,6 @@ public final class OpenClBackend implements Backend {
         cl_mem memory = pool.acquire(bytes, capacity, what);
         ClBuffer buffer = new ClBuffer(this, dtype, length, memory, capacity[0]);
         live.add(buffer);
-        liveBytes.addAndGet(capacity[0]);
         return buffer;
     }
 

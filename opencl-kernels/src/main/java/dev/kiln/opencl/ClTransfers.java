@@ -1,0 +1,146 @@
+package dev.kiln.opencl;
+
+import dev.kiln.backend.TransferStats;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jocl.CL;
+import org.jocl.Pointer;
+import org.jocl.cl_event;
+
+/**
+ * Uploads and downloads between Java arrays and device buffers, counted: uploads are non-blocking, downloads
+ * block. Without staging an upload enqueues from a direct host copy of its own, kept until the queue has been
+ * waited on; with a {@link StagingBuffer} both directions pass through its pinned memory in chunks.
+ */
+final class ClTransfers implements AutoCloseable {
+    /** Host copies of uploads held beyond this are released by waiting for the queue. */
+    private static final long MAX_PENDING_UPLOAD_BYTES = 256L << 20;
+
+    /** Copies {@code count} elements between a Java array, from its element {@code from}, and byte 0 of host. */
+    @FunctionalInterface
+    interface HostCopy {
+        void copy(ByteBuffer host, int from, int count);
+    }
+
+    private final ClContext context;
+    private final OutOfMemoryRetry retry;
+    private final StagingBuffer staging;
+    /** Host copies of uploads in flight; kept reachable until the queue has been waited on. */
+    private final List<ByteBuffer> pendingUploads = new ArrayList<>();
+    private long pendingUploadBytes;
+    private final AtomicLong uploads = new AtomicLong();
+    private final AtomicLong uploadedBytes = new AtomicLong();
+    private final AtomicLong downloads = new AtomicLong();
+    private final AtomicLong downloadedBytes = new AtomicLong();
+
+    /** Transfers on {@code context}'s queue, through {@code stagingBytes} of pinned memory (0: none). */
+    ClTransfers(ClContext context, OutOfMemoryRetry retry, int stagingBytes) {
+        this.context = context;
+        this.retry = retry;
+        this.staging = stagingBytes > 0 ? new StagingBuffer(context, stagingBytes) : null;
+    }
+
+    /** Whether transfers pass through pinned staging memory. */
+    boolean staged() {
+        return staging != null;
+    }
+
+    /** Enqueues the upload of {@code count} elements of {@code elementBytes} into {@code target}. */
+    void upload(ClBuffer target, int count, int elementBytes, HostCopy copyIn) {
+        long bytes = (long) count * elementBytes;
+        if (bytes == 0) {
+            return;
+        }
+        if (staging != null) {
+            int perChunk = staging.chunkBytes() / elementBytes;
+            for (int from = 0; from < count; from += perChunk) {
+                int n = Math.min(perChunk, count - from);
+                StagingBuffer.Half half = staging.claim();
+                copyIn.copy(half.host(), from, n);
+                cl_event event = new cl_event();
+                write(target, (long) from * elementBytes, (long) n * elementBytes, half.pointer(), event);
+                half.reading(event);
+            }
+        } else {
+            ByteBuffer host = ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.nativeOrder());
+            copyIn.copy(host, 0, count);
+            write(target, 0, bytes, Pointer.to(host), null);
+            pendingUploads.add(host);
+            pendingUploadBytes += bytes;
+        }
+        uploads.incrementAndGet();
+        uploadedBytes.addAndGet(bytes);
+        if (pendingUploadBytes > MAX_PENDING_UPLOAD_BYTES) {
+            context.finish();
+            queueWaited();
+        }
+    }
+
+    /**
+     * Downloads {@code count} elements of {@code elementBytes} from {@code source}, straight into {@code direct}
+     * (the array) or through the staging memory and {@code copyOut}.
+     */
+    void download(ClBuffer source, int count, int elementBytes, Pointer direct, HostCopy copyOut) {
+        long bytes = (long) count * elementBytes;
+        // An empty download enqueues nothing and so waits for nothing: the upload copies must stay.
+        if (bytes == 0) {
+            return;
+        }
+        if (staging != null) {
+            int perChunk = staging.chunkBytes() / elementBytes;
+            for (int from = 0; from < count; from += perChunk) {
+                int n = Math.min(perChunk, count - from);
+                StagingBuffer.Half half = staging.claim();
+                read(source, (long) from * elementBytes, (long) n * elementBytes, half.pointer());
+                copyOut.copy(half.host(), from, n);
+            }
+        } else {
+            read(source, 0, bytes, direct);
+        }
+        downloads.incrementAndGet();
+        downloadedBytes.addAndGet(bytes);
+        queueWaited();
+    }
+
+    /** Bytes of upload host copies still held because the queue has not been waited on since. */
+    long pendingUploadBytes() {
+        return pendingUploadBytes;
+    }
+
+    /** Drops what in-flight uploads read; only once the queue has been waited on. */
+    void queueWaited() {
+        pendingUploads.clear();
+        pendingUploadBytes = 0;
+        if (staging != null) {
+            staging.uploaded();
+        }
+    }
+
+    TransferStats stats() {
+        return new TransferStats(uploads.get(), uploadedBytes.get(), downloads.get(), downloadedBytes.get());
+    }
+
+    private void write(ClBuffer target, long offset, long bytes, Pointer host, cl_event event) {
+        ClStatus.check(retry.enqueue(() -> CL.clEnqueueWriteBuffer(context.queue(), target.memory(), false, offset,
+                bytes, host, 0, null, event), target::capacityBytes, () -> "upload of " + bytes + " bytes into "
+                + target), () -> "upload of " + bytes + " bytes into " + target);
+    }
+
+    private void read(ClBuffer source, long offset, long bytes, Pointer host) {
+        ClStatus.check(retry.enqueue(() -> CL.clEnqueueReadBuffer(context.queue(), source.memory(), true, offset,
+                bytes, host, 0, null, null), source::capacityBytes, () -> "download of " + bytes + " bytes from "
+                + source), () -> "download of " + bytes + " bytes from " + source + " (or an earlier kernel)");
+    }
+
+    /** Releases the staging memory; the queue must have been waited on. */
+    @Override
+    public void close() {
+        queueWaited();
+        if (staging != null) {
+            staging.close();
+        }
+    }
+}
