@@ -139,6 +139,23 @@ public interface Backend extends AutoCloseable {
     void gemmBatched(boolean transposeA, boolean transposeB, int batch, int m, int n, int k, double alpha,
                      Buffer a, long strideA, Buffer b, long strideB, double beta, Buffer c, long strideC);
 
+    /**
+     * A dense layer's forward pass in one call: out = f(op(a) · op(b) + bias), with op, a and b as in {@link #gemm}
+     * (alpha 1, beta 0), bias [n] added to every row of the product (null for none), f = {@code activation} with its
+     * {@code alpha}, and out [m, n]. The product is rounded before the bias is added and the sum before f, as three
+     * separate calls would round them; alpha is finite and not negative.
+     */
+    void gemmBiasActivation(Activation activation, double alpha, boolean transposeA, boolean transposeB, int m, int n,
+                            int k, Buffer a, Buffer b, Buffer bias, Buffer out);
+
+    /**
+     * The adjoint of the epilogue of {@link #gemmBiasActivation}, from its output y [rows, cols]: gradIn = gradOut *
+     * f'(y) and gradBias[c] = the sum over r of gradIn[r, c] in increasing r (gradBias [cols], or null for none).
+     * gradIn [rows, cols] may be gradOut.
+     */
+    void biasActivationBackward(Activation activation, double alpha, int rows, int cols, Buffer y, Buffer gradOut,
+                                Buffer gradIn, Buffer gradBias);
+
     /** out[j, i] = x[i, j] for x of shape [rows, cols]. */
     void transpose(int rows, int cols, Buffer x, Buffer out);
 
@@ -369,6 +386,13 @@ public interface Backend extends AutoCloseable {
      * each as long as {@code param}, as is {@code grad}; all are different buffers. Adam's step is at least 1.
      */
     void update(UpdateRule rule, UpdateParameters parameters, Buffer param, Buffer grad, Buffer... states);
+
+    /**
+     * {@link #update} on several parameters with the same rule and hyper-parameters, as one call where the device
+     * allows: params[i] with grads[i] and states[i] ({@link UpdateRule#stateCount()} buffers, each as long as
+     * params[i]). The arrays have one entry per parameter; no buffer appears twice among all of them.
+     */
+    void updateGroup(UpdateRule rule, UpdateParameters parameters, Buffer[] params, Buffer[] grads, Buffer[][] states);
 
     /** Fills {@code out} with counter-based random numbers; see {@link Distribution}. */
     void random(Distribution distribution, long seed, long offset, double a, double b, Buffer out);

@@ -2,6 +2,9 @@ package dev.kiln.backend;
 
 import dev.kiln.KilnException;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 /**
  * The preconditions of every {@link Backend} primitive, checked once here so that all backends accept and reject
@@ -161,6 +164,67 @@ public final class BufferChecks {
         reaches(method, "b " + (transposeB ? "[n, k]" : "[k, n]"), b, batch, strideB, (long) k * n);
         reaches(method, "c [m, n]", c, batch, strideC, mn);
         distinct(method, "c", c, "a", a, "b", b);
+    }
+
+    /**
+     * {@link Backend#gemmBiasActivation}: the buffers of {@link #gemm}, a bias of exactly n elements when given, a
+     * finite alpha &gt;= 0; out is none of the inputs.
+     */
+    public static void gemmBiasActivation(Backend backend, Activation activation, double alpha, boolean transposeA,
+                                          boolean transposeB, int m, int n, int k, Buffer a, Buffer b, Buffer bias,
+                                          Buffer out) {
+        String method = "gemmBiasActivation";
+        notNull(method, "activation", activation);
+        activationAlpha(method, alpha);
+        notNegative(method, "m, n, k", m, n, k);
+        owned(backend, method, "a", a);
+        owned(backend, method, "b", b);
+        owned(backend, method, "out", out);
+        sameDType(method, "a", a, "b", b, "out", out);
+        real(method, a, b, out);
+        exact(method, "a " + (transposeA ? "[k, m]" : "[m, k]"), a, (long) m * k);
+        exact(method, "b " + (transposeB ? "[n, k]" : "[k, n]"), b, (long) k * n);
+        exact(method, "out [m, n]", out, (long) m * n);
+        if (bias != null) {
+            owned(backend, method, "bias", bias);
+            sameDType(method, "out", out, "bias", bias);
+            exact(method, "bias [n]", bias, n);
+        }
+        distinct(method, "out", out, "a", a, "b", b, "bias", bias);
+    }
+
+    /**
+     * {@link Backend#biasActivationBackward}: y, gradOut and gradIn of exactly rows * cols elements, gradBias of cols
+     * when given; gradIn may be gradOut but not y, gradBias none of the others.
+     */
+    public static void biasActivationBackward(Backend backend, Activation activation, double alpha, int rows, int cols,
+                                              Buffer y, Buffer gradOut, Buffer gradIn, Buffer gradBias) {
+        String method = "biasActivationBackward";
+        notNull(method, "activation", activation);
+        activationAlpha(method, alpha);
+        notNegative(method, "rows, cols", rows, cols);
+        owned(backend, method, "y", y);
+        owned(backend, method, "gradOut", gradOut);
+        owned(backend, method, "gradIn", gradIn);
+        sameDType(method, "y", y, "gradOut", gradOut, "gradIn", gradIn);
+        real(method, y, gradOut, gradIn);
+        long length = (long) rows * cols;
+        exact(method, "y [rows, cols]", y, length);
+        exact(method, "gradOut [rows, cols]", gradOut, length);
+        exact(method, "gradIn [rows, cols]", gradIn, length);
+        distinct(method, "gradIn", gradIn, "y", y);
+        if (gradBias != null) {
+            owned(backend, method, "gradBias", gradBias);
+            sameDType(method, "y", y, "gradBias", gradBias);
+            exact(method, "gradBias [cols]", gradBias, cols);
+            distinct(method, "gradBias", gradBias, "y", y, "gradOut", gradOut, "gradIn", gradIn);
+        }
+    }
+
+    private static void activationAlpha(String method, double alpha) {
+        if (!(alpha >= 0) || Double.isInfinite(alpha)) {
+            throw new KilnException(method + ": alpha must be a finite number >= 0, got " + alpha);
+        }
     }
 
     /** {@link Backend#transpose}: x and out hold exactly rows * cols elements; out is not x. */
@@ -724,7 +788,11 @@ public final class BufferChecks {
     public static void update(Backend backend, UpdateRule rule, UpdateParameters parameters, Buffer param, Buffer grad,
                               Buffer... states) {
         notNull("update", "rule", rule);
-        String method = "update " + rule;
+        updateBuffers(backend, "update " + rule, rule, parameters, param, grad, states);
+    }
+
+    private static void updateBuffers(Backend backend, String method, UpdateRule rule, UpdateParameters parameters,
+                                      Buffer param, Buffer grad, Buffer... states) {
         notNull(method, "parameters", parameters);
         notNull(method, "states", states);
         int given = states.length;
@@ -760,6 +828,35 @@ public final class BufferChecks {
                     throw new KilnException(method + ": " + roles[i] + " and " + roles[j]
                             + " are the same buffer; they must be different buffers");
                 }
+            }
+        }
+    }
+
+    /**
+     * {@link Backend#updateGroup}: one grad and one set of states per parameter, each parameter's buffers as
+     * {@link #update} requires them, one dtype in the whole group, and no buffer twice.
+     */
+    public static void updateGroup(Backend backend, UpdateRule rule, UpdateParameters parameters, Buffer[] params,
+                                   Buffer[] grads, Buffer[][] states) {
+        notNull("updateGroup", "rule", rule);
+        String method = "updateGroup " + rule;
+        notNull(method, "params", params);
+        notNull(method, "grads", grads);
+        notNull(method, "states", states);
+        if (grads.length != params.length || states.length != params.length) {
+            throw new KilnException(method + ": " + params.length + " params need as many grads and state sets, got "
+                    + grads.length + " and " + states.length);
+        }
+        Set<Buffer> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = 0; i < params.length; i++) {
+            updateBuffers(backend, method, rule, parameters, params[i], grads[i], states[i]);
+            sameDType(method, "params[0]", params[0], "params[" + i + "]", params[i]);
+            seen.add(params[i]);
+            seen.add(grads[i]);
+            seen.addAll(Arrays.asList(states[i]));
+            if (seen.size() != (i + 1) * (2 + rule.stateCount())) {
+                throw new KilnException(method + ": the buffers of parameter " + i
+                        + " repeat a buffer of an earlier parameter; every buffer must appear once");
             }
         }
     }

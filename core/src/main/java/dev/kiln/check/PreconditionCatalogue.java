@@ -1,6 +1,7 @@
 package dev.kiln.check;
 
 import dev.kiln.KilnException;
+import dev.kiln.backend.Activation;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.Broadcast;
@@ -192,6 +193,30 @@ public final class PreconditionCatalogue {
                 s -> {
                     Buffer a = s.f32(4);
                     s.backend().gemm(false, false, 2, 2, 2, 1, a, s.f32(4), 0, a);
+                });
+        reject(cases, "gemmBiasActivation", "bias not [n]", "gemmBiasActivation: bias [n] has 3 elements, expected 2",
+                s -> s.backend().gemmBiasActivation(Activation.RELU, 0, false, false, 3, 2, 2, s.f32(6), s.f32(4),
+                        s.f32(3), s.f32(6)));
+        reject(cases, "gemmBiasActivation", "negative alpha",
+                "gemmBiasActivation: alpha must be a finite number >= 0, got -0.5",
+                s -> s.backend().gemmBiasActivation(Activation.LEAKY_RELU, -0.5, false, false, 3, 2, 2, s.f32(6),
+                        s.f32(4), null, s.f32(6)));
+        reject(cases, "gemmBiasActivation", "out is the bias",
+                "gemmBiasActivation: out and bias are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer out = s.f32(2);
+                    s.backend().gemmBiasActivation(Activation.TANH, 0, false, false, 1, 2, 2, s.f32(2), s.f32(4), out,
+                            out);
+                });
+        reject(cases, "biasActivationBackward", "gradBias not [cols]",
+                "biasActivationBackward: gradBias [cols] has 3 elements, expected 2",
+                s -> s.backend().biasActivationBackward(Activation.SIGMOID, 0, 3, 2, s.f32(6), s.f32(6), s.f32(6),
+                        s.f32(3)));
+        reject(cases, "biasActivationBackward", "gradIn is y",
+                "biasActivationBackward: gradIn and y are the same buffer; an output must be distinct from the inputs",
+                s -> {
+                    Buffer y = s.f32(6);
+                    s.backend().biasActivationBackward(Activation.RELU, 0, 3, 2, y, s.f32(6), y, null);
                 });
         rejectF64(cases, "gemm", "dtypes differ",
                 "gemm: dtypes differ: b is F64, a is F32; every buffer of one call must have the same dtype",
@@ -571,6 +596,22 @@ public final class PreconditionCatalogue {
                     Buffer p = s.f32(6);
                     s.backend().update(UpdateRule.SGD, STEP_1, p, p);
                 });
+        reject(cases, "updateGroup", "fewer grads than params",
+                "updateGroup SGD: 2 params need as many grads and state sets, got 1 and 2",
+                s -> s.backend().updateGroup(UpdateRule.SGD, STEP_1, new Buffer[] {s.f32(3), s.f32(4)},
+                        new Buffer[] {s.f32(3)}, new Buffer[][] {{}, {}}));
+        reject(cases, "updateGroup", "a state shorter than its param",
+                "updateGroup MOMENTUM: state 0 has 3 elements, expected 4",
+                s -> s.backend().updateGroup(UpdateRule.MOMENTUM, STEP_1, new Buffer[] {s.f32(3), s.f32(4)},
+                        new Buffer[] {s.f32(3), s.f32(4)}, new Buffer[][] {{s.f32(3)}, {s.f32(3)}}));
+        reject(cases, "updateGroup", "a buffer shared by two params",
+                "updateGroup SGD: the buffers of parameter 1 repeat a buffer of an earlier parameter; every buffer "
+                        + "must appear once",
+                s -> {
+                    Buffer grad = s.f32(3);
+                    s.backend().updateGroup(UpdateRule.SGD, STEP_1, new Buffer[] {s.f32(3), s.f32(3)},
+                            new Buffer[] {grad, grad}, new Buffer[][] {{}, {}});
+                });
         reject(cases, "random", "no distribution", "random: distribution is null",
                 s -> s.backend().random(null, 1, 0, 0, 1, s.f32(6)));
         reject(cases, "random", "null out", "random UNIFORM: out is null",
@@ -589,6 +630,16 @@ public final class PreconditionCatalogue {
         accept(cases, "copyBlocks", "zero blocks anywhere", s -> s.backend().copyBlocks(0, 5, s.f32(1), 9, 9, s.f32(1), 9, 9));
         accept(cases, "gemm", "empty product", s -> s.backend().gemm(false, false, 0, 2, 3, 1, s.f32(0), s.f32(6), 0,
                 s.f32(0)));
+        accept(cases, "gemmBiasActivation", "an empty product without a bias",
+                s -> s.backend().gemmBiasActivation(Activation.ELU, 1, false, false, 0, 2, 3, s.f32(0), s.f32(6), null,
+                        s.f32(0)));
+        accept(cases, "biasActivationBackward", "gradIn over gradOut, no bias gradient",
+                s -> {
+                    Buffer g = s.f32(6);
+                    s.backend().biasActivationBackward(Activation.TANH, 0, 3, 2, s.f32(6), g, g, null);
+                });
+        accept(cases, "updateGroup", "no parameters",
+                s -> s.backend().updateGroup(UpdateRule.ADAM, STEP_1, new Buffer[0], new Buffer[0], new Buffer[0][]));
         accept(cases, "gemmBatched", "one product in longer buffers",
                 s -> s.backend().gemmBatched(false, true, 1, 2, 2, 3, 1, s.f32(8), 0, s.f32(7), 0, 0, s.f32(5), 0));
         accept(cases, "im2col", "an empty batch", s -> s.backend().im2col(WINDOW.withBatch(0), s.f32(0), s.f32(0)));

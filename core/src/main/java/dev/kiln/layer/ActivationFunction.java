@@ -1,5 +1,6 @@
 package dev.kiln.layer;
 
+import dev.kiln.backend.Activation;
 import dev.kiln.op.Ops;
 import dev.kiln.tensor.Tensor;
 import java.util.Locale;
@@ -40,6 +41,27 @@ public enum ActivationFunction {
             case SOFTMAX -> Ops.softmax(x);
             case LOG_SOFTMAX -> Ops.logSoftmax(x);
         };
+    }
+
+    /**
+     * The fused kernel's activation computing this function (with {@link #fusedAlpha()}), or null for the softmax
+     * family, which works on whole rows.
+     */
+    public Activation fused() {
+        return switch (this) {
+            case LINEAR -> Activation.IDENTITY;
+            case RELU -> Activation.RELU;
+            case LEAKY_RELU -> Activation.LEAKY_RELU;
+            case ELU -> Activation.ELU;
+            case SIGMOID -> Activation.SIGMOID;
+            case TANH -> Activation.TANH;
+            case SOFTMAX, LOG_SOFTMAX -> null;
+        };
+    }
+
+    /** The alpha of {@link #fused()}: LEAKY_RELU's slope, ELU's scale, else 0. */
+    public double fusedAlpha() {
+        return this == LEAKY_RELU ? LEAKY_SLOPE : this == ELU ? ELU_ALPHA : 0;
     }
 
     /** Lower-case name as written in summaries and configurations ("leaky_relu"). */

@@ -1,6 +1,7 @@
 package dev.kiln.layer;
 
 import dev.kiln.KilnException;
+import dev.kiln.backend.Activation;
 import dev.kiln.init.Initializer;
 import dev.kiln.init.Initializers;
 import dev.kiln.op.Ops;
@@ -141,11 +142,11 @@ public final class Dense extends SingleInputLayer {
         // inputs of rank > 2 are applied along their last axis, as rows of one matrix
         int in = input.shape().dim(-1);
         Tensor rows = input.rank() == 2 ? input : Ops.reshape(input, Shape.of(Math.toIntExact(input.size() / in), in));
-        Tensor z = Ops.matmul(rows, kernel);
-        if (useBias) {
-            z = Ops.add(z, bias);
-        }
-        Tensor y = activation.apply(z);
+        // One fused call: the product, the bias and an element-wise activation; the softmax family follows it.
+        Activation fused = activation.fused();
+        Tensor z = Ops.dense(rows, kernel, useBias ? bias : null, fused == null ? Activation.IDENTITY : fused,
+                activation.fusedAlpha());
+        Tensor y = fused == null ? activation.apply(z) : z;
         return input.rank() == 2 ? y : Ops.reshape(y, input.shape().withDim(-1, units));
     }
 

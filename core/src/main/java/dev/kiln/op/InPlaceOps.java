@@ -10,6 +10,7 @@ import dev.kiln.backend.UpdateParameters;
 import dev.kiln.backend.UpdateRule;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
+import java.util.List;
 
 /**
  * Writes into existing tensors: what layers' state updates, initializers and training utilities need without
@@ -92,6 +93,34 @@ public final class InPlaceOps {
             buffers[i] = states[i].buffer();
         }
         parameter.backend().update(rule, hyper, parameter.buffer(), gradient.buffer(), buffers);
+    }
+
+    /**
+     * One fused optimizer step of {@code rule} on each parameter from its gradient, updating its states, in as few
+     * backend calls as the backend allows; every tensor on one backend with one dtype.
+     */
+    public static void updateGroup(UpdateRule rule, UpdateParameters hyper, List<Tensor> parameters,
+                                   List<Tensor> gradients, List<Tensor[]> states) {
+        int count = parameters.size();
+        Buffer[] params = new Buffer[count];
+        Buffer[] grads = new Buffer[count];
+        Buffer[][] stateBuffers = new Buffer[count][];
+        for (int i = 0; i < count; i++) {
+            Tensor parameter = parameters.get(i);
+            Ops.checkCompatible("update", parameters.get(0), parameter);
+            Ops.checkCompatible("update", parameter, gradients.get(i));
+            params[i] = parameter.buffer();
+            grads[i] = gradients.get(i).buffer();
+            Tensor[] own = states.get(i);
+            stateBuffers[i] = new Buffer[own.length];
+            for (int s = 0; s < own.length; s++) {
+                Ops.checkCompatible("update", parameter, own[s]);
+                stateBuffers[i][s] = own[s].buffer();
+            }
+        }
+        if (count > 0) {
+            parameters.get(0).backend().updateGroup(rule, hyper, params, grads, stateBuffers);
+        }
     }
 
     /** A new tensor of shape {@code shape} like {@code like} (backend, dtype) holding 1 with probability keep, else 0. */

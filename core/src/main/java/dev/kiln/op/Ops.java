@@ -2,6 +2,7 @@ package dev.kiln.op;
 
 import dev.kiln.KilnException;
 import dev.kiln.autograd.GradMode;
+import dev.kiln.backend.Activation;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.DType;
@@ -147,6 +148,15 @@ public final class Ops {
     }
 
     // ---- linear algebra (LinearAlgebraOps) ----
+
+    /**
+     * f(x · kernel + bias) for x [rows, in], kernel [in, units] and bias [units] (null for none), in one fused call;
+     * see {@link DenseOps#dense}.
+     */
+    public static Tensor dense(Tensor x, Tensor kernel, Tensor bias, Activation activation, double alpha) {
+        return MemoryScope.freeingOnFailure(() -> DenseOps.dense(x, kernel, bias, activation, alpha));
+    }
+
 
     /** a · b for a [m, k] and b [k, n]. */
     public static Tensor matmul(Tensor a, Tensor b) {

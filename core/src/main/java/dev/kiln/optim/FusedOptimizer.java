@@ -2,6 +2,8 @@ package dev.kiln.optim;
 
 import dev.kiln.KilnException;
 import dev.kiln.autograd.GradMode;
+import dev.kiln.backend.Backend;
+import dev.kiln.backend.DType;
 import dev.kiln.backend.UpdateParameters;
 import dev.kiln.backend.UpdateRule;
 import dev.kiln.op.InPlaceOps;
@@ -9,12 +11,13 @@ import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * An optimizer applying one fused {@link UpdateRule} per parameter through {@code Backend.update}; state
+ * An optimizer applying one fused {@link UpdateRule} to its parameters through {@code Backend.updateGroup}; state
  * buffers are created on a parameter's first step, belong to the optimizer, and are freed by {@link #close()}.
  * Its settings return the concrete optimizer ({@code new Adam(1e-3).withWeightDecay(1e-4)} is an {@code Adam}).
  *
@@ -129,18 +132,30 @@ public abstract class FusedOptimizer<T extends FusedOptimizer<T>> implements Opt
         }
         try (GradMode.Restore ignored = GradMode.disabled()) {
             clipping.apply(updated.stream().map(Tensor::grad).toList());
+            update(updated);
             for (Tensor p : updated) {
-                update(p);
                 p.zeroGrad();
             }
         }
     }
 
-    private void update(Tensor parameter) {
-        ParameterState state = states.computeIfAbsent(parameter, this::newState);
-        state.steps++;
-        UpdateParameters hyper = new UpdateParameters(learningRate, beta1, beta2, epsilon, weightDecay, state.steps);
-        InPlaceOps.update(rule, hyper, parameter, parameter.grad(), state.buffers);
+    /** Parameters that share a step count, a backend and a dtype: one backend call updates them all. */
+    private record Group(long steps, Backend backend, DType dtype) {
+    }
+
+    private void update(List<Tensor> parameters) {
+        Map<Group, List<Tensor>> groups = new LinkedHashMap<>();
+        for (Tensor p : parameters) {
+            ParameterState state = states.computeIfAbsent(p, this::newState);
+            state.steps++;
+            groups.computeIfAbsent(new Group(state.steps, p.backend(), p.dtype()), g -> new ArrayList<>()).add(p);
+        }
+        groups.forEach((group, members) -> {
+            UpdateParameters hyper = new UpdateParameters(learningRate, beta1, beta2, epsilon, weightDecay,
+                    group.steps());
+            InPlaceOps.updateGroup(rule, hyper, members, members.stream().map(Tensor::grad).toList(),
+                    members.stream().map(p -> states.get(p).buffers).toList());
+        });
     }
 
     private ParameterState newState(Tensor parameter) {

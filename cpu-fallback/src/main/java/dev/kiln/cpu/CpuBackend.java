@@ -2,6 +2,7 @@ package dev.kiln.cpu;
 
 import dev.kiln.HeapExhaustedException;
 import dev.kiln.KilnException;
+import dev.kiln.backend.Activation;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.BackendClosedException;
 import dev.kiln.backend.BinaryOp;
@@ -271,6 +272,22 @@ public final class CpuBackend implements Backend {
         } else {
             doubleGemm.gemm(transposeA, transposeB, m, n, k, alpha, ab.doubles(), bb.doubles(), beta, cb.doubles());
         }
+    }
+
+    @Override
+    public void gemmBiasActivation(Activation activation, double alpha, boolean transposeA, boolean transposeB, int m,
+                                   int n, int k, Buffer a, Buffer b, Buffer bias, Buffer out) {
+        BufferChecks.gemmBiasActivation(this, activation, alpha, transposeA, transposeB, m, n, k, a, b, bias, out);
+        gemm(transposeA, transposeB, m, n, k, 1, a, b, 0, out);
+        DenseEpilogue.forward(activation, alpha, m, n, (CpuBuffer) bias, (CpuBuffer) out);
+    }
+
+    @Override
+    public void biasActivationBackward(Activation activation, double alpha, int rows, int cols, Buffer y,
+                                       Buffer gradOut, Buffer gradIn, Buffer gradBias) {
+        BufferChecks.biasActivationBackward(this, activation, alpha, rows, cols, y, gradOut, gradIn, gradBias);
+        DenseEpilogue.backward(activation, alpha, rows, cols, (CpuBuffer) y, (CpuBuffer) gradOut, (CpuBuffer) gradIn,
+                (CpuBuffer) gradBias);
     }
 
     /** EJML's blocked transpose. */
@@ -802,6 +819,15 @@ public final class CpuBackend implements Backend {
     }
 
     // ---- training ----
+
+    @Override
+    public void updateGroup(UpdateRule rule, UpdateParameters parameters, Buffer[] params, Buffer[] grads,
+                            Buffer[][] states) {
+        BufferChecks.updateGroup(this, rule, parameters, params, grads, states);
+        for (int i = 0; i < params.length; i++) {
+            update(rule, parameters, params[i], grads[i], states[i]);
+        }
+    }
 
     // Float arithmetic for F32, term by term as UpdateRule writes them, g = grad + weightDecay * p even when the
     // decay is 0; Adam's bias corrections 1 - beta^t come from Math.pow in double, then are rounded.

@@ -1,5 +1,6 @@
 package dev.kiln.op;
 
+import dev.kiln.backend.Activation;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.DType;
 import dev.kiln.tensor.Shape;
@@ -34,6 +35,14 @@ record OpCase(String name, List<Input> inputs, Function<List<Tensor>, Tensor> ap
 
     static OpCase binary(String name, Input a, Input b, java.util.function.BiFunction<Tensor, Tensor, Tensor> f) {
         return new OpCase(name, List.of(a, b), in -> f.apply(in.get(0), in.get(1)));
+    }
+
+    /** The fused dense op on x [4, 3] and kernel [3, 5], with a bias [5] or without. */
+    static OpCase dense(Activation activation, double alpha, boolean bias) {
+        List<Input> inputs = bias ? List.of(in(-1, 1, 4, 3), in(-1, 1, 3, 5), in(-1, 1, 5))
+                : List.of(in(-1, 1, 4, 3), in(-1, 1, 3, 5));
+        return new OpCase("dense " + activation + (bias ? "" : " without bias"), inputs,
+                in -> Ops.dense(in.get(0), in.get(1), bias ? in.get(2) : null, activation, alpha));
     }
 
     /** Random host values for every input, reproducible from the seed. */
@@ -87,6 +96,14 @@ record OpCase(String name, List<Input> inputs, Function<List<Tensor>, Tensor> ap
                 binary("matmul transposed a", in(-1, 1, 5, 3), in(-1, 1, 5, 2), (a, b) -> Ops.matmul(a, b, true, false)),
                 binary("matmul transposed b", in(-1, 1, 3, 5), in(-1, 1, 2, 5), (a, b) -> Ops.matmul(a, b, false, true)),
                 binary("matmul both transposed", in(-1, 1, 5, 3), in(-1, 1, 2, 5), (a, b) -> Ops.matmul(a, b, true, true)),
+                dense(Activation.IDENTITY, 0, true),
+                dense(Activation.RELU, 0, true),
+                dense(Activation.LEAKY_RELU, 0.2, true),
+                dense(Activation.ELU, 1.5, true),
+                dense(Activation.SIGMOID, 0, true),
+                dense(Activation.TANH, 0, true),
+                dense(Activation.IDENTITY, 0, false),
+                dense(Activation.TANH, 0, false),
                 binary("batch_matmul", in(-1, 1, 3, 2, 4), in(-1, 1, 3, 4, 5), Ops::batchMatmul),
                 binary("batch_matmul transposed a", in(-1, 1, 3, 4, 2), in(-1, 1, 3, 4, 5),
                         (a, b) -> Ops.batchMatmul(a, b, true, false)),

@@ -5,32 +5,42 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
-/** The kernel source files, one per family, each compiled after the shared prelude {@code common.cl}. */
+/**
+ * The kernel source files, one per family, each compiled after the shared prelude {@code common.cl} and the helper
+ * sources it names (activation.cl for the families that fuse an activation).
+ */
 enum KernelFamily {
     ELEMENTWISE("elementwise.cl"),
     REDUCE("reduce.cl"),
     SOFTMAX("softmax.cl"),
-    GEMM("gemm.cl"),
+    GEMM("gemm.cl", "activation.cl"),
     OPTIM("optim.cl"),
     RANDOM("random.cl"),
     WINDOWS("windows.cl"),
-    CELLS("cells.cl");
+    CELLS("cells.cl"),
+    DENSE("dense.cl", "activation.cl");
 
     static final String PRELUDE = "common.cl";
 
     private final String resource;
+    private final String[] helpers;
 
-    KernelFamily(String resource) {
+    KernelFamily(String resource, String... helpers) {
         this.resource = resource;
+        this.helpers = helpers;
     }
 
     String resource() {
         return resource;
     }
 
-    /** The family's source text. */
+    /** The family's source text, after its helpers'. */
     String source() {
-        return load(resource);
+        StringBuilder text = new StringBuilder();
+        for (String helper : helpers) {
+            text.append(load(helper)).append('\n');
+        }
+        return text.append(load(resource)).toString();
     }
 
     /** Reads a kernel source next to this class under {@code kernels/}, failing with the resource name. */

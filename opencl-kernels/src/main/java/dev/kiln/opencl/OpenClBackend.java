@@ -2,6 +2,7 @@ package dev.kiln.opencl;
 
 import dev.kiln.KilnException;
 import dev.kiln.KilnSettings;
+import dev.kiln.backend.Activation;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.BackendClosedException;
 import dev.kiln.backend.BinaryOp;
@@ -50,6 +51,8 @@ public final class OpenClBackend implements Backend {
     private final OutOfMemoryRetry retry;
     private final ClTransfers transfers;
     private final OpenClGemm gemm = new OpenClGemm(this);
+    private final OpenClDense dense = new OpenClDense(this, gemm);
+    private final OpenClUpdateGroup updateGroup = new OpenClUpdateGroup(this);
     private final OpenClWindows windows = new OpenClWindows(this);
     private final OpenClCells cells = new OpenClCells(this);
     private final OpenClElementwise elementwise = new OpenClElementwise(this);
@@ -323,7 +326,24 @@ public final class OpenClBackend implements Backend {
             scale(cb, (long) m * n, beta);
             return;
         }
-        gemm.run(gemmTuning(cb.dtype()), transposeA, transposeB, m, n, k, alpha, ab, bb, beta, cb);
+        gemm.run(gemmTuning(cb.dtype()), transposeA, transposeB, m, n, k, alpha, ab, bb, beta, cb,
+                OpenClGemm.Epilogue.NONE);
+    }
+
+    @Override
+    public void gemmBiasActivation(Activation activation, double alpha, boolean transposeA, boolean transposeB, int m,
+                                   int n, int k, Buffer a, Buffer b, Buffer bias, Buffer out) {
+        BufferChecks.gemmBiasActivation(this, activation, alpha, transposeA, transposeB, m, n, k, a, b, bias, out);
+        dense.forward(activation, alpha, transposeA, transposeB, m, n, k, (ClBuffer) a, (ClBuffer) b, (ClBuffer) bias,
+                (ClBuffer) out);
+    }
+
+    @Override
+    public void biasActivationBackward(Activation activation, double alpha, int rows, int cols, Buffer y,
+                                       Buffer gradOut, Buffer gradIn, Buffer gradBias) {
+        BufferChecks.biasActivationBackward(this, activation, alpha, rows, cols, y, gradOut, gradIn, gradBias);
+        dense.backward(activation, alpha, rows, cols, (ClBuffer) y, (ClBuffer) gradOut, (ClBuffer) gradIn,
+                (ClBuffer) gradBias);
     }
 
     /** c[0, length) *= beta, with beta = 0 writing zeros whatever c held. */
@@ -661,6 +681,18 @@ public final class OpenClBackend implements Backend {
             launch.buffer((ClBuffer) state);
         }
         launch.run(queue(), n);
+    }
+
+    @Override
+    public void updateGroup(UpdateRule rule, UpdateParameters parameters, Buffer[] params, Buffer[] grads,
+                            Buffer[][] states) {
+        BufferChecks.updateGroup(this, rule, parameters, params, grads, states);
+        ClBuffer[][] stateBuffers = new ClBuffer[states.length][];
+        for (int i = 0; i < states.length; i++) {
+            stateBuffers[i] = Arrays.copyOf(states[i], states[i].length, ClBuffer[].class);
+        }
+        updateGroup.run(rule, parameters, Arrays.copyOf(params, params.length, ClBuffer[].class),
+                Arrays.copyOf(grads, grads.length, ClBuffer[].class), stateBuffers);
     }
 
     @Override

@@ -1,12 +1,15 @@
 package dev.kiln.opencl;
 
+import dev.kiln.backend.Activation;
 import dev.kiln.backend.DType;
 import java.util.function.Supplier;
 
 /**
  * Chooses and launches the gemm kernels: gemm_general for small products, otherwise gemm_register (CPU-class
  * devices) or gemm_tiled (GPUs) over the k slices of a {@link GemmSplit}. gemm_register reads each operand in
- * place when few blocks of c walk it, and from zero-padded panels packed by gemm_pack otherwise.
+ * place when few blocks of c walk it, and from zero-padded panels packed by gemm_pack otherwise. Each kernel that
+ * stores c can end with an {@link Epilogue}: a dense layer's bias and activation, applied where the finished sum is
+ * stored.
  */
 final class OpenClGemm {
     private final OpenClBackend backend;
@@ -18,7 +21,22 @@ final class OpenClGemm {
     /** One launch of a slicing kernel: {@code slices} slices from k0 into {@code target}, slice s at s * cSlice. */
     @FunctionalInterface
     private interface SliceLaunch {
-        void run(int k0, int slices, double alpha, double beta, ClBuffer target, long cSlice);
+        void run(int k0, int slices, double alpha, double beta, ClBuffer target, long cSlice, Epilogue epilogue);
+    }
+
+    /**
+     * What a gemm kernel does to each value it stores: adds bias[column] (when the bias is not null), then applies
+     * the activation with its alpha.
+     */
+    record Epilogue(ClBuffer bias, Activation activation, double alpha) {
+        /** The plain product: no bias, the identity. */
+        static final Epilogue NONE = new Epilogue(null, Activation.IDENTITY, 0);
+
+        /** Appends the kernel's epilogue arguments; without a bias, {@code c} only fills the bias argument. */
+        KernelLaunch arguments(KernelLaunch launch, ClBuffer c) {
+            return launch.buffer(bias == null ? c : bias).integer(bias == null ? 0 : 1).integer(activation.ordinal())
+                    .real(alpha);
+        }
     }
 
     /**
@@ -46,14 +64,14 @@ final class OpenClGemm {
     }
 
     void run(GemmTuning tuning, boolean transposeA, boolean transposeB, int m, int n, int k,
-             double alpha, ClBuffer a, ClBuffer b, double beta, ClBuffer c) {
+             double alpha, ClBuffer a, ClBuffer b, double beta, ClBuffer c, Epilogue epilogue) {
         DType dtype = c.dtype();
         Supplier<String> shapes = () -> "m=" + m + ", n=" + n + ", k=" + k + ", transposeA=" + transposeA
                 + ", transposeB=" + transposeB + ", " + dtype;
-        if ((long) m * n * k < tuning.generalBelow()) {
-            backend.launch(dtype, KernelFamily.GEMM, "gemm_general", shapes)
+        if (k == 0 || (long) m * n * k < tuning.generalBelow()) {
+            epilogue.arguments(backend.launch(dtype, KernelFamily.GEMM, "gemm_general", shapes)
                     .integer(m).integer(n).integer(k).integer(flag(transposeA)).integer(flag(transposeB))
-                    .real(alpha).buffer(a).buffer(b).real(beta).buffer(c)
+                    .real(alpha).buffer(a).buffer(b).real(beta).buffer(c), c)
                     .run2d(backend.queue(), n, m, 8, 8);
             return;
         }
@@ -61,20 +79,22 @@ final class OpenClGemm {
             GemmSplit split = GemmSplit.of(tuning, m, n, k, tuning.tile());
             int tile = tuning.tile();
             long[] local = {tile, tile / tuning.workPerItem(), 1};
-            slices(split, m, n, alpha, beta, c, shapes, (k0, slices, sliceAlpha, sliceBeta, target, cSlice) ->
-                    backend.launch(dtype, KernelFamily.GEMM, "gemm_tiled", shapes)
+            slices(split, m, n, alpha, beta, c, epilogue, shapes,
+                    (k0, slices, sliceAlpha, sliceBeta, target, cSlice, sliceEpilogue) -> sliceEpilogue.arguments(
+                            backend.launch(dtype, KernelFamily.GEMM, "gemm_tiled", shapes)
                             .integer(m).integer(n).integer(k).integer(k0).integer(split.depth())
                             .integer(flag(transposeA)).integer(flag(transposeB))
-                            .real(sliceAlpha).buffer(a).buffer(b).real(sliceBeta).buffer(target).unsignedLong(cSlice)
-                            .runGroups(backend.queue(), new long[] {KernelLaunch.roundUp(n, tile),
+                            .real(sliceAlpha).buffer(a).buffer(b).real(sliceBeta).buffer(target).unsignedLong(cSlice),
+                            target).runGroups(backend.queue(), new long[] {KernelLaunch.roundUp(n, tile),
                                 KernelLaunch.roundUp(m, tile) / tuning.workPerItem(), slices}, local));
             return;
         }
-        registerBlocked(tuning, transposeA, transposeB, m, n, k, alpha, a, b, beta, c, shapes);
+        registerBlocked(tuning, transposeA, transposeB, m, n, k, alpha, a, b, beta, c, epilogue, shapes);
     }
 
     private void registerBlocked(GemmTuning tuning, boolean transposeA, boolean transposeB, int m, int n, int k,
-                                 double alpha, ClBuffer a, ClBuffer b, double beta, ClBuffer c, Supplier<String> shapes) {
+                                 double alpha, ClBuffer a, ClBuffer b, double beta, ClBuffer c, Epilogue epilogue,
+                                 Supplier<String> shapes) {
         DType dtype = c.dtype();
         int rows = tuning.rows();
         int columns = tuning.columns();
@@ -109,14 +129,15 @@ final class OpenClGemm {
                     ? new PanelsOfB(b, columns, n)
                     : new PanelsOfB(packedB, (long) k * columns, columns);
             GemmSplit split = GemmSplit.of(tuning, m, n, k, 1);
-            slices(split, m, n, alpha, beta, c, shapes, (k0, slices, sliceAlpha, sliceBeta, target, cSlice) -> {
+            slices(split, m, n, alpha, beta, c, epilogue, shapes,
+                    (k0, slices, sliceAlpha, sliceBeta, target, cSlice, sliceEpilogue) -> {
                 long[] local = groupShape(tuning, rowBlocks, columnBlocks, slices);
-                backend.launch(dtype, KernelFamily.GEMM, "gemm_register", shapes)
+                sliceEpilogue.arguments(backend.launch(dtype, KernelFamily.GEMM, "gemm_register", shapes)
                         .integer(m).integer(n).integer(k).integer(k0).integer(split.depth()).real(sliceAlpha)
                         .buffer(aPanels.buffer()).unsignedLong(aPanels.block()).integer(aPanels.step())
                         .integer(aPanels.row()).integer(aPanels.rows())
                         .buffer(bPanels.buffer()).unsignedLong(bPanels.block()).integer(bPanels.step())
-                        .real(sliceBeta).buffer(target).unsignedLong(cSlice)
+                        .real(sliceBeta).buffer(target).unsignedLong(cSlice), target)
                         .runGroups(backend.queue(), new long[] {KernelLaunch.roundUp(rowBlocks, local[0]),
                             KernelLaunch.roundUp(columnBlocks, local[1]), slices}, local);
             });
@@ -132,24 +153,26 @@ final class OpenClGemm {
 
     /**
      * Runs the slices of {@code split}: all in one launch into partial products added by gemm_sum_slices, one launch
-     * each accumulating into c, or one launch over the whole of k.
+     * each accumulating into c, or one launch over the whole of k; the epilogue goes with the launch that stores c
+     * last.
      */
-    private void slices(GemmSplit split, int m, int n, double alpha, double beta, ClBuffer c, Supplier<String> shapes,
-                        SliceLaunch launch) {
+    private void slices(GemmSplit split, int m, int n, double alpha, double beta, ClBuffer c, Epilogue epilogue,
+                        Supplier<String> shapes, SliceLaunch launch) {
         long mn = (long) m * n;
         if (split.partials()) {
             ClBuffer partial = backend.scratch(c.dtype(), split.slices() * mn);
             try {
-                launch.run(0, split.slices(), 1, 0, partial, mn);
-                backend.launch(c.dtype(), KernelFamily.GEMM, "gemm_sum_slices", shapes)
-                        .unsignedLong(mn).integer(split.slices()).unsignedLong(mn).real(alpha).buffer(partial)
-                        .real(beta).buffer(c).run(backend.queue(), mn);
+                launch.run(0, split.slices(), 1, 0, partial, mn, Epilogue.NONE);
+                epilogue.arguments(backend.launch(c.dtype(), KernelFamily.GEMM, "gemm_sum_slices", shapes)
+                        .unsignedLong(mn).integer(n).integer(split.slices()).unsignedLong(mn).real(alpha)
+                        .buffer(partial).real(beta).buffer(c), c).run(backend.queue(), mn);
             } finally {
                 backend.free(partial);
             }
         } else {
             for (int s = 0; s < split.slices(); s++) {
-                launch.run(s * split.depth(), 1, alpha, s == 0 ? beta : 1, c, 0);
+                boolean last = s == split.slices() - 1;
+                launch.run(s * split.depth(), 1, alpha, s == 0 ? beta : 1, c, 0, last ? epilogue : Epilogue.NONE);
             }
         }
     }

@@ -3,9 +3,11 @@ package dev.kiln.opencl;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kiln.backend.Activation;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.Broadcast;
+import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
 import dev.kiln.backend.Distribution;
 import dev.kiln.backend.ReduceOp;
@@ -243,6 +245,54 @@ class BackendParityTest {
                     be.update(rule, hyper, buf[0], buf[1], java.util.Arrays.copyOfRange(buf, 2, buf.length));
                 });
             }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
+    void fusedDenseLayerCalls(DType dtype) {
+        requireSupported(dtype);
+        int m = 37;
+        int n = 21;
+        int k = 45;
+        for (Activation f : Activation.values()) {
+            double alpha = f == Activation.IDENTITY ? 0 : 0.25;
+            double[] a = Parity.uniform(random, m * k, -1, 1);
+            double[] b = Parity.uniform(random, k * n, -1, 1);
+            double[] bias = Parity.uniform(random, n, -1, 1);
+            double tolerance = dtype == DType.F64 ? 1e-12 * k : 1e-6 * k;
+            parity.check("gemmBiasActivation " + f, dtype, tolerance, 1e-4, new double[][] {a, b, bias},
+                    new long[] {(long) m * n},
+                    (be, buf) -> be.gemmBiasActivation(f, alpha, false, true, m, n, k, buf[0], buf[1], buf[2], buf[3]));
+            double[] x = Parity.uniform(random, m * n, -2, 2);
+            double[] g = Parity.uniform(random, m * n, -1, 1);
+            parity.check("biasActivationBackward " + f, dtype, 10 * atol(dtype) * m, 10 * rtol(dtype),
+                    new double[][] {x, g}, new long[] {(long) m * n, (long) m * n, n}, (be, buf) -> {
+                        be.unary(f.unary(), f.unaryA(alpha), 0, buf[0], buf[2]);
+                        be.biasActivationBackward(f, alpha, m, n, buf[2], buf[1], buf[3], buf[4]);
+                    });
+        }
+        UpdateParameters hyper = new UpdateParameters(0.01, 0.9, 0.999, 1e-7, 0.01, 3);
+        for (UpdateRule rule : UpdateRule.values()) {
+            int perParameter = 2 + rule.stateCount();
+            int[] lengths = {5, 1000, 1, 33, 2, 3, 4, 6, 7, 9};
+            double[][] inputs = new double[lengths.length * perParameter][];
+            for (int i = 0; i < lengths.length; i++) {
+                for (int j = 0; j < perParameter; j++) {
+                    inputs[i * perParameter + j] = Parity.uniform(random, lengths[i], j < 2 ? -0.5 : 0, 0.5);
+                }
+            }
+            parity.check("updateGroup " + rule, dtype, atol(dtype), rtol(dtype), inputs, new long[0], (be, buf) -> {
+                Buffer[] params = new Buffer[lengths.length];
+                Buffer[] grads = new Buffer[lengths.length];
+                Buffer[][] states = new Buffer[lengths.length][];
+                for (int i = 0; i < lengths.length; i++) {
+                    params[i] = buf[i * perParameter];
+                    grads[i] = buf[i * perParameter + 1];
+                    states[i] = java.util.Arrays.copyOfRange(buf, i * perParameter + 2, (i + 1) * perParameter);
+                }
+                be.updateGroup(rule, hyper, params, grads, states);
+            });
         }
     }
 
@@ -492,8 +542,9 @@ class BackendParityTest {
             }
         }
         List<Enum<?>[]> families = List.of(UnaryOp.values(), BinaryOp.values(), ReduceOp.values(), UpdateRule.values(),
-                Distribution.values());
-        List<String> methods = List.of("unary", "binary", "reduce", "update", "random");
+                Distribution.values(), Activation.values(), Activation.values(), UpdateRule.values());
+        List<String> methods = List.of("unary", "binary", "reduce", "update", "random", "gemmBiasActivation",
+                "biasActivationBackward", "updateGroup");
         for (int f = 0; f < families.size(); f++) {
             for (Enum<?> constant : families.get(f)) {
                 String key = methods.get(f) + ":" + constant.name();

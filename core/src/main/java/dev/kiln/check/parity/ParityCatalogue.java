@@ -32,6 +32,7 @@ public final class ParityCatalogue {
         specs.addAll(RowSpecs.all());
         specs.addAll(HistogramSpecs.all());
         specs.addAll(TrainingSpecs.all());
+        specs.addAll(DenseSpecs.all());
         return specs;
     }
 

@@ -14,6 +14,9 @@
 // min(k, k0 + (s + 1) * depth)) and writes c + s * cSlice, so a product split over k runs in one launch (partial
 // products, then gemm_sum_slices) and the split depends only on the shape and the tuning.
 // Tuning macros (with defaults): MR 8, VW (common.cl), NV 2, TS 32, WPT 8.
+// Epilogue: gemm_general, gemm_register, gemm_tiled and gemm_sum_slices end with a dense layer's bias and activation
+// (activation.cl): each stored value v becomes activate(activation, v + bias[j], act), without the add when biased
+// is 0; the identity without a bias stores v itself. A product split over k applies it only where it stores the sum.
 // Assumptions: beta == 0 ignores c's previous contents; gemm_tiled runs in work-groups of exactly (TS, TS / WPT, 1)
 // (declared with reqd_work_group_size, so a driver can size its registers and local memory for it).
 #ifndef MR
@@ -37,10 +40,17 @@ static inline real scaled(const real alpha, const real sum, const real beta, __g
     return beta == 0 ? alpha * sum : alpha * sum + beta * c[0];
 }
 
+#define EPILOGUE __global const real* bias, const int biased, const int activation, const real act
+
+// The epilogue of column j on one stored value v.
+static inline real finish(const real v, const int j, EPILOGUE) {
+    return activate(activation, biased ? v + bias[j] : v, act);
+}
+
 // A 2-D range (n, m), rounded up to the work-group size.
 __kernel void gemm_general(const int m, const int n, const int k, const int transposeA, const int transposeB,
                            const real alpha, __global const real* a, __global const real* b,
-                           const real beta, __global real* c) {
+                           const real beta, __global real* c, EPILOGUE) {
     const int j = get_global_id(0), i = get_global_id(1);
     if (i >= m || j >= n) return;
     real sum = 0;
@@ -48,7 +58,7 @@ __kernel void gemm_general(const int m, const int n, const int k, const int tran
         sum = fma(A_AT(i, p), B_AT(p, j), sum);
     }
     __global real* out = c + (size_t) i * n + j;
-    out[0] = scaled(alpha, sum, beta, out);
+    out[0] = finish(scaled(alpha, sum, beta, out), j, bias, biased, activation, act);
 }
 
 // packed[(rowBlock * k + p) * MR + r] = op(a)[rowBlock * MR + r, p] for p in [p0, p0 + VW), zero past row m.
@@ -148,7 +158,7 @@ __kernel void gemm_pack(const int m, const int n, const int k, const int transpo
 __kernel void gemm_register(const int m, const int n, const int k, const int k0, const int depth,
                             const real alpha, __global const real* a, const long aBlock, const int aStep,
                             const int aRow, const int aRows, __global const real* b, const long bBlock,
-                            const int bStep, const real beta, __global real* c, const long cSlice) {
+                            const int bStep, const real beta, __global real* c, const long cSlice, EPILOGUE) {
     const int rowBlock = get_global_id(0), columnBlock = get_global_id(1), slice = get_global_id(2);
     if (rowBlock * MR >= m || columnBlock * NR >= n) {
         return;
@@ -197,12 +207,17 @@ __kernel void gemm_register(const int m, const int n, const int k, const int k0,
                 __global real* out = c + (size_t) i * n + j;
                 if (j + VW <= n) {
                     const realV sum = (realV) alpha * acc[r][v];
-                    VSTORE(beta == 0 ? sum : fma((realV) beta, VLOAD(out), sum), out);
+                    realV value = beta == 0 ? sum : fma((realV) beta, VLOAD(out), sum);
+                    if (biased) {
+                        value += VLOAD(bias + j);
+                    }
+                    VSTORE(activate_v(activation, value, act), out);
                 } else if (j < n) {
                     real lanes[VW];
                     VSTORE(acc[r][v], lanes);
                     for (int lane = 0; lane < n - j; lane++) {
-                        out[lane] = scaled(alpha, lanes[lane], beta, out + lane);
+                        out[lane] = finish(scaled(alpha, lanes[lane], beta, out + lane), j + lane, bias, biased,
+                                           activation, act);
                     }
                 }
             }
@@ -216,7 +231,7 @@ __kernel void gemm_register(const int m, const int n, const int k, const int k0,
 __kernel __attribute__((reqd_work_group_size(TS, TS / WPT, 1)))
 void gemm_tiled(const int m, const int n, const int k, const int k0, const int depth,
                 const int transposeA, const int transposeB, const real alpha, __global const real* a,
-                __global const real* b, const real beta, __global real* c, const long cSlice) {
+                __global const real* b, const real beta, __global real* c, const long cSlice, EPILOGUE) {
     __local real aTile[TS][TS + 1];
     __local real bTile[TS][TS + 1];
     const int tx = get_local_id(0), ty = get_local_id(1);
@@ -259,22 +274,22 @@ void gemm_tiled(const int m, const int n, const int k, const int k0, const int d
         const int i = row0 + ty + w * rowStride;
         if (i < m && j < n) {
             __global real* out = c + (size_t) i * n + j;
-            out[0] = scaled(alpha, acc[w], beta, out);
+            out[0] = finish(scaled(alpha, acc[w], beta, out), j, bias, biased, activation, act);
         }
     }
 }
 
 // A 1-D range over n = m * columns: c[q] = alpha * (partial[q] + partial[cSlice + q] + ...) over `slices` partial
-// products, added in slice order, + beta * c[q].
-__kernel void gemm_sum_slices(const long n, const int slices, const long cSlice, const real alpha,
-                              __global const real* partial, const real beta, __global real* c) {
+// products, added in slice order, + beta * c[q], through the epilogue of column q % columns.
+__kernel void gemm_sum_slices(const long n, const int columns, const int slices, const long cSlice, const real alpha,
+                              __global const real* partial, const real beta, __global real* c, EPILOGUE) {
     const size_t q = get_global_id(0);
     if (q >= n) return;
     real sum = partial[q];
     for (int s = 1; s < slices; s++) {
         sum += partial[s * cSlice + q];
     }
-    c[q] = scaled(alpha, sum, beta, c + q);
+    c[q] = finish(scaled(alpha, sum, beta, c + q), (int) (q % columns), bias, biased, activation, act);
 }
 
 // A 3-D range (n, m rounded up to the work-group size, batch): gemm_general on a + q * strideA, b + q * strideB,

@@ -1,34 +1,34 @@
 // Fused optimizer updates, in place on the parameter p and its state buffers.
-// Kernels: update_sgd, update_momentum, update_nesterov, update_adam, update_adamw, update_rmsprop,
-// update_adagrad. Every kernel takes the same hyper-parameters: learning rate, beta1, beta2, epsilon,
-// weight decay, and the bias corrections c1 = 1 - beta1^t and c2 = 1 - beta2^t (computed on the host).
-// Tuning macros: none. Assumptions: a 1-D range over the n elements, rounded up (kernels check the index).
+// Kernels: update_<rule> for sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad (one parameter), and
+// update_<rule>_group (up to 8 parameters in one launch, each with its own buffers: OpenCL 1.2 has no pointers
+// to buffers, so each slot is its own set of arguments). Every kernel takes the same hyper-parameters: learning
+// rate, beta1, beta2, epsilon, weight decay, and the bias corrections c1 = 1 - beta1^t and c2 = 1 - beta2^t
+// (computed on the host). Each rule is written once, as step_<rule> on element i, which both kernels call.
+// Tuning macros: none. Assumptions: a 1-D range over the n elements (of a group: over the slots' lengths end to
+// end), rounded up; kernels check the index.
 
-#define HYPER const long n, const real lr, const real beta1, const real beta2, const real eps, const real decay, \
-              const real c1, const real c2
+#define HYPER const real lr, const real beta1, const real beta2, const real eps, const real decay, const real c1, \
+              const real c2
+#define HYPER_VALUES lr, beta1, beta2, eps, decay, c1, c2
+// A rule's buffers: the parameter, its gradient and up to two states (a rule with fewer never reads the rest).
+#define BUFFERS __global real* p, __global const real* grad, __global real* s1, __global real* s2
 
-__kernel void update_sgd(HYPER, __global real* p, __global const real* grad) {
-    const size_t i = get_global_id(0);
-    if (i >= n) return;
+static inline void step_sgd(const size_t i, HYPER, BUFFERS) {
     const real g = grad[i] + decay * p[i];
     p[i] = p[i] - lr * g;
 }
 
-__kernel void update_momentum(HYPER, __global real* p, __global const real* grad, __global real* velocity) {
-    const size_t i = get_global_id(0);
-    if (i >= n) return;
+static inline void step_momentum(const size_t i, HYPER, BUFFERS) {
     const real g = grad[i] + decay * p[i];
-    const real v = beta1 * velocity[i] + g;
-    velocity[i] = v;
+    const real v = beta1 * s1[i] + g;
+    s1[i] = v;
     p[i] = p[i] - lr * v;
 }
 
-__kernel void update_nesterov(HYPER, __global real* p, __global const real* grad, __global real* velocity) {
-    const size_t i = get_global_id(0);
-    if (i >= n) return;
+static inline void step_nesterov(const size_t i, HYPER, BUFFERS) {
     const real g = grad[i] + decay * p[i];
-    const real v = beta1 * velocity[i] + g;
-    velocity[i] = v;
+    const real v = beta1 * s1[i] + g;
+    s1[i] = v;
     p[i] = p[i] - lr * (g + beta1 * v);
 }
 
@@ -42,35 +42,72 @@ static inline real adam_step(const real g, __global real* m1, __global real* m2,
     return lr * (m / c1) / (sqrt(v / c2) + eps);
 }
 
-__kernel void update_adam(HYPER, __global real* p, __global const real* grad, __global real* m1, __global real* m2) {
-    const size_t i = get_global_id(0);
-    if (i >= n) return;
+static inline void step_adam(const size_t i, HYPER, BUFFERS) {
     const real g = grad[i] + decay * p[i];
-    p[i] = p[i] - adam_step(g, m1, m2, i, lr, beta1, beta2, eps, c1, c2);
+    p[i] = p[i] - adam_step(g, s1, s2, i, lr, beta1, beta2, eps, c1, c2);
 }
 
-__kernel void update_adamw(HYPER, __global real* p, __global const real* grad, __global real* m1, __global real* m2) {
-    const size_t i = get_global_id(0);
-    if (i >= n) return;
+static inline void step_adamw(const size_t i, HYPER, BUFFERS) {
     const real before = p[i];
-    const real step = adam_step(grad[i], m1, m2, i, lr, beta1, beta2, eps, c1, c2);
+    const real step = adam_step(grad[i], s1, s2, i, lr, beta1, beta2, eps, c1, c2);
     p[i] = before - step - lr * decay * before;
 }
 
-__kernel void update_rmsprop(HYPER, __global real* p, __global const real* grad, __global real* meanSquare) {
-    const size_t i = get_global_id(0);
-    if (i >= n) return;
+static inline void step_rmsprop(const size_t i, HYPER, BUFFERS) {
     const real g = grad[i] + decay * p[i];
-    const real s = beta1 * meanSquare[i] + (1 - beta1) * (g * g);
-    meanSquare[i] = s;
+    const real s = beta1 * s1[i] + (1 - beta1) * (g * g);
+    s1[i] = s;
     p[i] = p[i] - lr * g / (sqrt(s) + eps);
 }
 
-__kernel void update_adagrad(HYPER, __global real* p, __global const real* grad, __global real* sumSquares) {
-    const size_t i = get_global_id(0);
-    if (i >= n) return;
+static inline void step_adagrad(const size_t i, HYPER, BUFFERS) {
     const real g = grad[i] + decay * p[i];
-    const real s = sumSquares[i] + g * g;
-    sumSquares[i] = s;
+    const real s = s1[i] + g * g;
+    s1[i] = s;
     p[i] = p[i] - lr * g / (sqrt(s) + eps);
 }
+
+// One parameter, with the states its rule has: the arguments (STATE_ARGS) and what goes to step_<rule> (VALUES).
+#define NO_STATES
+#define NO_STATES_VALUES p, grad, p, p
+#define ONE_STATE , __global real* s1
+#define ONE_STATE_VALUES p, grad, s1, s1
+#define TWO_STATES , __global real* s1, __global real* s2
+#define TWO_STATES_VALUES p, grad, s1, s2
+#define SINGLE(RULE, STATES) \
+__kernel void update_##RULE(const long n, HYPER, __global real* p, __global const real* grad STATES) { \
+    const size_t i = get_global_id(0); \
+    if (i >= n) return; \
+    step_##RULE(i, HYPER_VALUES, STATES##_VALUES); \
+}
+SINGLE(sgd, NO_STATES)
+SINGLE(momentum, ONE_STATE)
+SINGLE(nesterov, ONE_STATE)
+SINGLE(adam, TWO_STATES)
+SINGLE(adamw, TWO_STATES)
+SINGLE(rmsprop, ONE_STATE)
+SINGLE(adagrad, ONE_STATE)
+
+// A group: slot q holds elements [end_{q-1}, end_q) of the range (end_{-1} = 0); an unused slot is empty
+// (end_q = end_{q-1}) and repeats another slot's buffers, which it never touches.
+#define SLOT(q) __global real* p##q, __global const real* g##q, __global real* a##q, __global real* b##q, \
+                const long end##q
+#define RUN(RULE, q, start) \
+    if (i < end##q) { \
+        step_##RULE(i - (start), HYPER_VALUES, p##q, g##q, a##q, b##q); \
+        return; \
+    }
+#define GROUP_KERNEL(RULE) \
+__kernel void update_##RULE##_group(HYPER, SLOT(0), SLOT(1), SLOT(2), SLOT(3), SLOT(4), SLOT(5), SLOT(6), \
+                                    SLOT(7)) { \
+    const size_t i = get_global_id(0); \
+    RUN(RULE, 0, 0) RUN(RULE, 1, end0) RUN(RULE, 2, end1) RUN(RULE, 3, end2) \
+    RUN(RULE, 4, end3) RUN(RULE, 5, end4) RUN(RULE, 6, end5) RUN(RULE, 7, end6) \
+}
+GROUP_KERNEL(sgd)
+GROUP_KERNEL(momentum)
+GROUP_KERNEL(nesterov)
+GROUP_KERNEL(adam)
+GROUP_KERNEL(adamw)
+GROUP_KERNEL(rmsprop)
+GROUP_KERNEL(adagrad)

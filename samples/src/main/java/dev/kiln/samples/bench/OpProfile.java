@@ -55,13 +55,13 @@ record OpProfile(double epochSeconds, Map<String, ProfilingBackend.OpTime> times
     static String family(String kind) {
         String op = kind.split(" ")[0];
         return switch (op) {
-            case "gemm", "gemmBatched" -> "gemm";
+            case "gemm", "gemmBatched", "gemmBiasActivation" -> "gemm";
             case "unary", "unaryBackward", "binary", "fill", "copy", "copyBlocks", "transpose", "permute", "gather",
                  "scatterAdd", "oneHot" -> "element-wise";
-            case "reduce", "histogram" -> "reductions";
+            case "reduce", "histogram", "biasActivationBackward" -> "reductions";
             case "softmax", "logSoftmax", "softmaxBackward", "logSoftmaxBackward", "softmaxCrossEntropy",
                  "softmaxCrossEntropyBackward" -> "softmax and loss";
-            case "update" -> "optimizer";
+            case "update", "updateGroup" -> "optimizer";
             case "random" -> "random";
             case "upload", "download" -> "transfers";
             case "im2col", "col2im", "maxPool", "maxPoolBackward", "avgPool", "avgPoolBackward" -> "windows";

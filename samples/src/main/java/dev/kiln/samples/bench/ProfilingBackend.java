@@ -1,5 +1,6 @@
 package dev.kiln.samples.bench;
 
+import dev.kiln.backend.Activation;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.Broadcast;
@@ -191,6 +192,22 @@ public final class ProfilingBackend implements Backend {
     }
 
     @Override
+    public void gemmBiasActivation(Activation activation, double alpha, boolean transposeA, boolean transposeB, int m,
+                                   int n, int k, Buffer a, Buffer b, Buffer bias, Buffer out) {
+        String kind = String.format(Locale.ROOT, "gemmBiasActivation %s %s%s %dx%dx%d", activation,
+                transposeA ? "T" : "N", transposeB ? "T" : "N", m, n, k);
+        timed(kind, () -> delegate.gemmBiasActivation(activation, alpha, transposeA, transposeB, m, n, k, a, b, bias,
+                out));
+    }
+
+    @Override
+    public void biasActivationBackward(Activation activation, double alpha, int rows, int cols, Buffer y,
+                                       Buffer gradOut, Buffer gradIn, Buffer gradBias) {
+        timed("biasActivationBackward " + activation, () -> delegate.biasActivationBackward(activation, alpha, rows,
+                cols, y, gradOut, gradIn, gradBias));
+    }
+
+    @Override
     public void gemmBatched(boolean transposeA, boolean transposeB, int batch, int m, int n, int k, double alpha,
                             Buffer a, long strideA, Buffer b, long strideB, double beta, Buffer c, long strideC) {
         String kind = String.format(Locale.ROOT, "gemmBatched %s%s %dx%dx%dx%d", transposeA ? "T" : "N",
@@ -370,6 +387,12 @@ public final class ProfilingBackend implements Backend {
     @Override
     public void update(UpdateRule rule, UpdateParameters parameters, Buffer param, Buffer grad, Buffer... states) {
         timed("update " + rule, () -> delegate.update(rule, parameters, param, grad, states));
+    }
+
+    @Override
+    public void updateGroup(UpdateRule rule, UpdateParameters parameters, Buffer[] params, Buffer[] grads,
+                            Buffer[][] states) {
+        timed("updateGroup " + rule, () -> delegate.updateGroup(rule, parameters, params, grads, states));
     }
 
     @Override

@@ -1,0 +1,22 @@
+// The backward pass of a fused dense layer's epilogue (bias add and activation, see activation.cl): the activation's
+// gradient and the bias gradient in one launch. Kernels: bias_activation_backward.
+// Tuning macros: none. Assumptions: a 1-D range over the columns, rounded up (the kernel checks the index).
+
+// Work-item c walks column c down the rows: gradIn[r, c] = activate_backward(f, y[r, c], gradOut[r, c]), and, when
+// biased, gradBias[c] = the sum of that column in increasing r (reduce's order). Neighbouring work-items read
+// neighbouring elements of each row. gradIn may be gradOut.
+__kernel void bias_activation_backward(const int rows, const int cols, const int activation, const real alpha,
+                                       __global const real* y, __global const real* gradOut, __global real* gradIn,
+                                       const int biased, __global real* gradBias) {
+    const int c = get_global_id(0);
+    if (c >= cols) return;
+    real sum = 0;
+    for (size_t i = c; i < (size_t) rows * cols; i += cols) {
+        const real g = activate_backward(activation, y[i], gradOut[i], alpha);
+        gradIn[i] = g;
+        sum += g;
+    }
+    if (biased) {
+        gradBias[c] = sum;
+    }
+}
