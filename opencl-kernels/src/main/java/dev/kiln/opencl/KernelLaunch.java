@@ -53,6 +53,11 @@ final class KernelLaunch {
         return set(Sizeof.cl_ulong, Pointer.to(new long[] {value}));
     }
 
+    /** A {@code ulong} vector (ulong2, ulong4, ...) holding {@code values}. */
+    KernelLaunch unsignedLongs(long[] values) {
+        return set((long) Sizeof.cl_ulong * values.length, Pointer.to(values));
+    }
+
     /** A {@code uint2} holding the {@link Divisor} constants of {@code divisor}, for the kernel's divide(). */
     KernelLaunch divisor(int divisor) {
         Divisor constants = Divisor.of(divisor);

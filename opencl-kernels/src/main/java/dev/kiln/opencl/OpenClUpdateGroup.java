@@ -2,15 +2,22 @@ package dev.kiln.opencl;
 
 import dev.kiln.backend.UpdateParameters;
 import dev.kiln.backend.UpdateRule;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Launches update_&lt;rule&gt;_group: the parameters of one optimizer step, {@link #SLOTS} to a launch, each slot with
- * its own buffers and the range running over the slots' elements end to end.
+ * Launches update_&lt;rule&gt;_group: the small parameters of one optimizer step, {@link #SLOTS} to a launch, each
+ * slot with its own buffers and its own whole work-groups of the range, one after another. A parameter of
+ * {@link #ALONE_FROM} elements or more gets update_&lt;rule&gt;, which computes an element several times faster on
+ * PoCL; its launch is a small part of its cost.
  */
 final class OpenClUpdateGroup {
     /** Parameters per launch, as many as optim.cl's group kernels have slots. */
-    static final int SLOTS = 8;
+    static final int SLOTS = 4;
+    /** Elements from which a parameter is updated by its own launch. */
+    static final long ALONE_FROM = 4096;
 
     private final OpenClBackend backend;
 
@@ -18,36 +25,48 @@ final class OpenClUpdateGroup {
         this.backend = backend;
     }
 
-    /** One step of {@code rule} on every parameter, in launches of up to {@link #SLOTS}; buffers already checked. */
+    /** One step of {@code rule} on every parameter, in as few launches as pay; buffers already checked. */
     void run(UpdateRule rule, UpdateParameters parameters, ClBuffer[] params, ClBuffer[] grads, ClBuffer[][] states) {
-        for (int first = 0; first < params.length; first += SLOTS) {
-            int count = Math.min(SLOTS, params.length - first);
-            long total = 0;
-            for (int q = 0; q < count; q++) {
-                total += params[first + q].length();
+        List<Integer> small = new ArrayList<>();
+        for (int i = 0; i < params.length; i++) {
+            if (params[i].length() >= ALONE_FROM) {
+                backend.update(rule, parameters, params[i], grads[i], states[i]);
+            } else {
+                small.add(i);
             }
-            if (total == 0) {
-                continue;
-            }
-            long elements = total;
-            KernelLaunch launch = backend.launch(params[first].dtype(), KernelFamily.OPTIM,
-                            "update_" + rule.name().toLowerCase(Locale.ROOT) + "_group",
-                            () -> count + " parameters, " + elements + " elements")
-                    .real(parameters.learningRate()).real(parameters.beta1()).real(parameters.beta2())
-                    .real(parameters.epsilon()).real(parameters.weightDecay())
-                    .real(1 - Math.pow(parameters.beta1(), parameters.step()))
-                    .real(1 - Math.pow(parameters.beta2(), parameters.step()));
-            long end = 0;
-            for (int q = 0; q < SLOTS; q++) {
-                // An unused slot repeats the last parameter's buffers with an empty range.
-                int i = first + Math.min(q, count - 1);
-                ClBuffer p = params[i];
-                ClBuffer[] s = states[i];
-                end += q < count ? p.length() : 0;
-                launch.buffer(p).buffer(grads[i]).buffer(s.length > 0 ? s[0] : p).buffer(s.length > 1 ? s[1] : p)
-                        .unsignedLong(end);
-            }
-            launch.run(backend.queue(), total);
         }
+        for (int first = 0; first < small.size(); first += SLOTS) {
+            List<Integer> slots = small.subList(first, Math.min(small.size(), first + SLOTS));
+            launch(rule, parameters, slots, params, grads, states);
+        }
+    }
+
+    private void launch(UpdateRule rule, UpdateParameters parameters, List<Integer> slots, ClBuffer[] params,
+                        ClBuffer[] grads, ClBuffer[][] states) {
+        int count = slots.size();
+        long[] lengths = new long[SLOTS];
+        long[] ends = new long[SLOTS];
+        long groups = 0;
+        for (int q = 0; q < SLOTS; q++) {
+            lengths[q] = q < count ? params[slots.get(q)].length() : 0;
+            groups += (lengths[q] + KernelLaunch.GROUP - 1) / KernelLaunch.GROUP;
+            ends[q] = groups;
+        }
+        KernelLaunch launch = backend.launch(params[slots.get(0)].dtype(), KernelFamily.OPTIM,
+                        "update_" + rule.name().toLowerCase(Locale.ROOT) + "_group",
+                        () -> count + " parameters of " + Arrays.toString(lengths) + " elements")
+                .real(parameters.learningRate()).real(parameters.beta1()).real(parameters.beta2())
+                .real(parameters.epsilon()).real(parameters.weightDecay())
+                .real(1 - Math.pow(parameters.beta1(), parameters.step()))
+                .real(1 - Math.pow(parameters.beta2(), parameters.step()))
+                .unsignedLongs(lengths).unsignedLongs(ends);
+        for (int q = 0; q < SLOTS; q++) {
+            // An unused slot repeats the last parameter's buffers and owns no work-group.
+            int i = slots.get(Math.min(q, count - 1));
+            ClBuffer p = params[i];
+            ClBuffer[] s = states[i];
+            launch.buffer(p).buffer(grads[i]).buffer(s.length > 0 ? s[0] : p).buffer(s.length > 1 ? s[1] : p);
+        }
+        launch.run(backend.queue(), groups * KernelLaunch.GROUP);
     }
 }

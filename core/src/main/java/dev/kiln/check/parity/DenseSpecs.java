@@ -14,8 +14,11 @@ import java.util.List;
 final class DenseSpecs {
     /** Backward shapes: one element, odd sizes, the MLP's hidden layer, a long column and a narrow output layer. */
     private static final int[][] ROWS = {{1, 1}, {7, 93}, {128, 128}, {63, 65}, {1025, 3}, {257, 10}};
-    /** Parameter lengths of the group updates: three, and nine (more than one launch's slots on OpenCL). */
-    private static final int[][] GROUPS = {{651, 1, 1025}, {3, 4, 5, 6, 7, 8, 9, 10, 11}};
+    /**
+     * Parameter lengths of the group updates: three small ones, nine (more than one launch's slots on OpenCL), and
+     * small ones around parameters at the length from which OpenCL updates a parameter by itself.
+     */
+    private static final int[][] GROUPS = {{651, 1, 1025}, {3, 4, 5, 6, 7, 8, 9, 10, 11}, {4095, 4096, 17, 4097}};
 
     private DenseSpecs() {
     }

@@ -10,12 +10,25 @@ __kernel void bias_activation_backward(const int rows, const int cols, const int
                                        const int biased, __global real* gradBias) {
     const int c = get_global_id(0);
     if (c >= cols) return;
+    const size_t end = (size_t) rows * cols;
     real sum = 0;
-    for (size_t i = c; i < (size_t) rows * cols; i += cols) {
-        const real g = activate_backward(activation, y[i], gradOut[i], alpha);
-        gradIn[i] = g;
-        sum += g;
+    // One loop per activation, each calling activate_backward with a constant: no switch inside the loop.
+#define COLUMN(F) \
+    for (size_t i = c; i < end; i += cols) { \
+        const real g = activate_backward(F, y[i], gradOut[i], alpha); \
+        gradIn[i] = g; \
+        sum += g; \
+    } \
+    break;
+    switch (activation) {
+        case ACT_RELU: COLUMN(ACT_RELU)
+        case ACT_LEAKY_RELU: COLUMN(ACT_LEAKY_RELU)
+        case ACT_ELU: COLUMN(ACT_ELU)
+        case ACT_SIGMOID: COLUMN(ACT_SIGMOID)
+        case ACT_TANH: COLUMN(ACT_TANH)
+        default: COLUMN(ACT_IDENTITY)
     }
+#undef COLUMN
     if (biased) {
         gradBias[c] = sum;
     }
