@@ -47,6 +47,12 @@ class TransfersPerStepTest {
                 (proxy, method, arguments) -> {
                     synchronized (calls) {
                         calls.add(method.getName());
+                        // A group update counts once per parameter it updates.
+                        if (method.getName().equals("updateGroup")) {
+                            for (Object ignored : (Object[]) arguments[2]) {
+                                calls.add("update");
+                            }
+                        }
                     }
                     try {
                         return method.invoke(cpu, arguments);
