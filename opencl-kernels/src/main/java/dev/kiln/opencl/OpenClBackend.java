@@ -25,6 +25,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -62,6 +63,7 @@ public final class OpenClBackend implements Backend {
     // ClBuffer keeps identity equality, so a concurrent set is an identity set; readable from any thread.
     private final Set<ClBuffer> live = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private final GemmTuningStore tunings;
 
     /** A backend on the device the settings choose ({@code kiln.opencl.device}), with the settings' binary cache. */
     public static OpenClBackend create() {
@@ -75,23 +77,30 @@ public final class OpenClBackend implements Backend {
     public static OpenClBackend onDevice(String choice) {
         return PlatformLock.locked(() -> {
             ClDevice device = ClDevices.choose(ClDevices.discover(), choice);
-            return new OpenClBackend(GpuEmulation.requested() ? GpuEmulation.of(device) : device,
-                    binaryCache(KilnSettings.openClCache()));
+            ClDevice seen = GpuEmulation.requested() ? GpuEmulation.of(device) : device;
+            return new OpenClBackend(seen, binaryCache(KilnSettings.openClCache()),
+                    StagingBuffer.wantedBytes(seen), GemmTuningStore.in(KilnSettings.openClCache()));
         });
     }
 
     /** A backend on {@code device}, staging transfers as the settings say ({@link StagingBuffer#wantedBytes}). */
     OpenClBackend(ClDevice device, BinaryCache binaryCache) {
-        this(device, binaryCache, StagingBuffer.wantedBytes(device));
+        this(device, binaryCache, StagingBuffer.wantedBytes(device), null);
     }
 
     /** A backend on {@code device} whose transfers pass through {@code stagingBytes} of pinned memory (0: none). */
     OpenClBackend(ClDevice device, BinaryCache binaryCache, int stagingBytes) {
+        this(device, binaryCache, stagingBytes, null);
+    }
+
+    /** A backend that takes its gemm tunings from {@code tunings} where it holds one (null: the built-in table). */
+    OpenClBackend(ClDevice device, BinaryCache binaryCache, int stagingBytes, GemmTuningStore tunings) {
         this.context = PlatformLock.locked(() -> new ClContext(device));
         this.programs = new ProgramCache(context, binaryCache);
         this.pool = new BufferPool(context);
         this.retry = new OutOfMemoryRetry(context, pool);
         this.transfers = new ClTransfers(context, retry, stagingBytes);
+        this.tunings = tunings;
     }
 
     /** The binary cache in {@code directory}, or null when the setting is "off". */
@@ -732,7 +741,25 @@ public final class OpenClBackend implements Backend {
     }
 
     GemmTuning gemmTuning(DType dtype) {
-        return gemmTunings.computeIfAbsent(dtype, d -> TuningTable.gemm(context.device(), d));
+        return gemmTunings.computeIfAbsent(dtype, d -> storedGemmTuning(d).orElseGet(() -> builtInGemmTuning(d)));
+    }
+
+    /** What {@code kiln tune} stored for this device, driver and dtype; empty without a store or an entry. */
+    Optional<GemmTuning> storedGemmTuning(DType dtype) {
+        return tunings == null ? Optional.empty() : tunings.read(context.device(), dtype);
+    }
+
+    GemmTuning builtInGemmTuning(DType dtype) {
+        return TuningTable.gemm(context.device(), dtype);
+    }
+
+    /** Where {@code kiln tune} keeps this device's tunings; null when the cache is off. */
+    GemmTuningStore tuningStore() {
+        return tunings;
+    }
+
+    ClDevice clDevice() {
+        return context.device();
     }
 
     /** Replaces the gemm tuning for {@code dtype}; for tests and benchmarks of the other variants. */
