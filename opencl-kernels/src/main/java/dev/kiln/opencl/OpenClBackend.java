@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -37,6 +38,8 @@ import org.jocl.Pointer;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kiln backend on one OpenCL device: every primitive is a kernel enqueued on the device's in-order
@@ -56,6 +59,9 @@ public final class OpenClBackend implements Backend {
     private final OpenClElementwise elementwise = new OpenClElementwise(this);
     private final OpenClReduce reductions = new OpenClReduce(this);
     private final OpenClHistogram histograms = new OpenClHistogram(this);
+    private static final Logger LOG = LoggerFactory.getLogger(OpenClBackend.class);
+    /** Whether any backend of this JVM launched a kernel yet: the first launch logs the startup time. */
+    private static final AtomicBoolean LAUNCHED = new AtomicBoolean();
     private final Map<DType, GemmTuning> gemmTunings = new EnumMap<>(DType.class);
     private final Map<DType, Map<KernelFamily, ProgramSource>> sources = new EnumMap<>(DType.class);
     private final Map<DType, Map<String, cl_kernel>> kernels = new EnumMap<>(DType.class);
@@ -713,6 +719,9 @@ public final class OpenClBackend implements Backend {
             ProgramSource source = source(dtype, family);
             kernel = PlatformLock.locked(() -> programs.kernel(source, name));
             kernels.get(dtype).put(name, kernel);
+        }
+        if (!LAUNCHED.getAndSet(true) && LOG.isDebugEnabled()) {
+            LOG.debug("first kernel launch, {} ms after the process started", StartupClock.millisSinceStart());
         }
         return new KernelLaunch(kernel, programs.limits(kernel), retry, name, dtype, shapes);
     }
