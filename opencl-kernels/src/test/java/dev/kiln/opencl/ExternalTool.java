@@ -24,19 +24,19 @@ record ExternalTool(int exitCode, String output) {
 
     /** Runs {@code command} in {@code directory} with {@code environment} added, for at most {@code seconds}. */
     static ExternalTool run(List<String> command, Map<String, String> environment, Path directory, long seconds) {
+        Path output = directory.resolve("output.txt");
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
-                .redirectOutput(directory.resolve("output.txt").toFile());
+                .redirectOutput(output.toFile());
         builder.environment().putAll(environment);
         try {
             Process process = builder.start();
             process.getOutputStream().close();
-            boolean finished = process.waitFor(seconds, TimeUnit.SECONDS);
-            if (!finished) {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
+                return new ExternalTool(-1, Files.readString(output, StandardCharsets.UTF_8) + "\ntimed out after "
+                        + seconds + " s: " + String.join(" ", command));
             }
-            String output = Files.readString(directory.resolve("output.txt"), StandardCharsets.UTF_8);
-            return finished ? new ExternalTool(process.exitValue(), output)
-                    : new ExternalTool(-1, output + "\ntimed out after " + seconds + " s: " + String.join(" ", command));
+            return new ExternalTool(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
         } catch (IOException e) {
             return new ExternalTool(-1, e.toString());
         } catch (InterruptedException e) {

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The JSON form of {@code kiln parity}, a contract:
- * {@code {"devices": [{"index", "name", "emulated_gpu", "dtype", "passed", "failed", "seconds", "results": [{"op", "shape",
- * "output", "max_abs", "max_rel", "worst_index", "tolerance", "pass", "error"}]}]}}, where {@code max_rel} is the
+ * {@code {"devices": [{"index", "name", "emulated_gpu", "dtype", "passed", "failed", "seconds", "results": [{"op",
+ * "shape", "output", "max_abs", "max_rel", "worst_index", "tolerance", "pass", "error"}]}]}}, where {@code max_rel} is the
  * largest relative error over all elements, over the floor the tolerance sets for tiny references (see
  * {@link dev.kiln.check.parity.Comparison}), and {@code tolerance} holds the margins the case was held to.
  *
