@@ -50,10 +50,12 @@ class KernelSourcesCompileWithClangTest {
         for (ClDevice device : deviceClasses()) {
             for (DType dtype : List.of(DType.F32, DType.F64)) {
                 for (KernelFamily family : KernelFamily.values()) {
-                    ProgramSource source = ProgramSource.of(family, dtype,
-                            TuningTable.gemm(device, dtype), TuningTable.lanes(device, dtype));
-                    String options = ProgramCache.options(device);
-                    builds.putIfAbsent(options + "\n" + source.text(), new Build(source, options));
+                    for (boolean wide : List.of(false, true)) {
+                        ProgramSource source = ProgramSource.of(family, dtype,
+                                TuningTable.gemm(device, dtype), TuningTable.lanes(device, dtype), wide);
+                        String options = ProgramCache.options(device);
+                        builds.putIfAbsent(options + "\n" + source.text(), new Build(source, options));
+                    }
                 }
             }
         }
