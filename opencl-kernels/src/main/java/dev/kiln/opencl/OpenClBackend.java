@@ -64,6 +64,7 @@ public final class OpenClBackend implements Backend {
     private final Map<ProgramVariant, Map<KernelFamily, ProgramSource>> sources = new HashMap<>();
     private final Map<ProgramVariant, Map<String, cl_kernel>> kernels = new HashMap<>();
     private volatile long maxGlobal;
+    private volatile boolean gridStride;
     private volatile boolean wideIndices;
     private final ReentrantLock lock = new ReentrantLock(true);
     // ClBuffer keeps identity equality, so a concurrent set is an identity set; readable from any thread.
@@ -99,7 +100,7 @@ public final class OpenClBackend implements Backend {
         this.context = PlatformLock.locked(() -> new ClContext(device));
         this.programs = new ProgramCache(context, binaryCache);
         this.pool = new BufferPool(context);
-        this.maxGlobal = GlobalSizeCap.of(device.info());
+        capGlobalSize(0);
     }
 
     /** The binary cache in {@code directory}, or null when the setting is "off". */
@@ -718,8 +719,9 @@ public final class OpenClBackend implements Backend {
         if (!dtype.isReal()) {
             throw new KilnException(name + ": kernels are built for F32 or F64, not " + dtype);
         }
-        return new KernelLaunch(wide -> kernel(new ProgramVariant(dtype, wide || wideIndices), family, name),
-                programs::limits, maxGlobal, name, dtype, shapes);
+        boolean stride = gridStride;
+        return new KernelLaunch(wide -> kernel(new ProgramVariant(dtype, wide || wideIndices, stride), family, name),
+                programs::limits, stride ? maxGlobal : Long.MAX_VALUE, name, dtype, shapes);
     }
 
     private cl_kernel kernel(ProgramVariant variant, KernelFamily family, String name) {
@@ -738,10 +740,12 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
-     * Caps 1-D launches at {@code workItems} (rounded up to a whole work-group, or one smaller group), so that tests
-     * run the kernels' grid-stride loops; 0 restores the device's cap.
+     * Caps 1-D launches at {@code workItems} (rounded up to a whole work-group, or one smaller group) with the
+     * kernels' grid-stride loops on, even on a CPU device, so that tests run the loops; 0 restores the device's
+     * setting: capped loops on GPUs and other devices, one index per work-item on CPU devices (common.cl).
      */
     void capGlobalSize(long workItems) {
+        gridStride = workItems > 0 || !device().type().equals("cpu");
         maxGlobal = workItems <= 0 ? GlobalSizeCap.of(device())
                 : workItems < KernelLaunch.GROUP ? workItems : KernelLaunch.roundUp(workItems, KernelLaunch.GROUP);
     }
@@ -765,13 +769,13 @@ public final class OpenClBackend implements Backend {
 
     /** The program text of {@code family} for {@code dtype} with this device's tuning and 32-bit indices. */
     ProgramSource source(DType dtype, KernelFamily family) {
-        return source(new ProgramVariant(dtype, false), family);
+        return source(new ProgramVariant(dtype, false, gridStride), family);
     }
 
     private ProgramSource source(ProgramVariant variant, KernelFamily family) {
         DType dtype = variant.dtype();
         return sources.computeIfAbsent(variant, v -> new EnumMap<>(KernelFamily.class)).computeIfAbsent(family,
-                f -> ProgramSource.of(f, dtype, gemmTuning(dtype), lanes(dtype), variant.wide()));
+                f -> ProgramSource.of(f, dtype, gemmTuning(dtype), lanes(dtype), variant.wide(), variant.gridStride()));
     }
 
     /** Elements per work-item of the vector kernels for {@code dtype} on this device (VW of their programs). */

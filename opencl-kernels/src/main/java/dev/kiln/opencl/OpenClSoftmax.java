@@ -6,7 +6,8 @@ import java.util.function.Supplier;
 /**
  * Launches the row-wise kernels of softmax.cl: on a GPU, rows of at least {@link #GROUP_FROM} columns by one
  * work-group each (the _group kernels, reduced in local memory), so that a few long rows still fill the device;
- * otherwise one work-item per row, which on a CPU device (PoCL) ran faster at every row length measured.
+ * otherwise one work-item per row, which on a CPU device (PoCL) ran as fast or faster at the row lengths measured
+ * (BENCHMARKS.md).
  */
 final class OpenClSoftmax {
     /** Columns from which a GPU gives each row a work-group. */

@@ -51,8 +51,8 @@ class KernelSourcesCompileWithClangTest {
             for (DType dtype : List.of(DType.F32, DType.F64)) {
                 for (KernelFamily family : KernelFamily.values()) {
                     for (boolean wide : List.of(false, true)) {
-                        ProgramSource source = ProgramSource.of(family, dtype,
-                                TuningTable.gemm(device, dtype), TuningTable.lanes(device, dtype), wide);
+                        ProgramSource source = ProgramSource.of(family, dtype, TuningTable.gemm(device, dtype),
+                                TuningTable.lanes(device, dtype), wide, !device.info().type().equals("cpu"));
                         String options = ProgramCache.options(device);
                         builds.putIfAbsent(options + "\n" + source.text(), new Build(source, options));
                     }
