@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Every program the backend can build, in each precision and each tuning the tuning table can select. */
+/**
+ * Every program the backend can build, in each precision, index width and tuning the tuning table can select, with
+ * the grid-stride loops the device type gets.
+ */
 final class KernelPrograms {
     /** A program and the build options the backend passes with it. */
     record Build(ProgramSource source, String options) {
@@ -40,10 +43,13 @@ final class KernelPrograms {
         for (ClDevice device : devices) {
             for (DType dtype : List.of(DType.F32, DType.F64)) {
                 for (KernelFamily family : KernelFamily.values()) {
-                    ProgramSource source = ProgramSource.of(family, dtype,
-                            TuningTable.gemm(device, dtype), TuningTable.lanes(device, dtype));
-                    String options = ProgramCache.options(device);
-                    builds.putIfAbsent(options + "\n" + source.text(), new Build(source, options));
+                    // 32-bit index arithmetic, and the 64-bit build a launch takes for buffers of 2^31 elements
+                    for (boolean wide : List.of(false, true)) {
+                        ProgramSource source = ProgramSource.of(family, dtype, TuningTable.gemm(device, dtype),
+                                TuningTable.lanes(device, dtype), wide, !device.info().type().equals("cpu"));
+                        String options = ProgramCache.options(device);
+                        builds.putIfAbsent(options + "\n" + source.text(), new Build(source, options));
+                    }
                 }
             }
         }

@@ -264,17 +264,17 @@ void gemm_tiled(const int m, const int n, const int k, const int k0, const int d
     }
 }
 
-// A 1-D range over n = m * columns: c[q] = alpha * (partial[q] + partial[cSlice + q] + ...) over `slices` partial
-// products, added in slice order, + beta * c[q].
+// A grid-stride loop over n = m * columns: c[q] = alpha * (partial[q] + partial[cSlice + q] + ...) over `slices`
+// partial products, added in slice order, + beta * c[q].
 __kernel void gemm_sum_slices(const long n, const int slices, const long cSlice, const real alpha,
                               __global const real* partial, const real beta, __global real* c) {
-    const size_t q = get_global_id(0);
-    if (q >= n) return;
-    real sum = partial[q];
-    for (int s = 1; s < slices; s++) {
-        sum += partial[s * cSlice + q];
+    FOR_EACH(q, n) {
+        real sum = partial[q];
+        for (int s = 1; s < slices; s++) {
+            sum += partial[s * cSlice + q];
+        }
+        c[q] = scaled(alpha, sum, beta, c + q);
     }
-    c[q] = scaled(alpha, sum, beta, c + q);
 }
 
 // A 3-D range (n, m rounded up to the work-group size, batch): gemm_general on a + q * strideA, b + q * strideB,
