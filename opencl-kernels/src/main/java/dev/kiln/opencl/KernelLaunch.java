@@ -20,17 +20,19 @@ final class KernelLaunch {
     private final cl_kernel kernel;
     private final KernelLimits limits;
     private final OutOfMemoryRetry retry;
+    private final ScalarArgument scalar;
     private final String name;
     private final DType dtype;
     private final Supplier<String> shapes;
     private int index;
     private final List<ClBuffer> buffers = new ArrayList<>();
 
-    KernelLaunch(cl_kernel kernel, KernelLimits limits, OutOfMemoryRetry retry, String name, DType dtype,
-                 Supplier<String> shapes) {
+    KernelLaunch(cl_kernel kernel, KernelLimits limits, OutOfMemoryRetry retry, ScalarArgument scalar, String name,
+                 DType dtype, Supplier<String> shapes) {
         this.kernel = kernel;
         this.limits = limits;
         this.retry = retry;
+        this.scalar = scalar;
         this.name = name;
         this.dtype = dtype;
         this.shapes = shapes;
@@ -42,28 +44,28 @@ final class KernelLaunch {
     }
 
     KernelLaunch integer(int value) {
-        return set(Sizeof.cl_int, Pointer.to(new int[] {value}));
+        return set(Sizeof.cl_int, scalar.ofInt(value));
     }
 
     KernelLaunch unsigned(long value) {
-        return set(Sizeof.cl_uint, Pointer.to(new int[] {(int) value}));
+        return set(Sizeof.cl_uint, scalar.ofInt((int) value));
     }
 
     KernelLaunch unsignedLong(long value) {
-        return set(Sizeof.cl_ulong, Pointer.to(new long[] {value}));
+        return set(Sizeof.cl_ulong, scalar.ofLong(value));
     }
 
     /** A {@code uint2} holding the {@link Divisor} constants of {@code divisor}, for the kernel's divide(). */
     KernelLaunch divisor(int divisor) {
         Divisor constants = Divisor.of(divisor);
-        return set(Sizeof.cl_uint2, Pointer.to(new int[] {constants.multiplier(), constants.shift()}));
+        return set(Sizeof.cl_uint2, scalar.ofInts(constants.multiplier(), constants.shift()));
     }
 
     /** A scalar of the kernel's element type ({@code real}). */
     KernelLaunch real(double value) {
         return dtype == DType.F64
-                ? set(Sizeof.cl_double, Pointer.to(new double[] {value}))
-                : set(Sizeof.cl_float, Pointer.to(new float[] {(float) value}));
+                ? set(Sizeof.cl_double, scalar.ofDouble(value))
+                : set(Sizeof.cl_float, scalar.ofFloat((float) value));
     }
 
     /** Work-group size of 1-D launches; one fixed size means one compiled work-group function per kernel. */

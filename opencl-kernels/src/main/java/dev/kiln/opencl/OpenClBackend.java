@@ -49,6 +49,7 @@ public final class OpenClBackend implements Backend {
     private final BufferPool pool;
     private final OutOfMemoryRetry retry;
     private final ClTransfers transfers;
+    private final ScalarArgument scalarArgument = new ScalarArgument();
     private final OpenClGemm gemm = new OpenClGemm(this);
     private final OpenClWindows windows = new OpenClWindows(this);
     private final OpenClCells cells = new OpenClCells(this);
@@ -185,6 +186,11 @@ public final class OpenClBackend implements Backend {
     /** Bytes of upload host copies still held because the queue has not been waited on since. */
     long pendingUploadBytes() {
         return transfers.pendingUploadBytes();
+    }
+
+    /** The host memory that unstaged uploads read from. */
+    UploadMemory uploadMemory() {
+        return transfers.uploadMemory();
     }
 
     /** Whether uploads and downloads pass through pinned staging memory. */
@@ -705,7 +711,7 @@ public final class OpenClBackend implements Backend {
             kernel = PlatformLock.locked(() -> programs.kernel(source, name));
             kernels.get(dtype).put(name, kernel);
         }
-        return new KernelLaunch(kernel, programs.limits(kernel), retry, name, dtype, shapes);
+        return new KernelLaunch(kernel, programs.limits(kernel), retry, scalarArgument, name, dtype, shapes);
     }
 
     /** Compiles every kernel family for {@code dtype} now (I32 has no programs of its own), so that a device that cannot build them fails at once. */
