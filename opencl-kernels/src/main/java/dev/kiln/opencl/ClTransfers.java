@@ -9,14 +9,11 @@ import org.jocl.cl_event;
 
 /**
  * Uploads and downloads between Java arrays and device buffers, counted: uploads are non-blocking, downloads
- * block. Without staging an upload enqueues from a direct host copy in {@link UploadMemory}, claimed until the queue
- * has been waited on and reused after; with a {@link StagingBuffer} both directions pass through its pinned memory
- * in chunks.
+ * block. Without staging an upload enqueues from direct host copies in {@link UploadMemory}, in chunks, claimed
+ * until the queue has been waited on and reused after (the queue is waited on first when they would hold too much);
+ * with a {@link StagingBuffer} both directions pass through its pinned memory in chunks.
  */
 final class ClTransfers implements AutoCloseable {
-    /** Host copies of uploads held beyond this are released by waiting for the queue. */
-    private static final long MAX_PENDING_UPLOAD_BYTES = 256L << 20;
-
     /** Copies {@code count} elements between a Java array, from its element {@code from}, and byte 0 of host. */
     @FunctionalInterface
     interface HostCopy {
@@ -63,17 +60,22 @@ final class ClTransfers implements AutoCloseable {
                 half.reading(event);
             }
         } else {
-            UploadMemory.Block host = uploadMemory.claim(Math.toIntExact(bytes));
-            copyIn.copy(host.host(), 0, count);
-            write(target, 0, bytes, host.pointer(), null);
-            pendingUploadBytes += bytes;
+            int perChunk = UploadMemory.CHUNK_BYTES / elementBytes;
+            for (int from = 0; from < count; from += perChunk) {
+                int n = Math.min(perChunk, count - from);
+                int chunkBytes = n * elementBytes;
+                if (!uploadMemory.fits(chunkBytes)) {
+                    context.finish();
+                    queueWaited();
+                }
+                UploadMemory.Block host = uploadMemory.claim(chunkBytes);
+                copyIn.copy(host.host(), from, n);
+                write(target, (long) from * elementBytes, chunkBytes, host.pointer(), null);
+                pendingUploadBytes += chunkBytes;
+            }
         }
         uploads.incrementAndGet();
         uploadedBytes.addAndGet(bytes);
-        if (pendingUploadBytes > MAX_PENDING_UPLOAD_BYTES) {
-            context.finish();
-            queueWaited();
-        }
     }
 
     /**

@@ -10,13 +10,15 @@ import org.jocl.Pointer;
 /**
  * Direct host memory that non-blocking uploads read from, reused instead of allocated per upload: a block handed out
  * stays claimed until the queue has been waited on (the device may read it until then), and then serves later
- * uploads of its size class (a power of two, at least a page). Freed blocks are kept up to {@link #KEPT_BYTES} in
- * all, and none larger; a steady stream of uploads of one size, such as single-sample predictions, then allocates
- * nothing.
+ * uploads of its size class (a power of two from a page to {@link #CHUNK_BYTES}). Claimed blocks are bounded by
+ * {@link #HELD_BYTES}, so a larger upload passes through in chunks with a wait between, and free blocks are kept
+ * within the same bound; a steady stream of uploads, such as single-sample predictions, then allocates nothing.
  */
 final class UploadMemory {
-    /** Bytes of free blocks kept for reuse; a larger upload gets a block of its own size, dropped after the wait. */
-    static final long KEPT_BYTES = 32L << 20;
+    /** Bytes of the largest block: one chunk of an upload. */
+    static final int CHUNK_BYTES = 4 << 20;
+    /** Bytes of blocks claimed at once, and of free blocks kept for reuse. */
+    static final long HELD_BYTES = 32L << 20;
     private static final int SMALLEST_BYTES = 4096;
 
     /** A direct block in native order and the pointer a transfer passes for it; equal only to itself. */
@@ -46,6 +48,7 @@ final class UploadMemory {
     @SuppressWarnings("unchecked")
     private final ArrayDeque<Block>[] free = new ArrayDeque[Integer.SIZE];
     private final List<Block> claimed = new ArrayList<>();
+    private long claimedBytes;
     private long keptBytes;
     private long allocatedBytes;
 
@@ -54,10 +57,21 @@ final class UploadMemory {
         return Math.max(SMALLEST_BYTES, Integer.highestOneBit(Math.max(1, bytes - 1)) << 1);
     }
 
-    /** A block of at least {@code bytes} that no pending upload reads, at position 0; claimed until the next wait. */
+    /** Whether a block for {@code bytes} can be claimed before the next wait without passing {@link #HELD_BYTES}. */
+    boolean fits(int bytes) {
+        return claimedBytes + sizeClass(bytes) <= HELD_BYTES;
+    }
+
+    /**
+     * A block of at least {@code bytes} (at most {@link #CHUNK_BYTES}) that no pending upload reads, at position 0;
+     * claimed until the next wait.
+     */
     Block claim(int bytes) {
-        int size = bytes > KEPT_BYTES ? bytes : sizeClass(bytes);
-        ArrayDeque<Block> blocks = bytes > KEPT_BYTES ? null : free[Integer.numberOfTrailingZeros(size)];
+        if (bytes > CHUNK_BYTES) {
+            throw new IllegalArgumentException("an upload block holds at most " + CHUNK_BYTES + " bytes: " + bytes);
+        }
+        int size = sizeClass(bytes);
+        ArrayDeque<Block> blocks = free[Integer.numberOfTrailingZeros(size)];
         Block block;
         if (blocks != null && !blocks.isEmpty()) {
             block = blocks.pop();
@@ -68,13 +82,14 @@ final class UploadMemory {
         }
         block.host().clear();
         claimed.add(block);
+        claimedBytes += size;
         return block;
     }
 
     /** Frees every claimed block: the queue has been waited on, so no upload reads them any more. */
     void queueWaited() {
         for (Block block : claimed) {
-            if (keptBytes + block.capacity() <= KEPT_BYTES) {
+            if (keptBytes + block.capacity() <= HELD_BYTES) {
                 int index = Integer.numberOfTrailingZeros(block.capacity());
                 if (free[index] == null) {
                     free[index] = new ArrayDeque<>();
@@ -84,6 +99,12 @@ final class UploadMemory {
             }
         }
         claimed.clear();
+        claimedBytes = 0;
+    }
+
+    /** Bytes of blocks claimed since the last wait. */
+    long claimedBytes() {
+        return claimedBytes;
     }
 
     /** Bytes of free blocks kept for reuse. */

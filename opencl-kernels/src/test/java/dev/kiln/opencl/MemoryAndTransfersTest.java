@@ -96,6 +96,24 @@ class MemoryAndTransfersTest {
     }
 
     @Test
+    void anUploadLargerThanTheHeldHostMemoryPassesThroughInChunksAndArrivesWhole() {
+        try (OpenClBackend unstaged = unstaged()) {
+            int size = (int) (UploadMemory.HELD_BYTES / Float.BYTES) * 2 + 12345;
+            float[] values = constant(size, 3);
+            values[size - 1] = -1;
+            Buffer x = unstaged.allocate(DType.F32, size);
+            unstaged.upload(values, x);
+            assertTrue(unstaged.uploadMemory().claimedBytes() <= UploadMemory.HELD_BYTES);
+            float[] back = new float[size];
+            unstaged.download(x, back);
+            assertArrayEquals(values, back);
+            // Full chunks reuse the blocks of the first pass; only the last, shorter chunk needs a block of its own.
+            assertEquals(UploadMemory.HELD_BYTES + UploadMemory.sizeClass(12345 * Float.BYTES),
+                    unstaged.uploadMemory().allocatedBytes());
+        }
+    }
+
+    @Test
     void doublePrecisionRoundTripsWhereSupported() {
         if (!backend.device().fp64()) {
             assertFalse(backend.supports(DType.F64));

@@ -1,14 +1,14 @@
 package dev.kiln.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -66,18 +66,23 @@ class UploadMemoryTest {
     }
 
     @Test
-    void freeBlocksAreKeptOnlyUpToTheBound() {
+    void claimedAndKeptBlocksStayWithinTheBound() {
         UploadMemory memory = new UploadMemory();
-        int size = 4 << 20;
-        List<UploadMemory.Block> claimed = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            claimed.add(memory.claim(size));
+        int chunks = (int) (UploadMemory.HELD_BYTES / UploadMemory.CHUNK_BYTES);
+        for (int i = 0; i < chunks; i++) {
+            assertTrue(memory.fits(UploadMemory.CHUNK_BYTES), "chunk " + i);
+            memory.claim(UploadMemory.CHUNK_BYTES);
         }
+        assertEquals(UploadMemory.HELD_BYTES, memory.claimedBytes());
+        assertFalse(memory.fits(1));
+        assertThrows(IllegalArgumentException.class, () -> memory.claim(UploadMemory.CHUNK_BYTES + 1));
         memory.queueWaited();
-        assertEquals(UploadMemory.KEPT_BYTES, memory.keptBytes());
-        UploadMemory.Block beyond = memory.claim((int) UploadMemory.KEPT_BYTES + 1);
-        assertEquals(UploadMemory.KEPT_BYTES + 1, beyond.capacity());
+        assertEquals(0, memory.claimedBytes());
+        assertEquals(UploadMemory.HELD_BYTES, memory.keptBytes());
+        // Kept memory is full: blocks of another size class are allocated, and dropped after the wait.
+        memory.claim(100);
         memory.queueWaited();
-        assertEquals(UploadMemory.KEPT_BYTES, memory.keptBytes());
+        assertEquals(UploadMemory.HELD_BYTES, memory.keptBytes());
+        assertEquals(UploadMemory.HELD_BYTES + 4096, memory.allocatedBytes());
     }
 }
