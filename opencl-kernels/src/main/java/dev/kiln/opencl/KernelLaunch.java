@@ -25,13 +25,15 @@ final class KernelLaunch {
     /** Elements a buffer may hold for the kernels built with 32-bit indices. */
     static final long NARROW_ELEMENTS = 1L << 31;
 
-    private record Argument(long size, Pointer value) {
+    /** A buffer's or local memory's pointer, or a scalar's bits (value null) that pass through {@link ScalarArgument}. */
+    private record Argument(long size, Pointer value, long bits) {
     }
 
     private final Function<Boolean, cl_kernel> variants;
     private final Function<cl_kernel, KernelLimits> limits;
     private final long maxGlobal;
     private final OutOfMemoryRetry retry;
+    private final ScalarArgument scalar;
     private final String name;
     private final DType dtype;
     private final Supplier<String> shapes;
@@ -46,11 +48,12 @@ final class KernelLaunch {
      * @param maxGlobal most work-items of a 1-D launch ({@link #run}), a multiple of {@link #GROUP} or less than one
      */
     KernelLaunch(Function<Boolean, cl_kernel> variants, Function<cl_kernel, KernelLimits> limits, long maxGlobal,
-                 OutOfMemoryRetry retry, String name, DType dtype, Supplier<String> shapes) {
+                 OutOfMemoryRetry retry, ScalarArgument scalar, String name, DType dtype, Supplier<String> shapes) {
         this.variants = variants;
         this.limits = limits;
         this.maxGlobal = maxGlobal;
         this.retry = retry;
+        this.scalar = scalar;
         this.name = name;
         this.dtype = dtype;
         this.shapes = shapes;
@@ -63,28 +66,28 @@ final class KernelLaunch {
     }
 
     KernelLaunch integer(int value) {
-        return set(Sizeof.cl_int, Pointer.to(new int[] {value}));
+        return scalar(Sizeof.cl_int, value);
     }
 
     KernelLaunch unsigned(long value) {
-        return set(Sizeof.cl_uint, Pointer.to(new int[] {(int) value}));
+        return scalar(Sizeof.cl_uint, (int) value);
     }
 
     KernelLaunch unsignedLong(long value) {
-        return set(Sizeof.cl_ulong, Pointer.to(new long[] {value}));
+        return scalar(Sizeof.cl_ulong, value);
     }
 
     /** A {@code uint2} holding the {@link Divisor} constants of {@code divisor}, for the kernel's divide(). */
     KernelLaunch divisor(int divisor) {
         Divisor constants = Divisor.of(divisor);
-        return set(Sizeof.cl_uint2, Pointer.to(new int[] {constants.multiplier(), constants.shift()}));
+        return scalar(Sizeof.cl_uint2, ScalarArgument.pair(constants.multiplier(), constants.shift()));
     }
 
     /** A scalar of the kernel's element type ({@code real}). */
     KernelLaunch real(double value) {
         return dtype == DType.F64
-                ? set(Sizeof.cl_double, Pointer.to(new double[] {value}))
-                : set(Sizeof.cl_float, Pointer.to(new float[] {(float) value}));
+                ? scalar(Sizeof.cl_double, Double.doubleToRawLongBits(value))
+                : scalar(Sizeof.cl_float, Float.floatToRawIntBits((float) value));
     }
 
     /** Local memory of {@code bytes} for the next argument (a {@code __local} pointer). */
@@ -172,14 +175,21 @@ final class KernelLaunch {
     }
 
     private KernelLaunch set(long size, Pointer value) {
-        arguments.add(new Argument(size, value));
+        arguments.add(new Argument(size, value, 0));
+        return this;
+    }
+
+    /** A scalar of {@code size} bytes (4 or 8) whose bits are {@code bits}, the low 4 when 4. */
+    private KernelLaunch scalar(long size, long bits) {
+        arguments.add(new Argument(size, null, bits));
         return this;
     }
 
     private void setArgument(cl_kernel resolved, int argument, Argument value) {
         int status;
         try {
-            status = CL.clSetKernelArg(resolved, argument, value.size(), value.value());
+            Pointer pointer = value.value() != null ? value.value() : scalar.of(value.bits(), value.size());
+            status = CL.clSetKernelArg(resolved, argument, value.size(), pointer);
         } catch (CLException e) {
             status = e.getStatus();
         }

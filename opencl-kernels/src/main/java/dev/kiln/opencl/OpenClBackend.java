@@ -53,6 +53,7 @@ public final class OpenClBackend implements Backend {
     private final BufferPool pool;
     private final OutOfMemoryRetry retry;
     private final ClTransfers transfers;
+    private final ScalarArgument scalarArgument = new ScalarArgument();
     private final OpenClGemm gemm = new OpenClGemm(this);
     private final OpenClWindows windows = new OpenClWindows(this);
     private final OpenClCells cells = new OpenClCells(this);
@@ -205,6 +206,11 @@ public final class OpenClBackend implements Backend {
     /** Bytes of upload host copies still held because the queue has not been waited on since. */
     long pendingUploadBytes() {
         return transfers.pendingUploadBytes();
+    }
+
+    /** The host memory that unstaged uploads read from. */
+    UploadMemory uploadMemory() {
+        return transfers.uploadMemory();
     }
 
     /** Whether uploads and downloads pass through pinned staging memory. */
@@ -709,7 +715,8 @@ public final class OpenClBackend implements Backend {
         }
         boolean stride = gridStride;
         return new KernelLaunch(wide -> kernel(new ProgramVariant(dtype, wide || wideIndices, stride), family, name),
-                programs::limits, stride ? maxGlobal : Long.MAX_VALUE, retry, name, dtype, shapes);
+                programs::limits, stride ? maxGlobal : Long.MAX_VALUE, retry, scalarArgument, name, dtype,
+                shapes);
     }
 
     private cl_kernel kernel(ProgramVariant variant, KernelFamily family, String name) {
