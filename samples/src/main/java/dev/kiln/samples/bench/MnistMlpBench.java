@@ -2,8 +2,10 @@ package dev.kiln.samples.bench;
 
 import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
+import dev.kiln.backend.BackendUnavailableException;
 import dev.kiln.backend.Backends;
 import dev.kiln.samples.commandline.CommonOptions;
+import dev.kiln.samples.commandline.DeviceList;
 import dev.kiln.samples.data.DataSetSpec;
 import dev.kiln.samples.mnist.ImageClassifier;
 import dev.kiln.samples.mnist.ImageMlp;
@@ -55,6 +57,11 @@ public final class MnistMlpBench implements Callable<Integer> {
             description = "Run the PyTorch reference when python3 with torch is present (default: on).")
     private boolean torch;
 
+    @Option(names = "--devices", paramLabel = "all|0,1|cpu,0",
+            description = "Instead of the backends: throughput on the first device listed alone and with a replica on"
+                    + " each one (as kiln train --devices), the speed-up, scaling efficiency and exchange share.")
+    private String devices;
+
     @Override
     public Integer call() {
         common.apply(true);
@@ -64,6 +71,9 @@ public final class MnistMlpBench implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         MnistData mnist = MnistData.load(DataSetSpec.MNIST, bench.data);
+        if (devices != null) {
+            return scaling(mnist, out);
+        }
         out.printf("# kiln bench mnist-mlp%n%n784-128(relu)-10(softmax), Adam 1e-3, %d training images, no"
                 + " validation; median of %d epochs after %d warm-up epoch(s).%n%n", mnist.train().size(),
                 bench.epochs, bench.warmUp);
@@ -80,6 +90,26 @@ public final class MnistMlpBench implements Callable<Integer> {
             compareWithPyTorch(medians, out);
         }
         return medians.isEmpty() ? 1 : 0;
+    }
+
+    /** The throughput on one device and on all of {@code --devices}. */
+    private int scaling(MnistData mnist, PrintWriter out) {
+        DeviceList list;
+        try {
+            list = DeviceList.open(devices);
+        } catch (BackendUnavailableException e) {
+            throw e;
+        } catch (KilnException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try (DeviceList opened = list) {
+            out.printf("# kiln bench mnist-mlp --devices %s%n%n784-128(relu)-10(softmax), Adam 1e-3, %d training"
+                    + " images; median of %d epochs after %d warm-up epoch(s); batches split by measured speed.%n%n",
+                    devices, mnist.train().size(), bench.epochs, bench.warmUp);
+            DeviceScaling.print(MLP, opened.backends(), mnist.train(), mnist.classes(), batchSizes, bench.warmUp,
+                    bench.epochs, out);
+        }
+        return 0;
     }
 
     /** Runs PyTorch at each batch size and prints each backend's epoch time as a ratio of PyTorch's. */
