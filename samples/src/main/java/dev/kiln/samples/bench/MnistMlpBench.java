@@ -2,7 +2,6 @@ package dev.kiln.samples.bench;
 
 import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
-import dev.kiln.backend.BackendUnavailableException;
 import dev.kiln.backend.Backends;
 import dev.kiln.samples.commandline.CommonOptions;
 import dev.kiln.samples.commandline.DeviceList;
@@ -57,11 +56,6 @@ public final class MnistMlpBench implements Callable<Integer> {
             description = "Run the PyTorch reference when python3 with torch is present (default: on).")
     private boolean torch;
 
-    @Option(names = "--devices", paramLabel = "all|0,1|cpu,0",
-            description = "Instead of the backends: throughput on the first device listed alone and with a replica on"
-                    + " each one (as kiln train --devices), the speed-up, scaling efficiency and exchange share.")
-    private String devices;
-
     @Override
     public Integer call() {
         common.apply(true);
@@ -71,7 +65,7 @@ public final class MnistMlpBench implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         MnistData mnist = MnistData.load(DataSetSpec.MNIST, bench.data);
-        if (devices != null) {
+        if (bench.devices != null) {
             return scaling(mnist, out);
         }
         out.printf("# kiln bench mnist-mlp%n%n784-128(relu)-10(softmax), Adam 1e-3, %d training images, no"
@@ -94,18 +88,10 @@ public final class MnistMlpBench implements Callable<Integer> {
 
     /** The throughput on one device and on all of {@code --devices}. */
     private int scaling(MnistData mnist, PrintWriter out) {
-        DeviceList list;
-        try {
-            list = DeviceList.open(devices);
-        } catch (BackendUnavailableException e) {
-            throw e;
-        } catch (KilnException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        try (DeviceList opened = list) {
+        try (DeviceList opened = bench.openDevices(spec)) {
             out.printf("# kiln bench mnist-mlp --devices %s%n%n784-128(relu)-10(softmax), Adam 1e-3, %d training"
                     + " images; median of %d epochs after %d warm-up epoch(s); batches split by measured speed.%n%n",
-                    devices, mnist.train().size(), bench.epochs, bench.warmUp);
+                    bench.devices, mnist.train().size(), bench.epochs, bench.warmUp);
             DeviceScaling.print(MLP, opened.backends(), mnist.train(), mnist.classes(), batchSizes, bench.warmUp,
                     bench.epochs, out);
         }

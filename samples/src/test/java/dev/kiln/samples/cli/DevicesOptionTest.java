@@ -18,8 +18,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code kiln train --devices}: the list it reads, its usage errors, and a run on the CPU and an OpenCL device. */
-class TrainDevicesTest {
+/**
+ * {@code --devices} of {@code kiln train} and {@code kiln bench}: the list it reads, its usage errors, and a run on
+ * the CPU and an OpenCL device.
+ */
+class DevicesOptionTest {
 
     @Test
     void theListNamesDevicesInOrder() {
@@ -47,6 +50,13 @@ class TrainDevicesTest {
         CommandRun both = CommandRun.of("train", "xor", "--devices", "cpu", "--backend", "cpu");
         assertEquals(ExitCodes.USAGE, both.exitCode(), both.err());
         assertTrue(both.firstErrorLine().contains("give --backend or --devices, not both"), both.err());
+    }
+
+    @Test
+    void aBenchTakesBackendsOrDevices() {
+        CommandRun both = CommandRun.of("bench", "mnist-mlp", "cpu", "--devices", "cpu");
+        assertEquals(ExitCodes.USAGE, both.exitCode(), both.err());
+        assertTrue(both.firstErrorLine().contains("give backends or --devices, not both"), both.err());
     }
 
     @Test
