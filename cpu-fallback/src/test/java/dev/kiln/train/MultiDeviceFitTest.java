@@ -178,6 +178,13 @@ class MultiDeviceFitTest {
         assertEquals(4, seen[0].steps());
         assertEquals(2, seen[0].weights().size());
         assertTrue(seen[0].exchangeShare() > 0 && seen[0].exchangeShare() < 1, seen[0].toString());
+        // the first epoch measured each device's samples per second, which replaced the equal start
+        assertTrue(seen[0].weights().stream().allMatch(w -> w > 1), seen[0].toString());
+        try (Sequential model = regression(first)) {
+            model.fit(x, y, FitOptions.builder().epochs(2).batchSize(16).log(false).callbacks(report)
+                    .devices(List.of(first, second), DeviceSplit.equal()).build());
+        }
+        assertEquals(List.of(1.0, 1.0), seen[0].weights());
     }
 
     private static Sequential regression(Backend backend) {
