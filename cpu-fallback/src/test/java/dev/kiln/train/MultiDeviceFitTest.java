@@ -125,9 +125,11 @@ class MultiDeviceFitTest {
             model.namedWeights().forEach((name, w) -> assertArrayEquals(lastStep.get(name), w.toDoubleArray(),
                     name + " is the weights of the last step done"));
         }
-        // the checkpoint of epoch 2 resumes on the device that is left, as the whole run would have ended
+        // the checkpoint of epoch 2 resumes on the devices left (a replacement for the failed one beside the first),
+        // and ends as the whole run on one device would have
         try (Sequential resumed = regression(first); Sequential straight = regression(first)) {
-            History rest = resumed.fit(x, y, Resume.from(root).options(options));
+            History rest = resumed.fit(x, y, Resume.from(root).options(options.toBuilder()
+                    .devices(List.of(first, third), DeviceSplit.equal()).build()));
             assertEquals(5, rest.epochs().size());
             straight.fit(x, y, options);
             straight.namedWeights().forEach((name, w) -> assertArrayEquals(w.toDoubleArray(),
