@@ -9,6 +9,7 @@ import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
 import dev.kiln.data.ArrayDataset;
 import dev.kiln.data.Dataset;
+import dev.kiln.io.ModelDescription;
 import dev.kiln.layer.ForwardContext;
 import dev.kiln.layer.Layer;
 import dev.kiln.layer.LayerCall;
@@ -512,6 +513,25 @@ public class Model extends Layer implements TrainableModel {
      */
     public final History fit(List<double[][]> x, List<double[][]> y, FitOptions options) {
         return fit(arrays(x, y), options);
+    }
+
+    /**
+     * A copy of this built model on {@code device}: the same layers, names, dtype and seed, built from the
+     * description a saved model holds (so a model that can be saved can be copied), with freshly initialised
+     * weights; {@code fit} on several devices trains one per device. The caller closes it.
+     */
+    @Override
+    public Model replicaOn(Backend device) {
+        checkBuilt();
+        Model copy;
+        try {
+            copy = ModelDescription.of(this, null, null).newModel(device);
+        } catch (KilnException e) {
+            throw new KilnException("model '" + name() + "' cannot be copied onto device " + device.device().name()
+                    + " (" + device.name() + "): " + e.getMessage(), e);
+        }
+        copy.dtype(dtype()).seed(seed).build(inputShapes());
+        return copy;
     }
 
     /** Loss and metrics on {@code data}. */
