@@ -25,8 +25,11 @@ final class KernelLaunch {
     /** Elements a buffer may hold for the kernels built with 32-bit indices. */
     static final long NARROW_ELEMENTS = 1L << 31;
 
-    /** A buffer's or local memory's pointer, or a scalar's bits (value null) that pass through {@link ScalarArgument}. */
-    private record Argument(long size, Pointer value, long bits) {
+    /**
+     * A buffer's pointer, local memory (value null), or a scalar's bits that pass through {@link ScalarArgument} when
+     * the arguments are set.
+     */
+    private record Argument(long size, Pointer value, boolean scalar, long bits) {
     }
 
     private final Function<Boolean, cl_kernel> variants;
@@ -175,20 +178,20 @@ final class KernelLaunch {
     }
 
     private KernelLaunch set(long size, Pointer value) {
-        arguments.add(new Argument(size, value, 0));
+        arguments.add(new Argument(size, value, false, 0));
         return this;
     }
 
     /** A scalar of {@code size} bytes (4 or 8) whose bits are {@code bits}, the low 4 when 4. */
     private KernelLaunch scalar(long size, long bits) {
-        arguments.add(new Argument(size, null, bits));
+        arguments.add(new Argument(size, null, true, bits));
         return this;
     }
 
     private void setArgument(cl_kernel resolved, int argument, Argument value) {
         int status;
         try {
-            Pointer pointer = value.value() != null ? value.value() : scalar.of(value.bits(), value.size());
+            Pointer pointer = value.scalar() ? scalar.of(value.bits(), value.size()) : value.value();
             status = CL.clSetKernelArg(resolved, argument, value.size(), pointer);
         } catch (CLException e) {
             status = e.getStatus();
