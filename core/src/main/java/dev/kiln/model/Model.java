@@ -9,7 +9,6 @@ import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
 import dev.kiln.data.ArrayDataset;
 import dev.kiln.data.Dataset;
-import dev.kiln.io.ModelDescription;
 import dev.kiln.layer.ForwardContext;
 import dev.kiln.layer.Layer;
 import dev.kiln.layer.LayerCall;
@@ -37,6 +36,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -517,15 +517,17 @@ public class Model extends Layer implements TrainableModel {
 
     /**
      * A copy of this built model on {@code device}: the same layers, names, dtype and seed, built from the
-     * description a saved model holds (so a model that can be saved can be copied), with freshly initialised
-     * weights; {@code fit} on several devices trains one per device. The caller closes it.
+     * description a saved model holds ({@link ModelCopier}: a model that can be saved can be copied), with freshly
+     * initialised weights; {@code fit} on several devices trains one per device. The caller closes it.
      */
     @Override
     public Model replicaOn(Backend device) {
         checkBuilt();
         Model copy;
         try {
-            copy = ModelDescription.of(this, null, null).newModel(device);
+            ModelCopier copier = ServiceLoader.load(ModelCopier.class, Model.class.getClassLoader()).findFirst()
+                    .orElseThrow(() -> new KilnException("no " + ModelCopier.class.getName() + " on the class path"));
+            copy = copier.copy(this, device);
         } catch (KilnException e) {
             throw new KilnException("model '" + name() + "' cannot be copied onto device " + device.device().name()
                     + " (" + device.name() + "): " + e.getMessage(), e);
