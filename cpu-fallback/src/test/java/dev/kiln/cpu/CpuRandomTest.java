@@ -10,7 +10,6 @@ import dev.kiln.backend.DType;
 import dev.kiln.backend.Distribution;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
