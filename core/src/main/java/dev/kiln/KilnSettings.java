@@ -24,7 +24,8 @@ import java.util.Locale;
  *   <li>{@code kiln.require.opencl} / {@code KILN_REQUIRE_OPENCL}: "1" makes OpenCL tests fail instead of
  *       skipping when no device is found, or when clang, the second kernel compiler, is missing.</li>
  *   <li>{@code kiln.require.tools} / {@code KILN_REQUIRE_TOOLS}: "1" makes the tests that check our files with
- *       another program (TensorBoard's reader, a headless browser) fail instead of skipping when it is missing.</li>
+ *       another program (TensorBoard's reader, a headless browser, Intel's offline GPU compiler ocloc, the Oclgrind
+ *       simulator) fail instead of skipping when it is missing.</li>
  *   <li>{@code kiln.data} / {@code KILN_DATA}: data set cache directory (default {@code ~/.kiln/data}).</li>
  * </ul>
  */

@@ -72,6 +72,25 @@ public final class MiniBatches {
         this.full = new HostBuffer(Math.min(batchSize, order.length));
     }
 
+    private MiniBatches(MiniBatches shared, Backend backend) {
+        this.data = shared.data;
+        this.from = shared.from;
+        this.order = shared.order;
+        this.batchSize = shared.batchSize;
+        this.backend = backend;
+        this.dtype = shared.dtype;
+        this.labelTypes = shared.labelTypes;
+        this.full = new HostBuffer(Math.min(batchSize, order.length));
+    }
+
+    /**
+     * The same batches loaded onto {@code device}: they share this object's sample order, so shuffling either
+     * reorders both. Each device of a fit on several devices loads its slices of every batch through one.
+     */
+    public MiniBatches onDevice(Backend device) {
+        return new MiniBatches(this, device);
+    }
+
     /** Label array i as the data set declares it: I32 when it holds class indices, else {@code dtype}. */
     public static List<DType> defaultLabelTypes(Dataset data, DType dtype) {
         List<DType> types = new ArrayList<>();
@@ -125,6 +144,20 @@ public final class MiniBatches {
         return host.load(index * batchSize);
     }
 
+    /**
+     * The {@code count} samples of batch {@code index} from its {@code offset}-th on, on the device; its tensors
+     * belong to the memory scope open now.
+     */
+    public Batch load(int index, int offset, int count) {
+        int size = batchSize(index);
+        if (offset < 0 || count <= 0 || offset + count > size) {
+            throw new KilnException("cannot load samples [" + offset + ", " + (offset + count) + ") of batch "
+                    + index + ", which holds " + size);
+        }
+        HostBuffer host = count == full.count ? full : partialOf(count);
+        return host.load(index * batchSize + offset);
+    }
+
     private HostBuffer partialOf(int count) {
         if (partial == null || partial.count != count) {
             partial = new HostBuffer(count);
@@ -164,7 +197,7 @@ public final class MiniBatches {
             List<Tensor> inputs = new ArrayList<>();
             List<Tensor> targets = new ArrayList<>();
             if (featuresF32 != null) {
-                data.gather(order, start, count, featuresF32, labelsF32);
+                gather(start, count, featuresF32, labelsF32);
                 for (int i = 0; i < featuresF32.length; i++) {
                     inputs.add(Tensor.of(backend, featureShapes.get(i), featuresF32[i]));
                 }
@@ -173,7 +206,7 @@ public final class MiniBatches {
                             : Tensor.of(backend, labelShapes.get(i), labelsF32[i]));
                 }
             } else {
-                data.gather(order, start, count, featuresF64, labelsF64);
+                gather(start, count, featuresF64, labelsF64);
                 for (int i = 0; i < featuresF64.length; i++) {
                     inputs.add(Tensor.of(backend, featureShapes.get(i), featuresF64[i]));
                 }
@@ -208,6 +241,19 @@ public final class MiniBatches {
                         + order[start + k / width] + " has the label " + value + ", not a whole number");
             }
             return (int) value;
+        }
+    }
+
+    // the devices of a fit on several devices gather on their own threads; a data set need not be thread-safe
+    private void gather(int start, int count, float[][] features, float[][] labels) {
+        synchronized (data) {
+            data.gather(order, start, count, features, labels);
+        }
+    }
+
+    private void gather(int start, int count, double[][] features, double[][] labels) {
+        synchronized (data) {
+            data.gather(order, start, count, features, labels);
         }
     }
 

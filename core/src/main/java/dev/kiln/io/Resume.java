@@ -119,7 +119,7 @@ public final class Resume {
         callbacks.addAll(options.callbacks());
         return new FitOptions(options.epochs(), options.batchSize(), options.shuffle(), options.validationSplit(),
                 options.validationData(), options.seed(), callbacks, options.checkFinite(), options.log(),
-                state.epoch(), state.history());
+                state.epoch(), state.history(), options.devices(), options.split());
     }
 
     private void check(String what, Object saved, Object given, boolean changesAllowed) {

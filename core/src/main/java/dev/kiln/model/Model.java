@@ -36,6 +36,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -512,6 +513,27 @@ public class Model extends Layer implements TrainableModel {
      */
     public final History fit(List<double[][]> x, List<double[][]> y, FitOptions options) {
         return fit(arrays(x, y), options);
+    }
+
+    /**
+     * A copy of this built model on {@code device}: the same layers, names, dtype and seed, built from the
+     * description a saved model holds ({@link ModelCopier}: a model that can be saved can be copied), with freshly
+     * initialised weights; {@code fit} on several devices trains one per device. The caller closes it.
+     */
+    @Override
+    public Model replicaOn(Backend device) {
+        checkBuilt();
+        Model copy;
+        try {
+            ModelCopier copier = ServiceLoader.load(ModelCopier.class, Model.class.getClassLoader()).findFirst()
+                    .orElseThrow(() -> new KilnException("no " + ModelCopier.class.getName() + " on the class path"));
+            copy = copier.copy(this, device);
+        } catch (KilnException e) {
+            throw new KilnException("model '" + name() + "' cannot be copied onto device " + device.device().name()
+                    + " (" + device.name() + "): " + e.getMessage(), e);
+        }
+        copy.dtype(dtype()).seed(seed).build(inputShapes());
+        return copy;
     }
 
     /** Loss and metrics on {@code data}. */

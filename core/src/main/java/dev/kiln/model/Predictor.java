@@ -2,6 +2,7 @@ package dev.kiln.model;
 
 import dev.kiln.KilnException;
 import dev.kiln.autograd.GradMode;
+import dev.kiln.backend.DType;
 import dev.kiln.layer.ForwardContext;
 import dev.kiln.layer.Layer;
 import dev.kiln.tensor.MemoryScope;
@@ -66,8 +67,7 @@ final class Predictor {
                     List<Tensor> inputs = new ArrayList<>();
                     for (int k = 0; k < x.size(); k++) {
                         String what = x.size() == 1 ? "" : " of input '" + names.get(k) + "'";
-                        inputs.add(Tensor.of(model.backend(), model.dtype(), samples.get(k).prepend(count),
-                                flatten(x.get(k), start, count, samples.get(k), what)));
+                        inputs.add(input(model, x.get(k), start, count, samples.get(k), what));
                     }
                     List<Tensor> results = model.forwardAll(inputs, ForwardContext.inference());
                     for (int o = 0; o < results.size(); o++) {
@@ -116,17 +116,32 @@ final class Predictor {
         return out;
     }
 
-    private static double[] flatten(double[][] rows, int start, int count, Shape sample, String what) {
+    /** A tensor of the model's dtype holding {@code count} rows from {@code start}, each a flattened sample. */
+    private static Tensor input(Model model, double[][] rows, int start, int count, Shape sample, String what) {
         int width = Math.toIntExact(sample.size());
-        double[] flat = new double[count * width];
         for (int i = 0; i < count; i++) {
             if (rows[start + i].length != width) {
                 throw new KilnException("predict: row " + (start + i) + what + " has " + rows[start + i].length
                         + " values, the model takes samples of shape " + Layer.batchShape(sample) + " (" + width
                         + " values)");
             }
+        }
+        Shape shape = sample.prepend(count);
+        if (model.dtype() == DType.F32) {
+            // Straight into floats: a double copy first would be converted again, twice the copying and garbage.
+            float[] flat = new float[count * width];
+            for (int i = 0; i < count; i++) {
+                double[] row = rows[start + i];
+                for (int j = 0; j < width; j++) {
+                    flat[i * width + j] = (float) row[j];
+                }
+            }
+            return Tensor.of(model.backend(), shape, flat);
+        }
+        double[] flat = new double[count * width];
+        for (int i = 0; i < count; i++) {
             System.arraycopy(rows[start + i], 0, flat, i * width, width);
         }
-        return flat;
+        return Tensor.of(model.backend(), model.dtype(), shape, flat);
     }
 }

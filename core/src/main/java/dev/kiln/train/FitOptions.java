@@ -1,10 +1,14 @@
 package dev.kiln.train;
 
 import dev.kiln.KilnException;
+import dev.kiln.backend.Backend;
 import dev.kiln.data.ArrayDataset;
 import dev.kiln.data.Dataset;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * How {@code fit} trains; build with {@link #builder()}.
@@ -22,10 +26,13 @@ import java.util.List;
  *                     data order an uninterrupted run would have used
  * @param priorEpochs the results of the epochs already done, as a checkpoint kept them: the returned
  *                    {@link History} starts with them
+ * @param devices the backends that train a replica of the model each, the model's own first; empty or one
+ *                backend for training on the model's backend alone
+ * @param split how each batch is divided among the devices
  */
 public record FitOptions(int epochs, int batchSize, boolean shuffle, double validationSplit, Dataset validationData,
                          long seed, List<Callback> callbacks, boolean checkFinite, boolean log, int initialEpoch,
-                         List<EpochResult> priorEpochs) {
+                         List<EpochResult> priorEpochs, List<Backend> devices, DeviceSplit split) {
     public FitOptions {
         if (epochs <= 0) {
             throw new KilnException("epochs must be positive, got " + epochs);
@@ -47,6 +54,21 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
         if (priorEpochs.stream().anyMatch(e -> e.epoch() > initialEpoch)) {
             throw new KilnException("the prior epochs must be at most the initial epoch " + initialEpoch);
         }
+        devices = List.copyOf(devices);
+        Set<Backend> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Backend device : devices) {
+            if (!distinct.add(device)) {
+                throw new KilnException("device '" + device.name() + "' on " + device.device().name() + " is listed"
+                        + " twice; each device trains one replica, so list distinct backend objects");
+            }
+        }
+        if (split == null) {
+            throw new KilnException("a fit on several devices needs a split; DeviceSplit.measured() is the default");
+        }
+        if (split.weightCount() != 0 && split.weightCount() != Math.max(1, devices.size())) {
+            throw new KilnException("the split " + split + " gives " + split.weightCount() + " weights for "
+                    + devices.size() + " devices; give one weight per device");
+        }
     }
 
     /** A builder with the defaults: 1 epoch, batch 32, shuffled, no validation, seed 0, finite check, logging. */
@@ -62,7 +84,8 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
     /** A builder starting from these options. */
     public Builder toBuilder() {
         Builder b = new Builder().epochs(epochs).batchSize(batchSize).shuffle(shuffle).seed(seed)
-                .checkFinite(checkFinite).log(log).initialEpoch(initialEpoch).priorEpochs(priorEpochs);
+                .checkFinite(checkFinite).log(log).initialEpoch(initialEpoch).priorEpochs(priorEpochs)
+                .devices(devices, split);
         b.validationSplit = validationSplit;
         b.validationData = validationData;
         b.callbacks.addAll(callbacks);
@@ -82,6 +105,8 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
         private boolean log = true;
         private int initialEpoch;
         private List<EpochResult> priorEpochs = List.of();
+        private List<Backend> devices = List.of();
+        private DeviceSplit split = DeviceSplit.measured();
 
         private Builder() {
         }
@@ -157,10 +182,25 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
             return this;
         }
 
+        /**
+         * Trains one replica of the model on each of {@code backends}, the model's own backend first, each batch
+         * split among them in proportion to their speed measured in the first epoch ({@link DeviceSplit#measured()}).
+         */
+        public Builder devices(List<Backend> backends) {
+            return devices(backends, DeviceSplit.measured());
+        }
+
+        /** Trains one replica of the model on each of {@code backends}, the model's own first, split by {@code how}. */
+        public Builder devices(List<Backend> backends, DeviceSplit how) {
+            this.devices = backends;
+            this.split = how;
+            return this;
+        }
+
         /** The options; fails on invalid values. */
         public FitOptions build() {
             return new FitOptions(epochs, batchSize, shuffle, validationSplit, validationData, seed, callbacks,
-                    checkFinite, log, initialEpoch, priorEpochs);
+                    checkFinite, log, initialEpoch, priorEpochs, devices, split);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.kiln.backend.DType;
 import dev.kiln.op.InPlaceOps;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,18 +41,27 @@ final class MetricTotals implements AutoCloseable {
 
     /** Every total divided by {@code samples}, by name; one download for all of them. */
     Map<String, Double> means(int samples) {
+        return means(sums(), samples);
+    }
+
+    /** The names with {@code sums} divided by {@code samples}. */
+    Map<String, Double> means(double[] sums, int samples) {
         Map<String, Double> out = new LinkedHashMap<>();
+        for (int i = 0; i < totals.length; i++) {
+            out.put(names.get(i), sums[i] / samples);
+        }
+        return out;
+    }
+
+    /** The totals, in the order of the names; one download for all of them. */
+    double[] sums() {
         if (totals.length == 0) {
-            return out;
+            return new double[0];
         }
         for (int i = 0; i < totals.length; i++) {
             InPlaceOps.assign(gathered, i, totals[i]);
         }
-        double[] values = gathered.toDoubleArray();
-        for (int i = 0; i < totals.length; i++) {
-            out.put(names.get(i), values[i] / samples);
-        }
-        return out;
+        return Arrays.copyOf(gathered.toDoubleArray(), totals.length);
     }
 
     @Override

@@ -8,9 +8,10 @@ import dev.kiln.optim.Optimizer;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Tensor;
 import java.util.List;
+import java.util.Map;
 
 /** One optimisation step: forward, loss, backward, update, metrics; every intermediate freed at its end. */
-final class TrainStep {
+final class TrainStep implements StepRunner {
     private final TrainableModel model;
     private final Objective objective;
     private final Optimizer optimizer;
@@ -27,6 +28,11 @@ final class TrainStep {
         this.totals = totals;
     }
 
+    @Override
+    public void startEpoch(int epoch) {
+        totals.reset();
+    }
+
     /**
      * Trains on batch {@code index} of {@code batches} as the model's next training step (its count numbers the
      * step's random stream, across fits and resumes), running {@code afterGradients} between the backward pass and
@@ -34,7 +40,8 @@ final class TrainStep {
      * after the update is queued so that the device never waits for the host in between. Per-output losses, the
      * penalty and the metrics stay on the device.
      */
-    double run(MiniBatches batches, int index, Runnable afterGradients) {
+    @Override
+    public double run(MiniBatches batches, int index, Runnable afterGradients) {
         long step = model.trainingSteps();
         model.trainingSteps(step + 1);
         try (MemoryScope scope = MemoryScope.open()) {
@@ -49,5 +56,10 @@ final class TrainStep {
             objective.accumulate(totals, loss, predictions, targets, batch.size());
             return loss.total().item();
         }
+    }
+
+    @Override
+    public Map<String, Double> metricMeans(int samples) {
+        return totals.means(samples);
     }
 }

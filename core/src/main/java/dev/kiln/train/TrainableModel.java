@@ -14,7 +14,7 @@ import java.util.Map;
  * and shapes of its inputs and outputs. {@code dev.kiln.model.Model} implements it; the training package depends
  * on this interface only, so models depend on training and not the other way round.
  */
-public interface TrainableModel {
+public interface TrainableModel extends AutoCloseable {
 
     /** The model's name, for messages. */
     String name();
@@ -78,4 +78,14 @@ public interface TrainableModel {
 
     /** A printable table of the layers and the parameter totals; only once built. */
     String summary();
+
+    /**
+     * A model of the same layers, names, dtype and seed built on {@code device}, whose weights the caller sets, for
+     * training on several devices; only once built. The caller closes it.
+     */
+    TrainableModel replicaOn(Backend device);
+
+    /** Frees the model's weights (and what else it owns). */
+    @Override
+    void close();
 }

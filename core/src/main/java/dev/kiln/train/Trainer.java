@@ -65,8 +65,7 @@ public final class Trainer {
         context.stepsPerEpoch(train.batchCount());
         try (MetricTotals totals = new MetricTotals(objective.quantities(), model.backend(), model.dtype())) {
             callbacks.forEach(c -> c.onTrainBegin(context));
-            try {
-                TrainStep step = new TrainStep(model, objective, setup.optimizer(), layout, totals);
+            try (StepRunner step = stepRunner(objective, layout, train, totals)) {
                 loop(step, train, held == null ? null : new Held(objective, heldLayout, held), totals);
             } catch (RuntimeException e) {
                 endTraining();
@@ -74,6 +73,19 @@ public final class Trainer {
             }
             return endTraining();
         }
+    }
+
+    /** One device's steps, or, when the options list several devices, steps on a replica of the model on each. */
+    private StepRunner stepRunner(Objective objective, DataLayout layout, MiniBatches train, MetricTotals totals) {
+        if (options.devices().size() > 1) {
+            return ParallelStep.start(model, setup, objective, layout, train, totals, options, context);
+        }
+        if (options.devices().size() == 1 && options.devices().get(0) != model.backend()) {
+            throw new KilnException("the one device given is not the model's own backend ("
+                    + model.backend().device().name() + ", " + model.backend().name() + "); a model trains on its"
+                    + " own backend, with replicas on any further devices");
+        }
+        return new TrainStep(model, objective, setup.optimizer(), layout, totals);
     }
 
     /** Builds an unbuilt model for {@code data}: for its known input shapes, else for the data's feature shapes. */
@@ -106,7 +118,7 @@ public final class Trainer {
         return count;
     }
 
-    private void loop(TrainStep step, MiniBatches train, Held held, MetricTotals totals) {
+    private void loop(StepRunner step, MiniBatches train, Held held, MetricTotals totals) {
         DeviceUsageLog usage = new DeviceUsageLog(model.backend());
         for (int epoch = options.initialEpoch() + 1; epoch <= options.epochs() && !context.stopRequested(); epoch++) {
             int current = epoch;
@@ -123,13 +135,13 @@ public final class Trainer {
     }
 
     /** One epoch of steps then validation; null when training was stopped inside it. */
-    private EpochResult runEpoch(int epoch, TrainStep step, MiniBatches train, Held held, MetricTotals totals) {
+    private EpochResult runEpoch(int epoch, StepRunner step, MiniBatches train, Held held, MetricTotals totals) {
         double learningRate = setup.optimizer().learningRate();
         long start = System.nanoTime();
         if (options.shuffle()) {
             train.shuffle(epochSeed(epoch));
         }
-        totals.reset();
+        step.startEpoch(epoch);
         double lossSum = 0;
         for (int b = 0; b < train.batchCount(); b++) {
             int stepNumber = b + 1;
@@ -149,7 +161,7 @@ public final class Trainer {
             }
             letWaitingCallsIn();
         }
-        Map<String, Double> metrics = totals.means(train.sampleCount());
+        Map<String, Double> metrics = step.metricMeans(train.sampleCount());
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Evaluation validation = held == null ? null
                 : Evaluator.run(model, held.objective(), held.layout(), held.batches(), totals);

@@ -13,6 +13,7 @@ public final class TrainingContext {
     private int stepsPerEpoch;
     private String stopReason;
     private boolean diverged;
+    private DeviceReport deviceReport;
 
     TrainingContext(TrainableModel model, Optimizer optimizer, FitOptions options, List<EpochResult> epochs) {
         this.model = model;
@@ -48,6 +49,15 @@ public final class TrainingContext {
 
     void stepsPerEpoch(int steps) {
         this.stepsPerEpoch = steps;
+    }
+
+    /** How the devices shared the latest epoch's steps, in a fit on several devices; null otherwise. */
+    public DeviceReport deviceReport() {
+        return deviceReport;
+    }
+
+    void deviceReport(DeviceReport report) {
+        this.deviceReport = report;
     }
 
     /** Asks training to stop; the first reason given is kept and reported in the {@link History}. */

@@ -10,7 +10,6 @@ import dev.kiln.backend.DType;
 import dev.kiln.backend.Distribution;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -44,12 +43,27 @@ class CpuRandomTest {
     }
 
     @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
+    void oneBlockGivesFourElementsAndTheNormalPairsTakeCosineThenSine(DType dtype) {
+        // Philox-4x32-10 of counter 0, key 0: 0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8.
+        double[] uniform = draw(dtype, Distribution.UNIFORM, 0, 0, 0, 1, 5);
+        assertArrayEquals(new double[] {0x6627e8 * 0x1p-24, 0xe169c5 * 0x1p-24, 0xbc57ac * 0x1p-24,
+                0x9b00db * 0x1p-24}, Arrays.copyOf(uniform, 4));
+        assertEquals(uniform[1], draw(dtype, Distribution.UNIFORM, 0, 1, 0, 1, 1)[0], "an offset inside a block");
+        double r = Math.sqrt(-2 * Math.log((0xbc57ac + 1) * 0x1p-24));
+        double theta = 2 * Math.PI * 0x9b00db * 0x1p-24;
+        double[] normal = draw(dtype, Distribution.NORMAL, 0, 2, 0, 1, 2);
+        assertEquals(dtype == DType.F32 ? (float) (r * Math.cos(theta)) : r * Math.cos(theta), normal[0]);
+        assertEquals(dtype == DType.F32 ? (float) (r * Math.sin(theta)) : r * Math.sin(theta), normal[1]);
+    }
+
+    @ParameterizedTest
     @EnumSource(Distribution.class)
     void aSeedAndOffsetGiveTheSameNumbersEveryTime(Distribution distribution) {
         double[] whole = draw(DType.F64, distribution, 42, 1000, 0.5, 0.25, 50_000);
         assertArrayEquals(whole, draw(DType.F64, distribution, 42, 1000, 0.5, 0.25, 50_000));
         assertArrayEquals(Arrays.copyOfRange(whole, 7, 50_000), draw(DType.F64, distribution, 42, 1007, 0.5, 0.25, 50_000 - 7),
-                "element i is counter offset + i");
+                "element i is element offset + i of the seed's stream");
         assertTrue(!Arrays.equals(whole, draw(DType.F64, distribution, 43, 1000, 0.5, 0.25, 50_000)), "another seed");
     }
 

@@ -32,6 +32,9 @@ final class ClDevices {
     private static final int CL_DEVICE_PCI_SLOT_ID_NV = 0x4009;
     private static final int CL_DEVICE_TOPOLOGY_AMD = 0x4037;
     private static final int CL_DEVICE_TOPOLOGY_TYPE_PCIE_AMD = 1;
+    // Every device type spelled out: Mesa 22's rusticl rejects CL_DEVICE_TYPE_ALL as an invalid device type.
+    private static final long ANY_TYPE = CL.CL_DEVICE_TYPE_CPU | CL.CL_DEVICE_TYPE_GPU
+            | CL.CL_DEVICE_TYPE_ACCELERATOR | CL.CL_DEVICE_TYPE_CUSTOM;
 
     private ClDevices() {
     }
@@ -101,13 +104,13 @@ final class ClDevices {
 
     private static List<ClDevice> devices(cl_platform_id platform) {
         int[] deviceCount = new int[1];
-        int status = CL.clGetDeviceIDs(platform, CL.CL_DEVICE_TYPE_ALL, 0, null, deviceCount);
+        int status = CL.clGetDeviceIDs(platform, ANY_TYPE, 0, null, deviceCount);
         if (status == CL.CL_DEVICE_NOT_FOUND || deviceCount[0] == 0) {
             return List.of();
         }
         ClStatus.check(status, "clGetDeviceIDs");
         cl_device_id[] ids = new cl_device_id[deviceCount[0]];
-        ClStatus.check(CL.clGetDeviceIDs(platform, CL.CL_DEVICE_TYPE_ALL, ids.length, ids, null), "clGetDeviceIDs");
+        ClStatus.check(CL.clGetDeviceIDs(platform, ANY_TYPE, ids.length, ids, null), "clGetDeviceIDs");
         String name = string(platform, CL.CL_PLATFORM_NAME);
         String version = string(platform, CL.CL_PLATFORM_VERSION);
         List<ClDevice> devices = new ArrayList<>();

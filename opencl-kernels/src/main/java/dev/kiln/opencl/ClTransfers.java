@@ -2,9 +2,6 @@ package dev.kiln.opencl;
 
 import dev.kiln.backend.TransferStats;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jocl.CL;
 import org.jocl.Pointer;
@@ -12,13 +9,11 @@ import org.jocl.cl_event;
 
 /**
  * Uploads and downloads between Java arrays and device buffers, counted: uploads are non-blocking, downloads
- * block. Without staging an upload enqueues from a direct host copy of its own, kept until the queue has been
- * waited on; with a {@link StagingBuffer} both directions pass through its pinned memory in chunks.
+ * block. Without staging an upload enqueues from direct host copies in {@link UploadMemory}, in chunks, claimed
+ * until the queue has been waited on and reused after (the queue is waited on first when they would hold too much);
+ * with a {@link StagingBuffer} both directions pass through its pinned memory in chunks.
  */
 final class ClTransfers implements AutoCloseable {
-    /** Host copies of uploads held beyond this are released by waiting for the queue. */
-    private static final long MAX_PENDING_UPLOAD_BYTES = 256L << 20;
-
     /** Copies {@code count} elements between a Java array, from its element {@code from}, and byte 0 of host. */
     @FunctionalInterface
     interface HostCopy {
@@ -28,8 +23,8 @@ final class ClTransfers implements AutoCloseable {
     private final ClContext context;
     private final OutOfMemoryRetry retry;
     private final StagingBuffer staging;
-    /** Host copies of uploads in flight; kept reachable until the queue has been waited on. */
-    private final List<ByteBuffer> pendingUploads = new ArrayList<>();
+    /** Host copies of uploads in flight, claimed until the queue has been waited on. */
+    private final UploadMemory uploadMemory = new UploadMemory();
     private long pendingUploadBytes;
     private final AtomicLong uploads = new AtomicLong();
     private final AtomicLong uploadedBytes = new AtomicLong();
@@ -65,18 +60,22 @@ final class ClTransfers implements AutoCloseable {
                 half.reading(event);
             }
         } else {
-            ByteBuffer host = ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.nativeOrder());
-            copyIn.copy(host, 0, count);
-            write(target, 0, bytes, Pointer.to(host), null);
-            pendingUploads.add(host);
-            pendingUploadBytes += bytes;
+            int perChunk = UploadMemory.CHUNK_BYTES / elementBytes;
+            for (int from = 0; from < count; from += perChunk) {
+                int n = Math.min(perChunk, count - from);
+                int chunkBytes = n * elementBytes;
+                if (!uploadMemory.fits(chunkBytes)) {
+                    context.finish();
+                    queueWaited();
+                }
+                UploadMemory.Block host = uploadMemory.claim(chunkBytes);
+                copyIn.copy(host.host(), from, n);
+                write(target, (long) from * elementBytes, chunkBytes, host.pointer(), null);
+                pendingUploadBytes += chunkBytes;
+            }
         }
         uploads.incrementAndGet();
         uploadedBytes.addAndGet(bytes);
-        if (pendingUploadBytes > MAX_PENDING_UPLOAD_BYTES) {
-            context.finish();
-            queueWaited();
-        }
     }
 
     /**
@@ -110,13 +109,18 @@ final class ClTransfers implements AutoCloseable {
         return pendingUploadBytes;
     }
 
-    /** Drops what in-flight uploads read; only once the queue has been waited on. */
+    /** Frees what in-flight uploads read for reuse; only once the queue has been waited on. */
     void queueWaited() {
-        pendingUploads.clear();
+        uploadMemory.queueWaited();
         pendingUploadBytes = 0;
         if (staging != null) {
             staging.uploaded();
         }
+    }
+
+    /** The host memory of unstaged uploads. */
+    UploadMemory uploadMemory() {
+        return uploadMemory;
     }
 
     TransferStats stats() {

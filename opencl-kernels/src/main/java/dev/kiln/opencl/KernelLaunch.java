@@ -4,6 +4,7 @@ import dev.kiln.KilnException;
 import dev.kiln.backend.DType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jocl.CL;
 import org.jocl.CLException;
@@ -13,44 +14,70 @@ import org.jocl.cl_command_queue;
 import org.jocl.cl_kernel;
 
 /**
- * Sets a kernel's arguments in order and enqueues it, through {@link OutOfMemoryRetry} with the bytes of its buffer
- * arguments; a failure names the kernel and the call's shapes.
+ * Collects a kernel's arguments in order and enqueues it, through {@link OutOfMemoryRetry} with the bytes of its
+ * buffer arguments; a failure names the kernel and the call's shapes. The
+ * kernel is built with 32-bit index arithmetic unless a buffer argument holds 2^31 elements or more (see
+ * common.cl's INDEX_BITS), so it is chosen when the arguments are known.
  */
 final class KernelLaunch {
-    private final cl_kernel kernel;
-    private final KernelLimits limits;
+    /** Work-group size of 1-D launches; one fixed size means one compiled work-group function per kernel. */
+    static final int GROUP = 64;
+    /** Elements a buffer may hold for the kernels built with 32-bit indices. */
+    static final long NARROW_ELEMENTS = 1L << 31;
+
+    /**
+     * A buffer's pointer, local memory (value null), or a scalar's bits that pass through {@link ScalarArgument} when
+     * the arguments are set.
+     */
+    private record Argument(long size, Pointer value, boolean scalar, long bits) {
+    }
+
+    private final Function<Boolean, cl_kernel> variants;
+    private final Function<cl_kernel, KernelLimits> limits;
+    private final long maxGlobal;
     private final OutOfMemoryRetry retry;
+    private final ScalarArgument scalar;
     private final String name;
     private final DType dtype;
     private final Supplier<String> shapes;
-    private int index;
+    private final List<Argument> arguments = new ArrayList<>();
     private final List<ClBuffer> buffers = new ArrayList<>();
+    private long widest;
+    private cl_kernel kernel;
 
-    KernelLaunch(cl_kernel kernel, KernelLimits limits, OutOfMemoryRetry retry, String name, DType dtype,
-                 Supplier<String> shapes) {
-        this.kernel = kernel;
+    /**
+     * A launch of the kernel that {@code variants} gives for 64-bit (true) or 32-bit (false) indices.
+     *
+     * @param maxGlobal most work-items of a 1-D launch ({@link #run}), a multiple of {@link #GROUP} or less than one
+     */
+    KernelLaunch(Function<Boolean, cl_kernel> variants, Function<cl_kernel, KernelLimits> limits, long maxGlobal,
+                 OutOfMemoryRetry retry, ScalarArgument scalar, String name, DType dtype, Supplier<String> shapes) {
+        this.variants = variants;
         this.limits = limits;
+        this.maxGlobal = maxGlobal;
         this.retry = retry;
+        this.scalar = scalar;
         this.name = name;
         this.dtype = dtype;
         this.shapes = shapes;
     }
 
     KernelLaunch buffer(ClBuffer buffer) {
+        widest = Math.max(widest, buffer.length());
         buffers.add(buffer);
         return set(Sizeof.cl_mem, Pointer.to(buffer.memory()));
     }
 
     KernelLaunch integer(int value) {
-        return set(Sizeof.cl_int, Pointer.to(new int[] {value}));
+        return scalar(Sizeof.cl_int, value);
     }
 
     KernelLaunch unsigned(long value) {
-        return set(Sizeof.cl_uint, Pointer.to(new int[] {(int) value}));
+        return scalar(Sizeof.cl_uint, (int) value);
     }
 
     KernelLaunch unsignedLong(long value) {
-        return set(Sizeof.cl_ulong, Pointer.to(new long[] {value}));
+        return scalar(Sizeof.cl_ulong, value);
     }
 
     /** A {@code ulong} vector (ulong2, ulong4, ...) holding {@code values}. */
@@ -61,27 +88,42 @@ final class KernelLaunch {
     /** A {@code uint2} holding the {@link Divisor} constants of {@code divisor}, for the kernel's divide(). */
     KernelLaunch divisor(int divisor) {
         Divisor constants = Divisor.of(divisor);
-        return set(Sizeof.cl_uint2, Pointer.to(new int[] {constants.multiplier(), constants.shift()}));
+        return scalar(Sizeof.cl_uint2, ScalarArgument.pair(constants.multiplier(), constants.shift()));
     }
 
     /** A scalar of the kernel's element type ({@code real}). */
     KernelLaunch real(double value) {
         return dtype == DType.F64
-                ? set(Sizeof.cl_double, Pointer.to(new double[] {value}))
-                : set(Sizeof.cl_float, Pointer.to(new float[] {(float) value}));
+                ? scalar(Sizeof.cl_double, Double.doubleToRawLongBits(value))
+                : scalar(Sizeof.cl_float, Float.floatToRawIntBits((float) value));
     }
 
-    /** Work-group size of 1-D launches; one fixed size means one compiled work-group function per kernel. */
-    static final int GROUP = 64;
+    /** Local memory of {@code bytes} for the next argument (a {@code __local} pointer). */
+    KernelLaunch local(long bytes) {
+        return set(bytes, null);
+    }
 
-    /** Enqueues {@code n} work-items (rounded up to whole work-groups; the kernel checks its index). */
+    /**
+     * Enqueues a grid-stride loop over {@code n} work-items: whole work-groups, at most the cap of 1-D ranges, so a
+     * work-item may take several indices (common.cl's FOR_EACH). A cap below {@link #GROUP} (tests) is one group.
+     */
     void run(cl_command_queue queue, long n) {
-        enqueue(queue, new long[] {roundUp(n, GROUP)}, new long[] {GROUP});
+        long local = Math.min(GROUP, maxGlobal);
+        enqueue(queue, new long[] {Math.min(roundUp(n, local), maxGlobal)}, new long[] {local});
     }
 
     /** Enqueues an x-by-y range rounded up to work-groups of {@code localX} x {@code localY}. */
     void run2d(cl_command_queue queue, long x, long y, int localX, int localY) {
         enqueue(queue, new long[] {roundUp(x, localX), roundUp(y, localY)}, new long[] {localX, localY});
+    }
+
+    /**
+     * Enqueues {@code groups} work-groups of {@code local} work-items in one dimension, at most as many as the cap
+     * of 1-D ranges allows: kernels looping over groups (FOR_EACH_GROUP) take the rest.
+     */
+    void runGroupStride(cl_command_queue queue, long groups, int local) {
+        long most = Math.max(1, maxGlobal / local);
+        enqueue(queue, new long[] {Math.min(groups, most) * local}, new long[] {local});
     }
 
     static long roundUp(long value, long multiple) {
@@ -93,16 +135,34 @@ final class KernelLaunch {
         enqueue(queue, global, local);
     }
 
+    /** The largest power of two at most {@code wanted} that the kernel and the device allow as a 1-D work-group. */
+    int groupSize(int wanted) {
+        KernelLimits bounds = limits.apply(kernel());
+        long most = Math.min(wanted, Math.min(bounds.workGroupSize(), bounds.maxWorkItemSizes().get(0)));
+        return Integer.highestOneBit((int) Math.max(1, most));
+    }
+
+    private cl_kernel kernel() {
+        if (kernel == null) {
+            kernel = variants.apply(widest >= NARROW_ELEMENTS);
+        }
+        return kernel;
+    }
+
     private void enqueue(cl_command_queue queue, long[] global, long[] local) {
         for (long size : global) {
             if (size == 0) {
                 return;
             }
         }
-        limits.violation(global, local).ifPresent(violation -> {
+        cl_kernel resolved = kernel();
+        limits.apply(resolved).violation(global, local).ifPresent(violation -> {
             throw new KilnException("kernel '" + name + "' (" + shapes.get() + "): " + violation);
         });
-        int status = retry.enqueue(() -> ndRange(queue, global, local), this::bufferBytes,
+        for (int argument = 0; argument < arguments.size(); argument++) {
+            setArgument(resolved, argument, arguments.get(argument));
+        }
+        int status = retry.enqueue(() -> ndRange(queue, resolved, global, local), this::bufferBytes,
                 () -> "kernel '" + name + "' (" + shapes.get() + ")");
         if (status != CL.CL_SUCCESS) {
             throw new KilnException("kernel '" + name + "' (" + shapes.get() + ") failed: " + ClStatus.name(status));
@@ -114,7 +174,7 @@ final class KernelLaunch {
         return buffers.stream().distinct().mapToLong(ClBuffer::capacityBytes).sum();
     }
 
-    private int ndRange(cl_command_queue queue, long[] global, long[] local) {
+    private static int ndRange(cl_command_queue queue, cl_kernel kernel, long[] global, long[] local) {
         try {
             return CL.clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null);
         } catch (CLException e) {
@@ -123,10 +183,21 @@ final class KernelLaunch {
     }
 
     private KernelLaunch set(long size, Pointer value) {
-        int argument = index++;
+        arguments.add(new Argument(size, value, false, 0));
+        return this;
+    }
+
+    /** A scalar of {@code size} bytes (4 or 8) whose bits are {@code bits}, the low 4 when 4. */
+    private KernelLaunch scalar(long size, long bits) {
+        arguments.add(new Argument(size, null, true, bits));
+        return this;
+    }
+
+    private void setArgument(cl_kernel resolved, int argument, Argument value) {
         int status;
         try {
-            status = CL.clSetKernelArg(kernel, argument, size, value);
+            Pointer pointer = value.scalar() ? scalar.of(value.bits(), value.size()) : value.value();
+            status = CL.clSetKernelArg(resolved, argument, value.size(), pointer);
         } catch (CLException e) {
             status = e.getStatus();
         }
@@ -134,6 +205,5 @@ final class KernelLaunch {
             throw new KilnException("kernel '" + name + "' (" + shapes.get() + "): argument " + argument
                     + " rejected: " + ClStatus.name(status));
         }
-        return this;
     }
 }

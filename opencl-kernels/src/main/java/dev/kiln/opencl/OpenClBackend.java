@@ -26,8 +26,10 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -37,6 +39,8 @@ import org.jocl.Pointer;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kiln backend on one OpenCL device: every primitive is a kernel enqueued on the device's in-order
@@ -50,6 +54,7 @@ public final class OpenClBackend implements Backend {
     private final BufferPool pool;
     private final OutOfMemoryRetry retry;
     private final ClTransfers transfers;
+    private final ScalarArgument scalarArgument = new ScalarArgument();
     private final OpenClGemm gemm = new OpenClGemm(this);
     private final OpenClDense dense = new OpenClDense(this, gemm);
     private final OpenClUpdateGroup updateGroup = new OpenClUpdateGroup(this);
@@ -58,13 +63,21 @@ public final class OpenClBackend implements Backend {
     private final OpenClElementwise elementwise = new OpenClElementwise(this);
     private final OpenClReduce reductions = new OpenClReduce(this);
     private final OpenClHistogram histograms = new OpenClHistogram(this);
+    private static final Logger LOG = LoggerFactory.getLogger(OpenClBackend.class);
+    /** Whether any backend of this JVM launched a kernel yet: the first launch logs the startup time. */
+    private static final AtomicBoolean LAUNCHED = new AtomicBoolean();
+    private final OpenClSoftmax rowwise = new OpenClSoftmax(this);
     private final Map<DType, GemmTuning> gemmTunings = new EnumMap<>(DType.class);
-    private final Map<DType, Map<KernelFamily, ProgramSource>> sources = new EnumMap<>(DType.class);
-    private final Map<DType, Map<String, cl_kernel>> kernels = new EnumMap<>(DType.class);
+    private final Map<ProgramVariant, Map<KernelFamily, ProgramSource>> sources = new HashMap<>();
+    private final Map<ProgramVariant, Map<String, cl_kernel>> kernels = new HashMap<>();
+    private volatile long maxGlobal;
+    private volatile boolean gridStride;
+    private volatile boolean wideIndices;
     private final ReentrantLock lock = new ReentrantLock(true);
     // ClBuffer keeps identity equality, so a concurrent set is an identity set; readable from any thread.
     private final Set<ClBuffer> live = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private final GemmTuningStore tunings;
 
     /** A backend on the device the settings choose ({@code kiln.opencl.device}), with the settings' binary cache. */
     public static OpenClBackend create() {
@@ -78,23 +91,31 @@ public final class OpenClBackend implements Backend {
     public static OpenClBackend onDevice(String choice) {
         return PlatformLock.locked(() -> {
             ClDevice device = ClDevices.choose(ClDevices.discover(), choice);
-            return new OpenClBackend(GpuEmulation.requested() ? GpuEmulation.of(device) : device,
-                    binaryCache(KilnSettings.openClCache()));
+            ClDevice seen = GpuEmulation.requested() ? GpuEmulation.of(device) : device;
+            return new OpenClBackend(seen, binaryCache(KilnSettings.openClCache()),
+                    StagingBuffer.wantedBytes(seen), GemmTuningStore.in(KilnSettings.openClCache()));
         });
     }
 
     /** A backend on {@code device}, staging transfers as the settings say ({@link StagingBuffer#wantedBytes}). */
     OpenClBackend(ClDevice device, BinaryCache binaryCache) {
-        this(device, binaryCache, StagingBuffer.wantedBytes(device));
+        this(device, binaryCache, StagingBuffer.wantedBytes(device), null);
     }
 
     /** A backend on {@code device} whose transfers pass through {@code stagingBytes} of pinned memory (0: none). */
     OpenClBackend(ClDevice device, BinaryCache binaryCache, int stagingBytes) {
+        this(device, binaryCache, stagingBytes, null);
+    }
+
+    /** A backend that takes its gemm tunings from {@code tunings} where it holds one (null: the built-in table). */
+    OpenClBackend(ClDevice device, BinaryCache binaryCache, int stagingBytes, GemmTuningStore tunings) {
         this.context = PlatformLock.locked(() -> new ClContext(device));
         this.programs = new ProgramCache(context, binaryCache);
         this.pool = new BufferPool(context);
         this.retry = new OutOfMemoryRetry(context, pool);
         this.transfers = new ClTransfers(context, retry, stagingBytes);
+        this.tunings = tunings;
+        capGlobalSize(0);
     }
 
     /** The binary cache in {@code directory}, or null when the setting is "off". */
@@ -188,6 +209,11 @@ public final class OpenClBackend implements Backend {
     /** Bytes of upload host copies still held because the queue has not been waited on since. */
     long pendingUploadBytes() {
         return transfers.pendingUploadBytes();
+    }
+
+    /** The host memory that unstaged uploads read from. */
+    UploadMemory uploadMemory() {
+        return transfers.uploadMemory();
     }
 
     /** Whether uploads and downloads pass through pinned staging memory. */
@@ -609,43 +635,30 @@ public final class OpenClBackend implements Backend {
     @Override
     public void softmax(boolean log, int rows, int cols, Buffer x, Buffer out) {
         BufferChecks.softmax(this, log, rows, cols, x, out);
-        ClBuffer xb = (ClBuffer) x;
-        ClBuffer ob = (ClBuffer) out;
-        launch(xb.dtype(), KernelFamily.SOFTMAX, log ? "log_softmax" : "softmax", () -> rows + "x" + cols)
-                .integer(rows).integer(cols).buffer(xb).buffer(ob).run(queue(), rows);
+        rowwise.run(log ? "log_softmax" : "softmax", rows, cols, (ClBuffer) x, (ClBuffer) out);
     }
 
     @Override
     public void softmaxBackward(boolean log, int rows, int cols, Buffer y, Buffer gradOut, Buffer gradIn) {
         BufferChecks.softmaxBackward(this, log, rows, cols, y, gradOut, gradIn);
-        ClBuffer yb = (ClBuffer) y;
-        ClBuffer gb = (ClBuffer) gradOut;
-        ClBuffer ib = (ClBuffer) gradIn;
-        launch(yb.dtype(), KernelFamily.SOFTMAX, log ? "log_softmax_backward" : "softmax_backward", () -> rows + "x" + cols)
-                .integer(rows).integer(cols).buffer(yb).buffer(gb).buffer(ib).run(queue(), rows);
+        rowwise.run(log ? "log_softmax_backward" : "softmax_backward", rows, cols, (ClBuffer) y, (ClBuffer) gradOut,
+                (ClBuffer) gradIn);
     }
 
     @Override
-    public void softmaxCrossEntropy(int rows, int cols, Buffer logits, Buffer targets, Buffer probabilities, Buffer losses) {
+    public void softmaxCrossEntropy(int rows, int cols, Buffer logits, Buffer targets, Buffer probabilities,
+                                    Buffer losses) {
         BufferChecks.softmaxCrossEntropy(this, rows, cols, logits, targets, probabilities, losses);
-        ClBuffer lb = (ClBuffer) logits;
-        ClBuffer tb = (ClBuffer) targets;
-        ClBuffer pb = (ClBuffer) probabilities;
-        ClBuffer sb = (ClBuffer) losses;
-        launch(lb.dtype(), KernelFamily.SOFTMAX, "softmax_cross_entropy", () -> rows + "x" + cols)
-                .integer(rows).integer(cols).buffer(lb).buffer(tb).buffer(pb).buffer(sb).run(queue(), rows);
+        rowwise.run("softmax_cross_entropy", rows, cols, (ClBuffer) logits, (ClBuffer) targets,
+                (ClBuffer) probabilities, (ClBuffer) losses);
     }
 
     @Override
     public void softmaxCrossEntropyBackward(int rows, int cols, Buffer probabilities, Buffer targets,
                                             Buffer gradLosses, Buffer gradLogits) {
         BufferChecks.softmaxCrossEntropyBackward(this, rows, cols, probabilities, targets, gradLosses, gradLogits);
-        ClBuffer pb = (ClBuffer) probabilities;
-        ClBuffer tb = (ClBuffer) targets;
-        ClBuffer gb = (ClBuffer) gradLosses;
-        ClBuffer ob = (ClBuffer) gradLogits;
-        launch(pb.dtype(), KernelFamily.SOFTMAX, "softmax_cross_entropy_backward", () -> rows + "x" + cols)
-                .integer(rows).integer(cols).buffer(pb).buffer(tb).buffer(gb).buffer(ob).run(queue(), rows);
+        rowwise.run("softmax_cross_entropy_backward", rows, cols, (ClBuffer) probabilities, (ClBuffer) targets,
+                (ClBuffer) gradLosses, (ClBuffer) gradLogits);
     }
 
     @Override
@@ -706,8 +719,9 @@ public final class OpenClBackend implements Backend {
             case UNIFORM, NORMAL -> launch.real(a).real(b);
             case BERNOULLI -> launch.unsigned(bernoulliThreshold(ob.dtype() == DType.F64 ? a : (float) a));
         }
-        // One work-item per vector of elements.
-        launch.buffer(ob).run(queue(), (ob.length() + lanes(ob.dtype()) - 1) / lanes(ob.dtype()));
+        // One work-item per vector of Philox blocks, four elements each.
+        long blocks = ((offset + ob.length() + 3) >>> 2) - (offset >>> 2);
+        launch.buffer(ob).run(queue(), (blocks + lanes(ob.dtype()) - 1) / lanes(ob.dtype()));
     }
 
     /** The t with (x0 >>> 8) &lt; t exactly when u = (x0 >>> 8) * 2^-24 &lt; keep. */
@@ -731,13 +745,41 @@ public final class OpenClBackend implements Backend {
         if (!dtype.isReal()) {
             throw new KilnException(name + ": kernels are built for F32 or F64, not " + dtype);
         }
-        cl_kernel kernel = kernels.computeIfAbsent(dtype, d -> new HashMap<>()).get(name);
+        boolean stride = gridStride;
+        return new KernelLaunch(wide -> kernel(new ProgramVariant(dtype, wide || wideIndices, stride), family, name),
+                programs::limits, stride ? maxGlobal : Long.MAX_VALUE, retry, scalarArgument, name, dtype,
+                shapes);
+    }
+
+    private cl_kernel kernel(ProgramVariant variant, KernelFamily family, String name) {
+        cl_kernel kernel = kernels.computeIfAbsent(variant, v -> new HashMap<>()).get(name);
         if (kernel == null) {
-            ProgramSource source = source(dtype, family);
+            ProgramSource source = source(variant, family);
             kernel = PlatformLock.locked(() -> programs.kernel(source, name));
-            kernels.get(dtype).put(name, kernel);
+            kernels.get(variant).put(name, kernel);
         }
-        return new KernelLaunch(kernel, programs.limits(kernel), retry, name, dtype, shapes);
+        return kernel;
+    }
+
+    /** The launcher of the row-wise kernels (softmax.cl), for tests that choose its layout. */
+    OpenClSoftmax rowwise() {
+        return rowwise;
+    }
+
+    /**
+     * Caps 1-D launches at {@code workItems} (rounded up to a whole work-group, or one smaller group) with the
+     * kernels' grid-stride loops on, even on a CPU device, so that tests run the loops; 0 restores the device's
+     * setting: capped loops on GPUs and other devices, one index per work-item on CPU devices (common.cl).
+     */
+    void capGlobalSize(long workItems) {
+        gridStride = workItems > 0 || !device().type().equals("cpu");
+        maxGlobal = workItems <= 0 ? GlobalSizeCap.of(device())
+                : workItems < KernelLaunch.GROUP ? workItems : KernelLaunch.roundUp(workItems, KernelLaunch.GROUP);
+    }
+
+    /** Builds every kernel with 64-bit indices, whatever the sizes, so that tests run those builds on small data. */
+    void forceWideIndices(boolean wide) {
+        wideIndices = wide;
     }
 
     /** Compiles every kernel family for {@code dtype} now (I32 has no programs of its own), so that a device that cannot build them fails at once. */
@@ -752,10 +794,15 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    /** The program text of {@code family} for {@code dtype} with this device's tuning. */
+    /** The program text of {@code family} for {@code dtype} with this device's tuning and 32-bit indices. */
     ProgramSource source(DType dtype, KernelFamily family) {
-        return sources.computeIfAbsent(dtype, d -> new EnumMap<>(KernelFamily.class))
-                .computeIfAbsent(family, f -> ProgramSource.of(f, dtype, gemmTuning(dtype), lanes(dtype)));
+        return source(new ProgramVariant(dtype, false, gridStride), family);
+    }
+
+    private ProgramSource source(ProgramVariant variant, KernelFamily family) {
+        DType dtype = variant.dtype();
+        return sources.computeIfAbsent(variant, v -> new EnumMap<>(KernelFamily.class)).computeIfAbsent(family,
+                f -> ProgramSource.of(f, dtype, gemmTuning(dtype), lanes(dtype), variant.wide(), variant.gridStride()));
     }
 
     /** Elements per work-item of the vector kernels for {@code dtype} on this device (VW of their programs). */
@@ -764,16 +811,40 @@ public final class OpenClBackend implements Backend {
     }
 
     GemmTuning gemmTuning(DType dtype) {
-        return gemmTunings.computeIfAbsent(dtype, d -> TuningTable.gemm(context.device(), d));
+        return gemmTunings.computeIfAbsent(dtype, d -> storedGemmTuning(d).orElseGet(() -> builtInGemmTuning(d)));
+    }
+
+    /** What {@code kiln tune} stored for this device, driver and dtype; empty without a store or an entry. */
+    Optional<GemmTuning> storedGemmTuning(DType dtype) {
+        return tunings == null ? Optional.empty() : tunings.read(context.device(), dtype);
+    }
+
+    GemmTuning builtInGemmTuning(DType dtype) {
+        return TuningTable.gemm(context.device(), dtype);
+    }
+
+    /** Where {@code kiln tune} keeps this device's tunings; null when the cache is off. */
+    GemmTuningStore tuningStore() {
+        return tunings;
+    }
+
+    ClDevice clDevice() {
+        return context.device();
     }
 
     /** Replaces the gemm tuning for {@code dtype}; for tests and benchmarks of the other variants. */
     void overrideGemmTuning(DType dtype, GemmTuning tuning) {
         gemmTunings.put(dtype, tuning);
-        if (sources.containsKey(dtype)) {
-            sources.get(dtype).remove(KernelFamily.GEMM);
-        }
-        kernels.getOrDefault(dtype, new HashMap<>()).keySet().removeIf(name -> name.startsWith("gemm_"));
+        sources.forEach((variant, families) -> {
+            if (variant.dtype() == dtype) {
+                families.remove(KernelFamily.GEMM);
+            }
+        });
+        kernels.forEach((variant, named) -> {
+            if (variant.dtype() == dtype) {
+                named.keySet().removeIf(name -> name.startsWith("gemm_"));
+            }
+        });
     }
 
     ProgramCache programs() {

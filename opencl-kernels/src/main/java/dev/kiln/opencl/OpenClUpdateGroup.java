@@ -45,12 +45,11 @@ final class OpenClUpdateGroup {
                         ClBuffer[] grads, ClBuffer[][] states) {
         int count = slots.size();
         long[] lengths = new long[SLOTS];
-        long[] ends = new long[SLOTS];
-        long groups = 0;
+        long items = 0;
         for (int q = 0; q < SLOTS; q++) {
             lengths[q] = q < count ? params[slots.get(q)].length() : 0;
-            groups += (lengths[q] + KernelLaunch.GROUP - 1) / KernelLaunch.GROUP;
-            ends[q] = groups;
+            // each slot fills whole work-groups of its own; a smaller work-group the kernel may get needs no more
+            items += KernelLaunch.roundUp(lengths[q], KernelLaunch.GROUP);
         }
         KernelLaunch launch = backend.launch(params[slots.get(0)].dtype(), KernelFamily.OPTIM,
                         "update_" + rule.name().toLowerCase(Locale.ROOT) + "_group",
@@ -59,7 +58,7 @@ final class OpenClUpdateGroup {
                 .real(parameters.epsilon()).real(parameters.weightDecay())
                 .real(1 - Math.pow(parameters.beta1(), parameters.step()))
                 .real(1 - Math.pow(parameters.beta2(), parameters.step()))
-                .unsignedLongs(lengths).unsignedLongs(ends);
+                .unsignedLongs(lengths);
         for (int q = 0; q < SLOTS; q++) {
             // An unused slot repeats the last parameter's buffers and owns no work-group.
             int i = slots.get(Math.min(q, count - 1));
@@ -67,6 +66,6 @@ final class OpenClUpdateGroup {
             ClBuffer[] s = states[i];
             launch.buffer(p).buffer(grads[i]).buffer(s.length > 0 ? s[0] : p).buffer(s.length > 1 ? s[1] : p);
         }
-        launch.run(backend.queue(), groups * KernelLaunch.GROUP);
+        launch.run(backend.queue(), items);
     }
 }

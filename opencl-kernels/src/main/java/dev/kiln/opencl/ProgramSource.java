@@ -19,10 +19,16 @@ import java.util.TreeMap;
  */
 record ProgramSource(String name, SortedMap<String, String> defines, String text) {
 
-    /** The program the backend builds: {@code family} in {@code dtype} with a device's gemm tuning and vector lanes. */
-    static ProgramSource of(KernelFamily family, DType dtype, GemmTuning gemm, int lanes) {
+    /**
+     * The program the backend builds: {@code family} in {@code dtype} with a device's gemm tuning and vector lanes,
+     * 64-bit index arithmetic when {@code wide}, else 32-bit, and grid-stride loops when {@code gridStride}.
+     */
+    static ProgramSource of(KernelFamily family, DType dtype, GemmTuning gemm, int lanes, boolean wide,
+                            boolean gridStride) {
         Map<String, String> defines = new HashMap<>();
         defines.put("PRECISION", dtype == DType.F64 ? "64" : "32");
+        defines.put("INDEX_BITS", wide ? "64" : "32");
+        defines.put("GRID_STRIDE", gridStride ? "1" : "0");
         if (family == KernelFamily.GEMM) {
             defines.putAll(gemm.defines());
         }

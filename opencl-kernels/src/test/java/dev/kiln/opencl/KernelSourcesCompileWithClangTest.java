@@ -6,14 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kiln.KilnSettings;
-import dev.kiln.backend.DType;
-import dev.kiln.backend.DeviceInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,10 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KernelSourcesCompileWithClangTest {
     private static Clang clang;
-
-    /** A program and the build options the backend passes with it. */
-    private record Build(ProgramSource source, String options) {
-    }
 
     @TempDir
     Path directory;
@@ -46,26 +37,15 @@ class KernelSourcesCompileWithClangTest {
 
     @Test
     void everyProgramCompilesAndDefinesWhatItCalls() throws Exception {
-        Map<String, Build> builds = new LinkedHashMap<>();
-        for (ClDevice device : deviceClasses()) {
-            for (DType dtype : List.of(DType.F32, DType.F64)) {
-                for (KernelFamily family : KernelFamily.values()) {
-                    ProgramSource source = ProgramSource.of(family, dtype,
-                            TuningTable.gemm(device, dtype), TuningTable.lanes(device, dtype));
-                    String options = ProgramCache.options(device);
-                    builds.putIfAbsent(options + "\n" + source.text(), new Build(source, options));
-                }
-            }
-        }
         List<String> failures = new ArrayList<>();
         int compiled = 0;
-        for (Build build : builds.values()) {
+        for (KernelPrograms.Build build : KernelPrograms.all()) {
             ProgramSource program = build.source();
-            boolean fp64 = program.defines().get("PRECISION").equals("64");
             // -O0 keeps every call, so a helper without a definition shows even where -O2 would inline it away.
             for (String optimisation : List.of("-O0", "-O2")) {
-                String label = program.name() + " " + program.defines() + " " + build.options() + " " + optimisation;
-                Clang.Result result = clang.compile(program.text(), fp64, optimisation, build.options(), directory);
+                String label = build.label() + " " + optimisation;
+                Clang.Result result = clang.compile(program.text(), build.fp64(), optimisation, build.options(),
+                        directory);
                 if (result.exitCode() != 0) {
                     failures.add(label + " does not compile:\n" + result.messages());
                 } else if (!clang.undefinedFunctions(result.ir()).isEmpty()) {
@@ -95,21 +75,5 @@ class KernelSourcesCompileWithClangTest {
         String source = "__kernel void widened(__global float* x) { double d = x[0]; x[0] = (float) (d * d); }\n";
         assertTrue(clang.compile(source, false, "-O2", "", directory).exitCode() != 0);
         assertEquals(0, clang.compile(source, true, "-O2", "", directory).exitCode());
-    }
-
-    /** One description per device class the tuning table tells apart: each type, vendor, and CPU vector width. */
-    private static List<ClDevice> deviceClasses() {
-        List<ClDevice> devices = new ArrayList<>();
-        for (String type : List.of("cpu", "gpu", "accelerator", "other")) {
-            for (String vendor : List.of("NVIDIA Corporation", "Advanced Micro Devices, Inc.", "Intel(R) Corporation",
-                    "The pocl project")) {
-                for (int width : List.of(1, 2, 4, 8, 16)) {
-                    DeviceInfo info = new DeviceInfo(devices.size(), type + " device", vendor, type, "1.0", 8,
-                            1L << 32, 1L << 30, true);
-                    devices.add(DeviceDescriptions.of("p", info, width, false, Set.of()));
-                }
-            }
-        }
-        return devices;
     }
 }

@@ -12,6 +12,7 @@ import dev.kiln.backend.DType;
 import dev.kiln.backend.DeviceInfo;
 import dev.kiln.backend.TransferStats;
 import dev.kiln.backend.UnaryOp;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +50,67 @@ class MemoryAndTransfersTest {
         assertArrayEquals(new float[] {1, 2, 3, 4}, out);
         assertEquals(0, backend.pendingUploadBytes());
         backend.free(x);
+    }
+
+    @Test
+    void uploadsInFlightEachKeepTheirOwnHostMemoryAndTheNextOnesReuseIt() {
+        try (OpenClBackend unstaged = unstaged()) {
+            // Twenty writes in flight at once: none may read another's host copy.
+            List<Buffer> buffers = new ArrayList<>();
+            for (int b = 0; b < 20; b++) {
+                Buffer buffer = unstaged.allocate(DType.F32, 784);
+                unstaged.upload(constant(784, b), buffer);
+                buffers.add(buffer);
+            }
+            long allocated = unstaged.uploadMemory().allocatedBytes();
+            for (int round = 0; round < 3; round++) {
+                for (int b = 0; b < buffers.size(); b++) {
+                    float[] back = new float[784];
+                    unstaged.download(buffers.get(b), back);
+                    assertArrayEquals(constant(784, round * 100 + b), back, "round " + round + ", buffer " + b);
+                }
+                // The downloads waited for the queue: the same host memory now carries the next writes.
+                for (int b = 0; b < buffers.size(); b++) {
+                    unstaged.upload(constant(784, (round + 1) * 100 + b), buffers.get(b));
+                }
+                assertEquals(allocated, unstaged.uploadMemory().allocatedBytes());
+            }
+        }
+    }
+
+    @Test
+    void repeatedUploadsOfOneSizeAllocateNoHostMemoryAfterTheFirst() {
+        try (OpenClBackend unstaged = unstaged()) {
+            Buffer x = unstaged.allocate(DType.F32, 784);
+            float[] back = new float[784];
+            unstaged.upload(constant(784, 0), x);
+            unstaged.download(x, back);
+            long allocated = unstaged.uploadMemory().allocatedBytes();
+            for (int call = 1; call <= 200; call++) {
+                unstaged.upload(constant(784, call), x);
+                unstaged.download(x, back);
+                assertArrayEquals(constant(784, call), back, "call " + call);
+            }
+            assertEquals(allocated, unstaged.uploadMemory().allocatedBytes());
+        }
+    }
+
+    @Test
+    void anUploadLargerThanTheHeldHostMemoryPassesThroughInChunksAndArrivesWhole() {
+        try (OpenClBackend unstaged = unstaged()) {
+            int size = (int) (UploadMemory.HELD_BYTES / Float.BYTES) * 2 + 12345;
+            float[] values = constant(size, 3);
+            values[size - 1] = -1;
+            Buffer x = unstaged.allocate(DType.F32, size);
+            unstaged.upload(values, x);
+            assertTrue(unstaged.uploadMemory().claimedBytes() <= UploadMemory.HELD_BYTES);
+            float[] back = new float[size];
+            unstaged.download(x, back);
+            assertArrayEquals(values, back);
+            // Full chunks reuse the blocks of the first pass; only the last, shorter chunk needs a block of its own.
+            assertEquals(UploadMemory.HELD_BYTES + UploadMemory.sizeClass(12345 * Float.BYTES),
+                    unstaged.uploadMemory().allocatedBytes());
+        }
     }
 
     @Test
@@ -102,5 +164,19 @@ class MemoryAndTransfersTest {
         assertTrue(e.getMessage().contains("'cpu'"), e.getMessage());
         OpenClTestSupport.reference().free(foreign);
         backend.free(own);
+    }
+
+    /** A backend on the default device whose uploads always read from {@link UploadMemory}. */
+    private static OpenClBackend unstaged() {
+        List<ClDevice> devices = OpenClTestSupport.devices();
+        return new OpenClBackend(devices.get(ClDevices.defaultIndex(devices)), null, 0);
+    }
+
+    private static float[] constant(int size, int seed) {
+        float[] values = new float[size];
+        for (int i = 0; i < size; i++) {
+            values[i] = seed * 10000 + i;
+        }
+        return values;
     }
 }

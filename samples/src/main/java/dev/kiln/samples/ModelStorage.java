@@ -1,5 +1,7 @@
 package dev.kiln.samples;
 
+import dev.kiln.KilnException;
+import dev.kiln.backend.Backend;
 import dev.kiln.data.preprocess.Standardization;
 import dev.kiln.gan.GanFitOptions;
 import dev.kiln.io.CheckpointCallback;
@@ -15,6 +17,7 @@ import dev.kiln.tensor.Tensor;
 import dev.kiln.train.FitOptions;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -33,9 +36,11 @@ import org.slf4j.LoggerFactory;
  * @param settings the settings the checkpoints record and a resumed run is checked against (fit samples only)
  * @param logDirectory directory of TensorBoard event files written every epoch, or null
  * @param recorder keeps the models' summaries and histograms for the run's report, or null
+ * @param devices the backends a fit trains a replica of the model on each ({@code --devices}), the model's own
+ *     first; empty to train on the model's backend alone
  */
 public record ModelStorage(Path saveModel, Path checkpoints, Path resume, OutputFailures failures,
-                           RunSettings settings, Path logDirectory, TrainingRecorder recorder) {
+                           RunSettings settings, Path logDirectory, TrainingRecorder recorder, List<Backend> devices) {
     /** Checkpoints kept by {@code kiln train}. */
     static final int KEEP_LAST = 3;
     private static final Logger LOG = LoggerFactory.getLogger(ModelStorage.class);
@@ -43,7 +48,11 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume, Output
     /** Storage without TensorBoard event files. */
     public ModelStorage(Path saveModel, Path checkpoints, Path resume, OutputFailures failures,
                         RunSettings settings) {
-        this(saveModel, checkpoints, resume, failures, settings, null, null);
+        this(saveModel, checkpoints, resume, failures, settings, null, null, List.of());
+    }
+
+    public ModelStorage {
+        devices = List.copyOf(devices);
     }
 
     /** Storage that records no settings and fails at once when the model cannot be saved. */
@@ -58,12 +67,17 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume, Output
 
     /** This storage, also writing TensorBoard event files into {@code directory} (null for none). */
     public ModelStorage withLogDirectory(Path directory) {
-        return new ModelStorage(saveModel, checkpoints, resume, failures, settings, directory, recorder);
+        return new ModelStorage(saveModel, checkpoints, resume, failures, settings, directory, recorder, devices);
     }
 
     /** This storage, also recording the training into {@code value} (null for none). */
     public ModelStorage withRecorder(TrainingRecorder value) {
-        return new ModelStorage(saveModel, checkpoints, resume, failures, settings, logDirectory, value);
+        return new ModelStorage(saveModel, checkpoints, resume, failures, settings, logDirectory, value, devices);
+    }
+
+    /** This storage, training on {@code backends} (the model's own first; empty for its own alone). */
+    public ModelStorage withDevices(List<Backend> backends) {
+        return new ModelStorage(saveModel, checkpoints, resume, failures, settings, logDirectory, recorder, backends);
     }
 
     /** Whether anything is saved, checkpointed or resumed. */
@@ -90,9 +104,9 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume, Output
     public FitOptions apply(FitOptions options, Compilation compilation, Standardization normalization) {
         Resume from = resume == null ? null : Resume.from(resume);
         Path checkpointRoot = checkpointRoot();
-        FitOptions result = options;
+        FitOptions result = devices.isEmpty() ? options : options.toBuilder().devices(devices).build();
         if (checkpointRoot != null) {
-            result = options.toBuilder().callbacks(CheckpointCallback.everyEpoch(checkpointRoot, KEEP_LAST)
+            result = result.toBuilder().callbacks(CheckpointCallback.everyEpoch(checkpointRoot, KEEP_LAST)
                     .withCompilation(compilation).withNormalization(normalization)
                     .withSettings(settings.values())).build();
         }
@@ -118,6 +132,9 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume, Output
      * checkpoint (checkpointing then continues next to it).
      */
     public GanFitOptions apply(GanFitOptions options) {
+        if (devices.size() > 1) {
+            throw new KilnException("--devices trains the samples that use fit; a GAN trains on one device");
+        }
         GanFitOptions result = options;
         if (logDirectory != null) {
             result = result.withListener(new GanTensorBoard(logDirectory).histogramsEvery(1));

@@ -68,9 +68,9 @@ final class TrainingSpecs {
     }
 
     /**
-     * One draw: (seed, offset) pairs include a counter past 2^32 and a seed with its high word set, to check that
-     * both 32-bit halves reach Philox, and counters that cross 2^32 between neighbouring elements (which OpenCL
-     * draws in one vector).
+     * One draw: (seed, offset) pairs include a block counter (offset / 4) past 2^32 and a seed with its high word
+     * set, to check that both 32-bit halves reach Philox, block counters that cross 2^32 between neighbouring blocks
+     * (which OpenCL draws in one vector), and offsets that start and end inside a block.
      */
     private record Draw(long seed, long offset, double a, double b) {
         String label(int n) {
@@ -80,13 +80,13 @@ final class TrainingSpecs {
 
     private static OpSpec random(Distribution distribution) {
         // Parameters exactly representable in F32 keep UNIFORM and BERNOULLI bit-identical across precisions.
-        long crossing = (1L << 32) - 5;
+        long crossing = (1L << 34) - 21;
         List<Draw> draws = switch (distribution) {
-            case UNIFORM -> List.of(new Draw(42, 0, -1, 1), new Draw(0x9E3779B97F4A7C15L, (1L << 32) + 2, 0, 0.5),
+            case UNIFORM -> List.of(new Draw(42, 0, -1, 1), new Draw(0x9E3779B97F4A7C15L, (1L << 34) + 2, 0, 0.5),
                     new Draw(7, crossing, -1, 1));
-            case NORMAL -> List.of(new Draw(42, 0, 0.5, 2), new Draw(0x9E3779B97F4A7C15L, (1L << 32) + 2, 0, 1),
+            case NORMAL -> List.of(new Draw(42, 0, 0.5, 2), new Draw(0x9E3779B97F4A7C15L, (1L << 34) + 2, 0, 1),
                     new Draw(7, crossing, 0, 1));
-            case BERNOULLI -> List.of(new Draw(42, 0, 0.75, 0), new Draw(0x9E3779B97F4A7C15L, (1L << 32) + 2, 0.125,
+            case BERNOULLI -> List.of(new Draw(42, 0, 0.75, 0), new Draw(0x9E3779B97F4A7C15L, (1L << 34) + 2, 0.125,
                     0), new Draw(7, crossing, 0.5, 0));
         };
         Tolerances tolerances = distribution == Distribution.NORMAL

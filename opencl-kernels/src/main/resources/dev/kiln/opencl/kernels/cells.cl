@@ -11,8 +11,9 @@
 // One work-item per element (n, j) of a [batch, units] matrix (per VW of them): it writes those units of row n in
 // every output (each of its gates, h and c), so no two work-items write one element, and gradH and gradC are read
 // and replaced in place.
-// Tuning macros: VW (common.cl). Assumptions: 1-D ranges rounded up to the work-group size, so kernels check their
-// first element against n = batch * units; offsets are size_t, so a sequence may hold more than 2^31 elements.
+// Tuning macros: VW, INDEX_BITS (common.cl). Assumptions: capped 1-D ranges, each kernel a grid-stride loop over
+// its work-items, n = batch * units elements (a multiple of VW in the _vector kernels); offsets are size_t, so a
+// sequence may hold more than 2^31 elements.
 
 // Type-generic (scalars and vectors alike).
 #define SIGMOID(x) ((real) 1 / ((real) 1 + exp(-(x))))
@@ -37,11 +38,12 @@
 
 // Work-item q covers elements [q * LANES, (q + 1) * LANES) of n = batch * units: row r of the batch, units from j,
 // the row's slot in the sequence buffers (and keep).
+// CELL_INDEX opens the grid-stride loop over the work-items, END_CELL closes it.
 #define CELL_INDEX(L) \
-    const size_t e = get_global_id(0) * L##_LANES; \
-    if (e >= n) return; \
-    const size_t r = e / units, j = e - r * units; \
+    FOR_EACH(item, n / L##_LANES) { \
+    const index_t e = item * L##_LANES, r = e / units, j = e - r * units; \
     const size_t slot = (size_t) step * batch + r;
+#define END_CELL }
 
 #define CELL_ELEMENT(L, M) \
     CELL_INDEX(L) \
@@ -61,11 +63,12 @@
 __kernel void NAME(CELL_SIZES, __global const real* inputGates, __global const real* recurrent, M##_MASK_ARG \
         __global real* states, __global real* h) { \
     CELL_ELEMENT(L, M) \
-    const size_t row = r * units + j, prev = slot * units + j, next = prev + (size_t) batch * units; \
-    const L##_T value = keep ? L##_LOAD(states + prev) \
-            : tanh(L##_LOAD(inputGates + prev) + L##_LOAD(recurrent + row)); \
-    L##_STORE(value, states + next); \
-    L##_STORE(value, h + row); \
+        const size_t row = r * units + j, prev = slot * units + j, next = prev + (size_t) batch * units; \
+        const L##_T value = keep ? L##_LOAD(states + prev) \
+                : tanh(L##_LOAD(inputGates + prev) + L##_LOAD(recurrent + row)); \
+        L##_STORE(value, states + next); \
+        L##_STORE(value, h + row); \
+    END_CELL \
 }
 
 CELL_VARIANTS(RNN_CELL, rnn_cell)
@@ -76,16 +79,17 @@ CELL_VARIANTS(RNN_CELL, rnn_cell)
 __kernel void NAME(CELL_SIZES, M##_MASK_ARG __global const real* states, __global const real* gradStates, \
         __global real* gradH, __global real* gradGates) { \
     CELL_ELEMENT(L, M) \
-    const size_t row = r * units + j, next = (slot + batch) * units + j; \
-    const L##_T dh = L##_LOAD(gradStates + next) + L##_LOAD(gradH + row); \
-    if (keep) { \
-        L##_STORE((L##_T) 0, gradGates + row); \
-        L##_STORE(dh, gradH + row); \
-    } else { \
-        const L##_T y = L##_LOAD(states + next); \
-        L##_STORE(dh * ((real) 1 - y * y), gradGates + row); \
-        L##_STORE((L##_T) 0, gradH + row); \
-    } \
+        const size_t row = r * units + j, next = (slot + batch) * units + j; \
+        const L##_T dh = L##_LOAD(gradStates + next) + L##_LOAD(gradH + row); \
+        if (keep) { \
+            L##_STORE((L##_T) 0, gradGates + row); \
+            L##_STORE(dh, gradH + row); \
+        } else { \
+            const L##_T y = L##_LOAD(states + next); \
+            L##_STORE(dh * ((real) 1 - y * y), gradGates + row); \
+            L##_STORE((L##_T) 0, gradH + row); \
+        } \
+    END_CELL \
 }
 
 CELL_VARIANTS(RNN_CELL_BACKWARD, rnn_cell_backward)
@@ -96,22 +100,23 @@ CELL_VARIANTS(RNN_CELL_BACKWARD, rnn_cell_backward)
 __kernel void NAME(CELL_SIZES, __global const real* inputGates, __global const real* recurrent, M##_MASK_ARG \
         __global real* states, __global real* h, __global real* gates) { \
     CELL_ELEMENT(L, M) \
-    const size_t z = r * 4 * units + j, x = slot * 4 * units + j; \
-    const size_t prev = slot * 2 * units + j, next = (slot + batch) * 2 * units + j; \
-    const L##_T i = SIGMOID(L##_LOAD(inputGates + x) + L##_LOAD(recurrent + z)); \
-    const L##_T f = SIGMOID(L##_LOAD(inputGates + x + units) + L##_LOAD(recurrent + z + units)); \
-    const L##_T g = tanh(L##_LOAD(inputGates + x + 2 * units) + L##_LOAD(recurrent + z + 2 * units)); \
-    const L##_T o = SIGMOID(L##_LOAD(inputGates + x + 3 * units) + L##_LOAD(recurrent + z + 3 * units)); \
-    L##_STORE(i, gates + z); \
-    L##_STORE(f, gates + z + units); \
-    L##_STORE(g, gates + z + 2 * units); \
-    L##_STORE(o, gates + z + 3 * units); \
-    const L##_T cPrev = L##_LOAD(states + prev + units); \
-    const L##_T c = keep ? cPrev : f * cPrev + i * g; \
-    const L##_T hy = keep ? L##_LOAD(states + prev) : o * tanh(c); \
-    L##_STORE(hy, states + next); \
-    L##_STORE(c, states + next + units); \
-    L##_STORE(hy, h + r * units + j); \
+        const size_t z = r * 4 * units + j, x = slot * 4 * units + j; \
+        const size_t prev = slot * 2 * units + j, next = (slot + batch) * 2 * units + j; \
+        const L##_T i = SIGMOID(L##_LOAD(inputGates + x) + L##_LOAD(recurrent + z)); \
+        const L##_T f = SIGMOID(L##_LOAD(inputGates + x + units) + L##_LOAD(recurrent + z + units)); \
+        const L##_T g = tanh(L##_LOAD(inputGates + x + 2 * units) + L##_LOAD(recurrent + z + 2 * units)); \
+        const L##_T o = SIGMOID(L##_LOAD(inputGates + x + 3 * units) + L##_LOAD(recurrent + z + 3 * units)); \
+        L##_STORE(i, gates + z); \
+        L##_STORE(f, gates + z + units); \
+        L##_STORE(g, gates + z + 2 * units); \
+        L##_STORE(o, gates + z + 3 * units); \
+        const L##_T cPrev = L##_LOAD(states + prev + units); \
+        const L##_T c = keep ? cPrev : f * cPrev + i * g; \
+        const L##_T hy = keep ? L##_LOAD(states + prev) : o * tanh(c); \
+        L##_STORE(hy, states + next); \
+        L##_STORE(c, states + next + units); \
+        L##_STORE(hy, h + r * units + j); \
+    END_CELL \
 }
 
 CELL_VARIANTS(LSTM_CELL, lstm_cell)
@@ -122,26 +127,27 @@ CELL_VARIANTS(LSTM_CELL, lstm_cell)
 __kernel void NAME(CELL_SIZES, M##_MASK_ARG __global const real* states, __global const real* gates, \
         __global const real* gradStates, __global real* gradH, __global real* gradC, __global real* gradGates) { \
     CELL_ELEMENT(L, M) \
-    const size_t row = r * units + j, z = r * 4 * units + j; \
-    const size_t prev = slot * 2 * units + j, next = (slot + batch) * 2 * units + j; \
-    const L##_T dh = L##_LOAD(gradStates + next) + L##_LOAD(gradH + row); \
-    const L##_T dc = L##_LOAD(gradStates + next + units) + L##_LOAD(gradC + row); \
-    if (keep) { \
-        for (int k = 0; k < 4; k++) L##_STORE((L##_T) 0, gradGates + z + k * units); \
-        L##_STORE(dh, gradH + row); \
-        L##_STORE(dc, gradC + row); \
-        return; \
-    } \
-    const L##_T i = L##_LOAD(gates + z), f = L##_LOAD(gates + z + units); \
-    const L##_T g = L##_LOAD(gates + z + 2 * units), o = L##_LOAD(gates + z + 3 * units); \
-    const L##_T tc = tanh(L##_LOAD(states + next + units)); \
-    const L##_T dcTotal = dc + dh * o * ((real) 1 - tc * tc); \
-    L##_STORE(dcTotal * g * (i * ((real) 1 - i)), gradGates + z); \
-    L##_STORE(dcTotal * L##_LOAD(states + prev + units) * (f * ((real) 1 - f)), gradGates + z + units); \
-    L##_STORE(dcTotal * i * ((real) 1 - g * g), gradGates + z + 2 * units); \
-    L##_STORE(dh * tc * (o * ((real) 1 - o)), gradGates + z + 3 * units); \
-    L##_STORE((L##_T) 0, gradH + row); \
-    L##_STORE(dcTotal * f, gradC + row); \
+        const size_t row = r * units + j, z = r * 4 * units + j; \
+        const size_t prev = slot * 2 * units + j, next = (slot + batch) * 2 * units + j; \
+        const L##_T dh = L##_LOAD(gradStates + next) + L##_LOAD(gradH + row); \
+        const L##_T dc = L##_LOAD(gradStates + next + units) + L##_LOAD(gradC + row); \
+        if (keep) { \
+            for (int k = 0; k < 4; k++) L##_STORE((L##_T) 0, gradGates + z + k * units); \
+            L##_STORE(dh, gradH + row); \
+            L##_STORE(dc, gradC + row); \
+            continue; \
+        } \
+        const L##_T i = L##_LOAD(gates + z), f = L##_LOAD(gates + z + units); \
+        const L##_T g = L##_LOAD(gates + z + 2 * units), o = L##_LOAD(gates + z + 3 * units); \
+        const L##_T tc = tanh(L##_LOAD(states + next + units)); \
+        const L##_T dcTotal = dc + dh * o * ((real) 1 - tc * tc); \
+        L##_STORE(dcTotal * g * (i * ((real) 1 - i)), gradGates + z); \
+        L##_STORE(dcTotal * L##_LOAD(states + prev + units) * (f * ((real) 1 - f)), gradGates + z + units); \
+        L##_STORE(dcTotal * i * ((real) 1 - g * g), gradGates + z + 2 * units); \
+        L##_STORE(dh * tc * (o * ((real) 1 - o)), gradGates + z + 3 * units); \
+        L##_STORE((L##_T) 0, gradH + row); \
+        L##_STORE(dcTotal * f, gradC + row); \
+    END_CELL \
 }
 
 CELL_VARIANTS(LSTM_CELL_BACKWARD, lstm_cell_backward)
@@ -152,22 +158,23 @@ CELL_VARIANTS(LSTM_CELL_BACKWARD, lstm_cell_backward)
 __kernel void NAME(CELL_SIZES, __global const real* inputGates, __global const real* recurrent, B##_BIAS_ARG \
         M##_MASK_ARG __global real* states, __global real* h, __global real* gates) { \
     CELL_ELEMENT(L, M) \
-    const size_t row = r * units + j, r3 = r * 3 * units + j, z4 = r * 4 * units + j, x = slot * 3 * units + j; \
-    const size_t prev = slot * units + j, next = prev + (size_t) batch * units; \
-    const L##_T recZ = L##_LOAD(recurrent + r3) + B##_BIAS(L, j); \
-    const L##_T recR = L##_LOAD(recurrent + r3 + units) + B##_BIAS(L, units + j); \
-    const L##_T recH = L##_LOAD(recurrent + r3 + 2 * units) + B##_BIAS(L, 2 * units + j); \
-    const L##_T zg = SIGMOID(L##_LOAD(inputGates + x) + recZ); \
-    const L##_T rg = SIGMOID(L##_LOAD(inputGates + x + units) + recR); \
-    const L##_T hh = tanh(L##_LOAD(inputGates + x + 2 * units) + rg * recH); \
-    L##_STORE(zg, gates + z4); \
-    L##_STORE(rg, gates + z4 + units); \
-    L##_STORE(hh, gates + z4 + 2 * units); \
-    L##_STORE(recH, gates + z4 + 3 * units); \
-    const L##_T hPrev = L##_LOAD(states + prev); \
-    const L##_T hy = keep ? hPrev : GRU_STATE(zg, hPrev, hh); \
-    L##_STORE(hy, states + next); \
-    L##_STORE(hy, h + row); \
+        const size_t row = r * units + j, r3 = r * 3 * units + j, z4 = r * 4 * units + j, x = slot * 3 * units + j; \
+        const size_t prev = slot * units + j, next = prev + (size_t) batch * units; \
+        const L##_T recZ = L##_LOAD(recurrent + r3) + B##_BIAS(L, j); \
+        const L##_T recR = L##_LOAD(recurrent + r3 + units) + B##_BIAS(L, units + j); \
+        const L##_T recH = L##_LOAD(recurrent + r3 + 2 * units) + B##_BIAS(L, 2 * units + j); \
+        const L##_T zg = SIGMOID(L##_LOAD(inputGates + x) + recZ); \
+        const L##_T rg = SIGMOID(L##_LOAD(inputGates + x + units) + recR); \
+        const L##_T hh = tanh(L##_LOAD(inputGates + x + 2 * units) + rg * recH); \
+        L##_STORE(zg, gates + z4); \
+        L##_STORE(rg, gates + z4 + units); \
+        L##_STORE(hh, gates + z4 + 2 * units); \
+        L##_STORE(recH, gates + z4 + 3 * units); \
+        const L##_T hPrev = L##_LOAD(states + prev); \
+        const L##_T hy = keep ? hPrev : GRU_STATE(zg, hPrev, hh); \
+        L##_STORE(hy, states + next); \
+        L##_STORE(hy, h + row); \
+    END_CELL \
 }
 
 GRU_CELL(gru_cell, S, PLAIN, PLAIN)
@@ -186,29 +193,30 @@ __kernel void NAME(CELL_SIZES, M##_MASK_ARG __global const real* states, __globa
         __global const real* gradStates, __global real* gradH, __global real* gradInputGates, \
         __global real* gradRecurrent) { \
     CELL_ELEMENT(L, M) \
-    const size_t row = r * units + j, r3 = r * 3 * units + j, z4 = r * 4 * units + j; \
-    const size_t prev = slot * units + j, next = prev + (size_t) batch * units; \
-    const L##_T dH = L##_LOAD(gradStates + next) + L##_LOAD(gradH + row); \
-    if (keep) { \
-        for (int k = 0; k < 3; k++) { \
-            L##_STORE((L##_T) 0, gradInputGates + r3 + k * units); \
-            L##_STORE((L##_T) 0, gradRecurrent + r3 + k * units); \
+        const size_t row = r * units + j, r3 = r * 3 * units + j, z4 = r * 4 * units + j; \
+        const size_t prev = slot * units + j, next = prev + (size_t) batch * units; \
+        const L##_T dH = L##_LOAD(gradStates + next) + L##_LOAD(gradH + row); \
+        if (keep) { \
+            for (int k = 0; k < 3; k++) { \
+                L##_STORE((L##_T) 0, gradInputGates + r3 + k * units); \
+                L##_STORE((L##_T) 0, gradRecurrent + r3 + k * units); \
+            } \
+            L##_STORE(dH, gradH + row); \
+            continue; \
         } \
-        L##_STORE(dH, gradH + row); \
-        return; \
-    } \
-    const L##_T zg = L##_LOAD(gates + z4), rg = L##_LOAD(gates + z4 + units); \
-    const L##_T hh = L##_LOAD(gates + z4 + 2 * units), recH = L##_LOAD(gates + z4 + 3 * units); \
-    const L##_T dh = GRU_CANDIDATE_GRADIENT(dH, zg, hh); \
-    const L##_T dz = GRU_UPDATE_GRADIENT(dH, zg, L##_LOAD(states + prev), hh); \
-    const L##_T dr = dh * recH * (rg * ((real) 1 - rg)); \
-    L##_STORE(dz, gradInputGates + r3); \
-    L##_STORE(dr, gradInputGates + r3 + units); \
-    L##_STORE(dh, gradInputGates + r3 + 2 * units); \
-    L##_STORE(dz, gradRecurrent + r3); \
-    L##_STORE(dr, gradRecurrent + r3 + units); \
-    L##_STORE(dh * rg, gradRecurrent + r3 + 2 * units); \
-    L##_STORE(dH * zg, gradH + row); \
+        const L##_T zg = L##_LOAD(gates + z4), rg = L##_LOAD(gates + z4 + units); \
+        const L##_T hh = L##_LOAD(gates + z4 + 2 * units), recH = L##_LOAD(gates + z4 + 3 * units); \
+        const L##_T dh = GRU_CANDIDATE_GRADIENT(dH, zg, hh); \
+        const L##_T dz = GRU_UPDATE_GRADIENT(dH, zg, L##_LOAD(states + prev), hh); \
+        const L##_T dr = dh * recH * (rg * ((real) 1 - rg)); \
+        L##_STORE(dz, gradInputGates + r3); \
+        L##_STORE(dr, gradInputGates + r3 + units); \
+        L##_STORE(dh, gradInputGates + r3 + 2 * units); \
+        L##_STORE(dz, gradRecurrent + r3); \
+        L##_STORE(dr, gradRecurrent + r3 + units); \
+        L##_STORE(dh * rg, gradRecurrent + r3 + 2 * units); \
+        L##_STORE(dH * zg, gradH + row); \
+    END_CELL \
 }
 
 CELL_VARIANTS(GRU_CELL_BACKWARD, gru_cell_backward)
@@ -220,12 +228,13 @@ CELL_VARIANTS(GRU_CELL_BACKWARD, gru_cell_backward)
 __kernel void NAME(CELL_SIZES, __global const real* inputGates, __global const real* recurrent, \
         __global const real* states, __global real* resetHidden, __global real* gates) { \
     CELL_INDEX(L) \
-    const size_t row = r * units + j, r2 = r * 2 * units + j, r3 = r * 3 * units + j, x = slot * 3 * units + j; \
-    const L##_T zg = SIGMOID(L##_LOAD(inputGates + x) + L##_LOAD(recurrent + r2)); \
-    const L##_T rg = SIGMOID(L##_LOAD(inputGates + x + units) + L##_LOAD(recurrent + r2 + units)); \
-    L##_STORE(zg, gates + r3); \
-    L##_STORE(rg, gates + r3 + units); \
-    L##_STORE(rg * L##_LOAD(states + slot * units + j), resetHidden + row); \
+        const size_t row = r * units + j, r2 = r * 2 * units + j, r3 = r * 3 * units + j, x = slot * 3 * units + j; \
+        const L##_T zg = SIGMOID(L##_LOAD(inputGates + x) + L##_LOAD(recurrent + r2)); \
+        const L##_T rg = SIGMOID(L##_LOAD(inputGates + x + units) + L##_LOAD(recurrent + r2 + units)); \
+        L##_STORE(zg, gates + r3); \
+        L##_STORE(rg, gates + r3 + units); \
+        L##_STORE(rg * L##_LOAD(states + slot * units + j), resetHidden + row); \
+    END_CELL \
 }
 
 GRU_RESET_CELL(gru_reset_cell, S)
@@ -237,15 +246,16 @@ GRU_RESET_CELL(gru_reset_cell_vector, V)
 __kernel void NAME(CELL_SIZES, __global const real* inputGates, __global const real* recurrent, M##_MASK_ARG \
         __global real* states, __global real* h, __global real* gates) { \
     CELL_ELEMENT(L, M) \
-    const size_t row = r * units + j, r3 = r * 3 * units + j, x = slot * 3 * units + j; \
-    const size_t prev = slot * units + j, next = prev + (size_t) batch * units; \
-    const L##_T zg = L##_LOAD(gates + r3); \
-    const L##_T hh = tanh(L##_LOAD(inputGates + x + 2 * units) + L##_LOAD(recurrent + row)); \
-    L##_STORE(hh, gates + r3 + 2 * units); \
-    const L##_T hPrev = L##_LOAD(states + prev); \
-    const L##_T hy = keep ? hPrev : GRU_STATE(zg, hPrev, hh); \
-    L##_STORE(hy, states + next); \
-    L##_STORE(hy, h + row); \
+        const size_t row = r * units + j, r3 = r * 3 * units + j, x = slot * 3 * units + j; \
+        const size_t prev = slot * units + j, next = prev + (size_t) batch * units; \
+        const L##_T zg = L##_LOAD(gates + r3); \
+        const L##_T hh = tanh(L##_LOAD(inputGates + x + 2 * units) + L##_LOAD(recurrent + row)); \
+        L##_STORE(hh, gates + r3 + 2 * units); \
+        const L##_T hPrev = L##_LOAD(states + prev); \
+        const L##_T hy = keep ? hPrev : GRU_STATE(zg, hPrev, hh); \
+        L##_STORE(hy, states + next); \
+        L##_STORE(hy, h + row); \
+    END_CELL \
 }
 
 CELL_VARIANTS(GRU_CANDIDATE_CELL, gru_candidate_cell)
@@ -257,19 +267,20 @@ __kernel void NAME(CELL_SIZES, M##_MASK_ARG __global const real* states, __globa
         __global const real* gradStates, __global real* gradH, __global real* gradCandidate, \
         __global real* gradResetGates) { \
     CELL_ELEMENT(L, M) \
-    const size_t row = r * units + j, r2 = r * 2 * units + j, r3 = r * 3 * units + j; \
-    const size_t prev = slot * units + j, next = prev + (size_t) batch * units; \
-    const L##_T dH = L##_LOAD(gradStates + next) + L##_LOAD(gradH + row); \
-    if (keep) { \
-        L##_STORE((L##_T) 0, gradCandidate + row); \
-        L##_STORE((L##_T) 0, gradResetGates + r2); \
-        L##_STORE(dH, gradH + row); \
-        return; \
-    } \
-    const L##_T zg = L##_LOAD(gates + r3), hh = L##_LOAD(gates + r3 + 2 * units); \
-    L##_STORE(GRU_CANDIDATE_GRADIENT(dH, zg, hh), gradCandidate + row); \
-    L##_STORE(GRU_UPDATE_GRADIENT(dH, zg, L##_LOAD(states + prev), hh), gradResetGates + r2); \
-    L##_STORE(dH * zg, gradH + row); \
+        const size_t row = r * units + j, r2 = r * 2 * units + j, r3 = r * 3 * units + j; \
+        const size_t prev = slot * units + j, next = prev + (size_t) batch * units; \
+        const L##_T dH = L##_LOAD(gradStates + next) + L##_LOAD(gradH + row); \
+        if (keep) { \
+            L##_STORE((L##_T) 0, gradCandidate + row); \
+            L##_STORE((L##_T) 0, gradResetGates + r2); \
+            L##_STORE(dH, gradH + row); \
+            continue; \
+        } \
+        const L##_T zg = L##_LOAD(gates + r3), hh = L##_LOAD(gates + r3 + 2 * units); \
+        L##_STORE(GRU_CANDIDATE_GRADIENT(dH, zg, hh), gradCandidate + row); \
+        L##_STORE(GRU_UPDATE_GRADIENT(dH, zg, L##_LOAD(states + prev), hh), gradResetGates + r2); \
+        L##_STORE(dH * zg, gradH + row); \
+    END_CELL \
 }
 
 CELL_VARIANTS(GRU_CANDIDATE_CELL_BACKWARD, gru_candidate_cell_backward)
@@ -280,11 +291,12 @@ CELL_VARIANTS(GRU_CANDIDATE_CELL_BACKWARD, gru_candidate_cell_backward)
 __kernel void NAME(CELL_SIZES, __global const real* states, __global const real* gates, \
         __global const real* gradResetHidden, __global real* gradH, __global real* gradResetGates) { \
     CELL_INDEX(L) \
-    const size_t row = r * units + j, r2 = r * 2 * units + j, r3 = r * 3 * units + j; \
-    const L##_T rg = L##_LOAD(gates + r3 + units); \
-    const L##_T d = L##_LOAD(gradResetHidden + row); \
-    L##_STORE(d * L##_LOAD(states + slot * units + j) * (rg * ((real) 1 - rg)), gradResetGates + r2 + units); \
-    L##_STORE(L##_LOAD(gradH + row) + d * rg, gradH + row); \
+        const size_t row = r * units + j, r2 = r * 2 * units + j, r3 = r * 3 * units + j; \
+        const L##_T rg = L##_LOAD(gates + r3 + units); \
+        const L##_T d = L##_LOAD(gradResetHidden + row); \
+        L##_STORE(d * L##_LOAD(states + slot * units + j) * (rg * ((real) 1 - rg)), gradResetGates + r2 + units); \
+        L##_STORE(L##_LOAD(gradH + row) + d * rg, gradH + row); \
+    END_CELL \
 }
 
 GRU_RESET_CELL_BACKWARD(gru_reset_cell_backward, S)

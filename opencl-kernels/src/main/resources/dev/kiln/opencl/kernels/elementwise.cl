@@ -8,8 +8,8 @@
 // pays a fixed cost per work-item; on a GPU neighbouring work-items still read neighbouring memory), the last
 // work-item finishing a length that is not a multiple of VW one element at a time. Each function is written once
 // over a type T, and instantiated for real and realV.
-// Tuning macros: VW (common.cl). Assumptions: 1-D ranges rounded up to the work-group size, so every kernel checks
-// its index against the element count it is given; indices (gather, scatter_add) are always int, whatever `real`.
+// Tuning macros: VW, INDEX_BITS (common.cl). Assumptions: capped 1-D ranges, every kernel a grid-stride loop over
+// the element count it is given (FOR_EACH); indices (gather, scatter_add) are always int, whatever `real`.
 
 #define UNARY(NAME, FORWARD, BACKWARD) \
 static inline real NAME##_forward(const real x, const real a, const real b) { typedef real T; return (FORWARD); } \
@@ -23,20 +23,24 @@ static inline realV NAME##_backward_v(const realV x, const realV y, const realV 
     return (BACKWARD); \
 } \
 __kernel void unary_##NAME(const long n, const real a, const real b, __global const real* xs, __global real* out) { \
-    const size_t i = get_global_id(0) * VW; \
-    if (i + VW <= n) { \
-        VSTORE(NAME##_forward_v(VLOAD(xs + i), a, b), out + i); \
-    } else { \
-        for (size_t j = i; j < n; j++) out[j] = NAME##_forward(xs[j], a, b); \
+    FOR_EACH(v, (n + VW - 1) / VW) { \
+        const index_t i = v * VW; \
+        if (i + VW <= n) { \
+            VSTORE(NAME##_forward_v(VLOAD(xs + i), a, b), out + i); \
+        } else { \
+            for (index_t j = i; j < n; j++) out[j] = NAME##_forward(xs[j], a, b); \
+        } \
     } \
 } \
 __kernel void unary_##NAME##_backward(const long n, const real a, const real b, __global const real* xs, \
         __global const real* ys, __global const real* gradOut, __global real* gradIn) { \
-    const size_t i = get_global_id(0) * VW; \
-    if (i + VW <= n) { \
-        VSTORE(NAME##_backward_v(VLOAD(xs + i), VLOAD(ys + i), VLOAD(gradOut + i), a, b), gradIn + i); \
-    } else { \
-        for (size_t j = i; j < n; j++) gradIn[j] = NAME##_backward(xs[j], ys[j], gradOut[j], a, b); \
+    FOR_EACH(v, (n + VW - 1) / VW) { \
+        const index_t i = v * VW; \
+        if (i + VW <= n) { \
+            VSTORE(NAME##_backward_v(VLOAD(xs + i), VLOAD(ys + i), VLOAD(gradOut + i), a, b), gradIn + i); \
+        } else { \
+            for (index_t j = i; j < n; j++) gradIn[j] = NAME##_backward(xs[j], ys[j], gradOut[j], a, b); \
+        } \
     } \
 }
 
@@ -57,10 +61,10 @@ UNARY(clip, KILN_MIN(KILN_MAX(x, (T) a), (T) b), (a <= x && x <= b) ? g : (T) 0)
 
 // Index into an operand spanning the axes in `mask` (4 = outer, 2 = middle, 1 = inner) of output element
 // q of an [outer, middle, inner] array.
-static inline size_t operand_index(const int mask, const size_t q, const size_t middle, const size_t inner) {
+static inline index_t operand_index(const int mask, const index_t q, const index_t middle, const index_t inner) {
     if (mask == 7) return q;
-    const size_t i = q % inner, m = (q / inner) % middle, o = q / inner / middle;
-    size_t index = (mask & 4) ? o : 0;
+    const index_t i = q % inner, m = (q / inner) % middle, o = q / inner / middle;
+    index_t index = (mask & 4) ? o : 0;
     if (mask & 2) index = index * middle + m;
     if (mask & 1) index = index * inner + i;
     return index;
@@ -73,11 +77,11 @@ static inline size_t operand_index(const int mask, const size_t q, const size_t 
 #define KIND_SCALAR 2
 
 // The VW elements of an operand of `kind` at output element i, whose column in the inner row is `column`.
-static inline realV operand_vector(const int kind, __global const real* p, const size_t i, const int column) {
+static inline realV operand_vector(const int kind, __global const real* p, const index_t i, const int column) {
     return kind == KIND_FULL ? VLOAD(p + i) : kind == KIND_ROW ? VLOAD(p + column) : (realV) p[0];
 }
 
-// binary_<op>_vector: n output elements, work-item q of ceil(n / VW) < 2^31 moving [q * VW, q * VW + VW); the inner
+// binary_<op>_vector: n output elements, vector q of ceil(n / VW) < 2^31 covering [q * VW, q * VW + VW); the inner
 // row is rowVectors = inner / VW vectors long (the host takes this kernel for a ROW operand only when VW divides the
 // inner size, so then n is a multiple of VW and no tail is left). byRowVectors: the divide() constants of rowVectors.
 #define BINARY(NAME, EXPR) \
@@ -85,21 +89,24 @@ static inline real NAME##_apply(const real a, const real b) { typedef real T; re
 static inline realV NAME##_apply_v(const realV a, const realV b) { typedef realV T; return (EXPR); } \
 __kernel void binary_##NAME(const long n, const int middle, const int inner, const int aAxes, const int bAxes, \
         __global const real* as, __global const real* bs, __global real* out) { \
-    const size_t q = get_global_id(0); \
-    if (q >= n) return; \
-    out[q] = NAME##_apply(as[operand_index(aAxes, q, middle, inner)], bs[operand_index(bAxes, q, middle, inner)]); \
+    FOR_EACH(q, n) { \
+        out[q] = NAME##_apply(as[operand_index(aAxes, q, middle, inner)], \
+                bs[operand_index(bAxes, q, middle, inner)]); \
+    } \
 } \
 __kernel void binary_##NAME##_vector(const long n, const int rowVectors, const uint2 byRowVectors, const int aKind, \
         const int bKind, __global const real* as, __global const real* bs, __global real* out) { \
-    const size_t item = get_global_id(0), i = item * VW; \
-    if (i >= n) return; \
-    const int q = item; \
-    const int column = (q - divide(q, byRowVectors) * rowVectors) * VW; \
-    if (i + VW <= n) { \
-        VSTORE(NAME##_apply_v(operand_vector(aKind, as, i, column), operand_vector(bKind, bs, i, column)), out + i); \
-    } else { \
-        for (size_t j = i; j < n; j++) { \
-            out[j] = NAME##_apply(as[aKind == KIND_FULL ? j : 0], bs[bKind == KIND_FULL ? j : 0]); \
+    FOR_EACH(item, (n + VW - 1) / VW) { \
+        const index_t i = item * VW; \
+        const int q = item; \
+        const int column = (q - divide(q, byRowVectors) * rowVectors) * VW; \
+        if (i + VW <= n) { \
+            VSTORE(NAME##_apply_v(operand_vector(aKind, as, i, column), operand_vector(bKind, bs, i, column)), \
+                    out + i); \
+        } else { \
+            for (index_t j = i; j < n; j++) { \
+                out[j] = NAME##_apply(as[aKind == KIND_FULL ? j : 0], bs[bKind == KIND_FULL ? j : 0]); \
+            } \
         } \
     } \
 }
@@ -115,10 +122,10 @@ BINARY(greater, a > b ? (T) 1 : (T) 0)
 
 // out[j, i] = x[i, j] for x of shape [rows, cols]; one work-item per element of x.
 __kernel void transpose(const int rows, const int cols, __global const real* x, __global real* out) {
-    const size_t q = get_global_id(0);
-    if (q >= (size_t) rows * cols) return;
-    const size_t i = q / cols, j = q % cols;
-    out[j * rows + i] = x[q];
+    FOR_EACH(q, (index_t) rows * cols) {
+        const index_t i = q / cols, j = q % cols;
+        out[j * rows + i] = x[q];
+    }
 }
 
 // target[targetOffset + b * targetStride + i] = source[sourceOffset + b * sourceStride + i] for b in [0, blocks)
@@ -128,10 +135,11 @@ __kernel void transpose(const int rows, const int cols, __global const real* x, 
 #define COPY_BLOCKS(NAME, T, L) \
 __kernel void NAME(const long n, const int blockLength, const long sourceOffset, const long sourceStride, \
         const long targetOffset, const long targetStride, __global const T* source, __global T* target) { \
-    const size_t e = get_global_id(0) * L##_LANES; \
-    if (e >= n) return; \
-    const size_t b = e / blockLength, i = e - b * blockLength; \
-    L##_STORE(L##_LOAD(source + sourceOffset + b * sourceStride + i), target + targetOffset + b * targetStride + i); \
+    FOR_EACH(item, n / L##_LANES) { \
+        const index_t e = item * L##_LANES, b = e / blockLength, i = e - b * blockLength; \
+        L##_STORE(L##_LOAD(source + sourceOffset + b * sourceStride + i), \
+                target + targetOffset + b * targetStride + i); \
+    } \
 }
 
 COPY_BLOCKS(copy_blocks, real, S)
@@ -145,16 +153,16 @@ COPY_BLOCKS(copy_blocks_int_vector, int, V)
 __kernel void permute(const long n, const int d0, const int d1, const int d2, const int d3, const int d4, const int d5,
         const long s0, const long s1, const long s2, const long s3, const long s4, const long s5,
         __global const real* x, __global real* out) {
-    const size_t q = get_global_id(0);
-    if (q >= n) return;
-    size_t rest = q;
-    long source = (rest % d5) * s5; rest /= d5;
-    source += (rest % d4) * s4; rest /= d4;
-    source += (rest % d3) * s3; rest /= d3;
-    source += (rest % d2) * s2; rest /= d2;
-    source += (rest % d1) * s1; rest /= d1;
-    source += rest * s0;
-    out[q] = x[source];
+    FOR_EACH(q, n) {
+        index_t rest = q;
+        long source = (rest % d5) * s5; rest /= d5;
+        source += (rest % d4) * s4; rest /= d4;
+        source += (rest % d3) * s3; rest /= d3;
+        source += (rest % d2) * s2; rest /= d2;
+        source += (rest % d1) * s1; rest /= d1;
+        source += rest * s0;
+        out[q] = x[source];
+    }
 }
 
 static inline int kiln_row_index(const int v, const int rows) {
@@ -164,29 +172,29 @@ static inline int kiln_row_index(const int v, const int rows) {
 // out[i, c] = table[indices[i], c]; zeros for an index outside [0, rows) (the host checks them). n = count * cols.
 __kernel void gather(const long n, const int rows, const int cols, __global const real* table,
         __global const int* indices, __global real* out) {
-    const size_t q = get_global_id(0);
-    if (q >= n) return;
-    const size_t i = q / cols, c = q % cols;
-    const int row = kiln_row_index(indices[i], rows);
-    out[q] = row < 0 ? (real) 0 : table[(size_t) row * cols + c];
+    FOR_EACH(q, n) {
+        const index_t i = q / cols, c = q % cols;
+        const int row = kiln_row_index(indices[i], rows);
+        out[q] = row < 0 ? (real) 0 : table[(index_t) row * cols + c];
+    }
 }
 
 // For each position i: links[i] = the next j > i with the same index (count when none), links[count + i] = 1 when
 // i is the first position of a valid index. O(count^2) comparisons, independent of the row width.
 __kernel void scatter_add_links(const int count, const int rows, __global const int* indices, __global int* links) {
-    const int i = get_global_id(0);
-    if (i >= count) return;
-    const int v = indices[i];
-    int head = kiln_row_index(v, rows) >= 0;
-    for (int j = 0; j < i && head; j++) {
-        if (indices[j] == v) head = 0;
+    FOR_EACH(item, count) {
+        const int i = item, v = indices[i];
+        int head = kiln_row_index(v, rows) >= 0;
+        for (int j = 0; j < i && head; j++) {
+            if (indices[j] == v) head = 0;
+        }
+        int next = count;
+        for (int j = i + 1; j < count; j++) {
+            if (indices[j] == v) { next = j; break; }
+        }
+        links[i] = next;
+        links[count + i] = head;
     }
-    int next = count;
-    for (int j = i + 1; j < count; j++) {
-        if (indices[j] == v) { next = j; break; }
-    }
-    links[i] = next;
-    links[count + i] = head;
 }
 
 // out[indices[i], c] += values[i, c] in increasing i: the work-item of the first position of each index walks its
@@ -194,14 +202,14 @@ __kernel void scatter_add_links(const int count, const int rows, __global const 
 // n = count * cols.
 __kernel void scatter_add(const long n, const int count, const int cols, __global const int* indices,
         __global const int* links, __global const real* values, __global real* out) {
-    const size_t q = get_global_id(0);
-    if (q >= n) return;
-    const int i = q / cols, c = q % cols;
-    if (!links[count + i]) return;
-    __global real* target = out + (size_t) indices[i] * cols + c;
-    real sum = target[0];
-    for (int j = i; j < count; j = links[j]) {
-        sum = sum + values[(size_t) j * cols + c];
+    FOR_EACH(q, n) {
+        const int i = q / cols, c = q % cols;
+        if (!links[count + i]) continue;
+        __global real* target = out + (index_t) indices[i] * cols + c;
+        real sum = target[0];
+        for (int j = i; j < count; j = links[j]) {
+            sum = sum + values[(index_t) j * cols + c];
+        }
+        target[0] = sum;
     }
-    target[0] = sum;
 }

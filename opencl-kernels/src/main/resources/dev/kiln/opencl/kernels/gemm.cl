@@ -279,17 +279,17 @@ void gemm_tiled(const int m, const int n, const int k, const int k0, const int d
     }
 }
 
-// A 1-D range over n = m * columns: c[q] = alpha * (partial[q] + partial[cSlice + q] + ...) over `slices` partial
-// products, added in slice order, + beta * c[q], through the epilogue of column q % columns.
+// A grid-stride loop over n = m * columns: c[q] = alpha * (partial[q] + partial[cSlice + q] + ...) over `slices`
+// partial products, added in slice order, + beta * c[q], through the epilogue of column q % columns.
 __kernel void gemm_sum_slices(const long n, const int columns, const int slices, const long cSlice, const real alpha,
                               __global const real* partial, const real beta, __global real* c, EPILOGUE) {
-    const size_t q = get_global_id(0);
-    if (q >= n) return;
-    real sum = partial[q];
-    for (int s = 1; s < slices; s++) {
-        sum += partial[s * cSlice + q];
+    FOR_EACH(q, n) {
+        real sum = partial[q];
+        for (int s = 1; s < slices; s++) {
+            sum += partial[s * cSlice + q];
+        }
+        c[q] = finish(scaled(alpha, sum, beta, c + q), (int) (q % columns), bias, biased, activation, act);
     }
-    c[q] = finish(scaled(alpha, sum, beta, c + q), (int) (q % columns), bias, biased, activation, act);
 }
 
 // A 3-D range (n, m rounded up to the work-group size, batch): gemm_general on a + q * strideA, b + q * strideB,

@@ -4,8 +4,8 @@
 // to buffers, so each slot is its own set of arguments). Every kernel takes the same hyper-parameters: learning
 // rate, beta1, beta2, epsilon, weight decay, and the bias corrections c1 = 1 - beta1^t and c2 = 1 - beta2^t
 // (computed on the host). Each rule is written once, as step_<rule> on element i, which both kernels call.
-// Tuning macros: none. Assumptions: a 1-D range over the n elements, rounded up (of a group: over the slots' work-
-// groups end to end); kernels check the index.
+// Tuning macros: INDEX_BITS (common.cl). Assumptions: update_<rule> runs on a capped 1-D range, a grid-stride loop
+// over the n elements; a group runs over its slots' work-groups end to end and checks the index.
 
 #define HYPER const real lr, const real beta1, const real beta2, const real eps, const real decay, const real c1, \
               const real c2
@@ -33,7 +33,7 @@ static inline void step_nesterov(const size_t i, HYPER, BUFFERS) {
 }
 
 // Updates the moments and returns lr * (m / c1) / (sqrt(v / c2) + eps).
-static inline real adam_step(const real g, __global real* m1, __global real* m2, const size_t i, const real lr,
+static inline real adam_step(const real g, __global real* m1, __global real* m2, const index_t i, const real lr,
                       const real beta1, const real beta2, const real eps, const real c1, const real c2) {
     const real m = beta1 * m1[i] + (1 - beta1) * g;
     const real v = beta2 * m2[i] + (1 - beta2) * (g * g);
@@ -76,9 +76,9 @@ static inline void step_adagrad(const size_t i, HYPER, BUFFERS) {
 #define TWO_STATES_VALUES p, grad, s1, s2
 #define SINGLE(RULE, STATES) \
 __kernel void update_##RULE(const long n, HYPER, __global real* p, __global const real* grad STATES) { \
-    const size_t i = get_global_id(0); \
-    if (i >= n) return; \
-    step_##RULE(i, HYPER_VALUES, STATES##_VALUES); \
+    FOR_EACH(i, n) { \
+        step_##RULE(i, HYPER_VALUES, STATES##_VALUES); \
+    } \
 }
 SINGLE(sgd, NO_STATES)
 SINGLE(momentum, ONE_STATE)
@@ -88,25 +88,32 @@ SINGLE(adamw, TWO_STATES)
 SINGLE(rmsprop, ONE_STATE)
 SINGLE(adagrad, ONE_STATE)
 
-// A group: slot q holds lengths.sq elements and owns the work-groups [ends.s(q-1), ends.sq) of the range, so the
-// slot is uniform across a work-group; an unused slot owns no work-group and repeats another slot's buffers, which
-// it never touches. On PoCL an element costs several times what it costs in update_<rule> (measured: 0.8 ms for
-// Adam on 100,352 elements against 0.1 ms), so the host groups only small parameters, whose launch is the cost.
+// A group: slot q holds lengths.sq elements and owns the work-groups [e(q-1), eq) of the range, eq being the
+// work-groups that slots 0..q fill, so the slot is uniform across a work-group; an unused slot owns no work-group
+// and repeats another slot's buffers, which it never touches. Work-groups stride over the slots' groups, so any range
+// and work-group size cover them. On PoCL an element costs several times what it costs in update_<rule> (measured:
+// 0.8 ms for Adam on 100,352 elements against 0.1 ms), so the host groups only small parameters, whose launch is
+// the cost.
 #define SLOT(q) __global real* p##q, __global const real* g##q, __global real* a##q, __global real* b##q
 #define RUN(RULE, q) step_##RULE(i, HYPER_VALUES, p##q, g##q, a##q, b##q)
 #define GROUP_KERNEL(RULE) \
-__kernel void update_##RULE##_group(HYPER, const ulong4 lengths, const ulong4 ends, SLOT(0), SLOT(1), SLOT(2), \
-                                    SLOT(3)) { \
-    const ulong group = get_group_id(0); \
-    const ulong start = group < ends.s0 ? 0 : group < ends.s1 ? ends.s0 : group < ends.s2 ? ends.s1 : ends.s2; \
-    const ulong n = group < ends.s0 ? lengths.s0 : group < ends.s1 ? lengths.s1 : group < ends.s2 ? lengths.s2 \
-                                                                                              : lengths.s3; \
-    const size_t i = (group - start) * get_local_size(0) + get_local_id(0); \
-    if (i >= n) return; \
-    if (group < ends.s0) RUN(RULE, 0); \
-    else if (group < ends.s1) RUN(RULE, 1); \
-    else if (group < ends.s2) RUN(RULE, 2); \
-    else RUN(RULE, 3); \
+__kernel void update_##RULE##_group(HYPER, const ulong4 lengths, SLOT(0), SLOT(1), SLOT(2), SLOT(3)) { \
+    const ulong size = get_local_size(0); \
+    const ulong e0 = (lengths.s0 + size - 1) / size; \
+    const ulong e1 = e0 + (lengths.s1 + size - 1) / size; \
+    const ulong e2 = e1 + (lengths.s2 + size - 1) / size; \
+    const ulong e3 = e2 + (lengths.s3 + size - 1) / size; \
+    for (ulong group = get_group_id(0); group < e3; group += get_num_groups(0)) { \
+        const ulong start = group < e0 ? 0 : group < e1 ? e0 : group < e2 ? e1 : e2; \
+        const ulong n = group < e0 ? lengths.s0 : group < e1 ? lengths.s1 : group < e2 ? lengths.s2 : lengths.s3; \
+        const size_t i = (group - start) * size + get_local_id(0); \
+        if (i < n) { \
+            if (group < e0) RUN(RULE, 0); \
+            else if (group < e1) RUN(RULE, 1); \
+            else if (group < e2) RUN(RULE, 2); \
+            else RUN(RULE, 3); \
+        } \
+    } \
 }
 GROUP_KERNEL(sgd)
 GROUP_KERNEL(momentum)

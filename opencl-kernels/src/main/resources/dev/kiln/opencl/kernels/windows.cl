@@ -8,8 +8,8 @@
 // run in the CPU backend's order. Positions are decoded by divide() (common.cl: a multiply and a shift by
 // host-computed constants) since integer division dominates such small kernels, and loops over taps step without
 // dividing.
-// Tuning macros: VW (common.cl). Assumptions: 1-D ranges rounded up to the work-group size, so kernels check
-// their index against n; fewer than 2^31 elements per buffer (Window2d guarantees it); pooling has no dilation.
+// Tuning macros: VW, INDEX_BITS (common.cl). Assumptions: capped 1-D ranges, each kernel a grid-stride loop over
+// its n work-items; fewer than 2^31 elements per buffer (Window2d guarantees it); pooling has no dilation.
 
 #define WINDOW const int height, const int width, const int channels, const int kernelHeight, \
         const int kernelWidth, const int strideHeight, const int strideWidth, const int dilationHeight, \
@@ -50,11 +50,11 @@ static inline int inside(const int from, const int taps, const int size) {
 #define V_VALUES(m) (m)
 #endif
 
-// Work-item q of n, as an int (a range rounded up past 2^31 - 1 must not wrap to a valid index).
+// Opens the grid-stride loop of work-items q of n, as an int (n < 2^31); END_WORK_ITEMS closes it.
 #define WORK_ITEM(q) \
-    const size_t item = get_global_id(0); \
-    if (item >= n) return; \
+    FOR_EACH(item, n) { \
     const int q = item;
+#define END_WORK_ITEMS }
 
 // im2col: work-item q fills the columns' lanes [q * LANES, (q + 1) * LANES): row (b, oy, ox), tap (ky, kx),
 // channels c...; groups = channels / LANES work-items per tap.
@@ -62,18 +62,19 @@ static inline int inside(const int from, const int taps, const int size) {
 __kernel void NAME(const long n, WINDOW, const uint2 byGroups, const uint2 byTaps, const uint2 byKernelWidth, \
         const uint2 byOutWidth, const uint2 byOutHeight, __global const real* image, __global real* columns) { \
     WORK_ITEM(q) \
-    const int t = divide(q, byGroups), c = (q - t * (channels / L##_LANES)) * L##_LANES; \
-    const int row = divide(t, byTaps), tap = t - row * kernelHeight * kernelWidth; \
-    const int ky = divide(tap, byKernelWidth), kx = tap - ky * kernelWidth; \
-    const int rest = divide(row, byOutWidth), ox = row - rest * outWidth; \
-    const int b = divide(rest, byOutHeight), oy = rest - b * outHeight; \
-    const int y = oy * strideHeight - padTop + ky * dilationHeight; \
-    const int x = ox * strideWidth - padLeft + kx * dilationWidth; \
-    L##_T value = (L##_T) 0; \
-    if (y >= 0 && y < height && x >= 0 && x < width) { \
-        value = L##_LOAD(image + (((b * height + y) * width + x) * channels + c)); \
-    } \
-    L##_STORE(value, columns + (size_t) q * L##_LANES); \
+        const int t = divide(q, byGroups), c = (q - t * (channels / L##_LANES)) * L##_LANES; \
+        const int row = divide(t, byTaps), tap = t - row * kernelHeight * kernelWidth; \
+        const int ky = divide(tap, byKernelWidth), kx = tap - ky * kernelWidth; \
+        const int rest = divide(row, byOutWidth), ox = row - rest * outWidth; \
+        const int b = divide(rest, byOutHeight), oy = rest - b * outHeight; \
+        const int y = oy * strideHeight - padTop + ky * dilationHeight; \
+        const int x = ox * strideWidth - padLeft + kx * dilationWidth; \
+        L##_T value = (L##_T) 0; \
+        if (y >= 0 && y < height && x >= 0 && x < width) { \
+            value = L##_LOAD(image + (((b * height + y) * width + x) * channels + c)); \
+        } \
+        L##_STORE(value, columns + (size_t) q * L##_LANES); \
+    END_WORK_ITEMS \
 }
 
 IM2COL(im2col, S)
@@ -86,24 +87,27 @@ __kernel void NAME(const long n, WINDOW, const int tapStepHeight, const int outS
         const int outStepWidth, const uint2 byGroups, const uint2 byWidth, const uint2 byHeight, \
         const uint2 byStrideHeight, const uint2 byStrideWidth, __global const real* columns, __global real* image) { \
     WORK_ITEM(q) \
-    const int pixel = divide(q, byGroups), c = (q - pixel * (channels / L##_LANES)) * L##_LANES; \
-    const int rest = divide(pixel, byWidth), x = pixel - rest * width; \
-    const int b = divide(rest, byHeight), y = rest - b * height; \
-    const int2 firstY = first_tap(y + padTop, strideHeight, dilationHeight, tapStepHeight, kernelHeight, \
-            byStrideHeight); \
-    const int2 firstX = first_tap(x + padLeft, strideWidth, dilationWidth, tapStepWidth, kernelWidth, \
-            byStrideWidth); \
-    const int rowLength = kernelHeight * kernelWidth * channels; \
-    L##_T sum = (L##_T) 0; \
-    for (int ky = firstY.x, oy = firstY.y; ky < kernelHeight && oy >= 0; ky += tapStepHeight, oy -= outStepHeight) { \
-        if (oy >= outHeight) continue; \
-        const int windows = (b * outHeight + oy) * outWidth; \
-        for (int kx = firstX.x, ox = firstX.y; kx < kernelWidth && ox >= 0; kx += tapStepWidth, ox -= outStepWidth) { \
-            if (ox >= outWidth) continue; \
-            sum += L##_LOAD(columns + ((windows + ox) * rowLength + (ky * kernelWidth + kx) * channels + c)); \
+        const int pixel = divide(q, byGroups), c = (q - pixel * (channels / L##_LANES)) * L##_LANES; \
+        const int rest = divide(pixel, byWidth), x = pixel - rest * width; \
+        const int b = divide(rest, byHeight), y = rest - b * height; \
+        const int2 firstY = first_tap(y + padTop, strideHeight, dilationHeight, tapStepHeight, kernelHeight, \
+                byStrideHeight); \
+        const int2 firstX = first_tap(x + padLeft, strideWidth, dilationWidth, tapStepWidth, kernelWidth, \
+                byStrideWidth); \
+        const int rowLength = kernelHeight * kernelWidth * channels; \
+        L##_T sum = (L##_T) 0; \
+        for (int ky = firstY.x, oy = firstY.y; ky < kernelHeight && oy >= 0; \
+                ky += tapStepHeight, oy -= outStepHeight) { \
+            if (oy >= outHeight) continue; \
+            const int windows = (b * outHeight + oy) * outWidth; \
+            for (int kx = firstX.x, ox = firstX.y; kx < kernelWidth && ox >= 0; \
+                    kx += tapStepWidth, ox -= outStepWidth) { \
+                if (ox >= outWidth) continue; \
+                sum += L##_LOAD(columns + ((windows + ox) * rowLength + (ky * kernelWidth + kx) * channels + c)); \
+            } \
         } \
-    } \
-    L##_STORE(sum, image + (size_t) q * L##_LANES); \
+        L##_STORE(sum, image + (size_t) q * L##_LANES); \
+    END_WORK_ITEMS \
 }
 
 COL2IM(col2im, S)
@@ -111,7 +115,7 @@ COL2IM(col2im_vector, V)
 
 // The start of pooling work-item q: window (b, oy, ox) at image corner (y0, x0), its taps [kyStart, kyEnd) x
 // [kxStart, kxEnd) inside the image, and origin, the image index of lane 0 at tap (0, 0) (negative when that tap
-// lies in the padding).
+// lies in the padding). It opens the work-item loop (WORK_ITEM), which the kernel closes with END_WORK_ITEMS.
 #define POOL_WINDOW(L) \
     WORK_ITEM(q) \
     const int window = divide(q, byGroups), c = (q - window * (channels / L##_LANES)) * L##_LANES; \
@@ -128,18 +132,19 @@ COL2IM(col2im_vector, V)
 __kernel void NAME(const long n, WINDOW, const uint2 byGroups, const uint2 byOutWidth, const uint2 byOutHeight, \
         __global const real* image, __global real* out, __global int* argmax) { \
     POOL_WINDOW(L) \
-    L##_T best = L##_LOAD(image + (origin + (kyStart * width + kxStart) * channels)); \
-    L##_IT bestTap = (L##_IT) (kyStart * kernelWidth + kxStart); \
-    for (int ky = kyStart; ky < kyEnd; ky++) { \
-        for (int kx = kxStart; kx < kxEnd; kx++) { \
-            const L##_T v = L##_LOAD(image + (origin + (ky * width + kx) * channels)); \
-            const L##_MASK take = v > best || (isnan(v) && !isnan(best)); \
-            best = take ? v : best; \
-            bestTap = L##_TAPS(take) ? (L##_IT) (ky * kernelWidth + kx) : bestTap; \
+        L##_T best = L##_LOAD(image + (origin + (kyStart * width + kxStart) * channels)); \
+        L##_IT bestTap = (L##_IT) (kyStart * kernelWidth + kxStart); \
+        for (int ky = kyStart; ky < kyEnd; ky++) { \
+            for (int kx = kxStart; kx < kxEnd; kx++) { \
+                const L##_T v = L##_LOAD(image + (origin + (ky * width + kx) * channels)); \
+                const L##_MASK take = v > best || (isnan(v) && !isnan(best)); \
+                best = take ? v : best; \
+                bestTap = L##_TAPS(take) ? (L##_IT) (ky * kernelWidth + kx) : bestTap; \
+            } \
         } \
-    } \
-    L##_STORE(best, out + (size_t) q * L##_LANES); \
-    L##_STORE(bestTap, argmax + (size_t) q * L##_LANES); \
+        L##_STORE(best, out + (size_t) q * L##_LANES); \
+        L##_STORE(bestTap, argmax + (size_t) q * L##_LANES); \
+    END_WORK_ITEMS \
 }
 
 MAX_POOL(max_pool, S)
@@ -150,13 +155,14 @@ MAX_POOL(max_pool_vector, V)
 __kernel void NAME(const long n, WINDOW, const uint2 byGroups, const uint2 byOutWidth, const uint2 byOutHeight, \
         __global const real* image, __global real* out) { \
     POOL_WINDOW(L) \
-    L##_T sum = (L##_T) 0; \
-    for (int ky = kyStart; ky < kyEnd; ky++) { \
-        for (int kx = kxStart; kx < kxEnd; kx++) { \
-            sum += L##_LOAD(image + (origin + (ky * width + kx) * channels)); \
+        L##_T sum = (L##_T) 0; \
+        for (int ky = kyStart; ky < kyEnd; ky++) { \
+            for (int kx = kxStart; kx < kxEnd; kx++) { \
+                sum += L##_LOAD(image + (origin + (ky * width + kx) * channels)); \
+            } \
         } \
-    } \
-    L##_STORE(sum / (real) ((kyEnd - kyStart) * (kxEnd - kxStart)), out + (size_t) q * L##_LANES); \
+        L##_STORE(sum / (real) ((kyEnd - kyStart) * (kxEnd - kxStart)), out + (size_t) q * L##_LANES); \
+    END_WORK_ITEMS \
 }
 
 AVG_POOL(avg_pool, S)
@@ -170,22 +176,23 @@ __kernel void NAME(const long n, WINDOW, const uint2 byGroups, const uint2 byWid
         const uint2 byStrideHeight, const uint2 byStrideWidth, __global const real* gradOut, EXTRA_INPUT \
         __global real* gradImage) { \
     WORK_ITEM(q) \
-    const int pixel = divide(q, byGroups), c = (q - pixel * (channels / L##_LANES)) * L##_LANES; \
-    const int rest = divide(pixel, byWidth), x = pixel - rest * width; \
-    const int b = divide(rest, byHeight), y = rest - b * height; \
-    const int oy0 = divide(y + padTop, byStrideHeight), ky0 = y + padTop - oy0 * strideHeight; \
-    const int ox0 = divide(x + padLeft, byStrideWidth), kx0 = x + padLeft - ox0 * strideWidth; \
-    L##_T sum = (L##_T) 0; \
-    for (int ky = ky0, oy = oy0; ky < kernelHeight && oy >= 0; ky += strideHeight, oy--) { \
-        if (oy >= outHeight) continue; \
-        const int windows = (b * outHeight + oy) * outWidth; \
-        for (int kx = kx0, ox = ox0; kx < kernelWidth && ox >= 0; kx += strideWidth, ox--) { \
-            if (ox >= outWidth) continue; \
-            const int at = (windows + ox) * channels + c; \
-            TERM(L) \
+        const int pixel = divide(q, byGroups), c = (q - pixel * (channels / L##_LANES)) * L##_LANES; \
+        const int rest = divide(pixel, byWidth), x = pixel - rest * width; \
+        const int b = divide(rest, byHeight), y = rest - b * height; \
+        const int oy0 = divide(y + padTop, byStrideHeight), ky0 = y + padTop - oy0 * strideHeight; \
+        const int ox0 = divide(x + padLeft, byStrideWidth), kx0 = x + padLeft - ox0 * strideWidth; \
+        L##_T sum = (L##_T) 0; \
+        for (int ky = ky0, oy = oy0; ky < kernelHeight && oy >= 0; ky += strideHeight, oy--) { \
+            if (oy >= outHeight) continue; \
+            const int windows = (b * outHeight + oy) * outWidth; \
+            for (int kx = kx0, ox = ox0; kx < kernelWidth && ox >= 0; kx += strideWidth, ox--) { \
+                if (ox >= outWidth) continue; \
+                const int at = (windows + ox) * channels + c; \
+                TERM(L) \
+            } \
         } \
-    } \
-    L##_STORE(sum, gradImage + (size_t) q * L##_LANES); \
+        L##_STORE(sum, gradImage + (size_t) q * L##_LANES); \
+    END_WORK_ITEMS \
 }
 
 #define ARGMAX_INPUT __global const int* argmax,

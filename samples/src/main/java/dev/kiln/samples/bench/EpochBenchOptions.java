@@ -1,5 +1,8 @@
 package dev.kiln.samples.bench;
 
+import dev.kiln.KilnException;
+import dev.kiln.backend.BackendUnavailableException;
+import dev.kiln.samples.commandline.DeviceList;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,11 +32,30 @@ final class EpochBenchOptions {
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: the kiln.data setting).")
     Path data;
 
+    @Option(names = "--devices", paramLabel = "all|0,1|cpu,0",
+            description = "Instead of the backends: throughput on the first device listed alone and with a replica on"
+                    + " each one (as kiln train --devices), the speed-up, scaling efficiency and exchange share.")
+    String devices;
+
     /** Fails as a usage error on an unknown backend or a count out of range. */
     void check(CommandSpec spec) {
         BenchBackends.check(spec, backends);
         if (epochs < 1 || warmUp < 0) {
             throw new ParameterException(spec.commandLine(), "--epochs must be at least 1, --warm-up at least 0");
+        }
+        if (devices != null && !backends.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "give backends or --devices, not both");
+        }
+    }
+
+    /** The devices of {@code --devices}, opened; a wrong list is a usage error. */
+    DeviceList openDevices(CommandSpec spec) {
+        try {
+            return DeviceList.open(devices);
+        } catch (BackendUnavailableException e) {
+            throw e;
+        } catch (KilnException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 

@@ -4,9 +4,12 @@ import dev.kiln.backend.Backend;
 import dev.kiln.data.Dataset;
 import dev.kiln.model.Model;
 import dev.kiln.samples.mnist.ImageClassifier;
+import dev.kiln.train.Callback;
+import dev.kiln.train.DeviceReport;
 import dev.kiln.train.EpochResult;
 import dev.kiln.train.FitOptions;
 import dev.kiln.train.History;
+import dev.kiln.train.TrainingContext;
 import java.util.Arrays;
 import java.util.List;
 
@@ -24,11 +27,35 @@ final class EpochTimer {
      */
     static double[] epochSeconds(ImageClassifier classifier, Backend backend, Dataset data, int classes, int batchSize,
                                  int warmUp, int timed) {
-        try (Model model = classifier.model(backend, data.featureShape(), classes, LEARNING_RATE, SEED)) {
-            History history = model.fit(data, FitOptions.builder()
-                    .epochs(warmUp + timed).batchSize(batchSize).seed(SEED).log(false).build());
+        return epochSeconds(classifier, List.of(backend), data, classes, batchSize, warmUp, timed).seconds();
+    }
+
+    /**
+     * The timed epochs of a fit with a replica on each of {@code devices} (the model on the first), and how the
+     * devices shared the last epoch (null on one device).
+     *
+     * @param seconds each timed epoch's seconds
+     * @param report the devices' report of the last epoch, or null
+     */
+    record Timed(double[] seconds, DeviceReport report) {
+    }
+
+    /** As {@link #epochSeconds(ImageClassifier, Backend, Dataset, int, int, int, int)} on several devices. */
+    static Timed epochSeconds(ImageClassifier classifier, List<Backend> devices, Dataset data, int classes,
+                              int batchSize, int warmUp, int timed) {
+        DeviceReport[] last = new DeviceReport[1];
+        Callback report = new Callback() {
+            @Override
+            public void onEpochEnd(EpochResult result, TrainingContext context) {
+                last[0] = context.deviceReport();
+            }
+        };
+        try (Model model = classifier.model(devices.get(0), data.featureShape(), classes, LEARNING_RATE, SEED)) {
+            History history = model.fit(data, FitOptions.builder().epochs(warmUp + timed).batchSize(batchSize)
+                    .seed(SEED).log(false).callbacks(report).devices(devices).build());
             List<EpochResult> epochs = history.epochs();
-            return epochs.subList(warmUp, epochs.size()).stream().mapToDouble(EpochResult::seconds).toArray();
+            return new Timed(epochs.subList(warmUp, epochs.size()).stream().mapToDouble(EpochResult::seconds)
+                    .toArray(), last[0]);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.samples.commandline.CommonOptions;
+import dev.kiln.samples.commandline.DeviceList;
 import dev.kiln.samples.data.DataSetSpec;
 import dev.kiln.samples.mnist.ImageClassifier;
 import dev.kiln.samples.mnist.ImageMlp;
@@ -64,6 +65,9 @@ public final class MnistMlpBench implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         MnistData mnist = MnistData.load(DataSetSpec.MNIST, bench.data);
+        if (bench.devices != null) {
+            return scaling(mnist, out);
+        }
         out.printf("# kiln bench mnist-mlp%n%n784-128(relu)-10(softmax), Adam 1e-3, %d training images, no"
                 + " validation; median of %d epochs after %d warm-up epoch(s).%n%n", mnist.train().size(),
                 bench.epochs, bench.warmUp);
@@ -80,6 +84,18 @@ public final class MnistMlpBench implements Callable<Integer> {
             compareWithPyTorch(medians, out);
         }
         return medians.isEmpty() ? 1 : 0;
+    }
+
+    /** The throughput on one device and on all of {@code --devices}. */
+    private int scaling(MnistData mnist, PrintWriter out) {
+        try (DeviceList opened = bench.openDevices(spec)) {
+            out.printf("# kiln bench mnist-mlp --devices %s%n%n784-128(relu)-10(softmax), Adam 1e-3, %d training"
+                    + " images; median of %d epochs after %d warm-up epoch(s); batches split by measured speed.%n%n",
+                    bench.devices, mnist.train().size(), bench.epochs, bench.warmUp);
+            DeviceScaling.print(MLP, opened.backends(), mnist.train(), mnist.classes(), batchSizes, bench.warmUp,
+                    bench.epochs, out);
+        }
+        return 0;
     }
 
     /** Runs PyTorch at each batch size and prints each backend's epoch time as a ratio of PyTorch's. */

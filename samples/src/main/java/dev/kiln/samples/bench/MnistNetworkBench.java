@@ -4,6 +4,7 @@ import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.samples.commandline.CommonOptions;
+import dev.kiln.samples.commandline.DeviceList;
 import dev.kiln.samples.data.DataSetSpec;
 import dev.kiln.samples.mnist.ImageArchitecture;
 import dev.kiln.samples.mnist.ImageClassifier;
@@ -11,6 +12,7 @@ import dev.kiln.samples.mnist.MnistData;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -78,6 +80,13 @@ abstract class MnistNetworkBench implements Callable<Integer> {
         out.printf(Locale.ROOT, "# kiln bench %s%n%n%s, Adam 1e-3, batch %d, %d training images, no validation;"
                 + " median of %d epochs after %d warm-up epoch(s).%n%n", spec.name(), layers, batchSize,
                 mnist.train().size(), bench.epochs, bench.warmUp);
+        if (bench.devices != null) {
+            try (DeviceList devices = bench.openDevices(spec)) {
+                DeviceScaling.print(classifier, devices.backends(), mnist.train(), mnist.classes(),
+                        List.of(batchSize), bench.warmUp, bench.epochs, out);
+            }
+            return 0;
+        }
         Map<String, Double> medians = new LinkedHashMap<>();
         for (String name : bench.backendNames()) {
             try (Backend backend = Backends.select(name)) {

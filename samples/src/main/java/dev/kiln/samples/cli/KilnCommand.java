@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
         description = "Trains neural networks on OpenCL devices, or on the CPU when none is usable.",
         subcommands = {DevicesCommand.class, TrainCommand.class, DataCommand.class, BenchCommand.class,
                 ParityCommand.class,
+                TuneCommand.class,
                 PredictCommand.class,
                 EvaluateCommand.class,
                 CommandLine.HelpCommand.class},

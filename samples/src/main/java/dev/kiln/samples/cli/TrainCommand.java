@@ -2,6 +2,7 @@ package dev.kiln.samples.cli;
 
 import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
+import dev.kiln.backend.BackendUnavailableException;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.TransferStats;
 import dev.kiln.monitor.TrainingRecorder;
@@ -12,6 +13,7 @@ import dev.kiln.samples.SampleResult;
 import dev.kiln.samples.TrainingSettings;
 import dev.kiln.samples.commandline.BackendOption;
 import dev.kiln.samples.commandline.CommonOptions;
+import dev.kiln.samples.commandline.DeviceList;
 import dev.kiln.samples.commandline.ExitCodes;
 import dev.kiln.samples.report.Divergence;
 import dev.kiln.samples.report.RunOutput;
@@ -57,6 +59,12 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     private BackendOption backendOption;
+
+    @Option(names = "--devices", paramLabel = "all|0,1|cpu,0",
+            description = "Train a replica on each device listed (OpenCL device indices as kiln devices lists them,"
+                    + " cpu for the CPU backend; all: every OpenCL device), the first one holding the model; each"
+                    + " batch is split by the devices' measured speed. Instead of --backend.")
+    private String devices;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training data.")
     private Integer epochs;
@@ -118,15 +126,20 @@ final class TrainCommand implements Callable<Integer> {
         Path directory = out != null ? out : RunOutput.timestamped(sample.name(), LocalDateTime.now()).directory();
         checkLogDirectory();
 
-        try (Backend chosen = Backends.select(backendChoice);
+        try (DeviceList replicas = deviceList();
+             Backend chosen = replicas != null ? replicas.backends().get(0) : Backends.select(backendChoice);
              RunTargets targets = targets(directory, recorded(sample, asked))) {
             TrainingRecorder recorder = new TrainingRecorder();
             TrainingSettings settings = asked.withStorage(targets.storage().withLogDirectory(logDir)
-                            .withRecorder(recorder))
+                            .withRecorder(recorder).withDevices(replicas == null ? List.of() : replicas.backends()))
                     .withRunDirectory(targets.workingDirectory());
             LOG.info("training '{}' on {} for {} epochs, batch size {}, learning rate {}, seed {}",
                     sample.name(), chosen.name(), settings.epochs(), settings.batchSize(), settings.learningRate(),
                     settings.seed());
+            if (replicas != null && replicas.backends().size() > 1) {
+                LOG.info("one replica on each of {} devices: {}", replicas.backends().size(), replicas.backends()
+                        .stream().map(b -> b.device().name() + " (" + b.name() + ")").toList());
+            }
             SampleResult result = sample.train(chosen, settings);
             TransferStats transfers = chosen.transfers();
             LOG.debug("host/device transfers: {} uploads ({} bytes), {} downloads ({} bytes)", transfers.uploads(),
@@ -149,6 +162,23 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.SUCCESS;
+    }
+
+    /** The devices of {@code --devices}, opened; null when the option is not given. */
+    private DeviceList deviceList() {
+        if (devices == null) {
+            return null;
+        }
+        if (backendOption.given()) {
+            throw usageError("give --backend or --devices, not both: --devices names the backends itself");
+        }
+        try {
+            return DeviceList.open(devices);
+        } catch (BackendUnavailableException e) {
+            throw e;
+        } catch (KilnException e) {
+            throw usageError(e.getMessage());
+        }
     }
 
     private RunTargets targets(Path directory, RunSettings recorded) {

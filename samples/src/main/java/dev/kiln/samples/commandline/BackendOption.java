@@ -25,6 +25,11 @@ public final class BackendOption {
             description = "Backend to run on (default: the kiln.backend setting, else auto: the best available).")
     private String backend;
 
+    /** Whether {@code --backend} was given. */
+    public boolean given() {
+        return backend != null;
+    }
+
     /** The chosen backend's name, lower case: the option, else the {@code kiln.backend} setting. */
     public String choice() {
         String given = backend != null ? backend : KilnSettings.backend();

@@ -37,6 +37,8 @@ import picocli.CommandLine.Spec;
         description = {"Checks that every kernel computes the right numbers on your OpenCL devices: each op of the "
                 + "catalogue (every shape, forward and backward) is compared with the CPU backend in F64.",
                 "Each device's backend is opened directly, so no kernel falls back to the CPU during the check.",
+                "A CPU device (PoCL) is checked a second time emulating a GPU, which runs the GPU kernels under a "
+                        + "GPU's limits (see --gpu-emulation).",
                 "Exit code 0 when every case passes, 1 when any fails, 3 when no OpenCL device is usable."})
 public final class ParityCommand implements Callable<Integer> {
     @Spec
@@ -49,6 +51,11 @@ public final class ParityCommand implements Callable<Integer> {
     @Option(names = "--dtype", paramLabel = "f32|f64|all", defaultValue = "all",
             description = "Precisions to check (default all; F64 only on devices with fp64).")
     private String dtype;
+
+    @Option(names = "--gpu-emulation", paramLabel = "auto|off|only", defaultValue = "auto",
+            description = "auto (default): each device as it is, and a CPU device once more emulating a GPU; off: "
+                    + "each device as it is; only: each device emulating a GPU.")
+    private String gpuEmulation;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every result to FILE as JSON.")
     private Path json;
@@ -63,6 +70,11 @@ public final class ParityCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<DType> dtypes = dtypes();
+        GpuEmulationChoice emulation = GpuEmulationChoice.parse(gpuEmulation);
+        if (emulation == null) {
+            throw new ParameterException(spec.commandLine(),
+                    "--gpu-emulation must be auto, off or only, got '" + gpuEmulation + "'");
+        }
         BackendProvider provider = Backends.provider("opencl");
         BackendProvider.Probe probe = provider.probe();
         if (!probe.available()) {
@@ -84,7 +96,10 @@ public final class ParityCommand implements Callable<Integer> {
             Side reference = new Side(cpu, DType.F64);
             referenceLabel = reference.label();
             for (DeviceInfo info : devices) {
-                allPassed &= checkDevice(provider, info, dtypes, reference, catalogue, out, runs, verdicts);
+                for (boolean emulated : emulation.runs(info)) {
+                    allPassed &= checkDevice(provider, info, emulated, dtypes, reference, catalogue, out, runs,
+                            verdicts);
+                }
             }
         }
         out.println();
@@ -100,12 +115,13 @@ public final class ParityCommand implements Callable<Integer> {
         return allPassed ? ExitCodes.SUCCESS : ExitCodes.FAILURE;
     }
 
-    private boolean checkDevice(BackendProvider provider, DeviceInfo info, List<DType> dtypes, Side reference,
-                                List<OpSpec> catalogue, PrintWriter out, List<ParityJson.DeviceRun> runs,
-                                List<String> verdicts) {
-        String where = "device " + info.index() + " (" + info.name() + ")";
+    private boolean checkDevice(BackendProvider provider, DeviceInfo info, boolean emulated, List<DType> dtypes,
+                                Side reference, List<OpSpec> catalogue, PrintWriter out,
+                                List<ParityJson.DeviceRun> runs, List<String> verdicts) {
+        String where = "device " + info.index() + " (" + info.name() + (emulated ? ", emulating a GPU" : "")
+                + ", driver " + info.driverVersion() + ")";
         // Opened by the provider rather than through Backends.select, whose fallback would hand back the CPU backend.
-        try (Backend openCl = provider.create(info)) {
+        try (Backend openCl = EmulatedGpu.create(provider, info, emulated)) {
             boolean passed = true;
             for (DType type : dtypes) {
                 if (!openCl.supports(type)) {
@@ -127,7 +143,7 @@ public final class ParityCommand implements Callable<Integer> {
                 out.println(verdict);
                 out.flush();
                 verdicts.add(verdict);
-                runs.add(ParityJson.DeviceRun.of(info.index(), report, seconds));
+                runs.add(ParityJson.DeviceRun.of(info.index(), emulated, report, seconds));
                 passed &= report.passed();
             }
             return passed;

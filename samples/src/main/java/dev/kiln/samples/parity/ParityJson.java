@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The JSON form of {@code kiln parity}, a contract:
- * {@code {"devices": [{"index", "name", "dtype", "passed", "failed", "seconds", "results": [{"op", "shape",
- * "output", "max_abs", "max_rel", "worst_index", "tolerance", "pass", "error"}]}]}}, where {@code max_rel} is the
+ * {@code {"devices": [{"index", "name", "emulated_gpu", "dtype", "passed", "failed", "seconds", "results": [{"op",
+ * "shape", "output", "max_abs", "max_rel", "worst_index", "tolerance", "pass", "error"}]}]}}, where {@code max_rel} is the
  * largest relative error over all elements, over the floor the tolerance sets for tiny references (see
  * {@link dev.kiln.check.parity.Comparison}), and {@code tolerance} holds the margins the case was held to.
  *
@@ -18,11 +18,11 @@ import java.util.List;
  */
 record ParityJson(String reference, boolean quick, List<DeviceRun> devices) {
 
-    /** One device in one dtype. */
-    record DeviceRun(int index, String name, String dtype, long passed, long failed, double seconds,
-                     List<CaseResult> results) {
-        static DeviceRun of(int index, ParityReport report, double seconds) {
-            return new DeviceRun(index, report.device(), report.dtype().name(), report.passedCount(),
+    /** One device in one dtype, as it is or emulating a GPU. */
+    record DeviceRun(int index, String name, boolean emulatedGpu, String dtype, long passed, long failed,
+                     double seconds, List<CaseResult> results) {
+        static DeviceRun of(int index, boolean emulatedGpu, ParityReport report, double seconds) {
+            return new DeviceRun(index, report.device(), emulatedGpu, report.dtype().name(), report.passedCount(),
                     report.failedCount(), seconds, report.results().stream().map(CaseResult::of).toList());
         }
     }

@@ -59,7 +59,8 @@ class ImageClassifierTest {
 
     @Test
     void theResidualNetworkLearnsTheQuadrantsAndShowsItsSkipConnections() {
-        ImageClassifier.Result result = trainOn(12, new ResidualCnn(4, 2, 1), 6);
+        // With four filters the held-out accuracy still climbs at 6 epochs (0.93 from some initial weights); 8 settle.
+        ImageClassifier.Result result = trainOn(12, new ResidualCnn(4, 2, 1), 8);
         assertTrue(result.test().metric("accuracy") >= 0.95, "test " + result.test());
         for (String add : new String[] {"add_1", "add_2"}) {
             String row = result.summary().lines().filter(line -> line.startsWith(add + " ")).findFirst().orElse("");

@@ -78,6 +78,39 @@ class ParityCommandTest {
     }
 
     @Test
+    void aCpuDeviceIsCheckedAsItIsAndEmulatingAGpu(@TempDir Path folder) throws Exception {
+        requireOpenCl();
+        Path json = folder.resolve("parity.json");
+        Run run = Run.of("parity", "--quick", "--device", "0", "--dtype", "f64", "--json", json.toString());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        JsonNode devices = new ObjectMapper().readTree(json.toFile()).get("devices");
+        assertEquals(1, devices.size(), "F64 runs natively only: an emulated GPU has no fp64");
+        assertFalse(devices.get(0).get("emulated_gpu").asBoolean());
+        assertTrue(run.out().contains("emulating a GPU") && run.out().contains("SKIP F64"), run.out());
+    }
+
+    @Test
+    void onlyEmulatingAGpuRunsTheGpuKernels(@TempDir Path folder) throws Exception {
+        requireOpenCl();
+        Path json = folder.resolve("parity.json");
+        Run run = Run.of("parity", "--quick", "--device", "0", "--dtype", "f32", "--gpu-emulation", "only",
+                "--json", json.toString());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("device 0: PASS opencl F32 on ") && run.out().contains("(emulating a GPU)"),
+                run.out());
+        JsonNode devices = new ObjectMapper().readTree(json.toFile()).get("devices");
+        assertEquals(1, devices.size());
+        assertTrue(devices.get(0).get("emulated_gpu").asBoolean());
+    }
+
+    @Test
+    void anUnknownEmulationIsAUsageError() {
+        Run run = Run.of("parity", "--gpu-emulation", "tpu");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("--gpu-emulation must be auto, off or only, got 'tpu'"), run.err());
+    }
+
+    @Test
     void anUnknownDtypeIsAUsageError() {
         Run run = Run.of("parity", "--dtype", "f16");
         assertEquals(2, run.exitCode(), run.err());
