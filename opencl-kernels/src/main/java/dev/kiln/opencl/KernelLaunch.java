@@ -103,13 +103,28 @@ final class KernelLaunch {
      * work-item may take several indices (common.cl's FOR_EACH). A cap below {@link #GROUP} (tests) is one group.
      */
     void run(cl_command_queue queue, long n) {
-        long local = Math.min(GROUP, maxGlobal);
+        // a kernel may allow fewer work-items per group than GROUP (rusticl's llvmpipe allows 32): a power of two
+        // below it still divides the cap, which is a multiple of GROUP
+        long local = Math.min(groupSize(GROUP), maxGlobal);
         enqueue(queue, new long[] {Math.min(roundUp(n, local), maxGlobal)}, new long[] {local});
     }
 
-    /** Enqueues an x-by-y range rounded up to work-groups of {@code localX} x {@code localY}. */
+    /**
+     * Enqueues an x-by-y range rounded up to work-groups of {@code localX} x {@code localY}, both powers of two,
+     * halved (y first) while the group exceeds the kernel's limit.
+     */
     void run2d(cl_command_queue queue, long x, long y, int localX, int localY) {
-        enqueue(queue, new long[] {roundUp(x, localX), roundUp(y, localY)}, new long[] {localX, localY});
+        long most = groupSize(localX * localY);
+        int groupX = localX;
+        int groupY = localY;
+        while ((long) groupX * groupY > most) {
+            if (groupY > 1) {
+                groupY /= 2;
+            } else {
+                groupX /= 2;
+            }
+        }
+        enqueue(queue, new long[] {roundUp(x, groupX), roundUp(y, groupY)}, new long[] {groupX, groupY});
     }
 
     /**
