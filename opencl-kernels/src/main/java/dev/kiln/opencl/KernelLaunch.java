@@ -109,22 +109,38 @@ final class KernelLaunch {
         enqueue(queue, new long[] {Math.min(roundUp(n, local), maxGlobal)}, new long[] {local});
     }
 
-    /**
-     * Enqueues an x-by-y range rounded up to work-groups of {@code localX} x {@code localY}, both powers of two,
-     * halved (y first) while the group exceeds the kernel's limit.
-     */
+    /** Enqueues an x-by-y range in work-groups of {@code localX} x {@code localY}, as {@link #runFitted} does. */
     void run2d(cl_command_queue queue, long x, long y, int localX, int localY) {
-        long most = groupSize(localX * localY);
-        int groupX = localX;
-        int groupY = localY;
-        while ((long) groupX * groupY > most) {
-            if (groupY > 1) {
-                groupY /= 2;
-            } else {
-                groupX /= 2;
+        runFitted(queue, new long[] {x, y}, new long[] {localX, localY});
+    }
+
+    /**
+     * Enqueues {@code extent} rounded up to work-groups of {@code local}, each size halved (the last dimension first)
+     * while the group exceeds what the kernel and the device allow: for kernels whose result does not depend on the
+     * work-group.
+     */
+    void runFitted(cl_command_queue queue, long[] extent, long[] local) {
+        KernelLimits bounds = limits.apply(kernel());
+        long[] group = local.clone();
+        long items = 1;
+        for (int d = 0; d < group.length; d++) {
+            while (d < bounds.maxWorkItemSizes().size() && group[d] > bounds.maxWorkItemSizes().get(d)) {
+                group[d] /= 2;
+            }
+            items *= group[d];
+        }
+        for (int d = group.length - 1; d >= 0 && items > bounds.workGroupSize(); d--) {
+            while (group[d] > 1 && items > bounds.workGroupSize()) {
+                items /= group[d];
+                group[d] /= 2;
+                items *= group[d];
             }
         }
-        enqueue(queue, new long[] {roundUp(x, groupX), roundUp(y, groupY)}, new long[] {groupX, groupY});
+        long[] global = new long[extent.length];
+        for (int d = 0; d < extent.length; d++) {
+            global[d] = roundUp(extent[d], group[d]);
+        }
+        enqueue(queue, global, group);
     }
 
     /**

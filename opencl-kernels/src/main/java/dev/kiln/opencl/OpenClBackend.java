@@ -67,9 +67,11 @@ public final class OpenClBackend implements Backend {
     private final Map<DType, GemmTuning> gemmTunings = new EnumMap<>(DType.class);
     private final Map<ProgramVariant, Map<KernelFamily, ProgramSource>> sources = new HashMap<>();
     private final Map<ProgramVariant, Map<String, cl_kernel>> kernels = new HashMap<>();
+    private final Map<DType, Integer> rowGroups = new EnumMap<>(DType.class);
     private volatile long maxGlobal;
     private volatile boolean gridStride;
     private volatile boolean wideIndices;
+    private volatile long workGroupCap;
     private final ReentrantLock lock = new ReentrantLock(true);
     // ClBuffer keeps identity equality, so a concurrent set is an identity set; readable from any thread.
     private final Set<ClBuffer> live = ConcurrentHashMap.newKeySet();
@@ -396,8 +398,7 @@ public final class OpenClBackend implements Backend {
                 .integer(m).integer(n).integer(k).integer(transposeA ? 1 : 0).integer(transposeB ? 1 : 0)
                 .real(alpha).buffer(ab).unsignedLong(strideA).buffer(bb).unsignedLong(strideB)
                 .real(beta).buffer(cb).unsignedLong(strideC)
-                .runGroups(queue(), new long[] {KernelLaunch.roundUp(n, 8), KernelLaunch.roundUp(m, 8), batch},
-                        new long[] {8, 8, 1});
+                .runFitted(queue(), new long[] {n, m, batch}, new long[] {8, 8, 1});
     }
 
     @Override
@@ -715,7 +716,7 @@ public final class OpenClBackend implements Backend {
         }
         boolean stride = gridStride;
         return new KernelLaunch(wide -> kernel(new ProgramVariant(dtype, wide || wideIndices, stride), family, name),
-                programs::limits, stride ? maxGlobal : Long.MAX_VALUE, retry, scalarArgument, name, dtype,
+                this::limits, stride ? maxGlobal : Long.MAX_VALUE, retry, scalarArgument, name, dtype,
                 shapes);
     }
 
@@ -727,6 +728,36 @@ public final class OpenClBackend implements Backend {
             kernels.get(variant).put(name, kernel);
         }
         return kernel;
+    }
+
+    /** What the device allows {@code kernel}'s work-groups, within the cap tests may set. */
+    private KernelLimits limits(cl_kernel kernel) {
+        KernelLimits limits = programs.limits(kernel);
+        return workGroupCap > 0 ? limits.withWorkGroupSizeAtMost(workGroupCap) : limits;
+    }
+
+    /**
+     * The work-group of reduce.cl's row kernels (RWG) for {@code dtype}: {@link OpenClReduce#ROW_GROUP}, or the
+     * largest power of two the device allows them below it (Mesa's rusticl allows every kernel 32 work-items).
+     */
+    int rowGroup(DType dtype) {
+        Integer known = rowGroups.get(dtype);
+        if (known == null) {
+            ProgramSource standard = ProgramSource.of(KernelFamily.REDUCE, dtype, gemmTuning(dtype), lanes(dtype),
+                    false, gridStride, OpenClReduce.ROW_GROUP);
+            cl_kernel rows = PlatformLock.locked(() -> programs.kernel(standard, "reduce_sum_rows"));
+            known = Integer.highestOneBit((int) Math.min(OpenClReduce.ROW_GROUP, limits(rows).workGroupSize()));
+            rowGroups.put(dtype, known);
+        }
+        return known;
+    }
+
+    /**
+     * Caps every kernel's work-group at {@code workItems} (0 removes the cap), as a device with a lower limit would,
+     * so that tests run the launches that adapt to it; set before the first kernel of a dtype is built.
+     */
+    void capWorkGroups(long workItems) {
+        workGroupCap = workItems;
     }
 
     /** The launcher of the row-wise kernels (softmax.cl), for tests that choose its layout. */
@@ -770,7 +801,8 @@ public final class OpenClBackend implements Backend {
     private ProgramSource source(ProgramVariant variant, KernelFamily family) {
         DType dtype = variant.dtype();
         return sources.computeIfAbsent(variant, v -> new EnumMap<>(KernelFamily.class)).computeIfAbsent(family,
-                f -> ProgramSource.of(f, dtype, gemmTuning(dtype), lanes(dtype), variant.wide(), variant.gridStride()));
+                f -> ProgramSource.of(f, dtype, gemmTuning(dtype), lanes(dtype), variant.wide(), variant.gridStride(),
+                        f == KernelFamily.REDUCE ? rowGroup(dtype) : OpenClReduce.ROW_GROUP));
     }
 
     /** Elements per work-item of the vector kernels for {@code dtype} on this device (VW of their programs). */

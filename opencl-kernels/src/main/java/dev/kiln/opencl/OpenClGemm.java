@@ -117,8 +117,7 @@ final class OpenClGemm {
                         .integer(aPanels.row()).integer(aPanels.rows())
                         .buffer(bPanels.buffer()).unsignedLong(bPanels.block()).integer(bPanels.step())
                         .real(sliceBeta).buffer(target).unsignedLong(cSlice)
-                        .runGroups(backend.queue(), new long[] {KernelLaunch.roundUp(rowBlocks, local[0]),
-                            KernelLaunch.roundUp(columnBlocks, local[1]), slices}, local);
+                        .runFitted(backend.queue(), new long[] {rowBlocks, columnBlocks, slices}, local);
             });
         } finally {
             if (packedA != null) {
