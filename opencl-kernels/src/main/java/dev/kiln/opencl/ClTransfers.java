@@ -2,16 +2,18 @@ package dev.kiln.opencl;
 
 import dev.kiln.backend.TransferStats;
 import java.nio.ByteBuffer;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.cl_event;
 
 /**
- * Uploads and downloads between Java arrays and device buffers, counted: uploads are non-blocking, downloads
- * block. Without staging an upload enqueues from direct host copies in {@link UploadMemory}, in chunks, claimed
- * until the queue has been waited on and reused after (the queue is waited on first when they would hold too much);
- * with a {@link StagingBuffer} both directions pass through its pinned memory in chunks.
+ * Uploads and downloads between Java arrays and device buffers, counted: uploads are non-blocking (except on
+ * Mesa's rusticl, see {@link #uploadsBlock}), downloads block. Without staging an upload enqueues from direct host
+ * copies in {@link UploadMemory}, in chunks, claimed until the queue has been waited on and reused after (the queue
+ * is waited on first when they would hold too much); with a {@link StagingBuffer} both directions pass through its
+ * pinned memory in chunks.
  */
 final class ClTransfers implements AutoCloseable {
     /** Copies {@code count} elements between a Java array, from its element {@code from}, and byte 0 of host. */
@@ -23,6 +25,7 @@ final class ClTransfers implements AutoCloseable {
     private final ClContext context;
     private final OutOfMemoryRetry retry;
     private final StagingBuffer staging;
+    private final boolean blockingUploads;
     /** Host copies of uploads in flight, claimed until the queue has been waited on. */
     private final UploadMemory uploadMemory = new UploadMemory();
     private long pendingUploadBytes;
@@ -36,6 +39,16 @@ final class ClTransfers implements AutoCloseable {
         this.context = context;
         this.retry = retry;
         this.staging = stagingBytes > 0 ? new StagingBuffer(context, stagingBytes) : null;
+        this.blockingUploads = uploadsBlock(context.device());
+    }
+
+    /**
+     * Whether uploads to {@code device} block. On Mesa 22.3's rusticl, with non-blocking uploads about every other
+     * run of the parity catalogue had a case with wrong elements (zeros where the result belonged), even with the
+     * queue finished before each download; with blocking uploads none did in 14 runs.
+     */
+    static boolean uploadsBlock(ClDevice device) {
+        return device.platformName().toLowerCase(Locale.ROOT).contains("rusticl");
     }
 
     /** Whether transfers pass through pinned staging memory. */
@@ -128,8 +141,8 @@ final class ClTransfers implements AutoCloseable {
     }
 
     private void write(ClBuffer target, long offset, long bytes, Pointer host, cl_event event) {
-        ClStatus.check(retry.enqueue(() -> CL.clEnqueueWriteBuffer(context.queue(), target.memory(), false, offset,
-                bytes, host, 0, null, event), target::capacityBytes, () -> "upload of " + bytes + " bytes into "
+        ClStatus.check(retry.enqueue(() -> CL.clEnqueueWriteBuffer(context.queue(), target.memory(), blockingUploads,
+                offset, bytes, host, 0, null, event), target::capacityBytes, () -> "upload of " + bytes + " bytes into "
                 + target), () -> "upload of " + bytes + " bytes into " + target);
     }
 

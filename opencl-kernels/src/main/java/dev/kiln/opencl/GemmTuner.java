@@ -167,6 +167,12 @@ public final class GemmTuner {
         String kernel = describe(tuning);
         try {
             backend.overrideGemmTuning(dtype, tuning);
+            long limit = tuning.registerBlocked() ? 0 : backend.workGroupLimit(dtype, KernelFamily.GEMM, "gemm_tiled");
+            if (!tuning.registerBlocked() && OpenClGemm.tiledGroup(tuning) > limit) {
+                // the backend would run gemm_general instead, so timing it would say nothing of this tuning
+                throw new KilnException("its work-group of " + OpenClGemm.tiledGroup(tuning)
+                        + " work-items exceeds the device's limit of " + limit);
+            }
             double seconds = workload.seconds();
             trials.add(new Trial(kernel, values, seconds, null));
             progress.accept(String.format(Locale.ROOT, "%9.2f ms  %s", seconds * 1e3, kernel));

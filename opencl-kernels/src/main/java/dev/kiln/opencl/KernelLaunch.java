@@ -108,13 +108,44 @@ final class KernelLaunch {
      * work-item may take several indices (common.cl's FOR_EACH). A cap below {@link #GROUP} (tests) is one group.
      */
     void run(cl_command_queue queue, long n) {
-        long local = Math.min(GROUP, maxGlobal);
+        // a kernel may allow fewer work-items per group than GROUP (rusticl's llvmpipe allows 32): a power of two
+        // below it still divides the cap, which is a multiple of GROUP
+        long local = Math.min(groupSize(GROUP), maxGlobal);
         enqueue(queue, new long[] {Math.min(roundUp(n, local), maxGlobal)}, new long[] {local});
     }
 
-    /** Enqueues an x-by-y range rounded up to work-groups of {@code localX} x {@code localY}. */
+    /** Enqueues an x-by-y range in work-groups of {@code localX} x {@code localY}, as {@link #runFitted} does. */
     void run2d(cl_command_queue queue, long x, long y, int localX, int localY) {
-        enqueue(queue, new long[] {roundUp(x, localX), roundUp(y, localY)}, new long[] {localX, localY});
+        runFitted(queue, new long[] {x, y}, new long[] {localX, localY});
+    }
+
+    /**
+     * Enqueues {@code extent} rounded up to work-groups of {@code local}, each size halved (the last dimension first)
+     * while the group exceeds what the kernel and the device allow: for kernels whose result does not depend on the
+     * work-group.
+     */
+    void runFitted(cl_command_queue queue, long[] extent, long[] local) {
+        KernelLimits bounds = limits.apply(kernel());
+        long[] group = local.clone();
+        long items = 1;
+        for (int d = 0; d < group.length; d++) {
+            while (d < bounds.maxWorkItemSizes().size() && group[d] > bounds.maxWorkItemSizes().get(d)) {
+                group[d] /= 2;
+            }
+            items *= group[d];
+        }
+        for (int d = group.length - 1; d >= 0 && items > bounds.workGroupSize(); d--) {
+            while (group[d] > 1 && items > bounds.workGroupSize()) {
+                items /= group[d];
+                group[d] /= 2;
+                items *= group[d];
+            }
+        }
+        long[] global = new long[extent.length];
+        for (int d = 0; d < extent.length; d++) {
+            global[d] = roundUp(extent[d], group[d]);
+        }
+        enqueue(queue, global, group);
     }
 
     /**

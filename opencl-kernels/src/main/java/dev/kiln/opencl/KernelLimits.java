@@ -45,6 +45,12 @@ record KernelLimits(long workGroupSize, List<Long> maxWorkItemSizes, long localM
         return device.emulatedGpu() ? GpuEmulation.of(limits) : limits;
     }
 
+    /** These limits with at most {@code most} work-items per group. */
+    KernelLimits withWorkGroupSizeAtMost(long most) {
+        return new KernelLimits(Math.min(workGroupSize, most), maxWorkItemSizes, localMemoryBytes,
+                deviceLocalMemoryBytes, gpuRules);
+    }
+
     /** Why a launch over {@code global} in work-groups of {@code local} would be refused; empty when it fits. */
     Optional<String> violation(long[] global, long[] local) {
         long items = 1;

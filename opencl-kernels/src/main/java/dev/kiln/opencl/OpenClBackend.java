@@ -70,9 +70,11 @@ public final class OpenClBackend implements Backend {
     private final Map<DType, GemmTuning> gemmTunings = new EnumMap<>(DType.class);
     private final Map<ProgramVariant, Map<KernelFamily, ProgramSource>> sources = new HashMap<>();
     private final Map<ProgramVariant, Map<String, cl_kernel>> kernels = new HashMap<>();
+    private final Map<DType, Integer> rowGroups = new EnumMap<>(DType.class);
     private volatile long maxGlobal;
     private volatile boolean gridStride;
     private volatile boolean wideIndices;
+    private volatile long workGroupCap;
     private final ReentrantLock lock = new ReentrantLock(true);
     // ClBuffer keeps identity equality, so a concurrent set is an identity set; readable from any thread.
     private final Set<ClBuffer> live = ConcurrentHashMap.newKeySet();
@@ -379,7 +381,8 @@ public final class OpenClBackend implements Backend {
             enqueue(() -> CL.clEnqueueFillBuffer(queue(), c.memory(), zero, c.dtype().bytes(), 0,
                     length * c.dtype().bytes(), 0, null, null), c::capacityBytes, () -> "gemm with k = 0");
         } else {
-            launch(c.dtype(), KernelFamily.ELEMENTWISE, "unary_affine", () -> "gemm with k = 0, " + length + " elements")
+            launch(c.dtype(), KernelFamily.ELEMENTWISE, "unary_affine",
+                    () -> "gemm with k = 0, " + length + " elements")
                     .unsignedLong(length).real(beta).real(0).buffer(c).buffer(c).run(queue(), length);
         }
     }
@@ -416,8 +419,7 @@ public final class OpenClBackend implements Backend {
                 .integer(m).integer(n).integer(k).integer(transposeA ? 1 : 0).integer(transposeB ? 1 : 0)
                 .real(alpha).buffer(ab).unsignedLong(strideA).buffer(bb).unsignedLong(strideB)
                 .real(beta).buffer(cb).unsignedLong(strideC)
-                .runGroups(queue(), new long[] {KernelLaunch.roundUp(n, 8), KernelLaunch.roundUp(m, 8), batch},
-                        new long[] {8, 8, 1});
+                .runFitted(queue(), new long[] {n, m, batch}, new long[] {8, 8, 1});
     }
 
     @Override
@@ -458,7 +460,8 @@ public final class OpenClBackend implements Backend {
         ClBuffer ib = (ClBuffer) indices;
         ClBuffer ob = (ClBuffer) out;
         long n = (long) count * cols;
-        launch(tb.dtype(), KernelFamily.ELEMENTWISE, "gather", () -> count + " rows of " + cols + " from a table of " + rows)
+        launch(tb.dtype(), KernelFamily.ELEMENTWISE, "gather",
+                () -> count + " rows of " + cols + " from a table of " + rows)
                 .unsignedLong(n).integer(rows).integer(cols).buffer(tb).buffer(ib).buffer(ob).run(queue(), n);
     }
 
@@ -747,7 +750,7 @@ public final class OpenClBackend implements Backend {
         }
         boolean stride = gridStride;
         return new KernelLaunch(wide -> kernel(new ProgramVariant(dtype, wide || wideIndices, stride), family, name),
-                programs::limits, stride ? maxGlobal : Long.MAX_VALUE, retry, scalarArgument, name, dtype,
+                this::limits, stride ? maxGlobal : Long.MAX_VALUE, retry, scalarArgument, name, dtype,
                 shapes);
     }
 
@@ -759,6 +762,41 @@ public final class OpenClBackend implements Backend {
             kernels.get(variant).put(name, kernel);
         }
         return kernel;
+    }
+
+    /** What the device allows {@code kernel}'s work-groups, within the cap tests may set. */
+    private KernelLimits limits(cl_kernel kernel) {
+        KernelLimits limits = programs.limits(kernel);
+        return workGroupCap > 0 ? limits.withWorkGroupSizeAtMost(workGroupCap) : limits;
+    }
+
+    /** Work-items per group the device allows kernel {@code name} of {@code family} in {@code dtype}. */
+    long workGroupLimit(DType dtype, KernelFamily family, String name) {
+        return limits(kernel(new ProgramVariant(dtype, wideIndices, gridStride), family, name)).workGroupSize();
+    }
+
+    /**
+     * The work-group of reduce.cl's row kernels (RWG) for {@code dtype}: {@link OpenClReduce#ROW_GROUP}, or the
+     * largest power of two the device allows them below it (Mesa's rusticl allows every kernel 32 work-items).
+     */
+    int rowGroup(DType dtype) {
+        Integer known = rowGroups.get(dtype);
+        if (known == null) {
+            ProgramSource standard = ProgramSource.of(KernelFamily.REDUCE, dtype, gemmTuning(dtype), lanes(dtype),
+                    false, gridStride, OpenClReduce.ROW_GROUP);
+            cl_kernel rows = PlatformLock.locked(() -> programs.kernel(standard, "reduce_sum_rows"));
+            known = Integer.highestOneBit((int) Math.min(OpenClReduce.ROW_GROUP, limits(rows).workGroupSize()));
+            rowGroups.put(dtype, known);
+        }
+        return known;
+    }
+
+    /**
+     * Caps every kernel's work-group at {@code workItems} (0 removes the cap), as a device with a lower limit would,
+     * so that tests run the launches that adapt to it; set before the first kernel of a dtype is built.
+     */
+    void capWorkGroups(long workItems) {
+        workGroupCap = workItems;
     }
 
     /** The launcher of the row-wise kernels (softmax.cl), for tests that choose its layout. */
@@ -782,7 +820,10 @@ public final class OpenClBackend implements Backend {
         wideIndices = wide;
     }
 
-    /** Compiles every kernel family for {@code dtype} now (I32 has no programs of its own), so that a device that cannot build them fails at once. */
+    /**
+     * Compiles every kernel family for {@code dtype} now (I32 has no programs of its own), so that a device that
+     * cannot build them fails at once.
+     */
     public void prepare(DType dtype) {
         requireSupported(dtype);
         if (!dtype.isReal()) {
@@ -802,7 +843,8 @@ public final class OpenClBackend implements Backend {
     private ProgramSource source(ProgramVariant variant, KernelFamily family) {
         DType dtype = variant.dtype();
         return sources.computeIfAbsent(variant, v -> new EnumMap<>(KernelFamily.class)).computeIfAbsent(family,
-                f -> ProgramSource.of(f, dtype, gemmTuning(dtype), lanes(dtype), variant.wide(), variant.gridStride()));
+                f -> ProgramSource.of(f, dtype, gemmTuning(dtype), lanes(dtype), variant.wide(), variant.gridStride(),
+                        f == KernelFamily.REDUCE ? rowGroup(dtype) : OpenClReduce.ROW_GROUP));
     }
 
     /** Elements per work-item of the vector kernels for {@code dtype} on this device (VW of their programs). */

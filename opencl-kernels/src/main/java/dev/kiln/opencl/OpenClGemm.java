@@ -2,7 +2,10 @@ package dev.kiln.opencl;
 
 import dev.kiln.backend.Activation;
 import dev.kiln.backend.DType;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Chooses and launches the gemm kernels: gemm_general for small products, otherwise gemm_register (CPU-class
@@ -12,7 +15,9 @@ import java.util.function.Supplier;
  * stored.
  */
 final class OpenClGemm {
+    private static final Logger LOG = LoggerFactory.getLogger(OpenClGemm.class);
     private final OpenClBackend backend;
+    private final AtomicBoolean tiledRefused = new AtomicBoolean();
 
     OpenClGemm(OpenClBackend backend) {
         this.backend = backend;
@@ -68,7 +73,7 @@ final class OpenClGemm {
         DType dtype = c.dtype();
         Supplier<String> shapes = () -> "m=" + m + ", n=" + n + ", k=" + k + ", transposeA=" + transposeA
                 + ", transposeB=" + transposeB + ", " + dtype;
-        if (k == 0 || (long) m * n * k < tuning.generalBelow()) {
+        if (k == 0 || (long) m * n * k < tuning.generalBelow() || !tiledFits(tuning, dtype)) {
             epilogue.arguments(backend.launch(dtype, KernelFamily.GEMM, "gemm_general", shapes)
                     .integer(m).integer(n).integer(k).integer(flag(transposeA)).integer(flag(transposeB))
                     .real(alpha).buffer(a).buffer(b).real(beta).buffer(c), c)
@@ -90,6 +95,32 @@ final class OpenClGemm {
             return;
         }
         registerBlocked(tuning, transposeA, transposeB, m, n, k, alpha, a, b, beta, c, epilogue, shapes);
+    }
+
+    /**
+     * Whether the device allows gemm_tiled the work-group its tuning declares; when not, products run on gemm_general,
+     * whose work-group adapts, and a warning names the tuning once.
+     */
+    private boolean tiledFits(GemmTuning tuning, DType dtype) {
+        if (tuning.registerBlocked()) {
+            return true;
+        }
+        long group = tiledGroup(tuning);
+        long limit = backend.workGroupLimit(dtype, KernelFamily.GEMM, "gemm_tiled");
+        if (group <= limit) {
+            return true;
+        }
+        if (tiledRefused.compareAndSet(false, true)) {
+            LOG.warn("gemm_tiled at tile {} with {} rows per work-item needs {} work-items per group and {} allows {}:"
+                    + " products run on gemm_general; 'kiln tune' finds a tuning that fits", tuning.tile(),
+                    tuning.workPerItem(), group, backend.device().name(), limit);
+        }
+        return false;
+    }
+
+    /** Work-items in a work-group of gemm_tiled under {@code tuning}. */
+    static long tiledGroup(GemmTuning tuning) {
+        return (long) tuning.tile() * (tuning.tile() / tuning.workPerItem());
     }
 
     private void registerBlocked(GemmTuning tuning, boolean transposeA, boolean transposeB, int m, int n, int k,
@@ -138,8 +169,7 @@ final class OpenClGemm {
                         .integer(aPanels.row()).integer(aPanels.rows())
                         .buffer(bPanels.buffer()).unsignedLong(bPanels.block()).integer(bPanels.step())
                         .real(sliceBeta).buffer(target).unsignedLong(cSlice), target)
-                        .runGroups(backend.queue(), new long[] {KernelLaunch.roundUp(rowBlocks, local[0]),
-                            KernelLaunch.roundUp(columnBlocks, local[1]), slices}, local);
+                        .runFitted(backend.queue(), new long[] {rowBlocks, columnBlocks, slices}, local);
             });
         } finally {
             if (packedA != null) {

@@ -44,7 +44,7 @@ final class OpenClReduce {
         if (inner == 1 && middle >= ROW_KERNEL_FROM && op == ReduceOp.ARGMAX) {
             backend.launch(dtype, KernelFamily.REDUCE, kernel + "_rows", shapes)
                     .integer(outer).integer(middle).buffer(x).buffer(out)
-                    .runGroupStride(backend.queue(), outer, ROW_GROUP);
+                    .runGroupStride(backend.queue(), outer, backend.rowGroup(dtype));
         } else if (inner == 1 && middle >= ROW_KERNEL_FROM) {
             rows(kernel, outer, middle, x, out, shapes);
         } else if (op != ReduceOp.ARGMAX && chunks > 1 && inner % lanes == 0 && firstPass <= Integer.MAX_VALUE) {
@@ -65,7 +65,7 @@ final class OpenClReduce {
 
     /** reduce_&lt;op&gt;_rows over x [rows, middle]: one pass, or two when the rows are split into parts. */
     private void rows(String kernel, int rows, int middle, ClBuffer x, ClBuffer out, Supplier<String> shapes) {
-        int parts = parts(rows, middle);
+        int parts = parts(rows, middle, backend.rowGroup(x.dtype()));
         if (parts == 1) {
             rowPass(kernel, rows, middle, 1, middle, middle, x, out, shapes);
             return;
@@ -82,9 +82,9 @@ final class OpenClReduce {
     }
 
     /** Parts per row: enough work-groups for the device when rows alone are too few, each part still long. */
-    int parts(int rows, int middle) {
+    int parts(int rows, int middle, int rowGroup) {
         long wanted = (long) GROUPS_PER_COMPUTE_UNIT * Math.max(1, backend.device().computeUnits());
-        long parts = Math.min((wanted + rows - 1) / rows, middle / (ROW_GROUP * PART_PER_ITEM));
+        long parts = Math.min((wanted + rows - 1) / rows, middle / (rowGroup * PART_PER_ITEM));
         return (int) Math.max(1, parts);
     }
 
@@ -92,7 +92,7 @@ final class OpenClReduce {
                          ClBuffer out, Supplier<String> shapes) {
         backend.launch(x.dtype(), KernelFamily.REDUCE, kernel + "_rows", shapes)
                 .integer(rows).integer(middle).integer(parts).integer(part).integer(count).buffer(x).buffer(out)
-                .runGroupStride(backend.queue(), (long) rows * parts, ROW_GROUP);
+                .runGroupStride(backend.queue(), (long) rows * parts, backend.rowGroup(x.dtype()));
     }
 
     /** reduce_&lt;op&gt; over x [outer, middle, inner], a mean dividing by {@code count}. */

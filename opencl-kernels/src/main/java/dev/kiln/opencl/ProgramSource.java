@@ -21,10 +21,11 @@ record ProgramSource(String name, SortedMap<String, String> defines, String text
 
     /**
      * The program the backend builds: {@code family} in {@code dtype} with a device's gemm tuning and vector lanes,
-     * 64-bit index arithmetic when {@code wide}, else 32-bit, and grid-stride loops when {@code gridStride}.
+     * 64-bit index arithmetic when {@code wide}, else 32-bit, grid-stride loops when {@code gridStride}, and
+     * reduce.cl's row kernels in work-groups of {@code rowGroup}.
      */
     static ProgramSource of(KernelFamily family, DType dtype, GemmTuning gemm, int lanes, boolean wide,
-                            boolean gridStride) {
+                            boolean gridStride, int rowGroup) {
         Map<String, String> defines = new HashMap<>();
         defines.put("PRECISION", dtype == DType.F64 ? "64" : "32");
         defines.put("INDEX_BITS", wide ? "64" : "32");
@@ -33,7 +34,7 @@ record ProgramSource(String name, SortedMap<String, String> defines, String text
             defines.putAll(gemm.defines());
         }
         if (family == KernelFamily.REDUCE) {
-            defines.put("RWG", Integer.toString(OpenClReduce.ROW_GROUP));
+            defines.put("RWG", Integer.toString(rowGroup));
         }
         if (family == KernelFamily.WINDOWS || family == KernelFamily.ELEMENTWISE || family == KernelFamily.REDUCE
                 || family == KernelFamily.RANDOM || family == KernelFamily.CELLS) {

@@ -64,7 +64,7 @@ class KernelLimitsTest {
         assertArrayEquals(new long[] {tuning.tile(), tuning.tile() / tuning.workPerItem(), 1}, compiledSize(tiled));
         for (String rows : List.of("reduce_sum_rows", "reduce_max_rows", "reduce_argmax_rows")) {
             cl_kernel kernel = backend.programs().kernel(backend.source(DType.F32, KernelFamily.REDUCE), rows);
-            assertArrayEquals(new long[] {OpenClReduce.ROW_GROUP, 1, 1}, compiledSize(kernel), rows);
+            assertArrayEquals(new long[] {backend.rowGroup(DType.F32), 1, 1}, compiledSize(kernel), rows);
         }
     }
 

@@ -46,7 +46,8 @@ final class KernelPrograms {
                     // 32-bit index arithmetic, and the 64-bit build a launch takes for buffers of 2^31 elements
                     for (boolean wide : List.of(false, true)) {
                         ProgramSource source = ProgramSource.of(family, dtype, TuningTable.gemm(device, dtype),
-                                TuningTable.lanes(device, dtype), wide, !device.info().type().equals("cpu"));
+                                TuningTable.lanes(device, dtype), wide, !device.info().type().equals("cpu"),
+                                OpenClReduce.ROW_GROUP);
                         String options = ProgramCache.options(device);
                         builds.putIfAbsent(options + "\n" + source.text(), new Build(source, options));
                     }

@@ -27,10 +27,13 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The parity catalogue on every OpenCL device against the CPU backend in F64: one test per op and shape, in
- * F32 everywhere and in F64 on devices with fp64.
+ * F32 everywhere and in F64 on devices with fp64; and in F32 on the default device, as itself and emulating a GPU,
+ * with every kernel allowed only {@link #SMALL_GROUP} work-items per group, as on a device with a low limit.
  */
 class ParitySuiteTest {
     private static final List<Backend> OPENED = new ArrayList<>();
+    /** Below every fixed work-group our launches ask for (Mesa's rusticl allows each kernel 32). */
+    private static final int SMALL_GROUP = 16;
 
     @AfterAll
     static void closeBackends() {
@@ -56,15 +59,23 @@ class ParitySuiteTest {
         List<DynamicNode> devices = new ArrayList<>();
         for (DeviceInfo device : probe.devices()) {
             Backend openCl = opened(OpenClBackend.onDevice(Integer.toString(device.index())));
-            devices.add(onDevice(reference, new Side(openCl, DType.F32)));
+            devices.add(onDevice(reference, new Side(openCl, DType.F32), ""));
             if (device.fp64()) {
-                devices.add(onDevice(reference, new Side(openCl, DType.F64)));
+                devices.add(onDevice(reference, new Side(openCl, DType.F64), ""));
             }
+        }
+        List<ClDevice> all = OpenClTestSupport.devices();
+        ClDevice standard = all.get(ClDevices.defaultIndex(all));
+        for (ClDevice device : List.of(standard, GpuEmulation.of(standard))) {
+            OpenClBackend small = new OpenClBackend(device, null);
+            small.capWorkGroups(SMALL_GROUP);
+            devices.add(onDevice(reference, new Side(opened(small), DType.F32),
+                    " with work-groups of at most " + SMALL_GROUP));
         }
         return devices.stream();
     }
 
-    private static DynamicContainer onDevice(Side reference, Side candidate) {
+    private static DynamicContainer onDevice(Side reference, Side candidate, String setting) {
         DeviceInfo device = candidate.backend().device();
         ParityRunner runner = new ParityRunner();
         List<DynamicTest> tests = new ArrayList<>();
@@ -77,7 +88,7 @@ class ParitySuiteTest {
             }
         }
         return DynamicContainer.dynamicContainer(candidate.dtype() + " on device " + device.index() + " "
-                + device.name(), tests);
+                + device.name() + setting, tests);
     }
 
     private static String describe(ParityResult result) {

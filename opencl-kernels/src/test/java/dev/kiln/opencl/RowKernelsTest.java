@@ -76,9 +76,11 @@ class RowKernelsTest {
     void aSingleLongVectorIsSplitIntoPartsAndFewRowsAreNot() {
         OpenClReduce reduce = new OpenClReduce(gpu);
         int computeUnits = Math.max(1, gpu.device().computeUnits());
-        assertEquals(Math.min(4 * computeUnits, 100_000 / (8 * OpenClReduce.ROW_GROUP)), reduce.parts(1, 100_000));
-        assertEquals(1, reduce.parts(1, 300), "a row too short to split");
-        assertEquals(1, reduce.parts(4 * computeUnits, 100_000), "rows enough to keep the device busy");
+        assertEquals(Math.min(4 * computeUnits, 100_000 / (8 * OpenClReduce.ROW_GROUP)),
+                reduce.parts(1, 100_000, OpenClReduce.ROW_GROUP));
+        assertEquals(1, reduce.parts(1, 300, OpenClReduce.ROW_GROUP), "a row too short to split");
+        assertEquals(1, reduce.parts(4 * computeUnits, 100_000, OpenClReduce.ROW_GROUP),
+                "rows enough to keep the device busy");
     }
 
     private void checkSoftmax(OpenClBackend backend, DType dtype) {
