@@ -130,16 +130,22 @@ public final class BufferChecks {
     public static void gemm(Backend backend, boolean transposeA, boolean transposeB, int m, int n, int k,
                             Buffer a, Buffer b, Buffer c) {
         String method = "gemm";
+        product(backend, method, transposeA, transposeB, m, n, k, a, b, "c", c);
+        distinct(method, "c", c, "a", a, "b", b);
+    }
+
+    /** One product's operands: a [m, k] and b [k, n] (or transposed), and its result [m, n] named {@code cName}. */
+    private static void product(Backend backend, String method, boolean transposeA, boolean transposeB, int m, int n,
+                                int k, Buffer a, Buffer b, String cName, Buffer c) {
         notNegative(method, "m, n, k", m, n, k);
         owned(backend, method, "a", a);
         owned(backend, method, "b", b);
-        owned(backend, method, "c", c);
-        sameDType(method, "a", a, "b", b, "c", c);
+        owned(backend, method, cName, c);
+        sameDType(method, "a", a, "b", b, cName, c);
         real(method, a, b, c);
         exact(method, "a " + (transposeA ? "[k, m]" : "[m, k]"), a, (long) m * k);
         exact(method, "b " + (transposeB ? "[n, k]" : "[k, n]"), b, (long) k * n);
-        exact(method, "c [m, n]", c, (long) m * n);
-        distinct(method, "c", c, "a", a, "b", b);
+        exact(method, cName + " [m, n]", c, (long) m * n);
     }
 
     /**
@@ -176,15 +182,7 @@ public final class BufferChecks {
         String method = "gemmBiasActivation";
         notNull(method, "activation", activation);
         activationAlpha(method, alpha);
-        notNegative(method, "m, n, k", m, n, k);
-        owned(backend, method, "a", a);
-        owned(backend, method, "b", b);
-        owned(backend, method, "out", out);
-        sameDType(method, "a", a, "b", b, "out", out);
-        real(method, a, b, out);
-        exact(method, "a " + (transposeA ? "[k, m]" : "[m, k]"), a, (long) m * k);
-        exact(method, "b " + (transposeB ? "[n, k]" : "[k, n]"), b, (long) k * n);
-        exact(method, "out [m, n]", out, (long) m * n);
+        product(backend, method, transposeA, transposeB, m, n, k, a, b, "out", out);
         if (bias != null) {
             owned(backend, method, "bias", bias);
             sameDType(method, "out", out, "bias", bias);

@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kiln.backend.Backend;
-import dev.kiln.backend.Backends;
-import dev.kiln.opencl.OpenClRequirement;
+import dev.kiln.opencl.CpuAndOpenCl;
 import dev.kiln.autograd.Autograd;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Add;
@@ -43,6 +42,7 @@ class CrossBackendModelTest {
     private static final double[][] X = {{0, 0, 1}, {0, 1, 0}, {1, 0, 0}, {1, 1, 1}, {0.5, 0.2, 0.9}, {3, 2, 1},
         {-1, 0.5, 2}, {2, -1, 0}};
     private static final double[][] Y = {{0}, {1}, {1}, {0}, {0.5}, {1}, {0.2}, {0.8}};
+    private static CpuAndOpenCl backends;
     private static Backend cpu;
     private static Backend openCl;
 
@@ -51,18 +51,15 @@ class CrossBackendModelTest {
 
     @BeforeAll
     static void open() {
-        OpenClRequirement.check();
-        cpu = Backends.select("cpu");
-        openCl = Backends.select("opencl");
+        backends = CpuAndOpenCl.open();
+        cpu = backends.cpu();
+        openCl = backends.openCl();
     }
 
     @AfterAll
     static void close() {
-        if (openCl != null) {
-            openCl.close();
-        }
-        if (cpu != null) {
-            cpu.close();
+        if (backends != null) {
+            backends.close();
         }
     }
 

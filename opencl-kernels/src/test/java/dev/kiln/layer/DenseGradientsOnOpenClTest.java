@@ -3,11 +3,10 @@ package dev.kiln.layer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.kiln.backend.Backend;
-import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
 import dev.kiln.check.GradientCheck;
 import dev.kiln.init.Initializers;
-import dev.kiln.opencl.OpenClRequirement;
+import dev.kiln.opencl.CpuAndOpenCl;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
@@ -23,23 +22,21 @@ import org.junit.jupiter.params.provider.EnumSource;
  * give the CPU backend's outputs: the fused gemm epilogue and bias_activation_backward are the adjoints they claim.
  */
 class DenseGradientsOnOpenClTest {
-    private static Backend openCl;
+    private static CpuAndOpenCl backends;
     private static Backend cpu;
+    private static Backend openCl;
 
     @BeforeAll
     static void open() {
-        OpenClRequirement.check();
-        openCl = Backends.select("opencl");
-        cpu = Backends.select("cpu");
+        backends = CpuAndOpenCl.open();
+        cpu = backends.cpu();
+        openCl = backends.openCl();
     }
 
     @AfterAll
     static void close() {
-        if (openCl != null) {
-            openCl.close();
-        }
-        if (cpu != null) {
-            cpu.close();
+        if (backends != null) {
+            backends.close();
         }
     }
 

@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.backend.Backend;
-import dev.kiln.backend.Backends;
-import dev.kiln.opencl.OpenClRequirement;
+import dev.kiln.opencl.CpuAndOpenCl;
 import dev.kiln.backend.DType;
 import dev.kiln.model.Sequential;
 import dev.kiln.tensor.MemoryScope;
@@ -19,23 +18,21 @@ import org.junit.jupiter.api.Test;
 
 /** Layers whose training behaviour draws random numbers or moves state agree between the CPU and OpenCL. */
 class ModesAcrossBackendsTest {
+    private static CpuAndOpenCl backends;
     private static Backend cpu;
     private static Backend openCl;
 
     @BeforeAll
     static void open() {
-        OpenClRequirement.check();
-        cpu = Backends.select("cpu");
-        openCl = Backends.select("opencl");
+        backends = CpuAndOpenCl.open();
+        cpu = backends.cpu();
+        openCl = backends.openCl();
     }
 
     @AfterAll
     static void close() {
-        if (openCl != null) {
-            openCl.close();
-        }
-        if (cpu != null) {
-            cpu.close();
+        if (backends != null) {
+            backends.close();
         }
     }
 

@@ -3,8 +3,7 @@ package dev.kiln.layer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.kiln.backend.Backend;
-import dev.kiln.backend.Backends;
-import dev.kiln.opencl.OpenClRequirement;
+import dev.kiln.opencl.CpuAndOpenCl;
 import dev.kiln.backend.DType;
 import dev.kiln.check.GradientCheck;
 import dev.kiln.tensor.MemoryScope;
@@ -22,23 +21,21 @@ import org.junit.jupiter.params.provider.ValueSource;
  * gives the CPU backend's outputs: the fused cell kernels of both backends are the adjoints they claim to be.
  */
 class RecurrentGradientsOnOpenClTest {
-    private static Backend openCl;
+    private static CpuAndOpenCl backends;
     private static Backend cpu;
+    private static Backend openCl;
 
     @BeforeAll
     static void open() {
-        OpenClRequirement.check();
-        openCl = Backends.select("opencl");
-        cpu = Backends.select("cpu");
+        backends = CpuAndOpenCl.open();
+        cpu = backends.cpu();
+        openCl = backends.openCl();
     }
 
     @AfterAll
     static void close() {
-        if (openCl != null) {
-            openCl.close();
-        }
-        if (cpu != null) {
-            cpu.close();
+        if (backends != null) {
+            backends.close();
         }
     }
 
