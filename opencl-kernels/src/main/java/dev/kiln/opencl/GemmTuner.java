@@ -167,11 +167,14 @@ public final class GemmTuner {
         String kernel = describe(tuning);
         try {
             backend.overrideGemmTuning(dtype, tuning);
-            long limit = tuning.registerBlocked() ? 0 : backend.workGroupLimit(dtype, KernelFamily.GEMM, "gemm_tiled");
-            if (!tuning.registerBlocked() && OpenClGemm.tiledGroup(tuning) > limit) {
-                // the backend would run gemm_general instead, so timing it would say nothing of this tuning
-                throw new KilnException("its work-group of " + OpenClGemm.tiledGroup(tuning)
-                        + " work-items exceeds the device's limit of " + limit);
+            if (!tuning.registerBlocked()) {
+                long group = OpenClGemm.tiledGroup(tuning);
+                long limit = backend.workGroupLimit(dtype, KernelFamily.GEMM, "gemm_tiled");
+                if (group > limit) {
+                    // the backend would run gemm_general instead, so timing it would say nothing of this tuning
+                    throw new KilnException("its work-group of " + group + " work-items exceeds the device's limit of "
+                            + limit);
+                }
             }
             double seconds = workload.seconds();
             trials.add(new Trial(kernel, values, seconds, null));

@@ -29,10 +29,9 @@ import dev.kiln.train.FitOptions;
 import dev.kiln.train.History;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Saved models and checkpoints move between the CPU and the OpenCL backend. Without an OpenCL device the tests
@@ -42,26 +41,11 @@ class CrossBackendModelTest {
     private static final double[][] X = {{0, 0, 1}, {0, 1, 0}, {1, 0, 0}, {1, 1, 1}, {0.5, 0.2, 0.9}, {3, 2, 1},
         {-1, 0.5, 2}, {2, -1, 0}};
     private static final double[][] Y = {{0}, {1}, {1}, {0}, {0.5}, {1}, {0.2}, {0.8}};
-    private static CpuAndOpenCl backends;
-    private static Backend cpu;
-    private static Backend openCl;
+    @RegisterExtension
+    static final CpuAndOpenCl BACKENDS = new CpuAndOpenCl();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void open() {
-        backends = CpuAndOpenCl.open();
-        cpu = backends.cpu();
-        openCl = backends.openCl();
-    }
-
-    @AfterAll
-    static void close() {
-        if (backends != null) {
-            backends.close();
-        }
-    }
 
     private static Sequential model(Backend backend) {
         Sequential model = Sequential.on(backend, new Dense(6, ActivationFunction.TANH), new Dense(1)).seed(4);
@@ -75,8 +59,8 @@ class CrossBackendModelTest {
 
     @Test
     void aModelTrainedOnEitherBackendPredictsTheSameOnTheOther() {
-        for (Backend from : List.of(cpu, openCl)) {
-            Backend to = from == cpu ? openCl : cpu;
+        for (Backend from : List.of(BACKENDS.cpu(), BACKENDS.openCl())) {
+            Backend to = from == BACKENDS.cpu() ? BACKENDS.openCl() : BACKENDS.cpu();
             Path saved = dir.resolve(from.name());
             double[][] expected;
             try (Sequential model = model(from)) {
@@ -96,12 +80,12 @@ class CrossBackendModelTest {
     @Test
     void aResumedRunOnOpenClMatchesAnUninterruptedOneWithinTolerance() {
         Path root = dir.resolve("ckpt");
-        try (Sequential straight = model(openCl)) {
+        try (Sequential straight = model(BACKENDS.openCl())) {
             History full = straight.fit(X, Y, options(4));
-            try (Sequential first = model(openCl)) {
+            try (Sequential first = model(BACKENDS.openCl())) {
                 first.fit(X, Y, options(2).toBuilder().callbacks(CheckpointCallback.everyEpoch(root, 1)).build());
             }
-            try (Sequential resumed = model(openCl)) {
+            try (Sequential resumed = model(BACKENDS.openCl())) {
                 History rest = resumed.fit(X, Y, Resume.from(root).options(options(4)));
                 assertEquals(4, rest.last().epoch());
                 assertEquals(full.last().loss(), rest.last().loss(), 1e-5);
@@ -173,8 +157,8 @@ class CrossBackendModelTest {
 
     @Test
     void aFunctionalModelTrainedOnEitherBackendPredictsTheSameOnTheOther() {
-        for (Backend from : List.of(cpu, openCl)) {
-            Backend to = from == cpu ? openCl : cpu;
+        for (Backend from : List.of(BACKENDS.cpu(), BACKENDS.openCl())) {
+            Backend to = from == BACKENDS.cpu() ? BACKENDS.openCl() : BACKENDS.cpu();
             Path saved = dir.resolve("functional-" + from.name());
             double[][] expected;
             double[] frozen;

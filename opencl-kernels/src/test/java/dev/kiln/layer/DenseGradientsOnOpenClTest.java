@@ -12,33 +12,17 @@ import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Dense layers pass the F64 gradient check on the OpenCL backend with every activation, with and without a bias, and
  * give the CPU backend's outputs: the fused gemm epilogue and bias_activation_backward are the adjoints they claim.
  */
 class DenseGradientsOnOpenClTest {
-    private static CpuAndOpenCl backends;
-    private static Backend cpu;
-    private static Backend openCl;
-
-    @BeforeAll
-    static void open() {
-        backends = CpuAndOpenCl.open();
-        cpu = backends.cpu();
-        openCl = backends.openCl();
-    }
-
-    @AfterAll
-    static void close() {
-        if (backends != null) {
-            backends.close();
-        }
-    }
+    @RegisterExtension
+    static final CpuAndOpenCl BACKENDS = new CpuAndOpenCl();
 
     /** The layer's output on {@code backend} for the same weights and inputs, after its gradient check there. */
     private static double[] checkedOutput(Backend backend, ActivationFunction activation, boolean bias) {
@@ -62,7 +46,8 @@ class DenseGradientsOnOpenClTest {
     @EnumSource(ActivationFunction.class)
     void gradientsMatchCentralDifferencesAndOutputsMatchTheCpu(ActivationFunction activation) {
         for (boolean bias : new boolean[] {true, false}) {
-            assertArrayEquals(checkedOutput(cpu, activation, bias), checkedOutput(openCl, activation, bias), 1e-12,
+            assertArrayEquals(checkedOutput(BACKENDS.cpu(), activation, bias),
+                    checkedOutput(BACKENDS.openCl(), activation, bias), 1e-12,
                     activation + (bias ? "" : " without bias"));
         }
     }

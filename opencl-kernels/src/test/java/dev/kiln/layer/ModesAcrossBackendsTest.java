@@ -12,29 +12,13 @@ import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Layers whose training behaviour draws random numbers or moves state agree between the CPU and OpenCL. */
 class ModesAcrossBackendsTest {
-    private static CpuAndOpenCl backends;
-    private static Backend cpu;
-    private static Backend openCl;
-
-    @BeforeAll
-    static void open() {
-        backends = CpuAndOpenCl.open();
-        cpu = backends.cpu();
-        openCl = backends.openCl();
-    }
-
-    @AfterAll
-    static void close() {
-        if (backends != null) {
-            backends.close();
-        }
-    }
+    @RegisterExtension
+    static final CpuAndOpenCl BACKENDS = new CpuAndOpenCl();
 
     /** The training output of a dense, batch-normalised, dropped-out stack on {@code backend} at {@code step}. */
     private static double[] trainingOutput(Backend backend, long step, double[] movingMean) {
@@ -56,8 +40,8 @@ class ModesAcrossBackendsTest {
     void dropoutMasksAndRunningStatisticsAreTheSameOnEveryBackend() {
         double[] cpuMean = new double[8];
         double[] clMean = new double[8];
-        double[] onCpu = trainingOutput(cpu, 5, cpuMean);
-        double[] onOpenCl = trainingOutput(openCl, 5, clMean);
+        double[] onCpu = trainingOutput(BACKENDS.cpu(), 5, cpuMean);
+        double[] onOpenCl = trainingOutput(BACKENDS.openCl(), 5, clMean);
         long dropped = Arrays.stream(onCpu).filter(v -> v == 0).count();
         assertTrue(dropped > 64 && dropped < 192, "about half of 256 elements dropped, got " + dropped);
         for (int i = 0; i < onCpu.length; i++) {
@@ -65,7 +49,7 @@ class ModesAcrossBackendsTest {
         }
         assertArrayEquals(onCpu, onOpenCl, 1e-4);
         assertArrayEquals(cpuMean, clMean, 1e-5);
-        double[] nextStep = trainingOutput(openCl, 6, clMean);
+        double[] nextStep = trainingOutput(BACKENDS.openCl(), 6, clMean);
         assertTrue(!Arrays.equals(onOpenCl, nextStep), "another step draws another mask");
     }
 }

@@ -11,33 +11,17 @@ import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every recurrent layer passes the F64 gradient check on the OpenCL backend too, masked and reading backwards, and
  * gives the CPU backend's outputs: the fused cell kernels of both backends are the adjoints they claim to be.
  */
 class RecurrentGradientsOnOpenClTest {
-    private static CpuAndOpenCl backends;
-    private static Backend cpu;
-    private static Backend openCl;
-
-    @BeforeAll
-    static void open() {
-        backends = CpuAndOpenCl.open();
-        cpu = backends.cpu();
-        openCl = backends.openCl();
-    }
-
-    @AfterAll
-    static void close() {
-        if (backends != null) {
-            backends.close();
-        }
-    }
+    @RegisterExtension
+    static final CpuAndOpenCl BACKENDS = new CpuAndOpenCl();
 
     private static Layer layer(String kind) {
         return switch (kind) {
@@ -70,6 +54,6 @@ class RecurrentGradientsOnOpenClTest {
     @ParameterizedTest
     @ValueSource(strings = {"simple", "lstm", "gru", "gru-reset-before", "bidirectional"})
     void gradientsMatchCentralDifferencesAndOutputsMatchTheCpu(String kind) {
-        assertArrayEquals(checkedOutput(cpu, kind), checkedOutput(openCl, kind), 1e-12, kind);
+        assertArrayEquals(checkedOutput(BACKENDS.cpu(), kind), checkedOutput(BACKENDS.openCl(), kind), 1e-12, kind);
     }
 }

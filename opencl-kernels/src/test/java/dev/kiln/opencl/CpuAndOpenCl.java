@@ -2,25 +2,44 @@ package dev.kiln.opencl;
 
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The CPU backend and the default OpenCL backend, opened together by the tests that compare them. Without an OpenCL
- * device those tests are skipped, unless {@code KILN_REQUIRE_OPENCL=1}, which makes them fail.
+ * The CPU backend and the default OpenCL backend, opened before a test class that compares them and closed after
+ * it (register it as a static field with {@code @RegisterExtension}). Without an OpenCL device the class is skipped,
+ * unless {@code KILN_REQUIRE_OPENCL=1}, which makes it fail.
  */
-public record CpuAndOpenCl(Backend cpu, Backend openCl) implements AutoCloseable {
+public final class CpuAndOpenCl implements BeforeAllCallback, AfterAllCallback {
+    private Backend cpu;
+    private Backend openCl;
 
-    /** Opens both, after checking that an OpenCL device exists. */
-    public static CpuAndOpenCl open() {
+    @Override
+    public void beforeAll(ExtensionContext context) {
         OpenClRequirement.check();
-        return new CpuAndOpenCl(Backends.select("cpu"), Backends.select("opencl"));
+        cpu = Backends.select("cpu");
+        openCl = Backends.select("opencl");
     }
 
     @Override
-    public void close() {
+    public void afterAll(ExtensionContext context) {
         try {
-            openCl.close();
+            if (openCl != null) {
+                openCl.close();
+            }
         } finally {
-            cpu.close();
+            if (cpu != null) {
+                cpu.close();
+            }
         }
+    }
+
+    public Backend cpu() {
+        return cpu;
+    }
+
+    public Backend openCl() {
+        return openCl;
     }
 }
