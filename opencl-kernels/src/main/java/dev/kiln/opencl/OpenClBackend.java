@@ -748,6 +748,9 @@ public final class OpenClBackend implements Backend {
         if (!dtype.isReal()) {
             throw new KilnException(name + ": kernels are built for F32 or F64, not " + dtype);
         }
+        if (!LAUNCHED.getAndSet(true) && LOG.isDebugEnabled()) {
+            LOG.debug("first kernel launch, {} ms after the process started", StartupClock.millisSinceStart());
+        }
         boolean stride = gridStride;
         return new KernelLaunch(wide -> kernel(new ProgramVariant(dtype, wide || wideIndices, stride), family, name),
                 this::limits, stride ? maxGlobal : Long.MAX_VALUE, retry, scalarArgument, name, dtype,
