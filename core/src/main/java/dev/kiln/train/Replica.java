@@ -64,7 +64,7 @@ final class Replica implements AutoCloseable {
     static Replica primary(TrainableModel model, Objective objective, DataLayout layout, MiniBatches batches,
                            MetricTotals totals) {
         return new Replica(0, model, false, objective, layout, batches, totals, model.trainableParameters(),
-                stateOf(model), model.seed());
+                model.stateWeights(), model.seed());
     }
 
     /**
@@ -92,18 +92,6 @@ final class Replica implements AutoCloseable {
             replica.close();
             throw e;
         }
-    }
-
-    /** The state weights (running statistics) of {@code model}: its weights that are not parameters. */
-    private static List<Tensor> stateOf(TrainableModel model) {
-        List<Tensor> parameters = model.parameters();
-        List<Tensor> state = new ArrayList<>();
-        for (Tensor w : model.weights()) {
-            if (parameters.stream().noneMatch(p -> p == w)) {
-                state.add(w);
-            }
-        }
-        return state;
     }
 
     /** The tensors of {@code own} named as {@code tensors} are named in {@code source}, in the same order. */

@@ -6,6 +6,7 @@ import dev.kiln.layer.ForwardContext;
 import dev.kiln.regularizer.RegularizedWeight;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -57,6 +58,18 @@ public interface TrainableModel extends AutoCloseable {
 
     /** Every weight a checkpoint holds: the parameters, then the state. */
     List<Tensor> weights();
+
+    /** The state weights (running statistics): the weights that are not parameters. */
+    default List<Tensor> stateWeights() {
+        List<Tensor> parameters = parameters();
+        List<Tensor> state = new ArrayList<>();
+        for (Tensor w : weights()) {
+            if (parameters.stream().noneMatch(p -> p == w)) {
+                state.add(w);
+            }
+        }
+        return state;
+    }
 
     /** Every weight by its name in the model ("dense_1/kernel"), as saved models and checkpoints name them. */
     Map<String, Tensor> namedWeights();

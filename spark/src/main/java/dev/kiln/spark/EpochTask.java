@@ -1,0 +1,134 @@
+package dev.kiln.spark;
+
+import dev.kiln.KilnException;
+import dev.kiln.backend.Backend;
+import dev.kiln.backend.Backends;
+import dev.kiln.data.ArrayDataset;
+import dev.kiln.io.CheckpointCallback;
+import dev.kiln.io.CheckpointStore;
+import dev.kiln.io.Resume;
+import dev.kiln.model.Model;
+import dev.kiln.train.Callback;
+import dev.kiln.train.EpochResult;
+import dev.kiln.train.FitOptions;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.spark.BarrierTaskContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+import scala.collection.Iterator;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * One task of one epoch, run in a barrier stage: builds the model on the executor's backend, restores the driver's
+ * last checkpoint, trains one epoch on the task's shard while the exchange keeps every task's model equal, and
+ * returns its {@link TaskReport}. Spark ships this function to the executors with its own serializer; it holds
+ * only the user's model factory, numbers, and the checkpoint's files as bytes.
+ */
+final class EpochTask extends AbstractFunction1<Iterator<Tuple2<Long, Tuple2<float[], float[]>>>, Iterator<byte[]>>
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(EpochTask.class);
+
+    private final ModelFactory factory;
+    private final ShardPlan plan;
+    private final int epoch;
+    private final boolean shuffle;
+    private final long seed;
+    private final String backend;
+    private final int averageEverySteps;
+    private final Duration patience;
+    /** The checkpoint the epoch starts from; empty for the first epoch of a fresh run. */
+    private final TreeMap<String, byte[]> checkpoint;
+
+    EpochTask(ModelFactory factory, ShardPlan plan, int epoch, SparkFitOptions options,
+              Map<String, byte[]> checkpoint) {
+        this.factory = factory;
+        this.plan = plan;
+        this.epoch = epoch;
+        this.shuffle = options.shuffle();
+        this.seed = options.seed();
+        this.backend = options.backend();
+        this.averageEverySteps = options.averageEverySteps();
+        this.patience = options.patience();
+        this.checkpoint = new TreeMap<>(checkpoint);
+    }
+
+    @Override
+    public Iterator<byte[]> apply(Iterator<Tuple2<Long, Tuple2<float[], float[]>>> rows) {
+        BarrierTaskContext context = BarrierTaskContext.get();
+        List<float[]> features = new ArrayList<>();
+        List<float[]> targets = new ArrayList<>();
+        rows.foreach(row -> {
+            features.add(row._2()._1());
+            return targets.add(row._2()._2());
+        });
+        int partition = context.partitionId();
+        if (features.size() != plan.samplesOf(partition)) {
+            throw new KilnException("partition " + partition + " holds " + features.size() + " samples, its plan "
+                    + plan.samplesOf(partition));
+        }
+        Path work = null;
+        try (TaskGroup group = TaskGroup.join(context, patience)) {
+            work = Files.createTempDirectory("kiln-spark-");
+            TaskReport report = train(new BarrierExchange(group), features, targets, work);
+            return CollectionConverters.asScala(List.of(report.encode()).iterator());
+        } catch (IOException e) {
+            throw new KilnException("partition " + partition + ": cannot use a temporary directory: " + e, e);
+        } finally {
+            delete(work);
+        }
+    }
+
+    private TaskReport train(BarrierExchange exchange, List<float[]> features, List<float[]> targets, Path work)
+            throws IOException {
+        int partition = exchange.partition();
+        Callback exchanging = averageEverySteps == 0 ? new GradientAllReduce(exchange, plan)
+                : new ParameterAveraging(exchange, plan, averageEverySteps);
+        CheckpointStore written = new CheckpointStore(work.resolve("out"));
+        List<Callback> callbacks = new ArrayList<>(List.of(exchanging));
+        if (partition == 0) {
+            callbacks.add(CheckpointCallback.everyEpoch(written.root(), 1));
+        }
+        FitOptions options = FitOptions.builder().epochs(epoch).batchSize(plan.localBatchSize()).shuffle(shuffle)
+                .seed(seed).log(false).callbacks(callbacks.toArray(Callback[]::new)).build();
+        if (!checkpoint.isEmpty()) {
+            CheckpointStore start = new CheckpointStore(work.resolve("in"));
+            start.save(epoch - 1, directory -> CheckpointFiles.write(checkpoint, directory));
+            options = Resume.from(start.root()).options(options);
+        }
+        ArrayDataset shard = ArrayDataset.of(features.toArray(float[][]::new), targets.toArray(float[][]::new));
+        try (Backend device = Backends.select(backend); Model model = factory.create(device)) {
+            EpochResult result = model.fit(shard, options).last();
+            Map<String, byte[]> files = partition == 0
+                    ? CheckpointFiles.read(written.latestComplete().orElseThrow(() -> new KilnException(
+                            "partition 0 wrote no checkpoint in epoch " + epoch)).directory())
+                    : Map.of();
+            return new TaskReport(partition, features.size(), result.loss(), result.metrics(), files);
+        }
+    }
+
+    private static void delete(Path root) {
+        if (root == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot delete the task's temporary directory {}: {}", root, e.toString());
+        }
+    }
+}
