@@ -3,6 +3,7 @@ package dev.kiln.gan;
 import dev.kiln.KilnException;
 import dev.kiln.autograd.Autograd;
 import dev.kiln.autograd.GradMode;
+import dev.kiln.backend.Backend;
 import dev.kiln.backend.BackendLock;
 import dev.kiln.backend.Distribution;
 import dev.kiln.data.Batch;
@@ -141,7 +142,12 @@ public final class GanTrainer {
      * digits after every epoch. Training draws from streams 0, 1, 2, ...; pass a negative one for noise of your own.
      */
     public Tensor noise(int count, long stream) {
-        Tensor noise = Tensor.empty(generator.backend(), generator.dtype(), noiseShape.prepend(count));
+        return noiseOn(generator.backend(), count, stream);
+    }
+
+    /** {@link #noise} drawn on {@code device}: the same numbers as on the models' backend. */
+    Tensor noiseOn(Backend device, int count, long stream) {
+        Tensor noise = Tensor.empty(device, generator.dtype(), noiseShape.prepend(count));
         InPlaceOps.random(noise, Distribution.NORMAL, Seeds.mix(seed ^ Seeds.mix(stream)), 0, 1);
         return noise;
     }
@@ -187,13 +193,27 @@ public final class GanTrainer {
             List<Tensor> critic = discriminator.trainableParameters();
             Autograd.gradients(discriminatorLoss, critic);
             discriminatorOptimizer.step(critic);
-            if (weightClip > 0) {
-                critic.forEach(p -> InPlaceOps.clip(p, -weightClip, weightClip));
-            }
-            double generatorLoss = (s + 1) % criticSteps == 0 ? generatorStep(n, s, labels) : Double.NaN;
+            clipDiscriminator();
+            double generatorLoss = generatorStepDue(s) ? generatorStep(n, s, labels) : Double.NaN;
             return new GanStep(discriminatorLoss.item(), generatorLoss, Ops.mean(realScores).item(),
                     Ops.mean(fakeScores).item());
         }
+    }
+
+    /** Clips the discriminator's weights after its update, when the loss asks for it (a Wasserstein critic). */
+    void clipDiscriminator() {
+        if (weightClip > 0) {
+            discriminator.trainableParameters().forEach(p -> InPlaceOps.clip(p, -weightClip, weightClip));
+        }
+    }
+
+    /** Whether discriminator step {@code s} (from 0) is followed by a generator step. */
+    boolean generatorStepDue(long s) {
+        return (s + 1) % criticSteps == 0;
+    }
+
+    boolean isConditional() {
+        return conditional;
     }
 
     /** The generator's step through the frozen discriminator; returns its loss. */
@@ -242,9 +262,11 @@ public final class GanTrainer {
                 generator.dtype(), Collections.nCopies(data.labelShapes().size(), generator.dtype()));
         List<GanEpoch> trained = new ArrayList<>();
         DeviceUsageLog usage = new DeviceUsageLog(generator.backend());
+        ParallelGanStep parallel = options.devices().size() > 1
+                ? ParallelGanStep.start(this, options.devices(), batches) : null;
         try {
             for (int epoch = first; epoch <= options.epochs(); epoch++) {
-                GanEpoch result = epoch(batches, epoch, options.shuffle());
+                GanEpoch result = epoch(batches, epoch, options.shuffle(), parallel);
                 trained.add(result);
                 LOG.info("epoch {}/{}: discriminator loss {}, generator loss {}, D(real) {}, D(fake) {}, {} s", epoch,
                         options.epochs(), fmt(result.discriminatorLoss()), fmt(result.generatorLoss()),
@@ -263,12 +285,15 @@ public final class GanTrainer {
                 usage.epochEnded(epoch);
             }
         } finally {
+            if (parallel != null) {
+                parallel.close();
+            }
             options.listeners().forEach(listener -> listener.onFitEnd(this));
         }
         return trained;
     }
 
-    private GanEpoch epoch(MiniBatches batches, int epoch, boolean shuffle) {
+    private GanEpoch epoch(MiniBatches batches, int epoch, boolean shuffle, ParallelGanStep parallel) {
         long start = System.nanoTime();
         if (shuffle) {
             batches.shuffle(Seeds.mix(seed + epoch));
@@ -281,9 +306,8 @@ public final class GanTrainer {
         long generatorSamples = 0;
         for (int i = 0; i < batches.batchCount(); i++) {
             try (MemoryScope scope = MemoryScope.open()) {
-                Batch batch = batches.load(i);
-                GanStep step = step(batch.features(), conditional ? batch.labels() : null);
-                int n = batch.size();
+                int n = batches.batchSize(i);
+                GanStep step = parallel != null ? stepOnDevices(parallel, i) : stepOn(batches.load(i));
                 discriminatorSum += step.discriminatorLoss() * n;
                 realSum += step.realScore() * n;
                 fakeSum += step.fakeScore() * n;
@@ -299,11 +323,21 @@ public final class GanTrainer {
                 fakeSum / samples, (System.nanoTime() - start) / 1e9);
     }
 
-    private List<Tensor> inputs(Tensor first, Tensor labels) {
+    private GanStep stepOn(Batch batch) {
+        return step(batch.features(), conditional ? batch.labels() : null);
+    }
+
+    /** One step on batch {@code index} split over the devices of {@code parallel}. */
+    private GanStep stepOnDevices(ParallelGanStep parallel, int index) {
+        long s = steps++;
+        return onDevice(() -> parallel.run(index, s));
+    }
+
+    List<Tensor> inputs(Tensor first, Tensor labels) {
         return labels == null ? List.of(first) : List.of(first, labels);
     }
 
-    private static ForwardContext context(Model model, long step, int pass) {
+    static ForwardContext context(Model model, long step, int pass) {
         return ForwardContext.training(model.seed(), step * PASSES + pass);
     }
 

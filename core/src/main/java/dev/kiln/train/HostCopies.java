@@ -6,12 +6,12 @@ import dev.kiln.tensor.Tensor;
 import java.util.List;
 
 /** Tensor values through the host, the way the devices of a fit on several devices exchange them. */
-final class HostCopies {
+public final class HostCopies {
     private HostCopies() {
     }
 
     /** The values of each tensor, in order (waits for the device). */
-    static double[][] download(List<Tensor> tensors) {
+    public static double[][] download(List<Tensor> tensors) {
         double[][] values = new double[tensors.size()][];
         for (int i = 0; i < values.length; i++) {
             values[i] = tensors.get(i).toDoubleArray();
@@ -20,7 +20,7 @@ final class HostCopies {
     }
 
     /** Writes {@code values[i]} into {@code targets.get(i)}, on the targets' device. */
-    static void upload(double[][] values, List<Tensor> targets) {
+    public static void upload(double[][] values, List<Tensor> targets) {
         for (int i = 0; i < values.length; i++) {
             Tensor target = targets.get(i);
             try (MemoryScope scope = MemoryScope.open()) {
@@ -30,7 +30,7 @@ final class HostCopies {
     }
 
     /** Sets the gradient of {@code parameter} to {@code values}. */
-    static void setGradient(Tensor parameter, double[] values) {
+    public static void setGradient(Tensor parameter, double[] values) {
         try (MemoryScope scope = MemoryScope.open()) {
             parameter.zeroGrad();
             parameter.accumulateGrad(Tensor.of(parameter.backend(), parameter.dtype(), parameter.shape(), values));

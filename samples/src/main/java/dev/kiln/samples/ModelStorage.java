@@ -1,6 +1,5 @@
 package dev.kiln.samples;
 
-import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.data.preprocess.Standardization;
 import dev.kiln.gan.GanFitOptions;
@@ -132,10 +131,7 @@ public record ModelStorage(Path saveModel, Path checkpoints, Path resume, Output
      * checkpoint (checkpointing then continues next to it).
      */
     public GanFitOptions apply(GanFitOptions options) {
-        if (devices.size() > 1) {
-            throw new KilnException("--devices trains the samples that use fit; a GAN trains on one device");
-        }
-        GanFitOptions result = options;
+        GanFitOptions result = options.withDevices(devices);
         if (logDirectory != null) {
             result = result.withListener(new GanTensorBoard(logDirectory).histogramsEvery(1));
         }
