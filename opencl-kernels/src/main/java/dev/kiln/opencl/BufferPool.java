@@ -24,6 +24,7 @@ final class BufferPool implements AutoCloseable {
     /** Changed under the backend's lock only; read by {@code memory()} from any thread. */
     private volatile long pooledBytes;
     private volatile long liveBytes;
+    private long createdBlocks;
 
     BufferPool(ClContext context) {
         this.context = context;
@@ -63,6 +64,7 @@ final class BufferPool implements AutoCloseable {
             memory = CL.clCreateBuffer(context.context(), CL.CL_MEM_READ_WRITE, size, null, error);
         }
         ClStatus.check(error[0], () -> what + " (" + usage(bytes) + ")");
+        createdBlocks++;
         liveBytes += size;
         return memory;
     }
@@ -70,6 +72,11 @@ final class BufferPool implements AutoCloseable {
     /** Bytes of live blocks: handed out and not yet released. */
     long liveBytes() {
         return liveBytes;
+    }
+
+    /** Blocks created on the device so far, rather than served from the pool. */
+    long createdBlocks() {
+        return createdBlocks;
     }
 
     /** Bytes of freed blocks kept for reuse. */

@@ -223,6 +223,16 @@ public final class OpenClBackend implements Backend {
         return transfers.staged();
     }
 
+    /** Commands enqueued on the queue so far: kernel launches, uploads, downloads, copies and fills. */
+    long commands() {
+        return retry.commands();
+    }
+
+    /** Device memory blocks created so far; an allocation served from the pool creates none. */
+    long createdBlocks() {
+        return pool.createdBlocks();
+    }
+
     /** The enqueues that release the pool and retry when the device is out of memory. */
     OutOfMemoryRetry retry() {
         return retry;
