@@ -4,6 +4,7 @@ import dev.kiln.KilnException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.jocl.CL;
 import org.jocl.cl_mem;
 
@@ -24,6 +25,7 @@ final class BufferPool implements AutoCloseable {
     /** Changed under the backend's lock only; read by {@code memory()} from any thread. */
     private volatile long pooledBytes;
     private volatile long liveBytes;
+    private long createdBlocks;
 
     BufferPool(ClContext context) {
         this.context = context;
@@ -42,9 +44,9 @@ final class BufferPool implements AutoCloseable {
     }
 
     /** A live block of at least {@code bytes}; its capacity is written to {@code capacity[0]}. */
-    cl_mem acquire(long bytes, long[] capacity, String what) {
+    cl_mem acquire(long bytes, long[] capacity, Supplier<String> what) {
         if (bytes > maxAllocationBytes) {
-            throw new KilnException(what + ": " + bytes + " bytes asked, but " + context.device().info().name()
+            throw new KilnException(what.get() + ": " + bytes + " bytes asked, but " + context.device().info().name()
                     + " allows at most " + maxAllocationBytes + " bytes in one buffer ("
                     + context.device().info().globalMemoryBytes() + " bytes of device memory in all)");
         }
@@ -62,7 +64,8 @@ final class BufferPool implements AutoCloseable {
             clear();
             memory = CL.clCreateBuffer(context.context(), CL.CL_MEM_READ_WRITE, size, null, error);
         }
-        ClStatus.check(error[0], () -> what + " (" + usage(bytes) + ")");
+        ClStatus.check(error[0], () -> what.get() + " (" + usage(bytes) + ")");
+        createdBlocks++;
         liveBytes += size;
         return memory;
     }
@@ -70,6 +73,11 @@ final class BufferPool implements AutoCloseable {
     /** Bytes of live blocks: handed out and not yet released. */
     long liveBytes() {
         return liveBytes;
+    }
+
+    /** Blocks created on the device so far, rather than served from the pool. */
+    long createdBlocks() {
+        return createdBlocks;
     }
 
     /** Bytes of freed blocks kept for reuse. */

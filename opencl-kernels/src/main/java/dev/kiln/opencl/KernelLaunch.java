@@ -65,7 +65,7 @@ final class KernelLaunch {
     KernelLaunch buffer(ClBuffer buffer) {
         widest = Math.max(widest, buffer.length());
         buffers.add(buffer);
-        return set(Sizeof.cl_mem, Pointer.to(buffer.memory()));
+        return set(Sizeof.cl_mem, buffer.argument());
     }
 
     KernelLaunch integer(int value) {

@@ -157,7 +157,7 @@ public final class OpenClBackend implements Backend {
         checkOpen();
         BufferChecks.allocate(dtype, length);
         requireSupported(dtype);
-        return newBuffer(dtype, length, "allocate " + dtype + "[" + length + "]");
+        return newBuffer(dtype, length, () -> "allocate " + dtype + "[" + length + "]");
     }
 
     @Override
@@ -221,6 +221,16 @@ public final class OpenClBackend implements Backend {
     /** Whether uploads and downloads pass through pinned staging memory. */
     boolean stagedTransfers() {
         return transfers.staged();
+    }
+
+    /** Commands enqueued on the queue so far: kernel launches, uploads, downloads, copies and fills. */
+    long commands() {
+        return retry.commands();
+    }
+
+    /** Device memory blocks created so far; an allocation served from the pool creates none. */
+    long createdBlocks() {
+        return pool.createdBlocks();
     }
 
     /** The enqueues that release the pool and retry when the device is out of memory. */
@@ -903,11 +913,11 @@ public final class OpenClBackend implements Backend {
 
     /** A temporary buffer for a kernel launcher, returned with {@link #free}. */
     ClBuffer scratch(DType dtype, long length) {
-        return newBuffer(dtype, length, "scratch " + dtype + "[" + length + "]");
+        return newBuffer(dtype, length, () -> "scratch " + dtype + "[" + length + "]");
     }
 
     /** A new live buffer. */
-    private ClBuffer newBuffer(DType dtype, long length, String what) {
+    private ClBuffer newBuffer(DType dtype, long length, Supplier<String> what) {
         long bytes = Math.max(1, length) * dtype.bytes();
         long[] capacity = new long[1];
         cl_mem memory = pool.acquire(bytes, capacity, what);

@@ -10,12 +10,14 @@ import org.jocl.CL;
  * Enqueues commands where a driver that allocates buffers lazily (NVIDIA's) first finds the device memory short: an
  * enqueue answered with CL_MEM_OBJECT_ALLOCATION_FAILURE or CL_OUT_OF_RESOURCES releases the pooled blocks, waits for
  * the queue and is tried once more; a second such answer is a {@link KilnException} naming the bytes the command
- * needs, the device's memory and the bytes live and pooled.
+ * needs, the device's memory and the bytes live and pooled. Every command of a call passes through here, so the
+ * commands enqueued are counted here too.
  */
 final class OutOfMemoryRetry {
     private final ClContext context;
     private final BufferPool pool;
     private int injectedFailures;
+    private long commands;
 
     OutOfMemoryRetry(ClContext context, BufferPool pool) {
         this.context = context;
@@ -32,6 +34,7 @@ final class OutOfMemoryRetry {
      * the final status, never an out-of-memory one. {@code bytes} is what the command needs resident on the device.
      */
     int enqueue(IntSupplier enqueue, LongSupplier bytes, Supplier<String> what) {
+        commands++;
         int status = attempt(enqueue);
         if (!outOfMemory(status)) {
             return status;
@@ -47,6 +50,11 @@ final class OutOfMemoryRetry {
             throw new KilnException(failure(bytes, what, status));
         }
         return status;
+    }
+
+    /** Commands enqueued so far (kernels, transfers, copies, fills), a retried one counted once. */
+    long commands() {
+        return commands;
     }
 
     /** Makes the next {@code count} enqueues answer CL_MEM_OBJECT_ALLOCATION_FAILURE without running; for tests. */
