@@ -61,11 +61,15 @@ public final class SparkTrainer {
         Optional<CheckpointStore.Checkpoint> latest = store.latestComplete();
         int first = latest.map(c -> Math.toIntExact(c.sequence()) + 1).orElse(1);
         Map<String, byte[]> state = latest.map(c -> CheckpointFiles.read(c.directory())).orElse(Map.of());
+        if (first > options.epochs()) {
+            throw new KilnException("the checkpoints in " + store.root() + " already hold " + (first - 1) + " epochs;"
+                    + " ask for more than " + (first - 1) + " epochs to train further");
+        }
         if (latest.isPresent()) {
             LOG.info("continuing after the checkpoint of epoch {} in {}", first - 1, store.root());
         }
         List<SparkEpoch> epochs = new ArrayList<>();
-        CheckpointStore.Checkpoint last = latest.orElse(null);
+        CheckpointStore.Checkpoint last = null;
         for (int epoch = first; epoch <= options.epochs(); epoch++) {
             EpochTask task = new EpochTask(factory, plan, epoch, options, state);
             long start = System.nanoTime();
@@ -94,10 +98,6 @@ public final class SparkTrainer {
             epochs.add(result);
             LOG.info("epoch {}/{} on {} tasks: loss {} {} - {} s", epoch, options.epochs(), plan.partitions(),
                     String.format("%.4f", result.loss()), result.metrics(), String.format("%.1f", result.seconds()));
-        }
-        if (last == null) {
-            throw new KilnException("nothing to train: the checkpoints in " + store.root() + " already hold all "
-                    + options.epochs() + " epochs");
         }
         return new SparkFit(epochs, last.directory());
     }

@@ -113,6 +113,9 @@ class SparkTrainerTest {
         SparkFit rest = SparkTrainer.fit(data(2), SparkTrainerTest::adamModel, options());
         assertEquals(List.of(2, 3), rest.epochs().stream().map(SparkEpoch::epoch).toList());
         assertSameWeights(SparkTrainerTest::adamModel, rest);
+        KilnException done = assertThrows(KilnException.class,
+                () -> SparkTrainer.fit(data(2), SparkTrainerTest::adamModel, options()));
+        assertTrue(done.getMessage().contains("already hold 3 epochs"), done.getMessage());
     }
 
     @Test
