@@ -4,7 +4,10 @@ import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * How {@link GanTrainer#fit} runs: epochs, batch size, shuffling, per-epoch listeners, checkpoints and resuming.
@@ -34,6 +37,13 @@ public record GanFitOptions(int epochs, int batchSize, boolean shuffle, List<Gan
         }
         listeners = List.copyOf(listeners);
         devices = List.copyOf(devices);
+        Set<Backend> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Backend device : devices) {
+            if (!distinct.add(device)) {
+                throw new KilnException("device '" + device.name() + "' on " + device.device().name() + " is listed"
+                        + " twice; each device trains one replica of both models, so list distinct backend objects");
+            }
+        }
     }
 
     /** {@code epochs} shuffled epochs of {@code batchSize}, no listener, no checkpoints (3 kept once asked for). */

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class GanTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(GanTrainer.class);
     /** Forward passes per step; each gets its own step number in the layers' random streams. */
-    private static final int PASSES = 5;
+    static final int PASSES = 5;
 
     private final Model generator;
     private final Model discriminator;
@@ -329,8 +329,7 @@ public final class GanTrainer {
 
     /** One step on batch {@code index} split over the devices of {@code parallel}. */
     private GanStep stepOnDevices(ParallelGanStep parallel, int index) {
-        long s = steps++;
-        return onDevice(() -> parallel.run(index, s));
+        return onDevice(() -> parallel.run(index, steps++));
     }
 
     List<Tensor> inputs(Tensor first, Tensor labels) {

@@ -7,6 +7,7 @@ import dev.kiln.backend.Backend;
 import dev.kiln.backend.BackendLock;
 import dev.kiln.data.Batch;
 import dev.kiln.data.MiniBatches;
+import dev.kiln.layer.ForwardContext;
 import dev.kiln.model.Model;
 import dev.kiln.op.Ops;
 import dev.kiln.op.ShapeOps;
@@ -23,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
@@ -87,15 +89,18 @@ final class ParallelGanStep implements AutoCloseable {
             for (int k = 1; k < devices.size(); k++) {
                 Backend device = devices.get(k);
                 Model g = BackendLock.holding(device, () -> generator.replicaOn(device));
-                Model d;
+                Model d = null;
                 try {
                     d = BackendLock.holding(device, () -> discriminator.replicaOn(device));
+                    step.sides.add(new Side(k, device, g, d, batches.onDevice(device), true, Tensors.of(g, generator),
+                            Tensors.of(d, discriminator)));
                 } catch (RuntimeException e) {
                     g.close();
+                    if (d != null) {
+                        d.close();
+                    }
                     throw e;
                 }
-                step.sides.add(new Side(k, device, g, d, batches.onDevice(device), true, Tensors.of(g, generator),
-                        Tensors.of(d, discriminator)));
                 int number = k;
                 step.threads.add(Executors.newSingleThreadExecutor(r -> {
                     Thread t = new Thread(r, "kiln-gan-device-" + number);
@@ -158,12 +163,12 @@ final class ParallelGanStep implements AutoCloseable {
             Tensor fake;
             try (GradMode.Restore off = GradMode.disabled()) {
                 Tensor noise = ShapeOps.narrow(trainer.noiseOn(side.device(), n, 2 * s), 0, offset, count);
-                fake = side.generator().forward(trainer.inputs(noise, labels), trainer.context(side.generator(), s,
-                        0));
+                Model g = side.generator();
+                fake = g.forward(trainer.inputs(noise, labels), context(side, g, s, 0));
             }
             Model d = side.discriminator();
-            Tensor realScores = d.forward(trainer.inputs(batch.features(), labels), trainer.context(d, s, 1));
-            Tensor fakeScores = d.forward(trainer.inputs(fake, labels), trainer.context(d, s, 2));
+            Tensor realScores = d.forward(trainer.inputs(batch.features(), labels), context(side, d, s, 1));
+            Tensor fakeScores = d.forward(trainer.inputs(fake, labels), context(side, d, s, 2));
             Tensor loss = trainer.loss().discriminatorLoss(realScores, fakeScores);
             List<Tensor> parameters = side.d().trainable();
             Autograd.gradients(loss, parameters);
@@ -180,8 +185,8 @@ final class ParallelGanStep implements AutoCloseable {
             Tensor labels = trainer.isConditional() ? side.batches().load(index, offset, count).labels() : null;
             Tensor noise = ShapeOps.narrow(trainer.noiseOn(side.device(), n, 2 * s + 1), 0, offset, count);
             Model g = side.generator();
-            Tensor fake = g.forward(trainer.inputs(noise, labels), trainer.context(g, s, 3));
-            Tensor scores = d.forward(trainer.inputs(fake, labels), trainer.context(d, s, 4));
+            Tensor fake = g.forward(trainer.inputs(noise, labels), context(side, g, s, 3));
+            Tensor scores = d.forward(trainer.inputs(fake, labels), context(side, d, s, 4));
             Tensor loss = trainer.loss().generatorLoss(scores);
             List<Tensor> parameters = side.g().trainable();
             Autograd.gradients(loss, parameters);
@@ -190,6 +195,18 @@ final class ParallelGanStep implements AutoCloseable {
         } finally {
             d.trainable(true);
         }
+    }
+
+    /**
+     * The trainer's forward context for {@code model} on {@code side}; a further device's random streams (dropout)
+     * are seeded apart from the first device's, so that its slice is not given the same masks.
+     */
+    private static ForwardContext context(Side side, Model model, long s, int pass) {
+        if (side.index() == 0) {
+            return GanTrainer.context(model, s, pass);
+        }
+        return ForwardContext.training(model.seed() + side.index() * 0xD1B54A32D192ED03L,
+                s * GanTrainer.PASSES + pass);
     }
 
     private static double[][] gradients(List<Tensor> parameters) {
@@ -211,7 +228,7 @@ final class ParallelGanStep implements AutoCloseable {
             double[] sum = null;
             for (Part part : parts) {
                 if (part != null && part.gradients()[i] != null) {
-                    sum = addScaled(sum, part.gradients()[i], (double) part.samples() / n);
+                    sum = HostCopies.addScaled(sum, part.gradients()[i], (double) part.samples() / n);
                 }
             }
             if (sum == null) {
@@ -225,19 +242,11 @@ final class ParallelGanStep implements AutoCloseable {
         for (int i = 0; i < averaged.length; i++) {
             for (Part part : parts) {
                 if (part != null) {
-                    averaged[i] = addScaled(averaged[i], part.state()[i], (double) part.samples() / n);
+                    averaged[i] = HostCopies.addScaled(averaged[i], part.state()[i], (double) part.samples() / n);
                 }
             }
         }
         HostCopies.upload(averaged, state);
-    }
-
-    private static double[] addScaled(double[] sum, double[] values, double weight) {
-        double[] out = sum == null ? new double[values.length] : sum;
-        for (int j = 0; j < values.length; j++) {
-            out[j] += weight * values[j];
-        }
-        return out;
     }
 
     private static double weighted(Part[] parts, int n, ToDoubleFunction<Part> value) {
@@ -303,15 +312,35 @@ final class ParallelGanStep implements AutoCloseable {
                 cause);
     }
 
-    /** Closes the replicas (the trainer's own models stay the caller's). */
+    /** Closes the replicas once their threads have stopped (the trainer's own models stay the caller's). */
     @Override
     public void close() {
         threads.forEach(ExecutorService::shutdownNow);
+        boolean interrupted = false;
+        for (ExecutorService t : threads) {
+            try {
+                t.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        RuntimeException failure = null;
         for (Side side : sides) {
             if (side.copy()) {
-                side.generator().close();
-                side.discriminator().close();
+                for (Model model : List.of(side.generator(), side.discriminator())) {
+                    try {
+                        model.close();
+                    } catch (RuntimeException e) {
+                        failure = failure == null ? e : failure;
+                    }
+                }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 }

@@ -665,6 +665,11 @@ public class Model extends Layer implements TrainableModel {
         }
     }
 
+    /** What {@code compile} set: the losses, optimizer and metrics training uses; fails before compile. */
+    public final TrainingSetup trainingSetup() {
+        return compiled();
+    }
+
     private TrainingSetup compiled() {
         checkOpen();
         if (setup == null) {

@@ -36,4 +36,13 @@ public final class HostCopies {
             parameter.accumulateGrad(Tensor.of(parameter.backend(), parameter.dtype(), parameter.shape(), values));
         }
     }
+
+    /** {@code sum + weight * values}, into {@code sum} (a new array when it is null). */
+    public static double[] addScaled(double[] sum, double[] values, double weight) {
+        double[] out = sum == null ? new double[values.length] : sum;
+        for (int j = 0; j < values.length; j++) {
+            out[j] += weight * values[j];
+        }
+        return out;
+    }
 }

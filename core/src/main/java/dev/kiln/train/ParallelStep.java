@@ -3,8 +3,6 @@ package dev.kiln.train;
 import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.data.MiniBatches;
-import dev.kiln.loss.PerSampleLoss;
-import dev.kiln.loss.Reduction;
 import dev.kiln.optim.Optimizer;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
@@ -68,12 +66,11 @@ final class ParallelStep implements StepRunner {
                     + model.backend().device().name() + ", " + model.backend().name() + "), got "
                     + devices.get(0).device().name() + " (" + devices.get(0).name() + ")");
         }
-        for (OutputHead head : objective.heads()) {
-            if (head.loss() instanceof PerSampleLoss p && p.reduction() == Reduction.SUM) {
-                throw new KilnException("the loss of output '" + head.name() + "' sums over the batch; training on"
-                        + " several devices weights each device's gradient by its share of the batch, which needs"
-                        + " losses that average over it (Reduction.MEAN)");
-            }
+        List<String> summing = setup.lossesSummingOverBatch();
+        if (!summing.isEmpty()) {
+            throw new KilnException(summing.get(0) + " sums over the batch; training on several devices weights each"
+                    + " device's gradient by its share of the batch, which needs losses that average over it"
+                    + " (Reduction.MEAN)");
         }
         ParallelStep step = new ParallelStep(model, setup.optimizer(), options.split(), context, options.log(),
                 devices.size());
@@ -200,7 +197,7 @@ final class ParallelStep implements StepRunner {
             double[] sum = null;
             for (Replica.Result r : results) {
                 if (r != null && r.gradients()[i] != null) {
-                    sum = addScaled(sum, r.gradients()[i], (double) r.samples() / batch);
+                    sum = HostCopies.addScaled(sum, r.gradients()[i], (double) r.samples() / batch);
                 }
             }
             if (sum == null) {
@@ -237,17 +234,9 @@ final class ParallelStep implements StepRunner {
             } else {
                 same &= Arrays.equals(first, value);
             }
-            sum = addScaled(sum, value, (double) r.samples() / batch);
+            sum = HostCopies.addScaled(sum, value, (double) r.samples() / batch);
         }
         return same ? first : sum;
-    }
-
-    private static double[] addScaled(double[] sum, double[] values, double weight) {
-        double[] out = sum == null ? new double[values.length] : sum;
-        for (int j = 0; j < values.length; j++) {
-            out[j] += weight * values[j];
-        }
-        return out;
     }
 
     /**
@@ -282,7 +271,7 @@ final class ParallelStep implements StepRunner {
         Replica primary = replicas.get(0);
         double[] sums = null;
         for (Replica r : replicas) {
-            sums = addScaled(sums, r.totals().sums(), 1);
+            sums = HostCopies.addScaled(sums, r.totals().sums(), 1);
         }
         DeviceReport report = report();
         context.deviceReport(report);

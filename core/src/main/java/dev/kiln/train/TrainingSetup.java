@@ -2,6 +2,8 @@ package dev.kiln.train;
 
 import dev.kiln.KilnException;
 import dev.kiln.loss.Loss;
+import dev.kiln.loss.PerSampleLoss;
+import dev.kiln.loss.Reduction;
 import dev.kiln.metric.Metric;
 import dev.kiln.optim.Optimizer;
 import java.util.ArrayList;
@@ -102,6 +104,21 @@ public final class TrainingSetup {
     /** The metrics by output name; empty when the same metrics serve every output. */
     public Map<String, List<Metric>> metricsByOutput() {
         return metrics;
+    }
+
+    /**
+     * The losses that sum over the batch ({@link Reduction#SUM}) instead of averaging, each as "the loss" or "the
+     * loss of output 'name'": training that splits a batch and weights each part by its share needs none.
+     */
+    public List<String> lossesSummingOverBatch() {
+        Map<String, Loss> all = sharedLoss != null ? Map.of("", sharedLoss) : losses;
+        List<String> summing = new ArrayList<>();
+        all.forEach((output, loss) -> {
+            if (loss instanceof PerSampleLoss p && p.reduction() == Reduction.SUM) {
+                summing.add(output.isEmpty() ? "the loss" : "the loss of output '" + output + "'");
+            }
+        });
+        return summing;
     }
 
     /** The loss, weight and metrics of each output named in {@code outputs}, in that order. */

@@ -1,8 +1,10 @@
 package dev.kiln.gan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.DType;
@@ -13,6 +15,7 @@ import dev.kiln.layer.Input;
 import dev.kiln.layer.SymbolicTensor;
 import dev.kiln.model.Model;
 import dev.kiln.optim.Adam;
+import dev.kiln.optim.Optimizer;
 import dev.kiln.optim.RmsProp;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
@@ -27,9 +30,11 @@ import org.junit.jupiter.api.Test;
 class MultiDeviceGanTest {
     private static final double TOLERANCE = 1e-9;
     private final List<Backend> backends = new ArrayList<>();
+    private final List<Optimizer> owned = new ArrayList<>();
 
     @AfterEach
     void close() {
+        owned.forEach(Optimizer::close);
         backends.forEach(Backend::close);
     }
 
@@ -44,6 +49,15 @@ class MultiDeviceGanTest {
                 .loss(GanLoss.wasserstein()));
     }
 
+    @Test
+    void aDeviceListedTwiceIsRefused() {
+        backends.add(Backends.select("cpu"));
+        Backend only = backends.get(0);
+        KilnException e = assertThrows(KilnException.class,
+                () -> GanFitOptions.of(1, 8).withDevices(List.of(only, only)));
+        assertTrue(e.getMessage().contains("is listed twice"), e.getMessage());
+    }
+
     private void compare(int devices, Function<GanTrainer.Builder, GanTrainer.Builder> settings) {
         for (int k = 0; k < devices; k++) {
             backends.add(Backends.select("cpu"));
@@ -55,6 +69,10 @@ class MultiDeviceGanTest {
              Model d2 = discriminator(first)) {
             GanTrainer alone = settings.apply(GanTrainer.builder(g1, d1).seed(5)).build();
             GanTrainer together = settings.apply(GanTrainer.builder(g2, d2).seed(5)).build();
+            List.of(alone, together).forEach(t -> {
+                owned.add(t.generatorOptimizer());
+                owned.add(t.discriminatorOptimizer());
+            });
             List<GanEpoch> expected = alone.fit(data, options);
             List<GanEpoch> actual = together.fit(data, options.withDevices(backends));
             for (int e = 0; e < expected.size(); e++) {
@@ -73,10 +91,6 @@ class MultiDeviceGanTest {
             }
             assertSameWeights(g1, g2);
             assertSameWeights(d1, d2);
-            alone.generatorOptimizer().close();
-            alone.discriminatorOptimizer().close();
-            together.generatorOptimizer().close();
-            together.discriminatorOptimizer().close();
         }
     }
 

@@ -2,9 +2,8 @@ package dev.kiln.spark;
 
 import dev.kiln.KilnException;
 import dev.kiln.backend.DType;
-import dev.kiln.op.InPlaceOps;
-import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Tensor;
+import dev.kiln.train.HostCopies;
 import dev.kiln.train.TrainableModel;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +17,7 @@ import java.util.List;
  * sums what all sent in partition order, each weighted by its share of the samples, so that all get the same bits.
  */
 final class BarrierExchange {
+    private static final int FINGERPRINT_BYTES = 32;
     private final TaskGroup group;
 
     BarrierExchange(TaskGroup group) {
@@ -29,12 +29,13 @@ final class BarrierExchange {
     }
 
     /**
-     * The sum over all tasks, in partition order, of each task's arrays (null or {@code lengths[i]} values each)
-     * weighted by its share of the samples; an array no task sent stays null.
+     * The sum over all tasks, in partition order, of each task's arrays (null, or the values of the tensor at the same
+     * place in {@code like}) weighted by its share of the samples; an array no task sent stays null.
      */
-    double[][] weightedSum(long samples, double[][] arrays, int[] lengths, DType dtype) {
+    double[][] weightedSum(long samples, double[][] arrays, List<Tensor> like, DType dtype) {
         boolean wide = dtype == DType.F64;
-        byte[][] messages = group.allGather(Payload.encode(samples, arrays, wide));
+        int[] lengths = like.stream().mapToInt(t -> Math.toIntExact(t.size())).toArray();
+        byte[][] messages = group.allGather(Payload.encode(samples, arrays, wide), Payload.maxBytes(lengths, wide));
         Payload.Decoded[] sent = new Payload.Decoded[messages.length];
         long total = 0;
         for (int p = 0; p < messages.length; p++) {
@@ -47,19 +48,34 @@ final class BarrierExchange {
             for (int i = 0; i < sum.length; i++) {
                 double[] values = d.arrays()[i];
                 if (values != null) {
-                    sum[i] = addScaled(sum[i], values, weight);
+                    sum[i] = HostCopies.addScaled(sum[i], values, weight);
                 }
             }
         }
         return sum;
     }
 
-    private static double[] addScaled(double[] sum, double[] values, double weight) {
-        double[] out = sum == null ? new double[values.length] : sum;
-        for (int j = 0; j < values.length; j++) {
-            out[j] += weight * values[j];
+    /**
+     * Moves this task's random streams (dropout masks) away from the other tasks': each task numbers its steps' streams
+     * from its partition times 2^40, so tasks with the same seed draw different masks for their slices. Partition 0
+     * keeps the model's own numbering, which its checkpoints record.
+     */
+    void separateRandomStreams(TrainableModel model) {
+        model.trainingSteps(model.trainingSteps() + ((long) partition() << 40));
+    }
+
+    /** Whether every value of every present array is finite. */
+    static boolean allFinite(double[][] arrays) {
+        for (double[] values : arrays) {
+            if (values != null) {
+                for (double v : values) {
+                    if (!Double.isFinite(v)) {
+                        return false;
+                    }
+                }
+            }
         }
-        return out;
+        return true;
     }
 
     /**
@@ -67,7 +83,7 @@ final class BarrierExchange {
      * the same model on every call would train replicas that drift apart.
      */
     void checkSameWeights(TrainableModel model) {
-        byte[][] all = group.allGather(fingerprint(model));
+        byte[][] all = group.allGather(fingerprint(model), FINGERPRINT_BYTES);
         for (int p = 0; p < all.length; p++) {
             if (!Arrays.equals(all[p], all[0])) {
                 throw new KilnException("the model of partition " + p + " starts from other weights than partition"
@@ -90,16 +106,6 @@ final class BarrierExchange {
             return digest.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new KilnException("SHA-256 is not available in this JVM", e);
-        }
-    }
-
-    /** Writes {@code values[i]} into {@code targets.get(i)} on their device. */
-    static void assign(List<Tensor> targets, double[][] values) {
-        for (int i = 0; i < values.length; i++) {
-            Tensor target = targets.get(i);
-            try (MemoryScope scope = MemoryScope.open()) {
-                InPlaceOps.assign(target, Tensor.of(target.backend(), target.dtype(), target.shape(), values[i]));
-            }
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.kiln.model.Model;
 import dev.kiln.train.Callback;
 import dev.kiln.train.EpochResult;
 import dev.kiln.train.FitOptions;
+import dev.kiln.train.History;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -91,8 +92,7 @@ final class EpochTask extends AbstractFunction1<Iterator<Tuple2<Long, Tuple2<flo
         }
     }
 
-    private TaskReport train(BarrierExchange exchange, List<float[]> features, List<float[]> targets, Path work)
-            throws IOException {
+    private TaskReport train(BarrierExchange exchange, List<float[]> features, List<float[]> targets, Path work) {
         int partition = exchange.partition();
         Callback exchanging = averageEverySteps == 0 ? new GradientAllReduce(exchange, plan)
                 : new ParameterAveraging(exchange, plan, averageEverySteps);
@@ -110,12 +110,17 @@ final class EpochTask extends AbstractFunction1<Iterator<Tuple2<Long, Tuple2<flo
         }
         ArrayDataset shard = ArrayDataset.of(features.toArray(float[][]::new), targets.toArray(float[][]::new));
         try (Backend device = Backends.select(backend); Model model = factory.create(device)) {
-            EpochResult result = model.fit(shard, options).last();
+            History history = model.fit(shard, options);
+            if (history.stopReason() != null) {
+                return new TaskReport(partition, features.size(), Double.NaN, Map.of(), Map.of(),
+                        history.stopReason());
+            }
+            EpochResult result = history.last();
             Map<String, byte[]> files = partition == 0
                     ? CheckpointFiles.read(written.latestComplete().orElseThrow(() -> new KilnException(
                             "partition 0 wrote no checkpoint in epoch " + epoch)).directory())
                     : Map.of();
-            return new TaskReport(partition, features.size(), result.loss(), result.metrics(), files);
+            return new TaskReport(partition, features.size(), result.loss(), result.metrics(), files, "");
         }
     }
 

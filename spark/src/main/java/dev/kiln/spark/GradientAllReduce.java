@@ -1,8 +1,8 @@
 package dev.kiln.spark;
 
-import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Tensor;
 import dev.kiln.train.Callback;
+import dev.kiln.train.HostCopies;
 import dev.kiln.train.TrainableModel;
 import dev.kiln.train.TrainingContext;
 import java.util.ArrayList;
@@ -27,6 +27,7 @@ final class GradientAllReduce implements Callback {
     @Override
     public void onTrainBegin(TrainingContext context) {
         exchange.checkSameWeights(context.model());
+        exchange.separateRandomStreams(context.model());
     }
 
     @Override
@@ -41,23 +42,23 @@ final class GradientAllReduce implements Callback {
             Tensor p = parameters.get(i);
             values[i] = p.hasGradient() ? p.grad().toDoubleArray() : null;
         }
-        double[][] stateValues = ModelTensors.values(state);
+        double[][] stateValues = HostCopies.download(state);
         System.arraycopy(stateValues, 0, values, parameters.size(), stateValues.length);
-        double[][] sum = exchange.weightedSum(plan.samplesAt(exchange.partition(), step), values,
-                ModelTensors.sizes(all), model.dtype());
-        for (int i = 0; i < parameters.size(); i++) {
-            setGradient(parameters.get(i), sum[i]);
+        double[][] sum = exchange.weightedSum(plan.samplesAt(exchange.partition(), step), values, all,
+                model.dtype());
+        if (!BarrierExchange.allFinite(sum)) {
+            // every task sees the same sum, so every task stops at this step and none waits for another
+            context.diverge("the gradient summed over the tasks became non-finite at epoch " + epoch + ", step "
+                    + step + "; training stopped. Try a lower learning rate (it was "
+                    + context.optimizer().learningRate() + ")");
         }
-        BarrierExchange.assign(state, Arrays.copyOfRange(sum, parameters.size(), sum.length));
-    }
-
-    private static void setGradient(Tensor parameter, double[] values) {
-        try (MemoryScope scope = MemoryScope.open()) {
-            parameter.zeroGrad();
-            if (values != null) {
-                parameter.accumulateGrad(Tensor.of(parameter.backend(), parameter.dtype(), parameter.shape(),
-                        values));
+        for (int i = 0; i < parameters.size(); i++) {
+            if (sum[i] == null) {
+                parameters.get(i).zeroGrad();
+            } else {
+                HostCopies.setGradient(parameters.get(i), sum[i]);
             }
         }
+        HostCopies.upload(Arrays.copyOfRange(sum, parameters.size(), sum.length), state);
     }
 }

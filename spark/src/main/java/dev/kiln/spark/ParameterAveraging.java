@@ -2,6 +2,7 @@ package dev.kiln.spark;
 
 import dev.kiln.tensor.Tensor;
 import dev.kiln.train.Callback;
+import dev.kiln.train.HostCopies;
 import dev.kiln.train.TrainableModel;
 import dev.kiln.train.TrainingContext;
 import java.util.List;
@@ -26,6 +27,7 @@ final class ParameterAveraging implements Callback {
     @Override
     public void onTrainBegin(TrainingContext context) {
         exchange.checkSameWeights(context.model());
+        exchange.separateRandomStreams(context.model());
     }
 
     @Override
@@ -36,9 +38,14 @@ final class ParameterAveraging implements Callback {
         }
         TrainableModel model = context.model();
         List<Tensor> weights = model.weights();
-        double[][] average = exchange.weightedSum(samplesSince, ModelTensors.values(weights),
-                ModelTensors.sizes(weights), model.dtype());
-        BarrierExchange.assign(weights, average);
+        double[][] average = exchange.weightedSum(samplesSince, HostCopies.download(weights), weights,
+                model.dtype());
+        if (!BarrierExchange.allFinite(average)) {
+            context.diverge("the averaged weights became non-finite at epoch " + epoch + ", step " + step
+                    + "; training stopped. Try a lower learning rate (it was " + context.optimizer().learningRate()
+                    + ")");
+        }
+        HostCopies.upload(average, weights);
         samplesSince = 0;
     }
 }

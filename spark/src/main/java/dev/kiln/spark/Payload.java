@@ -16,12 +16,27 @@ final class Payload {
     record Decoded(long samples, double[][] arrays) {
     }
 
-    static byte[] encode(long samples, double[][] arrays, boolean wide) {
-        int bytes = Long.BYTES + Integer.BYTES;
-        for (double[] a : arrays) {
-            bytes += Integer.BYTES + (a == null ? 0 : a.length * (wide ? Double.BYTES : Float.BYTES));
+    /** The longest message of arrays of {@code lengths}, all present; fails when it would not fit in an array. */
+    static int maxBytes(int[] lengths, boolean wide) {
+        try {
+            int bytes = Long.BYTES + Integer.BYTES;
+            for (int length : lengths) {
+                bytes = Math.addExact(bytes, Math.addExact(Integer.BYTES,
+                        Math.multiplyExact(length, wide ? Double.BYTES : Float.BYTES)));
+            }
+            return bytes;
+        } catch (ArithmeticException e) {
+            throw new KilnException("the model's values do not fit in one message of at most 2 GiB; exchange"
+                    + " them in float32, or average the weights less often than every step", e);
         }
-        ByteBuffer out = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    static byte[] encode(long samples, double[][] arrays, boolean wide) {
+        int[] lengths = new int[arrays.length];
+        for (int i = 0; i < arrays.length; i++) {
+            lengths[i] = arrays[i] == null ? 0 : arrays[i].length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(maxBytes(lengths, wide)).order(ByteOrder.LITTLE_ENDIAN);
         out.putLong(samples).putInt(arrays.length);
         for (double[] a : arrays) {
             out.putInt(a == null ? -1 : a.length);
@@ -50,7 +65,7 @@ final class Payload {
         int count = in.getInt();
         if (samples < 0 || count != lengths.length) {
             throw new KilnException(sender + " sent " + count + " arrays for " + samples + " samples; expected "
-                    + lengths.length + " arrays and a count of at least 0");
+                    + lengths.length + " arrays and a sample count of 0 or more");
         }
         double[][] arrays = new double[count][];
         for (int i = 0; i < count; i++) {

@@ -5,6 +5,7 @@ import dev.kiln.io.CheckpointStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -20,10 +21,10 @@ import scala.reflect.ClassTag$;
  * Trains a Kiln model on a Spark cluster with synchronous data parallelism. The data is laid out once, by
  * {@link ShardPlan}, into one shard per training task; each epoch then runs as one stage in Spark's barrier
  * execution mode, whose tasks start together, each on its executor's OpenCL device or CPU. Every step each task
- * computes the gradient of its share of the global batch and the tasks sum them through the barrier's all-gather, so
- * that every task applies the same update: the run trains as one machine would on the same global batches. At the
- * end of each epoch partition 0 returns the model and optimizer state to the driver, which keeps them as a
- * checkpoint; a failed epoch (a killed task, a lost executor) starts again from it.
+ * computes the gradient of its share of the global batch and the tasks all-gather and sum them ({@link TaskGroup}),
+ * so that every task applies the same update: without shuffling, the run trains as one machine would on the same
+ * global batches. At the end of each epoch partition 0 returns the model and optimizer state to the driver, which
+ * keeps them as a checkpoint; a failed epoch (a killed task, a lost executor) starts again from it.
  */
 public final class SparkTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
@@ -39,6 +40,7 @@ public final class SparkTrainer {
     public static SparkFit fit(JavaPairRDD<float[], float[]> data, ModelFactory factory, SparkFitOptions options) {
         int partitions = options.partitions() > 0 ? options.partitions() : data.getNumPartitions();
         ShardPlan plan = new ShardPlan(data.count(), options.batchSize(), partitions);
+        Preflight.check(factory, options, plan);
         if (plan.leftOut() > 0) {
             LOG.warn("the last {} of {} samples are left out of every epoch: a batch of them would give some of the"
                     + " {} partitions nothing to compute", plan.leftOut(), plan.samples(), partitions);
@@ -77,7 +79,7 @@ public final class SparkTrainer {
             List<TaskReport> reports;
             while (true) {
                 try {
-                    reports = run(shards, task);
+                    reports = run(shards, task, plan.partitions());
                     break;
                 } catch (Exception e) {
                     if (attempt >= options.attempts()) {
@@ -90,6 +92,11 @@ public final class SparkTrainer {
                     start = System.nanoTime();
                 }
             }
+            String stopped = reports.get(0).stopReason();
+            if (!stopped.isEmpty()) {
+                throw new KilnException("epoch " + epoch + " stopped on the cluster: " + stopped + " (the last complete"
+                        + " checkpoint stays in " + store.root() + ")");
+            }
             SparkEpoch result = combine(epoch, reports, (System.nanoTime() - start) / 1e9, attempt);
             state = reports.get(0).checkpoint();
             Map<String, byte[]> files = state;
@@ -97,13 +104,18 @@ public final class SparkTrainer {
             store.prune(options.keepLast(), List.of());
             epochs.add(result);
             LOG.info("epoch {}/{} on {} tasks: loss {} {} - {} s", epoch, options.epochs(), plan.partitions(),
-                    String.format("%.4f", result.loss()), result.metrics(), String.format("%.1f", result.seconds()));
+                    String.format(Locale.ROOT, "%.4f", result.loss()), result.metrics(),
+                    String.format(Locale.ROOT, "%.1f", result.seconds()));
         }
         return new SparkFit(epochs, last.directory());
     }
 
-    /** Runs one epoch's barrier stage; its reports in partition order. */
-    private static List<TaskReport> run(JavaPairRDD<Long, Tuple2<float[], float[]>> shards, EpochTask task) {
+    /**
+     * Runs one epoch's barrier stage; its reports in partition order, one per partition, partition 0's with the
+     * checkpoint unless training stopped inside the epoch.
+     */
+    private static List<TaskReport> run(JavaPairRDD<Long, Tuple2<float[], float[]>> shards, EpochTask task,
+                                        int partitions) {
         List<byte[]> encoded = new JavaRDD<>(shards.rdd().barrier().mapPartitions(task, false, BYTES), BYTES)
                 .collect();
         List<TaskReport> reports = new ArrayList<>();
@@ -111,7 +123,14 @@ public final class SparkTrainer {
             reports.add(TaskReport.decode(bytes));
         }
         reports.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
-        if (reports.isEmpty() || reports.get(0).partition() != 0 || reports.get(0).checkpoint().isEmpty()) {
+        for (int p = 0; p < partitions; p++) {
+            if (reports.size() != partitions || reports.get(p).partition() != p) {
+                throw new KilnException("the epoch's tasks returned reports of partitions "
+                        + reports.stream().map(TaskReport::partition).toList() + ", expected 0 to " + (partitions - 1));
+            }
+        }
+        TaskReport first = reports.get(0);
+        if (first.stopReason().isEmpty() && first.checkpoint().isEmpty()) {
             throw new KilnException("the epoch's tasks returned no checkpoint from partition 0");
         }
         return reports;

@@ -9,57 +9,69 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.BarrierTaskContext;
 
 /**
  * The tasks of one barrier stage, connected to partition 0 over TCP for all-gathers. Spark's own all-gather waits
  * in steps of a second, far too slow for an exchange every training step; it is used once, to pass partition 0's
  * port to the others. Partition 0 then gathers every task's message and sends all of them to every task. A task
- * that dies closes its connection, which fails the others' exchange at once; while waiting, every task keeps checking
- * whether Spark has killed it.
+ * that dies closes its connections, which fails the others' exchange at once. A watchdog closes this task's
+ * connections when Spark kills the task or when one wait (to connect, to read or to write) outlasts the patience, so
+ * that no task stays blocked on a socket.
  */
 final class TaskGroup implements AutoCloseable {
-    /** The longest message a task may send, a guard against a corrupted length. */
-    private static final int MAX_MESSAGE = Integer.MAX_VALUE - 8;
     private static final int POLL_MILLIS = 200;
 
     private final BarrierTaskContext context;
     private final int partition;
+    private final int tasks;
     private final Duration patience;
     private final ServerSocket server;
     /** Partition 0: a connection per other partition (index 0 unused); others: the connection to partition 0. */
     private final Socket[] sockets;
+    private final ScheduledExecutorService watchdog;
+    /** When the current wait began (System.nanoTime), 0 while not waiting. */
+    private volatile long waitingSince;
+    /** Why the watchdog closed the connections, null while it has not. */
+    private volatile String closedBecause;
 
-    private TaskGroup(BarrierTaskContext context, Duration patience, ServerSocket server, Socket[] sockets) {
+    private TaskGroup(BarrierTaskContext context, Duration patience, ServerSocket server) {
         this.context = context;
         this.partition = context.partitionId();
+        this.tasks = context.getTaskInfos().length;
         this.patience = patience;
         this.server = server;
-        this.sockets = sockets;
+        this.sockets = new Socket[partition == 0 ? tasks : 1];
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kiln-exchange-watchdog-" + partition);
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.scheduleWithFixedDelay(this::watch, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
      * Connects the tasks of {@code context}'s stage; a task that waits longer than {@code patience} for another
-     * (to connect, or to send its part of an all-gather) fails naming it.
+     * (to connect, or for its part of an all-gather) fails naming the wait.
      */
     static TaskGroup join(BarrierTaskContext context, Duration patience) {
-        int tasks = context.getTaskInfos().length;
-        int partition = context.partitionId();
         ServerSocket server = null;
         try {
-            if (partition == 0) {
+            if (context.partitionId() == 0) {
                 server = new ServerSocket();
-                server.bind(new InetSocketAddress(0), tasks);
+                server.bind(new InetSocketAddress(0), context.getTaskInfos().length);
             }
             String[] ports = context.allGather(server == null ? "" : Integer.toString(server.getLocalPort()));
-            TaskGroup group = new TaskGroup(context, patience, server, new Socket[partition == 0 ? tasks : 1]);
+            TaskGroup group = new TaskGroup(context, patience, server);
             server = null;
             try {
-                if (partition == 0) {
-                    group.accept(tasks - 1);
+                if (group.partition == 0) {
+                    group.accept();
                 } else {
                     group.connect(host(context.getTaskInfos()[0].address()), Integer.parseInt(ports[0]));
                 }
@@ -69,7 +81,8 @@ final class TaskGroup implements AutoCloseable {
                 throw e;
             }
         } catch (IOException e) {
-            throw new KilnException("partition " + partition + ": cannot connect the stage's tasks: " + e, e);
+            throw new KilnException("partition " + context.partitionId() + ": cannot connect the stage's tasks: " + e,
+                    e);
         } finally {
             closeQuietly(server);
         }
@@ -86,25 +99,31 @@ final class TaskGroup implements AutoCloseable {
         return partition;
     }
 
-    /** Every task's message, in partition order, on every task. */
-    byte[][] allGather(byte[] message) {
+    /** Every task's message, in partition order, on every task; each message is at most {@code maxBytes} long. */
+    byte[][] allGather(byte[] message, int maxBytes) {
+        waitingSince = System.nanoTime();
         try {
             if (partition != 0) {
                 write(sockets[0], message);
-                int count = ByteBuffer.wrap(read(sockets[0], 0)).getInt();
+                byte[] header = read(sockets[0], 0, Integer.BYTES);
+                int count = header.length == Integer.BYTES ? ByteBuffer.wrap(header).getInt() : -1;
+                if (count != tasks) {
+                    throw new KilnException("partition " + partition + ": partition 0 sent " + count
+                            + " messages, expected one per task (" + tasks + ")");
+                }
                 byte[][] all = new byte[count][];
                 for (int p = 0; p < count; p++) {
-                    all[p] = read(sockets[0], 0);
+                    all[p] = read(sockets[0], 0, maxBytes);
                 }
                 return all;
             }
-            byte[][] all = new byte[sockets.length][];
+            byte[][] all = new byte[tasks][];
             all[0] = message;
-            for (int p = 1; p < sockets.length; p++) {
-                all[p] = read(sockets[p], p);
+            for (int p = 1; p < tasks; p++) {
+                all[p] = read(sockets[p], p, maxBytes);
             }
-            byte[] count = ByteBuffer.allocate(Integer.BYTES).putInt(all.length).array();
-            for (int p = 1; p < sockets.length; p++) {
+            byte[] count = ByteBuffer.allocate(Integer.BYTES).putInt(tasks).array();
+            for (int p = 1; p < tasks; p++) {
                 write(sockets[p], count);
                 for (byte[] m : all) {
                     write(sockets[p], m);
@@ -112,31 +131,52 @@ final class TaskGroup implements AutoCloseable {
             }
             return all;
         } catch (IOException e) {
-            throw new KilnException("partition " + partition + ": the exchange with the other tasks failed: " + e
-                    + " (a task of the stage failed or was killed)", e);
+            context.killTaskIfInterrupted();
+            throw new KilnException("partition " + partition + ": the exchange with the other tasks failed: "
+                    + (closedBecause != null ? closedBecause : e + " (a task of the stage failed or was killed)"), e);
+        } finally {
+            waitingSince = 0;
         }
     }
 
-    private void accept(int others) throws IOException {
-        server.setSoTimeout(POLL_MILLIS);
-        long deadline = System.nanoTime() + patience.toNanos();
-        for (int accepted = 0; accepted < others; ) {
-            Socket socket;
-            try {
-                socket = server.accept();
-            } catch (SocketTimeoutException e) {
-                waitedTooLong(deadline, "the other tasks to connect");
-                continue;
+    /** Closes the connections when Spark has killed this task or the current wait outlasts the patience. */
+    private void watch() {
+        long since = waitingSince;
+        if (context.isInterrupted()) {
+            closeSockets("Spark killed this task");
+        } else if (since != 0 && System.nanoTime() - since > patience.toNanos()) {
+            closeSockets("waited more than " + patience.toSeconds() + " s for the other tasks");
+        }
+    }
+
+    private void closeSockets(String reason) {
+        if (closedBecause == null) {
+            closedBecause = reason;
+        }
+        for (Socket s : sockets) {
+            closeQuietly(s);
+        }
+        closeQuietly(server);
+    }
+
+    private void accept() throws IOException {
+        waitingSince = System.nanoTime();
+        try {
+            for (int accepted = 0; accepted < tasks - 1; accepted++) {
+                Socket socket = server.accept();
+                socket.setTcpNoDelay(true);
+                int from = new DataInputStream(socket.getInputStream()).readInt();
+                if (from < 1 || from >= tasks || sockets[from] != null) {
+                    socket.close();
+                    throw new KilnException("partition 0: a connection claimed to be partition " + from + " of "
+                            + tasks);
+                }
+                sockets[from] = socket;
             }
-            configure(socket);
-            int from = new DataInputStream(socket.getInputStream()).readInt();
-            if (from < 1 || from >= sockets.length || sockets[from] != null) {
-                socket.close();
-                throw new KilnException("partition 0: a connection claimed to be partition " + from + " of "
-                        + sockets.length);
-            }
-            sockets[from] = socket;
-            accepted++;
+        } catch (IOException e) {
+            throw closedBecause == null ? e : new IOException(closedBecause, e);
+        } finally {
+            waitingSince = 0;
         }
     }
 
@@ -146,13 +186,17 @@ final class TaskGroup implements AutoCloseable {
             Socket socket = new Socket();
             try {
                 socket.connect(new InetSocketAddress(host, port), POLL_MILLIS * 5);
-                configure(socket);
+                socket.setTcpNoDelay(true);
                 new DataOutputStream(socket.getOutputStream()).writeInt(partition);
                 sockets[0] = socket;
                 return;
             } catch (IOException e) {
                 socket.close();
-                waitedTooLong(deadline, "partition 0 at " + host + ":" + port + " (" + e.getMessage() + ")");
+                context.killTaskIfInterrupted();
+                if (System.nanoTime() > deadline) {
+                    throw new KilnException("partition " + partition + " could not reach partition 0 at " + host
+                            + ":" + port + " within " + patience.toSeconds() + " s: " + e.getMessage(), e);
+                }
                 pause();
             }
         }
@@ -168,11 +212,6 @@ final class TaskGroup implements AutoCloseable {
         }
     }
 
-    private static void configure(Socket socket) throws IOException {
-        socket.setTcpNoDelay(true);
-        socket.setSoTimeout(POLL_MILLIS);
-    }
-
     private static void write(Socket socket, byte[] message) throws IOException {
         OutputStream out = socket.getOutputStream();
         out.write(ByteBuffer.allocate(Integer.BYTES).putInt(message.length).array());
@@ -180,47 +219,32 @@ final class TaskGroup implements AutoCloseable {
         out.flush();
     }
 
-    /** The next message on {@code socket}, from partition {@code from}, waiting as long as the patience allows. */
-    private byte[] read(Socket socket, int from) throws IOException {
-        long deadline = System.nanoTime() + patience.toNanos();
-        byte[] header = readFully(socket.getInputStream(), new byte[Integer.BYTES], deadline, from);
-        int length = ByteBuffer.wrap(header).getInt();
-        if (length < 0 || length > MAX_MESSAGE) {
-            throw new KilnException("partition " + from + " sent a message of " + length + " bytes");
+    /** The next message on {@code socket}, from partition {@code from}, of at most {@code maxBytes}. */
+    private byte[] read(Socket socket, int from, int maxBytes) throws IOException {
+        InputStream in = socket.getInputStream();
+        int length = ByteBuffer.wrap(readFully(in, new byte[Integer.BYTES], from)).getInt();
+        if (length < 0 || length > maxBytes) {
+            throw new KilnException("partition " + partition + ": partition " + from + " sent a message of " + length
+                    + " bytes, expected at most " + maxBytes);
         }
-        return readFully(socket.getInputStream(), new byte[length], deadline, from);
+        return readFully(in, new byte[length], from);
     }
 
-    private byte[] readFully(InputStream in, byte[] into, long deadline, int from) throws IOException {
+    private byte[] readFully(InputStream in, byte[] into, int from) throws IOException {
         int filled = 0;
         while (filled < into.length) {
-            int n;
-            try {
-                n = in.read(into, filled, into.length - filled);
-            } catch (SocketTimeoutException e) {
-                waitedTooLong(deadline, "partition " + from);
-                continue;
-            }
+            int n = in.read(into, filled, into.length - filled);
             if (n < 0) {
-                throw new KilnException("partition " + partition + ": partition " + from + " closed its connection"
-                        + " (its task failed or was killed)");
+                throw new IOException("partition " + from + " closed its connection");
             }
             filled += n;
         }
         return into;
     }
 
-    /** Fails when Spark killed this task or {@code deadline} passed while waiting for {@code what}. */
-    private void waitedTooLong(long deadline, String what) {
-        context.killTaskIfInterrupted();
-        if (System.nanoTime() > deadline) {
-            throw new KilnException("partition " + partition + " waited more than " + patience.toSeconds()
-                    + " s for " + what);
-        }
-    }
-
     @Override
     public void close() {
+        watchdog.shutdownNow();
         for (Socket s : sockets) {
             closeQuietly(s);
         }

@@ -21,10 +21,11 @@ import java.util.TreeMap;
  * @param loss the task's mean loss over them
  * @param metrics the task's metric means over them, by name
  * @param checkpoint the checkpoint files, by name; empty but for partition 0
+ * @param stopReason why training stopped inside the epoch (it diverged), empty when the epoch ran to its end
  */
 record TaskReport(int partition, long samples, double loss, Map<String, Double> metrics,
-                  Map<String, byte[]> checkpoint) {
-    private static final int MAGIC = 0x4B535231;
+                  Map<String, byte[]> checkpoint, String stopReason) {
+    private static final int MAGIC = 0x4B535232;
 
     byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -33,6 +34,7 @@ record TaskReport(int partition, long samples, double loss, Map<String, Double> 
             out.writeInt(partition);
             out.writeLong(samples);
             out.writeDouble(loss);
+            out.writeUTF(stopReason);
             out.writeInt(metrics.size());
             for (Map.Entry<String, Double> m : metrics.entrySet()) {
                 out.writeUTF(m.getKey());
@@ -57,7 +59,12 @@ record TaskReport(int partition, long samples, double loss, Map<String, Double> 
             }
             int partition = in.readInt();
             long samples = in.readLong();
+            if (partition < 0 || samples < 0) {
+                throw new KilnException("a task's report gives partition " + partition + " and " + samples
+                        + " samples; both must be 0 or more");
+            }
             double loss = in.readDouble();
+            String stopReason = in.readUTF();
             int metricCount = count(in.readInt(), in.available(), "metrics");
             Map<String, Double> metrics = new LinkedHashMap<>();
             for (int i = 0; i < metricCount; i++) {
@@ -74,7 +81,7 @@ record TaskReport(int partition, long samples, double loss, Map<String, Double> 
             if (in.available() > 0) {
                 throw new KilnException("a task's report has " + in.available() + " bytes after its end");
             }
-            return new TaskReport(partition, samples, loss, metrics, files);
+            return new TaskReport(partition, samples, loss, metrics, files, stopReason);
         } catch (EOFException e) {
             throw new KilnException("a task's report is truncated", e);
         } catch (IOException e) {

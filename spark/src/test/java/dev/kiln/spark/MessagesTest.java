@@ -50,13 +50,17 @@ class MessagesTest {
     @Test
     void reportsRoundTripAndRefuseDamage() {
         TaskReport report = new TaskReport(0, 101, 0.75, Map.of("categorical_accuracy", 0.5),
-                Map.of("model.json", new byte[] {'{', '}'}, "weights.safetensors", new byte[] {1, 2, 3}));
+                Map.of("model.json", new byte[] {'{', '}'}, "weights.safetensors", new byte[] {1, 2, 3}), "");
         byte[] bytes = report.encode();
         TaskReport back = TaskReport.decode(bytes);
         assertEquals(101, back.samples());
         assertEquals(0.75, back.loss());
         assertEquals(0.5, back.metrics().get("categorical_accuracy"));
         assertArrayEquals(new byte[] {1, 2, 3}, back.checkpoint().get("weights.safetensors"));
+        assertEquals("", back.stopReason());
+        String reason = "loss became NaN";
+        assertEquals(reason, TaskReport.decode(new TaskReport(1, 5, Double.NaN, Map.of(), Map.of(), reason)
+                .encode()).stopReason());
         assertThrows(KilnException.class, () -> TaskReport.decode(Arrays.copyOf(bytes, bytes.length - 2)));
         byte[] wrongMagic = bytes.clone();
         wrongMagic[0] ^= 1;

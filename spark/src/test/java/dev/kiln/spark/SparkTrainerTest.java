@@ -11,7 +11,10 @@ import dev.kiln.data.ArrayDataset;
 import dev.kiln.io.LoadedModel;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Dense;
+import dev.kiln.io.CheckpointStore;
+import dev.kiln.loss.CategoricalCrossEntropy;
 import dev.kiln.loss.Losses;
+import dev.kiln.loss.Reduction;
 import dev.kiln.metric.Metrics;
 import dev.kiln.model.Model;
 import dev.kiln.model.Sequential;
@@ -147,6 +150,37 @@ class SparkTrainerTest {
         assertTrue(e.getMessage().contains("multiple of the 2 partitions"), e.getMessage());
     }
 
+    @Test
+    void aLossThatSumsOverTheBatchIsRefusedOnTheDriver() {
+        KilnException e = assertThrows(KilnException.class, () -> SparkTrainer.fit(data(2), backend -> {
+            Model model = Sequential.on(backend, new Dense(3, ActivationFunction.SOFTMAX)).seed(7);
+            return model.compile(new CategoricalCrossEntropy(false, Reduction.SUM), new Sgd(0.1));
+        }, options()));
+        assertTrue(e.getMessage().contains("sums over the batch"), e.getMessage());
+        assertTrue(new CheckpointStore(checkpoints).list().isEmpty());
+    }
+
+    @Test
+    void continuingWithAnotherShareOfTheBatchPerTaskIsRefusedBeforeAnyTask() {
+        SparkTrainer.fit(data(2), SparkTrainerTest::adamModel, options().epochs(1));
+        KilnException e = assertThrows(KilnException.class,
+                () -> SparkTrainer.fit(data(2), SparkTrainerTest::adamModel, options().batchSize(64)));
+        assertTrue(e.getMessage().contains("16 samples per task and batch"), e.getMessage());
+    }
+
+    @Test
+    void aRunThatDivergesStopsOnEveryTaskAtOnceWithoutRetrying() {
+        KilnException e = assertThrows(KilnException.class, () -> SparkTrainer.fit(data(2), backend -> {
+            BUILT.incrementAndGet();
+            Model model = Sequential.on(backend, new Dense(8, ActivationFunction.RELU),
+                    new Dense(3, ActivationFunction.SOFTMAX)).seed(7);
+            return model.compile(Losses.categoricalCrossEntropy(false), new Sgd(1e30));
+        }, options()));
+        assertTrue(e.getMessage().contains("stopped on the cluster") && e.getMessage().contains("non-finite"),
+                e.getMessage());
+        assertEquals(3, BUILT.get(), "the driver's check, then one try on each of the two tasks");
+    }
+
     private SparkFitOptions options() {
         return SparkFitOptions.into(checkpoints).epochs(EPOCHS).batchSize(BATCH).shuffle(false).seed(5).partitions(2)
                 .backend("cpu");
@@ -164,9 +198,12 @@ class SparkTrainerTest {
         return model.compile(Losses.categoricalCrossEntropy(false), new Sgd(0.1), Metrics.categoricalAccuracy());
     }
 
-    /** The Adam model, whose third build (the first task of epoch 2) has its task killed through Spark. */
+    /**
+     * The Adam model, whose fourth build (after the driver's check and epoch 1's two tasks: a task of epoch 2) has
+     * its task killed through Spark.
+     */
     private static Model killedInSecondEpoch(Backend backend) {
-        if (BUILT.incrementAndGet() == 3) {
+        if (BUILT.incrementAndGet() == 4) {
             TaskContext task = TaskContext.get();
             spark.sc().killTaskAttempt(task.taskAttemptId(), true, "killed by the test in epoch 2");
         }
