@@ -1,10 +1,11 @@
 package dev.kiln.cpu;
 
 import dev.kiln.KilnException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The one pool of daemon threads shared by every CPU backend, sized to the cores. Work is cut into a fixed
@@ -37,7 +38,8 @@ final class WorkPool {
 
     /**
      * Runs {@code body} over [0, count) cut into {@code tasks} contiguous ranges whose bounds are multiples of
-     * {@code align} (except the last), the first range on the calling thread.
+     * {@code align} (except the last). Each range goes to whichever thread claims it first, the calling thread
+     * included, so that a worker the OS schedules late (other processes on the cores) takes fewer ranges, or none.
      */
     static void run(int count, int tasks, int align, RangeBody body) {
         int units = (count + align - 1) / align;
@@ -48,39 +50,71 @@ final class WorkPool {
             }
             return;
         }
-        Future<?>[] futures = new Future<?>[parts - 1];
-        for (int t = 1; t < parts; t++) {
-            int from = Math.min(count, (int) ((long) units * t / parts) * align);
-            int to = Math.min(count, (int) ((long) units * (t + 1) / parts) * align);
-            futures[t - 1] = POOL.submit(() -> {
+        Ranges ranges = new Ranges(count, units, parts, align, body);
+        for (int helper = 1; helper < Math.min(parts, THREADS); helper++) {
+            POOL.execute(() -> {
                 IN_POOL.set(true);
-                body.run(from, to);
+                ranges.claimAll();
             });
         }
-        Throwable failure = null;
-        try {
-            body.run(0, Math.min(count, (int) ((long) units / parts) * align));
-        } catch (RuntimeException | Error e) {
-            failure = e;
+        ranges.claimAll();
+        ranges.awaitAll();
+    }
+
+    /** The ranges of one {@link #run}, claimed one at a time: a helper starting after the last claim does nothing. */
+    private static final class Ranges {
+        private final int count;
+        private final int units;
+        private final int parts;
+        private final int align;
+        private final RangeBody body;
+        private final AtomicInteger next = new AtomicInteger();
+        private final CountDownLatch finished;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Ranges(int count, int units, int parts, int align, RangeBody body) {
+            this.count = count;
+            this.units = units;
+            this.parts = parts;
+            this.align = align;
+            this.body = body;
+            finished = new CountDownLatch(parts);
         }
-        for (Future<?> future : futures) {
-            try {
-                future.get();
-            } catch (ExecutionException e) {
-                failure = failure == null ? e.getCause() : failure;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure == null ? e : failure;
+
+        void claimAll() {
+            for (int range = next.getAndIncrement(); range < parts; range = next.getAndIncrement()) {
+                try {
+                    body.run(bound(range), bound(range + 1));
+                } catch (RuntimeException | Error e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    finished.countDown();
+                }
             }
         }
-        if (failure instanceof RuntimeException runtime) {
-            throw runtime;
+
+        private int bound(int range) {
+            return Math.min(count, (int) ((long) units * range / parts) * align);
         }
-        if (failure instanceof Error error) {
-            throw error;
-        }
-        if (failure != null) {
-            throw new KilnException("a CPU worker failed: " + failure, failure);
+
+        /** Waits for every range, then rethrows the first failure. */
+        void awaitAll() {
+            try {
+                finished.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure.compareAndSet(null, e);
+            }
+            Throwable first = failure.get();
+            if (first instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (first instanceof Error error) {
+                throw error;
+            }
+            if (first != null) {
+                throw new KilnException("a CPU worker failed: " + first, first);
+            }
         }
     }
 
