@@ -56,7 +56,7 @@ class LauncherTest {
             builder.environment().putAll(environment);
             Process process = builder.start();
             if (!process.waitFor(300, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+                process.destroyForcibly().waitFor();
             }
             return new Run(process.exitValue(), Files.readString(root.resolve("out.txt")),
                     Files.readString(root.resolve("err.txt")));
