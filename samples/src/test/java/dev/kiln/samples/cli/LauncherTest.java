@@ -1,0 +1,158 @@
+package dev.kiln.samples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ./kiln} launcher's class-data archive, in a copy of the checkout whose build is up to date: recorded
+ * once, then used; recorded again when stale; skipped without a word when the JVM cannot use it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LauncherTest {
+    private static final String INCUBATOR_WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
+
+    @TempDir
+    static Path root;
+    private static Path jar;
+
+    /**
+     * The launcher's exit code and output.
+     *
+     * @param exitCode its exit code
+     * @param out what it wrote to standard output
+     * @param err what it wrote to standard error
+     */
+    private record Run(int exitCode, String out, String err) {
+        static Run of(Map<String, String> environment, String... args) throws Exception {
+            List<String> command = Stream.concat(Stream.of(root.resolve("kiln").toString()), Arrays.stream(args))
+                    .toList();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(root.resolve("out.txt").toFile())
+                    .redirectError(root.resolve("err.txt").toFile());
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            builder.environment().remove("KILN_JAVA_OPTS");
+            builder.environment().putAll(environment);
+            Process process = builder.start();
+            if (!process.waitFor(300, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+            return new Run(process.exitValue(), Files.readString(root.resolve("out.txt")),
+                    Files.readString(root.resolve("err.txt")));
+        }
+
+        void assertVersionWithoutNoise() {
+            assertEquals(0, exitCode, err);
+            assertTrue(out.startsWith("kiln "), out);
+            assertEquals(List.of(INCUBATOR_WARNING), err.lines().toList());
+        }
+    }
+
+    /** The launcher, the samples' classes in a jar and the class path file that a build writes. */
+    @BeforeAll
+    static void builtCheckout() throws IOException {
+        Path launcher = Files.copy(Path.of("../kiln"), root.resolve("kiln"));
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path target = Files.createDirectories(root.resolve("samples/target"));
+        jar = jarOf(Path.of("target/classes"), target.resolve("kiln-samples-test.jar"));
+        String dependencies = Arrays.stream(System.getProperty("java.class.path").split(":"))
+                .filter(entry -> entry.endsWith(".jar")).collect(Collectors.joining(":"));
+        Files.writeString(target.resolve("kiln.classpath"), jar + ":" + dependencies + "\n");
+    }
+
+    @Test
+    @Order(1)
+    void theFirstRunRecordsTheArchiveAndTheNextOnesLoadTheirClassesFromIt() throws Exception {
+        assumeTrue(Files.exists(Path.of(System.getProperty("java.home"), "lib", "server", "classes.jsa")),
+                "this JDK has no base class-data archive to extend");
+        Run.of(Map.of(), "--version").assertVersionWithoutNoise();
+        Path archive = archive();
+        assertTrue(Files.size(archive) > 0, "an archive was recorded");
+
+        Path classes = root.resolve("classes.log");
+        Run.of(Map.of("KILN_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes), "--version")
+                .assertVersionWithoutNoise();
+        assertTrue(Files.readString(classes).contains(KilnCommand.class.getName() + " source: shared objects file"),
+                "the command's classes come from the archive");
+    }
+
+    @Test
+    @Order(2)
+    void anArchiveOlderThanTheBuildIsRecordedAgain() throws Exception {
+        Path archive = archive();
+        FileTime built = Files.getLastModifiedTime(jar);
+        Files.setLastModifiedTime(archive, FileTime.fromMillis(built.toMillis() - 60_000));
+
+        Run.of(Map.of(), "--version").assertVersionWithoutNoise();
+        assertTrue(Files.getLastModifiedTime(archive).compareTo(built) > 0, "recorded again after the build");
+    }
+
+    @Test
+    @Order(3)
+    void anArchiveOfOtherJarsIsSkippedWithoutAWord() throws Exception {
+        Path archive = archive();
+        jarOf(Path.of("target/classes"), jar);
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 2_000));
+        Files.setLastModifiedTime(archive, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
+
+        Run.of(Map.of(), "--version").assertVersionWithoutNoise();
+        Run devices = Run.of(Map.of(), "devices", "--json");
+        assertEquals(0, devices.exitCode(), devices.err());
+        assertTrue(devices.out().startsWith("{"), devices.out());
+        assertEquals(List.of(INCUBATOR_WARNING), devices.err().lines().toList());
+    }
+
+    @Test
+    @Order(4)
+    void anArchiveThatIsNoArchiveIsSkippedWithoutAWord() throws Exception {
+        Path archive = archive();
+        byte[] garbage = new byte[1 << 16];
+        new Random(1).nextBytes(garbage);
+        Files.delete(archive);
+        Files.write(archive, garbage);
+
+        Run.of(Map.of(), "--version").assertVersionWithoutNoise();
+    }
+
+    /** The one archive in the launcher's folder of archives. */
+    private static Path archive() throws IOException {
+        try (Stream<Path> archives = Files.list(root.resolve("samples/target/cds"))) {
+            List<Path> found = archives.filter(path -> path.toString().endsWith(".jsa")).toList();
+            assertEquals(1, found.size(), found.toString());
+            return found.get(0);
+        }
+    }
+
+    private static Path jarOf(Path classes, Path jar) throws IOException {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+             Stream<Path> files = Files.walk(classes)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+                Files.copy(file, (OutputStream) out);
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+}
