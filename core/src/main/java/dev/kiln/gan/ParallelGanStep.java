@@ -14,6 +14,7 @@ import dev.kiln.op.ShapeOps;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Tensor;
 import dev.kiln.train.DeviceSplit;
+import dev.kiln.train.DeviceThreads;
 import dev.kiln.train.HostCopies;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -101,12 +101,7 @@ final class ParallelGanStep implements AutoCloseable {
                     }
                     throw e;
                 }
-                int number = k;
-                step.threads.add(Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "kiln-gan-device-" + number);
-                    t.setDaemon(true);
-                    return t;
-                }));
+                step.threads.add(DeviceThreads.single("kiln-gan-device-" + k));
             }
         } catch (RuntimeException e) {
             step.close();

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,12 +78,7 @@ final class ParallelStep implements StepRunner {
             step.replicas.add(primary);
             for (int k = 1; k < devices.size(); k++) {
                 step.replicas.add(Replica.copyOf(primary, k, devices.get(k), setup));
-                int number = k;
-                step.threads.add(Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "kiln-device-" + number);
-                    t.setDaemon(true);
-                    return t;
-                }));
+                step.threads.add(DeviceThreads.single("kiln-device-" + k));
             }
         } catch (RuntimeException e) {
             step.close();
