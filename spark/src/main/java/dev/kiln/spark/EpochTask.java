@@ -16,12 +16,10 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.spark.BarrierTaskContext;
 import org.slf4j.Logger;
@@ -34,41 +32,27 @@ import scala.runtime.AbstractFunction1;
 /**
  * One task of one epoch, run in a barrier stage: builds the model on the executor's backend, restores the driver's
  * last checkpoint, trains one epoch on the task's shard while the exchange keeps every task's model equal, and
- * returns its {@link TaskReport}. Spark ships this function to the executors with its own serializer; it holds
- * only the user's model factory, numbers, and the checkpoint's files as bytes.
+ * returns its {@link TaskReport}. Spark can ship a task function to the executors only with Java serialization; this
+ * one holds just the user's model factory and its {@link EpochSpec} as bytes of Kiln's own format.
  */
 final class EpochTask extends AbstractFunction1<Iterator<Tuple2<Long, Tuple2<float[], float[]>>>, Iterator<byte[]>>
         implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     private static final Logger LOG = LoggerFactory.getLogger(EpochTask.class);
 
     private final ModelFactory factory;
-    private final ShardPlan plan;
-    private final int epoch;
-    private final boolean shuffle;
-    private final long seed;
-    private final String backend;
-    private final int averageEverySteps;
-    private final Duration patience;
-    /** The checkpoint the epoch starts from; empty for the first epoch of a fresh run. */
-    private final TreeMap<String, byte[]> checkpoint;
+    private final byte[] spec;
 
-    EpochTask(ModelFactory factory, ShardPlan plan, int epoch, SparkFitOptions options,
-              Map<String, byte[]> checkpoint) {
+    EpochTask(ModelFactory factory, EpochSpec spec) {
         this.factory = factory;
-        this.plan = plan;
-        this.epoch = epoch;
-        this.shuffle = options.shuffle();
-        this.seed = options.seed();
-        this.backend = options.backend();
-        this.averageEverySteps = options.averageEverySteps();
-        this.patience = options.patience();
-        this.checkpoint = new TreeMap<>(checkpoint);
+        this.spec = spec.encode();
     }
 
     @Override
     public Iterator<byte[]> apply(Iterator<Tuple2<Long, Tuple2<float[], float[]>>> rows) {
         BarrierTaskContext context = BarrierTaskContext.get();
+        EpochSpec epoch = EpochSpec.decode(spec);
+        ShardPlan plan = epoch.plan();
         List<float[]> features = new ArrayList<>();
         List<float[]> targets = new ArrayList<>();
         rows.foreach(row -> {
@@ -81,9 +65,9 @@ final class EpochTask extends AbstractFunction1<Iterator<Tuple2<Long, Tuple2<flo
                     + plan.samplesOf(partition));
         }
         Path work = null;
-        try (TaskGroup group = TaskGroup.join(context, patience)) {
+        try (TaskGroup group = TaskGroup.join(context, epoch.patience())) {
             work = Files.createTempDirectory("kiln-spark-");
-            TaskReport report = train(new BarrierExchange(group), features, targets, work);
+            TaskReport report = train(epoch, new BarrierExchange(group), features, targets, work);
             return CollectionConverters.asScala(List.of(report.encode()).iterator());
         } catch (IOException e) {
             throw new KilnException("partition " + partition + ": cannot use a temporary directory: " + e, e);
@@ -92,7 +76,11 @@ final class EpochTask extends AbstractFunction1<Iterator<Tuple2<Long, Tuple2<flo
         }
     }
 
-    private TaskReport train(BarrierExchange exchange, List<float[]> features, List<float[]> targets, Path work) {
+    private TaskReport train(EpochSpec epoch, BarrierExchange exchange, List<float[]> features,
+                             List<float[]> targets, Path work) {
+        ShardPlan plan = epoch.plan();
+        int averageEverySteps = epoch.averageEverySteps();
+        Map<String, byte[]> checkpoint = epoch.checkpoint();
         int partition = exchange.partition();
         Callback exchanging = averageEverySteps == 0 ? new GradientAllReduce(exchange, plan)
                 : new ParameterAveraging(exchange, plan, averageEverySteps);
@@ -101,15 +89,16 @@ final class EpochTask extends AbstractFunction1<Iterator<Tuple2<Long, Tuple2<flo
         if (partition == 0) {
             callbacks.add(CheckpointCallback.everyEpoch(written.root(), 1));
         }
-        FitOptions options = FitOptions.builder().epochs(epoch).batchSize(plan.localBatchSize()).shuffle(shuffle)
-                .seed(seed).log(false).callbacks(callbacks.toArray(Callback[]::new)).build();
+        FitOptions options = FitOptions.builder().epochs(epoch.epoch()).batchSize(plan.localBatchSize())
+                .shuffle(epoch.shuffle()).seed(epoch.seed()).log(false).callbacks(callbacks.toArray(Callback[]::new))
+                .build();
         if (!checkpoint.isEmpty()) {
             CheckpointStore start = new CheckpointStore(work.resolve("in"));
-            start.save(epoch - 1, directory -> CheckpointFiles.write(checkpoint, directory));
+            start.save(epoch.epoch() - 1, directory -> CheckpointFiles.write(checkpoint, directory));
             options = Resume.from(start.root()).options(options);
         }
         ArrayDataset shard = ArrayDataset.of(features.toArray(float[][]::new), targets.toArray(float[][]::new));
-        try (Backend device = Backends.select(backend); Model model = factory.create(device)) {
+        try (Backend device = Backends.select(epoch.backend()); Model model = factory.create(device)) {
             History history = model.fit(shard, options);
             if (history.stopReason() != null) {
                 return new TaskReport(partition, features.size(), Double.NaN, Map.of(), Map.of(),
@@ -118,7 +107,7 @@ final class EpochTask extends AbstractFunction1<Iterator<Tuple2<Long, Tuple2<flo
             EpochResult result = history.last();
             Map<String, byte[]> files = partition == 0
                     ? CheckpointFiles.read(written.latestComplete().orElseThrow(() -> new KilnException(
-                            "partition 0 wrote no checkpoint in epoch " + epoch)).directory())
+                            "partition 0 wrote no checkpoint in epoch " + epoch.epoch())).directory())
                     : Map.of();
             return new TaskReport(partition, features.size(), result.loss(), result.metrics(), files, "");
         }

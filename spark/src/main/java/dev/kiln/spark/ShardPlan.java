@@ -1,7 +1,6 @@
 package dev.kiln.spark;
 
 import dev.kiln.KilnException;
-import java.io.Serializable;
 
 /**
  * Where each sample of a distributed fit lives. Step {@code s} of an epoch takes samples {@code [s*B, s*B + B)} of
@@ -16,7 +15,7 @@ import java.io.Serializable;
  * @param batchSize the global batch size
  * @param partitions the number of partitions, one training task each
  */
-public record ShardPlan(long samples, int batchSize, int partitions) implements Serializable {
+public record ShardPlan(long samples, int batchSize, int partitions) {
 
     public ShardPlan {
         if (partitions < 1) {

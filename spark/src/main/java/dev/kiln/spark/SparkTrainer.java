@@ -45,9 +45,10 @@ public final class SparkTrainer {
             LOG.warn("the last {} of {} samples are left out of every epoch: a batch of them would give some of the"
                     + " {} partitions nothing to compute", plan.leftOut(), plan.samples(), partitions);
         }
+        long used = plan.usedSamples();
         JavaPairRDD<Long, Tuple2<float[], float[]>> shards = data.zipWithIndex()
                 .mapToPair(pair -> new Tuple2<>(pair._2(), pair._1()))
-                .filter(pair -> plan.partitionOf(pair._1()) >= 0)
+                .filter(pair -> pair._1() < used)
                 .repartitionAndSortWithinPartitions(new ShardPartitioner(plan))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
@@ -73,7 +74,7 @@ public final class SparkTrainer {
         List<SparkEpoch> epochs = new ArrayList<>();
         CheckpointStore.Checkpoint last = null;
         for (int epoch = first; epoch <= options.epochs(); epoch++) {
-            EpochTask task = new EpochTask(factory, plan, epoch, options, state);
+            EpochTask task = new EpochTask(factory, EpochSpec.of(plan, epoch, options, state));
             long start = System.nanoTime();
             int attempt = 1;
             List<TaskReport> reports;

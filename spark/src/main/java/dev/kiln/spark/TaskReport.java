@@ -9,7 +9,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * What one task returns to the driver after an epoch: its partition, the samples it trained on, its epoch loss and
@@ -26,6 +25,7 @@ import java.util.TreeMap;
 record TaskReport(int partition, long samples, double loss, Map<String, Double> metrics,
                   Map<String, byte[]> checkpoint, String stopReason) {
     private static final int MAGIC = 0x4B535232;
+    private static final String MESSAGE = "a task's report";
 
     byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -40,12 +40,7 @@ record TaskReport(int partition, long samples, double loss, Map<String, Double> 
                 out.writeUTF(m.getKey());
                 out.writeDouble(m.getValue());
             }
-            out.writeInt(checkpoint.size());
-            for (Map.Entry<String, byte[]> f : checkpoint.entrySet()) {
-                out.writeUTF(f.getKey());
-                out.writeInt(f.getValue().length);
-                out.write(f.getValue());
-            }
+            WireFormat.writeFiles(checkpoint, out);
         } catch (IOException e) {
             throw new KilnException("cannot encode the report of partition " + partition + ": " + e, e);
         }
@@ -65,19 +60,12 @@ record TaskReport(int partition, long samples, double loss, Map<String, Double> 
             }
             double loss = in.readDouble();
             String stopReason = in.readUTF();
-            int metricCount = count(in.readInt(), in.available(), "metrics");
+            int metricCount = WireFormat.count(in.readInt(), in.available(), "metrics", MESSAGE);
             Map<String, Double> metrics = new LinkedHashMap<>();
             for (int i = 0; i < metricCount; i++) {
                 metrics.put(in.readUTF(), in.readDouble());
             }
-            int fileCount = count(in.readInt(), in.available(), "checkpoint files");
-            Map<String, byte[]> files = new TreeMap<>();
-            for (int i = 0; i < fileCount; i++) {
-                String name = CheckpointFiles.checked(in.readUTF());
-                byte[] content = new byte[count(in.readInt(), in.available(), "bytes of " + name)];
-                in.readFully(content);
-                files.put(name, content);
-            }
+            Map<String, byte[]> files = WireFormat.readFiles(in, MESSAGE);
             if (in.available() > 0) {
                 throw new KilnException("a task's report has " + in.available() + " bytes after its end");
             }
@@ -87,14 +75,5 @@ record TaskReport(int partition, long samples, double loss, Map<String, Double> 
         } catch (IOException e) {
             throw new KilnException("cannot read a task's report: " + e, e);
         }
-    }
-
-    /** {@code value}, checked to be a count of items that fit in the {@code left} bytes that remain. */
-    private static int count(int value, int left, String what) {
-        if (value < 0 || value > left) {
-            throw new KilnException("a task's report claims " + value + " " + what + " with " + left
-                    + " bytes left");
-        }
-        return value;
     }
 }

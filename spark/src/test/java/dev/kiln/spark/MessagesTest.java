@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.KilnException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -65,6 +67,23 @@ class MessagesTest {
         byte[] wrongMagic = bytes.clone();
         wrongMagic[0] ^= 1;
         assertThrows(KilnException.class, () -> TaskReport.decode(wrongMagic));
+    }
+
+    @Test
+    void epochSpecificationsRoundTripAndRefuseDamage() {
+        EpochSpec spec = new EpochSpec(new ShardPlan(203, 32, 2), 3, true, 5, "cpu", 4, Duration.ofSeconds(90),
+                Map.of("weights.safetensors", new byte[] {7, 8}));
+        byte[] bytes = spec.encode();
+        EpochSpec back = EpochSpec.decode(bytes);
+        assertEquals(spec.plan(), back.plan());
+        assertEquals(List.of(3, 4), List.of(back.epoch(), back.averageEverySteps()));
+        assertEquals(Duration.ofSeconds(90), back.patience());
+        assertEquals("cpu", back.backend());
+        assertArrayEquals(new byte[] {7, 8}, back.checkpoint().get("weights.safetensors"));
+        assertThrows(KilnException.class, () -> EpochSpec.decode(Arrays.copyOf(bytes, bytes.length - 1)));
+        byte[] longer = Arrays.copyOf(bytes, bytes.length + 3);
+        KilnException extra = assertThrows(KilnException.class, () -> EpochSpec.decode(longer));
+        assertTrue(extra.getMessage().contains("3 bytes after its end"), extra.getMessage());
     }
 
     @Test
