@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * a unit goes through its depth in slices that stay in cache, every row of the tile through each slice.
  * <p>
  * Summation order, the same whatever the thread count or timing, and whether the plan computes c or c^T: element
- * (i, j) sums its terms t_p = op(a)[i, p] * op(b)[p, j] in increasing p, each group of four ((t_p + t_p+1) + t_p+2) + t_p+3,
- * p = 0, 4, 8, ..., added to the running sum, then the last k mod 4 terms one at a time. When k is at least
+ * (i, j) sums its terms op(a)[i, p] * op(b)[p, j] in increasing p, each fused into the running sum with one rounding
+ * (sum = fma(op(a)[i, p], op(b)[p, j], sum), as {@link Math#fma} computes it), starting from zero. When k is at least
  * 2 * {@link GemmPlan#PART_DEPTH} (2048) and m * n at most {@link GemmPlan#PART_OUTPUT} (65536), k is cut into parts of
  * PART_DEPTH terms, each summed so from zero, and the parts' sums are added in increasing order.
  * Then c = alpha * sum, or alpha * sum + beta * c when beta is not 0.
@@ -145,8 +145,8 @@ final class DoubleGemm {
     }
 
     /**
-     * Adds left[at + q * step] * panel[first + q][j] over q in [0, span) to c[j], in increasing q, four terms per
-     * addition to c: on JDK 17 this form vectorises, while eight terms, or two rows of c sharing the panel loads, do not.
+     * Fuses left[at + q * step] * panel[first + q][j] into c[j] over q in [0, span), in increasing q, four terms per
+     * pass over c: on JDK 17 this form vectorises, while eight terms, or two rows of c sharing the panel loads, do not.
      * Wide and narrow rows run in separate copies of the loop because C2 unrolls, and so vectorises, a loop only as far
      * as its profiled trip count: narrow calls (n = 10) sharing the loop of wide ones (n = 128) cost the wide ones 10-40%.
      */
@@ -156,14 +156,14 @@ final class DoubleGemm {
             double[] b0 = panel[first + q], b1 = panel[first + q + 1], b2 = panel[first + q + 2], b3 = panel[first + q + 3];
             double a0 = left[at], a1 = left[at + step], a2 = left[at + 2 * step], a3 = left[at + 3 * step];
             for (int j = 0; j < width; j++) {
-                c[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
+                c[j] = Math.fma(a3, b3[j], Math.fma(a2, b2[j], Math.fma(a1, b1[j], Math.fma(a0, b0[j], c[j]))));
             }
         }
         for (; q < span; q++, at += step) {
             double[] b0 = panel[first + q];
             double a0 = left[at];
             for (int j = 0; j < width; j++) {
-                c[j] += a0 * b0[j];
+                c[j] = Math.fma(a0, b0[j], c[j]);
             }
         }
     }
@@ -175,14 +175,14 @@ final class DoubleGemm {
             double[] b0 = panel[first + q], b1 = panel[first + q + 1], b2 = panel[first + q + 2], b3 = panel[first + q + 3];
             double a0 = left[at], a1 = left[at + step], a2 = left[at + 2 * step], a3 = left[at + 3 * step];
             for (int j = 0; j < width; j++) {
-                c[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
+                c[j] = Math.fma(a3, b3[j], Math.fma(a2, b2[j], Math.fma(a1, b1[j], Math.fma(a0, b0[j], c[j]))));
             }
         }
         for (; q < span; q++, at += step) {
             double[] b0 = panel[first + q];
             double a0 = left[at];
             for (int j = 0; j < width; j++) {
-                c[j] += a0 * b0[j];
+                c[j] = Math.fma(a0, b0[j], c[j]);
             }
         }
     }

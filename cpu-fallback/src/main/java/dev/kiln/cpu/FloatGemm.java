@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * JIT vectorises ({@link ScalarGemmRows}).
  * <p>
  * Summation order, the same whatever the thread count or timing, and whether the plan computes c or c^T: element
- * (i, j) sums its terms t_p = op(a)[i, p] * op(b)[p, j] in increasing p, each group of four ((t_p + t_p+1) + t_p+2) + t_p+3,
- * p = 0, 4, 8, ..., added to the running sum, then the last k mod 4 terms one at a time. When k is at least
+ * (i, j) sums its terms op(a)[i, p] * op(b)[p, j] in increasing p, each fused into the running sum with one rounding
+ * (sum = fma(op(a)[i, p], op(b)[p, j], sum), as {@link Math#fma} computes it), starting from zero. When k is at least
  * 2 * {@link GemmPlan#PART_DEPTH} (2048) and m * n at most {@link GemmPlan#PART_OUTPUT} (65536), k is cut into parts of
  * PART_DEPTH terms, each summed so from zero, and the parts' sums are added in increasing order.
  * Then c = alpha * sum, or alpha * sum + beta * c when beta is not 0.

@@ -144,7 +144,6 @@ class CpuGemmTest {
     @EnumSource(value = DType.class, names = {"F32", "F64"})
     void followsTheDocumentedSummationOrderBitForBit(DType dtype) {
         Random random = new Random(17);
-        DoubleUnaryOperator round = dtype == DType.F32 ? x -> (float) x : x -> x;
         for (int[] shape : ORDER_SHAPES) {
             int m = shape[0], n = shape[1], k = shape[2];
             for (int variant = 0; variant < 4; variant++) {
@@ -153,7 +152,7 @@ class CpuGemmTest {
                 double[] b = HostData.roundedToFloat(HostData.uniform(random, k * n, -1, 1));
                 double[] c = HostData.roundedToFloat(HostData.uniform(random, m * n, -1, 1));
                 double alpha = 0.75, beta = variant == 2 ? 0 : 1.25;
-                double[] expected = documentedOrder(round, ta, tb, m, n, k, alpha, a, b, beta, c);
+                double[] expected = documentedOrder(dtype, ta, tb, m, n, k, alpha, a, b, beta, c);
                 Buffer ab = put(backend, dtype, a), bb = put(backend, dtype, b), cb = put(backend, dtype, c);
                 backend.gemm(ta, tb, m, n, k, alpha, ab, bb, beta, cb);
                 assertArrayEquals(expected, get(backend, cb), Arrays.toString(shape) + " variant " + variant);
@@ -184,14 +183,15 @@ class CpuGemmTest {
     }
 
     /**
-     * The order that the gemm classes' comments promise, written out one element at a time: within each part of k,
-     * groups of four terms ((t0 + t1) + t2) + t3 from the part's start added to the running sum, leftovers one by one;
-     * the parts' sums added in increasing order; then alpha * sum (+ beta * c). Each operation is rounded with
-     * {@code round}: F32 arithmetic is double arithmetic rounded to float after every operation, exactly, since a double
-     * carries more than twice a float's digits.
+     * The order that the gemm classes' comments promise, written out one element at a time: within each part of k, each
+     * term fused into the running sum from the part's start with one rounding ({@code fused}); the parts' sums added in
+     * increasing order; then alpha * sum (+ beta * c). Other operations are rounded with {@code round}: F32 arithmetic
+     * is double arithmetic rounded to float after every operation, exactly, since a double carries more than twice a
+     * float's digits (a fused multiply-add is not, so it is {@link Math#fma(float, float, float)} itself).
      */
-    private static double[] documentedOrder(DoubleUnaryOperator round, boolean ta, boolean tb, int m, int n, int k,
+    private static double[] documentedOrder(DType dtype, boolean ta, boolean tb, int m, int n, int k,
                                             double alpha, double[] a, double[] b, double beta, double[] c) {
+        DoubleUnaryOperator round = dtype == DType.F32 ? x -> (float) x : x -> x;
         GemmPlan plan = new GemmPlan(ta, tb, m, n, k, 1);
         double[] out = new double[m * n];
         for (int i = 0; i < m; i++) {
@@ -199,16 +199,9 @@ class CpuGemmTest {
                 double total = 0;
                 for (int part = 0; part < plan.parts; part++) {
                     double sum = 0;
-                    int p = part * plan.partDepth, end = Math.min(k, p + plan.partDepth);
-                    for (; p + 4 <= end; p += 4) {
-                        double group = round.applyAsDouble(term(round, ta, tb, m, n, k, a, b, i, j, p)
-                                + term(round, ta, tb, m, n, k, a, b, i, j, p + 1));
-                        group = round.applyAsDouble(group + term(round, ta, tb, m, n, k, a, b, i, j, p + 2));
-                        group = round.applyAsDouble(group + term(round, ta, tb, m, n, k, a, b, i, j, p + 3));
-                        sum = round.applyAsDouble(sum + group);
-                    }
-                    for (; p < end; p++) {
-                        sum = round.applyAsDouble(sum + term(round, ta, tb, m, n, k, a, b, i, j, p));
+                    for (int p = part * plan.partDepth, end = Math.min(k, p + plan.partDepth); p < end; p++) {
+                        double x = ta ? a[p * m + i] : a[i * k + p], y = tb ? b[j * k + p] : b[p * n + j];
+                        sum = dtype == DType.F32 ? Math.fma((float) x, (float) y, (float) sum) : Math.fma(x, y, sum);
                     }
                     total = part == 0 ? sum : round.applyAsDouble(total + sum);
                 }
@@ -217,11 +210,6 @@ class CpuGemmTest {
             }
         }
         return out;
-    }
-
-    private static double term(DoubleUnaryOperator round, boolean ta, boolean tb, int m, int n, int k, double[] a, double[] b,
-                               int i, int j, int p) {
-        return round.applyAsDouble((ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]));
     }
 
     static double[] naive(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, double[] b,
