@@ -70,6 +70,9 @@ public final class KilnCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLineFor(args).execute(args));
+        PlatformWarmUp warmUp = PlatformWarmUp.startFor(args);
+        int code = commandLineFor(args).execute(args);
+        warmUp.awaitEnd();
+        System.exit(code);
     }
 }
