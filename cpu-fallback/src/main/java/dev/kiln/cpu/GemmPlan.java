@@ -15,7 +15,7 @@ package dev.kiln.cpu;
 final class GemmPlan {
     /** Widest row of accumulators. */
     static final int PANEL_COLUMNS = 512;
-    /** Depth that a block of rows goes through before the next rows; a multiple of the scalar kernels' four terms per pass. */
+    /** Depth a block of rows goes through before the next rows; a multiple of the scalar kernels' 4 terms per pass. */
     static final int PANEL_DEPTH = 64;
     /** Rows of accumulators that a unit of work holds at most. */
     static final int TILE_ROWS = 128;

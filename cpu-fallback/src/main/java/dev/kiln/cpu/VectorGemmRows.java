@@ -103,7 +103,8 @@ final class VectorGemmRows implements GemmRows {
             FloatVector c = FloatVector.fromArray(SPECIES, sums, j);
             int a = row * rowStride + firstDepth * step;
             for (int p = top; p < bottom; p++) {
-                c = FloatVector.fromArray(SPECIES, panel[p], j).fma(FloatVector.broadcast(SPECIES, left[a + p * step]), c);
+                FloatVector x = FloatVector.broadcast(SPECIES, left[a + p * step]);
+                c = FloatVector.fromArray(SPECIES, panel[p], j).fma(x, c);
             }
             c.intoArray(sums, j);
         }

@@ -41,7 +41,8 @@ final class PlatformWarmUp {
     /** Whether a command line {@code args}, under the backend setting {@code backend}, may open a device. */
     static boolean wanted(List<String> args, String backend) {
         return !args.isEmpty() && DEVICE_COMMANDS.contains(args.get(0)) && !"cpu".equalsIgnoreCase(backend.trim())
-                && args.stream().noneMatch(arg -> NO_WORK.contains(arg) || arg.equals("cpu") || arg.equals("--backend=cpu"));
+                && args.stream().noneMatch(arg -> NO_WORK.contains(arg) || arg.equals("cpu")
+                        || arg.equals("--backend=cpu"));
     }
 
     /** Whether a warm-up thread was started. */
