@@ -15,7 +15,7 @@ final class VectorGemmRows implements GemmRows {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
     /** Depth of a strip of the panel: two 16-float vectors wide, 16 KiB, half a first-level cache. */
-    static final int STRIP_DEPTH = 128;
+    private static final int STRIP_DEPTH = 128;
 
     VectorGemmRows() {
         // panel rows and accumulators hold a multiple of 16 floats, so whole vectors of up to 16 lanes fit in them

@@ -184,7 +184,7 @@ class CpuGemmTest {
 
     /**
      * The order that the gemm classes' comments promise, written out one element at a time: within each part of k, each
-     * term fused into the running sum from the part's start with one rounding ({@code fused}); the parts' sums added in
+     * term fused into the running sum from the part's start with one rounding; the parts' sums added in
      * increasing order; then alpha * sum (+ beta * c). Other operations are rounded with {@code round}: F32 arithmetic
      * is double arithmetic rounded to float after every operation, exactly, since a double carries more than twice a
      * float's digits (a fused multiply-add is not, so it is {@link Math#fma(float, float, float)} itself).
