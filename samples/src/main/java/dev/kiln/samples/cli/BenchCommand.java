@@ -34,10 +34,9 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "a benchmark is required: gemm, predict, mnist-mlp, mnist-cnn or mnist-lstm");
+                "a benchmark is required: gemm, predict, mnist-mlp, mnist-cnn, mnist-lstm or monitoring");
     }
 
-    /** Fails unless every name is a backend the benchmarks know. */
     /** {@code kiln bench gemm}: F32 gemm GFLOP/s of each backend, and of numpy when present. */
     @Command(name = "gemm",
             description = "F32 gemm GFLOP/s of the backends at 128x784x128, 512^3, 1024^3 and 2048^3, and of "

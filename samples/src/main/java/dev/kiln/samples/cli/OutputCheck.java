@@ -14,14 +14,44 @@ final class OutputCheck {
     private OutputCheck() {
     }
 
-    /** Creates {@code directory} when missing and writes a file into it, so a long run cannot fail at its end. */
+    /**
+     * Fails unless {@code directory} can be created and written, so a long run cannot fail at its end; what the check
+     * created is removed again, so a run that fails before it writes leaves no empty directories behind.
+     */
     static void writable(String option, Path given, Path directory) {
+        Path firstMissing = firstMissing(directory.toAbsolutePath().normalize());
         try {
             Files.createDirectories(directory);
             Files.delete(Files.createTempFile(directory, ".kiln-write-check-", ".tmp"));
         } catch (IOException e) {
             throw new KilnException(option + " " + given + ": cannot be written (" + OutputFailures.describe(e)
                     + "); expected a directory this user can create and write");
+        } finally {
+            removeCreated(directory.toAbsolutePath().normalize(), firstMissing);
+        }
+    }
+
+    /** The outermost directory of {@code directory}'s path that does not exist, or null when it exists. */
+    private static Path firstMissing(Path directory) {
+        Path missing = null;
+        for (Path path = directory; path != null && !Files.exists(path); path = path.getParent()) {
+            missing = path;
+        }
+        return missing;
+    }
+
+    /** Removes the empty directories from {@code directory} up to {@code firstMissing}, which the check created. */
+    private static void removeCreated(Path directory, Path firstMissing) {
+        if (firstMissing == null) {
+            return;
+        }
+        for (Path path = directory; path.startsWith(firstMissing); path = path.getParent()) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                // not empty or not ours to remove: a leftover directory is harmless
+                return;
+            }
         }
     }
 

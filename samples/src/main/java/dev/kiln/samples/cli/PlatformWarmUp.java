@@ -6,13 +6,15 @@ import dev.kiln.backend.BackendProvider;
 import dev.kiln.backend.Backends;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.LoggerFactory;
 
 /**
  * Probes the device backends (loading the OpenCL library and its drivers, listing the devices) on a thread of its
- * own while the command line and logging start on the main thread, for the commands that may open a device: on a
- * machine with PoCL that loading is about a tenth of the time to the first kernel. The command's own probe then finds
- * the drivers loaded (it waits for the warm-up while the platform is being loaded), and reports what the probe found
- * as before: the warm-up keeps no result, so it changes what a command does in no way but its timing.
+ * own while the command line starts on the main thread, for the commands that may open a device: on a machine with
+ * PoCL that loading is about a tenth of the time to the first kernel. Logging starts first, on the main thread. The
+ * command's own probe then finds the drivers loaded (it waits for the warm-up while the platform is being loaded),
+ * and reports what the probe found as before: the warm-up keeps no result, so it changes what a command does in no
+ * way but its timing.
  */
 final class PlatformWarmUp {
     /** Commands that open a backend. */
@@ -27,8 +29,14 @@ final class PlatformWarmUp {
         this.thread = thread;
     }
 
-    /** A warm-up started for {@code args}, or none when they run no device command or name the CPU backend. */
+    /**
+     * A warm-up started for {@code args}, or none when they run no device command or name the CPU backend; logging
+     * has started when it returns.
+     */
     static PlatformWarmUp startFor(String[] args) {
+        // slf4j hands a thread that asks while another initializes it a substitute logger, not logback's, which the
+        // command's level setting cannot take: logging starts here, on the command's thread, before any warm-up
+        LoggerFactory.getILoggerFactory();
         if (!wanted(List.of(args), KilnSettings.backend())) {
             return NONE;
         }

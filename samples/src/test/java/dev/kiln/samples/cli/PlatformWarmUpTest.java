@@ -1,8 +1,15 @@
 package dev.kiln.samples.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -39,5 +46,31 @@ class PlatformWarmUpTest {
         boolean running = Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(thread -> thread.getName().equals("kiln-platform-warm-up"));
         assertFalse(running, "the warm-up thread is still alive");
+    }
+
+    @Test
+    void loggingHasStartedOnTheCallingThreadWhenStartForReturns() throws Exception {
+        // a class loader of its own gives this test an slf4j that nothing has started yet
+        URL[] classPath = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(entry -> toUrl(Path.of(entry))).toArray(URL[]::new);
+        try (URLClassLoader fresh = new URLClassLoader(classPath, ClassLoader.getPlatformClassLoader())) {
+            Field state = fresh.loadClass("org.slf4j.LoggerFactory").getDeclaredField("INITIALIZATION_STATE");
+            state.setAccessible(true);
+            int successful = 3;
+            assertFalse(state.getInt(null) == successful, "slf4j had started in the fresh class loader");
+            Method startFor = fresh.loadClass(PlatformWarmUp.class.getName()).getDeclaredMethod("startFor",
+                    String[].class);
+            startFor.setAccessible(true);
+            startFor.invoke(null, (Object) new String[] {"data", "mnist"});
+            assertEquals(successful, state.getInt(null), "slf4j has not started when startFor returns");
+        }
+    }
+
+    private static URL toUrl(Path entry) {
+        try {
+            return entry.toUri().toURL();
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -63,7 +63,17 @@ class TrainOutputsTest {
         assertFalse(Files.exists(out.resolve("summary.json")), "nothing is trained");
         assertRefused(xor("--out", out.toString(), "--checkpoints", file.resolve("checkpoints").toString()),
                 "--checkpoints", "plain");
-        assertFalse(Files.exists(out.resolve("summary.json")), "nothing is trained");
+        assertFalse(Files.exists(out), "the run directory, created only to check it, is removed again");
+    }
+
+    @Test
+    void aRunThatFailsBeforeTrainingLeavesNoEmptyDirectoriesBehind() {
+        Path missing = dir.resolve("missing.csv");
+        Path out = dir.resolve("runs").resolve("csv");
+        CommandRun run = CommandRun.of("train", "csv", "--backend", "cpu", "--file", missing.toString(), "--label",
+                "y", "--out", out.toString());
+        assertTrue(run.exitCode() != 0 && run.firstErrorLine().contains("missing.csv"), run.err());
+        assertFalse(Files.exists(dir.resolve("runs")), "runs/ was created and left behind");
     }
 
     @Test
