@@ -1,25 +1,31 @@
 package dev.kiln.cpu;
 
 import dev.kiln.KilnException;
+import dev.kiln.KilnSettings;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one pool of daemon threads shared by every CPU backend, sized to the cores. Work is cut into a fixed
  * number of contiguous ranges that depends only on the problem size, so results never depend on timing.
+ * <p>
+ * A training step makes many parallel calls, each of a few tens of microseconds, with short serial work between
+ * them; waking a parked thread takes about as long. So an idle worker, and a caller waiting for its ranges, spin
+ * for {@link #SPIN_NANOS} (setting {@code kiln.cpu.spin}, microseconds) before they park, as OpenMP runtimes do.
  */
 final class WorkPool {
     /** Threads that may work on one call, the calling thread included. */
     static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+    /** How long an idle worker, or a caller waiting for the workers, spins before it parks. */
+    static final long SPIN_NANOS = spinNanos(KilnSettings.get("kiln.cpu.spin", "200"));
 
-    private static final ExecutorService POOL = THREADS == 1 ? null : Executors.newFixedThreadPool(THREADS - 1, task -> {
-        Thread thread = new Thread(task, "kiln-cpu-worker");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Helpers' shares of the calls under way: each entry is one helper's turn at claiming a call's ranges. */
+    private static final Queue<Ranges> TURNS = new ConcurrentLinkedQueue<>();
+    private static final Worker[] WORKERS = startWorkers(THREADS - 1);
     private static final ThreadLocal<Boolean> IN_POOL = ThreadLocal.withInitial(() -> false);
 
     /** Body of a parallel loop over the index range [from, to). */
@@ -44,21 +50,97 @@ final class WorkPool {
     static void run(int count, int tasks, int align, RangeBody body) {
         int units = (count + align - 1) / align;
         int parts = Math.min(tasks, units);
-        if (parts <= 1 || POOL == null || IN_POOL.get()) {
+        if (parts <= 1 || WORKERS.length == 0 || IN_POOL.get()) {
             if (count > 0) {
                 body.run(0, count);
             }
             return;
         }
         Ranges ranges = new Ranges(count, units, parts, align, body);
-        for (int helper = 1; helper < Math.min(parts, THREADS); helper++) {
-            POOL.execute(() -> {
-                IN_POOL.set(true);
-                ranges.claimAll();
-            });
+        int helpers = Math.min(parts, THREADS) - 1;
+        for (int helper = 0; helper < helpers; helper++) {
+            TURNS.add(ranges);
+        }
+        for (Worker worker : WORKERS) {
+            worker.wakeIfParked();
         }
         ranges.claimAll();
         ranges.awaitAll();
+    }
+
+    /** A pool thread: takes turns at the calls under way, spinning a while when there are none, then parking. */
+    private static final class Worker implements Runnable {
+        private final Thread thread;
+        private volatile boolean parked;
+
+        Worker() {
+            thread = new Thread(this, "kiln-cpu-worker");
+            thread.setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            IN_POOL.set(true);
+            while (true) {
+                Ranges turn = nextTurn();
+                turn.claimAll();
+            }
+        }
+
+        /** The next turn, after spinning for {@link #SPIN_NANOS} and then parking until a caller wakes this worker. */
+        private Ranges nextTurn() {
+            long spinStart = System.nanoTime();
+            while (true) {
+                Ranges turn = TURNS.poll();
+                if (turn != null) {
+                    return turn;
+                }
+                if (System.nanoTime() - spinStart < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                // announced before the last look, and a caller adds its turns before it looks: no wake is missed
+                parked = true;
+                turn = TURNS.poll();
+                if (turn == null) {
+                    LockSupport.park(this);
+                }
+                parked = false;
+                if (turn != null) {
+                    return turn;
+                }
+                spinStart = System.nanoTime();
+            }
+        }
+
+        void wakeIfParked() {
+            if (parked) {
+                LockSupport.unpark(thread);
+            }
+        }
+    }
+
+    private static Worker[] startWorkers(int count) {
+        Worker[] workers = new Worker[count];
+        for (int i = 0; i < count; i++) {
+            workers[i] = new Worker();
+            workers[i].thread.start();
+        }
+        return workers;
+    }
+
+    /** {@code micros} as nanoseconds; fails naming the setting when it is not a whole number of microseconds. */
+    static long spinNanos(String micros) {
+        try {
+            long value = Long.parseLong(micros);
+            if (value >= 0) {
+                return value * 1000;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new KilnException("kiln.cpu.spin: '" + micros + "' is not a whole number of microseconds (0 or more);"
+                + " expected for example 200, or 0 never to spin");
     }
 
     /** The ranges of one {@link #run}, claimed one at a time: a helper starting after the last claim does nothing. */
@@ -99,6 +181,9 @@ final class WorkPool {
 
         /** Waits for every range, then rethrows the first failure. */
         void awaitAll() {
+            for (long start = System.nanoTime(); finished.getCount() > 0 && System.nanoTime() - start < SPIN_NANOS; ) {
+                Thread.onSpinWait();
+            }
             try {
                 finished.await();
             } catch (InterruptedException e) {
