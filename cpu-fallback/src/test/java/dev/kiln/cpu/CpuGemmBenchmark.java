@@ -21,6 +21,8 @@ import org.ejml.dense.row.CommonOps_MT_FDRM;
  * Arguments: optional seconds per measurement (default 1); then {@code mlp} to measure only Kiln at the MNIST
  * MLP's shapes (measured after a warm-up at every shape of the MLP's training step, so that the JIT sees what it sees in training),
  * or {@code cnn} to measure only Kiln at the MNIST CNN's shapes, batch 128 (after a warm-up at every shape of its training step).
+ * A third argument {@code cold} adds, for the MLP's and the CNN's shapes, the mean time of a call when 16 MB of other
+ * memory is copied before each one, as the rest of a training step evicts the caches between its products.
  * A third argument {@code cpu-time} times each call by the calling thread's CPU time instead of the wall clock: run so
  * with {@code -XX:ActiveProcessorCount=1}, so that the whole product runs on that thread, to measure the kernel on a
  * machine that other work shares (time slices lost to it are not counted).
@@ -28,6 +30,10 @@ import org.ejml.dense.row.CommonOps_MT_FDRM;
 public final class CpuGemmBenchmark {
     /** The clock of every measurement: the wall clock, or the calling thread's CPU time. */
     private static LongSupplier clock = System::nanoTime;
+    /** Whether products are also timed after the caches are evicted (argument {@code cold}). */
+    private static boolean cold;
+    /** Floats copied before each call of a cold measurement: more than this machine's caches hold. */
+    private static final int EVICTION_FLOATS = 4 << 20;
     private static final int[][] SHAPES = {{128, 128, 784}, {512, 512, 512}, {1024, 1024, 1024}};
     /**
      * Every product of the MNIST MLP's training step (784-128-10), batch 128 and 32, in the order of the warm-up: m, n, k,
@@ -63,6 +69,7 @@ public final class CpuGemmBenchmark {
     public static void main(String[] args) {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 1;
         boolean threadCpuTime = args.length > 2 && args[2].equals("cpu-time");
+        cold = args.length > 2 && args[2].equals("cold");
         if (threadCpuTime) {
             clock = ManagementFactory.getThreadMXBean()::getCurrentThreadCpuTime;
         }
@@ -115,8 +122,42 @@ public final class CpuGemmBenchmark {
     private static void measure(CpuBackend backend, int[] shape, double seconds) {
         boolean transposeA = shape[3] == 1, transposeB = shape[4] == 1;
         String flags = (transposeA ? "T" : "N") + (transposeB ? "T" : "N");
-        System.out.printf(Locale.ROOT, "%-5s %-16s %10.1f%n", "F32", flags + " " + shape[0] + "x" + shape[1] + "x" + shape[2],
-                kiln(backend, DType.F32, transposeA, transposeB, shape[0], shape[1], shape[2], seconds));
+        double fastest = kiln(backend, DType.F32, transposeA, transposeB, shape[0], shape[1], shape[2], seconds);
+        String name = flags + " " + shape[0] + "x" + shape[1] + "x" + shape[2];
+        if (!cold) {
+            System.out.printf(Locale.ROOT, "%-5s %-16s %10.1f%n", "F32", name, fastest);
+            return;
+        }
+        double flop = 2.0 * shape[0] * shape[1] * shape[2];
+        System.out.printf(Locale.ROOT, "%-5s %-16s %10.1f GFLOP/s fastest (%.0f us), mean after eviction %.0f us%n",
+                "F32", name, fastest, flop / fastest / 1e3,
+                coldMean(backend, transposeA, transposeB, shape, seconds) / 1e3);
+    }
+
+    /** Mean nanoseconds of a call of one F32 product when {@link #EVICTION_FLOATS} floats are copied before each. */
+    private static double coldMean(CpuBackend backend, boolean transposeA, boolean transposeB, int[] shape,
+                                   double seconds) {
+        int m = shape[0], n = shape[1], k = shape[2];
+        Buffer a = backend.allocate(DType.F32, (long) m * k);
+        Buffer b = backend.allocate(DType.F32, (long) k * n);
+        Buffer c = backend.allocate(DType.F32, (long) m * n);
+        Buffer other = backend.allocate(DType.F32, EVICTION_FLOATS);
+        Buffer otherCopy = backend.allocate(DType.F32, EVICTION_FLOATS);
+        backend.fill(a, 0.5);
+        backend.fill(b, 0.25);
+        backend.fill(other, 1);
+        long total = 0;
+        int calls = 0;
+        for (long start = System.nanoTime(); System.nanoTime() - start < seconds * 1e9; calls++) {
+            backend.copy(other, 0, otherCopy, 0, EVICTION_FLOATS);
+            long t0 = System.nanoTime();
+            backend.gemm(transposeA, transposeB, m, n, k, 1, a, b, 0, c);
+            total += System.nanoTime() - t0;
+        }
+        for (Buffer buffer : new Buffer[] {a, b, c, other, otherCopy}) {
+            backend.free(buffer);
+        }
+        return (double) total / calls;
     }
 
     private static double transpose(CpuBackend backend, int rows, int cols, double seconds) {
