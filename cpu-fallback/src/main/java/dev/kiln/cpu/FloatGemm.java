@@ -104,8 +104,8 @@ final class FloatGemm {
         WorkPool.run(plan.units(), tasks, 1, (from, to) -> {
             Scratch scratch = SCRATCH.get();
             for (int unit = from; unit < to; unit++) {
-                float[][] panel = scratch.panel(plan, call, unit, right);
-                accumulate(plan, unit, left, panel, scratch.accumulators);
+                float[][] panel = rows.readsPanel(plan, unit) ? scratch.panel(plan, call, unit, right) : null;
+                accumulate(plan, unit, left, right, panel, scratch.accumulators);
                 if (plan.parts > 1) {
                     keepPart(plan, unit, scratch.accumulators, sums, plan.part(unit) * partSize);
                 } else if (plan.transposed) {
@@ -122,13 +122,14 @@ final class FloatGemm {
     }
 
     /** Zeroes the accumulators of the unit's rows, then sums its part of the depth into them. */
-    private void accumulate(GemmPlan plan, int unit, float[] left, float[][] panel, float[][] accumulators) {
+    private void accumulate(GemmPlan plan, int unit, float[] left, float[] right, float[][] panel,
+                            float[][] accumulators) {
         // up to a multiple of 16: a vector kernel also sums the columns past the width, which are never stored
         int padded = (plan.width(unit) + 15) / 16 * 16;
         for (int row = plan.firstRow(unit); row < plan.endRow(unit); row++) {
             Arrays.fill(accumulators[row - plan.firstRow(unit)], 0, padded, 0);
         }
-        rows.accumulate(plan, unit, left, panel, accumulators);
+        rows.accumulate(plan, unit, left, right, panel, accumulators);
     }
 
     /** Copies right[firstDepth + p, firstColumn + j] into panel[p][j] for p in [0, span), j in [0, width). */

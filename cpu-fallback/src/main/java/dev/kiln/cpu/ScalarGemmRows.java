@@ -12,7 +12,8 @@ final class ScalarGemmRows implements GemmRows {
     static final int ROW_BLOCK = 16;
 
     @Override
-    public void accumulate(GemmPlan plan, int unit, float[] left, float[][] panel, float[][] accumulators) {
+    public void accumulate(GemmPlan plan, int unit, float[] left, float[] right, float[][] panel,
+                           float[][] accumulators) {
         int firstRow = plan.firstRow(unit), endRow = plan.endRow(unit), width = plan.width(unit);
         int firstDepth = plan.firstDepth(unit), span = plan.span(unit);
         int slice = GemmPlan.depthSlice(width);

@@ -9,9 +9,11 @@ import jdk.incubator.vector.VectorSpecies;
  * of the panel serves every row of the unit while it is in the first-level cache. The strip's rows of the left operand
  * (four by four) and its two vectors of panel columns are first copied side by side, so that the inner loop reads
  * two arrays at fixed strides: with JDK 17's compiler that loop runs about 1.8 times as fast as one that reads the
- * operand and the panel's row arrays where they lie. The sums keep {@link FloatGemm}'s order (each term fused into the
- * running sum in increasing depth), so this kernel gives the bits of {@link ScalarGemmRows}. Loaded only when the JVM
- * has the module {@code jdk.incubator.vector} ({@link GemmRows#fastest()}).
+ * operand and the panel's row arrays where they lie. The columns come straight from a row-major right operand when
+ * the unit has no tail of rows or columns, so that no packed panel of the whole unit is written first. The sums keep
+ * {@link FloatGemm}'s order (each term fused into the running sum in increasing depth), so this kernel gives the bits
+ * of {@link ScalarGemmRows}. Loaded only when the JVM has the module {@code jdk.incubator.vector}
+ * ({@link GemmRows#fastest()}).
  */
 final class VectorGemmRows implements GemmRows {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -27,8 +29,16 @@ final class VectorGemmRows implements GemmRows {
         }
     }
 
+    /** A unit's panel only where the strips do not cover it: a tail of rows or columns, or a transposed operand. */
     @Override
-    public void accumulate(GemmPlan plan, int unit, float[] left, float[][] panel, float[][] accumulators) {
+    public boolean readsPanel(GemmPlan plan, int unit) {
+        return plan.rightColumnStride != 1 || plan.width(unit) % (2 * LANES) != 0
+                || (plan.endRow(unit) - plan.firstRow(unit)) % 4 != 0;
+    }
+
+    @Override
+    public void accumulate(GemmPlan plan, int unit, float[] left, float[] right, float[][] panel,
+                           float[][] accumulators) {
         int firstRow = plan.firstRow(unit), endRow = plan.endRow(unit), width = plan.width(unit);
         int firstDepth = plan.firstDepth(unit), span = plan.span(unit);
         // columns past the width are summed too (the arrays have room for them) and never stored
@@ -43,7 +53,9 @@ final class VectorGemmRows implements GemmRows {
                 float[] packedLeft = strips.packLeft(rows, firstRow, blocks, top, depth);
                 // each strip of two vectors' columns serves every row of the tile while it is in the first-level cache
                 for (; j + 2 * LANES <= padded; j += 2 * LANES) {
-                    float[] packedPanel = strips.packPanel(panel, top, depth, j);
+                    float[] packedPanel = panel != null ? strips.packPanel(panel, top, depth, j)
+                            : strips.packPanel(right, (firstDepth + top) * plan.rightDepthStride
+                                    + plan.firstColumn(unit) + j, plan.rightDepthStride, depth);
                     for (int block = 0; block < blocks; block++) {
                         fourByTwo(packedLeft, block * depth * 4, packedPanel, depth, accumulators, block * 4, j);
                     }
@@ -162,6 +174,16 @@ final class VectorGemmRows implements GemmRows {
                 }
             }
             return left;
+        }
+
+        /** Two vectors of a row-major right operand, from {@code start}, through {@code depth} rows. */
+        float[] packPanel(float[] right, int start, int depthStride, int depth) {
+            for (int p = 0; p < depth; p++) {
+                int from = start + p * depthStride;
+                FloatVector.fromArray(SPECIES, right, from).intoArray(panel, p * 2 * LANES);
+                FloatVector.fromArray(SPECIES, right, from + LANES).intoArray(panel, p * 2 * LANES + LANES);
+            }
+            return panel;
         }
 
         /** Columns j to j + 2 * LANES - 1 of the panel through depths [top, top + depth), row after row. */
