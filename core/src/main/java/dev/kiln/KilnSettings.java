@@ -21,10 +21,10 @@ import java.util.Locale;
  *       memory shared with the host (discrete GPUs), where the driver can then copy by DMA.</li>
  *   <li>{@code kiln.cpu.vector} / {@code KILN_CPU_VECTOR}: "auto" (default) runs the CPU backend's matrix products on
  *       the Vector API when the JVM has its module ({@code --add-modules jdk.incubator.vector}); "off" never does.</li>
- *   <li>{@code kiln.cpu.spin} / {@code KILN_CPU_SPIN}: microseconds (default 200) that an idle thread of the CPU
- *       backend's pool, and a caller waiting for the pool, spin before they sleep: a training step's many short
- *       parallel calls then find the threads awake; 0 puts them to sleep at once, for machines shared with other
- *       busy work.</li>
+ *   <li>{@code kiln.cpu.spin} / {@code KILN_CPU_SPIN}: microseconds, 0 to 1000000 (default 200), that an idle
+ *       thread of the CPU backend's pool, and a caller waiting for the pool, spin before they sleep: a training
+ *       step's many short parallel calls then find the threads awake; 0 puts them to sleep at once, for machines
+ *       shared with other busy work.</li>
  *   <li>{@code kiln.require.opencl} / {@code KILN_REQUIRE_OPENCL}: "1" makes OpenCL tests fail instead of
  *       skipping when no device is found, or when clang, the second kernel compiler, is missing.</li>
  *   <li>{@code kiln.require.tools} / {@code KILN_REQUIRE_TOOLS}: "1" makes the tests that check our files with

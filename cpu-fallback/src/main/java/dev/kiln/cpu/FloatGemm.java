@@ -6,9 +6,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * F32 matrix multiply c = alpha * op(a) * op(b) + beta * c on row-major arrays, cut into units of work by a
  * {@link GemmPlan} (which may compute c^T instead, and may cut k into parts). Each unit packs its block of the plan's
- * right operand into separate row arrays as wide as the block, and accumulates each row of its tile in its own array;
- * a {@link GemmRows} kernel does the sums, the Vector API's where the JVM has it ({@link VectorGemmRows}), else one the
- * JIT vectorises ({@link ScalarGemmRows}).
+ * right operand into separate row arrays as wide as the block, unless its kernel reads the operand itself
+ * ({@link GemmRows#readsPanel}), and accumulates each row of its tile in its own array; a {@link GemmRows} kernel does
+ * the sums, the Vector API's where the JVM has it ({@link VectorGemmRows}), else one the JIT vectorises
+ * ({@link ScalarGemmRows}).
  * <p>
  * Summation order, the same whatever the thread count or timing, and whether the plan computes c or c^T: element
  * (i, j) sums its terms op(a)[i, p] * op(b)[p, j] in increasing p, each fused into the running sum with one rounding

@@ -9,7 +9,8 @@ package dev.kiln.cpu;
  * parts depend on the shape alone, never on the thread count, so the results are the same on every machine.
  * <p>
  * In the plan's frame the product is left [rows, depth] · right [depth, columns]: the left operand is read element by
- * element, the right one is packed into row arrays, and a unit of work is one part of k, one block of at most
+ * element, the right one is packed into row arrays (or into strips by the vector kernel), and a unit of work is one
+ * part of k, one block of at most
  * {@link #PANEL_COLUMNS} columns and one tile of rows.
  */
 final class GemmPlan {

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one pool of daemon threads shared by every CPU backend, sized to the cores. Work is cut into a fixed
@@ -18,10 +19,11 @@ import java.util.concurrent.locks.LockSupport;
  * for {@link #SPIN_NANOS} (setting {@code kiln.cpu.spin}, microseconds) before they park, as OpenMP runtimes do.
  */
 final class WorkPool {
+    private static final String DEFAULT_SPIN_MICROS = "200";
     /** Threads that may work on one call, the calling thread included. */
     static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
     /** How long an idle worker, or a caller waiting for the workers, spins before it parks. */
-    static final long SPIN_NANOS = spinNanos(KilnSettings.get("kiln.cpu.spin", "200"));
+    static final long SPIN_NANOS = spinSetting();
 
     /** Helpers' shares of the calls under way: each entry is one helper's turn at claiming a call's ranges. */
     private static final Queue<Ranges> TURNS = new ConcurrentLinkedQueue<>();
@@ -61,8 +63,11 @@ final class WorkPool {
         for (int helper = 0; helper < helpers; helper++) {
             TURNS.add(ranges);
         }
-        for (Worker worker : WORKERS) {
-            worker.wakeIfParked();
+        // as many parked workers as there are turns: a woken worker without one would only spin
+        for (int i = 0, woken = 0; i < WORKERS.length && woken < helpers; i++) {
+            if (WORKERS[i].wakeIfParked()) {
+                woken++;
+            }
         }
         ranges.claimAll();
         ranges.awaitAll();
@@ -113,10 +118,13 @@ final class WorkPool {
             }
         }
 
-        void wakeIfParked() {
+        /** Wakes this worker if it is parked; whether it was. */
+        boolean wakeIfParked() {
             if (parked) {
                 LockSupport.unpark(thread);
+                return true;
             }
+            return false;
         }
     }
 
@@ -129,18 +137,30 @@ final class WorkPool {
         return workers;
     }
 
-    /** {@code micros} as nanoseconds; fails naming the setting when it is not a whole number of microseconds. */
+    /** The {@code kiln.cpu.spin} setting in nanoseconds; the default, with a warning, when it is not valid. */
+    private static long spinSetting() {
+        try {
+            return spinNanos(KilnSettings.get("kiln.cpu.spin", DEFAULT_SPIN_MICROS));
+        } catch (KilnException e) {
+            // a bad value must not leave the CPU backend unusable: this class would fail to load
+            LoggerFactory.getLogger(WorkPool.class).warn("{}; spinning the default {} us", e.getMessage(),
+                    DEFAULT_SPIN_MICROS);
+            return spinNanos(DEFAULT_SPIN_MICROS);
+        }
+    }
+
+    /** {@code micros} as nanoseconds; fails naming the setting unless it is whole microseconds from 0 to a second. */
     static long spinNanos(String micros) {
         try {
             long value = Long.parseLong(micros);
-            if (value >= 0) {
+            if (value >= 0 && value <= 1_000_000) {
                 return value * 1000;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new KilnException("kiln.cpu.spin: '" + micros + "' is not a whole number of microseconds (0 or more);"
-                + " expected for example 200, or 0 never to spin");
+        throw new KilnException("kiln.cpu.spin: '" + micros + "' is not a whole number of microseconds from 0 to"
+                + " 1000000; expected for example 200, or 0 never to spin");
     }
 
     /** The ranges of one {@link #run}, claimed one at a time: a helper starting after the last claim does nothing. */
@@ -167,7 +187,7 @@ final class WorkPool {
             for (int range = next.getAndIncrement(); range < parts; range = next.getAndIncrement()) {
                 try {
                     body.run(bound(range), bound(range + 1));
-                } catch (RuntimeException | Error e) {
+                } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 } finally {
                     finished.countDown();

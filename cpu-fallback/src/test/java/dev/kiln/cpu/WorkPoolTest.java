@@ -107,10 +107,26 @@ class WorkPoolTest {
     }
 
     @Test
+    void aCheckedExceptionThrownByABodyReachesTheCallerWrapped() {
+        KilnException e = assertThrows(KilnException.class, () -> WorkPool.run(100, 4, 1, (from, to) -> {
+            if (from == 0) {
+                throwUnchecked(new java.io.IOException("disk gone"));
+            }
+        }));
+        assertTrue(e.getMessage().contains("disk gone"), e.getMessage());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void throwUnchecked(Throwable throwable) throws T {
+        throw (T) throwable;
+    }
+
+    @Test
     void theSpinSettingIsWholeMicroseconds() {
         assertEquals(200_000, WorkPool.spinNanos("200"));
         assertEquals(0, WorkPool.spinNanos("0"));
-        for (String bad : new String[] {"-1", "2.5", "fast"}) {
+        assertEquals(1_000_000_000L, WorkPool.spinNanos("1000000"));
+        for (String bad : new String[] {"-1", "2.5", "fast", "1000001", "99999999999999999"}) {
             KilnException e = assertThrows(KilnException.class, () -> WorkPool.spinNanos(bad));
             assertTrue(e.getMessage().contains("kiln.cpu.spin") && e.getMessage().contains(bad), e.getMessage());
         }
