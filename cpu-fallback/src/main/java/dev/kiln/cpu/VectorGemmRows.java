@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * (four by four) and its two vectors of panel columns are first copied side by side, so that the inner loop reads
  * two arrays at fixed strides: with JDK 17's compiler that loop runs about 1.8 times as fast as one that reads the
  * operand and the panel's row arrays where they lie. The columns come straight from a row-major right operand when
- * the unit has no tail of rows or columns, so that no packed panel of the whole unit is written first. The sums keep
+ * the unit has no tail of columns, so that no packed panel of the whole unit is written first. The sums keep
  * {@link FloatGemm}'s order (each term fused into the running sum in increasing depth), so this kernel gives the bits
  * of {@link ScalarGemmRows}. Loaded only when the JVM has the module {@code jdk.incubator.vector}
  * ({@link GemmRows#fastest()}).
@@ -29,11 +29,10 @@ final class VectorGemmRows implements GemmRows {
         }
     }
 
-    /** A unit's panel only where the strips do not cover it: a tail of rows or columns, or a transposed operand. */
+    /** A unit's panel only where the strips do not cover it: a tail of columns, or a transposed operand. */
     @Override
     public boolean readsPanel(GemmPlan plan, int unit) {
-        return plan.rightColumnStride != 1 || plan.width(unit) % (2 * LANES) != 0
-                || (plan.endRow(unit) - plan.firstRow(unit)) % 4 != 0;
+        return plan.rightColumnStride != 1 || plan.width(unit) % (2 * LANES) != 0;
     }
 
     @Override
@@ -46,29 +45,25 @@ final class VectorGemmRows implements GemmRows {
         int blocks = (endRow - firstRow) / 4, endFour = firstRow + blocks * 4;
         Rows rows = new Rows(left, plan.leftRowStride, plan.leftDepthStride, firstDepth, panel);
         Strips strips = STRIPS.get();
+        int pairsEnd = padded / (2 * LANES) * (2 * LANES);
         for (int top = 0; top < span; top += STRIP_DEPTH) {
             int bottom = Math.min(span, top + STRIP_DEPTH), depth = bottom - top;
-            int j = 0;
-            if (2 * LANES <= padded && blocks > 0) {
-                float[] packedLeft = strips.packLeft(rows, firstRow, blocks, top, depth);
-                // each strip of two vectors' columns serves every row of the tile while it is in the first-level cache
-                for (; j + 2 * LANES <= padded; j += 2 * LANES) {
-                    float[] packedPanel = panel != null ? strips.packPanel(panel, top, depth, j)
-                            : strips.packPanel(right, (firstDepth + top) * plan.rightDepthStride
-                                    + plan.firstColumn(unit) + j, plan.rightDepthStride, depth);
-                    for (int block = 0; block < blocks; block++) {
-                        fourByTwo(packedLeft, block * depth * 4, packedPanel, depth, accumulators, block * 4, j);
-                    }
+            float[] packedLeft = blocks > 0 ? strips.packLeft(rows, firstRow, blocks, top, depth) : null;
+            // each strip of two vectors' columns serves every row of the tile while it is in the first-level cache
+            for (int j = 0; j < pairsEnd; j += 2 * LANES) {
+                float[] packedPanel = panel != null ? strips.packPanel(panel, top, depth, j)
+                        : strips.packPanel(right, (firstDepth + top) * plan.rightDepthStride
+                                + plan.firstColumn(unit) + j, plan.rightDepthStride, depth);
+                for (int block = 0; block < blocks; block++) {
+                    fourByTwo(packedLeft, block * depth * 4, packedPanel, depth, accumulators, block * 4, j);
+                }
+                for (int row = endFour; row < endRow; row++) {
+                    rows.oneByTwo(row, accumulators[row - firstRow], j, packedPanel, top, depth);
                 }
             }
-            for (; j < padded; j += LANES) {
-                for (int row = firstRow; row < endFour; row++) {
+            for (int j = pairsEnd; j < padded; j += LANES) {
+                for (int row = firstRow; row < endRow; row++) {
                     rows.one(row, accumulators[row - firstRow], j, top, bottom);
-                }
-            }
-            for (int row = endFour; row < endRow; row++) {
-                for (int column = 0; column < padded; column += LANES) {
-                    rows.one(row, accumulators[row - firstRow], column, top, bottom);
                 }
             }
         }
@@ -205,6 +200,20 @@ final class VectorGemmRows implements GemmRows {
 
     /** The left operand of a unit (element (row, p) at row * rowStride + (firstDepth + p) * step) and its panel. */
     private record Rows(float[] left, int rowStride, int step, int firstDepth, float[][] panel) {
+
+        /** Row {@code row}, the two vectors of columns from j in a packed strip, through its {@code depth}. */
+        void oneByTwo(int row, float[] sums, int j, float[] packedPanel, int top, int depth) {
+            FloatVector c0 = FloatVector.fromArray(SPECIES, sums, j);
+            FloatVector c1 = FloatVector.fromArray(SPECIES, sums, j + LANES);
+            int a = row * rowStride + (firstDepth + top) * step;
+            for (int p = 0; p < depth; p++) {
+                FloatVector x = FloatVector.broadcast(SPECIES, left[a + p * step]);
+                c0 = FloatVector.fromArray(SPECIES, packedPanel, p * 2 * LANES).fma(x, c0);
+                c1 = FloatVector.fromArray(SPECIES, packedPanel, p * 2 * LANES + LANES).fma(x, c1);
+            }
+            c0.intoArray(sums, j);
+            c1.intoArray(sums, j + LANES);
+        }
 
         /** Row {@code row}, columns j to j + LANES - 1, through depths [top, bottom). */
         void one(int row, float[] sums, int j, int top, int bottom) {
