@@ -20,17 +20,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * enqueued. Sizes are not negative (and at least 1 where a method says so). Every buffer is a live buffer of
  * this backend, and the buffers of one call share one dtype. The memory methods take every {@link DType}; the
  * computing methods take F32 or F64 operands and reject I32 (index) buffers, except as the indices of
- * {@link #gather}, {@link #scatterAdd}, {@link #oneHot}, the argmax of {@link #maxPool} and the counts of
- * {@link #histogram}, which are always I32. Every buffer
+ * {@link #gather}, {@link #scatterAdd}, {@link #oneHot}, the class indices of {@link #addArgmaxMatches}, the argmax
+ * of {@link #maxPool} and the counts of {@link #histogram}, which are always I32. Every buffer
  * holds <em>exactly</em> the elements its shape arguments name, counted by its logical {@link Buffer#length()}
  * (a device may reserve more); the exceptions are ranges inside a buffer: {@link #upload} and {@link #download}
  * (the start of the buffer), {@link #copy} and {@link #copyBlocks} (offsets, lengths and strides inside each
  * buffer) and {@link #gemmBatched} (at least the elements its strided matrices reach). An output is never one
  * of the inputs, except that {@link #unary}, {@link #unaryBackward} and {@link #binary} (with an operand that
  * spans the whole output) may write over an input; {@link #update} works in place on distinct buffers; the recurrent
- * cells read one slot of {@code states} and write the next, and update {@code gradH} and {@code gradC} in place; the
- * two halves of a GRU step that resets before the product share {@code gates} (and their adjoints
- * {@code gradResetGates}), each reading and writing its own blocks.
+ * cells read one slot of {@code states} and write the next, and update {@code gradH} and {@code gradC} in place;
+ * {@link #addArgmaxMatches} adds to its total; the two halves of a GRU step that resets before the product share
+ * {@code gates} (and their adjoints {@code gradResetGates}), each reading and writing its own blocks.
  */
 public interface Backend extends AutoCloseable {
 
@@ -369,9 +369,24 @@ public interface Backend extends AutoCloseable {
      */
     void softmaxCrossEntropy(int rows, int cols, Buffer logits, Buffer targets, Buffer probabilities, Buffer losses);
 
-    /** gradLogits[r, c] = gradLosses[r] * (probabilities[r, c] * sum_c' targets[r, c'] - targets[r, c]). */
-    void softmaxCrossEntropyBackward(int rows, int cols, Buffer probabilities, Buffer targets,
+    /**
+     * gradLogits[r, c] = g[r] * (probabilities[r, c] * sum_c' targets[r, c'] - targets[r, c]), where g[r] = scale *
+     * gradLosses[r] for gradLosses [rows], or scale * gradLosses[0] for every row when gradLosses has one element (the
+     * gradient of the losses' mean, scale 1 / rows, or sum, scale 1, in the same call). The product scale *
+     * gradLosses is rounded to the buffers' dtype, as a separate multiplication would round it.
+     */
+    void softmaxCrossEntropyBackward(int rows, int cols, double scale, Buffer probabilities, Buffer targets,
                                      Buffer gradLosses, Buffer gradLogits);
+
+    /**
+     * total[0] += the number of rows r of predictions [rows, cols] whose predicted class, the column of the first
+     * largest element (NaN counting as the largest, as {@link ReduceOp#ARGMAX} takes it), is the row's label: with
+     * {@code classIndices} the I32 labels[r] (labels [rows]; an index outside [0, cols) never matches), else the
+     * predicted class of labels [rows, cols] (one-hot or soft targets, of the predictions' dtype). total is a
+     * one-element buffer of the predictions' dtype and no input; a count is exact up to 2^24 in F32. This is the
+     * batch total of categorical accuracy in one call.
+     */
+    void addArgmaxMatches(int rows, int cols, Buffer predictions, Buffer labels, boolean classIndices, Buffer total);
 
     /**
      * out [rows, classes] (a real dtype) = one-hot encoding of the class indices in {@code indices} [rows] (an I32

@@ -744,9 +744,13 @@ public final class BufferChecks {
         distinct(method, "losses", losses, "logits", logits, "targets", targets);
     }
 
-    /** {@link Backend#softmaxCrossEntropyBackward}: gradLosses exactly [rows], the others [rows, cols]; gradLogits is no input. */
-    public static void softmaxCrossEntropyBackward(Backend backend, int rows, int cols, Buffer probabilities,
-                                                   Buffer targets, Buffer gradLosses, Buffer gradLogits) {
+    /**
+     * {@link Backend#softmaxCrossEntropyBackward}: a finite scale; gradLosses [rows] or [1], the others exactly
+     * [rows, cols]; gradLogits is no input.
+     */
+    public static void softmaxCrossEntropyBackward(Backend backend, int rows, int cols, double scale,
+                                                   Buffer probabilities, Buffer targets, Buffer gradLosses,
+                                                   Buffer gradLogits) {
         String method = "softmaxCrossEntropyBackward";
         rowsAndColumns(method, "cols", rows, cols);
         owned(backend, method, "probabilities", probabilities);
@@ -758,10 +762,41 @@ public final class BufferChecks {
         real(method, probabilities, targets, gradLosses, gradLogits);
         exact(method, "probabilities [rows, cols]", probabilities, (long) rows * cols);
         exact(method, "targets [rows, cols]", targets, (long) rows * cols);
-        exact(method, "gradLosses [rows]", gradLosses, rows);
+        if (gradLosses.length() != 1) {
+            exact(method, "gradLosses [rows] (or [1], shared by every row)", gradLosses, rows);
+        }
+        if (!Double.isFinite(scale)) {
+            throw new KilnException(method + ": scale must be finite, got " + scale);
+        }
         exact(method, "gradLogits [rows, cols]", gradLogits, (long) rows * cols);
         distinct(method, "gradLogits", gradLogits, "probabilities", probabilities, "targets", targets,
                 "gradLosses", gradLosses);
+    }
+
+    /**
+     * {@link Backend#addArgmaxMatches}: rows >= 0, cols >= 1; predictions exactly [rows, cols], real; labels I32
+     * [rows] with classIndices, else [rows, cols] of the predictions' dtype; total one element of that dtype and no
+     * input.
+     */
+    public static void addArgmaxMatches(Backend backend, int rows, int cols, Buffer predictions, Buffer labels,
+                                        boolean classIndices, Buffer total) {
+        String method = "addArgmaxMatches";
+        rowsAndColumns(method, "cols", rows, cols);
+        owned(backend, method, "predictions", predictions);
+        owned(backend, method, "labels", labels);
+        owned(backend, method, "total", total);
+        real(method, predictions, total);
+        sameDType(method, "predictions", predictions, "total", total);
+        if (classIndices) {
+            indexDType(method, labels);
+            exact(method, "labels [rows]", labels, rows);
+        } else {
+            sameDType(method, "predictions", predictions, "labels", labels);
+            exact(method, "labels [rows, cols]", labels, (long) rows * cols);
+        }
+        exact(method, "predictions [rows, cols]", predictions, (long) rows * cols);
+        exact(method, "total [1]", total, 1);
+        distinct(method, "total", total, "predictions", predictions, "labels", labels);
     }
 
     /** {@link Backend#oneHot}: rows >= 0, classes >= 1; indices exactly [rows], out [rows, classes]; out is not indices. */
@@ -868,7 +903,7 @@ public final class BufferChecks {
 
     // ---- the checks themselves ----
 
-    /** Indices of gather, scatterAdd and oneHot are always I32, whatever the values' dtype. */
+    /** Indices of gather, scatterAdd and oneHot, and class labels, are always I32, whatever the values' dtype. */
     private static void indexDType(String method, Buffer indices) {
         if (indices.dtype() != DType.I32) {
             throw new KilnException(method + ": indices are an " + indices.dtype() + " buffer; they must be I32"

@@ -577,8 +577,30 @@ public final class PreconditionCatalogue {
                     s.backend().softmaxCrossEntropy(2, 3, logits, s.f32(6), logits, s.f32(2));
                 });
         reject(cases, "softmaxCrossEntropyBackward", "gradLosses not [rows]",
-                "softmaxCrossEntropyBackward: gradLosses [rows] has 3 elements, expected 2",
-                s -> s.backend().softmaxCrossEntropyBackward(2, 3, s.f32(6), s.f32(6), s.f32(3), s.f32(6)));
+                "softmaxCrossEntropyBackward: gradLosses [rows] (or [1], shared by every row) has 3 elements, "
+                        + "expected 2",
+                s -> s.backend().softmaxCrossEntropyBackward(2, 3, 1, s.f32(6), s.f32(6), s.f32(3), s.f32(6)));
+        reject(cases, "softmaxCrossEntropyBackward", "infinite scale",
+                "softmaxCrossEntropyBackward: scale must be finite, got Infinity",
+                s -> s.backend().softmaxCrossEntropyBackward(2, 3, Double.POSITIVE_INFINITY, s.f32(6), s.f32(6),
+                        s.f32(1), s.f32(6)));
+        reject(cases, "addArgmaxMatches", "labels not [rows, cols]",
+                "addArgmaxMatches: labels [rows, cols] has 2 elements, expected 6",
+                s -> s.backend().addArgmaxMatches(2, 3, s.f32(6), s.f32(2), false, s.f32(1)));
+        reject(cases, "addArgmaxMatches", "float class indices",
+                "addArgmaxMatches: indices are an F32 buffer; they must be I32 (convert class labels and ids to int"
+                        + " where the data enters)",
+                s -> s.backend().addArgmaxMatches(2, 3, s.f32(6), s.f32(2), true, s.f32(1)));
+        reject(cases, "addArgmaxMatches", "total not one element",
+                "addArgmaxMatches: total [1] has 2 elements, expected 1",
+                s -> s.backend().addArgmaxMatches(2, 3, s.f32(6), s.i32(2), true, s.f32(2)));
+        reject(cases, "addArgmaxMatches", "total is the predictions",
+                "addArgmaxMatches: total and predictions are the same buffer; an output must be distinct from the "
+                        + "inputs",
+                s -> {
+                    Buffer predictions = s.f32(1);
+                    s.backend().addArgmaxMatches(1, 1, predictions, s.f32(1), false, predictions);
+                });
         reject(cases, "oneHot", "no classes", "oneHot: expected rows >= 0 and classes >= 1, got rows=4, classes=0",
                 s -> s.backend().oneHot(4, 0, s.i32(4), s.f32(4)));
         reject(cases, "oneHot", "out shorter than [rows, classes]", "oneHot: out [rows, classes] has 4 elements, expected 8",

@@ -34,17 +34,34 @@ public final class CategoricalCrossEntropy extends PerSampleLoss {
         return of(predictions, targets, fromLogits);
     }
 
+    // On logits the mean or sum is part of the fused op, whose gradient is then one call.
+    @Override
+    protected Tensor reduced(Tensor predictions, Tensor targets) {
+        Tensor logits = logits(predictions, fromLogits);
+        return logits == null ? super.reduced(predictions, targets)
+                : Ops.softmaxCrossEntropy(logits, targets, reduction() == Reduction.MEAN);
+    }
+
+    /**
+     * The logits behind predictions [n, classes]: the predictions themselves when {@code fromLogits}, the input of
+     * a recorded softmax otherwise, or null for probabilities from elsewhere.
+     */
+    static Tensor logits(Tensor predictions, boolean fromLogits) {
+        if (fromLogits) {
+            return predictions;
+        }
+        Tensor logits = predictions.softmaxLogits();
+        return logits != null && predictions.rank() == 2 ? logits : null;
+    }
+
     /**
      * Per-sample cross-entropy of predictions [n, classes] against target probabilities of the same shape.
      * Probabilities recorded as the softmax of logits take the fused path from those logits, as Keras does:
      * one kernel each way instead of clip, log, multiply and sum (the clip then no longer caps the loss).
      */
     static Tensor of(Tensor predictions, Tensor targets, boolean fromLogits) {
-        if (fromLogits) {
-            return Ops.softmaxCrossEntropy(predictions, targets);
-        }
-        Tensor logits = predictions.softmaxLogits();
-        if (logits != null && predictions.rank() == 2) {
+        Tensor logits = logits(predictions, fromLogits);
+        if (logits != null) {
             return Ops.softmaxCrossEntropy(logits, targets);
         }
         return Ops.neg(Ops.sum(Ops.mul(targets, Ops.log(Probabilities.clipped(predictions))), 1));

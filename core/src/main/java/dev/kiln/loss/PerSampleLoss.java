@@ -34,6 +34,11 @@ public abstract class PerSampleLoss implements Loss {
             Ops.checkCompatible(name, predictions, targets);
         }
         checkShapes(predictions, targets);
+        return reduced(predictions, targets);
+    }
+
+    /** The per-sample losses reduced; losses with a fused kernel for the reduced value override this. */
+    protected Tensor reduced(Tensor predictions, Tensor targets) {
         return reduction.apply(perSample(predictions, targets));
     }
 

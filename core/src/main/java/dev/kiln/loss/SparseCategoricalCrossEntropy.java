@@ -1,5 +1,6 @@
 package dev.kiln.loss;
 
+import dev.kiln.op.Ops;
 import dev.kiln.tensor.Tensor;
 
 /**
@@ -30,6 +31,14 @@ public final class SparseCategoricalCrossEntropy extends PerSampleLoss {
     @Override
     protected void checkShapes(Tensor predictions, Tensor targets) {
         ClassIndices.check(name(), predictions, targets);
+    }
+
+    // Predictions [n, classes] on logits take the fused mean or sum, as categorical cross-entropy does.
+    @Override
+    protected Tensor reduced(Tensor predictions, Tensor targets) {
+        Tensor logits = predictions.rank() == 2 ? CategoricalCrossEntropy.logits(predictions, fromLogits) : null;
+        return logits == null ? super.reduced(predictions, targets) : Ops.softmaxCrossEntropy(logits,
+                ClassIndices.oneHot(targets, predictions), reduction() == Reduction.MEAN);
     }
 
     @Override

@@ -21,15 +21,20 @@ abstract class BatchMetric implements Metric {
 
     @Override
     public Tensor batchTotal(Tensor predictions, Tensor targets) {
+        check(predictions, targets);
+        // intermediates are freed here whatever the caller's scope; only the total is handed out
+        try (GradMode.Restore ignored = GradMode.disabled(); MemoryScope scope = MemoryScope.open()) {
+            return scope.promote(Ops.sum(perSample(predictions, targets)));
+        }
+    }
+
+    /** Fails unless the predictions and targets are operands this metric takes. */
+    void check(Tensor predictions, Tensor targets) {
         if (!takesClassIndices()) {
             // Class-index targets are I32; their checkShapes checks them against the predictions.
             Ops.checkCompatible(name, predictions, targets);
         }
         checkShapes(predictions, targets);
-        // intermediates are freed here whatever the caller's scope; only the total is handed out
-        try (GradMode.Restore ignored = GradMode.disabled(); MemoryScope scope = MemoryScope.open()) {
-            return scope.promote(Ops.sum(perSample(predictions, targets)));
-        }
     }
 
     /** Whether targets are I32 class indices rather than values of the predictions' dtype. */

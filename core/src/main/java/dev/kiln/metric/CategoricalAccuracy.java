@@ -1,6 +1,7 @@
 package dev.kiln.metric;
 
 import dev.kiln.backend.BinaryOp;
+import dev.kiln.op.InPlaceOps;
 import dev.kiln.op.Ops;
 import dev.kiln.tensor.Tensor;
 
@@ -16,6 +17,13 @@ public final class CategoricalAccuracy extends BatchMetric {
     void checkShapes(Tensor predictions, Tensor targets) {
         super.checkShapes(predictions, targets);
         requireMatrix(predictions);
+    }
+
+    // One device call: argmax of both, compare, sum and the add into the total, fused.
+    @Override
+    public void addBatchTotal(Tensor total, Tensor predictions, Tensor targets) {
+        check(predictions, targets);
+        InPlaceOps.addArgmaxMatches(total, predictions, targets);
     }
 
     @Override

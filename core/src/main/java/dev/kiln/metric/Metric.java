@@ -1,5 +1,6 @@
 package dev.kiln.metric;
 
+import dev.kiln.op.InPlaceOps;
 import dev.kiln.tensor.Tensor;
 
 /**
@@ -13,4 +14,12 @@ public interface Metric {
 
     /** Sum over the batch's samples of this metric (a one-element tensor; not differentiable). */
     Tensor batchTotal(Tensor predictions, Tensor targets);
+
+    /**
+     * total += {@link #batchTotal}, for a one-element {@code total} of the predictions' backend and dtype; metrics
+     * that can count straight into the total (the accuracies) do it in one device call.
+     */
+    default void addBatchTotal(Tensor total, Tensor predictions, Tensor targets) {
+        InPlaceOps.addInto(total, batchTotal(predictions, targets));
+    }
 }

@@ -17,4 +17,9 @@ public record RenamedMetric(String name, Metric metric) implements Metric {
     public Tensor batchTotal(Tensor predictions, Tensor targets) {
         return metric.batchTotal(predictions, targets);
     }
+
+    @Override
+    public void addBatchTotal(Tensor total, Tensor predictions, Tensor targets) {
+        metric.addBatchTotal(total, predictions, targets);
+    }
 }

@@ -2,6 +2,7 @@ package dev.kiln.metric;
 
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.loss.ClassIndices;
+import dev.kiln.op.InPlaceOps;
 import dev.kiln.op.Ops;
 import dev.kiln.tensor.Tensor;
 
@@ -24,6 +25,17 @@ public final class SparseCategoricalAccuracy extends BatchMetric {
     @Override
     void checkShapes(Tensor predictions, Tensor targets) {
         ClassIndices.check(name(), predictions, targets);
+    }
+
+    // Predictions [n, classes] take one device call; sequence outputs average their steps per sample first.
+    @Override
+    public void addBatchTotal(Tensor total, Tensor predictions, Tensor targets) {
+        check(predictions, targets);
+        if (predictions.rank() == 2) {
+            InPlaceOps.addArgmaxMatches(total, predictions, targets);
+        } else {
+            super.addBatchTotal(total, predictions, targets);
+        }
     }
 
     // argmax of the one-hot row is the index itself; the row sum (0 for an out-of-range index) keeps such a sample wrong.

@@ -4,6 +4,7 @@ import dev.kiln.KilnException;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.Broadcast;
 import dev.kiln.backend.Buffer;
+import dev.kiln.backend.DType;
 import dev.kiln.backend.Distribution;
 import dev.kiln.backend.UnaryOp;
 import dev.kiln.backend.UpdateParameters;
@@ -49,6 +50,24 @@ public final class InPlaceOps {
         }
         target.backend().binary(BinaryOp.ADD, Broadcast.same(target.size()), target.buffer(), source.buffer(),
                 target.buffer());
+    }
+
+    /**
+     * total += how many rows of predictions [n, classes] put their largest value on the class their label names:
+     * the largest of one-hot (or soft) targets [n, classes], or an I32 class index ([n] or [n, 1]); one device call
+     * (see {@link dev.kiln.backend.Backend#addArgmaxMatches}). total is a one-element tensor of the predictions'
+     * backend and dtype.
+     */
+    public static void addArgmaxMatches(Tensor total, Tensor predictions, Tensor labels) {
+        Ops.checkCompatible("add_argmax_matches", total, predictions);
+        if (predictions.rank() != 2 || total.size() != 1) {
+            throw new KilnException("add_argmax_matches: expected predictions [n, classes] and a one-element total,"
+                    + " got " + predictions.shape() + " and " + total.shape());
+        }
+        int rows = predictions.shape().dim(0);
+        int cols = predictions.shape().dim(1);
+        predictions.backend().addArgmaxMatches(rows, cols, predictions.buffer(), labels.buffer(),
+                labels.dtype() == DType.I32, total.buffer());
     }
 
     /** target = value everywhere. */

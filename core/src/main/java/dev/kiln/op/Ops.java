@@ -237,6 +237,14 @@ public final class Ops {
         return MemoryScope.freeingOnFailure(() -> SoftmaxOps.softmaxCrossEntropy(logits, targets));
     }
 
+    /**
+     * The mean (or, unless {@code mean}, the sum) over rows of {@link #softmaxCrossEntropy}: a scalar whose gradient
+     * is one backend call.
+     */
+    public static Tensor softmaxCrossEntropy(Tensor logits, Tensor targets, boolean mean) {
+        return MemoryScope.freeingOnFailure(() -> SoftmaxOps.softmaxCrossEntropy(logits, targets, mean));
+    }
+
     /** One-hot rows [n, classes] of {@code dtype} from I32 class indices [n]; an index outside [0, classes) gives a zero row. */
     public static Tensor oneHot(Tensor indices, int classes, DType dtype) {
         return MemoryScope.freeingOnFailure(() -> SoftmaxOps.oneHot(indices, classes, dtype));

@@ -3,6 +3,7 @@ package dev.kiln.op;
 import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.DType;
+import dev.kiln.backend.ReduceOp;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
 
@@ -44,15 +45,45 @@ public final class SoftmaxOps {
             throw new KilnException("softmax_cross_entropy: expected logits and targets of the same shape"
                     + " [rows, classes], got " + logits.shape() + " and " + targets.shape());
         }
+        return crossEntropy(logits, targets, null);
+    }
+
+    /**
+     * The mean (or, unless {@code mean}, the sum) over rows of {@link #softmaxCrossEntropy}, a scalar. Its gradient
+     * takes one call: the cross-entropy's backward scales the loss gradient by 1 / rows itself, where a separate
+     * mean would expand it to every row first.
+     */
+    public static Tensor softmaxCrossEntropy(Tensor logits, Tensor targets, boolean mean) {
+        return crossEntropy(logits, targets, mean ? ReduceOp.MEAN : ReduceOp.SUM);
+    }
+
+    /** Per-row losses, or with {@code over} their mean or sum, recorded as one op. */
+    private static Tensor crossEntropy(Tensor logits, Tensor targets, ReduceOp over) {
+        Ops.checkCompatible("softmax_cross_entropy", logits, targets);
+        if (logits.rank() != 2 || !logits.shape().equals(targets.shape())) {
+            throw new KilnException("softmax_cross_entropy: expected logits and targets of the same shape"
+                    + " [rows, classes], got " + logits.shape() + " and " + targets.shape());
+        }
         Backend backend = logits.backend();
         int rows = logits.shape().dim(0);
         int cols = logits.shape().dim(1);
         Tensor probabilities = Tensor.empty(backend, logits.dtype(), logits.shape());
         Tensor losses = Tensor.empty(backend, logits.dtype(), Shape.of(rows));
-        backend.softmaxCrossEntropy(rows, cols, logits.buffer(), targets.buffer(), probabilities.buffer(), losses.buffer());
-        return Ops.record(losses, "softmax_cross_entropy", g -> {
+        backend.softmaxCrossEntropy(rows, cols, logits.buffer(), targets.buffer(), probabilities.buffer(),
+                losses.buffer());
+        Tensor out = losses;
+        if (over != null) {
+            if (rows == 0) {
+                throw new KilnException("softmax_cross_entropy: cannot reduce the losses of an empty batch");
+            }
+            out = Tensor.empty(backend, logits.dtype(), Shape.of());
+            backend.reduce(over, 1, rows, 1, losses.buffer(), out.buffer());
+        }
+        double scale = over == ReduceOp.MEAN ? 1.0 / rows : 1;
+        return Ops.record(out, "softmax_cross_entropy", g -> {
             Tensor gx = Tensor.empty(backend, logits.dtype(), logits.shape());
-            backend.softmaxCrossEntropyBackward(rows, cols, probabilities.buffer(), targets.buffer(), g.buffer(), gx.buffer());
+            backend.softmaxCrossEntropyBackward(rows, cols, scale, probabilities.buffer(), targets.buffer(),
+                    g.buffer(), gx.buffer());
             return new Tensor[] {gx, null};
         }, logits, targets);
     }

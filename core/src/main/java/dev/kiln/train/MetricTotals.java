@@ -2,6 +2,7 @@ package dev.kiln.train;
 
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.DType;
+import dev.kiln.metric.Metric;
 import dev.kiln.op.InPlaceOps;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
@@ -37,6 +38,11 @@ final class MetricTotals implements AutoCloseable {
     /** Adds a batch's total (a one-element tensor) to quantity {@code index}; no host transfer. */
     void add(int index, Tensor batchTotal) {
         InPlaceOps.addInto(totals[index], batchTotal);
+    }
+
+    /** Adds {@code metric}'s total over a batch to quantity {@code index}; no host transfer. */
+    void add(int index, Metric metric, Tensor predictions, Tensor targets) {
+        metric.addBatchTotal(totals[index], predictions, targets);
     }
 
     /** Every total divided by {@code samples}, by name; one download for all of them. */

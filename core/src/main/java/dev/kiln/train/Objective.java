@@ -107,7 +107,7 @@ final class Objective {
             for (int i = 0; i < heads.size(); i++) {
                 OutputHead h = heads.get(i);
                 for (Metric m : h.metrics()) {
-                    totals.add(slot++, m.batchTotal(predictions.get(h.index()), targets.get(i)));
+                    totals.add(slot++, m, predictions.get(h.index()), targets.get(i));
                 }
             }
         }

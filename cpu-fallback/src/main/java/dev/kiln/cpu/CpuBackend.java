@@ -791,17 +791,37 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void softmaxCrossEntropyBackward(int rows, int cols, Buffer probabilities, Buffer targets,
+    public void softmaxCrossEntropyBackward(int rows, int cols, double scale, Buffer probabilities, Buffer targets,
                                             Buffer gradLosses, Buffer gradLogits) {
-        BufferChecks.softmaxCrossEntropyBackward(this, rows, cols, probabilities, targets, gradLosses, gradLogits);
+        BufferChecks.softmaxCrossEntropyBackward(this, rows, cols, scale, probabilities, targets, gradLosses,
+                gradLogits);
         CpuBuffer pb = (CpuBuffer) probabilities;
         CpuBuffer tb = (CpuBuffer) targets;
         CpuBuffer gb = (CpuBuffer) gradLosses;
         CpuBuffer gxb = (CpuBuffer) gradLogits;
+        int gradStride = gb.length() == 1 ? 0 : 1;
         if (pb.dtype() == DType.F32) {
-            FloatRows.softmaxCrossEntropyBackward(rows, cols, pb.floats(), tb.floats(), gb.floats(), gxb.floats());
+            FloatRows.softmaxCrossEntropyBackward(rows, cols, (float) scale, pb.floats(), tb.floats(), gb.floats(),
+                    gradStride, gxb.floats());
         } else {
-            DoubleRows.softmaxCrossEntropyBackward(rows, cols, pb.doubles(), tb.doubles(), gb.doubles(), gxb.doubles());
+            DoubleRows.softmaxCrossEntropyBackward(rows, cols, scale, pb.doubles(), tb.doubles(), gb.doubles(),
+                    gradStride, gxb.doubles());
+        }
+    }
+
+    @Override
+    public void addArgmaxMatches(int rows, int cols, Buffer predictions, Buffer labels, boolean classIndices,
+                                 Buffer total) {
+        BufferChecks.addArgmaxMatches(this, rows, cols, predictions, labels, classIndices, total);
+        CpuBuffer pb = (CpuBuffer) predictions;
+        CpuBuffer lb = (CpuBuffer) labels;
+        int[] indices = classIndices ? lb.ints() : null;
+        if (pb.dtype() == DType.F32) {
+            FloatRows.addArgmaxMatches(rows, cols, pb.floats(), classIndices ? null : lb.floats(), indices,
+                    ((CpuBuffer) total).floats());
+        } else {
+            DoubleRows.addArgmaxMatches(rows, cols, pb.doubles(), classIndices ? null : lb.doubles(), indices,
+                    ((CpuBuffer) total).doubles());
         }
     }
 

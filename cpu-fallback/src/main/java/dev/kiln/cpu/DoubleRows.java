@@ -4,7 +4,7 @@ import dev.kiln.backend.ReduceOp;
 
 /**
  * F64 reductions and row-wise kernels: reduce along the middle axis, softmax, log-softmax, fused softmax
- * cross-entropy and one-hot. Every sum runs in increasing index order, whatever the partitioning.
+ * cross-entropy, argmax matches and one-hot. Every sum runs in increasing index order, whatever the partitioning.
  */
 final class DoubleRows {
     /** Elements below which a row-wise call runs on the calling thread. */
@@ -150,8 +150,9 @@ final class DoubleRows {
         });
     }
 
-    static void softmaxCrossEntropyBackward(int rows, int cols, double[] probabilities, double[] targets,
-                                            double[] gradLosses, double[] gradLogits) {
+    /** The loss gradient of row r is scale * gradLosses[r * gradStride] (a stride of 0 shares one value). */
+    static void softmaxCrossEntropyBackward(int rows, int cols, double scale, double[] probabilities, double[] targets,
+                                            double[] gradLosses, int gradStride, double[] gradLogits) {
         WorkPool.forRange(rows, Math.max(1, PARALLEL_ELEMENTS / cols), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int base = r * cols;
@@ -159,12 +160,41 @@ final class DoubleRows {
                 for (int c = 0; c < cols; c++) {
                     targetSum += targets[base + c];
                 }
-                double scale = gradLosses[r];
+                double g = scale * gradLosses[r * gradStride];
                 for (int c = 0; c < cols; c++) {
-                    gradLogits[base + c] = scale * (probabilities[base + c] * targetSum - targets[base + c]);
+                    gradLogits[base + c] = g * (probabilities[base + c] * targetSum - targets[base + c]);
                 }
             }
         });
+    }
+
+    /**
+     * Adds to total[0] the number of rows of predictions [rows, cols] whose first largest element (NaN the largest)
+     * sits in the column of the labels' first largest, or, with {@code indices}, at indices[r].
+     */
+    static void addArgmaxMatches(int rows, int cols, double[] predictions, double[] labels, int[] indices,
+                                 double[] total) {
+        int matches = 0;
+        for (int r = 0; r < rows; r++) {
+            int label = indices != null ? indices[r] : argmax(labels, r * cols, cols);
+            if (argmax(predictions, r * cols, cols) == label) {
+                matches++;
+            }
+        }
+        total[0] += matches;
+    }
+
+    private static int argmax(double[] x, int base, int cols) {
+        double best = x[base];
+        int index = 0;
+        for (int c = 1; c < cols && best == best; c++) {
+            double v = x[base + c];
+            if (v > best || v != v) {
+                best = v;
+                index = c;
+            }
+        }
+        return index;
     }
 
     /** An index that is not a whole number in [0, classes) (NaN included) gives a row of zeros. */

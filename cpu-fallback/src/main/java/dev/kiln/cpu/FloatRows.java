@@ -4,8 +4,8 @@ import dev.kiln.backend.ReduceOp;
 
 /**
  * F32 reductions and row-wise kernels: reduce along the middle axis, softmax, log-softmax, fused softmax
- * cross-entropy and one-hot. They compute in double from the float inputs and round each output once, the
- * accurate reference an OpenCL kernel accumulating in float approaches within the parity
+ * cross-entropy, argmax matches and one-hot. They compute in double from the float inputs and round each output
+ * once, the accurate reference an OpenCL kernel accumulating in float approaches within the parity
  * tolerances. Every sum runs in increasing index order, whatever the partitioning.
  */
 final class FloatRows {
@@ -152,8 +152,9 @@ final class FloatRows {
         });
     }
 
-    static void softmaxCrossEntropyBackward(int rows, int cols, float[] probabilities, float[] targets,
-                                            float[] gradLosses, float[] gradLogits) {
+    /** The loss gradient of row r is scale * gradLosses[r * gradStride] (a stride of 0 shares one value). */
+    static void softmaxCrossEntropyBackward(int rows, int cols, float scale, float[] probabilities, float[] targets,
+                                            float[] gradLosses, int gradStride, float[] gradLogits) {
         WorkPool.forRange(rows, Math.max(1, PARALLEL_ELEMENTS / cols), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int base = r * cols;
@@ -161,12 +162,41 @@ final class FloatRows {
                 for (int c = 0; c < cols; c++) {
                     targetSum += targets[base + c];
                 }
-                double scale = gradLosses[r];
+                double g = scale * gradLosses[r * gradStride];
                 for (int c = 0; c < cols; c++) {
-                    gradLogits[base + c] = (float) (scale * (probabilities[base + c] * targetSum - targets[base + c]));
+                    gradLogits[base + c] = (float) (g * (probabilities[base + c] * targetSum - targets[base + c]));
                 }
             }
         });
+    }
+
+    /**
+     * Adds to total[0] the number of rows of predictions [rows, cols] whose first largest element (NaN the largest)
+     * sits in the column of the labels' first largest, or, with {@code indices}, at indices[r].
+     */
+    static void addArgmaxMatches(int rows, int cols, float[] predictions, float[] labels, int[] indices,
+                                 float[] total) {
+        int matches = 0;
+        for (int r = 0; r < rows; r++) {
+            int label = indices != null ? indices[r] : argmax(labels, r * cols, cols);
+            if (argmax(predictions, r * cols, cols) == label) {
+                matches++;
+            }
+        }
+        total[0] += matches;
+    }
+
+    private static int argmax(float[] x, int base, int cols) {
+        float best = x[base];
+        int index = 0;
+        for (int c = 1; c < cols && best == best; c++) {
+            float v = x[base + c];
+            if (v > best || v != v) {
+                best = v;
+                index = c;
+            }
+        }
+        return index;
     }
 
     /** An index that is not a whole number in [0, classes) (NaN included) gives a row of zeros. */

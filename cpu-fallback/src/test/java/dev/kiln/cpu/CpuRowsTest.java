@@ -140,7 +140,7 @@ class CpuRowsTest {
         assertClose(new double[] {0.4076059644443804, 1.9076059644443806}, get(backend, losses), tolerance(dtype), "losses");
         assertClose(concat(SOFTMAX, SOFTMAX), get(backend, probabilities), tolerance(dtype), "probabilities");
         Buffer gradLogits = backend.allocate(dtype, 6);
-        backend.softmaxCrossEntropyBackward(2, 3, probabilities, targets, put(backend, dtype, 2, -1), gradLogits);
+        backend.softmaxCrossEntropyBackward(2, 3, 1, probabilities, targets, put(backend, dtype, 2, -1), gradLogits);
         assertClose(new double[] {0.18006114634076092, 0.4894569421095953, -0.6695180884503564,
             0.40996942682961957, 0.25527152894520233, -0.6652409557748218}, get(backend, gradLogits), tolerance(dtype), "gradient");
     }
@@ -148,9 +148,19 @@ class CpuRowsTest {
     @Test
     void crossEntropyGradientScalesWithTheTargetSum() {
         Buffer gradLogits = backend.allocate(DType.F64, 2);
-        backend.softmaxCrossEntropyBackward(1, 2, put(backend, DType.F64, 0.25, 0.75), put(backend, DType.F64, 2, 0),
+        backend.softmaxCrossEntropyBackward(1, 2, 1, put(backend, DType.F64, 0.25, 0.75), put(backend, DType.F64, 2, 0),
                 put(backend, DType.F64, 1), gradLogits);
         assertArrayEquals(new double[] {0.5 - 2, 1.5}, get(backend, gradLogits));
+    }
+
+    @Test
+    void oneSharedLossGradientIsScaledForEveryRow() {
+        Buffer probabilities = put(backend, DType.F32, 0.25, 0.75, 0.5, 0.5);
+        Buffer targets = put(backend, DType.F32, 0, 1, 1, 0);
+        Buffer gradLogits = backend.allocate(DType.F32, 4);
+        // A mean's gradient: 3 shared by both rows, times 1 / 2.
+        backend.softmaxCrossEntropyBackward(2, 2, 0.5, probabilities, targets, put(backend, DType.F32, 3), gradLogits);
+        assertArrayEquals(new double[] {0.375, -0.375, -0.75, 0.75}, get(backend, gradLogits));
     }
 
     @ParameterizedTest

@@ -51,6 +51,8 @@ class LossesGradientTest extends OnCpuBackend {
                 new Case("binary_crossentropy logits", Losses.binaryCrossEntropy(true), logits, softTargets, matrix),
                 new Case("categorical_crossentropy", Losses.categoricalCrossEntropy(false), probabilities, oneHot,
                         matrix),
+                new Case("categorical_crossentropy logits", Losses.categoricalCrossEntropy(true), logits, oneHot,
+                        matrix),
                 new Case("categorical_crossentropy logits sum", new CategoricalCrossEntropy(true, Reduction.SUM),
                         logits, oneHot, matrix),
                 new Case("sparse_categorical_crossentropy", Losses.sparseCategoricalCrossEntropy(false),

@@ -1,5 +1,6 @@
 package dev.kiln.loss;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.KilnException;
 import dev.kiln.autograd.Autograd;
 import dev.kiln.backend.DType;
+import dev.kiln.op.Ops;
 import dev.kiln.tensor.MemoryScope;
 import dev.kiln.tensor.Shape;
 import dev.kiln.tensor.Tensor;
@@ -218,6 +220,32 @@ class LossesKnownAnswerTest extends InScopeOnCpuBackend {
         assertTrue(Losses.nll().takesClassIndices());
         assertFalse(Losses.categoricalCrossEntropy(true).takesClassIndices());
         assertFalse(Losses.mse().takesClassIndices());
+    }
+
+    /** The fused mean or sum gives the bits of the reduced per-sample losses, and so does its gradient, in F32. */
+    @Test
+    void fusedReductionOfTheCrossEntropyKeepsTheBitsOfTheSeparateOne() {
+        float[] logitValues = {0.3f, -1.7f, 2.2f, 0.9f, 0.1f, -0.4f, 1.3f, 3.1f, -2.5f, 0.05f, 0.7f, -0.9f};
+        float[] oneHot = {0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1};
+        Tensor targets = Tensor.of(backend, Shape.of(4, 3), oneHot);
+        for (Reduction reduction : Reduction.values()) {
+            Tensor fusedLogits = Tensor.of(backend, Shape.of(4, 3), logitValues).requiresGrad(true);
+            Tensor fused = new CategoricalCrossEntropy(true, reduction).compute(fusedLogits, targets);
+            Autograd.backward(fused);
+            Tensor logits = Tensor.of(backend, Shape.of(4, 3), logitValues).requiresGrad(true);
+            Tensor separate = reduction.apply(Ops.softmaxCrossEntropy(logits, targets));
+            Autograd.backward(separate);
+            assertEquals(separate.item(), fused.item(), 0, reduction.name());
+            assertArrayEquals(logits.grad().toDoubleArray(), fusedLogits.grad().toDoubleArray(), 0,
+                    reduction.name());
+            Tensor sparseLogits = Tensor.of(backend, Shape.of(4, 3), logitValues).requiresGrad(true);
+            Tensor sparse = new SparseCategoricalCrossEntropy(true, reduction).compute(sparseLogits,
+                    indices(2, 0, 1, 2));
+            Autograd.backward(sparse);
+            assertEquals(separate.item(), sparse.item(), 0, reduction.name());
+            assertArrayEquals(logits.grad().toDoubleArray(), sparseLogits.grad().toDoubleArray(), 0,
+                    reduction.name());
+        }
     }
 
     @Test

@@ -62,6 +62,27 @@ class MetricsTest extends InScopeOnCpuBackend {
     }
 
     @Test
+    void accuraciesCountedIntoARunningTotalMatchTheirBatchTotals() {
+        // Ties (the first largest wins), NaN (the largest), soft targets and indices outside [0, classes).
+        Tensor p = matrix(new double[][] {{1, 3, 3}, {2, 2, 1}, {0, Double.NaN, 5}, {Double.NaN, 1, Double.NaN},
+                {0.1, 0.2, 0.7}, {0.5, 0.4, 0.1}});
+        Tensor soft = matrix(new double[][] {{0.2, 0.4, 0.4}, {0.5, 0.5, 0}, {0.1, 0.1, 0.8}, {0.4, 0.3, 0.3},
+                {0.1, 0.8, 0.1}, {0.2, 0.7, 0.1}});
+        Tensor indices = Tensor.of(backend, Shape.of(6), 1, 0, 2, 0, 3, -1);
+        Metric categorical = new RenamedMetric("accuracy", Metrics.categoricalAccuracy());
+        Metric sparse = Metrics.sparseCategoricalAccuracy();
+        for (Metric metric : new Metric[] {categorical, sparse}) {
+            Tensor targets = metric == sparse ? indices : soft;
+            Tensor total = Tensor.full(backend, DType.F32, Shape.of(1), 5);
+            metric.addBatchTotal(total, p, targets);
+            metric.addBatchTotal(total, p, targets);
+            double batch = total(metric, p, targets);
+            assertEquals(3, batch, metric.name());
+            assertEquals(5 + 2 * batch, total.item(), metric.name());
+        }
+    }
+
+    @Test
     void errorsAreMeansOverOutputsSummedOverSamples() {
         Tensor p = matrix(new double[][] {{1, 2}, {3, 4}});
         Tensor t = matrix(new double[][] {{1, 0}, {5, 1}});

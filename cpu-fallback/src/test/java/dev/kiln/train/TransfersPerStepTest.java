@@ -22,6 +22,8 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,6 +154,40 @@ class TransfersPerStepTest {
             // (score_loss, other_loss, regularization_loss, score_mae)
             assertEquals(EPOCHS * STEPS + EPOCHS, used.downloads());
             assertEquals((EPOCHS * STEPS + EPOCHS * 4L) * Double.BYTES, used.downloadedBytes());
+        }
+    }
+
+    /**
+     * The MNIST MLP's step, call by call: the loss's mean and the accuracy are one call each (no fill and multiply
+     * expanding the mean's gradient, no argmax, compare, sum and add for the accuracy).
+     */
+    @Test
+    void aClassifierStepMakesEachCallItNeedsOnce() {
+        double[][] labels = new double[SAMPLES][3];
+        for (int i = 0; i < SAMPLES; i++) {
+            labels[i][i % 3] = 1;
+        }
+        try (Sequential model = Sequential.on(recording, new Dense(5, ActivationFunction.RELU),
+                new Dense(3, ActivationFunction.SOFTMAX))) {
+            model.compile(Losses.categoricalCrossEntropy(false), new Adam(0.01),
+                    Metrics.accuracyFor(Losses.categoricalCrossEntropy(false)));
+            model.build(dev.kiln.tensor.Shape.of(4));
+            calls.clear();
+            model.fit(rows(4, 0.3), labels, FitOptions.builder().epochs(1).batchSize(BATCH)
+                    .callbacks(new StepMarks()).log(false).build());
+            // The last step: the first one also creates the optimizer's zeroed state.
+            int start = calls.lastIndexOf("STEP");
+            Set<String> bookkeeping = Set.of("allocate", "free", "lock", "isClosed", "supports",
+                    "hashCode");
+            Map<String, Long> step = new TreeMap<>();
+            calls.subList(start + 1, calls.lastIndexOf("END")).stream().filter(c -> !bookkeeping.contains(c))
+                    .forEach(c -> step.merge(c, 1L, Long::sum));
+            assertEquals(Map.ofEntries(Map.entry("upload", 2L), Map.entry("gemmBiasActivation", 2L),
+                    Map.entry("softmax", 1L), Map.entry("softmaxCrossEntropy", 1L), Map.entry("reduce", 2L),
+                    Map.entry("fill", 1L), Map.entry("softmaxCrossEntropyBackward", 1L),
+                    Map.entry("gemm", 3L), Map.entry("biasActivationBackward", 1L), Map.entry("copy", 4L),
+                    Map.entry("updateGroup", 1L), Map.entry("update", 4L), Map.entry("addArgmaxMatches", 1L),
+                    Map.entry("download", 1L)), step);
         }
     }
 }

@@ -667,17 +667,31 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void softmaxCrossEntropyBackward(int rows, int cols, Buffer probabilities, Buffer targets,
+    public void softmaxCrossEntropyBackward(int rows, int cols, double scale, Buffer probabilities, Buffer targets,
                                             Buffer gradLosses, Buffer gradLogits) {
-        BufferChecks.softmaxCrossEntropyBackward(this, rows, cols, probabilities, targets, gradLosses, gradLogits);
-        rowwise.run("softmax_cross_entropy_backward", rows, cols, (ClBuffer) probabilities, (ClBuffer) targets,
-                (ClBuffer) gradLosses, (ClBuffer) gradLogits);
+        BufferChecks.softmaxCrossEntropyBackward(this, rows, cols, scale, probabilities, targets, gradLosses,
+                gradLogits);
+        int gradStride = gradLosses.length() == 1 ? 0 : 1;
+        rowwise.run("softmax_cross_entropy_backward", rows, cols, launch -> launch.integer(gradStride).real(scale),
+                (ClBuffer) probabilities, (ClBuffer) targets, (ClBuffer) gradLosses, (ClBuffer) gradLogits);
     }
 
     @Override
     public void histogram(Buffer x, double low, double high, int bins, Buffer counts) {
         BufferChecks.histogram(this, x, low, high, bins, counts);
         histograms.histogram((ClBuffer) x, low, high, bins, (ClBuffer) counts);
+    }
+
+    @Override
+    public void addArgmaxMatches(int rows, int cols, Buffer predictions, Buffer labels, boolean classIndices,
+                                 Buffer total) {
+        BufferChecks.addArgmaxMatches(this, rows, cols, predictions, labels, classIndices, total);
+        ClBuffer pb = (ClBuffer) predictions;
+        int group = rowGroup(pb.dtype());
+        launch(pb.dtype(), KernelFamily.REDUCE, classIndices ? "argmax_matches_indices" : "argmax_matches",
+                () -> rows + " rows, " + cols + " columns")
+                .integer(rows).integer(cols).buffer(pb).buffer((ClBuffer) labels).buffer((ClBuffer) total)
+                .runGroupStride(queue(), 1, group);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.kiln.opencl;
 
 import dev.kiln.backend.DType;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -29,6 +30,11 @@ final class OpenClSoftmax {
 
     /** Runs {@code kernel} over rows x cols: its arguments are rows, cols, then those {@code buffers} hold. */
     void run(String kernel, int rows, int cols, ClBuffer... buffers) {
+        run(kernel, rows, cols, launch -> { }, buffers);
+    }
+
+    /** {@link #run}, with the arguments that {@code scalars} sets after the buffers. */
+    void run(String kernel, int rows, int cols, Consumer<KernelLaunch> scalars, ClBuffer... buffers) {
         DType dtype = buffers[0].dtype();
         Supplier<String> shapes = () -> rows + "x" + cols;
         boolean byGroups = groups != null ? groups : backend.device().type().equals("gpu") && cols >= GROUP_FROM;
@@ -37,6 +43,7 @@ final class OpenClSoftmax {
         for (ClBuffer buffer : buffers) {
             launch.buffer(buffer);
         }
+        scalars.accept(launch);
         if (byGroups) {
             int local = launch.groupSize(Math.min(MOST_GROUP, Integer.highestOneBit(Math.max(1, cols - 1)) * 2));
             launch.local((long) local * dtype.bytes()).runGroupStride(backend.queue(), rows, local);

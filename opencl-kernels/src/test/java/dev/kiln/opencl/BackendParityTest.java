@@ -201,7 +201,7 @@ class BackendParityTest {
             double[] gradLosses = Parity.uniform(random, s[0], -1, 1);
             parity.check("softmaxCrossEntropyBackward " + s[0] + "x" + s[1], dtype, 10 * atol(dtype), 10 * rtol(dtype),
                     new double[][] {probabilities, targets, gradLosses}, new long[] {n},
-                    (be, buf) -> be.softmaxCrossEntropyBackward(s[0], s[1], buf[0], buf[1], buf[2], buf[3]));
+                    (be, buf) -> be.softmaxCrossEntropyBackward(s[0], s[1], 1, buf[0], buf[1], buf[2], buf[3]));
         }
     }
 
@@ -212,6 +212,34 @@ class BackendParityTest {
         double[] indices = {0, 3, -1, 4, 2, 1, Integer.MIN_VALUE, Integer.MAX_VALUE};
         parity.check("oneHot", dtype, 0, 0, new double[][] {indices}, new boolean[] {true},
                 new long[] {indices.length * 4L}, (be, buf) -> be.oneHot(indices.length, 4, buf[0], buf[1]));
+    }
+
+    /** Rows of few distinct values (ties), a NaN row, and labels one-hot, tied, or indices one beyond each end. */
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
+    void argmaxMatchesAddToTheTotal(DType dtype) {
+        requireSupported(dtype);
+        int rows = 1000;
+        int cols = 7;
+        double[] predictions = new double[rows * cols];
+        double[] oneHot = new double[rows * cols];
+        double[] indices = new double[rows];
+        for (int i = 0; i < predictions.length; i++) {
+            predictions[i] = random.nextInt(3);
+        }
+        predictions[5 * cols + 4] = Double.NaN;
+        for (int r = 0; r < rows; r++) {
+            indices[r] = random.nextInt(-1, cols + 1);
+            oneHot[r * cols + random.nextInt(cols)] = 1;
+        }
+        double[] total = {12};
+        parity.check("addArgmaxMatches", dtype, 0, 0, new double[][] {predictions, oneHot, total}, new long[0],
+                (be, buf) -> be.addArgmaxMatches(rows, cols, buf[0], buf[1], false, buf[2]));
+        parity.check("addArgmaxMatches tied labels", dtype, 0, 0, new double[][] {predictions, predictions.clone(),
+                total}, new long[0], (be, buf) -> be.addArgmaxMatches(rows, cols, buf[0], buf[1], false, buf[2]));
+        parity.check("addArgmaxMatches indices", dtype, 0, 0, new double[][] {predictions, indices, total},
+                new boolean[] {false, true, false}, new long[0],
+                (be, buf) -> be.addArgmaxMatches(rows, cols, buf[0], buf[1], true, buf[2]));
     }
 
     @ParameterizedTest

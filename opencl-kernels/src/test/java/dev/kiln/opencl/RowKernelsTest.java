@@ -116,7 +116,7 @@ class RowKernelsTest {
             double[] gradLosses = Parity.uniform(random, rows, -1, 1);
             parity.check("softmaxCrossEntropyBackward " + shape, dtype, 10 * atol, rtol,
                     new double[][] {probabilities, targets, gradLosses}, new long[] {n},
-                    (be, buf) -> be.softmaxCrossEntropyBackward(rows, cols, buf[0], buf[1], buf[2], buf[3]));
+                    (be, buf) -> be.softmaxCrossEntropyBackward(rows, cols, 1, buf[0], buf[1], buf[2], buf[3]));
         }
     }
 

@@ -5,7 +5,10 @@ import dev.kiln.backend.ReduceOp;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Specs of {@code reduce} (every op along each axis), softmax, fused cross-entropy and {@code oneHot}. */
+/**
+ * Specs of {@code reduce} (every op along each axis), softmax, fused cross-entropy, {@code addArgmaxMatches} and
+ * {@code oneHot}.
+ */
 final class RowSpecs {
     /** Rows just below and above 64 and 256, where backends switch from one work-item to a work-group per row. */
     private static final int[][] MATRICES = {{1, 1}, {7, 93}, {63, 65}, {5, 255}, {3, 257}, {1, 4099}, {257, 129}};
@@ -30,7 +33,10 @@ final class RowSpecs {
         specs.add(softmaxBackward(false));
         specs.add(softmaxBackward(true));
         specs.add(crossEntropy());
-        specs.add(crossEntropyBackward());
+        specs.add(crossEntropyBackward(false));
+        specs.add(crossEntropyBackward(true));
+        specs.add(argmaxMatches(false));
+        specs.add(argmaxMatches(true));
         specs.add(oneHot());
         return specs;
     }
@@ -151,24 +157,81 @@ final class RowSpecs {
                 crossEntropyCases(body, Tolerances.elementwise()));
     }
 
-    /** Gradient of random per-row loss cotangents; the probabilities come from the same backend's forward. */
-    private static OpSpec crossEntropyBackward() {
+    /**
+     * Gradient of random per-row loss cotangents (scaled by 1), or of one cotangent shared by every row and scaled
+     * by 1 / rows (a mean's); the probabilities come from the same backend's forward.
+     */
+    private static OpSpec crossEntropyBackward(boolean shared) {
         CrossEntropyCase body = (label, quick, rows, cols, targets, tolerances) -> new OpCase(label, quick,
                 List.of(new Input("logits", rows * cols, InputRange.uniform(-4, 4)), new Input("targets",
                         rows * cols, targets),
-                        new Input("gradLosses", rows, InputRange.uniform(-1, 1))),
+                        new Input("gradLosses", shared ? 1 : rows, InputRange.uniform(-1, 1))),
                 tolerances, (call, in) -> {
                     Buffer probabilities = call.allocate((long) rows * cols);
                     Buffer losses = call.allocate(rows);
                     Buffer gradLogits = call.allocate((long) rows * cols);
                     call.backend().softmaxCrossEntropy(rows, cols, in.get(0), in.get(1), probabilities, losses);
-                    call.backend().softmaxCrossEntropyBackward(rows, cols, probabilities, in.get(1), in.get(2),
-                            gradLogits);
+                    call.backend().softmaxCrossEntropyBackward(rows, cols, shared ? 1.0 / rows : 1, probabilities,
+                            in.get(1), in.get(2), gradLogits);
                     return List.of(call.output("gradLogits", gradLogits));
                 });
-        return new OpSpec("softmax_cross_entropy.backward",
+        return new OpSpec(shared ? "softmax_cross_entropy.backward.shared" : "softmax_cross_entropy.backward",
                 List.of(Coverage.of("softmaxCrossEntropyBackward"), Coverage.of("softmaxCrossEntropy")),
                 crossEntropyCases(body, Tolerances.derivative()));
+    }
+
+    /**
+     * Counts added to a running total: one row, a row longer than a work-group, more rows than a work-group, ties
+     * (the first largest wins) and NaN (the largest); labels one-hot, soft, tied, or I32 indices one beyond each end.
+     */
+    private static OpSpec argmaxMatches(boolean classIndices) {
+        int[][] shapes = {{1, 1}, {7, 93}, {64, 10}, {257, 10}, {3000, 3}, {5, 300}};
+        List<OpCase> cases = new ArrayList<>();
+        for (int[] dims : shapes) {
+            int rows = dims[0];
+            int cols = dims[1];
+            boolean quick = rows == 64;
+            if (classIndices) {
+                cases.add(argmaxMatchesCase(Labels.shape(dims), quick, rows, cols, InputRange.uniform(-1, 1),
+                        Input.indices("labels", rows, InputRange.integers(-1, cols))));
+                cases.add(argmaxMatchesCase(Labels.shape(dims) + ",ties,NaN", false, rows, cols, tiesAndNaN(cols),
+                        Input.indices("labels", rows, InputRange.integers(0, cols - 1))));
+            } else {
+                cases.add(argmaxMatchesCase(Labels.shape(dims) + ",one-hot", quick, rows, cols,
+                        InputRange.uniform(-1, 1), new Input("labels", rows * cols, Sampler.oneHotRows(cols))));
+                cases.add(argmaxMatchesCase(Labels.shape(dims) + ",soft", false, rows, cols,
+                        InputRange.uniform(-1, 1), new Input("labels", rows * cols, Sampler.probabilityRows(cols))));
+                cases.add(argmaxMatchesCase(Labels.shape(dims) + ",ties,NaN", false, rows, cols, tiesAndNaN(cols),
+                        new Input("labels", rows * cols, tiesAndNaN(cols))));
+            }
+        }
+        return new OpSpec(classIndices ? "argmax_matches.indices" : "argmax_matches",
+                List.of(Coverage.of("addArgmaxMatches")), cases);
+    }
+
+    private static OpCase argmaxMatchesCase(String label, boolean quick, int rows, int cols, Sampler predictions,
+                                            Input labels) {
+        // The total starts at a whole number, as an epoch's running count does.
+        List<Input> inputs = List.of(new Input("predictions", rows * cols, predictions), labels,
+                new Input("total", 1, InputRange.integers(0, 1000)));
+        return new OpCase(label, quick, inputs, Tolerances.EXACT, (call, in) -> {
+            Buffer total = in.get(2);
+            call.backend().addArgmaxMatches(rows, cols, in.get(0), in.get(1), labels.indices(), total);
+            return List.of(call.output("total", total));
+        });
+    }
+
+    /** Whole numbers in [0, 3] (many ties), and NaN at a random column of about every fifth row. */
+    private static Sampler tiesAndNaN(int cols) {
+        return (random, length) -> {
+            double[] values = InputRange.integers(0, 3).sample(random, length);
+            for (int row = 0; row < length / cols; row++) {
+                if (random.nextInt(5) == 0) {
+                    values[row * cols + random.nextInt(cols)] = Double.NaN;
+                }
+            }
+            return values;
+        };
     }
 
     private static OpSpec oneHot() {

@@ -4,7 +4,8 @@
 // is reduced in one launch, a long row in few rows of several parts in two, the second combining the parts' results
 // in order, so that a single vector keeps many work-groups busy), reduce_<op>_chunks (the
 // first pass over a long middle axis: chunks of rows combined in parallel, VW outputs per work-item; reduce_<op>
-// then combines the chunks in order, so the result depends only on the shape), one_hot, histogram_chunks and
+// then combines the chunks in order, so the result depends only on the shape), argmax_matches (categorical accuracy's
+// count), one_hot, histogram_chunks and
 // histogram_sum (bin counts without atomics: each work-item counts one chunk into its own row of partial counts,
 // then one work-item per bin adds the rows).
 // Sums accumulate in the element type (the CPU backend accumulates in double; the parity tolerances cover it).
@@ -143,6 +144,49 @@ void reduce_argmax_rows(const int rows, const int middle, __global const real* x
         barrier(CLK_LOCAL_MEM_FENCE);
     }
 }
+
+// The column of the first largest element of p[0, cols), NaN counting as the largest (as reduce_argmax).
+static inline int row_argmax(__global const real* p, const int cols) {
+    real best = p[0];
+    int index = 0;
+    for (int c = 1; c < cols && !isnan(best); c++) {
+        if (p[c] > best || isnan(p[c])) {
+            best = p[c];
+            index = c;
+        }
+    }
+    return index;
+}
+
+// total[0] += how many rows r of predictions [rows, cols] have their row_argmax at label(r): the row_argmax of
+// labels [rows, cols], or (argmax_matches_indices) the int labels[r]. One work-group: each work-item counts rows
+// lid, lid + RWG, ..., the counts are added in local memory, and work-item 0 adds them to the total, so the
+// call is one launch and no atomics are needed.
+#define ARGMAX_MATCHES(NAME, LABEL_TYPE, LABEL) \
+__kernel __attribute__((reqd_work_group_size(RWG, 1, 1))) \
+void NAME(const int rows, const int cols, __global const real* predictions, __global const LABEL_TYPE* labels, \
+          __global real* total) { \
+    __local int counts[RWG]; \
+    const int lid = get_local_id(0); \
+    int count = 0; \
+    for (int r = lid; r < rows; r += RWG) { \
+        count += row_argmax(predictions + (index_t) r * cols, cols) == (LABEL) ? 1 : 0; \
+    } \
+    counts[lid] = count; \
+    barrier(CLK_LOCAL_MEM_FENCE); \
+    for (int step = RWG / 2; step > 0; step /= 2) { \
+        if (lid < step) { \
+            counts[lid] += counts[lid + step]; \
+        } \
+        barrier(CLK_LOCAL_MEM_FENCE); \
+    } \
+    if (lid == 0) { \
+        total[0] += (real) counts[0]; \
+    } \
+}
+
+ARGMAX_MATCHES(argmax_matches, real, row_argmax(labels + (index_t) r * cols, cols))
+ARGMAX_MATCHES(argmax_matches_indices, int, labels[r])
 
 // out[r, c] = 1 if indices[r] == c else 0, with int indices; one work-item per element of out.
 __kernel void one_hot(const long n, const int classes, __global const int* indices, __global real* out) {

@@ -103,10 +103,11 @@ __kernel void softmax_cross_entropy(const int rows, const int cols, __global con
     }
 }
 
-// gradLogits[r, c] = gradLosses[r] * (probabilities[r, c] * sum_c' targets[r, c'] - targets[r, c]).
+// gradLogits[r, c] = g * (probabilities[r, c] * sum_c' targets[r, c'] - targets[r, c]), g = scale *
+// gradLosses[r * gradStride] (a stride of 0: one loss gradient, of a mean or sum, shared by every row).
 __kernel void softmax_cross_entropy_backward(const int rows, const int cols, __global const real* probabilities,
                                              __global const real* targets, __global const real* gradLosses,
-                                             __global real* gradLogits) {
+                                             __global real* gradLogits, const int gradStride, const real scale) {
     FOR_EACH(r, rows) {
         __global const real* p = probabilities + r * cols;
         __global const real* t = targets + r * cols;
@@ -114,9 +115,9 @@ __kernel void softmax_cross_entropy_backward(const int rows, const int cols, __g
         for (int c = 0; c < cols; c++) {
             targetSum += t[c];
         }
-        const real scale = gradLosses[r];
+        const real g = scale * gradLosses[r * gradStride];
         for (int c = 0; c < cols; c++) {
-            gradLogits[(index_t) r * cols + c] = scale * (p[c] * targetSum - t[c]);
+            gradLogits[(index_t) r * cols + c] = g * (p[c] * targetSum - t[c]);
         }
     }
 }
@@ -250,7 +251,8 @@ __kernel void softmax_cross_entropy_group(const int rows, const int cols, __glob
 
 __kernel void softmax_cross_entropy_backward_group(const int rows, const int cols, __global const real* probabilities,
                                                    __global const real* targets, __global const real* gradLosses,
-                                                   __global real* gradLogits, __local real* scratch) {
+                                                   __global real* gradLogits, const int gradStride,
+                                                   const real scale, __local real* scratch) {
     FOR_EACH_GROUP(r, rows) {
         __global const real* p = probabilities + r * cols;
         __global const real* t = targets + r * cols;
@@ -259,9 +261,9 @@ __kernel void softmax_cross_entropy_backward_group(const int rows, const int col
             targetSum += t[c];
         }
         targetSum = group_sum(targetSum, scratch);
-        const real scale = gradLosses[r];
+        const real g = scale * gradLosses[r * gradStride];
         FOR_COLUMNS(c) {
-            gradLogits[r * cols + c] = scale * (p[c] * targetSum - t[c]);
+            gradLogits[r * cols + c] = g * (p[c] * targetSum - t[c]);
         }
     }
 }

@@ -58,7 +58,7 @@ record OpProfile(double epochSeconds, Map<String, ProfilingBackend.OpTime> times
             case "gemm", "gemmBatched", "gemmBiasActivation" -> "gemm";
             case "unary", "unaryBackward", "binary", "fill", "copy", "copyBlocks", "transpose", "permute", "gather",
                  "scatterAdd", "oneHot" -> "element-wise";
-            case "reduce", "histogram", "biasActivationBackward" -> "reductions";
+            case "reduce", "histogram", "biasActivationBackward", "addArgmaxMatches" -> "reductions";
             case "softmax", "logSoftmax", "softmaxBackward", "logSoftmaxBackward", "softmaxCrossEntropy",
                  "softmaxCrossEntropyBackward" -> "softmax and loss";
             case "update", "updateGroup" -> "optimizer";

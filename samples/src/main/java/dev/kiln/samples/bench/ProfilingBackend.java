@@ -368,15 +368,22 @@ public final class ProfilingBackend implements Backend {
     }
 
     @Override
-    public void softmaxCrossEntropyBackward(int rows, int cols, Buffer probabilities, Buffer targets,
+    public void softmaxCrossEntropyBackward(int rows, int cols, double scale, Buffer probabilities, Buffer targets,
                                             Buffer gradLosses, Buffer gradLogits) {
-        timed("softmaxCrossEntropyBackward", () -> delegate.softmaxCrossEntropyBackward(rows, cols, probabilities,
-                targets, gradLosses, gradLogits));
+        timed("softmaxCrossEntropyBackward", () -> delegate.softmaxCrossEntropyBackward(rows, cols, scale,
+                probabilities, targets, gradLosses, gradLogits));
     }
 
     @Override
     public void histogram(Buffer x, double low, double high, int bins, Buffer counts) {
         timed("histogram", () -> delegate.histogram(x, low, high, bins, counts));
+    }
+
+    @Override
+    public void addArgmaxMatches(int rows, int cols, Buffer predictions, Buffer labels, boolean classIndices,
+                                 Buffer total) {
+        timed("addArgmaxMatches", () -> delegate.addArgmaxMatches(rows, cols, predictions, labels, classIndices,
+                total));
     }
 
     @Override
