@@ -81,8 +81,11 @@ public final class Autograd {
         List<Tensor> order = topologicalOrder(root);
         Set<Tensor> needed = targets == null ? null : leadingTo(order, targets);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+        // Gradients made in this sweep that nothing else holds: a leaf takes such a gradient instead of a copy.
+        Set<Tensor> ownGradients = Collections.newSetFromMap(new IdentityHashMap<>());
         try (GradMode.Restore ignored = GradMode.disabled()) {
             grads.put(root, seed.get());
+            long sweep = Tensor.nextCreation();
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
                 Tensor g = grads.remove(t);
@@ -91,7 +94,7 @@ public final class Autograd {
                 }
                 Node node = t.node();
                 if (node == null) {
-                    t.accumulateGrad(g);
+                    t.accumulateGrad(g, ownGradients.remove(g));
                     continue;
                 }
                 Tensor[] inputGrads = node.rule().apply(g);
@@ -106,10 +109,35 @@ public final class Autograd {
                         throw new KilnException("backward of '" + node.op() + "' gave a gradient of shape "
                                 + gi.shape() + " for input " + k + " of shape " + input.shape());
                     }
-                    grads.merge(input, gi, Autograd::sum);
+                    Tensor earlier = grads.get(input);
+                    Tensor merged = earlier == null ? gi : sum(earlier, gi);
+                    grads.put(input, merged);
+                    if (earlier != null) {
+                        ownGradients.remove(earlier);
+                    }
+                    if (earlier != null || madeBy(gi, g, inputGrads, k, sweep)) {
+                        ownGradients.add(merged);
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * Whether {@code gi}, the gradient a rule gave its input {@code k} from {@code incoming}, is a tensor of its own
+     * that the rule made in this sweep: not the incoming gradient passed through, not a view, not a tensor from before
+     * the sweep (a rule's saved state), and sharing its buffer with no other gradient of the same rule.
+     */
+    private static boolean madeBy(Tensor gi, Tensor incoming, Tensor[] inputGrads, int k, long sweep) {
+        if (gi.creation() < sweep || !gi.ownsBuffer() || gi.buffer() == incoming.buffer()) {
+            return false;
+        }
+        for (int j = 0; j < inputGrads.length; j++) {
+            if (j != k && inputGrads[j] != null && inputGrads[j].buffer() == gi.buffer()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The tensors of {@code order} (inputs before users) from which a target can be reached, targets included. */

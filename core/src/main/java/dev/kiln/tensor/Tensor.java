@@ -8,6 +8,7 @@ import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.Broadcast;
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An n-dimensional array on one backend's device, with an optional gradient. A tensor owns its buffer
@@ -20,6 +21,10 @@ import dev.kiln.backend.DType;
  * shared between threads that change it.
  */
 public final class Tensor implements AutoCloseable {
+    /** How many tensors were created so far, in this JVM: each tensor's number, for telling when it was made. */
+    private static final AtomicLong CREATED = new AtomicLong();
+
+    private final long creation = CREATED.getAndIncrement();
     private final Backend backend;
     private final Shape shape;
     private final DType dtype;
@@ -364,10 +369,25 @@ public final class Tensor implements AutoCloseable {
 
     /** grad += g; the gradient buffer belongs to this tensor and is freed with it. */
     public void accumulateGrad(Tensor g) {
+        accumulateGrad(g, false);
+    }
+
+    /**
+     * grad += g; with {@code handOver} (a gradient no one else holds or will read, owning its buffer), a gradient
+     * that stands for zero becomes g itself, which this tensor then owns, instead of a copy of it.
+     */
+    public void accumulateGrad(Tensor g, boolean handOver) {
         if (!g.shape.equals(shape)) {
             throw new KilnException("gradient of shape " + g.shape + " for tensor of shape " + shape);
         }
-        if (grad == null || gradZeroed) {
+        boolean adoptable = handOver && g.ownsBuffer && g.backend == backend && g.dtype == dtype && g.node == null;
+        if ((grad == null || gradZeroed) && adoptable) {
+            if (grad != null) {
+                grad.close();
+            }
+            grad = g.keep();
+            gradZeroed = false;
+        } else if (grad == null || gradZeroed) {
             if (grad == null) {
                 grad = empty(backend, dtype, shape).keep();
             }
@@ -429,8 +449,18 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
+    /** The number of tensors created in this JVM before this one. */
+    public long creation() {
+        return creation;
+    }
+
+    /** The number the next tensor created will get: tensors with {@link #creation()} at least this are newer. */
+    public static long nextCreation() {
+        return CREATED.get();
+    }
+
     /** Whether this tensor frees its own buffer when closed (a view does not). */
-    boolean ownsBuffer() {
+    public boolean ownsBuffer() {
         return ownsBuffer;
     }
 

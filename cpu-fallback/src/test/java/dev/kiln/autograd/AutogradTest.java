@@ -40,6 +40,40 @@ class AutogradTest extends OnCpuBackend {
         }
     }
 
+    /**
+     * Leaves take the gradients a sweep made instead of copies: never one buffer for two leaves (add hands the same
+     * gradient to both inputs, reshape a view of it), nor a buffer the graph still holds.
+     */
+    @Test
+    void leavesThatTakeTheirGradientsShareNoBuffer() {
+        try (MemoryScope ignored = MemoryScope.open()) {
+            Tensor a = Tensor.of(backend, DType.F64, Shape.of(2), 1, 2).requiresGrad(true);
+            Tensor b = Tensor.of(backend, DType.F64, Shape.of(2), 3, 4).requiresGrad(true);
+            Tensor w = Tensor.of(backend, DType.F64, Shape.of(2, 1), 5, 6).requiresGrad(true);
+            Tensor c = Tensor.of(backend, DType.F64, Shape.of(2), 7, 8).requiresGrad(true);
+            for (int sweep = 0; sweep < 2; sweep++) {
+                Tensor sum = Ops.add(a, b);
+                Tensor product = Ops.mul(Ops.add(sum, Ops.mul(c, c)), Ops.reshape(w, Shape.of(2)));
+                Autograd.gradients(Ops.sum(Ops.add(product, sum)), java.util.List.of(a, b, w, c));
+                assertArrayEquals(new double[] {6, 7}, a.grad().toDoubleArray());
+                assertArrayEquals(new double[] {6, 7}, b.grad().toDoubleArray());
+                assertArrayEquals(new double[] {53, 70}, w.grad().toDoubleArray());
+                assertArrayEquals(new double[] {70, 96}, c.grad().toDoubleArray());
+                Tensor[] grads = {a.grad(), b.grad(), w.grad(), c.grad()};
+                for (int i = 0; i < grads.length; i++) {
+                    for (int j = i + 1; j < grads.length; j++) {
+                        assertTrue(grads[i].buffer() != grads[j].buffer(), "gradients " + i + " and " + j);
+                    }
+                    assertTrue(!grads[i].buffer().isFreed(), "gradient " + i);
+                }
+                dev.kiln.op.InPlaceOps.fill(a.grad(), -1);
+                assertArrayEquals(new double[] {6, 7}, b.grad().toDoubleArray());
+                assertArrayEquals(new double[] {1, 2}, a.toDoubleArray());
+                assertArrayEquals(new double[] {5, 6}, w.toDoubleArray());
+            }
+        }
+    }
+
     @Test
     void tenThousandOpChainDoesNotOverflowTheStack() {
         try (MemoryScope ignored = MemoryScope.open()) {
