@@ -36,13 +36,17 @@ public final class Autograd {
      */
     public static void backward(Tensor root, Tensor gradient) {
         checkRequiresGrad(root);
+        checkUpstream("backward(gradient)", root, gradient);
+        propagate(root, () -> gradient, null);
+    }
+
+    private static void checkUpstream(String call, Tensor root, Tensor gradient) {
         if (!gradient.shape().equals(root.shape()) || gradient.dtype() != root.dtype()
                 || gradient.backend() != root.backend()) {
-            throw new KilnException("backward(gradient): the gradient must match the tensor, " + root.shape() + " "
+            throw new KilnException(call + ": the gradient must match the tensor, " + root.shape() + " "
                     + root.dtype() + ", got " + gradient.shape() + " " + gradient.dtype()
                     + (gradient.backend() != root.backend() ? " on another backend" : ""));
         }
-        propagate(root, () -> gradient, null);
     }
 
     /**
@@ -52,6 +56,20 @@ public final class Autograd {
      * when it already had a gradient buffer, and none otherwise.
      */
     public static void gradients(Tensor loss, List<Tensor> parameters) {
+        gradients(loss, parameters, () -> Tensor.full(loss.backend(), loss.dtype(), loss.shape(), 1.0));
+    }
+
+    /**
+     * As {@link #gradients(Tensor, List)}, seeded with {@code upstream}, the loss's own gradient (of the loss's
+     * shape, dtype and backend; 1 gives d(loss)/d(parameter)), which the backward pass reads and never writes: a
+     * training loop keeps one such tensor of ones instead of filling a new one every step.
+     */
+    public static void gradients(Tensor loss, List<Tensor> parameters, Tensor upstream) {
+        checkUpstream("gradients(upstream)", loss, upstream);
+        gradients(loss, parameters, () -> upstream);
+    }
+
+    private static void gradients(Tensor loss, List<Tensor> parameters, Supplier<Tensor> seed) {
         if (loss.size() != 1) {
             throw new KilnException("gradients() needs a one-element tensor (a loss), got shape " + loss.shape());
         }
@@ -65,7 +83,7 @@ public final class Autograd {
             p.zeroGrad();
         }
         if (loss.requiresGrad()) {
-            propagate(loss, () -> Tensor.full(loss.backend(), loss.dtype(), loss.shape(), 1.0), targets);
+            propagate(loss, seed, targets);
         }
     }
 

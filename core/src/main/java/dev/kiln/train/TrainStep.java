@@ -18,6 +18,8 @@ final class TrainStep implements StepRunner {
     private final DataLayout layout;
     private final List<Tensor> trainable;
     private final MetricTotals totals;
+    /** The loss's gradient, a one-element tensor of ones made at the first step and kept, so no step fills one. */
+    private Tensor unitGradient;
 
     TrainStep(TrainableModel model, Objective objective, Optimizer optimizer, DataLayout layout, MetricTotals totals) {
         this.model = model;
@@ -50,7 +52,7 @@ final class TrainStep implements StepRunner {
             List<Tensor> predictions = model.forwardAll(layout.inputs(batch),
                     ForwardContext.training(model.seed(), step));
             Objective.Parts loss = objective.compute(predictions, targets);
-            Autograd.gradients(loss.total(), trainable);
+            Autograd.gradients(loss.total(), trainable, unitGradient(loss.total()));
             afterGradients.run();
             optimizer.step(trainable);
             objective.accumulate(totals, loss, predictions, targets, batch.size());
@@ -61,5 +63,23 @@ final class TrainStep implements StepRunner {
     @Override
     public Map<String, Double> metricMeans(int samples) {
         return totals.means(samples);
+    }
+
+    private Tensor unitGradient(Tensor loss) {
+        if (unitGradient == null || !unitGradient.shape().equals(loss.shape())) {
+            if (unitGradient != null) {
+                unitGradient.close();
+            }
+            unitGradient = Tensor.full(loss.backend(), loss.dtype(), loss.shape(), 1.0).keep();
+        }
+        return unitGradient;
+    }
+
+    @Override
+    public void close() {
+        if (unitGradient != null) {
+            unitGradient.close();
+            unitGradient = null;
+        }
     }
 }

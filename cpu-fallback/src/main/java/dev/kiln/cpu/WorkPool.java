@@ -199,16 +199,25 @@ final class WorkPool {
             return Math.min(count, (int) ((long) units * range / parts) * align);
         }
 
-        /** Waits for every range, then rethrows the first failure. */
+        /**
+         * Waits for every range, then rethrows the first failure. An interrupt does not end the wait, as helpers may
+         * still be writing into the caller's arrays; the caller's thread is interrupted again once they are done.
+         */
         void awaitAll() {
             for (long start = System.nanoTime(); finished.getCount() > 0 && System.nanoTime() - start < SPIN_NANOS; ) {
                 Thread.onSpinWait();
             }
-            try {
-                finished.await();
-            } catch (InterruptedException e) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    finished.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
                 Thread.currentThread().interrupt();
-                failure.compareAndSet(null, e);
             }
             Throwable first = failure.get();
             if (first instanceof RuntimeException runtime) {

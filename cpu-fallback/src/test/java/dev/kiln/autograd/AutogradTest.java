@@ -139,4 +139,25 @@ class AutogradTest extends OnCpuBackend {
             assertTrue(e.getMessage().contains("[2]"), e.getMessage());
         }
     }
+
+    @Test
+    void gradientsSeededWithAnUpstreamAreScaledByItAndLeaveItAsItWas() {
+        try (MemoryScope ignored = MemoryScope.open()) {
+            Tensor w = Tensor.of(backend, DType.F64, Shape.of(2), 3, -2).requiresGrad(true);
+            Tensor x = Tensor.of(backend, DType.F64, Shape.of(2), 5, 7);
+            Tensor upstream = Tensor.of(backend, DType.F64, Shape.of(), 2.5);
+            Autograd.gradients(Ops.sum(Ops.mul(w, x)), java.util.List.of(w), upstream);
+            assertArrayEquals(new double[] {12.5, 17.5}, w.grad().toDoubleArray());
+            // the loss passes its gradient straight on: a rule that wrote into it would change the caller's tensor
+            Autograd.gradients(Ops.sum(w), java.util.List.of(w), upstream);
+            assertArrayEquals(new double[] {2.5, 2.5}, w.grad().toDoubleArray());
+            assertEquals(2.5, upstream.item());
+
+            Tensor wrongShape = Tensor.of(backend, DType.F64, Shape.of(1), 1);
+            KilnException e = assertThrows(KilnException.class,
+                    () -> Autograd.gradients(Ops.sum(w), java.util.List.of(w), wrongShape));
+            assertEquals("gradients(upstream): the gradient must match the tensor, [] F64, got [1] F64",
+                    e.getMessage());
+        }
+    }
 }

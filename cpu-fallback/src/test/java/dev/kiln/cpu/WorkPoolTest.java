@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** The CPU backend's pool runs every index once, from any number of callers, and reports a body's failure. */
@@ -104,6 +105,35 @@ class WorkPoolTest {
         AtomicIntegerArray runs = new AtomicIntegerArray(10);
         WorkPool.run(10, 4, 1, (from, to) -> runs.incrementAndGet(from));
         assertEquals(1, runs.get(0), "the pool still works after a failure");
+    }
+
+    @Test
+    void anInterruptedCallerWaitsForTheHelpersAndKeepsItsInterrupt() {
+        Thread caller = Thread.currentThread();
+        AtomicIntegerArray done = new AtomicIntegerArray(2);
+        AtomicIntegerArray helperStarted = new AtomicIntegerArray(1);
+        caller.interrupt();
+        try {
+            WorkPool.run(2, 2, 1, (from, to) -> {
+                if (Thread.currentThread() != caller) {
+                    helperStarted.set(0, 1);
+                    // the helper is still writing when the caller has finished its own range
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+                } else {
+                    // leave the other range to the helper (spinning: the caller's interrupt ends any blocking wait)
+                    for (long start = System.nanoTime(); helperStarted.get(0) == 0
+                            && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2); ) {
+                        Thread.onSpinWait();
+                    }
+                }
+                done.set(from, 1);
+            });
+            assertEquals(1, done.get(0), "range 0 finished before the call returned");
+            assertEquals(1, done.get(1), "range 1 finished before the call returned");
+        } finally {
+            assertTrue(Thread.interrupted(), "the caller's interrupt is kept (and cleared here)");
+        }
+        assertTrue(WorkPool.THREADS == 1 || helperStarted.get(0) == 1, "a helper took one of the ranges");
     }
 
     @Test
