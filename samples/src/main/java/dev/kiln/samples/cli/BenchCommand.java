@@ -1,6 +1,7 @@
 package dev.kiln.samples.cli;
 
 import dev.kiln.samples.bench.BenchBackends;
+import dev.kiln.samples.bench.CallsBench;
 import dev.kiln.samples.bench.GemmBench;
 import dev.kiln.samples.bench.MnistCnnBench;
 import dev.kiln.samples.bench.MnistLstmBench;
@@ -22,7 +23,7 @@ import java.util.concurrent.Callable;
 /** {@code kiln bench}: performance measurements (programs, not tests). */
 @Command(name = "bench",
         description = "Measures performance on this machine.",
-        subcommands = {BenchCommand.Gemm.class, BenchCommand.Predict.class, MnistMlpBench.class, MnistCnnBench.class,
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Predict.class, BenchCommand.Calls.class, MnistMlpBench.class, MnistCnnBench.class,
                 MnistLstmBench.class, MonitoringBench.class})
 final class BenchCommand implements Runnable {
     @Spec
@@ -34,7 +35,7 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "a benchmark is required: gemm, predict, mnist-mlp, mnist-cnn, mnist-lstm or monitoring");
+                "a benchmark is required: gemm, predict, calls, mnist-mlp, mnist-cnn, mnist-lstm or monitoring");
     }
 
     /** {@code kiln bench gemm}: F32 gemm GFLOP/s of each backend, and of numpy when present. */
@@ -88,6 +89,35 @@ final class BenchCommand implements Runnable {
                 throw new ParameterException(spec.commandLine(), "--calls must be at least 100 and --threads at least 1");
             }
             return PredictBench.run(System.out, backends, calls, threads);
+        }
+    }
+
+    /** {@code kiln bench calls}: what one backend call costs beside its arithmetic, queued and as a round trip. */
+    @Command(name = "calls",
+            description = "Microseconds per backend call beside its arithmetic: a 64-element add queued back to back"
+                    + " (the rate at which the device takes calls) and an add followed by a read of its result (a"
+                    + " round trip), the median of 5 rounds.")
+    static final class Calls implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
+        @Mixin
+        private CommonOptions common;
+
+        @Option(names = "--calls", paramLabel = "N", description = "Queued adds per round (default: ${DEFAULT-VALUE}).")
+        private int calls = 4000;
+
+        @Parameters(arity = "0..*", paramLabel = "BACKEND", description = "Backends to measure (default: cpu opencl).")
+        private List<String> backends = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            common.apply(false);
+            BenchBackends.check(spec, backends);
+            if (calls < 100) {
+                throw new ParameterException(spec.commandLine(), "--calls must be at least 100, got " + calls);
+            }
+            return CallsBench.run(System.out, backends, calls);
         }
     }
 }
