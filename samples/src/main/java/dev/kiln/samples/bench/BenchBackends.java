@@ -1,5 +1,9 @@
 package dev.kiln.samples.bench;
 
+import dev.kiln.KilnException;
+import dev.kiln.backend.Backend;
+import dev.kiln.backend.Backends;
+import java.io.PrintStream;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -23,5 +27,20 @@ public final class BenchBackends {
     /** {@code names}, or every backend when none is named. */
     static List<String> orAll(List<String> names) {
         return names.isEmpty() ? ALL : names;
+    }
+
+    /**
+     * Backend {@code name}, its device printed on {@code out}; null, printed as unavailable with the reason, when it
+     * cannot be opened here.
+     */
+    static Backend open(PrintStream out, String name) {
+        try {
+            Backend backend = Backends.select(name);
+            out.println(name + ": " + backend.device().name() + " (" + backend.device().driverVersion() + ")");
+            return backend;
+        } catch (KilnException e) {
+            out.println(name + ": unavailable (" + e.getMessage() + ")");
+            return null;
+        }
     }
 }

@@ -1,9 +1,7 @@
 package dev.kiln.samples.bench;
 
-import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.BackendLock;
-import dev.kiln.backend.Backends;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.Broadcast;
 import dev.kiln.backend.DType;
@@ -37,16 +35,12 @@ public final class CallsBench {
     /** Measures every backend of {@code names} (default cpu and opencl) with {@code calls} adds a round. */
     public static int run(PrintStream out, List<String> names, int calls) {
         List<Cell> cells = new ArrayList<>();
-        for (String name : names.isEmpty() ? List.of("cpu", "opencl") : names) {
-            Backend backend;
-            try {
-                backend = Backends.select(name);
-            } catch (KilnException e) {
-                out.println(name + ": unavailable (" + e.getMessage() + ")");
+        for (String name : BenchBackends.orAll(names)) {
+            Backend backend = BenchBackends.open(out, name);
+            if (backend == null) {
                 continue;
             }
             try (backend) {
-                out.println(name + ": " + backend.device().name() + " (" + backend.device().driverVersion() + ")");
                 cells.add(measure(name, backend, calls));
             }
         }

@@ -1,8 +1,6 @@
 package dev.kiln.samples.bench;
 
-import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
-import dev.kiln.backend.Backends;
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
 import java.io.PrintStream;
@@ -59,18 +57,15 @@ public final class GemmBench {
      * the ratios compare runs taken side by side.
      */
     public static int run(PrintStream out, List<String> args) {
-        List<String> names = args.isEmpty() ? List.of("cpu", "opencl") : args;
+        List<String> names = BenchBackends.orAll(args);
         Map<String, Backend> backends = new LinkedHashMap<>();
         Map<String, double[]> results = new LinkedHashMap<>();
         try {
             for (String name : names) {
                 results.put(name, nans());
-                try {
-                    Backend backend = Backends.select(name);
+                Backend backend = BenchBackends.open(out, name);
+                if (backend != null) {
                     backends.put(name, backend);
-                    out.println(name + ": " + backend.device().name() + " (" + backend.device().driverVersion() + ")");
-                } catch (KilnException e) {
-                    out.println(name + ": unavailable (" + e.getMessage() + ")");
                 }
             }
             PythonRunner python = new PythonRunner(PythonRunner.INTERPRETERS, NUMPY_TIMEOUT);

@@ -2,7 +2,6 @@ package dev.kiln.samples.bench;
 
 import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
-import dev.kiln.backend.Backends;
 import dev.kiln.layer.ActivationFunction;
 import dev.kiln.layer.Dense;
 import dev.kiln.model.Model;
@@ -44,16 +43,12 @@ public final class PredictBench {
      */
     public static int run(PrintStream out, List<String> names, int calls, int threads) {
         List<Cell> cells = new ArrayList<>();
-        for (String name : names.isEmpty() ? List.of("cpu", "opencl") : names) {
-            Backend backend;
-            try {
-                backend = Backends.select(name);
-            } catch (KilnException e) {
-                out.println(name + ": unavailable (" + e.getMessage() + ")");
+        for (String name : BenchBackends.orAll(names)) {
+            Backend backend = BenchBackends.open(out, name);
+            if (backend == null) {
                 continue;
             }
             try (backend; Model model = network(backend)) {
-                out.println(name + ": " + backend.device().name() + " (" + backend.device().driverVersion() + ")");
                 for (int batch : BATCHES) {
                     cells.add(measure(name, model, batch, calls, threads));
                 }
