@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * every transpose case at the GPU tiling, the reductions, softmax and a short training run ({@link OclgrindWorkload})
  * pass their parity cases with no out-of-bounds access, data race, barrier divergence or API error reported.
  * Uninitialised-value checking stays off: Oclgrind 21.10 stops with "Unsupported instruction: freeze" on the code
- * its own clang emits for the reductions.
+ * its own clang emits for the reductions, and with {@code -cl-opt-disable} reports values the host did write as
+ * undefined (its shadow of a buffer shrinks to the last host write, copy or fill element; docs/ARCHITECTURE.md).
  */
 class OclgrindTest {
     private static final long TIMEOUT_SECONDS = 600;
