@@ -53,7 +53,7 @@ public final class CallsBench {
         return 0;
     }
 
-    /** The cell of {@code backend}: {@link #ROUNDS} rounds of {@code calls} queued adds and of calls / 4 round trips. */
+    /** The cell of {@code backend}: {@link #ROUNDS} rounds of {@code calls} queued adds and calls / 4 round trips. */
     static Cell measure(String name, Backend backend, int calls) {
         return BackendLock.holding(backend, () -> {
             try (Tensor sum = Tensor.zeros(backend, DType.F32, Shape.of(ELEMENTS));

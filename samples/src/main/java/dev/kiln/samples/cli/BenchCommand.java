@@ -23,8 +23,8 @@ import java.util.concurrent.Callable;
 /** {@code kiln bench}: performance measurements (programs, not tests). */
 @Command(name = "bench",
         description = "Measures performance on this machine.",
-        subcommands = {BenchCommand.Gemm.class, BenchCommand.Predict.class, BenchCommand.Calls.class, MnistMlpBench.class, MnistCnnBench.class,
-                MnistLstmBench.class, MonitoringBench.class})
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Predict.class, BenchCommand.Calls.class,
+                MnistMlpBench.class, MnistCnnBench.class, MnistLstmBench.class, MonitoringBench.class})
 final class BenchCommand implements Runnable {
     @Spec
     private CommandSpec spec;
