@@ -1,0 +1,44 @@
+package dev.kiln.samples.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.backend.Backend;
+import dev.kiln.backend.Backends;
+import dev.kiln.data.ArrayDataset;
+import dev.kiln.data.preprocess.Labels;
+import dev.kiln.samples.mnist.ImageClassifier;
+import dev.kiln.samples.mnist.ImageMlp;
+import dev.kiln.tensor.Shape;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class EpochTimerTest {
+
+    /** The fit builds and initialises the model and checks the data before the epoch: none of it is profiled. */
+    @Test
+    void theProfiledEpochHoldsItsStepsAndNothingOfTheFitAroundThem() {
+        SplittableRandom random = new SplittableRandom(3);
+        int count = 40;
+        float[] pixels = new float[count * 16];
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = random.nextInt(10);
+            for (int p = 0; p < 16; p++) {
+                pixels[i * 16 + p] = (float) random.nextDouble();
+            }
+        }
+        ArrayDataset data = ArrayDataset.of(pixels, Shape.of(4, 4), Labels.oneHot(labels, 10), Shape.of(10));
+        try (Backend cpu = Backends.select("cpu")) {
+            ProfilingBackend profiled = new ProfilingBackend(cpu);
+            double seconds = EpochTimer.profiledEpoch(new ImageClassifier(new ImageMlp(8)), profiled, data, 10, 8, 0);
+            Map<String, ProfilingBackend.OpTime> times = profiled.times();
+            assertTrue(seconds > 0, "seconds " + seconds);
+            assertEquals(5, times.get("updateGroup ADAM").calls(), "one update per step of 8 of the 40 samples");
+            assertEquals(10, times.get("upload").calls(), "the features and the labels of each step");
+            assertFalse(times.containsKey("random UNIFORM"), "the initial weights are drawn before the epoch: " + times);
+        }
+    }
+}
