@@ -56,6 +56,13 @@ final class OpenClGemm {
      * thrash the caches when many blocks walk them (1024^3 ran 1.6x faster packed).
      */
     private static final int B_IN_PLACE_UP_TO = 64;
+    /**
+     * Row blocks up to which gemm_register also reads a small op(b) in place (at most {@link #SMALL_B_BYTES}, which
+     * stays in L2 however many blocks walk it): the MLP's TN 784x128x128 (98 blocks) ran about a fifth faster so, and
+     * a launch fewer; NN 15488x64x288 (1936 blocks, b of 72 KiB) ran about a tenth slower, hence the bound.
+     */
+    private static final int SMALL_B_IN_PLACE_UP_TO = 128;
+    private static final long SMALL_B_BYTES = 256 * 1024;
 
     /**
      * Where gemm_register finds op(a)[block * MR + r, p]: at buffer[block * block + p * step + min(r, rows - 1 -
@@ -133,7 +140,8 @@ final class OpenClGemm {
         long columnBlocks = (n + columns - 1) / columns;
         boolean aInPlace = columnBlocks <= A_IN_PLACE_UP_TO;
         // Vector loads need the NR columns of a block contiguous and inside each row of b.
-        boolean bInPlace = !transposeB && n % columns == 0 && rowBlocks <= B_IN_PLACE_UP_TO;
+        boolean bInPlace = !transposeB && n % columns == 0 && (rowBlocks <= B_IN_PLACE_UP_TO
+                || rowBlocks <= SMALL_B_IN_PLACE_UP_TO && (long) k * n * dtype.bytes() <= SMALL_B_BYTES);
         ClBuffer packedA = aInPlace ? null : backend.scratch(dtype, rowBlocks * rows * k);
         ClBuffer packedB = bInPlace ? null : backend.scratch(dtype, columnBlocks * columns * k);
         try {

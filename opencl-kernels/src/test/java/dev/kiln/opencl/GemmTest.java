@@ -40,6 +40,14 @@ class GemmTest {
     }
 
     @Test
+    void smallBReadInPlaceUnderManyRowBlocksMatchesReference() {
+        // The MLP's weight gradients: 98 row blocks of 8 walk a b of 64 KiB (k 128) or 16 KiB (k 32) in place.
+        check(784, 128, 128, true, false, 1, 0);
+        check(784, 128, 32, true, false, 0.5, 2);
+        check(784, 128, 32, false, false, -1, 1);
+    }
+
+    @Test
     void registerKernelWithOneLaunchPerSliceMatchesReference() {
         // Too many slices of c for partial products: each slice accumulates into c in a launch of its own, with
         // both operands packed (517 x 431) or both read in place (256 x 128, k long enough to split that often).
