@@ -144,7 +144,9 @@ public final class Autograd {
     /**
      * Whether {@code gi}, the gradient a rule gave its input {@code k} from {@code incoming}, is a tensor of its own
      * that the rule made in this sweep: not the incoming gradient passed through, not a view, not a tensor from before
-     * the sweep (a rule's saved state), and sharing its buffer with no other gradient of the same rule.
+     * the sweep (a rule's saved state), and sharing its buffer with no other gradient of the same rule. (An incoming
+     * gradient passed on unchanged stays as takeable as it was: the first leaf to receive it may take it, and any
+     * other leaf receiving it copies it.)
      */
     private static boolean madeBy(Tensor gi, Tensor incoming, Tensor[] inputGrads, int k, long sweep) {
         if (gi.creation() < sweep || !gi.ownsBuffer() || gi.buffer() == incoming.buffer()) {

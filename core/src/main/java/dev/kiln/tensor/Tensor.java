@@ -358,7 +358,10 @@ public final class Tensor implements AutoCloseable {
         return grad != null && !gradZeroed;
     }
 
-    /** Accumulated gradient of a leaf, or null before the first back-propagation. */
+    /**
+     * Accumulated gradient of a leaf, or null before the first back-propagation. After {@link #zeroGrad()} the next
+     * back-propagation may replace it by the tensor it made (freeing this one): read it each step, do not keep it.
+     */
     public Tensor grad() {
         if (gradZeroed) {
             backend.fill(grad.buffer, 0);

@@ -1,5 +1,6 @@
 package dev.kiln.samples.bench;
 
+import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
 import dev.kiln.data.Dataset;
 import dev.kiln.model.Model;
@@ -60,25 +61,34 @@ final class EpochTimer {
     }
 
     /**
-     * Wall seconds of one epoch on {@code backend}, after {@code warmUp} epochs that are not timed. The profile
-     * starts with the epoch, as its time does: the fit's checks of the data before it (a pass over every sample)
-     * are not host time of the training steps.
+     * The profile of one epoch on {@code backend}, after {@code warmUp} epochs that are not timed: the calls made
+     * from the epoch's start to its end and the epoch's own seconds. The fit's checks of the data before it (a pass
+     * over every sample) and the model's release after it are not part of the training steps.
      */
-    static double profiledEpoch(ImageClassifier classifier, ProfilingBackend backend, Dataset data, int classes,
-                                int batchSize, int warmUp) {
+    static OpProfile profiledEpoch(ImageClassifier classifier, ProfilingBackend backend, Dataset data, int classes,
+                                   int batchSize, int warmUp) {
         try (Model model = classifier.model(backend, data.featureShape(), classes, LEARNING_RATE, SEED)) {
             if (warmUp > 0) {
                 model.fit(data, FitOptions.builder().epochs(warmUp).batchSize(batchSize).seed(SEED).log(false).build());
             }
-            Callback startProfile = new Callback() {
+            OpProfile[] profile = new OpProfile[1];
+            Callback window = new Callback() {
                 @Override
                 public void onEpochBegin(int epoch, TrainingContext context) {
                     backend.reset();
                 }
+
+                @Override
+                public void onEpochEnd(EpochResult result, TrainingContext context) {
+                    profile[0] = new OpProfile(result.seconds(), backend.times());
+                }
             };
             History history = model.fit(data, FitOptions.builder().epochs(1).batchSize(batchSize).seed(SEED + 1)
-                    .log(false).callbacks(startProfile).build());
-            return history.epochs().get(0).seconds();
+                    .log(false).callbacks(window).build());
+            if (profile[0] == null) {
+                throw new KilnException("the profiled epoch did not finish: " + history.stopReason());
+            }
+            return profile[0];
         }
     }
 

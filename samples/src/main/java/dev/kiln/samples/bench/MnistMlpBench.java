@@ -140,11 +140,10 @@ public final class MnistMlpBench implements Callable<Integer> {
         }
         for (int batch : batchSizes) {
             ProfilingBackend profiled = new ProfilingBackend(backend);
-            double seconds = EpochTimer.profiledEpoch(MLP, profiled, mnist.train(), mnist.classes(), batch,
+            OpProfile result = EpochTimer.profiledEpoch(MLP, profiled, mnist.train(), mnist.classes(), batch,
                     bench.warmUp);
-            OpProfile result = new OpProfile(seconds, profiled.times());
             out.printf(Locale.ROOT, "%nProfile at batch %d (one epoch, %.3f s with a device wait after each call):"
-                    + "%n%n%s%n%s", batch, seconds, result.table(), result.detail());
+                    + "%n%n%s%n%s", batch, result.epochSeconds(), result.table(), result.detail());
             out.flush();
         }
         out.println();

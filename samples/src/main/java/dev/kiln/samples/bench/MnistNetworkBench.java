@@ -123,11 +123,10 @@ abstract class MnistNetworkBench implements Callable<Integer> {
                         .collect(Collectors.joining(", ")), mnist.train().size() / median);
         if (bench.profile) {
             ProfilingBackend profiled = new ProfilingBackend(backend);
-            double epoch = EpochTimer.profiledEpoch(classifier, profiled, mnist.train(), mnist.classes(), batchSize,
-                    0);
-            OpProfile result = new OpProfile(epoch, profiled.times());
+            OpProfile result = EpochTimer.profiledEpoch(classifier, profiled, mnist.train(), mnist.classes(),
+                    batchSize, 0);
             out.printf(Locale.ROOT, "%nProfile (one epoch, %.3f s with a device wait after each call):%n%n%s%n%s",
-                    epoch, result.table(), result.detail());
+                    result.epochSeconds(), result.table(), result.detail());
             out.printf(Locale.ROOT, "%nPeak memory of a training step: %.1f MiB of buffers live at once (weights,"
                     + " optimizer state, the batch, activations, gradients and workspaces).%n",
                     profiled.peakBytes() / 1048576.0);

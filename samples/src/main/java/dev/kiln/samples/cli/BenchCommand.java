@@ -114,8 +114,9 @@ final class BenchCommand implements Runnable {
         public Integer call() {
             common.apply(false);
             BenchBackends.check(spec, backends);
-            if (calls < 100) {
-                throw new ParameterException(spec.commandLine(), "--calls must be at least 100, got " + calls);
+            // each round ends with one read, which adds a round trip / calls to the queued figure
+            if (calls < 1000) {
+                throw new ParameterException(spec.commandLine(), "--calls must be at least 1000, got " + calls);
             }
             return CallsBench.run(System.out, backends, calls);
         }

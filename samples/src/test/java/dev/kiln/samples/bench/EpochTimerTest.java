@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 
 class EpochTimerTest {
 
-    /** The fit builds and initialises the model and checks the data before the epoch: none of it is profiled. */
+    /**
+     * The fit builds and initialises the model and checks the data before the epoch, and the model is freed after
+     * it: none of it is profiled.
+     */
     @Test
     void theProfiledEpochHoldsItsStepsAndNothingOfTheFitAroundThem() {
         SplittableRandom random = new SplittableRandom(3);
@@ -33,12 +36,15 @@ class EpochTimerTest {
         ArrayDataset data = ArrayDataset.of(pixels, Shape.of(4, 4), Labels.oneHot(labels, 10), Shape.of(10));
         try (Backend cpu = Backends.select("cpu")) {
             ProfilingBackend profiled = new ProfilingBackend(cpu);
-            double seconds = EpochTimer.profiledEpoch(new ImageClassifier(new ImageMlp(8)), profiled, data, 10, 8, 0);
-            Map<String, ProfilingBackend.OpTime> times = profiled.times();
-            assertTrue(seconds > 0, "seconds " + seconds);
+            ImageClassifier classifier = new ImageClassifier(new ImageMlp(8));
+            OpProfile profile = EpochTimer.profiledEpoch(classifier, profiled, data, 10, 8, 0);
+            Map<String, ProfilingBackend.OpTime> times = profile.times();
+            assertTrue(profile.epochSeconds() > 0, profile.toString());
             assertEquals(5, times.get("updateGroup ADAM").calls(), "one update per step of 8 of the 40 samples");
             assertEquals(10, times.get("upload").calls(), "the features and the labels of each step");
-            assertFalse(times.containsKey("random UNIFORM"), "the initial weights are drawn before the epoch: " + times);
+            assertFalse(times.containsKey("random UNIFORM"), "the weights are drawn before the epoch: " + times);
+            assertTrue(times.get("free").calls() <= times.get("allocate").calls(),
+                    "only buffers of the epoch are freed in it; the model's are freed after it: " + times);
         }
     }
 }
