@@ -4,6 +4,7 @@ import dev.kiln.KilnException;
 import dev.kiln.backend.DType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jocl.CL;
@@ -40,6 +41,7 @@ final class KernelLaunch {
     private final String name;
     private final DType dtype;
     private final Supplier<String> shapes;
+    private final LongAdder enqueued;
     private final List<Argument> arguments = new ArrayList<>();
     private final List<ClBuffer> buffers = new ArrayList<>();
     private long widest;
@@ -49,9 +51,11 @@ final class KernelLaunch {
      * A launch of the kernel that {@code variants} gives for 64-bit (true) or 32-bit (false) indices.
      *
      * @param maxGlobal most work-items of a 1-D launch ({@link #run}), a multiple of {@link #GROUP} or less than one
+     * @param enqueued counts the launches enqueued
      */
     KernelLaunch(Function<Boolean, cl_kernel> variants, Function<cl_kernel, KernelLimits> limits, long maxGlobal,
-                 OutOfMemoryRetry retry, ScalarArgument scalar, String name, DType dtype, Supplier<String> shapes) {
+                 OutOfMemoryRetry retry, ScalarArgument scalar, String name, DType dtype, Supplier<String> shapes,
+                 LongAdder enqueued) {
         this.variants = variants;
         this.limits = limits;
         this.maxGlobal = maxGlobal;
@@ -60,6 +64,7 @@ final class KernelLaunch {
         this.name = name;
         this.dtype = dtype;
         this.shapes = shapes;
+        this.enqueued = enqueued;
     }
 
     KernelLaunch buffer(ClBuffer buffer) {
@@ -198,6 +203,7 @@ final class KernelLaunch {
         if (status != CL.CL_SUCCESS) {
             throw new KilnException("kernel '" + name + "' (" + shapes.get() + ") failed: " + ClStatus.name(status));
         }
+        enqueued.increment();
     }
 
     /** Bytes of the distinct buffers among the arguments: what the kernel needs resident on the device. */

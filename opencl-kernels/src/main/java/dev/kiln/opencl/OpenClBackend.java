@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -55,6 +56,7 @@ public final class OpenClBackend implements Backend {
     private final OutOfMemoryRetry retry;
     private final ClTransfers transfers;
     private final ScalarArgument scalarArgument = new ScalarArgument();
+    private final LongAdder kernelLaunches = new LongAdder();
     private final OpenClGemm gemm = new OpenClGemm(this);
     private final OpenClDense dense = new OpenClDense(this, gemm);
     private final OpenClUpdateGroup updateGroup = new OpenClUpdateGroup(this);
@@ -778,7 +780,12 @@ public final class OpenClBackend implements Backend {
         boolean stride = gridStride;
         return new KernelLaunch(wide -> kernel(new ProgramVariant(dtype, wide || wideIndices, stride), family, name),
                 this::limits, stride ? maxGlobal : Long.MAX_VALUE, retry, scalarArgument, name, dtype,
-                shapes);
+                shapes, kernelLaunches);
+    }
+
+    /** Kernels enqueued since the backend opened: one backend call may take several launches, or none. */
+    long kernelLaunches() {
+        return kernelLaunches.sum();
     }
 
     private cl_kernel kernel(ProgramVariant variant, KernelFamily family, String name) {

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Chooses and launches the gemm kernels: gemm_general for small products, otherwise gemm_register (CPU-class
  * devices) or gemm_tiled (GPUs) over the k slices of a {@link GemmSplit}. gemm_register reads each operand in
- * place when few blocks of c walk it, and from zero-padded panels packed by gemm_pack otherwise. Each kernel that
+ * place when few blocks of c walk it, and from zero-padded panels packed by gemm_pack otherwise; a b read in place
+ * whose rows end inside a block, or a small transposed b, goes to gemm_register_gathered. Each kernel that
  * stores c can end with an {@link Epilogue}: a dense layer's bias and activation, applied where the finished sum is
  * stored.
  */
@@ -63,6 +64,12 @@ final class OpenClGemm {
      */
     private static final int SMALL_B_IN_PLACE_UP_TO = 128;
     private static final long SMALL_B_BYTES = 256 * 1024;
+    /**
+     * Multiply-adds up to which gemm_register_gathered reads a transposed op(b) in place, gathering every lane, rather
+     * than packing it: the gemm_pack launch saved is most of such a product's time (the MLP's input gradient of the
+     * output layer, NT 32x128x10 and NT 128x128x10).
+     */
+    private static final long GATHERED_B_UP_TO = 1L << 18;
 
     /**
      * Where gemm_register finds op(a)[block * MR + r, p]: at buffer[block * block + p * step + min(r, rows - 1 -
@@ -71,8 +78,11 @@ final class OpenClGemm {
     private record PanelsOfA(ClBuffer buffer, long block, int step, int row, int rows) {
     }
 
-    /** Where gemm_register finds op(b)[p, block * NR + c]: at buffer[block * block + p * step + c]. */
-    private record PanelsOfB(ClBuffer buffer, long block, int step) {
+    /**
+     * Where gemm_register finds op(b)[p, block * NR + c]: at buffer[block * block + p * step + c * column], for the
+     * columns below {@code columns} (zero past them).
+     */
+    private record PanelsOfB(ClBuffer buffer, long block, int step, int column, int columns) {
     }
 
     void run(GemmTuning tuning, boolean transposeA, boolean transposeB, int m, int n, int k,
@@ -139,9 +149,11 @@ final class OpenClGemm {
         long rowBlocks = (m + rows - 1) / rows;
         long columnBlocks = (n + columns - 1) / columns;
         boolean aInPlace = columnBlocks <= A_IN_PLACE_UP_TO;
-        // Vector loads need the NR columns of a block contiguous and inside each row of b.
-        boolean bInPlace = !transposeB && n % columns == 0 && (rowBlocks <= B_IN_PLACE_UP_TO
+        boolean rowsInPlace = !transposeB && (rowBlocks <= B_IN_PLACE_UP_TO
                 || rowBlocks <= SMALL_B_IN_PLACE_UP_TO && (long) k * n * dtype.bytes() <= SMALL_B_BYTES);
+        // gemm_register's vector loads need every block inside b's rows; the gathering kernel takes the rest.
+        boolean gathered = rowsInPlace ? n % columns != 0 : transposeB && (long) m * n * k <= GATHERED_B_UP_TO;
+        boolean bInPlace = rowsInPlace || gathered;
         ClBuffer packedA = aInPlace ? null : backend.scratch(dtype, rowBlocks * rows * k);
         ClBuffer packedB = bInPlace ? null : backend.scratch(dtype, columnBlocks * columns * k);
         try {
@@ -164,19 +176,25 @@ final class OpenClGemm {
             } else {
                 aPanels = new PanelsOfA(a, (long) rows * k, 1, k, m);
             }
-            PanelsOfB bPanels = bInPlace
-                    ? new PanelsOfB(b, columns, n)
-                    : new PanelsOfB(packedB, (long) k * columns, columns);
+            PanelsOfB bPanels;
+            if (!bInPlace) {
+                bPanels = new PanelsOfB(packedB, (long) k * columns, columns, 1, (int) columnBlocks * columns);
+            } else if (transposeB) {
+                bPanels = new PanelsOfB(b, (long) columns * k, 1, k, n);
+            } else {
+                bPanels = new PanelsOfB(b, columns, n, 1, n);
+            }
             GemmSplit split = GemmSplit.of(tuning, m, n, k, 1);
             slices(split, m, n, alpha, beta, c, epilogue, shapes,
                     (k0, slices, sliceAlpha, sliceBeta, target, cSlice, sliceEpilogue) -> {
                 long[] local = groupShape(tuning, rowBlocks, columnBlocks, slices);
-                sliceEpilogue.arguments(backend.launch(dtype, KernelFamily.GEMM, "gemm_register", shapes)
+                sliceEpilogue.arguments(backend.launch(dtype, KernelFamily.GEMM,
+                                gathered ? "gemm_register_gathered" : "gemm_register", shapes)
                         .integer(m).integer(n).integer(k).integer(k0).integer(split.depth()).real(sliceAlpha)
                         .buffer(aPanels.buffer()).unsignedLong(aPanels.block()).integer(aPanels.step())
                         .integer(aPanels.row()).integer(aPanels.rows())
                         .buffer(bPanels.buffer()).unsignedLong(bPanels.block()).integer(bPanels.step())
-                        .real(sliceBeta).buffer(target).unsignedLong(cSlice), target)
+                        .integer(bPanels.column()).integer(bPanels.columns()).real(sliceBeta).buffer(target).unsignedLong(cSlice), target)
                         .runFitted(backend.queue(), new long[] {rowBlocks, columnBlocks, slices}, local);
             });
         } finally {

@@ -48,6 +48,21 @@ class GemmTest {
     }
 
     @Test
+    void smallProductsReadBInPlaceInOneLaunch() {
+        // The MLP's output layer at batch 32: n of 10 is narrower than a block (its lanes are gathered), and the
+        // input gradient reads the weights transposed; neither packs b first.
+        int[][] products = {{32, 10, 128, 0}, {128, 10, 32, 1}, {32, 128, 10, 2}, {67, 40, 33, 0}, {67, 40, 33, 2}};
+        for (int[] product : products) {
+            boolean ta = product[3] == 1;
+            boolean tb = product[3] == 2;
+            long before = backend.kernelLaunches();
+            check(product[0], product[1], product[2], ta, tb, 1.5, 0.5);
+            // Three uploads and one download take no kernel; the product takes one.
+            assertEquals(1, backend.kernelLaunches() - before, () -> "launches of " + Arrays.toString(product));
+        }
+    }
+
+    @Test
     void registerKernelWithOneLaunchPerSliceMatchesReference() {
         // Too many slices of c for partial products: each slice accumulates into c in a launch of its own, with
         // both operands packed (517 x 431) or both read in place (256 x 128, k long enough to split that often).

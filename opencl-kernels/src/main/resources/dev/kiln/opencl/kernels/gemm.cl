@@ -5,6 +5,8 @@
 //   gemm_register    CPU-class devices: each work-item keeps an MR x NR block of c in vector registers
 //                    (NR = VW * NV) and walks op(a) and op(b) over one slice of k, reading each either from its
 //                    packed panels or, where the layout allows, straight from the operand (strides from the host).
+//   gemm_register_gathered  gemm_register reading in place a b whose rows end inside a block (the last rows'
+//                    lanes gathered one by one) or, for small products, a transposed b (every lane gathered).
 //   gemm_batched     gemm_general over a 3-D range: one product per index of the third axis, each operand at
 //                    its own stride (0 shares one matrix across the batch).
 //   gemm_tiled       GPU-class devices: TS x TS tiles of a and b staged in local memory, WPT rows of c
@@ -149,16 +151,59 @@ __kernel void gemm_pack(const int m, const int n, const int k, const int transpo
     }
 }
 
+// The MR x NV vectors of acc += op(a) x op(b) over [from, to), each step's NV vectors of b taken by LOAD_B.
+#define REGISTER_LOOP(from, to, LOAD_B) \
+    for (int p = from; p < to; p++) { \
+        realV bv[NV]; \
+        _Pragma("unroll") \
+        for (int v = 0; v < NV; v++) { \
+            bv[v] = LOAD_B(v); \
+        } \
+        _Pragma("unroll") \
+        for (int r = 0; r < MR; r++) { \
+            const realV av = (realV) pa[rowAt[r]]; \
+            _Pragma("unroll") \
+            for (int v = 0; v < NV; v++) { \
+                acc[r][v] = fma(av, bv[v], acc[r][v]); \
+            } \
+        } \
+        pa += aStep; \
+        pb += bStep; \
+    }
+
+// Vector v of a block's row of op(b): VW contiguous elements, or lanes gathered bColumn apart, zero past bColumns.
+#define B_VECTOR(v) VLOAD(pb + (v) * VW)
+#define B_LANES(v) gather_b(pb, (v) * VW, columnBlock * NR, bColumn, bColumns)
+
+static inline realV gather_b(__global const real* row, const int c0, const int j0, const int bColumn,
+                             const int bColumns) {
+    real lanes[VW];
+#pragma unroll
+    for (int lane = 0; lane < VW; lane++) {
+        const int c = c0 + lane;
+        lanes[lane] = j0 + c < bColumns ? row[(size_t) c * bColumn] : (real) 0;
+    }
+    return VLOAD(lanes);
+}
+
 // A 3-D range (row blocks, column blocks, k slices), the first two rounded up to the work-group shape. Work-items of
 // a group that share a column block run one after another (its b panel stays in L1), and the group's a panels stay
 // in L2 while it moves across its column blocks. op(a)[rowBlock * MR + r, p] is read at a[rowBlock * aBlock +
 // p * aStep + min(r, aRows - 1 - rowBlock * MR) * aRow] (rows past the edge repeat the last one and are never
-// stored) and op(b)[p, columnBlock * NR + c] at b[columnBlock * bBlock + p * bStep + c]: packed panels, or the
-// operands themselves (a either way round, b untransposed with n a multiple of NR).
-__kernel void gemm_register(const int m, const int n, const int k, const int k0, const int depth,
-                            const real alpha, __global const real* a, const long aBlock, const int aStep,
-                            const int aRow, const int aRows, __global const real* b, const long bBlock,
-                            const int bStep, const real beta, __global real* c, const long cSlice, EPILOGUE) {
+// stored) and op(b)[p, columnBlock * NR + c] at b[columnBlock * bBlock + p * bStep + c * bColumn] for the columns
+// below bColumns (zero past them): packed panels, or the operands themselves (a either way round; b either way
+// round too, a transposed one or a block past n gathering its lanes, the others loading whole vectors).
+// gemm_register takes whole vectors of b, every block inside b's rows (bColumn 1, bColumns a multiple of NR);
+// gemm_register_gathered also reads a b whose rows end inside a block, or (a small product) a transposed b.
+#define REGISTER_PARAMETERS const int m, const int n, const int k, const int k0, const int depth, const real alpha, \
+    __global const real* a, const long aBlock, const int aStep, const int aRow, const int aRows, \
+    __global const real* b, const long bBlock, const int bStep, const int bColumn, const int bColumns, \
+    const real beta, __global real* c, const long cSlice, EPILOGUE
+#define REGISTER_ARGUMENTS m, n, k, k0, depth, alpha, a, aBlock, aStep, aRow, aRows, b, bBlock, bStep, bColumn, \
+    bColumns, beta, c, cSlice, bias, biased, activation, act
+
+// One work-item's block; a constant gathered leaves one loop after inlining.
+static inline void register_block(REGISTER_PARAMETERS, const int gathered) {
     const int rowBlock = get_global_id(0), columnBlock = get_global_id(1), slice = get_global_id(2);
     if (rowBlock * MR >= m || columnBlock * NR >= n) {
         return;
@@ -180,22 +225,15 @@ __kernel void gemm_register(const int m, const int n, const int k, const int k0,
             acc[r][v] = (realV) 0;
         }
     }
-    for (int p = p0; p < p1; p++) {
-        realV bv[NV];
-#pragma unroll
-        for (int v = 0; v < NV; v++) {
-            bv[v] = VLOAD(pb + v * VW);
-        }
-#pragma unroll
-        for (int r = 0; r < MR; r++) {
-            const realV av = (realV) pa[rowAt[r]];
-#pragma unroll
-            for (int v = 0; v < NV; v++) {
-                acc[r][v] = fma(av, bv[v], acc[r][v]);
-            }
-        }
-        pa += aStep;
-        pb += bStep;
+    if (gathered) {
+        // Rows of an untransposed b load whole vectors while they stay inside b (lanes past its columns are never
+        // stored); the last rows, and every row of a transposed b, gather.
+        const int past = columnBlock * NR + NR - bColumns;
+        const int vectorsTo = bColumn != 1 ? p0 : clamp(past <= 0 ? p1 : k - (past + bStep - 1) / bStep, p0, p1);
+        REGISTER_LOOP(p0, vectorsTo, B_VECTOR)
+        REGISTER_LOOP(vectorsTo, p1, B_LANES)
+    } else {
+        REGISTER_LOOP(p0, p1, B_VECTOR)
     }
 #pragma unroll
     for (int r = 0; r < MR; r++) {
@@ -223,6 +261,14 @@ __kernel void gemm_register(const int m, const int n, const int k, const int k0,
             }
         }
     }
+}
+
+__kernel void gemm_register(REGISTER_PARAMETERS) {
+    register_block(REGISTER_ARGUMENTS, 0);
+}
+
+__kernel void gemm_register_gathered(REGISTER_PARAMETERS) {
+    register_block(REGISTER_ARGUMENTS, 1);
 }
 
 // A 3-D range (n rounded up to TS, m rounded up to TS and divided by WPT, k slices), work-groups of (TS, TS / WPT, 1).

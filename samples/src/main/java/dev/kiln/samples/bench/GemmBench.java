@@ -15,13 +15,23 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code kiln bench gemm}: F32 gemm throughput of the CPU and OpenCL backends and, when a Python with numpy is
- * present, of numpy (OpenBLAS), at the sizes of the project's reference table.
+ * present, of numpy (OpenBLAS), at the MNIST MLP's products and the sizes of the project's reference table.
  */
 public final class GemmBench {
-    /** One product c[m, n] = a[m, k] * b[k, n]. */
-    public record Size(int m, int n, int k) {
+    /**
+     * One product c[m, n] = op(a)[m, k] * op(b)[k, n], op transposing an operand stored the other way round (a as
+     * [k, m], b as [n, k]).
+     */
+    public record Size(int m, int n, int k, boolean transposeA, boolean transposeB) {
+        /** An untransposed product. */
+        public Size(int m, int n, int k) {
+            this(m, n, k, false, false);
+        }
+
+        /** m x k x n, then the transposes (NN, TN, NT) when either operand is transposed. */
         public String label() {
-            return m == n && n == k ? m + "^3" : m + "x" + k + "x" + n;
+            String shape = m == n && n == k ? m + "^3" : m + "x" + k + "x" + n;
+            return transposeA || transposeB ? shape + " " + (transposeA ? "T" : "N") + (transposeB ? "T" : "N") : shape;
         }
 
         public double flops() {
@@ -29,8 +39,13 @@ public final class GemmBench {
         }
     }
 
+    /**
+     * The MNIST MLP's products at batch 128 as its training step runs them: the forward (NN), the weight gradient
+     * (TN) and an input gradient (NT); then the reference table's cubes.
+     */
     public static final List<Size> SIZES = List.of(
-            new Size(128, 128, 784), new Size(512, 512, 512), new Size(1024, 1024, 1024), new Size(2048, 2048, 2048));
+            new Size(128, 128, 784), new Size(784, 128, 128, true, false), new Size(128, 784, 128, false, true),
+            new Size(512, 512, 512), new Size(1024, 1024, 1024), new Size(2048, 2048, 2048));
 
     /** Warm-up calls run for this long at least: the JIT compiles a Java kernel only after many calls. */
     private static final long WARM_UP_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -40,12 +55,17 @@ public final class GemmBench {
     private static final Duration NUMPY_TIMEOUT = Duration.ofMinutes(2);
     private static final String NUMPY_SCRIPT = String.join("\n",
             "import sys, time, numpy as np",
-            "m, n, k = map(int, sys.argv[1].split(','))",
-            "a = np.random.rand(m, k).astype(np.float32); b = np.random.rand(k, n).astype(np.float32)",
-            "for _ in range(3): a @ b",
+            "m, n, k, ta, tb = map(int, sys.argv[1].split(','))",
+            // A transposed view passes the transpose to BLAS, as the backends get it, without a copy.
+            "a = np.random.rand(k, m).astype(np.float32).T if ta else np.random.rand(m, k).astype(np.float32)",
+            "b = np.random.rand(n, k).astype(np.float32).T if tb else np.random.rand(k, n).astype(np.float32)",
+            "calls = max(1, min(100, int(2e8 // (2 * m * n * k))))",
+            "for _ in range(3 * calls): a @ b",
             "times = []; budget = time.perf_counter() + 4",
             "while len(times) < 3 or (len(times) < 15 and time.perf_counter() < budget):",
-            "    t = time.perf_counter(); a @ b; times.append(time.perf_counter() - t)",
+            "    t = time.perf_counter()",
+            "    for _ in range(calls): a @ b",
+            "    times.append((time.perf_counter() - t) / calls)",
             "times.sort(); print(2.0 * m * n * k / times[len(times) // 2] / 1e9)");
 
     private GemmBench() {
@@ -94,32 +114,45 @@ public final class GemmBench {
         return 0;
     }
 
-    /** GFLOP/s of the median run, each run synchronized before the clock stops. */
+    /**
+     * GFLOP/s of the median run. A run queues {@link #callsPerRun} products back to back and waits once, as a training
+     * step does: a small product on an OpenCL device would otherwise time the wait for the device as well.
+     */
     public static double measure(Backend backend, Size size) {
         Buffer a = filled(backend, (long) size.m() * size.k(), 1);
         Buffer b = filled(backend, (long) size.k() * size.n(), 2);
         Buffer c = backend.allocate(DType.F32, (long) size.m() * size.n());
+        int calls = callsPerRun(size);
+        Runnable run = () -> {
+            for (int i = 0; i < calls; i++) {
+                backend.gemm(size.transposeA(), size.transposeB(), size.m(), size.n(), size.k(), 1, a, b, 0, c);
+            }
+            backend.synchronize();
+        };
         try {
             long warmUp = System.nanoTime();
             do {
-                backend.gemm(false, false, size.m(), size.n(), size.k(), 1, a, b, 0, c);
-                backend.synchronize();
+                run.run();
             } while (System.nanoTime() - warmUp < WARM_UP_NANOS);
             List<Long> times = new ArrayList<>();
             long start = System.nanoTime();
             while (times.size() < 3 || (times.size() < MAX_RUNS && System.nanoTime() - start < CELL_BUDGET_NANOS)) {
                 long t = System.nanoTime();
-                backend.gemm(false, false, size.m(), size.n(), size.k(), 1, a, b, 0, c);
-                backend.synchronize();
+                run.run();
                 times.add(System.nanoTime() - t);
             }
             times.sort(null);
-            return size.flops() / times.get(times.size() / 2);
+            return size.flops() * calls / times.get(times.size() / 2);
         } finally {
             backend.free(a);
             backend.free(b);
             backend.free(c);
         }
+    }
+
+    /** Products per timed run: about 0.2 GFLOP, from 1 (the large cubes) to 100; numpy's script takes as many. */
+    static int callsPerRun(Size size) {
+        return (int) Math.max(1, Math.min(100, (long) (2e8 / size.flops())));
     }
 
     private static double[] nans() {
@@ -154,7 +187,8 @@ public final class GemmBench {
     /** numpy's GFLOP/s at {@code size}, or null (and why) when the run fails. */
     private static Double numpy(PrintStream out, PythonRunner python, String interpreter, Size size) {
         try {
-            String output = python.run(interpreter, NUMPY_SCRIPT, List.of(size.m() + "," + size.n() + "," + size.k()));
+            String output = python.run(interpreter, NUMPY_SCRIPT, List.of(size.m() + "," + size.n() + "," + size.k()
+                    + "," + (size.transposeA() ? 1 : 0) + "," + (size.transposeB() ? 1 : 0)));
             return Double.parseDouble(output.strip());
         } catch (PythonRunner.Failure | NumberFormatException e) {
             out.println("numpy: unavailable (" + e.getMessage() + ")");
@@ -164,7 +198,7 @@ public final class GemmBench {
 
     private static void printTable(PrintStream out, Map<String, double[]> results) {
         double[] numpy = results.get("numpy");
-        StringBuilder header = new StringBuilder(String.format("%-14s", "GFLOP/s"));
+        StringBuilder header = new StringBuilder(String.format("%-18s", "GFLOP/s"));
         results.keySet().forEach(name -> header.append(String.format("%10s", name)));
         if (numpy != null) {
             results.keySet().stream().filter(name -> !name.equals("numpy"))
@@ -173,7 +207,7 @@ public final class GemmBench {
         out.println();
         out.println(header);
         for (int s = 0; s < SIZES.size(); s++) {
-            StringBuilder row = new StringBuilder(String.format("%-14s", SIZES.get(s).label()));
+            StringBuilder row = new StringBuilder(String.format("%-18s", SIZES.get(s).label()));
             for (double[] values : results.values()) {
                 row.append(String.format("%10.1f", values[s]));
             }

@@ -1,0 +1,23 @@
+package dev.kiln.samples.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.kiln.samples.bench.GemmBench.Size;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GemmBenchTest {
+
+    @Test
+    void theSizesNameTheMlpProductsWithTheirTransposes() {
+        List<String> labels = GemmBench.SIZES.stream().map(Size::label).toList();
+        assertEquals(List.of("128x784x128", "784x128x128 TN", "128x128x784 NT", "512^3", "1024^3", "2048^3"), labels);
+    }
+
+    @Test
+    void aRunQueuesAboutTwoTenthsOfAGflopBetweenOneAndAHundredProducts() {
+        assertEquals(7, GemmBench.callsPerRun(new Size(128, 128, 784)));
+        assertEquals(100, GemmBench.callsPerRun(new Size(8, 8, 8, true, true)));
+        assertEquals(1, GemmBench.callsPerRun(new Size(1024, 1024, 1024)));
+    }
+}
