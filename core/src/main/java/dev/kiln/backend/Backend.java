@@ -370,6 +370,13 @@ public interface Backend extends AutoCloseable {
     void softmaxCrossEntropy(int rows, int cols, Buffer logits, Buffer targets, Buffer probabilities, Buffer losses);
 
     /**
+     * {@link #softmaxCrossEntropy} with its per-row losses summed: probabilities = softmax(logits), and total (one
+     * element) = scale * sum_r losses[r], the scale 1 / rows for their mean. A training loss in one call; rows >= 1.
+     */
+    void softmaxCrossEntropyTotal(int rows, int cols, double scale, Buffer logits, Buffer targets, Buffer probabilities,
+                                  Buffer total);
+
+    /**
      * gradLogits[r, c] = g[r] * (probabilities[r, c] * sum_c' targets[r, c'] - targets[r, c]), where g[r] = scale *
      * gradLosses[r] for gradLosses [rows], or scale * gradLosses[0] for every row when gradLosses has one element (the
      * gradient of the losses' mean, scale 1 / rows, or sum, scale 1, in the same call). The product scale *

@@ -745,6 +745,34 @@ public final class BufferChecks {
     }
 
     /**
+     * {@link Backend#softmaxCrossEntropyTotal}: rows >= 1, cols >= 1, a finite scale; total exactly [1], the others
+     * exactly [rows, cols]; probabilities and total are no inputs and distinct.
+     */
+    public static void softmaxCrossEntropyTotal(Backend backend, int rows, int cols, double scale, Buffer logits,
+                                                Buffer targets, Buffer probabilities, Buffer total) {
+        String method = "softmaxCrossEntropyTotal";
+        if (rows < 1 || cols < 1) {
+            throw new KilnException(method + ": expected rows >= 1 and cols >= 1 (a total of no rows has no mean), got"
+                    + " rows=" + rows + ", cols=" + cols);
+        }
+        if (!Double.isFinite(scale)) {
+            throw new KilnException(method + ": scale must be finite, got " + scale);
+        }
+        owned(backend, method, "logits", logits);
+        owned(backend, method, "targets", targets);
+        owned(backend, method, "probabilities", probabilities);
+        owned(backend, method, "total", total);
+        sameDType(method, "logits", logits, "targets", targets, "probabilities", probabilities, "total", total);
+        real(method, logits, targets, probabilities, total);
+        exact(method, "logits [rows, cols]", logits, (long) rows * cols);
+        exact(method, "targets [rows, cols]", targets, (long) rows * cols);
+        exact(method, "probabilities [rows, cols]", probabilities, (long) rows * cols);
+        exact(method, "total [1]", total, 1);
+        distinct(method, "probabilities", probabilities, "logits", logits, "targets", targets, "total", total);
+        distinct(method, "total", total, "logits", logits, "targets", targets);
+    }
+
+    /**
      * {@link Backend#softmaxCrossEntropyBackward}: a finite scale; gradLosses [rows] or [1], the others exactly
      * [rows, cols]; gradLogits is no input.
      */

@@ -576,6 +576,23 @@ public final class PreconditionCatalogue {
                     Buffer logits = s.f32(6);
                     s.backend().softmaxCrossEntropy(2, 3, logits, s.f32(6), logits, s.f32(2));
                 });
+        reject(cases, "softmaxCrossEntropyTotal", "no rows",
+                "softmaxCrossEntropyTotal: expected rows >= 1 and cols >= 1 (a total of no rows has no mean), got "
+                        + "rows=0, cols=3",
+                s -> s.backend().softmaxCrossEntropyTotal(0, 3, 1, s.f32(0), s.f32(0), s.f32(0), s.f32(1)));
+        reject(cases, "softmaxCrossEntropyTotal", "total not one element",
+                "softmaxCrossEntropyTotal: total [1] has 2 elements, expected 1",
+                s -> s.backend().softmaxCrossEntropyTotal(2, 3, 0.5, s.f32(6), s.f32(6), s.f32(6), s.f32(2)));
+        reject(cases, "softmaxCrossEntropyTotal", "NaN scale",
+                "softmaxCrossEntropyTotal: scale must be finite, got NaN",
+                s -> s.backend().softmaxCrossEntropyTotal(2, 3, Double.NaN, s.f32(6), s.f32(6), s.f32(6), s.f32(1)));
+        reject(cases, "softmaxCrossEntropyTotal", "total is the targets",
+                "softmaxCrossEntropyTotal: total and targets are the same buffer; an output must be distinct from the "
+                        + "inputs",
+                s -> {
+                    Buffer targets = s.f32(1);
+                    s.backend().softmaxCrossEntropyTotal(1, 1, 1, s.f32(1), targets, s.f32(1), targets);
+                });
         reject(cases, "softmaxCrossEntropyBackward", "gradLosses not [rows]",
                 "softmaxCrossEntropyBackward: gradLosses [rows] (or [1], shared by every row) has 3 elements, "
                         + "expected 2",

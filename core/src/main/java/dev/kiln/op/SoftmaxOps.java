@@ -57,7 +57,7 @@ public final class SoftmaxOps {
         return crossEntropy(logits, targets, mean ? ReduceOp.MEAN : ReduceOp.SUM);
     }
 
-    /** Per-row losses, or with {@code over} their mean or sum, recorded as one op. */
+    /** Per-row losses, or with {@code over} their mean or sum (one backend call), recorded as one op. */
     private static Tensor crossEntropy(Tensor logits, Tensor targets, ReduceOp over) {
         Ops.checkCompatible("softmax_cross_entropy", logits, targets);
         if (logits.rank() != 2 || !logits.shape().equals(targets.shape())) {
@@ -68,18 +68,20 @@ public final class SoftmaxOps {
         int rows = logits.shape().dim(0);
         int cols = logits.shape().dim(1);
         Tensor probabilities = Tensor.empty(backend, logits.dtype(), logits.shape());
-        Tensor losses = Tensor.empty(backend, logits.dtype(), Shape.of(rows));
-        backend.softmaxCrossEntropy(rows, cols, logits.buffer(), targets.buffer(), probabilities.buffer(),
-                losses.buffer());
-        Tensor out = losses;
-        if (over != null) {
+        double scale = over == ReduceOp.MEAN ? 1.0 / rows : 1;
+        Tensor out;
+        if (over == null) {
+            out = Tensor.empty(backend, logits.dtype(), Shape.of(rows));
+            backend.softmaxCrossEntropy(rows, cols, logits.buffer(), targets.buffer(), probabilities.buffer(),
+                    out.buffer());
+        } else {
             if (rows == 0) {
                 throw new KilnException("softmax_cross_entropy: cannot reduce the losses of an empty batch");
             }
             out = Tensor.empty(backend, logits.dtype(), Shape.of());
-            backend.reduce(over, 1, rows, 1, losses.buffer(), out.buffer());
+            backend.softmaxCrossEntropyTotal(rows, cols, scale, logits.buffer(), targets.buffer(),
+                    probabilities.buffer(), out.buffer());
         }
-        double scale = over == ReduceOp.MEAN ? 1.0 / rows : 1;
         return Ops.record(out, "softmax_cross_entropy", g -> {
             Tensor gx = Tensor.empty(backend, logits.dtype(), logits.shape());
             backend.softmaxCrossEntropyBackward(rows, cols, scale, probabilities.buffer(), targets.buffer(),

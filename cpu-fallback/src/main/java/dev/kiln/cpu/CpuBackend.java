@@ -790,6 +790,32 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    // The per-row losses, then their sum in row order, in double.
+    @Override
+    public void softmaxCrossEntropyTotal(int rows, int cols, double scale, Buffer logits, Buffer targets,
+                                         Buffer probabilities, Buffer total) {
+        BufferChecks.softmaxCrossEntropyTotal(this, rows, cols, scale, logits, targets, probabilities, total);
+        CpuBuffer lb = (CpuBuffer) logits;
+        CpuBuffer tb = (CpuBuffer) targets;
+        CpuBuffer pb = (CpuBuffer) probabilities;
+        double sum = 0;
+        if (lb.dtype() == DType.F32) {
+            float[] losses = new float[rows];
+            FloatRows.softmaxCrossEntropy(rows, cols, lb.floats(), tb.floats(), pb.floats(), losses);
+            for (float loss : losses) {
+                sum += loss;
+            }
+            ((CpuBuffer) total).floats()[0] = (float) (scale * sum);
+        } else {
+            double[] losses = new double[rows];
+            DoubleRows.softmaxCrossEntropy(rows, cols, lb.doubles(), tb.doubles(), pb.doubles(), losses);
+            for (double loss : losses) {
+                sum += loss;
+            }
+            ((CpuBuffer) total).doubles()[0] = scale * sum;
+        }
+    }
+
     @Override
     public void softmaxCrossEntropyBackward(int rows, int cols, double scale, Buffer probabilities, Buffer targets,
                                             Buffer gradLosses, Buffer gradLogits) {

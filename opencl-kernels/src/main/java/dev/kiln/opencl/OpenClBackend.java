@@ -669,6 +669,14 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void softmaxCrossEntropyTotal(int rows, int cols, double scale, Buffer logits, Buffer targets,
+                                         Buffer probabilities, Buffer total) {
+        BufferChecks.softmaxCrossEntropyTotal(this, rows, cols, scale, logits, targets, probabilities, total);
+        rowwise.total(rows, cols, scale, (ClBuffer) logits, (ClBuffer) targets, (ClBuffer) probabilities,
+                (ClBuffer) total);
+    }
+
+    @Override
     public void softmaxCrossEntropyBackward(int rows, int cols, double scale, Buffer probabilities, Buffer targets,
                                             Buffer gradLosses, Buffer gradLogits) {
         BufferChecks.softmaxCrossEntropyBackward(this, rows, cols, scale, probabilities, targets, gradLosses,

@@ -194,7 +194,8 @@ final class OpenClGemm {
                         .buffer(aPanels.buffer()).unsignedLong(aPanels.block()).integer(aPanels.step())
                         .integer(aPanels.row()).integer(aPanels.rows())
                         .buffer(bPanels.buffer()).unsignedLong(bPanels.block()).integer(bPanels.step())
-                        .integer(bPanels.column()).integer(bPanels.columns()).real(sliceBeta).buffer(target).unsignedLong(cSlice), target)
+                        .integer(bPanels.column()).integer(bPanels.columns()).real(sliceBeta).buffer(target)
+                        .unsignedLong(cSlice), target)
                         .runFitted(backend.queue(), new long[] {rowBlocks, columnBlocks, slices}, local);
             });
         } finally {

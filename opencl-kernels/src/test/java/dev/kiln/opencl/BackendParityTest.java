@@ -196,6 +196,9 @@ class BackendParityTest {
             parity.check("softmaxCrossEntropy " + s[0] + "x" + s[1], dtype, 10 * atol(dtype), 10 * rtol(dtype),
                     new double[][] {logits, targets}, new long[] {n, s[0]},
                     (be, buf) -> be.softmaxCrossEntropy(s[0], s[1], buf[0], buf[1], buf[2], buf[3]));
+            parity.check("softmaxCrossEntropyTotal " + s[0] + "x" + s[1], dtype, 10 * atol(dtype), 10 * rtol(dtype),
+                    new double[][] {logits, targets}, new long[] {n, 1},
+                    (be, buf) -> be.softmaxCrossEntropyTotal(s[0], s[1], 1.0 / s[0], buf[0], buf[1], buf[2], buf[3]));
             double[] probabilities = Parity.run(OpenClTestSupport.reference(), dtype, new double[][] {logits, targets},
                     new long[] {n, s[0]}, (be, buf) -> be.softmaxCrossEntropy(s[0], s[1], buf[0], buf[1], buf[2], buf[3]))[2];
             double[] gradLosses = Parity.uniform(random, s[0], -1, 1);

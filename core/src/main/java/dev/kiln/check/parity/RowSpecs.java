@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Specs of {@code reduce} (every op along each axis), softmax, fused cross-entropy, {@code addArgmaxMatches} and
- * {@code oneHot}.
+ * Specs of {@code reduce} (every op along each axis), softmax, fused cross-entropy (per row and in total),
+ * {@code addArgmaxMatches} and {@code oneHot}.
  */
 final class RowSpecs {
     /** Rows just below and above 64 and 256, where backends switch from one work-item to a work-group per row. */
@@ -33,6 +33,7 @@ final class RowSpecs {
         specs.add(softmaxBackward(false));
         specs.add(softmaxBackward(true));
         specs.add(crossEntropy());
+        specs.add(crossEntropyTotal());
         specs.add(crossEntropyBackward(false));
         specs.add(crossEntropyBackward(true));
         specs.add(argmaxMatches(false));
@@ -155,6 +156,37 @@ final class RowSpecs {
                 });
         return new OpSpec("softmax_cross_entropy", List.of(Coverage.of("softmaxCrossEntropy")),
                 crossEntropyCases(body, Tolerances.elementwise()));
+    }
+
+    /**
+     * The losses' mean (scale 1 / rows), sum (1) or scaled sum (0.5), with the probabilities: up to 64 rows take one
+     * work-group on an OpenCL device, 257 and 300 rows the row kernel and a reduction.
+     */
+    private static OpSpec crossEntropyTotal() {
+        List<OpCase> cases = new ArrayList<>();
+        int[][] shapes = {{1, 1}, {7, 93}, {64, 10}, {257, 10}, {300, 300}};
+        double[] scales = {0, 1, 0.5};
+        for (int[] dims : shapes) {
+            int rows = dims[0];
+            int cols = dims[1];
+            for (double given : scales) {
+                double scale = given == 0 ? 1.0 / rows : given;
+                String label = Labels.shape(dims) + (given == 0 ? ",mean" : ",scale " + given);
+                Tolerances tolerances = Tolerances.accumulated((long) rows * cols, Tolerances.elementwise(),
+                        "sum of exp and of targets * log p over every row");
+                cases.add(new OpCase(label, rows == 64 && given == 0,
+                        List.of(new Input("logits", rows * cols, InputRange.uniform(-4, 4)),
+                                new Input("targets", rows * cols, Sampler.probabilityRows(cols))),
+                        tolerances, (call, in) -> {
+                            Buffer probabilities = call.allocate((long) rows * cols);
+                            Buffer total = call.allocate(1);
+                            call.backend().softmaxCrossEntropyTotal(rows, cols, scale, in.get(0), in.get(1),
+                                    probabilities, total);
+                            return List.of(call.output("total", total), call.output("probabilities", probabilities));
+                        }));
+            }
+        }
+        return new OpSpec("softmax_cross_entropy.total", List.of(Coverage.of("softmaxCrossEntropyTotal")), cases);
     }
 
     /**

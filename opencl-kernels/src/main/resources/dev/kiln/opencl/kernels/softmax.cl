@@ -2,7 +2,8 @@
 // Kernels: softmax, log_softmax, softmax_backward, log_softmax_backward, softmax_cross_entropy,
 // softmax_cross_entropy_backward (one work-item per row: short rows, and CPU devices, which run a work-group's
 // work-items one after another), each also as <name>_group (one work-group per row, its sums and maxima combined in
-// the local memory `scratch`, one real per work-item: long rows on a GPU).
+// the local memory `scratch`, one real per work-item: long rows on a GPU); softmax_cross_entropy_total (the
+// losses' sum too, all in one work-group, for small products).
 // Tuning macros: INDEX_BITS (common.cl). Assumptions: capped 1-D ranges, each kernel a grid-stride loop over its
 // rows (FOR_EACH) or over rows of work-groups (FOR_EACH_GROUP); the _group kernels run in work-groups of a power of
 // two work-items.
@@ -80,26 +81,32 @@ __kernel void log_softmax_backward(const int rows, const int cols, __global cons
     }
 }
 
-// probabilities = softmax(logits); losses[r] = -sum_c targets[r, c] * log_softmax(logits)[r, c], skipping
+// Row r of probabilities = softmax(logits); returns -sum_c targets[r, c] * log_softmax(logits)[r, c], skipping
 // zero targets so that a -infinity log-probability there costs nothing.
+static inline real row_cross_entropy(const index_t r, const int cols, __global const real* logits,
+                                     __global const real* targets, __global real* probabilities) {
+    __global const real* x = logits + r * cols;
+    __global const real* t = targets + r * cols;
+    __global real* p = probabilities + r * cols;
+    const real m = row_max(x, cols);
+    const real s = row_exp_sum(x, cols, m);
+    const real logSum = log(s);
+    real loss = 0;
+    for (int c = 0; c < cols; c++) {
+        p[c] = exp(x[c] - m) / s;
+        if (t[c] != 0) {
+            loss -= t[c] * (x[c] - m - logSum);
+        }
+    }
+    return loss;
+}
+
+// probabilities = softmax(logits); losses[r] = the cross-entropy of row r.
 __kernel void softmax_cross_entropy(const int rows, const int cols, __global const real* logits,
                                     __global const real* targets, __global real* probabilities,
                                     __global real* losses) {
     FOR_EACH(r, rows) {
-        __global const real* x = logits + r * cols;
-        __global const real* t = targets + r * cols;
-        __global real* p = probabilities + r * cols;
-        const real m = row_max(x, cols);
-        const real s = row_exp_sum(x, cols, m);
-        const real logSum = log(s);
-        real loss = 0;
-        for (int c = 0; c < cols; c++) {
-            p[c] = exp(x[c] - m) / s;
-            if (t[c] != 0) {
-                loss -= t[c] * (x[c] - m - logSum);
-            }
-        }
-        losses[r] = loss;
+        losses[r] = row_cross_entropy(r, cols, logits, targets, probabilities);
     }
 }
 
@@ -145,6 +152,22 @@ static inline real group_##NAME(const real v, __local real* scratch) { \
 #define GROUP_ADD(a, b) ((a) + (b))
 GROUP_COMBINE(sum, GROUP_ADD)
 GROUP_COMBINE(max, KILN_MAX)
+
+// probabilities = softmax(logits); total[0] = scale * the sum of the rows' cross-entropies, in one work-group (a
+// range of exactly one group, `scratch` one real per work-item): work-item i sums rows i, i + size, ..., then the
+// group adds those sums in a fixed order, so the total is the same run after run. For small products only.
+__kernel void softmax_cross_entropy_total(const int rows, const int cols, __global const real* logits,
+                                          __global const real* targets, __global real* probabilities,
+                                          __global real* total, const real scale, __local real* scratch) {
+    real sum = 0;
+    for (int r = get_local_id(0); r < rows; r += get_local_size(0)) {
+        sum += row_cross_entropy(r, cols, logits, targets, probabilities);
+    }
+    sum = group_sum(sum, scratch);
+    if (get_local_id(0) == 0) {
+        total[0] = scale * sum;
+    }
+}
 
 // The work-group's strided walk over the columns of a row.
 #define FOR_COLUMNS(c) for (int c = get_local_id(0); c < cols; c += get_local_size(0))

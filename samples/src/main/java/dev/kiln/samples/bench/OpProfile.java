@@ -60,7 +60,7 @@ record OpProfile(double epochSeconds, Map<String, ProfilingBackend.OpTime> times
                  "scatterAdd", "oneHot" -> "element-wise";
             case "reduce", "histogram", "biasActivationBackward", "addArgmaxMatches" -> "reductions";
             case "softmax", "logSoftmax", "softmaxBackward", "logSoftmaxBackward", "softmaxCrossEntropy",
-                 "softmaxCrossEntropyBackward" -> "softmax and loss";
+                 "softmaxCrossEntropyTotal", "softmaxCrossEntropyBackward" -> "softmax and loss";
             case "update", "updateGroup" -> "optimizer";
             case "random" -> "random";
             case "upload", "download" -> "transfers";

@@ -368,6 +368,13 @@ public final class ProfilingBackend implements Backend {
     }
 
     @Override
+    public void softmaxCrossEntropyTotal(int rows, int cols, double scale, Buffer logits, Buffer targets,
+                                         Buffer probabilities, Buffer total) {
+        timed("softmaxCrossEntropyTotal",
+                () -> delegate.softmaxCrossEntropyTotal(rows, cols, scale, logits, targets, probabilities, total));
+    }
+
+    @Override
     public void softmaxCrossEntropyBackward(int rows, int cols, double scale, Buffer probabilities, Buffer targets,
                                             Buffer gradLosses, Buffer gradLogits) {
         timed("softmaxCrossEntropyBackward", () -> delegate.softmaxCrossEntropyBackward(rows, cols, scale,
