@@ -730,18 +730,29 @@ public final class BufferChecks {
                                            Buffer probabilities, Buffer losses) {
         String method = "softmaxCrossEntropy";
         rowsAndColumns(method, "cols", rows, cols);
+        crossEntropyOperands(backend, method, rows, cols, logits, targets, probabilities, "losses", "[rows]", losses,
+                rows);
+    }
+
+    /**
+     * What both cross-entropy forwards check: logits, targets and probabilities exactly [rows, cols], the output
+     * {@code outName} exactly {@code outLength}, all owned and of one real dtype; the two outputs are no inputs.
+     */
+    private static void crossEntropyOperands(Backend backend, String method, int rows, int cols, Buffer logits,
+                                             Buffer targets, Buffer probabilities, String outName, String outShape,
+                                             Buffer out, long outLength) {
         owned(backend, method, "logits", logits);
         owned(backend, method, "targets", targets);
         owned(backend, method, "probabilities", probabilities);
-        owned(backend, method, "losses", losses);
-        sameDType(method, "logits", logits, "targets", targets, "probabilities", probabilities, "losses", losses);
-        real(method, logits, targets, probabilities, losses);
+        owned(backend, method, outName, out);
+        sameDType(method, "logits", logits, "targets", targets, "probabilities", probabilities, outName, out);
+        real(method, logits, targets, probabilities, out);
         exact(method, "logits [rows, cols]", logits, (long) rows * cols);
         exact(method, "targets [rows, cols]", targets, (long) rows * cols);
         exact(method, "probabilities [rows, cols]", probabilities, (long) rows * cols);
-        exact(method, "losses [rows]", losses, rows);
-        distinct(method, "probabilities", probabilities, "logits", logits, "targets", targets, "losses", losses);
-        distinct(method, "losses", losses, "logits", logits, "targets", targets);
+        exact(method, outName + " " + outShape, out, outLength);
+        distinct(method, "probabilities", probabilities, "logits", logits, "targets", targets, outName, out);
+        distinct(method, outName, out, "logits", logits, "targets", targets);
     }
 
     /**
@@ -758,18 +769,7 @@ public final class BufferChecks {
         if (!Double.isFinite(scale)) {
             throw new KilnException(method + ": scale must be finite, got " + scale);
         }
-        owned(backend, method, "logits", logits);
-        owned(backend, method, "targets", targets);
-        owned(backend, method, "probabilities", probabilities);
-        owned(backend, method, "total", total);
-        sameDType(method, "logits", logits, "targets", targets, "probabilities", probabilities, "total", total);
-        real(method, logits, targets, probabilities, total);
-        exact(method, "logits [rows, cols]", logits, (long) rows * cols);
-        exact(method, "targets [rows, cols]", targets, (long) rows * cols);
-        exact(method, "probabilities [rows, cols]", probabilities, (long) rows * cols);
-        exact(method, "total [1]", total, 1);
-        distinct(method, "probabilities", probabilities, "logits", logits, "targets", targets, "total", total);
-        distinct(method, "total", total, "logits", logits, "targets", targets);
+        crossEntropyOperands(backend, method, rows, cols, logits, targets, probabilities, "total", "[1]", total, 1);
     }
 
     /**
