@@ -156,6 +156,10 @@ public final class Trainer {
             }
             lossSum += loss * train.batchSize(b);
             callbacks.forEach(c -> c.onBatchEnd(epoch, stepNumber, loss, context));
+            // A step is never cut short (the devices' calls do not see interrupts); the flag stays set for the caller.
+            if (Thread.currentThread().isInterrupted()) {
+                context.stop("interrupted at epoch " + epoch + ", step " + stepNumber + " of " + train.batchCount());
+            }
             if (context.stopRequested()) {
                 return null;
             }

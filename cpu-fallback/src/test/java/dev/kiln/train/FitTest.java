@@ -66,6 +66,27 @@ class FitTest {
     }
 
     @Test
+    void anInterruptedThreadsFitStopsAfterTheStepAndKeepsTheFlag() {
+        Callback interrupter = new Callback() {
+            @Override
+            public void onBatchEnd(int epoch, int step, double loss, TrainingContext context) {
+                if (epoch == 2 && step == 3) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        try (Sequential model = xorModel(3)) {
+            History history = model.fit(XOR_X, XOR_Y, FitOptions.builder().epochs(10).batchSize(1).shuffle(false)
+                    .callbacks(interrupter).log(false).build());
+            // The epoch it stopped inside is not recorded, as with any stop inside an epoch.
+            assertEquals(1, history.epochs().size());
+            assertEquals("interrupted at epoch 2, step 3 of 4", history.stopReason());
+        } finally {
+            assertTrue(Thread.interrupted(), "the interrupt flag is still set for the caller");
+        }
+    }
+
+    @Test
     void aSeededFitIsReproducible() {
         FitOptions options = FitOptions.builder().epochs(20).batchSize(3).seed(9).log(false).build();
         double[][] x = new double[10][];
