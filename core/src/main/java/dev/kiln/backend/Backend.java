@@ -5,7 +5,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The numeric kernels Kiln runs on one device. Buffers are flat, row-major and contiguous; every shape
  * argument is in elements. Calls may be asynchronous: they are ordered as issued, and only
- * {@link #download} and {@link #synchronize} wait. Several backends may live in one JVM.
+ * {@link #download}, {@link #synchronize} and the {@link PendingDownload} of {@link #downloadLater} wait. Several
+ * backends may live in one JVM.
  *
  * <p>Threads: the primitives of one backend are not safe to call from several threads at once (an OpenCL kernel's
  * arguments are set and launched in two calls). Every thread that computes on a backend holds its {@link #lock()}
@@ -74,6 +75,27 @@ public interface Backend extends AutoCloseable {
 
     /** Copies the first {@code target.length} elements of {@code source} (I32) to the host; waits. */
     void download(Buffer source, int[] target);
+
+    /**
+     * Starts copying the first {@code count} elements of {@code source} (F32 or F64) to the host and returns without
+     * waiting, so that the caller can issue more calls before it reads them (a training step's loss while the next
+     * step is queued). {@link PendingDownload#await} returns the elements as they were when this call was issued.
+     * This default downloads at once, for backends whose calls finish as they are issued.
+     */
+    default PendingDownload downloadLater(Buffer source, int count) {
+        BufferChecks.downloadLater(this, source, count);
+        double[] values = new double[count];
+        if (source.dtype() == DType.F64) {
+            download(source, values);
+        } else {
+            float[] floats = new float[count];
+            download(source, floats);
+            for (int i = 0; i < count; i++) {
+                values[i] = floats[i];
+            }
+        }
+        return () -> values.clone();
+    }
 
     /**
      * target[targetOffset + i] = source[sourceOffset + i] for i in [0, length). Same dtype; both ranges lie inside

@@ -60,6 +60,18 @@ public final class BufferChecks {
         }
     }
 
+    /** {@link Backend#downloadLater}: a real source holding at least {@code count} elements. */
+    public static void downloadLater(Backend backend, Buffer source, int count) {
+        owned(backend, "downloadLater", "source", source);
+        if (!source.dtype().isReal()) {
+            throw new KilnException("downloadLater: source is " + source.dtype() + ", expected F32 or F64");
+        }
+        if (count < 0 || count > source.length()) {
+            throw new KilnException("downloadLater: " + count + " elements of a source of " + source.length()
+                    + "; expected 0 to " + source.length());
+        }
+    }
+
     /** {@link Backend#copy}: both ranges inside their buffers; within one buffer the ranges must not overlap. */
     public static void copy(Backend backend, Buffer source, long sourceOffset, Buffer target, long targetOffset,
                             long length) {

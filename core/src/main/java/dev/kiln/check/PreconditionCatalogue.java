@@ -143,6 +143,11 @@ public final class PreconditionCatalogue {
         reject(cases, "download", "host array of another dtype",
                 "download: source is F32, expected F64 for a host array of F64",
                 s -> s.backend().download(s.f32(6), new double[2]));
+        reject(cases, "downloadLater", "more elements than the source",
+                "downloadLater: 7 elements of a source of 6; expected 0 to 6",
+                s -> s.backend().downloadLater(s.f32(6), 7));
+        reject(cases, "downloadLater", "an index buffer", "downloadLater: source is I32, expected F32 or F64",
+                s -> s.backend().downloadLater(s.i32(6), 1));
         reject(cases, "copy", "range past the source",
                 "copy: range of 3 elements from offset 4 of a source of 6 to offset 0 of a target of 4 is out of bounds",
                 s -> s.backend().copy(s.f32(6), 4, s.f32(4), 0, 3));

@@ -8,6 +8,7 @@ import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.Broadcast;
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
+import dev.kiln.backend.PendingDownload;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -288,6 +289,23 @@ public final class Tensor implements AutoCloseable {
             throw new KilnException("item() needs a tensor of one element, got shape " + shape);
         }
         return toDoubleArray()[0];
+    }
+
+    /**
+     * The value of a one-element real tensor, read without waiting for it: the calls issued after this one run on
+     * while the host does other work, and {@link PendingDownload#await} returns the value as it is now.
+     */
+    public PendingDownload itemLater() {
+        if (size() != 1) {
+            throw new KilnException("itemLater() needs a tensor of one element, got shape " + shape);
+        }
+        if (!dtype.isReal()) {
+            throw new KilnException("itemLater() needs a real tensor, got " + dtype + "; item() reads it");
+        }
+        return BackendLock.holding(backend, () -> {
+            checkLive();
+            return backend.downloadLater(buffer, 1);
+        });
     }
 
     // ---- autograd ----

@@ -22,7 +22,11 @@ public interface Callback {
     default void onGradients(int epoch, int step, TrainingContext context) {
     }
 
-    /** After a training step; {@code loss} is the step's loss. */
+    /**
+     * After a training step; {@code loss} is the step's loss. Overriding this makes {@code fit} wait for each step's
+     * loss before it queues the next step; without such a callback it reads a step's loss once the next one is
+     * queued, so that the device computes while the host prepares the next step.
+     */
     default void onBatchEnd(int epoch, int step, double loss, TrainingContext context) {
     }
 

@@ -2,6 +2,7 @@ package dev.kiln.train;
 
 import dev.kiln.KilnException;
 import dev.kiln.backend.Backend;
+import dev.kiln.backend.PendingDownload;
 import dev.kiln.data.MiniBatches;
 import dev.kiln.optim.Optimizer;
 import dev.kiln.tensor.Tensor;
@@ -98,7 +99,7 @@ final class ParallelStep implements StepRunner {
     }
 
     @Override
-    public double run(MiniBatches batches, int index, Runnable afterGradients) {
+    public PendingDownload run(MiniBatches batches, int index, Runnable afterGradients) {
         long start = System.nanoTime();
         long step = model.trainingSteps();
         model.trainingSteps(step + 1);
@@ -128,7 +129,7 @@ final class ParallelStep implements StepRunner {
         steps++;
         exchangeSeconds += exchange + slowest;
         stepSeconds += (System.nanoTime() - start) / 1e9;
-        return loss;
+        return () -> new double[] {loss};
     }
 
     /** Runs every non-empty slice, the first on this thread, and waits for all; fails naming a failed device. */

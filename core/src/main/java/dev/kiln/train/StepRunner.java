@@ -1,5 +1,6 @@
 package dev.kiln.train;
 
+import dev.kiln.backend.PendingDownload;
 import dev.kiln.data.MiniBatches;
 import java.util.Map;
 
@@ -11,9 +12,10 @@ interface StepRunner extends AutoCloseable {
 
     /**
      * Trains on batch {@code index} of {@code batches} as the model's next training step, running
-     * {@code afterGradients} between the backward pass and the update; returns the step's total loss.
+     * {@code afterGradients} between the backward pass and the update; returns the step's total loss, which may still
+     * be on its way from the device.
      */
-    double run(MiniBatches batches, int index, Runnable afterGradients);
+    PendingDownload run(MiniBatches batches, int index, Runnable afterGradients);
 
     /** The metrics of the epoch so far, each the mean over {@code samples}. */
     Map<String, Double> metricMeans(int samples);

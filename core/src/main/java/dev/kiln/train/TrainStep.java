@@ -1,6 +1,7 @@
 package dev.kiln.train;
 
 import dev.kiln.autograd.Autograd;
+import dev.kiln.backend.PendingDownload;
 import dev.kiln.data.Batch;
 import dev.kiln.data.MiniBatches;
 import dev.kiln.layer.ForwardContext;
@@ -38,12 +39,11 @@ final class TrainStep implements StepRunner {
     /**
      * Trains on batch {@code index} of {@code batches} as the model's next training step (its count numbers the
      * step's random stream, across fits and resumes), running {@code afterGradients} between the backward pass and
-     * the update; returns its total loss, the one value read back per step,
-     * after the update is queued so that the device never waits for the host in between. Per-output losses, the
-     * penalty and the metrics stay on the device.
+     * the update; returns its total loss, the one value read back per step, read without waiting once the update is
+     * queued. Per-output losses, the penalty and the metrics stay on the device.
      */
     @Override
-    public double run(MiniBatches batches, int index, Runnable afterGradients) {
+    public PendingDownload run(MiniBatches batches, int index, Runnable afterGradients) {
         long step = model.trainingSteps();
         model.trainingSteps(step + 1);
         try (MemoryScope scope = MemoryScope.open()) {
@@ -56,7 +56,7 @@ final class TrainStep implements StepRunner {
             afterGradients.run();
             optimizer.step(trainable);
             objective.accumulate(totals, loss, predictions, targets, batch.size());
-            return loss.total().item();
+            return loss.total().itemLater();
         }
     }
 

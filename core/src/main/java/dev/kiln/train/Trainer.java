@@ -2,6 +2,7 @@ package dev.kiln.train;
 
 import dev.kiln.KilnException;
 import dev.kiln.backend.BackendLock;
+import dev.kiln.backend.PendingDownload;
 import dev.kiln.data.Dataset;
 import dev.kiln.data.MiniBatches;
 import java.util.ArrayList;
@@ -142,20 +143,15 @@ public final class Trainer {
             train.shuffle(epochSeed(epoch));
         }
         step.startEpoch(epoch);
-        double lossSum = 0;
+        StepLosses losses = StepLosses.of(callbacks);
         for (int b = 0; b < train.batchCount(); b++) {
             int stepNumber = b + 1;
             callbacks.forEach(c -> c.onBatchBegin(epoch, stepNumber, context));
-            double loss = step.run(train, b,
+            PendingDownload loss = step.run(train, b,
                     () -> callbacks.forEach(c -> c.onGradients(epoch, stepNumber, context)));
-            if (!Double.isFinite(loss)) {
-                context.diverge("loss became " + loss + " at epoch " + epoch + ", step " + stepNumber + " of "
-                        + train.batchCount() + "; training stopped. Try a lower learning rate (it was "
-                        + learningRate + ")");
+            if (!ended(epoch, losses.queued(stepNumber, train.batchSize(b), loss), train.batchCount(), learningRate)) {
                 return null;
             }
-            lossSum += loss * train.batchSize(b);
-            callbacks.forEach(c -> c.onBatchEnd(epoch, stepNumber, loss, context));
             // A step is never cut short (the devices' calls do not see interrupts); the flag stays set for the caller.
             if (Thread.currentThread().isInterrupted()) {
                 context.stop("interrupted at epoch " + epoch + ", step " + stepNumber + " of " + train.batchCount());
@@ -164,6 +160,9 @@ public final class Trainer {
                 return null;
             }
             letWaitingCallsIn();
+        }
+        if (!ended(epoch, losses.last(), train.batchCount(), learningRate)) {
+            return null;
         }
         Map<String, Double> metrics = step.metricMeans(train.sampleCount());
         double trainSeconds = (System.nanoTime() - start) / 1e9;
@@ -176,10 +175,27 @@ public final class Trainer {
             return null;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new EpochResult(epoch, lossSum / train.sampleCount(), metrics,
+        return new EpochResult(epoch, losses.sum() / train.sampleCount(), metrics,
                 validation == null ? Double.NaN : validation.loss(),
                 validation == null ? Map.of() : validation.metrics(),
                 seconds, train.sampleCount() / trainSeconds, learningRate);
+    }
+
+    /**
+     * Tells the callbacks that the step of {@code read} has ended (nothing when it is null); false, with training
+     * stopped as diverged, when its loss is not finite.
+     */
+    private boolean ended(int epoch, StepLosses.Read read, int steps, double learningRate) {
+        if (read == null) {
+            return true;
+        }
+        if (!Double.isFinite(read.loss())) {
+            context.diverge("loss became " + read.loss() + " at epoch " + epoch + ", step " + read.step() + " of "
+                    + steps + "; training stopped. Try a lower learning rate (it was " + learningRate + ")");
+            return false;
+        }
+        callbacks.forEach(c -> c.onBatchEnd(epoch, read.step(), read.loss(), context));
+        return true;
     }
 
     /**

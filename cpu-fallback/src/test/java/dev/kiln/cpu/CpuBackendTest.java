@@ -17,6 +17,7 @@ import dev.kiln.backend.Broadcast;
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
 import dev.kiln.backend.DeviceInfo;
+import dev.kiln.backend.PendingDownload;
 import dev.kiln.backend.ReduceOp;
 import dev.kiln.backend.TransferStats;
 import dev.kiln.backend.UnaryOp;
@@ -54,6 +55,22 @@ class CpuBackendTest {
         assertEquals(before + 1, backend.liveBuffers());
         backend.free(b);
         assertEquals(before, backend.liveBuffers());
+    }
+
+    @Test
+    void aDownloadLaterReturnsTheValuesOfItsTime() {
+        Buffer x = backend.allocate(DType.F64, 4);
+        backend.upload(new double[] {1.5, 2, 3, 4}, x);
+        PendingDownload read = backend.downloadLater(x, 3);
+        backend.fill(x, 9);
+        assertArrayEquals(new double[] {1.5, 2, 3}, read.await());
+        assertArrayEquals(new double[] {1.5, 2, 3}, read.await());
+        Buffer f = backend.allocate(DType.F32, 2);
+        backend.upload(new float[] {0.1f, 7}, f);
+        assertArrayEquals(new double[] {0.1f, 7}, backend.downloadLater(f, 2).await());
+        assertEquals(0, backend.downloadLater(f, 0).await().length);
+        backend.free(x);
+        backend.free(f);
     }
 
     @Test

@@ -59,6 +59,24 @@ class DivergenceTest {
     }
 
     @Test
+    void theStepWhoseLossIsNotFiniteIsNamedWhetherOrNotACallbackReadsEachStep() {
+        Callback eachStep = new Callback() {
+            @Override
+            public void onBatchEnd(int epoch, int step, double loss, TrainingContext context) {
+            }
+        };
+        // outputs near 1e25 square past F32's range at the first step
+        for (FitOptions options : new FitOptions[] {options(5).build(), options(5).callbacks(eachStep).build()}) {
+            model.compile(Losses.mse(), new Sgd(0.05));
+            History history = model.fit(data(1e25f), options);
+            assertTrue(history.diverged(), history.stopReason());
+            assertTrue(history.stopReason().matches("loss became (NaN|Infinity) at epoch 1, step 1 of 3;.*"),
+                    history.stopReason());
+            assertTrue(history.epochs().isEmpty());
+        }
+    }
+
+    @Test
     void anInfiniteValidationLossStopsTrainingBeforeTheEpochCounts() {
         // squared errors of outputs near 1e25 overflow F32: the model trains on the one set and not the other
         History history = model.fit(data(1), options(5).validationData(data(1e25f)).build());

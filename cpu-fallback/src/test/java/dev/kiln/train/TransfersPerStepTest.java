@@ -92,7 +92,7 @@ class TransfersPerStepTest {
         return r;
     }
 
-    /** Checks every recorded step: one download, after the last update; returns the number of updates per step. */
+    /** Checks every recorded step: one read, after the last update; returns the number of updates per step. */
     private int checkSteps(int parameters) {
         int steps = 0;
         int start = -1;
@@ -101,9 +101,10 @@ class TransfersPerStepTest {
                 start = i;
             } else if (calls.get(i).equals("END")) {
                 List<String> step = calls.subList(start, i);
-                assertEquals(1, step.stream().filter(c -> c.equals("download")).count(), "downloads in " + step);
+                assertEquals(1, step.stream().filter(c -> c.equals("downloadLater")).count(), "reads in " + step);
                 assertEquals(parameters, step.stream().filter(c -> c.equals("update")).count(), "updates in " + step);
-                assertTrue(step.lastIndexOf("update") < step.indexOf("download"), "read before an update: " + step);
+                assertTrue(step.lastIndexOf("update") < step.indexOf("downloadLater"),
+                        "read before an update: " + step);
                 steps++;
             }
         }
@@ -189,7 +190,7 @@ class TransfersPerStepTest {
                     Map.entry("softmaxCrossEntropyBackward", 1L),
                     Map.entry("gemm", 3L), Map.entry("biasActivationBackward", 1L),
                     Map.entry("updateGroup", 1L), Map.entry("update", 4L), Map.entry("addArgmaxMatches", 1L),
-                    Map.entry("download", 1L)), step);
+                    Map.entry("downloadLater", 1L)), step);
         }
     }
 }

@@ -2,18 +2,22 @@ package dev.kiln.opencl;
 
 import dev.kiln.backend.TransferStats;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.cl_event;
 
 /**
- * Uploads and downloads between Java arrays and device buffers, counted: uploads are non-blocking (except on
- * Mesa's rusticl, see {@link #uploadsBlock}), downloads block. Without staging an upload enqueues from direct host
- * copies in {@link UploadMemory}, in chunks, claimed until the queue has been waited on and reused after (the queue
- * is waited on first when they would hold too much); with a {@link StagingBuffer} both directions pass through its
- * pinned memory in chunks.
+ * Uploads and downloads between Java arrays and device buffers, counted: uploads are non-blocking (except on Mesa's
+ * rusticl, see {@link #uploadsBlock}), downloads block, and {@link #downloadLater} reads without blocking. Without
+ * staging an upload enqueues from direct host copies in {@link UploadMemory}, in chunks, claimed until the queue has
+ * been waited on and reused after (the queue is waited on first when they would hold too much); with a {@link
+ * StagingBuffer} both directions pass through its pinned memory in chunks.
  */
 final class ClTransfers implements AutoCloseable {
     /** Copies {@code count} elements between a Java array, from its element {@code from}, and byte 0 of host. */
@@ -28,7 +32,8 @@ final class ClTransfers implements AutoCloseable {
     private final boolean blockingUploads;
     /** Host copies of uploads in flight, claimed until the queue has been waited on. */
     private final UploadMemory uploadMemory = new UploadMemory();
-    private long pendingUploadBytes;
+    /** Reads enqueued by {@link #downloadLater} and not yet finished, in the order they were queued. */
+    private final List<ClPendingDownload> readsInFlight = new ArrayList<>();
     private final AtomicLong uploads = new AtomicLong();
     private final AtomicLong uploadedBytes = new AtomicLong();
     private final AtomicLong downloads = new AtomicLong();
@@ -84,7 +89,6 @@ final class ClTransfers implements AutoCloseable {
                 UploadMemory.Block host = uploadMemory.claim(chunkBytes);
                 copyIn.copy(host.host(), from, n);
                 write(target, (long) from * elementBytes, chunkBytes, host.pointer(), null);
-                pendingUploadBytes += chunkBytes;
             }
         }
         uploads.incrementAndGet();
@@ -117,15 +121,44 @@ final class ClTransfers implements AutoCloseable {
         queueWaited();
     }
 
-    /** Bytes of upload host copies still held because the queue has not been waited on since. */
-    long pendingUploadBytes() {
-        return pendingUploadBytes;
+    /**
+     * Enqueues the read of the first {@code count} elements of {@code source} (F32 or F64) without blocking; awaiting
+     * the result, under {@code lock}, also frees the host copies of the uploads queued before it.
+     */
+    ClPendingDownload downloadLater(ClBuffer source, int count, int elementBytes, ReentrantLock lock) {
+        long bytes = (long) count * elementBytes;
+        Supplier<String> what = () -> "download of " + bytes + " bytes from " + source + " (or an earlier kernel)";
+        ClPendingDownload pending = new ClPendingDownload(this, lock, count, elementBytes, uploadMemory.mark(), what);
+        if (bytes > 0) {
+            ClStatus.check(retry.enqueue(() -> CL.clEnqueueReadBuffer(context.queue(), source.memory(), false, 0,
+                    bytes, pending.host(), 0, null, pending.event()), source::capacityBytes, what), what);
+        } else {
+            // Nothing to read: a marker event still says when the commands before it have finished.
+            ClStatus.check(CL.clEnqueueMarkerWithWaitList(context.queue(), 0, null, pending.event()), what);
+        }
+        readsInFlight.add(pending);
+        downloads.incrementAndGet();
+        downloadedBytes.addAndGet(bytes);
+        return pending;
     }
 
-    /** Frees what in-flight uploads read for reuse; only once the queue has been waited on. */
+    /** {@code read}, and everything queued before it, has finished. */
+    void finished(ClPendingDownload read) {
+        read.complete();
+        readsInFlight.remove(read);
+        uploadMemory.finishedBefore(read.uploadMark());
+    }
+
+    /** Bytes of upload host copies still held because no command queued after them is known to have finished. */
+    long pendingUploadBytes() {
+        return uploadMemory.pendingBytes();
+    }
+
+    /** Frees what in-flight uploads read, and completes the reads in flight; only once the queue has been waited on. */
     void queueWaited() {
+        readsInFlight.forEach(ClPendingDownload::complete);
+        readsInFlight.clear();
         uploadMemory.queueWaited();
-        pendingUploadBytes = 0;
         if (staging != null) {
             staging.uploaded();
         }

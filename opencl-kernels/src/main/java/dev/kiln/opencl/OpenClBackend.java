@@ -13,6 +13,7 @@ import dev.kiln.backend.DType;
 import dev.kiln.backend.DeviceInfo;
 import dev.kiln.backend.DeviceMemory;
 import dev.kiln.backend.Distribution;
+import dev.kiln.backend.PendingDownload;
 import dev.kiln.backend.ReduceOp;
 import dev.kiln.backend.SequenceStep;
 import dev.kiln.backend.TransferStats;
@@ -210,7 +211,14 @@ public final class OpenClBackend implements Backend {
                 (host, from, count) -> host.asIntBuffer().get(target, from, count));
     }
 
-    /** Bytes of upload host copies still held because the queue has not been waited on since. */
+    @Override
+    public PendingDownload downloadLater(Buffer source, int count) {
+        BufferChecks.downloadLater(this, source, count);
+        checkOpen();
+        return transfers.downloadLater((ClBuffer) source, count, source.dtype().bytes(), lock);
+    }
+
+    /** Bytes of upload host copies still held because no command queued after them is known to have finished. */
     long pendingUploadBytes() {
         return transfers.pendingUploadBytes();
     }

@@ -3,16 +3,15 @@ package dev.kiln.opencl;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import org.jocl.Pointer;
 
 /**
  * Direct host memory that non-blocking uploads read from, reused instead of allocated per upload: a block handed out
- * stays claimed until the queue has been waited on (the device may read it until then), and then serves later
- * uploads of its size class (a power of two from a page to {@link #CHUNK_BYTES}). Claimed blocks are bounded by
- * {@link #HELD_BYTES}, so a larger upload passes through in chunks with a wait between, and free blocks are kept
- * within the same bound; a steady stream of uploads, such as single-sample predictions, then allocates nothing.
+ * stays claimed until the queue has been waited on, or a command queued after it has finished (the device may read it
+ * until then), and then serves later uploads of its size class (a power of two from a page to {@link #CHUNK_BYTES}).
+ * Claimed blocks are bounded by {@link #HELD_BYTES}, so a larger upload passes through in chunks with a wait between,
+ * and free blocks are kept within the same bound; a steady stream of uploads, such as single-sample predictions, then
+ * allocates nothing.
  */
 final class UploadMemory {
     /** Bytes of the largest block: one chunk of an upload. */
@@ -44,11 +43,18 @@ final class UploadMemory {
         }
     }
 
+    private record Claim(Block block, int bytes) {
+    }
+
     /** Free blocks by size class: index i holds blocks of 2^i bytes. */
     @SuppressWarnings("unchecked")
     private final ArrayDeque<Block>[] free = new ArrayDeque[Integer.SIZE];
-    private final List<Block> claimed = new ArrayList<>();
+    /** Claimed blocks in the order of their claims, with the bytes each upload asked for. */
+    private final ArrayDeque<Claim> claimed = new ArrayDeque<>();
+    private long claims;
+    private long releasedClaims;
     private long claimedBytes;
+    private long pendingBytes;
     private long keptBytes;
     private long allocatedBytes;
 
@@ -81,30 +87,53 @@ final class UploadMemory {
             allocatedBytes += size;
         }
         block.host().clear();
-        claimed.add(block);
+        claimed.add(new Claim(block, bytes));
+        claims++;
         claimedBytes += size;
+        pendingBytes += bytes;
         return block;
+    }
+
+    /** A mark after every claim so far, for {@link #finishedBefore}. */
+    long mark() {
+        return claims;
+    }
+
+    /** Frees the blocks claimed before {@code mark}: a command queued after their uploads has finished. */
+    void finishedBefore(long mark) {
+        while (releasedClaims < mark && !claimed.isEmpty()) {
+            Claim claim = claimed.poll();
+            releasedClaims++;
+            claimedBytes -= claim.block().capacity();
+            pendingBytes -= claim.bytes();
+            keep(claim.block());
+        }
     }
 
     /** Frees every claimed block: the queue has been waited on, so no upload reads them any more. */
     void queueWaited() {
-        for (Block block : claimed) {
-            if (keptBytes + block.capacity() <= HELD_BYTES) {
-                int index = Integer.numberOfTrailingZeros(block.capacity());
-                if (free[index] == null) {
-                    free[index] = new ArrayDeque<>();
-                }
-                free[index].push(block);
-                keptBytes += block.capacity();
+        finishedBefore(claims);
+    }
+
+    private void keep(Block block) {
+        if (keptBytes + block.capacity() <= HELD_BYTES) {
+            int index = Integer.numberOfTrailingZeros(block.capacity());
+            if (free[index] == null) {
+                free[index] = new ArrayDeque<>();
             }
+            free[index].push(block);
+            keptBytes += block.capacity();
         }
-        claimed.clear();
-        claimedBytes = 0;
     }
 
     /** Bytes of blocks claimed since the last wait. */
     long claimedBytes() {
         return claimedBytes;
+    }
+
+    /** Bytes the uploads of the claimed blocks asked for. */
+    long pendingBytes() {
+        return pendingBytes;
     }
 
     /** Bytes of free blocks kept for reuse. */

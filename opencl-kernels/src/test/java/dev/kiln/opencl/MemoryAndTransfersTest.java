@@ -10,6 +10,7 @@ import dev.kiln.KilnException;
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
 import dev.kiln.backend.DeviceInfo;
+import dev.kiln.backend.PendingDownload;
 import dev.kiln.backend.TransferStats;
 import dev.kiln.backend.UnaryOp;
 import java.util.ArrayList;
@@ -49,6 +50,40 @@ class MemoryAndTransfersTest {
         backend.download(x, out);
         assertArrayEquals(new float[] {1, 2, 3, 4}, out);
         assertEquals(0, backend.pendingUploadBytes());
+        backend.free(x);
+    }
+
+    @Test
+    void aDownloadLaterReadsTheValuesOfItsTimeAndFreesTheUploadCopiesBeforeIt() {
+        Buffer x = backend.allocate(DType.F32, 4);
+        Buffer y = backend.allocate(DType.F32, 4);
+        backend.upload(new float[] {1, 2, 3, 4}, x);
+        PendingDownload read = backend.downloadLater(x, 3);
+        backend.fill(x, 9);
+        backend.upload(new float[] {5, 6, 7, 8}, y);
+        assertArrayEquals(new double[] {1, 2, 3}, read.await());
+        assertEquals(16, backend.pendingUploadBytes(), "the upload queued after the read may still be in flight");
+        assertArrayEquals(new double[] {1, 2, 3}, read.await());
+        assertEquals(0, backend.downloadLater(y, 0).await().length);
+        assertEquals(0, backend.pendingUploadBytes());
+        backend.free(x);
+        backend.free(y);
+    }
+
+    @Test
+    void aDownloadLaterNotYetAwaitedIsCompletedByTheNextWait() {
+        // Doubles where the device has them, so that both element sizes are read.
+        boolean doubles = backend.supports(DType.F64);
+        Buffer x = backend.allocate(doubles ? DType.F64 : DType.F32, 2);
+        if (doubles) {
+            backend.upload(new double[] {0.25, -3}, x);
+        } else {
+            backend.upload(new float[] {0.25f, -3}, x);
+        }
+        PendingDownload read = backend.downloadLater(x, 2);
+        backend.fill(x, 1);
+        backend.synchronize();
+        assertArrayEquals(new double[] {0.25, -3}, read.await());
         backend.free(x);
     }
 

@@ -9,6 +9,7 @@ import dev.kiln.backend.DType;
 import dev.kiln.backend.DeviceInfo;
 import dev.kiln.backend.DeviceMemory;
 import dev.kiln.backend.Distribution;
+import dev.kiln.backend.PendingDownload;
 import dev.kiln.backend.ReduceOp;
 import dev.kiln.backend.SequenceStep;
 import dev.kiln.backend.TransferStats;
@@ -137,6 +138,13 @@ public final class ProfilingBackend implements Backend {
     @Override
     public void download(Buffer source, int[] target) {
         timed("download", () -> delegate.download(source, target));
+    }
+
+    @Override
+    public PendingDownload downloadLater(Buffer source, int count) {
+        PendingDownload[] out = new PendingDownload[1];
+        timed("download", () -> out[0] = delegate.downloadLater(source, count));
+        return out[0];
     }
 
     @Override
