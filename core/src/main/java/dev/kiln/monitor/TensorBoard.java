@@ -68,6 +68,12 @@ public final class TensorBoard implements Callback {
         }
     }
 
+    /** Batch losses are only written down, so the next step may be queued first. */
+    @Override
+    public boolean batchEndBeforeNextStep() {
+        return false;
+    }
+
     @Override
     public void onEpochEnd(EpochResult result, TrainingContext context) {
         long epoch = result.epoch();

@@ -23,11 +23,21 @@ public interface Callback {
     }
 
     /**
-     * After a training step; {@code loss} is the step's loss. Overriding this makes {@code fit} wait for each step's
-     * loss before it queues the next step; without such a callback it reads a step's loss once the next one is
-     * queued, so that the device computes while the host prepares the next step.
+     * After a training step; {@code loss} is the step's loss. Unless a callback says so through
+     * {@link #batchEndBeforeNextStep}, {@code fit} queues the next step before it reads a step's loss and calls this,
+     * so that the device computes while the host prepares the next step.
      */
     default void onBatchEnd(int epoch, int step, double loss, TrainingContext context) {
+    }
+
+    /**
+     * Whether {@link #onBatchEnd} must run before the next step is queued, as a callback that acts on the model or on
+     * training there needs (it would otherwise see the next step's weights); then {@code fit} waits for each step's
+     * loss. By default, whether this callback overrides {@code onBatchEnd}; one that only records the loss returns
+     * false.
+     */
+    default boolean batchEndBeforeNextStep() {
+        return StepLosses.overridesOnBatchEnd(this);
     }
 
     default void onEpochEnd(EpochResult result, TrainingContext context) {

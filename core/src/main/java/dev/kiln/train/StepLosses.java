@@ -4,10 +4,10 @@ import dev.kiln.backend.PendingDownload;
 import java.util.List;
 
 /**
- * When {@code fit} reads its steps' losses, and their sum over an epoch. A callback that overrides
- * {@link Callback#onBatchEnd} gets each step's loss before the next step starts; without one, a step's loss is read
- * once the next step has been queued, so the device computes that step while the host waits for the value, instead
- * of idling while the host prepares it.
+ * When {@code fit} reads its steps' losses, and their sum over an epoch. When a callback needs
+ * {@link Callback#onBatchEnd} before the next step ({@link Callback#batchEndBeforeNextStep}), each step's loss is
+ * read as the step is queued; otherwise once the next step has been queued, so the device computes that step while
+ * the host waits for the value, instead of idling while the host prepares it.
  */
 final class StepLosses {
     /** A step's loss once read, with the step's number. */
@@ -25,13 +25,13 @@ final class StepLosses {
         this.oneStepBehind = oneStepBehind;
     }
 
-    /** The losses of an epoch with {@code callbacks}: one step behind the queue unless a callback reads each one. */
+    /** The losses of an epoch with {@code callbacks}: one step behind the queue unless a callback needs each one. */
     static StepLosses of(List<Callback> callbacks) {
-        return new StepLosses(callbacks.stream().noneMatch(StepLosses::readsEachStep));
+        return new StepLosses(callbacks.stream().noneMatch(Callback::batchEndBeforeNextStep));
     }
 
-    /** Whether {@code callback} overrides {@link Callback#onBatchEnd}, so that it needs each loss as its step ends. */
-    static boolean readsEachStep(Callback callback) {
+    /** Whether {@code callback} overrides {@link Callback#onBatchEnd}. */
+    static boolean overridesOnBatchEnd(Callback callback) {
         try {
             return callback.getClass().getMethod("onBatchEnd", int.class, int.class, double.class,
                     TrainingContext.class).getDeclaringClass() != Callback.class;

@@ -49,15 +49,17 @@ class StepLossesTest {
     }
 
     @Test
-    void onlyCallbacksOverridingOnBatchEndReadEachStep(@TempDir Path logs) {
-        assertTrue(StepLosses.readsEachStep(EACH_STEP));
-        assertFalse(StepLosses.readsEachStep(new Callback() {
+    void byDefaultCallbacksOverridingOnBatchEndNeedItBeforeTheNextStep(@TempDir Path logs) {
+        assertTrue(EACH_STEP.batchEndBeforeNextStep());
+        assertFalse(new Callback() {
             @Override
             public void onGradients(int epoch, int step, TrainingContext context) {
             }
-        }));
-        assertFalse(StepLosses.readsEachStep(new EpochLogger()));
-        assertTrue(StepLosses.readsEachStep(new TensorBoard(logs)));
+        }.batchEndBeforeNextStep());
+        assertFalse(new EpochLogger().batchEndBeforeNextStep());
+        // It overrides onBatchEnd only to write the loss down.
+        assertTrue(StepLosses.overridesOnBatchEnd(new TensorBoard(logs)));
+        assertFalse(new TensorBoard(logs).batchEndBeforeNextStep());
     }
 
     @Test
@@ -101,22 +103,41 @@ class StepLossesTest {
         return model;
     }
 
+    /** Records each step's number and loss; with {@code beforeNextStep} false, fit may queue the next step first. */
+    private static final class Recorder implements Callback {
+        private final boolean beforeNextStep;
+        private final List<String> steps = new ArrayList<>();
+
+        Recorder(boolean beforeNextStep) {
+            this.beforeNextStep = beforeNextStep;
+        }
+
+        @Override
+        public void onBatchEnd(int epoch, int step, double loss, TrainingContext context) {
+            steps.add(epoch + "." + step + ": " + loss);
+        }
+
+        @Override
+        public boolean batchEndBeforeNextStep() {
+            return beforeNextStep;
+        }
+    }
+
+    private static FitOptions.Builder options() {
+        return FitOptions.builder().epochs(4).batchSize(6).seed(2).log(false);
+    }
+
     @Test
     void aFitReadingEachStepTrainsExactlyAsOneReadingAStepBehind() {
-        List<Double> stepLosses = new ArrayList<>();
-        Callback recorder = new Callback() {
-            @Override
-            public void onBatchEnd(int epoch, int step, double loss, TrainingContext context) {
-                stepLosses.add(loss);
-            }
-        };
-        FitOptions.Builder options = FitOptions.builder().epochs(4).batchSize(6).seed(2).log(false);
+        Recorder eachLoss = new Recorder(true);
+        Recorder laggingLoss = new Recorder(false);
         try (Backend backend = Backends.select("cpu"); Sequential behind = model(backend);
              Sequential eachStep = model(backend)) {
-            History lagging = behind.fit(X, Y, options.build());
-            History reading = eachStep.fit(X, Y, options.callbacks(recorder).build());
+            History lagging = behind.fit(X, Y, options().callbacks(laggingLoss).build());
+            History reading = eachStep.fit(X, Y, options().callbacks(eachLoss).build());
             assertArrayEquals(reading.series("loss"), lagging.series("loss"));
-            assertEquals(4 * 7, stepLosses.size());
+            assertEquals(4 * 7, eachLoss.steps.size());
+            assertEquals(eachLoss.steps, laggingLoss.steps);
             for (int i = 0; i < behind.parameters().size(); i++) {
                 assertArrayEquals(eachStep.parameters().get(i).toDoubleArray(),
                         behind.parameters().get(i).toDoubleArray());

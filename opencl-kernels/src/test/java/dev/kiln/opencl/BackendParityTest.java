@@ -10,6 +10,7 @@ import dev.kiln.backend.Broadcast;
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
 import dev.kiln.backend.Distribution;
+import dev.kiln.backend.PendingDownload;
 import dev.kiln.backend.ReduceOp;
 import dev.kiln.backend.SequenceStep;
 import dev.kiln.backend.UnaryOp;
@@ -540,6 +541,30 @@ class BackendParityTest {
     /** {@code n} values in [-scale, scale): pre-activations at scale 2 (gates away from saturation), states at 1. */
     private double[] cellValues(long n, double scale) {
         return Parity.uniform(random, Math.toIntExact(n), -scale, scale);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
+    void aDownloadLaterReadsWhatTheCpuReads(DType dtype) {
+        requireSupported(dtype);
+        for (int n : LENGTHS) {
+            double[] x = Parity.uniform(random, n, -3, 3);
+            // What the read returns, written into the output: the values of its time, not the fill after it.
+            parity.check("downloadLater n=" + n, dtype, 0, 0, new double[][] {x}, new long[] {n}, (be, buf) -> {
+                PendingDownload read = be.downloadLater(buf[0], n);
+                be.fill(buf[0], 7);
+                double[] values = read.await();
+                if (dtype == DType.F64) {
+                    be.upload(values, buf[1]);
+                } else {
+                    float[] floats = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        floats[i] = (float) values[i];
+                    }
+                    be.upload(floats, buf[1]);
+                }
+            });
+        }
     }
 
     @Test

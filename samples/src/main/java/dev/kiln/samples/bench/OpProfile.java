@@ -63,7 +63,7 @@ record OpProfile(double epochSeconds, Map<String, ProfilingBackend.OpTime> times
                  "softmaxCrossEntropyTotal", "softmaxCrossEntropyBackward" -> "softmax and loss";
             case "update", "updateGroup" -> "optimizer";
             case "random" -> "random";
-            case "upload", "download" -> "transfers";
+            case "upload", "download", "downloadLater" -> "transfers";
             case "im2col", "col2im", "maxPool", "maxPoolBackward", "avgPool", "avgPoolBackward" -> "windows";
             case "rnnCell", "rnnCellBackward", "lstmCell", "lstmCellBackward", "gruCell", "gruCellBackward",
                  "gruResetCell", "gruResetCellBackward", "gruCandidateCell", "gruCandidateCellBackward" ->

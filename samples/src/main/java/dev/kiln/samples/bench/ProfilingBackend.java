@@ -143,7 +143,7 @@ public final class ProfilingBackend implements Backend {
     @Override
     public PendingDownload downloadLater(Buffer source, int count) {
         PendingDownload[] out = new PendingDownload[1];
-        timed("download", () -> out[0] = delegate.downloadLater(source, count));
+        timed("downloadLater", () -> out[0] = delegate.downloadLater(source, count));
         return out[0];
     }
 
