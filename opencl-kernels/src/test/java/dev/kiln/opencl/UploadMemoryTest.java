@@ -55,6 +55,25 @@ class UploadMemoryTest {
     }
 
     @Test
+    void aFinishedCommandFreesOnlyTheBlocksClaimedBeforeIt() {
+        UploadMemory memory = new UploadMemory();
+        UploadMemory.Block before = memory.claim(100);
+        long mark = memory.mark();
+        UploadMemory.Block after = memory.claim(200);
+        assertEquals(300, memory.pendingBytes());
+        memory.finishedBefore(mark);
+        assertEquals(200, memory.pendingBytes());
+        assertEquals(4096, memory.claimedBytes());
+        assertSame(before, memory.claim(50), "the freed block serves the next upload");
+        assertNotSame(after, memory.claim(50));
+        memory.finishedBefore(mark);
+        assertEquals(300, memory.pendingBytes(), "a mark frees its blocks once");
+        memory.queueWaited();
+        assertEquals(0, memory.pendingBytes());
+        assertEquals(0, memory.claimedBytes());
+    }
+
+    @Test
     void eachSizeClassIsServedByItsOwnBlocks() {
         UploadMemory memory = new UploadMemory();
         UploadMemory.Block small = memory.claim(100);
