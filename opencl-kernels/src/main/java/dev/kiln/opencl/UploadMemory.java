@@ -51,8 +51,8 @@ final class UploadMemory {
     private final ArrayDeque<Block>[] free = new ArrayDeque[Integer.SIZE];
     /** Claimed blocks in the order of their claims, with the bytes each upload asked for. */
     private final ArrayDeque<Claim> claimed = new ArrayDeque<>();
+    /** Blocks claimed so far; the first claims - claimed.size() of them have been freed. */
     private long claims;
-    private long releasedClaims;
     private long claimedBytes;
     private long pendingBytes;
     private long keptBytes;
@@ -101,9 +101,8 @@ final class UploadMemory {
 
     /** Frees the blocks claimed before {@code mark}: a command queued after their uploads has finished. */
     void finishedBefore(long mark) {
-        while (releasedClaims < mark && !claimed.isEmpty()) {
+        while (claims - claimed.size() < mark) {
             Claim claim = claimed.poll();
-            releasedClaims++;
             claimedBytes -= claim.block().capacity();
             pendingBytes -= claim.bytes();
             keep(claim.block());
