@@ -3,7 +3,9 @@ package dev.kiln.backend;
 import dev.kiln.KilnException;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,7 +21,25 @@ import java.util.Set;
  * device allocation's capacity.
  */
 public final class BufferChecks {
+    // Call names built once: the checks run on every call and read a name only to fail.
+    private static final Map<UnaryOp, String> UNARY = callNames("unary", UnaryOp.class);
+    private static final Map<UnaryOp, String> UNARY_BACKWARD = callNames("unaryBackward", UnaryOp.class);
+    private static final Map<BinaryOp, String> BINARY = callNames("binary", BinaryOp.class);
+    private static final Map<ReduceOp, String> REDUCE = callNames("reduce", ReduceOp.class);
+    private static final Map<UpdateRule, String> UPDATE = callNames("update", UpdateRule.class);
+    private static final Map<UpdateRule, String> UPDATE_GROUP = callNames("updateGroup", UpdateRule.class);
+    private static final Map<Distribution, String> RANDOM = callNames("random", Distribution.class);
+    private static final String[] STATE_ROLES = {"state 0", "state 1"};
+
     private BufferChecks() {
+    }
+
+    private static <E extends Enum<E>> Map<E, String> callNames(String method, Class<E> constants) {
+        Map<E, String> names = new EnumMap<>(constants);
+        for (E constant : constants.getEnumConstants()) {
+            names.put(constant, method + " " + constant);
+        }
+        return names;
     }
 
     // ---- memory ----
@@ -142,22 +162,25 @@ public final class BufferChecks {
     public static void gemm(Backend backend, boolean transposeA, boolean transposeB, int m, int n, int k,
                             Buffer a, Buffer b, Buffer c) {
         String method = "gemm";
-        product(backend, method, transposeA, transposeB, m, n, k, a, b, "c", c);
+        product(backend, method, transposeA, transposeB, m, n, k, a, b, "c", "c [m, n]", c);
         distinct(method, "c", c, "a", a, "b", b);
     }
 
-    /** One product's operands: a [m, k] and b [k, n] (or transposed), and its result [m, n] named {@code cName}. */
+    /**
+     * One product's operands: a [m, k] and b [k, n] (or transposed), and its result [m, n] named {@code cName}
+     * ({@code cShaped} with its shape).
+     */
     private static void product(Backend backend, String method, boolean transposeA, boolean transposeB, int m, int n,
-                                int k, Buffer a, Buffer b, String cName, Buffer c) {
+                                int k, Buffer a, Buffer b, String cName, String cShaped, Buffer c) {
         notNegative(method, "m, n, k", m, n, k);
         owned(backend, method, "a", a);
         owned(backend, method, "b", b);
         owned(backend, method, cName, c);
         sameDType(method, "a", a, "b", b, cName, c);
         real(method, a, b, c);
-        exact(method, "a " + (transposeA ? "[k, m]" : "[m, k]"), a, (long) m * k);
-        exact(method, "b " + (transposeB ? "[n, k]" : "[k, n]"), b, (long) k * n);
-        exact(method, cName + " [m, n]", c, (long) m * n);
+        exact(method, transposeA ? "a [k, m]" : "a [m, k]", a, (long) m * k);
+        exact(method, transposeB ? "b [n, k]" : "b [k, n]", b, (long) k * n);
+        exact(method, cShaped, c, (long) m * n);
     }
 
     /**
@@ -194,7 +217,7 @@ public final class BufferChecks {
         String method = "gemmBiasActivation";
         notNull(method, "activation", activation);
         activationAlpha(method, alpha);
-        product(backend, method, transposeA, transposeB, m, n, k, a, b, "out", out);
+        product(backend, method, transposeA, transposeB, m, n, k, a, b, "out", "out [m, n]", out);
         if (bias != null) {
             owned(backend, method, "bias", bias);
             sameDType(method, "out", out, "bias", bias);
@@ -615,7 +638,7 @@ public final class BufferChecks {
     /** {@link Backend#unary}: out of exactly x's length; out may be x. */
     public static void unary(Backend backend, UnaryOp op, Buffer x, Buffer out) {
         notNull("unary", "op", op);
-        String method = "unary " + op;
+        String method = UNARY.get(op);
         owned(backend, method, "x", x);
         owned(backend, method, "out", out);
         sameDType(method, "x", x, "out", out);
@@ -626,7 +649,7 @@ public final class BufferChecks {
     /** {@link Backend#unaryBackward}: y, gradOut and gradIn of exactly x's length; gradIn may be any input. */
     public static void unaryBackward(Backend backend, UnaryOp op, Buffer x, Buffer y, Buffer gradOut, Buffer gradIn) {
         notNull("unaryBackward", "op", op);
-        String method = "unaryBackward " + op;
+        String method = UNARY_BACKWARD.get(op);
         owned(backend, method, "x", x);
         owned(backend, method, "y", y);
         owned(backend, method, "gradOut", gradOut);
@@ -644,7 +667,7 @@ public final class BufferChecks {
      */
     public static void binary(Backend backend, BinaryOp op, Broadcast shape, Buffer a, Buffer b, Buffer out) {
         notNull("binary", "op", op);
-        String method = "binary " + op;
+        String method = BINARY.get(op);
         notNull(method, "shape", shape);
         owned(backend, method, "a", a);
         owned(backend, method, "b", b);
@@ -662,7 +685,7 @@ public final class BufferChecks {
     /** {@link Backend#reduce}: outer, inner >= 0, middle >= 1; x exactly [outer, middle, inner], out [outer, inner]; out is not x. */
     public static void reduce(Backend backend, ReduceOp op, int outer, int middle, int inner, Buffer x, Buffer out) {
         notNull("reduce", "op", op);
-        String method = "reduce " + op;
+        String method = REDUCE.get(op);
         if (outer < 0 || middle < 1 || inner < 0) {
             throw new KilnException(method + ": expected outer >= 0, middle >= 1 and inner >= 0, got outer=" + outer
                     + ", middle=" + middle + ", inner=" + inner);
@@ -742,7 +765,7 @@ public final class BufferChecks {
                                            Buffer probabilities, Buffer losses) {
         String method = "softmaxCrossEntropy";
         rowsAndColumns(method, "cols", rows, cols);
-        crossEntropyOperands(backend, method, rows, cols, logits, targets, probabilities, "losses", "[rows]", losses,
+        crossEntropyOperands(backend, method, rows, cols, logits, targets, probabilities, "losses", "losses [rows]", losses,
                 rows);
     }
 
@@ -751,7 +774,7 @@ public final class BufferChecks {
      * {@code outName} exactly {@code outLength}, all owned and of one real dtype; the two outputs are no inputs.
      */
     private static void crossEntropyOperands(Backend backend, String method, int rows, int cols, Buffer logits,
-                                             Buffer targets, Buffer probabilities, String outName, String outShape,
+                                             Buffer targets, Buffer probabilities, String outName, String outShaped,
                                              Buffer out, long outLength) {
         owned(backend, method, "logits", logits);
         owned(backend, method, "targets", targets);
@@ -762,7 +785,7 @@ public final class BufferChecks {
         exact(method, "logits [rows, cols]", logits, (long) rows * cols);
         exact(method, "targets [rows, cols]", targets, (long) rows * cols);
         exact(method, "probabilities [rows, cols]", probabilities, (long) rows * cols);
-        exact(method, outName + " " + outShape, out, outLength);
+        exact(method, outShaped, out, outLength);
         distinct(method, "probabilities", probabilities, "logits", logits, "targets", targets, outName, out);
         distinct(method, outName, out, "logits", logits, "targets", targets);
     }
@@ -781,7 +804,7 @@ public final class BufferChecks {
         if (!Double.isFinite(scale)) {
             throw new KilnException(method + ": scale must be finite, got " + scale);
         }
-        crossEntropyOperands(backend, method, rows, cols, logits, targets, probabilities, "total", "[1]", total, 1);
+        crossEntropyOperands(backend, method, rows, cols, logits, targets, probabilities, "total", "total [1]", total, 1);
     }
 
     /**
@@ -861,7 +884,7 @@ public final class BufferChecks {
     public static void update(Backend backend, UpdateRule rule, UpdateParameters parameters, Buffer param, Buffer grad,
                               Buffer... states) {
         notNull("update", "rule", rule);
-        updateBuffers(backend, "update " + rule, rule, parameters, param, grad, states);
+        updateBuffers(backend, UPDATE.get(rule), rule, parameters, param, grad, states);
     }
 
     private static void updateBuffers(Backend backend, String method, UpdateRule rule, UpdateParameters parameters,
@@ -883,7 +906,7 @@ public final class BufferChecks {
         roles[1] = "grad";
         for (int s = 0; s < given; s++) {
             all[s + 2] = states[s];
-            roles[s + 2] = "state " + s;
+            roles[s + 2] = s < STATE_ROLES.length ? STATE_ROLES[s] : "state " + s;
         }
         for (int i = 0; i < all.length; i++) {
             owned(backend, method, roles[i], all[i]);
@@ -912,7 +935,7 @@ public final class BufferChecks {
     public static void updateGroup(Backend backend, UpdateRule rule, UpdateParameters parameters, Buffer[] params,
                                    Buffer[] grads, Buffer[][] states) {
         notNull("updateGroup", "rule", rule);
-        String method = "updateGroup " + rule;
+        String method = UPDATE_GROUP.get(rule);
         notNull(method, "params", params);
         notNull(method, "grads", grads);
         notNull(method, "states", states);
@@ -923,7 +946,9 @@ public final class BufferChecks {
         Set<Buffer> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int i = 0; i < params.length; i++) {
             updateBuffers(backend, method, rule, parameters, params[i], grads[i], states[i]);
-            sameDType(method, "params[0]", params[0], "params[" + i + "]", params[i]);
+            if (params[i].dtype() != params[0].dtype()) {
+                sameDType(method, "params[0]", params[0], "params[" + i + "]", params[i]);
+            }
             seen.add(params[i]);
             seen.add(grads[i]);
             seen.addAll(Arrays.asList(states[i]));
@@ -937,8 +962,9 @@ public final class BufferChecks {
     /** {@link Backend#random}: a distribution and a live buffer of this backend. */
     public static void random(Backend backend, Distribution distribution, Buffer out) {
         notNull("random", "distribution", distribution);
-        owned(backend, "random " + distribution, "out", out);
-        real("random " + distribution, out);
+        String method = RANDOM.get(distribution);
+        owned(backend, method, "out", out);
+        real(method, out);
     }
 
     // ---- the checks themselves ----

@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -69,6 +68,8 @@ public final class OpenClBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(OpenClBackend.class);
     /** Whether any backend of this JVM launched a kernel yet: the first launch logs the startup time. */
     private static final AtomicBoolean LAUNCHED = new AtomicBoolean();
+    private static final Map<UpdateRule, String> UPDATE_KERNELS = KernelNames.of("update_", UpdateRule.class, "");
+    private static final Map<Distribution, String> RANDOM_KERNELS = KernelNames.of("random_", Distribution.class, "");
     private final OpenClSoftmax rowwise = new OpenClSoftmax(this);
     private final Map<DType, GemmTuning> gemmTunings = new EnumMap<>(DType.class);
     private final Map<ProgramVariant, Map<KernelFamily, ProgramSource>> sources = new HashMap<>();
@@ -729,7 +730,7 @@ public final class OpenClBackend implements Backend {
         BufferChecks.update(this, rule, parameters, param, grad, states);
         ClBuffer pb = (ClBuffer) param;
         long n = pb.length();
-        KernelLaunch launch = launch(pb.dtype(), KernelFamily.OPTIM, "update_" + lower(rule), () -> n + " elements")
+        KernelLaunch launch = launch(pb.dtype(), KernelFamily.OPTIM, UPDATE_KERNELS.get(rule), () -> n + " elements")
                 .unsignedLong(n).real(parameters.learningRate()).real(parameters.beta1()).real(parameters.beta2())
                 .real(parameters.epsilon()).real(parameters.weightDecay())
                 .real(1 - Math.pow(parameters.beta1(), parameters.step()))
@@ -747,17 +748,26 @@ public final class OpenClBackend implements Backend {
         BufferChecks.updateGroup(this, rule, parameters, params, grads, states);
         ClBuffer[][] stateBuffers = new ClBuffer[states.length][];
         for (int i = 0; i < states.length; i++) {
-            stateBuffers[i] = Arrays.copyOf(states[i], states[i].length, ClBuffer[].class);
+            stateBuffers[i] = clBuffers(states[i]);
         }
-        updateGroup.run(rule, parameters, Arrays.copyOf(params, params.length, ClBuffer[].class),
-                Arrays.copyOf(grads, grads.length, ClBuffer[].class), stateBuffers);
+        updateGroup.run(rule, parameters, clBuffers(params), clBuffers(grads), stateBuffers);
+    }
+
+    // A cast per element: Arrays.copyOf to ClBuffer[].class makes the JIT speculate on the array's class and
+    // recompile the whole optimizer step each time the speculation fails.
+    private static ClBuffer[] clBuffers(Buffer[] buffers) {
+        ClBuffer[] cast = new ClBuffer[buffers.length];
+        for (int i = 0; i < buffers.length; i++) {
+            cast[i] = (ClBuffer) buffers[i];
+        }
+        return cast;
     }
 
     @Override
     public void random(Distribution distribution, long seed, long offset, double a, double b, Buffer out) {
         BufferChecks.random(this, distribution, out);
         ClBuffer ob = (ClBuffer) out;
-        KernelLaunch launch = launch(ob.dtype(), KernelFamily.RANDOM, "random_" + lower(distribution),
+        KernelLaunch launch = launch(ob.dtype(), KernelFamily.RANDOM, RANDOM_KERNELS.get(distribution),
                 () -> ob.length() + " elements, seed=" + seed + ", offset=" + offset)
                 .unsignedLong(ob.length()).unsignedLong(offset).unsigned(seed & 0xFFFFFFFFL).unsigned(seed >>> 32);
         switch (distribution) {
@@ -974,10 +984,6 @@ public final class OpenClBackend implements Backend {
         if (closed) {
             throw new BackendClosedException(this, "OpenCL call");
         }
-    }
-
-    private static String lower(Enum<?> value) {
-        return value.name().toLowerCase(Locale.ROOT);
     }
 
     @Override

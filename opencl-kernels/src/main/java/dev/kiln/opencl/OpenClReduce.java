@@ -2,7 +2,7 @@ package dev.kiln.opencl;
 
 import dev.kiln.backend.DType;
 import dev.kiln.backend.ReduceOp;
-import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -28,6 +28,10 @@ final class OpenClReduce {
     /** Fewest elements per work-item in a part of a row. */
     private static final int PART_PER_ITEM = 8;
 
+    private static final Map<ReduceOp, String> PER_OUTPUT = KernelNames.of("reduce_", ReduceOp.class, "");
+    private static final Map<ReduceOp, String> ROWS = KernelNames.of("reduce_", ReduceOp.class, "_rows");
+    private static final Map<ReduceOp, String> CHUNKS = KernelNames.of("reduce_", ReduceOp.class, "_chunks");
+
     private final OpenClBackend backend;
 
     OpenClReduce(OpenClBackend backend) {
@@ -36,30 +40,29 @@ final class OpenClReduce {
 
     void reduce(ReduceOp op, int outer, int middle, int inner, ClBuffer x, ClBuffer out) {
         DType dtype = x.dtype();
-        String kernel = "reduce_" + op.name().toLowerCase(Locale.ROOT);
         Supplier<String> shapes = () -> "outer=" + outer + ", middle=" + middle + ", inner=" + inner;
         int lanes = backend.lanes(dtype);
         int chunks = (middle + CHUNK - 1) / CHUNK;
         long firstPass = (long) outer * chunks * (inner / lanes);
         if (inner == 1 && middle >= ROW_KERNEL_FROM && op == ReduceOp.ARGMAX) {
-            backend.launch(dtype, KernelFamily.REDUCE, kernel + "_rows", shapes)
+            backend.launch(dtype, KernelFamily.REDUCE, ROWS.get(op), shapes)
                     .integer(outer).integer(middle).buffer(x).buffer(out)
                     .runGroupStride(backend.queue(), outer, backend.rowGroup(dtype));
         } else if (inner == 1 && middle >= ROW_KERNEL_FROM) {
-            rows(kernel, outer, middle, x, out, shapes);
+            rows(ROWS.get(op), outer, middle, x, out, shapes);
         } else if (op != ReduceOp.ARGMAX && chunks > 1 && inner % lanes == 0 && firstPass <= Integer.MAX_VALUE) {
             ClBuffer partial = backend.scratch(dtype, (long) outer * chunks * inner);
             try {
-                backend.launch(dtype, KernelFamily.REDUCE, kernel + "_chunks", shapes)
+                backend.launch(dtype, KernelFamily.REDUCE, CHUNKS.get(op), shapes)
                         .unsignedLong(firstPass).integer(middle).integer(inner).integer(CHUNK).integer(chunks)
                         .divisor(inner / lanes).divisor(chunks).buffer(x).buffer(partial)
                         .run(backend.queue(), firstPass);
-                perOutput(op, kernel, outer, chunks, inner, middle, partial, out, shapes);
+                perOutput(op, outer, chunks, inner, middle, partial, out, shapes);
             } finally {
                 backend.free(partial);
             }
         } else {
-            perOutput(op, kernel, outer, middle, inner, middle, x, out, shapes);
+            perOutput(op, outer, middle, inner, middle, x, out, shapes);
         }
     }
 
@@ -90,16 +93,16 @@ final class OpenClReduce {
 
     private void rowPass(String kernel, int rows, int middle, int parts, int part, int count, ClBuffer x,
                          ClBuffer out, Supplier<String> shapes) {
-        backend.launch(x.dtype(), KernelFamily.REDUCE, kernel + "_rows", shapes)
+        backend.launch(x.dtype(), KernelFamily.REDUCE, kernel, shapes)
                 .integer(rows).integer(middle).integer(parts).integer(part).integer(count).buffer(x).buffer(out)
                 .runGroupStride(backend.queue(), (long) rows * parts, backend.rowGroup(x.dtype()));
     }
 
     /** reduce_&lt;op&gt; over x [outer, middle, inner], a mean dividing by {@code count}. */
-    private void perOutput(ReduceOp op, String kernel, int outer, int middle, int inner, int count, ClBuffer x,
+    private void perOutput(ReduceOp op, int outer, int middle, int inner, int count, ClBuffer x,
                            ClBuffer out, Supplier<String> shapes) {
         long n = (long) outer * inner;
-        KernelLaunch launch = backend.launch(x.dtype(), KernelFamily.REDUCE, kernel, shapes)
+        KernelLaunch launch = backend.launch(x.dtype(), KernelFamily.REDUCE, PER_OUTPUT.get(op), shapes)
                 .unsignedLong(n).integer(middle).integer(inner);
         if (op != ReduceOp.ARGMAX) {
             launch.integer(count);

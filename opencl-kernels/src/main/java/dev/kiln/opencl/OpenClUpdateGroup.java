@@ -5,7 +5,7 @@ import dev.kiln.backend.UpdateRule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 
 /**
  * Launches update_&lt;rule&gt;_group: the small parameters of one optimizer step, {@link #SLOTS} to a launch, each
@@ -18,6 +18,8 @@ final class OpenClUpdateGroup {
     static final int SLOTS = 4;
     /** Elements from which a parameter is updated by its own launch. */
     static final long ALONE_FROM = 4096;
+
+    private static final Map<UpdateRule, String> KERNELS = KernelNames.of("update_", UpdateRule.class, "_group");
 
     private final OpenClBackend backend;
 
@@ -52,7 +54,7 @@ final class OpenClUpdateGroup {
             items += KernelLaunch.roundUp(lengths[q], KernelLaunch.GROUP);
         }
         KernelLaunch launch = backend.launch(params[slots.get(0)].dtype(), KernelFamily.OPTIM,
-                        "update_" + rule.name().toLowerCase(Locale.ROOT) + "_group",
+                        KERNELS.get(rule),
                         () -> count + " parameters of " + Arrays.toString(lengths) + " elements")
                 .real(parameters.learningRate()).real(parameters.beta1()).real(parameters.beta2())
                 .real(parameters.epsilon()).real(parameters.weightDecay())
