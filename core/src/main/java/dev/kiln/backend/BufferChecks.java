@@ -765,8 +765,8 @@ public final class BufferChecks {
                                            Buffer probabilities, Buffer losses) {
         String method = "softmaxCrossEntropy";
         rowsAndColumns(method, "cols", rows, cols);
-        crossEntropyOperands(backend, method, rows, cols, logits, targets, probabilities, "losses", "losses [rows]", losses,
-                rows);
+        crossEntropyOperands(backend, method, rows, cols, logits, targets, probabilities, "losses", "losses [rows]",
+                losses, rows);
     }
 
     /**
@@ -804,7 +804,8 @@ public final class BufferChecks {
         if (!Double.isFinite(scale)) {
             throw new KilnException(method + ": scale must be finite, got " + scale);
         }
-        crossEntropyOperands(backend, method, rows, cols, logits, targets, probabilities, "total", "total [1]", total, 1);
+        crossEntropyOperands(backend, method, rows, cols, logits, targets, probabilities, "total", "total [1]", total,
+                1);
     }
 
     /**
