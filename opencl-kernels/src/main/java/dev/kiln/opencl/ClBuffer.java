@@ -3,7 +3,6 @@ package dev.kiln.opencl;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
-import org.jocl.Pointer;
 import org.jocl.cl_mem;
 
 /** A device buffer of an {@link OpenClBackend}: {@code length} elements in a pooled block of {@code capacityBytes}. */
@@ -12,8 +11,6 @@ final class ClBuffer implements Buffer {
     private final DType dtype;
     private final long length;
     private final cl_mem memory;
-    /** The kernel argument for this buffer, made once: weights are passed to a kernel at every call. */
-    private final Pointer argument;
     private final long capacityBytes;
     private boolean freed;
 
@@ -22,7 +19,6 @@ final class ClBuffer implements Buffer {
         this.dtype = dtype;
         this.length = length;
         this.memory = memory;
-        this.argument = Pointer.to(memory);
         this.capacityBytes = capacityBytes;
     }
 
@@ -52,11 +48,6 @@ final class ClBuffer implements Buffer {
 
     cl_mem memory() {
         return memory;
-    }
-
-    /** The pointer to {@link #memory()} that a kernel argument passes. */
-    Pointer argument() {
-        return argument;
     }
 
     long capacityBytes() {

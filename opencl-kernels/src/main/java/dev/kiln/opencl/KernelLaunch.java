@@ -9,7 +9,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jocl.CL;
 import org.jocl.CLException;
-import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_kernel;
@@ -26,15 +25,9 @@ final class KernelLaunch {
     /** Elements a buffer may hold for the kernels built with 32-bit indices. */
     static final long NARROW_ELEMENTS = 1L << 31;
 
-    /**
-     * A buffer's pointer, local memory (value null), or a scalar's bits that pass through {@link ScalarArgument} when
-     * the arguments are set.
-     */
-    private record Argument(long size, Pointer value, boolean scalar, long bits) {
-    }
-
     private final Function<Boolean, cl_kernel> variants;
     private final Function<cl_kernel, KernelLimits> limits;
+    private final Function<cl_kernel, KernelArguments> held;
     private final long maxGlobal;
     private final OutOfMemoryRetry retry;
     private final ScalarArgument scalar;
@@ -42,7 +35,8 @@ final class KernelLaunch {
     private final DType dtype;
     private final Supplier<String> shapes;
     private final LongAdder enqueued;
-    private final List<Argument> arguments = new ArrayList<>();
+    private final LongAdder argumentsSet;
+    private final List<KernelArgument> arguments = new ArrayList<>();
     private final List<ClBuffer> buffers = new ArrayList<>();
     private long widest;
     private cl_kernel kernel;
@@ -50,14 +44,18 @@ final class KernelLaunch {
     /**
      * A launch of the kernel that {@code variants} gives for 64-bit (true) or 32-bit (false) indices.
      *
+     * @param held the arguments each kernel object holds from its earlier launches, which this one does not set again
      * @param maxGlobal most work-items of a 1-D launch ({@link #run}), a multiple of {@link #GROUP} or less than one
      * @param enqueued counts the launches enqueued
+     * @param argumentsSet counts the arguments set (those a kernel did not hold)
      */
-    KernelLaunch(Function<Boolean, cl_kernel> variants, Function<cl_kernel, KernelLimits> limits, long maxGlobal,
-                 OutOfMemoryRetry retry, ScalarArgument scalar, String name, DType dtype, Supplier<String> shapes,
-                 LongAdder enqueued) {
+    KernelLaunch(Function<Boolean, cl_kernel> variants, Function<cl_kernel, KernelLimits> limits,
+                 Function<cl_kernel, KernelArguments> held, long maxGlobal, OutOfMemoryRetry retry,
+                 ScalarArgument scalar, String name, DType dtype, Supplier<String> shapes, LongAdder enqueued,
+                 LongAdder argumentsSet) {
         this.variants = variants;
         this.limits = limits;
+        this.held = held;
         this.maxGlobal = maxGlobal;
         this.retry = retry;
         this.scalar = scalar;
@@ -65,12 +63,13 @@ final class KernelLaunch {
         this.dtype = dtype;
         this.shapes = shapes;
         this.enqueued = enqueued;
+        this.argumentsSet = argumentsSet;
     }
 
     KernelLaunch buffer(ClBuffer buffer) {
         widest = Math.max(widest, buffer.length());
         buffers.add(buffer);
-        return set(Sizeof.cl_mem, buffer.argument());
+        return add(KernelArgument.buffer(buffer.memory()));
     }
 
     KernelLaunch integer(int value) {
@@ -87,7 +86,7 @@ final class KernelLaunch {
 
     /** A {@code ulong} vector (ulong2, ulong4, ...) holding {@code values}. */
     KernelLaunch unsignedLongs(long[] values) {
-        return set((long) Sizeof.cl_ulong * values.length, Pointer.to(values));
+        return add(KernelArgument.longs(values));
     }
 
     /** A {@code uint2} holding the {@link Divisor} constants of {@code divisor}, for the kernel's divide(). */
@@ -105,7 +104,7 @@ final class KernelLaunch {
 
     /** Local memory of {@code bytes} for the next argument (a {@code __local} pointer). */
     KernelLaunch local(long bytes) {
-        return set(bytes, null);
+        return add(KernelArgument.local(bytes));
     }
 
     /**
@@ -195,8 +194,16 @@ final class KernelLaunch {
         limits.apply(resolved).violation(global, local).ifPresent(violation -> {
             throw new KilnException("kernel '" + name + "' (" + shapes.get() + "): " + violation);
         });
-        for (int argument = 0; argument < arguments.size(); argument++) {
-            setArgument(resolved, argument, arguments.get(argument));
+        KernelArguments holding = held.apply(resolved);
+        for (int index = 0; index < arguments.size(); index++) {
+            KernelArgument argument = arguments.get(index);
+            if (!holding.holds(index, argument)) {
+                // unknown until the call succeeds: a failed set may leave either value
+                holding.record(index, null);
+                setArgument(resolved, index, argument);
+                holding.record(index, argument);
+                argumentsSet.increment();
+            }
         }
         int status = retry.enqueue(() -> ndRange(queue, resolved, global, local), this::bufferBytes,
                 () -> "kernel '" + name + "' (" + shapes.get() + ")");
@@ -219,22 +226,20 @@ final class KernelLaunch {
         }
     }
 
-    private KernelLaunch set(long size, Pointer value) {
-        arguments.add(new Argument(size, value, false, 0));
+    private KernelLaunch add(KernelArgument argument) {
+        arguments.add(argument);
         return this;
     }
 
     /** A scalar of {@code size} bytes (4 or 8) whose bits are {@code bits}, the low 4 when 4. */
     private KernelLaunch scalar(long size, long bits) {
-        arguments.add(new Argument(size, null, true, bits));
-        return this;
+        return add(KernelArgument.scalar(size, bits));
     }
 
-    private void setArgument(cl_kernel resolved, int argument, Argument value) {
+    private void setArgument(cl_kernel resolved, int argument, KernelArgument value) {
         int status;
         try {
-            Pointer pointer = value.scalar() ? scalar.of(value.bits(), value.size()) : value.value();
-            status = CL.clSetKernelArg(resolved, argument, value.size(), pointer);
+            status = CL.clSetKernelArg(resolved, argument, value.size(), value.pointer(scalar));
         } catch (CLException e) {
             status = e.getStatus();
         }

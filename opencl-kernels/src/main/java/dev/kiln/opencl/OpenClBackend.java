@@ -57,6 +57,7 @@ public final class OpenClBackend implements Backend {
     private final ClTransfers transfers;
     private final ScalarArgument scalarArgument = new ScalarArgument();
     private final LongAdder kernelLaunches = new LongAdder();
+    private final LongAdder kernelArgumentsSet = new LongAdder();
     private final OpenClGemm gemm = new OpenClGemm(this);
     private final OpenClDense dense = new OpenClDense(this, gemm);
     private final OpenClUpdateGroup updateGroup = new OpenClUpdateGroup(this);
@@ -805,13 +806,18 @@ public final class OpenClBackend implements Backend {
         }
         boolean stride = gridStride;
         return new KernelLaunch(wide -> kernel(new ProgramVariant(dtype, wide || wideIndices, stride), family, name),
-                this::limits, stride ? maxGlobal : Long.MAX_VALUE, retry, scalarArgument, name, dtype,
-                shapes, kernelLaunches);
+                this::limits, programs::arguments, stride ? maxGlobal : Long.MAX_VALUE, retry, scalarArgument, name,
+                dtype, shapes, kernelLaunches, kernelArgumentsSet);
     }
 
     /** Kernels enqueued since the backend opened: one backend call may take several launches, or none. */
     long kernelLaunches() {
         return kernelLaunches.sum();
+    }
+
+    /** Kernel arguments set since the backend opened: those the launches passed that their kernels did not hold. */
+    long kernelArgumentsSet() {
+        return kernelArgumentsSet.sum();
     }
 
     private cl_kernel kernel(ProgramVariant variant, KernelFamily family, String name) {

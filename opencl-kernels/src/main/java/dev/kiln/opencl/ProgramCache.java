@@ -24,6 +24,7 @@ final class ProgramCache implements AutoCloseable {
     private final Map<ProgramSource, cl_program> programs = new HashMap<>();
     private final Map<cl_program, Map<String, cl_kernel>> kernels = new HashMap<>();
     private final Map<cl_kernel, KernelLimits> limits = new IdentityHashMap<>();
+    private final Map<cl_kernel, KernelArguments> arguments = new IdentityHashMap<>();
     private int sourceBuilds;
     private int binaryBuilds;
 
@@ -55,6 +56,11 @@ final class ProgramCache implements AutoCloseable {
     /** The work-group limits of {@code kernel}, one of this cache's kernels, queried on first use. */
     KernelLimits limits(cl_kernel kernel) {
         return limits.computeIfAbsent(kernel, k -> KernelLimits.of(k, context.device()));
+    }
+
+    /** The arguments {@code kernel}, one of this cache's kernels, holds from its earlier launches. */
+    KernelArguments arguments(cl_kernel kernel) {
+        return arguments.computeIfAbsent(kernel, k -> new KernelArguments());
     }
 
     /** The built program for {@code source}, compiling it on first use. */
@@ -161,6 +167,7 @@ final class ProgramCache implements AutoCloseable {
         kernels.values().forEach(byName -> byName.values().forEach(CL::clReleaseKernel));
         kernels.clear();
         limits.clear();
+        arguments.clear();
         programs.values().forEach(CL::clReleaseProgram);
         programs.clear();
     }
