@@ -124,9 +124,11 @@ public final class MemoryScope implements AutoCloseable {
         pop();
         Tensor[] toFree = owned.toArray(new Tensor[0]);
         owned.clear();
-        for (Tensor t : toFree) {
-            t.setScope(null);
-            t.close();
+        // Newest first: a pool that hands out the last block freed then gives the next step's first tensor the
+        // block this step's first one had, so each tensor of a repeated step gets the same buffer every time.
+        for (int i = toFree.length - 1; i >= 0; i--) {
+            toFree[i].setScope(null);
+            toFree[i].close();
         }
     }
 }

@@ -34,6 +34,10 @@ record KernelArgument(long size, long bits, Object source) {
         return new KernelArgument((long) Sizeof.cl_ulong * values.length, 0, values.clone());
     }
 
+    boolean isBuffer() {
+        return source instanceof cl_mem;
+    }
+
     /**
      * The value clSetKernelArg reads: none for local memory, a vector's values, or the bits of a scalar or a handle
      * through {@code scalar}'s memory.

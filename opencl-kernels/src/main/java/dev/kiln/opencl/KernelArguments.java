@@ -1,6 +1,7 @@
 package dev.kiln.opencl;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The arguments one kernel object holds. OpenCL keeps a kernel's arguments from one enqueue to the next, so a launch
@@ -14,6 +15,23 @@ final class KernelArguments {
     /** Whether the kernel holds {@code argument} at {@code index}. */
     boolean holds(int index, KernelArgument argument) {
         return index < held.length && held[index] != null && held[index].sameAs(argument);
+    }
+
+    /** How many of the arguments of {@code arguments} that are not buffers the kernel holds, each at its index. */
+    int scalarsHeld(List<KernelArgument> arguments) {
+        int held = 0;
+        for (int index = 0; index < arguments.size(); index++) {
+            KernelArgument argument = arguments.get(index);
+            if (!argument.isBuffer() && holds(index, argument)) {
+                held++;
+            }
+        }
+        return held;
+    }
+
+    /** Whether no argument was ever set: a kernel object no launch has used. */
+    boolean isEmpty() {
+        return held.length == 0;
     }
 
     /** Records that {@code argument} was set at {@code index}; null when setting it failed and the value is unknown. */

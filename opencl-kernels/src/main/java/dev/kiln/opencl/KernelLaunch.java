@@ -27,7 +27,7 @@ final class KernelLaunch {
 
     private final Function<Boolean, cl_kernel> variants;
     private final Function<cl_kernel, KernelLimits> limits;
-    private final Function<cl_kernel, KernelArguments> held;
+    private final Function<cl_kernel, KernelInstances> instances;
     private final long maxGlobal;
     private final OutOfMemoryRetry retry;
     private final ScalarArgument scalar;
@@ -44,18 +44,18 @@ final class KernelLaunch {
     /**
      * A launch of the kernel that {@code variants} gives for 64-bit (true) or 32-bit (false) indices.
      *
-     * @param held the arguments each kernel object holds from its earlier launches, which this one does not set again
+     * @param instances the kernel objects of a kernel's function, of which a launch takes the one holding its scalars
      * @param maxGlobal most work-items of a 1-D launch ({@link #run}), a multiple of {@link #GROUP} or less than one
      * @param enqueued counts the launches enqueued
      * @param argumentsSet counts the arguments set (those a kernel did not hold)
      */
     KernelLaunch(Function<Boolean, cl_kernel> variants, Function<cl_kernel, KernelLimits> limits,
-                 Function<cl_kernel, KernelArguments> held, long maxGlobal, OutOfMemoryRetry retry,
+                 Function<cl_kernel, KernelInstances> instances, long maxGlobal, OutOfMemoryRetry retry,
                  ScalarArgument scalar, String name, DType dtype, Supplier<String> shapes, LongAdder enqueued,
                  LongAdder argumentsSet) {
         this.variants = variants;
         this.limits = limits;
-        this.held = held;
+        this.instances = instances;
         this.maxGlobal = maxGlobal;
         this.retry = retry;
         this.scalar = scalar;
@@ -194,18 +194,19 @@ final class KernelLaunch {
         limits.apply(resolved).violation(global, local).ifPresent(violation -> {
             throw new KilnException("kernel '" + name + "' (" + shapes.get() + "): " + violation);
         });
-        KernelArguments holding = held.apply(resolved);
+        KernelInstances.Instance instance = instances.apply(resolved).choose(arguments);
+        KernelArguments holding = instance.held();
         for (int index = 0; index < arguments.size(); index++) {
             KernelArgument argument = arguments.get(index);
             if (!holding.holds(index, argument)) {
                 // unknown until the call succeeds: a failed set may leave either value
                 holding.record(index, null);
-                setArgument(resolved, index, argument);
+                setArgument(instance.kernel(), index, argument);
                 holding.record(index, argument);
                 argumentsSet.increment();
             }
         }
-        int status = retry.enqueue(() -> ndRange(queue, resolved, global, local), this::bufferBytes,
+        int status = retry.enqueue(() -> ndRange(queue, instance.kernel(), global, local), this::bufferBytes,
                 () -> "kernel '" + name + "' (" + shapes.get() + ")");
         if (status != CL.CL_SUCCESS) {
             throw new KilnException("kernel '" + name + "' (" + shapes.get() + ") failed: " + ClStatus.name(status));

@@ -806,7 +806,7 @@ public final class OpenClBackend implements Backend {
         }
         boolean stride = gridStride;
         return new KernelLaunch(wide -> kernel(new ProgramVariant(dtype, wide || wideIndices, stride), family, name),
-                this::limits, programs::arguments, stride ? maxGlobal : Long.MAX_VALUE, retry, scalarArgument, name,
+                this::limits, programs::instances, stride ? maxGlobal : Long.MAX_VALUE, retry, scalarArgument, name,
                 dtype, shapes, kernelLaunches, kernelArgumentsSet);
     }
 

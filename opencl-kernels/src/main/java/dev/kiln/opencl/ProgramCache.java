@@ -24,7 +24,7 @@ final class ProgramCache implements AutoCloseable {
     private final Map<ProgramSource, cl_program> programs = new HashMap<>();
     private final Map<cl_program, Map<String, cl_kernel>> kernels = new HashMap<>();
     private final Map<cl_kernel, KernelLimits> limits = new IdentityHashMap<>();
-    private final Map<cl_kernel, KernelArguments> arguments = new IdentityHashMap<>();
+    private final Map<cl_kernel, KernelInstances> instances = new IdentityHashMap<>();
     private int sourceBuilds;
     private int binaryBuilds;
 
@@ -47,10 +47,17 @@ final class ProgramCache implements AutoCloseable {
     cl_kernel kernel(ProgramSource source, String name) {
         cl_program program = program(source);
         return kernels.computeIfAbsent(program, p -> new HashMap<>()).computeIfAbsent(name, n -> {
-            int[] error = new int[1];
-            return ClStatus.created(CL.clCreateKernel(program, n, error), error,
-                    "creating kernel '" + n + "' of " + source.name());
+            cl_kernel kernel = create(program, source, n);
+            instances.put(kernel, new KernelInstances(kernel,
+                    () -> PlatformLock.locked(() -> create(program, source, n))));
+            return kernel;
         });
+    }
+
+    private static cl_kernel create(cl_program program, ProgramSource source, String name) {
+        int[] error = new int[1];
+        return ClStatus.created(CL.clCreateKernel(program, name, error), error,
+                "creating kernel '" + name + "' of " + source.name());
     }
 
     /** The work-group limits of {@code kernel}, one of this cache's kernels, queried on first use. */
@@ -58,9 +65,9 @@ final class ProgramCache implements AutoCloseable {
         return limits.computeIfAbsent(kernel, k -> KernelLimits.of(k, context.device()));
     }
 
-    /** The arguments {@code kernel}, one of this cache's kernels, holds from its earlier launches. */
-    KernelArguments arguments(cl_kernel kernel) {
-        return arguments.computeIfAbsent(kernel, k -> new KernelArguments());
+    /** The kernel objects of {@code kernel}'s function that its launches choose from, {@code kernel} the first. */
+    KernelInstances instances(cl_kernel kernel) {
+        return instances.get(kernel);
     }
 
     /** The built program for {@code source}, compiling it on first use. */
@@ -164,10 +171,11 @@ final class ProgramCache implements AutoCloseable {
 
     @Override
     public void close() {
+        instances.values().forEach(function -> function.others().forEach(CL::clReleaseKernel));
+        instances.clear();
         kernels.values().forEach(byName -> byName.values().forEach(CL::clReleaseKernel));
         kernels.clear();
         limits.clear();
-        arguments.clear();
         programs.values().forEach(CL::clReleaseProgram);
         programs.clear();
     }
