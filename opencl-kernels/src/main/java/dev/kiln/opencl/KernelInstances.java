@@ -33,7 +33,12 @@ final class KernelInstances {
 
     /** The object to launch with {@code arguments}. */
     Instance choose(List<KernelArgument> arguments) {
-        int scalars = (int) arguments.stream().filter(argument -> !argument.isBuffer()).count();
+        int scalars = 0;
+        for (KernelArgument argument : arguments) {
+            if (!argument.isBuffer()) {
+                scalars++;
+            }
+        }
         int best = 0;
         int bestHeld = -1;
         for (int i = 0; i < instances.size(); i++) {

@@ -5,9 +5,9 @@ import java.nio.ByteOrder;
 import org.jocl.Pointer;
 
 /**
- * Direct memory that scalar kernel arguments pass through, one per backend: clSetKernelArg copies an argument's
- * value before it returns, so the same 8 bytes serve every scalar argument of every launch (under the backend's
- * lock) instead of a Java array and a pointer allocated per argument.
+ * Direct memory that scalar kernel arguments and buffer handles pass through, one per backend: clSetKernelArg copies
+ * an argument's value before it returns, so the same 8 bytes serve every such argument of every launch (under the
+ * backend's lock) instead of a Java array and a pointer allocated per argument.
  */
 final class ScalarArgument {
     private final ByteBuffer value = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
