@@ -11,7 +11,10 @@ public enum UpdateRule {
     MOMENTUM,
     /** v = beta1*v + g; p -= lr * (g + beta1*v). State 1: velocity. */
     NESTEROV,
-    /** m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2; p -= lr * (m/(1-b1^t)) / (sqrt(v/(1-b2^t)) + eps). States: m, v. */
+    /**
+     * m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2; p -= lr * (m/(1-b1^t)) / (sqrt(v/(1-b2^t)) + eps), computed as
+     * (lr/(1-b1^t)) * m / (sqrt(v) * (1/sqrt(1-b2^t)) + eps), one division per element. States: m, v.
+     */
     ADAM,
     /** As ADAM on the raw gradient, then p -= lr * weightDecay * p (decay applied to the pre-update p). */
     ADAMW,

@@ -49,11 +49,14 @@ final class DoubleUpdates {
                     double[] m = states[0];
                     double[] v = states[1];
                     boolean decoupled = rule == UpdateRule.ADAMW;
+                    // One division and one square root per element, in the order optim.cl computes them.
+                    double stepSize = lr / correction1;
+                    double scale2 = 1 / sqrt(correction2);
                     for (int i = from; i < to; i++) {
                         double g = decoupled ? grad[i] : grad[i] + decay * p[i];
                         m[i] = beta1 * m[i] + (1 - beta1) * g;
                         v[i] = beta2 * v[i] + (1 - beta2) * (g * g);
-                        double step = lr * (m[i] / correction1) / (sqrt(v[i] / correction2) + eps);
+                        double step = stepSize * m[i] / (sqrt(v[i]) * scale2 + eps);
                         p[i] = decoupled ? p[i] - step - lr * decay * p[i] : p[i] - step;
                     }
                 }

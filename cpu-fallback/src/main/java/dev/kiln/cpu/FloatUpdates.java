@@ -51,11 +51,14 @@ final class FloatUpdates {
                     float[] m = states[0];
                     float[] v = states[1];
                     boolean decoupled = rule == UpdateRule.ADAMW;
+                    // One division and one square root per element, in the order optim.cl computes them.
+                    float stepSize = lr / correction1;
+                    float scale2 = 1 / sqrt(correction2);
                     for (int i = from; i < to; i++) {
                         float g = decoupled ? grad[i] : grad[i] + decay * p[i];
                         m[i] = beta1 * m[i] + (1 - beta1) * g;
                         v[i] = beta2 * v[i] + (1 - beta2) * (g * g);
-                        float step = lr * (m[i] / correction1) / (sqrt(v[i] / correction2) + eps);
+                        float step = stepSize * m[i] / (sqrt(v[i]) * scale2 + eps);
                         p[i] = decoupled ? p[i] - step - lr * decay * p[i] : p[i] - step;
                     }
                 }

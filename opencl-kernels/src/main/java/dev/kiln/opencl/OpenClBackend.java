@@ -740,7 +740,7 @@ public final class OpenClBackend implements Backend {
         for (Buffer state : states) {
             launch.buffer((ClBuffer) state);
         }
-        launch.run(queue(), n);
+        launch.run(queue(), (n + lanes(pb.dtype()) - 1) / lanes(pb.dtype()));
     }
 
     @Override

@@ -10,8 +10,9 @@ import java.util.Map;
 /**
  * Launches update_&lt;rule&gt;_group: the small parameters of one optimizer step, {@link #SLOTS} to a launch, each
  * slot with its own buffers and its own whole work-groups of the range, one after another. A parameter of
- * {@link #ALONE_FROM} elements or more gets update_&lt;rule&gt;, which computes an element several times faster on
- * PoCL; its launch is a small part of its cost.
+ * {@link #ALONE_FROM} elements or more gets update_&lt;rule&gt;, which computes an element faster on PoCL (Adam on the
+ * MNIST MLP's four parameters: 88 us as 100,352 weights alone and the rest grouped, 149 us all in one group); its
+ * launch is a small part of its cost.
  */
 final class OpenClUpdateGroup {
     /** Parameters per launch, as many as optim.cl's group kernels have slots. */
@@ -47,11 +48,13 @@ final class OpenClUpdateGroup {
                         ClBuffer[] grads, ClBuffer[][] states) {
         int count = slots.size();
         long[] lengths = new long[SLOTS];
+        int lanes = backend.lanes(params[slots.get(0)].dtype());
         long items = 0;
         for (int q = 0; q < SLOTS; q++) {
             lengths[q] = q < count ? params[slots.get(q)].length() : 0;
-            // each slot fills whole work-groups of its own; a smaller work-group the kernel may get needs no more
-            items += KernelLaunch.roundUp(lengths[q], KernelLaunch.GROUP);
+            // each slot's vectors fill whole work-groups of its own; a smaller work-group the kernel may get needs
+            // no more
+            items += KernelLaunch.roundUp((lengths[q] + lanes - 1) / lanes, KernelLaunch.GROUP);
         }
         KernelLaunch launch = backend.launch(params[slots.get(0)].dtype(), KernelFamily.OPTIM,
                         KERNELS.get(rule),

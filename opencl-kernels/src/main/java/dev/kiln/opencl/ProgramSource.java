@@ -37,7 +37,7 @@ record ProgramSource(String name, SortedMap<String, String> defines, String text
             defines.put("RWG", Integer.toString(rowGroup));
         }
         if (family == KernelFamily.WINDOWS || family == KernelFamily.ELEMENTWISE || family == KernelFamily.REDUCE
-                || family == KernelFamily.RANDOM || family == KernelFamily.CELLS) {
+                || family == KernelFamily.RANDOM || family == KernelFamily.CELLS || family == KernelFamily.OPTIM) {
             defines.put("VW", Integer.toString(lanes));
         }
         return of(family, dtype.name(), defines);
