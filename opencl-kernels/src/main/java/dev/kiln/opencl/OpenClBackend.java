@@ -740,7 +740,7 @@ public final class OpenClBackend implements Backend {
         for (Buffer state : states) {
             launch.buffer((ClBuffer) state);
         }
-        launch.run(queue(), (n + lanes(pb.dtype()) - 1) / lanes(pb.dtype()));
+        launch.run(queue(), vectors(pb.dtype(), n));
     }
 
     @Override
@@ -777,7 +777,7 @@ public final class OpenClBackend implements Backend {
         }
         // One work-item per vector of Philox blocks, four elements each.
         long blocks = ((offset + ob.length() + 3) >>> 2) - (offset >>> 2);
-        launch.buffer(ob).run(queue(), (blocks + lanes(ob.dtype()) - 1) / lanes(ob.dtype()));
+        launch.buffer(ob).run(queue(), vectors(ob.dtype(), blocks));
     }
 
     /** The t with (x0 >>> 8) &lt; t exactly when u = (x0 >>> 8) * 2^-24 &lt; keep. */
@@ -916,6 +916,12 @@ public final class OpenClBackend implements Backend {
     /** Elements per work-item of the vector kernels for {@code dtype} on this device (VW of their programs). */
     int lanes(DType dtype) {
         return TuningTable.lanes(context.device(), dtype);
+    }
+
+    /** Work-items of a vector kernel over {@code n} elements of {@code dtype}: one per VW, the last one partial. */
+    long vectors(DType dtype, long n) {
+        int lanes = lanes(dtype);
+        return (n + lanes - 1) / lanes;
     }
 
     GemmTuning gemmTuning(DType dtype) {

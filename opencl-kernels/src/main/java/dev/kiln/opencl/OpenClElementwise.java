@@ -26,14 +26,14 @@ final class OpenClElementwise {
     void unary(UnaryOp op, double a, double b, ClBuffer x, ClBuffer out) {
         long n = x.length();
         backend.launch(x.dtype(), KernelFamily.ELEMENTWISE, UNARY.get(op), () -> n + " elements")
-                .unsignedLong(n).real(a).real(b).buffer(x).buffer(out).run(backend.queue(), vectors(x.dtype(), n));
+                .unsignedLong(n).real(a).real(b).buffer(x).buffer(out).run(backend.queue(), backend.vectors(x.dtype(), n));
     }
 
     void unaryBackward(UnaryOp op, double a, double b, ClBuffer x, ClBuffer y, ClBuffer gradOut, ClBuffer gradIn) {
         long n = x.length();
         backend.launch(x.dtype(), KernelFamily.ELEMENTWISE, UNARY_BACKWARD.get(op), () -> n + " elements")
                 .unsignedLong(n).real(a).real(b).buffer(x).buffer(y).buffer(gradOut).buffer(gradIn)
-                .run(backend.queue(), vectors(x.dtype(), n));
+                .run(backend.queue(), backend.vectors(x.dtype(), n));
     }
 
     void binary(BinaryOp op, Broadcast shape, ClBuffer a, ClBuffer b, ClBuffer out) {
@@ -42,7 +42,7 @@ final class OpenClElementwise {
         OperandKind aKind = OperandKind.of(shape, shape.aAxes());
         OperandKind bKind = OperandKind.of(shape, shape.bAxes());
         int lanes = backend.lanes(dtype);
-        long vectors = vectors(dtype, n);
+        long vectors = backend.vectors(dtype, n);
         boolean rows = aKind == OperandKind.ROW || bKind == OperandKind.ROW;
         if (aKind != null && bKind != null && (!rows || shape.inner() % lanes == 0) && vectors <= Integer.MAX_VALUE) {
             int rowVectors = rows ? shape.inner() / lanes : 1;
@@ -56,11 +56,5 @@ final class OpenClElementwise {
                     .integer(shape.aAxes()).integer(shape.bAxes()).buffer(a).buffer(b).buffer(out)
                     .run(backend.queue(), n);
         }
-    }
-
-    /** Work-items of a vector kernel over {@code n} elements. */
-    private long vectors(DType dtype, long n) {
-        int lanes = backend.lanes(dtype);
-        return (n + lanes - 1) / lanes;
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.opencl;
 
+import dev.kiln.backend.DType;
 import dev.kiln.backend.UpdateParameters;
 import dev.kiln.backend.UpdateRule;
 import java.util.ArrayList;
@@ -48,15 +49,15 @@ final class OpenClUpdateGroup {
                         ClBuffer[] grads, ClBuffer[][] states) {
         int count = slots.size();
         long[] lengths = new long[SLOTS];
-        int lanes = backend.lanes(params[slots.get(0)].dtype());
+        DType dtype = params[slots.get(0)].dtype();
         long items = 0;
         for (int q = 0; q < SLOTS; q++) {
             lengths[q] = q < count ? params[slots.get(q)].length() : 0;
             // each slot's vectors fill whole work-groups of its own; a smaller work-group the kernel may get needs
             // no more
-            items += KernelLaunch.roundUp((lengths[q] + lanes - 1) / lanes, KernelLaunch.GROUP);
+            items += KernelLaunch.roundUp(backend.vectors(dtype, lengths[q]), KernelLaunch.GROUP);
         }
-        KernelLaunch launch = backend.launch(params[slots.get(0)].dtype(), KernelFamily.OPTIM,
+        KernelLaunch launch = backend.launch(dtype, KernelFamily.OPTIM,
                         KERNELS.get(rule),
                         () -> count + " parameters of " + Arrays.toString(lengths) + " elements")
                 .real(parameters.learningRate()).real(parameters.beta1()).real(parameters.beta2())
