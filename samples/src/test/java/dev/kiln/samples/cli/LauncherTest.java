@@ -1,6 +1,7 @@
 package dev.kiln.samples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -133,6 +134,34 @@ class LauncherTest {
         Files.write(archive, garbage);
 
         Run.of(Map.of(), "--version").assertVersionWithoutNoise();
+    }
+
+    @Test
+    @Order(5)
+    void theStepsHostCodeIsKeptOutOfC2WithoutAWord() throws Exception {
+        Run.of(Map.of(), "--version").assertVersionWithoutNoise();
+        assertTrue(Files.readString(root.resolve("samples/target/jvm/host-code-c1.json")).contains("dev/kiln/opencl/"),
+                "the directives file names the OpenCL backend's classes");
+        Run printed = Run.of(Map.of("KILN_JAVA_OPTS", "-XX:+DisplayVMOutput -XX:+CompilerDirectivesPrint"),
+                "--version");
+        assertEquals(0, printed.exitCode(), printed.err());
+        String directive = printed.out().lines()
+                .filter(line -> line.contains("matching:") && line.contains("dev/kiln")).findFirst()
+                .orElseThrow(() -> new AssertionError("no directive for Kiln's classes: " + printed.out()));
+        for (String hostCode : List.of("dev/kiln/opencl/*.*", "dev/kiln/autograd/*.*", "org/jocl/*.*")) {
+            assertTrue(directive.contains(hostCode), directive);
+        }
+        assertFalse(directive.contains("dev/kiln/cpu/"), "the CPU backend's kernels keep C2: " + directive);
+    }
+
+    @Test
+    @Order(6)
+    void kilnJitDefaultLeavesHotSpotsDefaults() throws Exception {
+        Run printed = Run.of(Map.of("KILN_JIT", "default",
+                "KILN_JAVA_OPTS", "-XX:+UnlockDiagnosticVMOptions -XX:+CompilerDirectivesPrint"), "--version");
+        assertEquals(0, printed.exitCode(), printed.err());
+        assertTrue(printed.out().contains("matching: *.*"), "HotSpot's default directive is printed: " + printed.out());
+        assertFalse(printed.out().contains("dev/kiln"), printed.out());
     }
 
     /** The one archive in the launcher's folder of archives. */
