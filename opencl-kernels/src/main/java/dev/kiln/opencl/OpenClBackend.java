@@ -482,9 +482,10 @@ public final class OpenClBackend implements Backend {
         ClBuffer ib = (ClBuffer) indices;
         ClBuffer ob = (ClBuffer) out;
         long n = (long) count * cols;
-        launch(tb.dtype(), KernelFamily.ELEMENTWISE, "gather",
+        int lanes = cols % lanes(tb.dtype()) == 0 ? lanes(tb.dtype()) : 1;
+        launch(tb.dtype(), KernelFamily.ELEMENTWISE, lanes > 1 ? "gather_vector" : "gather",
                 () -> count + " rows of " + cols + " from a table of " + rows)
-                .unsignedLong(n).integer(rows).integer(cols).buffer(tb).buffer(ib).buffer(ob).run(queue(), n);
+                .unsignedLong(n).integer(rows).integer(cols).buffer(tb).buffer(ib).buffer(ob).run(queue(), n / lanes);
     }
 
     @Override

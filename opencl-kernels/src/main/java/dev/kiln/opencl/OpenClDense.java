@@ -5,7 +5,8 @@ import dev.kiln.backend.Activation;
 /**
  * A dense layer's fused kernels: the forward pass as a gemm whose kernel adds the bias and applies the activation
  * where it stores each value ({@link OpenClGemm.Epilogue}), and the backward pass of that epilogue,
- * bias_activation_backward, the activation's gradient and the bias gradient in one launch.
+ * bias_activation_backward, the activation's gradient and the bias gradient in one launch (a vector of columns per
+ * work-item when the width allows).
  */
 final class OpenClDense {
     private final OpenClBackend backend;
@@ -32,12 +33,13 @@ final class OpenClDense {
         if (cols == 0) {
             return;
         }
-        backend.launch(y.dtype(), KernelFamily.DENSE, "bias_activation_backward",
-                        () -> rows + "x" + cols + ", " + activation)
+        int lanes = cols % backend.lanes(y.dtype()) == 0 ? backend.lanes(y.dtype()) : 1;
+        backend.launch(y.dtype(), KernelFamily.DENSE, lanes > 1 ? "bias_activation_backward_vector"
+                        : "bias_activation_backward", () -> rows + "x" + cols + ", " + activation)
                 .integer(rows).integer(cols).integer(activation.ordinal()).real(alpha)
                 .buffer(y).buffer(gradOut).buffer(gradIn).integer(gradBias == null ? 0 : 1)
                 // Without a bias gradient, gradIn only fills the argument.
                 .buffer(gradBias == null ? gradIn : gradBias)
-                .run(backend.queue(), cols);
+                .run(backend.queue(), cols / lanes);
     }
 }

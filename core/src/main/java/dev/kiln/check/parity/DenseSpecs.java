@@ -107,6 +107,7 @@ final class DenseSpecs {
         }
         cases.add(backwardCase(activation, 7, 93, false, false));
         cases.add(backwardCase(activation, 63, 65, true, true));
+        cases.add(backwardCase(activation, 33, 48, false, true));
         return new OpSpec("bias_activation_backward." + Labels.name(activation),
                 List.of(Coverage.of("biasActivationBackward", activation)), cases);
     }

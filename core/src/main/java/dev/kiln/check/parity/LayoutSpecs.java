@@ -61,10 +61,15 @@ final class LayoutSpecs {
         }
     }
 
-    /** One row, widths around the work-group size, many repeated indices (count > rows), a large table. */
+    /**
+     * One row, widths around the work-group size, many repeated indices (count > rows), a large table; widths of 64
+     * and 48 take the kernels that move a vector of each row per work-item.
+     */
     private static final List<Lookup> LOOKUPS = List.of(
             new Lookup(1, 1, 1, false),
             new Lookup(5, 7, 40, true),
+            new Lookup(11, 64, 30, true),
+            new Lookup(600, 48, 129, false),
             new Lookup(17, 65, 9, false),
             new Lookup(3, 63, 257, false),
             new Lookup(1000, 129, 300, false));

@@ -24,14 +24,17 @@ static inline T NAME(const int f, const T x, const real alpha) { \
 ACTIVATE(activate, real)
 ACTIVATE(activate_v, realV)
 
-// g * f'(x), from y = f(x).
-static inline real activate_backward(const int f, const real y, const real g, const real alpha) {
-    switch (f) {
-        case ACT_RELU: return y > 0 ? g : (real) 0;
-        case ACT_LEAKY_RELU: return y > 0 ? g : g * alpha;
-        case ACT_ELU: return y > 0 ? g : g * (y + alpha);
-        case ACT_SIGMOID: return g * (y * (1 - y));
-        case ACT_TANH: return g * (1 - y * y);
-        default: return g;
-    }
+// activate_backward (one element) and activate_backward_v (VW elements): g * f'(x), from y = f(x).
+#define ACTIVATE_BACKWARD(NAME, T) \
+static inline T NAME(const int f, const T y, const T g, const real alpha) { \
+    switch (f) { \
+        case ACT_RELU: return y > 0 ? g : (T) 0; \
+        case ACT_LEAKY_RELU: return y > 0 ? g : g * alpha; \
+        case ACT_ELU: return y > 0 ? g : g * (y + alpha); \
+        case ACT_SIGMOID: return g * (y * (1 - y)); \
+        case ACT_TANH: return g * (1 - y * y); \
+        default: return g; \
+    } \
 }
+ACTIVATE_BACKWARD(activate_backward, real)
+ACTIVATE_BACKWARD(activate_backward_v, realV)

@@ -169,15 +169,20 @@ static inline int kiln_row_index(const int v, const int rows) {
     return v >= 0 && v < rows ? v : -1;
 }
 
-// out[i, c] = table[indices[i], c]; zeros for an index outside [0, rows) (the host checks them). n = count * cols.
-__kernel void gather(const long n, const int rows, const int cols, __global const real* table,
-        __global const int* indices, __global real* out) {
-    FOR_EACH(q, n) {
-        const index_t i = q / cols, c = q % cols;
-        const int row = kiln_row_index(indices[i], rows);
-        out[q] = row < 0 ? (real) 0 : table[(index_t) row * cols + c];
-    }
+// out[i, c] = table[indices[i], c]; zeros for an index outside [0, rows) (the host checks them). n = count * cols;
+// one work-item per element, or per VW of them in gather_vector (for cols a multiple of VW).
+#define GATHER(NAME, L) \
+__kernel void NAME(const long n, const int rows, const int cols, __global const real* table, \
+        __global const int* indices, __global real* out) { \
+    FOR_EACH(item, n / L##_LANES) { \
+        const index_t q = item * L##_LANES, i = q / cols, c = q - i * cols; \
+        const int row = kiln_row_index(indices[i], rows); \
+        L##_STORE(row < 0 ? (L##_T) 0 : L##_LOAD(table + (index_t) row * cols + c), out + q); \
+    } \
 }
+
+GATHER(gather, S)
+GATHER(gather_vector, V)
 
 // For each position i: links[i] = the next j > i with the same index (count when none), links[count + i] = 1 when
 // i is the first position of a valid index. O(count^2) comparisons, independent of the row width.
