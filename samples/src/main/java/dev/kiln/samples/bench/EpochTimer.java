@@ -28,7 +28,18 @@ final class EpochTimer {
      */
     static double[] epochSeconds(ImageClassifier classifier, Backend backend, Dataset data, int classes, int batchSize,
                                  int warmUp, int timed) {
-        return epochSeconds(classifier, List.of(backend), data, classes, batchSize, warmUp, timed).seconds();
+        return epochSeconds(classifier, List.of(backend), data, classes, batchSize, warmUp, timed, () -> { })
+                .seconds();
+    }
+
+    /**
+     * As {@link #epochSeconds(ImageClassifier, Backend, Dataset, int, int, int, int)}, running {@code afterTimedEpoch}
+     * after each timed epoch, outside its time and before the next one starts.
+     */
+    static double[] epochSeconds(ImageClassifier classifier, Backend backend, Dataset data, int classes, int batchSize,
+                                 int warmUp, int timed, Runnable afterTimedEpoch) {
+        return epochSeconds(classifier, List.of(backend), data, classes, batchSize, warmUp, timed, afterTimedEpoch)
+                .seconds();
     }
 
     /**
@@ -44,11 +55,19 @@ final class EpochTimer {
     /** As {@link #epochSeconds(ImageClassifier, Backend, Dataset, int, int, int, int)} on several devices. */
     static Timed epochSeconds(ImageClassifier classifier, List<Backend> devices, Dataset data, int classes,
                               int batchSize, int warmUp, int timed) {
+        return epochSeconds(classifier, devices, data, classes, batchSize, warmUp, timed, () -> { });
+    }
+
+    private static Timed epochSeconds(ImageClassifier classifier, List<Backend> devices, Dataset data, int classes,
+                                      int batchSize, int warmUp, int timed, Runnable afterTimedEpoch) {
         DeviceReport[] last = new DeviceReport[1];
         Callback report = new Callback() {
             @Override
             public void onEpochEnd(EpochResult result, TrainingContext context) {
                 last[0] = context.deviceReport();
+                if (result.epoch() > warmUp) {
+                    afterTimedEpoch.run();
+                }
             }
         };
         try (Model model = classifier.model(devices.get(0), data.featureShape(), classes, LEARNING_RATE, SEED)) {

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code kiln bench mnist-mlp [BACKEND...]}: seconds per epoch of the MNIST MLP per backend and batch size (data
  * loaded beforehand, median of the timed epochs after warm-up), a per-call profile of one more epoch, and the same
- * network in PyTorch in the same run when python3 with torch is present.
+ * network in PyTorch in the same run when python3 with torch is present, its timed epochs alternated with Kiln's.
  */
 @Command(name = "mnist-mlp",
         description = "The MNIST MLP (784-128-10, Adam) per backend and batch size: seconds per epoch, the median"
@@ -56,6 +56,15 @@ public final class MnistMlpBench implements Callable<Integer> {
             description = "Run the PyTorch reference when python3 with torch is present (default: on).")
     private boolean torch;
 
+    @Option(names = "--alternate", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run PyTorch's timed epochs in turn with each backend's, one after each of Kiln's, so that"
+                    + " a machine whose speed drifts slows both alike (default: on); --no-alternate runs PyTorch once"
+                    + " per batch size after all backends.")
+    private boolean alternate;
+
+    /** PyTorch's median seconds per epoch, by backend then batch size, from the runs alternated with each backend. */
+    private final Map<String, Map<Integer, Double>> alternated = new LinkedHashMap<>();
+
     @Override
     public Integer call() {
         common.apply(true);
@@ -80,7 +89,9 @@ public final class MnistMlpBench implements Callable<Integer> {
             }
             out.flush();
         }
-        if (torch && !medians.isEmpty()) {
+        if (torch && alternate && !medians.isEmpty()) {
+            printRatios(medians, alternated, out, "PyTorch's timed epochs alternated with each backend's");
+        } else if (torch && !medians.isEmpty()) {
             compareWithPyTorch(medians, out);
         }
         return medians.isEmpty() ? 1 : 0;
@@ -109,13 +120,67 @@ public final class MnistMlpBench implements Callable<Integer> {
             }
             reference.put(batch, seconds);
         }
-        out.printf("## Same run, against PyTorch%n%n| backend | batch | seconds per epoch | PyTorch | ratio |%n"
-                + "|---|---|---|---|---|%n");
-        medians.forEach((name, byBatch) -> byBatch.forEach((batch, seconds) -> out.printf(Locale.ROOT,
-                "| %s | %d | %.3f | %.3f | %.2fx |%n", name, batch, seconds, reference.get(batch),
-                seconds / reference.get(batch))));
+        Map<String, Map<Integer, Double>> references = new LinkedHashMap<>();
+        medians.keySet().forEach(name -> references.put(name, reference));
+        printRatios(medians, references, out, "PyTorch run after all backends");
+    }
+
+    /** Each backend's median epoch as a ratio of PyTorch's in {@code references} (by backend, then batch size). */
+    private static void printRatios(Map<String, Map<Integer, Double>> medians,
+                                    Map<String, Map<Integer, Double>> references, PrintWriter out, String how) {
+        out.printf("## Same run, against PyTorch (%s)%n%n| backend | batch | seconds per epoch | PyTorch | ratio |%n"
+                + "|---|---|---|---|---|%n", how);
+        medians.forEach((name, byBatch) -> byBatch.forEach((batch, seconds) -> {
+            Double reference = references.getOrDefault(name, Map.of()).get(batch);
+            if (reference == null) {
+                out.printf(Locale.ROOT, "| %s | %d | %.3f | not measured | |%n", name, batch, seconds);
+            } else {
+                out.printf(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.2fx |%n", name, batch, seconds, reference,
+                        seconds / reference);
+            }
+        }));
         out.println();
         out.flush();
+    }
+
+    /** PyTorch's runs alternated with {@code backend}'s epochs, kept for the ratios. */
+    private void printAlternated(String backend, Map<Integer, TorchReference.Result> references, PrintWriter out) {
+        Map<Integer, Double> byBatch = new LinkedHashMap<>();
+        if (!references.isEmpty()) {
+            out.println();
+        }
+        references.forEach((batch, result) -> {
+            out.printf("PyTorch (CPU, %d threads, batch %d), its epochs alternated with these: ",
+                    TorchComparison.THREADS, batch);
+            Double seconds = TorchComparison.print(out, result);
+            if (seconds != null) {
+                byBatch.put(batch, seconds);
+            }
+        });
+        alternated.put(backend, byBatch);
+    }
+
+    /**
+     * The timed epochs on {@code backend} at {@code batch}, each followed by one of PyTorch's when alternating;
+     * PyTorch's run, or why there is none, goes into {@code references}.
+     */
+    private double[] timedEpochs(Backend backend, MnistData mnist, int batch,
+                                 Map<Integer, TorchReference.Result> references) {
+        if (!torch || !alternate) {
+            return EpochTimer.epochSeconds(MLP, backend, mnist.train(), mnist.classes(), batch, bench.warmUp,
+                    bench.epochs);
+        }
+        try (TorchPairs pairs = TorchPairs.start(bench.data, bench.epochs, bench.warmUp, batch,
+                new TorchReference.Mlp(HIDDEN))) {
+            double[] seconds = EpochTimer.epochSeconds(MLP, backend, mnist.train(), mnist.classes(), batch,
+                    bench.warmUp, bench.epochs, pairs::afterKilnEpoch);
+            references.put(batch, pairs.finish());
+            return seconds;
+        } catch (PythonRunner.Failure e) {
+            references.put(batch, new TorchReference.Unavailable(e.getMessage()));
+            return EpochTimer.epochSeconds(MLP, backend, mnist.train(), mnist.classes(), batch, bench.warmUp,
+                    bench.epochs);
+        }
     }
 
     /** Times and profiles one backend; returns its median seconds per epoch by batch size. */
@@ -124,9 +189,9 @@ public final class MnistMlpBench implements Callable<Integer> {
                 backend.name(), backend.device().name());
         out.flush();
         Map<Integer, Double> medians = new LinkedHashMap<>();
+        Map<Integer, TorchReference.Result> references = new LinkedHashMap<>();
         for (int batch : batchSizes) {
-            double[] seconds = EpochTimer.epochSeconds(MLP, backend, mnist.train(), mnist.classes(), batch,
-                    bench.warmUp, bench.epochs);
+            double[] seconds = timedEpochs(backend, mnist, batch, references);
             double median = EpochTimer.median(seconds);
             medians.put(batch, median);
             out.printf(Locale.ROOT, "| %d | %.3f | %s | %,.0f |%n", batch, median,
@@ -134,6 +199,7 @@ public final class MnistMlpBench implements Callable<Integer> {
                             .collect(Collectors.joining(", ")), mnist.train().size() / median);
             out.flush();
         }
+        printAlternated(backend.name(), references, out);
         if (!bench.profile) {
             out.println();
             return medians;

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 /** The PyTorch side of a training benchmark: the same network timed on the CPU in the same run. */
 final class TorchComparison {
     static final int THREADS = 2;
-    private static final long SEED = 42;
+    static final long SEED = 42;
 
     private TorchComparison() {
     }
@@ -26,6 +26,11 @@ final class TorchComparison {
         Path directory = DataFetcher.standard(DataSetSpec.MNIST).ensure(DataSetSpec.MNIST, DataFetcher.dataRoot(data));
         TorchReference.Result result = new TorchReference(TorchReference.DEFAULT_TIMEOUT).run(
                 new TorchReference.Settings(directory, epochs, warmUp, batchSize, THREADS, SEED, network));
+        return print(out, result);
+    }
+
+    /** Prints PyTorch's run, or why there is none; returns its median seconds per epoch, or null. */
+    static Double print(PrintWriter out, TorchReference.Result result) {
         if (result instanceof TorchReference.Measured measured) {
             out.printf(Locale.ROOT, "torch %s, %d threads: %.3f s per epoch (timed epochs %s), test accuracy %.4f%n%n",
                     measured.torchVersion(), measured.threads(), measured.medianSeconds(),

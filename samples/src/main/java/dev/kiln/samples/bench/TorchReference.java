@@ -145,6 +145,71 @@ public final class TorchReference {
         }
     }
 
+    /**
+     * Starts the script with {@code settings} for timed epochs one at a time ({@code --interleaved}): it returns once
+     * PyTorch has loaded the data and run the warm-up epochs.
+     */
+    public Interleaved interleaved(Settings settings) throws PythonRunner.Failure {
+        String interpreter = python.interpreterWith("numpy", "torch");
+        List<String> arguments = new ArrayList<>(settings.arguments());
+        arguments.add("--interleaved");
+        PythonRunner.Session session = python.start(interpreter, script(), arguments);
+        try {
+            String ready = session.readLine();
+            if (!object(ready).path("ready").asBoolean()) {
+                throw unreadable("{\"ready\": true} expected", ready);
+            }
+            return new Interleaved(session, settings.epochs());
+        } catch (PythonRunner.Failure | RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    /**
+     * PyTorch's timed epochs run when the caller asks, so that they alternate with the caller's own: on a machine
+     * whose speed drifts, each pair of epochs then meets the same conditions.
+     */
+    public static final class Interleaved implements AutoCloseable {
+        private final PythonRunner.Session session;
+        private final int epochs;
+        private final StringBuilder output = new StringBuilder();
+        private int done;
+
+        private Interleaved(PythonRunner.Session session, int epochs) {
+            this.session = session;
+            this.epochs = epochs;
+        }
+
+        /** Runs PyTorch's next timed epoch and returns its seconds. */
+        public double epoch() throws PythonRunner.Failure {
+            if (done == epochs) {
+                throw new IllegalStateException("all " + epochs + " timed epochs have run");
+            }
+            session.send("epoch");
+            String line = session.readLine();
+            output.append(line).append('\n');
+            done++;
+            return number(object(line), "seconds", line);
+        }
+
+        /** Ends the run and returns all its epochs and its summary; fails unless every timed epoch ran. */
+        public Measured finish() throws PythonRunner.Failure {
+            output.append(session.finish());
+            Measured measured = parse(output.toString());
+            if (measured.epochSeconds().size() != epochs) {
+                throw new PythonRunner.Failure("PyTorch ran " + measured.epochSeconds().size() + " timed epochs, "
+                        + epochs + " were asked for");
+            }
+            return measured;
+        }
+
+        @Override
+        public void close() {
+            session.close();
+        }
+    }
+
     /** The script's output: its epoch lines, numbered from 1, then one summary line. */
     static Measured parse(String output) throws PythonRunner.Failure {
         List<Double> seconds = new ArrayList<>();

@@ -8,6 +8,10 @@ memory before the clock starts and each timed epoch measures the training loop a
 
 Output, one JSON object per line on stdout: {"epoch": i, "seconds": s, "loss": l} per timed epoch, then
 {"torch": version, "threads": t, "test_accuracy": a}. Errors go to stderr with a non-zero exit status.
+
+With --interleaved the timed epochs wait for the caller: after the warm-up it prints {"ready": true}, then runs one
+timed epoch for each line "epoch" it reads on stdin, up to --epochs, and prints the summary after the last one (or
+at the end of its input), so that a caller can alternate its own epochs with these on a machine whose speed drifts.
 """
 import argparse
 import json
@@ -172,11 +176,24 @@ def arguments():
                         help="cnn: dropout rate before the last layer (default 0.5)")
     parser.add_argument("--units", type=at_least(1), default=128, metavar="N",
                         help="lstm: units of the LSTM (default 128)")
+    parser.add_argument("--interleaved", action="store_true",
+                        help="after the warm-up, run each timed epoch when stdin sends a line 'epoch'")
     return parser.parse_args()
 
 
 def emit(record):
     print(json.dumps(record), flush=True)
+
+
+def wait_for_epoch():
+    """Whether stdin asked for the next epoch; False at the end of the input."""
+    line = sys.stdin.readline()
+    if not line:
+        return False
+    if line.strip() != "epoch":
+        print(f"mnist_torch: expected the line 'epoch' on stdin, got {line.strip()!r}", file=sys.stderr)
+        sys.exit(2)
+    return True
 
 
 def main():
@@ -194,7 +211,11 @@ def main():
     shuffle = torch.Generator().manual_seed(args.seed)
     for _ in range(args.warm_up):
         train_epoch(model, optimizer, train_images, train_labels, args.batch_size, shuffle)
+    if args.interleaved:
+        emit({"ready": True})
     for epoch in range(1, args.epochs + 1):
+        if args.interleaved and not wait_for_epoch():
+            break
         start = time.perf_counter()
         loss = train_epoch(model, optimizer, train_images, train_labels, args.batch_size, shuffle)
         emit({"epoch": epoch, "seconds": time.perf_counter() - start, "loss": loss})

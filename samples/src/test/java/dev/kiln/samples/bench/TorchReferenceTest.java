@@ -85,6 +85,82 @@ class TorchReferenceTest {
                 Files.readAllLines(arguments));
     }
 
+    /** The fake answers each line "epoch" with the next epoch and prints the summary at the end of its input. */
+    private String interleavingInterpreter(Path received, Path arguments) throws Exception {
+        return FakeInterpreter.write(dir, "interleaving", String.join("\n",
+                "[ \"$2\" = 'import numpy, torch' ] && exit 0",
+                "shift 2",
+                "printf '%s\\n' \"$@\" > '" + arguments + "'",
+                "echo '{\"ready\": true}'",
+                "n=0",
+                "while read line; do",
+                "  echo \"$line\" >> '" + received + "'",
+                "  [ \"$line\" = epoch ] || { echo \"bad line $line\" >&2; exit 3; }",
+                "  n=$((n + 1))",
+                "  echo \"{\\\"epoch\\\": $n, \\\"seconds\\\": $n.5, \\\"loss\\\": 0.25}\"",
+                "done",
+                "echo '{\"torch\": \"1.13.0a0\", \"threads\": 2, \"test_accuracy\": 0.97}'"));
+    }
+
+    @Test
+    void interleavedEpochsRunOneAtATimeWhenAskedFor() throws Exception {
+        Path received = dir.resolve("received.txt");
+        Path arguments = dir.resolve("arguments.txt");
+        String fake = interleavingInterpreter(received, arguments);
+        try (TorchReference.Interleaved torch = reference(fake, Duration.ofMinutes(1)).interleaved(settings(2))) {
+            assertTrue(Files.notExists(received), "no epoch runs before it is asked for");
+            assertEquals(1.5, torch.epoch());
+            assertEquals(List.of("epoch"), Files.readAllLines(received));
+            assertEquals(2.5, torch.epoch());
+            assertThrows(IllegalStateException.class, torch::epoch, "only the epochs of the settings");
+            TorchReference.Measured measured = torch.finish();
+            assertEquals(List.of(1.5, 2.5), measured.epochSeconds());
+            assertEquals(0.97, measured.testAccuracy());
+            assertEquals(List.of("epoch", "epoch"), Files.readAllLines(received));
+            assertEquals(List.of("--data", "/data/mnist", "--epochs", "2", "--warm-up", "1", "--batch-size", "128",
+                    "--threads", "2", "--seed", "42", "--network", "cnn", "--dense", "0", "--dropout", "0.5",
+                    "--interleaved"), Files.readAllLines(arguments));
+        }
+    }
+
+    @Test
+    void anInterleavedRunEndedEarlyFailsWithItsCount() throws Exception {
+        String fake = interleavingInterpreter(dir.resolve("received.txt"), dir.resolve("arguments.txt"));
+        try (TorchReference.Interleaved torch = reference(fake, Duration.ofMinutes(1)).interleaved(settings(3))) {
+            torch.epoch();
+            PythonRunner.Failure failure = assertThrows(PythonRunner.Failure.class, torch::finish);
+            assertEquals("PyTorch ran 1 timed epochs, 3 were asked for", failure.getMessage());
+        }
+    }
+
+    @Test
+    void anInterleavedScriptThatDiesReportsTheEndOfItsErrorOutput() throws Exception {
+        String dying = FakeInterpreter.write(dir, "dying", String.join("\n",
+                "[ \"$2\" = 'import numpy, torch' ] && exit 0",
+                "echo '{\"ready\": true}'",
+                "read line",
+                "echo 'RuntimeError: out of memory' >&2",
+                "exit 1"));
+        try (TorchReference.Interleaved torch = reference(dying, Duration.ofMinutes(1)).interleaved(settings(3))) {
+            PythonRunner.Failure failure = assertThrows(PythonRunner.Failure.class, torch::epoch);
+            assertEquals(dying + " ended its output: RuntimeError: out of memory", failure.getMessage());
+        }
+    }
+
+    @Test
+    void anInterleavedScriptThatIsNotReadyIsRefused() throws Exception {
+        String chatty = FakeInterpreter.write(dir, "chatty", String.join("\n",
+                "[ \"$2\" = 'import numpy, torch' ] && exit 0",
+                "echo 'Using CPU'",
+                "sleep 60"));
+        long start = System.nanoTime();
+        PythonRunner.Failure failure = assertThrows(PythonRunner.Failure.class,
+                () -> reference(chatty, Duration.ofMinutes(1)).interleaved(settings(3)));
+        assertTrue(failure.getMessage().startsWith("unexpected output from mnist_torch.py (not JSON): Using CPU"),
+                failure.getMessage());
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(30).toNanos(), "the interpreter is stopped");
+    }
+
     @Test
     void anLstmIsChosenAndSizedByItsOwnArguments() {
         TorchReference.Settings settings = new TorchReference.Settings(Path.of("/data/mnist"), 3, 1, 128, 2, 42,
@@ -151,13 +227,7 @@ class TorchReferenceTest {
     @ParameterizedTest
     @MethodSource("networks")
     void eachNetworkTrainsOnTinyMnistWhereTorchIsPresent(TorchReference.Network network) {
-        PythonRunner python = new PythonRunner(PythonRunner.INTERPRETERS, Duration.ofMinutes(2));
-        try {
-            python.interpreterWith("numpy", "torch");
-        } catch (PythonRunner.Failure e) {
-            Assumptions.abort("no Python with torch here: " + e.getMessage());
-        }
-        writeTinyMnist(dir, 48, 12);
+        PythonRunner python = pythonWithTorchAndTinyMnist();
         TorchReference.Result result = new TorchReference(python).run(
                 new TorchReference.Settings(dir, 1, 0, 16, 1, 5, network));
         TorchReference.Measured measured = assertInstanceOf(TorchReference.Measured.class, result, result.toString());
@@ -166,8 +236,34 @@ class TorchReferenceTest {
                 measured.toString());
     }
 
+    /** Where torch is importable, the script's interleaved mode runs each epoch when asked and then its summary. */
+    @Test
+    void theMlpTrainsEpochByEpochOnTinyMnistWhereTorchIsPresent() throws Exception {
+        PythonRunner python = pythonWithTorchAndTinyMnist();
+        try (TorchReference.Interleaved torch = new TorchReference(python).interleaved(
+                new TorchReference.Settings(dir, 2, 1, 16, 1, 5, new TorchReference.Mlp(8)))) {
+            double first = torch.epoch();
+            double second = torch.epoch();
+            TorchReference.Measured measured = torch.finish();
+            assertEquals(List.of(first, second), measured.epochSeconds());
+            assertTrue(measured.testAccuracy() >= 0 && measured.testAccuracy() <= 1, measured.toString());
+        }
+    }
+
     static List<TorchReference.Network> networks() {
         return List.of(new TorchReference.Cnn(16, 0.5), new TorchReference.Lstm(8));
+    }
+
+    /** The interpreter that has torch (the test is aborted where none has), with tiny MNIST files in {@link #dir}. */
+    private PythonRunner pythonWithTorchAndTinyMnist() {
+        PythonRunner python = new PythonRunner(PythonRunner.INTERPRETERS, Duration.ofMinutes(2));
+        try {
+            python.interpreterWith("numpy", "torch");
+        } catch (PythonRunner.Failure e) {
+            Assumptions.abort("no Python with torch here: " + e.getMessage());
+        }
+        writeTinyMnist(dir, 48, 12);
+        return python;
     }
 
     /** The four MNIST files with {@code train} and {@code test} 28x28 images of arbitrary pixels and labels. */
