@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
  * Chooses and launches the gemm kernels: gemm_general for small products, otherwise gemm_register (CPU-class
  * devices) or gemm_tiled (GPUs) over the k slices of a {@link GemmSplit}. gemm_register reads each operand in
  * place when few blocks of c walk it, and from zero-padded panels packed by gemm_pack otherwise; a b read in place
- * whose rows end inside a block, or a small transposed b, goes to gemm_register_gathered. Each kernel that
- * stores c can end with an {@link Epilogue}: a dense layer's bias and activation, applied where the finished sum is
- * stored.
+ * whose rows end inside a block, or a small transposed b, goes to gemm_register_gathered, or to gemm_register_narrow
+ * when c is at most one vector wide. Each kernel that stores c can end with an {@link Epilogue}: a dense layer's bias
+ * and activation, applied where the finished sum is stored.
  */
 final class OpenClGemm {
     private static final Logger LOG = LoggerFactory.getLogger(OpenClGemm.class);
@@ -153,6 +153,9 @@ final class OpenClGemm {
                 || rowBlocks <= SMALL_B_IN_PLACE_UP_TO && (long) k * n * dtype.bytes() <= SMALL_B_BYTES);
         // gemm_register's vector loads need every block inside b's rows; the gathering kernel takes the rest.
         boolean gathered = rowsInPlace ? n % columns != 0 : transposeB && (long) m * n * k <= GATHERED_B_UP_TO;
+        // A c no wider than one vector (a classifier's 10 outputs) wastes the other vectors of a block.
+        String kernel = !gathered ? "gemm_register"
+                : n <= tuning.vectorWidth() ? "gemm_register_narrow" : "gemm_register_gathered";
         boolean bInPlace = rowsInPlace || gathered;
         ClBuffer packedA = aInPlace ? null : backend.scratch(dtype, rowBlocks * rows * k);
         ClBuffer packedB = bInPlace ? null : backend.scratch(dtype, columnBlocks * columns * k);
@@ -188,8 +191,7 @@ final class OpenClGemm {
             slices(split, m, n, alpha, beta, c, epilogue, shapes,
                     (k0, slices, sliceAlpha, sliceBeta, target, cSlice, sliceEpilogue) -> {
                 long[] local = groupShape(tuning, rowBlocks, columnBlocks, slices);
-                sliceEpilogue.arguments(backend.launch(dtype, KernelFamily.GEMM,
-                                gathered ? "gemm_register_gathered" : "gemm_register", shapes)
+                sliceEpilogue.arguments(backend.launch(dtype, KernelFamily.GEMM, kernel, shapes)
                         .integer(m).integer(n).integer(k).integer(k0).integer(split.depth()).real(sliceAlpha)
                         .buffer(aPanels.buffer()).unsignedLong(aPanels.block()).integer(aPanels.step())
                         .integer(aPanels.row()).integer(aPanels.rows())

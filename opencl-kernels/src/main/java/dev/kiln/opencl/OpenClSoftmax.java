@@ -7,12 +7,23 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Launches the row-wise kernels of softmax.cl: on a GPU, rows of at least {@link #GROUP_FROM} columns by one
- * work-group each (the _group kernels, reduced in local memory), so that a few long rows still fill the device;
- * otherwise one work-item per row, which on a CPU device (PoCL) ran as fast or faster at the row lengths measured
- * (BENCHMARKS.md).
+ * Launches the row-wise kernels of softmax.cl in one of three {@link Layout}s: on a GPU, rows of at least
+ * {@link #GROUP_FROM} columns by one work-group each (the _group kernels, reduced in local memory), so that a few long
+ * rows still fill the device, shorter rows one per work-item; on a CPU device, VW rows per work-item, one per vector
+ * lane, from VW rows on (on PoCL 2-3.5x faster than a work-item per row, even 16 rows of 32,768 in one work-item),
+ * fewer rows one per work-item (BENCHMARKS.md).
  */
 final class OpenClSoftmax {
+    /** How the row kernels lay rows onto work-items. */
+    enum Layout {
+        /** One work-item per row. */
+        ITEM,
+        /** VW rows per work-item, one per vector lane (the _vector kernels). */
+        LANES,
+        /** One work-group per row (the _group kernels). */
+        GROUP
+    }
+
     /** Columns from which a GPU gives each row a work-group. */
     static final int GROUP_FROM = 64;
     /** Most work-items of a row's work-group. */
@@ -27,15 +38,27 @@ final class OpenClSoftmax {
     static final int TOTAL_COLUMNS_IN_ONE_GROUP = 1024;
 
     private final OpenClBackend backend;
-    private Boolean groups;
+    private Layout forced;
 
     OpenClSoftmax(OpenClBackend backend) {
         this.backend = backend;
     }
 
-    /** Forces one work-group per row (true) or one work-item per row (false); null restores the automatic choice. */
-    void forceGroups(Boolean value) {
-        groups = value;
+    /** Forces every row kernel into {@code layout}; null restores the automatic choice. */
+    void forceLayout(Layout layout) {
+        forced = layout;
+    }
+
+    /** The layout of rows x cols: the forced one, or the device's choice for the shape. */
+    Layout layout(int rows, int cols, DType dtype) {
+        if (forced != null) {
+            return forced;
+        }
+        String type = backend.device().type();
+        if (type.equals("gpu")) {
+            return cols >= GROUP_FROM ? Layout.GROUP : Layout.ITEM;
+        }
+        return type.equals("cpu") && rows >= backend.lanes(dtype) ? Layout.LANES : Layout.ITEM;
     }
 
     /**
@@ -82,18 +105,30 @@ final class OpenClSoftmax {
     void run(String kernel, int rows, int cols, Consumer<KernelLaunch> scalars, ClBuffer... buffers) {
         DType dtype = buffers[0].dtype();
         Supplier<String> shapes = () -> rows + "x" + cols;
-        boolean byGroups = groups != null ? groups : backend.device().type().equals("gpu") && cols >= GROUP_FROM;
-        KernelLaunch launch = backend.launch(dtype, KernelFamily.SOFTMAX, byGroups ? kernel + "_group" : kernel,
-                shapes).integer(rows).integer(cols);
+        Layout layout = layout(rows, cols, dtype);
+        String name = switch (layout) {
+            case ITEM -> kernel;
+            case LANES -> kernel + "_vector";
+            case GROUP -> kernel + "_group";
+        };
+        KernelLaunch launch = backend.launch(dtype, KernelFamily.SOFTMAX, name, shapes).integer(rows).integer(cols);
         for (ClBuffer buffer : buffers) {
             launch.buffer(buffer);
         }
         scalars.accept(launch);
-        if (byGroups) {
-            int local = launch.groupSize(Math.min(MOST_GROUP, Integer.highestOneBit(Math.max(1, cols - 1)) * 2));
-            launch.local((long) local * dtype.bytes()).runGroupStride(backend.queue(), rows, local);
-        } else {
-            launch.run(backend.queue(), rows);
+        switch (layout) {
+            case ITEM -> launch.run(backend.queue(), rows);
+            case LANES -> {
+                // PoCL runs a work-group on one thread: groups small enough that each compute unit gets blocks.
+                long blocks = backend.vectors(dtype, rows);
+                long perUnit = blocks / Math.max(1, backend.device().computeUnits());
+                long local = Math.min(KernelLaunch.GROUP, Long.highestOneBit(Math.max(1, perUnit)));
+                launch.runFitted(backend.queue(), new long[] {blocks}, new long[] {local});
+            }
+            case GROUP -> {
+                int local = launch.groupSize(Math.min(MOST_GROUP, Integer.highestOneBit(Math.max(1, cols - 1)) * 2));
+                launch.local((long) local * dtype.bytes()).runGroupStride(backend.queue(), rows, local);
+            }
         }
     }
 }

@@ -30,15 +30,14 @@ record ProgramSource(String name, SortedMap<String, String> defines, String text
         defines.put("PRECISION", dtype == DType.F64 ? "64" : "32");
         defines.put("INDEX_BITS", wide ? "64" : "32");
         defines.put("GRID_STRIDE", gridStride ? "1" : "0");
+        // Every family's VW is what the host divides its work by: the gemm's tuning, the device's lanes elsewhere.
         if (family == KernelFamily.GEMM) {
             defines.putAll(gemm.defines());
+        } else {
+            defines.put("VW", Integer.toString(lanes));
         }
         if (family == KernelFamily.REDUCE) {
             defines.put("RWG", Integer.toString(rowGroup));
-        }
-        if (family == KernelFamily.WINDOWS || family == KernelFamily.ELEMENTWISE || family == KernelFamily.REDUCE
-                || family == KernelFamily.RANDOM || family == KernelFamily.CELLS || family == KernelFamily.OPTIM) {
-            defines.put("VW", Integer.toString(lanes));
         }
         return of(family, dtype.name(), defines);
     }

@@ -11,9 +11,10 @@ import java.util.Locale;
 
 /**
  * Times the row kernels and the capped 1-D launches on the default OpenCL device, F32: softmax and the fused
- * cross-entropy with one work-item and with one work-group per row, full and row reductions, and 1-D kernels over
- * 2^22 elements. A program, not a test: run it on an otherwise idle machine. Each cell is the fastest single call
- * in milliseconds. Arguments: optional seconds per cell (default 1), then "layouts" to compare the softmax layouts.
+ * cross-entropy in each layout (a work-item, a vector lane or a work-group per row), full and row reductions, and
+ * 1-D kernels over 2^22 elements. A program, not a test: run it on an otherwise idle machine. Each cell is the
+ * fastest single call in milliseconds. Arguments: optional seconds per cell (default 1), then "layouts" to compare
+ * the softmax layouts.
  */
 public final class RowKernelsBenchmark {
     private static final int[][] ROWS = {{128, 10}, {4096, 10}, {128, 1000}, {16, 32_768}, {1, 1 << 20}};
@@ -37,11 +38,10 @@ public final class RowKernelsBenchmark {
                 Buffer y = filled(backend, n);
                 Buffer losses = filled(backend, rows);
                 String shape = rows + "x" + cols;
-                for (Boolean groups : layouts ? new Boolean[] {false, true} : new Boolean[] {null}) {
-                    if (layouts) {
-                        backend.rowwise().forceGroups(groups);
-                    }
-                    String layout = groups == null ? "" : groups ? " (group/row)" : " (item/row)";
+                for (OpenClSoftmax.Layout forced : layouts ? OpenClSoftmax.Layout.values()
+                        : new OpenClSoftmax.Layout[] {null}) {
+                    backend.rowwise().forceLayout(forced);
+                    String layout = forced == null ? "" : " (" + forced.name().toLowerCase(Locale.ROOT) + ")";
                     print(shape, "softmax" + layout, time(backend, seconds, () -> backend.softmax(false, rows, cols,
                             x, y)));
                     print(shape, "softmaxCrossEntropy" + layout, time(backend, seconds,

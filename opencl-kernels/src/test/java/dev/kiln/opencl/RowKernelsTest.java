@@ -14,13 +14,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The row kernels against the CPU backend in both layouts (a work-item per row, a work-group per row) and on an
- * emulated GPU, on rows of one element, odd lengths, rows longer than a work-group and single long vectors (the
- * reductions' two passes).
+ * The row kernels against the CPU backend in every layout (a work-item per row, a row per vector lane, a work-group
+ * per row) and on an emulated GPU, on rows of one element, odd lengths, rows longer than a work-group, row counts
+ * that are and are not multiples of the vector width, and single long vectors (the reductions' two passes).
  */
 class RowKernelsTest {
     private static final int[][] SOFTMAX_SHAPES = {{1, 1}, {5, 1}, {3, 7}, {2, 63}, {4, 64}, {3, 257}, {65, 300},
-        {2, 5001}, {1, 100_003}};
+        {2, 5001}, {1, 100_003}, {128, 10}, {100, 10}, {33, 17}};
     private static final int[][] ROW_SHAPES = {{1, 256}, {1, 4099}, {1, 100_003}, {1, (1 << 17) + 1}, {2, 50_001},
         {7, 3001}, {300, 257}};
     private static OpenClBackend gpu;
@@ -35,23 +35,35 @@ class RowKernelsTest {
 
     @AfterAll
     static void close() {
-        OpenClTestSupport.backend().rowwise().forceGroups(null);
+        OpenClTestSupport.backend().rowwise().forceLayout(null);
         if (gpu != null) {
             gpu.close();
         }
     }
 
     @ParameterizedTest
-    @CsvSource({"F32, false", "F32, true", "F64, false", "F64, true"})
-    void softmaxRowsInEitherLayout(DType dtype, boolean groups) {
+    @CsvSource({"F32, ITEM", "F32, LANES", "F32, GROUP", "F64, ITEM", "F64, LANES", "F64, GROUP"})
+    void softmaxRowsInEveryLayout(DType dtype, OpenClSoftmax.Layout layout) {
         OpenClBackend backend = OpenClTestSupport.backend();
         assumeTrue(backend.supports(dtype), backend.device().name() + " has no " + dtype);
-        backend.rowwise().forceGroups(groups);
+        backend.rowwise().forceLayout(layout);
         try {
             checkSoftmax(backend, dtype);
         } finally {
-            backend.rowwise().forceGroups(null);
+            backend.rowwise().forceLayout(null);
         }
+    }
+
+    @Test
+    void aCpuDeviceLaysRowsInVectorLanesFromAVectorOfRows() {
+        OpenClBackend backend = OpenClTestSupport.backend();
+        OpenClSoftmax rowwise = backend.rowwise();
+        int lanes = backend.lanes(DType.F32);
+        assumeTrue(backend.device().type().equals("cpu"), "the default device is not a CPU device");
+        assertEquals(OpenClSoftmax.Layout.LANES, rowwise.layout(lanes, 32_768, DType.F32));
+        assertEquals(OpenClSoftmax.Layout.ITEM, rowwise.layout(lanes - 1, 10, DType.F32));
+        assertEquals(OpenClSoftmax.Layout.ITEM, gpu.rowwise().layout(128, 10, DType.F32));
+        assertEquals(OpenClSoftmax.Layout.GROUP, gpu.rowwise().layout(4, OpenClSoftmax.GROUP_FROM, DType.F32));
     }
 
     @Test

@@ -12,8 +12,13 @@ import java.util.List;
  * activation), and of {@code updateGroup} (every rule).
  */
 final class DenseSpecs {
-    /** Backward shapes: one element, odd sizes, the MLP's hidden layer, a long column and a narrow output layer. */
-    private static final int[][] ROWS = {{1, 1}, {7, 93}, {128, 128}, {63, 65}, {1025, 3}, {257, 10}};
+    /**
+     * Backward shapes: one element, odd sizes, the MLP's hidden layer, a long column, a narrow output layer, and widths
+     * that a kernel vector width other than the host's would get wrong: 12 (a multiple of 4, not 8) and 1040 (a
+     * multiple of 16, more vectors of 8 than a rounded-up range of vectors of 16 holds).
+     */
+    private static final int[][] ROWS = {{1, 1}, {7, 93}, {128, 128}, {63, 65}, {1025, 3}, {257, 10}, {5, 12},
+        {3, 1040}};
     /**
      * Parameter lengths of the group updates: three small ones, nine (more than one launch's slots on OpenCL), and
      * small ones around parameters at the length from which OpenCL updates a parameter by itself.

@@ -7,6 +7,7 @@
 //                    packed panels or, where the layout allows, straight from the operand (strides from the host).
 //   gemm_register_gathered  gemm_register reading in place a b whose rows end inside a block (the last rows'
 //                    lanes gathered one by one) or, for small products, a transposed b (every lane gathered).
+//   gemm_register_narrow  gemm_register_gathered one vector wide (NR = VW), for a c of at most VW columns.
 //   gemm_batched     gemm_general over a 3-D range: one product per index of the third axis, each operand at
 //                    its own stride (0 shares one matrix across the batch).
 //   gemm_tiled       GPU-class devices: TS x TS tiles of a and b staged in local memory, WPT rows of c
@@ -151,13 +152,13 @@ __kernel void gemm_pack(const int m, const int n, const int k, const int transpo
     }
 }
 
-// The MR x NV vectors of acc += op(a) x op(b) over [from, to), each step's NV vectors of b taken by LOAD_B.
+// The MR x nv vectors of acc += op(a) x op(b) over [from, to), each step's nv vectors of b taken by LOAD_B.
 #define REGISTER_LOOP(from, to, LOAD_B) \
     for (int p = from; p < to; p++) { \
         realV bv[NV]; \
         _Pragma("unroll") \
         for (int v = 0; v < NV; v++) { \
-            bv[v] = LOAD_B(v); \
+            bv[v] = v < nv ? LOAD_B(v) : (realV) 0; \
         } \
         _Pragma("unroll") \
         for (int r = 0; r < MR; r++) { \
@@ -173,7 +174,7 @@ __kernel void gemm_pack(const int m, const int n, const int k, const int transpo
 
 // Vector v of a block's row of op(b): VW contiguous elements, or lanes gathered bColumn apart, zero past bColumns.
 #define B_VECTOR(v) VLOAD(pb + (v) * VW)
-#define B_LANES(v) gather_b(pb, (v) * VW, columnBlock * NR, bColumn, bColumns)
+#define B_LANES(v) gather_b(pb, (v) * VW, columnBlock * nr, bColumn, bColumns)
 
 static inline realV gather_b(__global const real* row, const int c0, const int j0, const int bColumn,
                              const int bColumns) {
@@ -202,10 +203,11 @@ static inline realV gather_b(__global const real* row, const int c0, const int j
 #define REGISTER_ARGUMENTS m, n, k, k0, depth, alpha, a, aBlock, aStep, aRow, aRows, b, bBlock, bStep, bColumn, \
     bColumns, beta, c, cSlice, bias, biased, activation, act
 
-// One work-item's block; a constant gathered leaves one loop after inlining.
-static inline void register_block(REGISTER_PARAMETERS, const int gathered) {
+// One work-item's block of MR x nv vectors; constant gathered and nv leave one loop of the width after inlining.
+static inline void register_block(REGISTER_PARAMETERS, const int gathered, const int nv) {
+    const int nr = VW * nv;
     const int rowBlock = get_global_id(0), columnBlock = get_global_id(1), slice = get_global_id(2);
-    if (rowBlock * MR >= m || columnBlock * NR >= n) {
+    if (rowBlock * MR >= m || columnBlock * nr >= n) {
         return;
     }
     const int p0 = k0 + slice * depth, p1 = min(k, p0 + depth);
@@ -228,7 +230,7 @@ static inline void register_block(REGISTER_PARAMETERS, const int gathered) {
     if (gathered) {
         // Rows of an untransposed b load whole vectors while they stay inside b (lanes past its columns are never
         // stored); the last rows, and every row of a transposed b, gather.
-        const int past = columnBlock * NR + NR - bColumns;
+        const int past = columnBlock * nr + nr - bColumns;
         const int vectorsTo = bColumn != 1 ? p0 : clamp(past <= 0 ? p1 : k - (past + bStep - 1) / bStep, p0, p1);
         REGISTER_LOOP(p0, vectorsTo, B_VECTOR)
         REGISTER_LOOP(vectorsTo, p1, B_LANES)
@@ -241,9 +243,11 @@ static inline void register_block(REGISTER_PARAMETERS, const int gathered) {
         if (i < m) {
 #pragma unroll
             for (int v = 0; v < NV; v++) {
-                const int j = columnBlock * NR + v * VW;
+                const int j = columnBlock * nr + v * VW;
                 __global real* out = c + (size_t) i * n + j;
-                if (j + VW <= n) {
+                if (v >= nv) {
+                    break;
+                } else if (j + VW <= n) {
                     const realV sum = (realV) alpha * acc[r][v];
                     realV value = beta == 0 ? sum : fma((realV) beta, VLOAD(out), sum);
                     if (biased) {
@@ -264,11 +268,15 @@ static inline void register_block(REGISTER_PARAMETERS, const int gathered) {
 }
 
 __kernel void gemm_register(REGISTER_PARAMETERS) {
-    register_block(REGISTER_ARGUMENTS, 0);
+    register_block(REGISTER_ARGUMENTS, 0, NV);
 }
 
 __kernel void gemm_register_gathered(REGISTER_PARAMETERS) {
-    register_block(REGISTER_ARGUMENTS, 1);
+    register_block(REGISTER_ARGUMENTS, 1, NV);
+}
+
+__kernel void gemm_register_narrow(REGISTER_PARAMETERS) {
+    register_block(REGISTER_ARGUMENTS, 1, 1);
 }
 
 // A 3-D range (n rounded up to TS, m rounded up to TS and divided by WPT, k slices), work-groups of (TS, TS / WPT, 1).
