@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -166,21 +167,13 @@ public final class MnistMlpBench implements Callable<Integer> {
      */
     private double[] timedEpochs(Backend backend, MnistData mnist, int batch,
                                  Map<Integer, TorchReference.Result> references) {
+        Function<Runnable, double[]> epochs = afterEach -> EpochTimer.epochSeconds(MLP, backend, mnist.train(),
+                mnist.classes(), batch, bench.warmUp, bench.epochs, afterEach);
         if (!torch || !alternate) {
-            return EpochTimer.epochSeconds(MLP, backend, mnist.train(), mnist.classes(), batch, bench.warmUp,
-                    bench.epochs);
+            return epochs.apply(() -> { });
         }
-        try (TorchPairs pairs = TorchPairs.start(bench.data, bench.epochs, bench.warmUp, batch,
-                new TorchReference.Mlp(HIDDEN))) {
-            double[] seconds = EpochTimer.epochSeconds(MLP, backend, mnist.train(), mnist.classes(), batch,
-                    bench.warmUp, bench.epochs, pairs::afterKilnEpoch);
-            references.put(batch, pairs.finish());
-            return seconds;
-        } catch (PythonRunner.Failure e) {
-            references.put(batch, new TorchReference.Unavailable(e.getMessage()));
-            return EpochTimer.epochSeconds(MLP, backend, mnist.train(), mnist.classes(), batch, bench.warmUp,
-                    bench.epochs);
-        }
+        return TorchPairs.alternate(() -> TorchPairs.start(bench.data, bench.epochs, bench.warmUp, batch,
+                new TorchReference.Mlp(HIDDEN)), epochs, result -> references.put(batch, result));
     }
 
     /** Times and profiles one backend; returns its median seconds per epoch by batch size. */

@@ -3,6 +3,8 @@ package dev.kiln.samples.bench;
 import dev.kiln.samples.data.DataFetcher;
 import dev.kiln.samples.data.DataSetSpec;
 import java.nio.file.Path;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * PyTorch's side of a benchmark whose epochs alternate with Kiln's: PyTorch loads the data and runs its warm-up when
@@ -14,8 +16,14 @@ final class TorchPairs implements AutoCloseable {
     private final TorchReference.Interleaved torch;
     private String failure;
 
-    private TorchPairs(TorchReference.Interleaved torch) {
+    TorchPairs(TorchReference.Interleaved torch) {
         this.torch = torch;
+    }
+
+    /** Starts PyTorch's side, or fails saying why it cannot run. */
+    @FunctionalInterface
+    interface Start {
+        TorchPairs start() throws PythonRunner.Failure;
     }
 
     /**
@@ -28,6 +36,23 @@ final class TorchPairs implements AutoCloseable {
         return new TorchPairs(new TorchReference(TorchReference.DEFAULT_TIMEOUT).interleaved(
                 new TorchReference.Settings(directory, epochs, warmUp, batchSize, TorchComparison.THREADS,
                         TorchComparison.SEED, network)));
+    }
+
+    /**
+     * Kiln's timed epochs, {@code kilnEpochs} given what to run after each, alternated with PyTorch's epochs from
+     * {@code start}; PyTorch's run, or why there is none, goes to {@code reference}. When PyTorch cannot start,
+     * Kiln's epochs run alone.
+     */
+    static double[] alternate(Start start, Function<Runnable, double[]> kilnEpochs,
+                              Consumer<TorchReference.Result> reference) {
+        try (TorchPairs pairs = start.start()) {
+            double[] seconds = kilnEpochs.apply(pairs::afterKilnEpoch);
+            reference.accept(pairs.finish());
+            return seconds;
+        } catch (PythonRunner.Failure e) {
+            reference.accept(new TorchReference.Unavailable(e.getMessage()));
+            return kilnEpochs.apply(() -> { });
+        }
     }
 
     /** Runs PyTorch's next timed epoch; after a failure, nothing (the failure is reported by {@link #finish}). */

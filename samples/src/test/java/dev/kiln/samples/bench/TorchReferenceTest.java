@@ -1,5 +1,6 @@
 package dev.kiln.samples.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,9 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.data.idx.IdxArray;
 import dev.kiln.data.idx.IdxType;
 import dev.kiln.data.idx.IdxWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -121,6 +125,43 @@ class TorchReferenceTest {
                     "--threads", "2", "--seed", "42", "--network", "cnn", "--dense", "0", "--dropout", "0.5",
                     "--interleaved"), Files.readAllLines(arguments));
         }
+    }
+
+    @Test
+    void alternatedKilnEpochsEachHandTheTurnToOneOfPyTorchs() throws Exception {
+        Path received = dir.resolve("received.txt");
+        String fake = interleavingInterpreter(received, dir.resolve("arguments.txt"));
+        List<String> order = new ArrayList<>();
+        List<TorchReference.Result> results = new ArrayList<>();
+        double[] seconds = TorchPairs.alternate(
+                () -> new TorchPairs(reference(fake, Duration.ofMinutes(1)).interleaved(settings(2))),
+                afterEach -> {
+                    for (int epoch = 1; epoch <= 2; epoch++) {
+                        order.add("kiln " + epoch);
+                        afterEach.run();
+                        order.add("torch epochs asked: " + lines(received));
+                    }
+                    return new double[] {0.5, 0.75};
+                }, results::add);
+        assertArrayEquals(new double[] {0.5, 0.75}, seconds);
+        assertEquals(List.of("kiln 1", "torch epochs asked: 1", "kiln 2", "torch epochs asked: 2"), order);
+        assertEquals(List.of(1.5, 2.5), ((TorchReference.Measured) results.get(0)).epochSeconds());
+    }
+
+    @Test
+    void withoutPyTorchTheKilnEpochsRunAloneAndTheReasonIsKept() {
+        List<TorchReference.Result> results = new ArrayList<>();
+        List<String> hooks = new ArrayList<>();
+        double[] seconds = TorchPairs.alternate(() -> {
+            throw new PythonRunner.Failure("no interpreter has torch");
+        }, afterEach -> {
+            afterEach.run();
+            hooks.add("ran");
+            return new double[] {0.25};
+        }, results::add);
+        assertArrayEquals(new double[] {0.25}, seconds);
+        assertEquals(List.of("ran"), hooks);
+        assertEquals(List.of(new TorchReference.Unavailable("no interpreter has torch")), results);
     }
 
     @Test
@@ -300,5 +341,13 @@ class TorchReferenceTest {
     private static TorchReference.Settings settings(int epochs) {
         return new TorchReference.Settings(Path.of("/data/mnist"), epochs, 1, 128, 2, 42,
                 new TorchReference.Cnn(0, 0.5));
+    }
+
+    private static int lines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
