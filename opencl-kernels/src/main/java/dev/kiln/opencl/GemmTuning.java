@@ -11,8 +11,8 @@ import java.util.Map;
  * @param vectors NV: vectors per row, so a work-item covers NR = VW * NV columns
  * @param groupRows row blocks per work-group of gemm_register (its a block is reused from cache across the group)
  * @param groupColumns column blocks per work-group of gemm_register (each packed b panel is reused by groupRows items)
- * @param depthBlock k per slice once k exceeds two of them (0: never split k; see {@link GemmSplit}): on CPU-class
- *     devices so that a b panel stays in cache, on GPUs so that a product with few tiles of c still fills the device
+ * @param depthBlock k per slice once k exceeds two of them, for products whose partial products fit (0: never split
+ *     k; see {@link GemmSplit}): so that a product with few blocks of c still fills the device
  * @param tile TS: tile edge of gemm_tiled
  * @param workPerItem WPT: rows of c per work-item of gemm_tiled
  * @param generalBelow products with m * n * k below this use gemm_general

@@ -211,9 +211,8 @@ final class OpenClGemm {
     }
 
     /**
-     * Runs the slices of {@code split}: all in one launch into partial products added by gemm_sum_slices, one launch
-     * each accumulating into c, or one launch over the whole of k; the epilogue goes with the launch that stores c
-     * last.
+     * Runs the slices of {@code split}: all in one launch into partial products added by gemm_sum_slices (which ends
+     * with the epilogue), or one launch over the whole of k.
      */
     private void slices(GemmSplit split, int m, int n, double alpha, double beta, ClBuffer c, Epilogue epilogue,
                         Supplier<String> shapes, SliceLaunch launch) {
@@ -229,10 +228,7 @@ final class OpenClGemm {
                 backend.free(partial);
             }
         } else {
-            for (int s = 0; s < split.slices(); s++) {
-                boolean last = s == split.slices() - 1;
-                launch.run(s * split.depth(), 1, alpha, s == 0 ? beta : 1, c, 0, last ? epilogue : Epilogue.NONE);
-            }
+            launch.run(0, 1, alpha, beta, c, 0, epilogue);
         }
     }
 

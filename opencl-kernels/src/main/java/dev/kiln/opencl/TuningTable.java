@@ -20,8 +20,8 @@ final class TuningTable {
 
     // CPU devices (PoCL and the like): register blocking in the widest vectors the device prefers; 8 rows x 2
     // vectors keeps 16 accumulators in AVX-512's 32 registers (local memory would only add barriers). Work-groups
-    // of 8 x 8 blocks and k slices of 512 measured best overall on PoCL from 128x784x128 to 2048^3; groups of
-    // 32 x 8 lost half the speed below 1024^3.
+    // of 8 x 8 blocks measured best overall on PoCL from 128x784x128 to 2048^3 (groups of 32 x 8 lost half the
+    // speed below 1024^3), and k slices of 512 where the partial products fit (GemmSplit).
     // GPUs: 32 x 32 local-memory tiles, 8 outputs per work-item (work-groups of 128), k split into slices of 1024
     // so that a weight gradient (c of 288 x 64, k of 15488: 18 tiles) runs on hundreds of work-groups, not 18.
     private static final List<Row> ROWS = List.of(

@@ -1,7 +1,6 @@
 package dev.kiln.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.kiln.backend.Buffer;
 import dev.kiln.backend.DType;
@@ -63,16 +62,20 @@ class GemmTest {
     }
 
     @Test
-    void registerKernelWithOneLaunchPerSliceMatchesReference() {
-        // Too many slices of c for partial products: each slice accumulates into c in a launch of its own, with
-        // both operands packed (517 x 431) or both read in place (256 x 128, k long enough to split that often).
+    void productsTooLargeForPartialProductsWalkTheWholeOfKInOneLaunch() {
+        // Too many slices of c for partial products: one launch over the whole of k, with both operands packed
+        // (517 x 431) or both read in place (256 x 128, k long enough to split that often).
         GemmTuning tuning = new GemmTuning(true, 4, 4, 2, 3, 2, 16, 16, 4, 0);
-        assertFalse(GemmSplit.of(tuning, 517, 431, 301, 1).partials());
-        assertFalse(GemmSplit.of(tuning, 256, 128, 2100, 1).partials());
+        assertEquals(new GemmSplit(1, 301, false), GemmSplit.of(tuning, 517, 431, 301, 1));
+        assertEquals(new GemmSplit(1, 2100, false), GemmSplit.of(tuning, 256, 128, 2100, 1));
         withTuning(tuning, () -> {
+            long before = backend.kernelLaunches();
             check(517, 431, 301, true, false, 1, 0);
+            assertEquals(2, backend.kernelLaunches() - before, "gemm_pack, then one gemm_register");
             check(517, 431, 301, false, true, 0.5, 2);
+            before = backend.kernelLaunches();
             check(256, 128, 2100, true, false, 1, 0);
+            assertEquals(1, backend.kernelLaunches() - before, "one gemm_register reading both in place");
             check(256, 128, 2100, false, false, -1, 1);
         });
     }

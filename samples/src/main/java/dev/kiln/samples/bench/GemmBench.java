@@ -73,16 +73,17 @@ public final class GemmBench {
 
     /**
      * Runs the benchmark and prints the table; returns the process exit code. {@code args}: backend names to measure
-     * (default cpu and opencl). Each size is measured on every backend and then in numpy before the next size, so
-     * the ratios compare runs taken side by side.
+     * (default cpu and opencl). Each size is measured {@code rounds} times, each round on every backend and then in
+     * numpy before the next, so that each ratio compares runs taken side by side; the table gives the median of
+     * the rounds' GFLOP/s and of their ratios, since a shared machine moves single runs by up to 2x.
      */
-    public static int run(PrintStream out, List<String> args) {
+    public static int run(PrintStream out, List<String> args, int rounds) {
         List<String> names = BenchBackends.orAll(args);
         Map<String, Backend> backends = new LinkedHashMap<>();
-        Map<String, double[]> results = new LinkedHashMap<>();
+        Map<String, double[][]> results = new LinkedHashMap<>();
         try {
             for (String name : names) {
-                results.put(name, nans());
+                results.put(name, nans(rounds));
                 Backend backend = BenchBackends.open(out, name);
                 if (backend != null) {
                     backends.put(name, backend);
@@ -90,17 +91,19 @@ public final class GemmBench {
             }
             PythonRunner python = new PythonRunner(PythonRunner.INTERPRETERS, NUMPY_TIMEOUT);
             String interpreter = numpyInterpreter(out, python);
-            double[] numpy = nans();
+            double[][] numpy = nans(rounds);
             for (int s = 0; s < SIZES.size(); s++) {
-                for (Map.Entry<String, Backend> entry : backends.entrySet()) {
-                    results.get(entry.getKey())[s] = measure(entry.getValue(), SIZES.get(s));
-                }
-                if (interpreter != null) {
-                    Double gflops = numpy(out, python, interpreter, SIZES.get(s));
-                    if (gflops == null) {
-                        interpreter = null;
-                    } else {
-                        numpy[s] = gflops;
+                for (int round = 0; round < rounds; round++) {
+                    for (Map.Entry<String, Backend> entry : backends.entrySet()) {
+                        results.get(entry.getKey())[s][round] = measure(entry.getValue(), SIZES.get(s));
+                    }
+                    if (interpreter != null) {
+                        Double gflops = numpy(out, python, interpreter, SIZES.get(s));
+                        if (gflops == null) {
+                            interpreter = null;
+                        } else {
+                            numpy[s][round] = gflops;
+                        }
                     }
                 }
             }
@@ -110,6 +113,7 @@ public final class GemmBench {
         } finally {
             backends.values().forEach(Backend::close);
         }
+        out.printf("%nMedians of %d rounds (each round: every backend, then numpy).%n", rounds);
         printTable(out, results);
         return 0;
     }
@@ -155,10 +159,21 @@ public final class GemmBench {
         return (int) Math.max(1, Math.min(100, (long) (2e8 / size.flops())));
     }
 
-    private static double[] nans() {
-        double[] values = new double[SIZES.size()];
-        Arrays.fill(values, Double.NaN);
+    private static double[][] nans(int rounds) {
+        double[][] values = new double[SIZES.size()][rounds];
+        for (double[] size : values) {
+            Arrays.fill(size, Double.NaN);
+        }
         return values;
+    }
+
+    /** The median over rounds of {@code values[round] / reference[round]}: ratios of runs taken side by side. */
+    static double medianRatio(double[] values, double[] reference) {
+        double[] ratios = new double[values.length];
+        for (int round = 0; round < values.length; round++) {
+            ratios[round] = values[round] / reference[round];
+        }
+        return EpochTimer.median(ratios);
     }
 
     private static Buffer filled(Backend backend, long length, long seed) {
@@ -196,8 +211,8 @@ public final class GemmBench {
         }
     }
 
-    private static void printTable(PrintStream out, Map<String, double[]> results) {
-        double[] numpy = results.get("numpy");
+    private static void printTable(PrintStream out, Map<String, double[][]> results) {
+        double[][] numpy = results.get("numpy");
         StringBuilder header = new StringBuilder(String.format("%-18s", "GFLOP/s"));
         results.keySet().forEach(name -> header.append(String.format("%10s", name)));
         if (numpy != null) {
@@ -208,13 +223,13 @@ public final class GemmBench {
         out.println(header);
         for (int s = 0; s < SIZES.size(); s++) {
             StringBuilder row = new StringBuilder(String.format("%-18s", SIZES.get(s).label()));
-            for (double[] values : results.values()) {
-                row.append(String.format("%10.1f", values[s]));
+            for (double[][] values : results.values()) {
+                row.append(String.format("%10.1f", EpochTimer.median(values[s])));
             }
             if (numpy != null) {
-                for (Map.Entry<String, double[]> entry : results.entrySet()) {
+                for (Map.Entry<String, double[][]> entry : results.entrySet()) {
                     if (!entry.getKey().equals("numpy")) {
-                        row.append(String.format("%14.2f", entry.getValue()[s] / numpy[s]));
+                        row.append(String.format("%14.2f", medianRatio(entry.getValue()[s], numpy[s])));
                     }
                 }
             }

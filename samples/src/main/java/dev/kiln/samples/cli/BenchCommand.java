@@ -42,7 +42,8 @@ final class BenchCommand implements Runnable {
     @Command(name = "gemm",
             description = "F32 gemm GFLOP/s of the backends at the MNIST MLP's products (m x k x n: 128x784x128 NN, "
                     + "784x128x128 TN, 128x128x784 NT), 512^3, 1024^3 and 2048^3, and of numpy (OpenBLAS) in the "
-                    + "same run when python3 with numpy is present.")
+                    + "same run when python3 with numpy is present: medians of rounds that measure each size on every "
+                    + "backend, then in numpy.")
     static final class Gemm implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
@@ -53,11 +54,19 @@ final class BenchCommand implements Runnable {
         @Parameters(arity = "0..*", paramLabel = "BACKEND", description = "Backends to measure (default: cpu opencl).")
         private List<String> backends = new ArrayList<>();
 
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+                description = "Rounds per size, each on every backend then in numpy; the table gives their medians"
+                        + " (default: ${DEFAULT-VALUE}).")
+        private int rounds;
+
         @Override
         public Integer call() {
             common.apply(false);
             BenchBackends.check(spec, backends);
-            return GemmBench.run(System.out, backends);
+            if (rounds < 1) {
+                throw new ParameterException(spec.commandLine(), "--rounds must be at least 1");
+            }
+            return GemmBench.run(System.out, backends, rounds);
         }
     }
 

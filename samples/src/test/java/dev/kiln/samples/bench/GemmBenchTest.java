@@ -20,4 +20,14 @@ class GemmBenchTest {
         assertEquals(100, GemmBench.callsPerRun(new Size(8, 8, 8, true, true)));
         assertEquals(1, GemmBench.callsPerRun(new Size(1024, 1024, 1024)));
     }
+
+    @Test
+    void eachRatioIsTheMedianOfRatiosTakenRoundByRound() {
+        // Round 2 caught both sides slow: ratios pair the runs taken together (median 130 / 140), where the ratio of
+        // the medians (90 / 100) would pair runs of different rounds.
+        double[] backend = {90, 50, 130};
+        double[] numpy = {100, 40, 140};
+        assertEquals(130.0 / 140, GemmBench.medianRatio(backend, numpy), 1e-12);
+        assertEquals(0.7, GemmBench.medianRatio(new double[] {30, 90}, new double[] {60, 100}), 1e-12);
+    }
 }
