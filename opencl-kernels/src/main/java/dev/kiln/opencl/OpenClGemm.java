@@ -24,10 +24,10 @@ final class OpenClGemm {
         this.backend = backend;
     }
 
-    /** One launch of a slicing kernel: {@code slices} slices from k0 into {@code target}, slice s at s * cSlice. */
+    /** One launch of a slicing kernel: {@code slices} slices of k into {@code target}, slice s at s * cSlice. */
     @FunctionalInterface
     private interface SliceLaunch {
-        void run(int k0, int slices, double alpha, double beta, ClBuffer target, long cSlice, Epilogue epilogue);
+        void run(int slices, double alpha, double beta, ClBuffer target, long cSlice, Epilogue epilogue);
     }
 
     /**
@@ -102,9 +102,9 @@ final class OpenClGemm {
             int tile = tuning.tile();
             long[] local = {tile, tile / tuning.workPerItem(), 1};
             slices(split, m, n, alpha, beta, c, epilogue, shapes,
-                    (k0, slices, sliceAlpha, sliceBeta, target, cSlice, sliceEpilogue) -> sliceEpilogue.arguments(
+                    (slices, sliceAlpha, sliceBeta, target, cSlice, sliceEpilogue) -> sliceEpilogue.arguments(
                             backend.launch(dtype, KernelFamily.GEMM, "gemm_tiled", shapes)
-                            .integer(m).integer(n).integer(k).integer(k0).integer(split.depth())
+                            .integer(m).integer(n).integer(k).integer(split.depth())
                             .integer(flag(transposeA)).integer(flag(transposeB))
                             .real(sliceAlpha).buffer(a).buffer(b).real(sliceBeta).buffer(target).unsignedLong(cSlice),
                             target).runGroups(backend.queue(), new long[] {KernelLaunch.roundUp(n, tile),
@@ -189,10 +189,10 @@ final class OpenClGemm {
             }
             GemmSplit split = GemmSplit.of(tuning, m, n, k, 1);
             slices(split, m, n, alpha, beta, c, epilogue, shapes,
-                    (k0, slices, sliceAlpha, sliceBeta, target, cSlice, sliceEpilogue) -> {
+                    (slices, sliceAlpha, sliceBeta, target, cSlice, sliceEpilogue) -> {
                 long[] local = groupShape(tuning, rowBlocks, columnBlocks, slices);
                 sliceEpilogue.arguments(backend.launch(dtype, KernelFamily.GEMM, kernel, shapes)
-                        .integer(m).integer(n).integer(k).integer(k0).integer(split.depth()).real(sliceAlpha)
+                        .integer(m).integer(n).integer(k).integer(split.depth()).real(sliceAlpha)
                         .buffer(aPanels.buffer()).unsignedLong(aPanels.block()).integer(aPanels.step())
                         .integer(aPanels.row()).integer(aPanels.rows())
                         .buffer(bPanels.buffer()).unsignedLong(bPanels.block()).integer(bPanels.step())
@@ -220,7 +220,7 @@ final class OpenClGemm {
         if (split.partials()) {
             ClBuffer partial = backend.scratch(c.dtype(), split.slices() * mn);
             try {
-                launch.run(0, split.slices(), 1, 0, partial, mn, Epilogue.NONE);
+                launch.run(split.slices(), 1, 0, partial, mn, Epilogue.NONE);
                 epilogue.arguments(backend.launch(c.dtype(), KernelFamily.GEMM, "gemm_sum_slices", shapes)
                         .unsignedLong(mn).integer(n).integer(split.slices()).unsignedLong(mn).real(alpha)
                         .buffer(partial).real(beta).buffer(c), c).run(backend.queue(), mn);
@@ -228,7 +228,7 @@ final class OpenClGemm {
                 backend.free(partial);
             }
         } else {
-            launch.run(0, 1, alpha, beta, c, 0, epilogue);
+            launch.run(1, alpha, beta, c, 0, epilogue);
         }
     }
 

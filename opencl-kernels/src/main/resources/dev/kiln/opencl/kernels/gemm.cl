@@ -13,8 +13,8 @@
 //   gemm_tiled       GPU-class devices: TS x TS tiles of a and b staged in local memory, WPT rows of c
 //                    per work-item, bounds-checked loads so any size works; also over one slice of k.
 //   gemm_sum_slices  c = alpha * (sum of the slices' partial products, in slice order) + beta * c.
-// The third axis of gemm_register's and gemm_tiled's range is the k slice: slice s covers [k0 + s * depth,
-// min(k, k0 + (s + 1) * depth)) and writes c + s * cSlice, so a product split over k runs in one launch (partial
+// The third axis of gemm_register's and gemm_tiled's range is the k slice: slice s covers [s * depth,
+// min(k, (s + 1) * depth)) and writes c + s * cSlice, so a product split over k runs in one launch (partial
 // products, then gemm_sum_slices) and the split depends only on the shape and the tuning.
 // Tuning macros (with defaults): MR 8, VW (common.cl), NV 2, TS 32, WPT 8.
 // Epilogue: gemm_general, gemm_register, gemm_tiled and gemm_sum_slices end with a dense layer's bias and activation
@@ -196,11 +196,11 @@ static inline realV gather_b(__global const real* row, const int c0, const int j
 // round too, a transposed one or a block past n gathering its lanes, the others loading whole vectors).
 // gemm_register takes whole vectors of b, every block inside b's rows (bColumn 1, bColumns a multiple of NR);
 // gemm_register_gathered also reads a b whose rows end inside a block, or (a small product) a transposed b.
-#define REGISTER_PARAMETERS const int m, const int n, const int k, const int k0, const int depth, const real alpha, \
+#define REGISTER_PARAMETERS const int m, const int n, const int k, const int depth, const real alpha, \
     __global const real* a, const long aBlock, const int aStep, const int aRow, const int aRows, \
     __global const real* b, const long bBlock, const int bStep, const int bColumn, const int bColumns, \
     const real beta, __global real* c, const long cSlice, EPILOGUE
-#define REGISTER_ARGUMENTS m, n, k, k0, depth, alpha, a, aBlock, aStep, aRow, aRows, b, bBlock, bStep, bColumn, \
+#define REGISTER_ARGUMENTS m, n, k, depth, alpha, a, aBlock, aStep, aRow, aRows, b, bBlock, bStep, bColumn, \
     bColumns, beta, c, cSlice, bias, biased, activation, act
 
 // One work-item's block of MR x nv vectors; constant gathered and nv leave one loop of the width after inlining.
@@ -210,7 +210,7 @@ static inline void register_block(REGISTER_PARAMETERS, const int gathered, const
     if (rowBlock * MR >= m || columnBlock * nr >= n) {
         return;
     }
-    const int p0 = k0 + slice * depth, p1 = min(k, p0 + depth);
+    const int p0 = slice * depth, p1 = min(k, p0 + depth);
     __global const real* pa = a + rowBlock * aBlock + (size_t) p0 * aStep;
     size_t rowAt[MR];
 #pragma unroll
@@ -283,7 +283,7 @@ __kernel void gemm_register_narrow(REGISTER_PARAMETERS) {
 // Loads are coalesced whatever the transposes: neighbouring work-items read neighbouring elements of each operand
 // (a transposed operand's tile is stored transposed; the padding column keeps those stores free of bank conflicts).
 __kernel __attribute__((reqd_work_group_size(TS, TS / WPT, 1)))
-void gemm_tiled(const int m, const int n, const int k, const int k0, const int depth,
+void gemm_tiled(const int m, const int n, const int k, const int depth,
                 const int transposeA, const int transposeB, const real alpha, __global const real* a,
                 __global const real* b, const real beta, __global real* c, const long cSlice, EPILOGUE) {
     __local real aTile[TS][TS + 1];
@@ -291,7 +291,7 @@ void gemm_tiled(const int m, const int n, const int k, const int k0, const int d
     const int tx = get_local_id(0), ty = get_local_id(1);
     const int row0 = get_group_id(1) * TS, column0 = get_group_id(0) * TS, j = column0 + tx;
     const int rowStride = TS / WPT;
-    const int p0 = k0 + get_global_id(2) * depth, p1 = min(k, p0 + depth);
+    const int p0 = get_global_id(2) * depth, p1 = min(k, p0 + depth);
     c += get_global_id(2) * cSlice;
     real acc[WPT];
 #pragma unroll
