@@ -130,8 +130,8 @@ final class ClTransfers implements AutoCloseable {
         Supplier<String> what = () -> "download of " + bytes + " bytes from " + source + " (or an earlier kernel)";
         ClPendingDownload pending = new ClPendingDownload(this, lock, count, elementBytes, uploadMemory.mark(), what);
         if (bytes > 0) {
-            ClStatus.check(retry.enqueue(() -> CL.clEnqueueReadBuffer(context.queue(), source.memory(), false, 0,
-                    bytes, pending.host(), 0, null, pending.event()), source::capacityBytes, what), what);
+            ClStatus.check(retry.enqueue(() -> UntrackedTransfers.read(context.queue(), source.memory(), 0,
+                    bytes, pending.host(), pending.event()), source::capacityBytes, what), what);
         } else {
             // Nothing to read: a marker event still says when the commands before it have finished.
             ClStatus.check(CL.clEnqueueMarkerWithWaitList(context.queue(), 0, null, pending.event()), what);
@@ -174,8 +174,8 @@ final class ClTransfers implements AutoCloseable {
     }
 
     private void write(ClBuffer target, long offset, long bytes, Pointer host, cl_event event) {
-        ClStatus.check(retry.enqueue(() -> CL.clEnqueueWriteBuffer(context.queue(), target.memory(), blockingUploads,
-                offset, bytes, host, 0, null, event), target::capacityBytes, () -> "upload of " + bytes + " bytes into "
+        ClStatus.check(retry.enqueue(() -> UntrackedTransfers.write(context.queue(), target.memory(), blockingUploads,
+                offset, bytes, host, event), target::capacityBytes, () -> "upload of " + bytes + " bytes into "
                 + target), () -> "upload of " + bytes + " bytes into " + target);
     }
 

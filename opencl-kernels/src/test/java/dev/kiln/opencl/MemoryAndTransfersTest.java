@@ -13,8 +13,12 @@ import dev.kiln.backend.DeviceInfo;
 import dev.kiln.backend.PendingDownload;
 import dev.kiln.backend.TransferStats;
 import dev.kiln.backend.UnaryOp;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ThreadPoolExecutor;
+import org.jocl.CL;
 import org.junit.jupiter.api.Test;
 
 /** Transfers are counted, kernels run without host round trips, close releases everything, F64 needs fp64. */
@@ -85,6 +89,33 @@ class MemoryAndTransfersTest {
         backend.synchronize();
         assertArrayEquals(new double[] {0.25, -3}, read.await());
         backend.free(x);
+    }
+
+    @Test
+    void nonBlockingTransfersHandJoclNoWaitingTasks() throws ReflectiveOperationException {
+        assertTrue(UntrackedTransfers.available(), "JOCL's native transfer methods were not found");
+        long before = joclWaitingTasks();
+        Buffer x = backend.allocate(DType.F32, 784);
+        List<PendingDownload> reads = new ArrayList<>();
+        for (int step = 0; step < 20; step++) {
+            float[] values = new float[784];
+            Arrays.fill(values, step);
+            backend.upload(values, x);
+            backend.unary(UnaryOp.SQUARE, 0, 0, x, x);
+            reads.add(backend.downloadLater(x, 2));
+        }
+        for (int step = 0; step < reads.size(); step++) {
+            assertArrayEquals(new double[] {step * step, step * step}, reads.get(step).await(), "step " + step);
+        }
+        assertEquals(before, joclWaitingTasks());
+        backend.free(x);
+    }
+
+    /** Tasks handed so far to the pool where JOCL's tracked calls wait for each non-blocking transfer. */
+    private static long joclWaitingTasks() throws ReflectiveOperationException {
+        Field executor = CL.class.getDeclaredField("referenceReleaseExecutor");
+        executor.setAccessible(true);
+        return ((ThreadPoolExecutor) executor.get(null)).getTaskCount();
     }
 
     @Test

@@ -9,11 +9,8 @@ import dev.kiln.check.parity.ParityCatalogue;
 import dev.kiln.check.parity.ParityReport;
 import dev.kiln.check.parity.ParityRunner;
 import dev.kiln.check.parity.Side;
-import java.lang.reflect.Field;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executor;
-import org.jocl.CL;
 
 /**
  * What {@link OclgrindTest} runs under Oclgrind, in a JVM of its own: the GPU kernels' parity cases of gemm (every
@@ -30,8 +27,7 @@ final class OclgrindWorkload {
     private OclgrindWorkload() {
     }
 
-    public static void main(String[] args) throws ReflectiveOperationException {
-        releaseOnCallingThread();
+    public static void main(String[] args) {
         List<OpSpec> specs = ParityCatalogue.all().stream().filter(spec -> OPS.contains(spec.op()))
                 .map(OclgrindWorkload::small).toList();
         boolean passed = true;
@@ -59,16 +55,5 @@ final class OclgrindWorkload {
                 .filter(c -> c.inputs().stream().mapToInt(input -> input.length()).sum() <= MAX_INPUT_ELEMENTS)
                 .toList();
         return new OpSpec(spec.op(), spec.covers(), cases);
-    }
-
-    /**
-     * JOCL waits for a non-blocking transfer on a thread of its own before it lets the host memory go; Oclgrind runs
-     * queued commands on whichever thread waits and crashes on any thread but the one that enqueued them. Waiting
-     * on the enqueuing thread instead makes such transfers blocking, which changes no result.
-     */
-    private static void releaseOnCallingThread() throws ReflectiveOperationException {
-        Field executor = CL.class.getDeclaredField("referenceReleaseExecutor");
-        executor.setAccessible(true);
-        executor.set(null, (Executor) Runnable::run);
     }
 }
