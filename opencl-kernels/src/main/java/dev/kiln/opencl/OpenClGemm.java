@@ -168,8 +168,8 @@ final class OpenClGemm {
                         .integer((int) aBlocks).integer((int) bBlocks).buffer(a).buffer(b)
                         // An operand read in place has no panels; its own buffer only fills the argument.
                         .buffer(aInPlace ? a : packedA).buffer(bInPlace ? b : packedB)
-                        .run2d(backend.queue(), (k + tuning.vectorWidth() - 1) / tuning.vectorWidth(),
-                                aBlocks + bBlocks, 16, 1);
+                        .runFitted(backend.queue(), new long[] {(aBlocks + bBlocks)
+                                * ((k + tuning.vectorWidth() - 1) / tuning.vectorWidth())}, new long[] {16});
             }
             PanelsOfA aPanels;
             if (!aInPlace) {
