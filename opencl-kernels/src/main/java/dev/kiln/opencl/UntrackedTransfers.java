@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * MNIST MLP at batch 32 on PoCL: half the context switches and 4-14% less time per step without them). Kiln keeps
  * that memory itself until the command has finished ({@link UploadMemory}'s claims, the buffer of a {@link
  * ClPendingDownload} held while the read is in flight, the staging halves), so these calls enqueue through JOCL's
- * native methods directly. Where a JOCL version lacks them, the public calls are used.
+ * native methods directly. Where a JOCL version lacks them, the public calls are used. The host pointer of a
+ * non-blocking transfer must point into a direct buffer that outlives the command: the public calls refuse any
+ * other pointer, these do not check (every caller passes one of the direct blocks above).
  */
 final class UntrackedTransfers {
     private static final MethodHandle WRITE = nativeTransfer("clEnqueueWriteBufferNative");

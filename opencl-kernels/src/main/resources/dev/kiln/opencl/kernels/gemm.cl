@@ -105,8 +105,8 @@ static inline void pack_a(const int m, const int k, const int transposeA, __glob
 }
 
 // packed[(columnBlock * k + p) * NR + c] = op(b)[p, columnBlock * NR + c] for p in [p0, p0 + VW), zero past
-// column n. Full blocks move as vectors: rows of an untransposed b, columns of a transposed one turned into rows VW x VW
-// elements at a time.
+// column n. Full blocks move as vectors: rows of an untransposed b, and columns of a transposed one, turned into rows
+// VW x VW elements at a time.
 static inline void pack_b(const int n, const int k, const int transposeB, __global const real* restrict b,
                           __global real* restrict packed, const int columnBlock, const int p0) {
     const int j0 = columnBlock * NR;
