@@ -27,6 +27,18 @@ public interface BackendProvider {
     Backend create(DeviceInfo device);
 
     /**
+     * Builds, on the calling thread, the backend {@link #create()} would return now, and keeps it for this JVM's next
+     * {@link #create()} (see {@link BackendAhead}): a launcher calls it on a second thread while the command line
+     * starts. Does nothing where creating is cheap, as it is by default.
+     */
+    default void createAhead() {
+    }
+
+    /** Closes the backend {@link #createAhead()} built, when no {@link #create()} took it. */
+    default void discardAhead() {
+    }
+
+    /**
      * Result of probing a provider.
      *
      * @param available whether {@link #create()} is expected to succeed

@@ -28,10 +28,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -892,11 +894,19 @@ public final class OpenClBackend implements Backend {
      * cannot build them fails at once.
      */
     public void prepare(DType dtype) {
+        prepare(dtype, () -> false);
+    }
+
+    /** {@link #prepare(DType)}, ending with a {@link CancellationException} where {@code stop} says so. */
+    void prepare(DType dtype, BooleanSupplier stop) {
         requireSupported(dtype);
         if (!dtype.isReal()) {
             return;
         }
         for (KernelFamily family : KernelFamily.values()) {
+            if (stop.getAsBoolean()) {
+                throw new CancellationException("preparing the " + dtype + " kernels was stopped");
+            }
             ProgramSource source = source(dtype, family);
             PlatformLock.locked(() -> programs.program(source));
         }

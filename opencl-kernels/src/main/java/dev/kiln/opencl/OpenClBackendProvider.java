@@ -2,13 +2,17 @@ package dev.kiln.opencl;
 
 import dev.kiln.KilnSettings;
 import dev.kiln.backend.Backend;
+import dev.kiln.backend.BackendAhead;
 import dev.kiln.backend.BackendProvider;
 import dev.kiln.backend.DType;
 import dev.kiln.backend.DeviceInfo;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /** Provides {@link OpenClBackend}: available when at least one OpenCL device is found. */
 public final class OpenClBackendProvider implements BackendProvider {
+    /** Building the kernels takes most of the time to a first launch (a third of it on PoCL), so it is done ahead. */
+    private static final BackendAhead AHEAD = new BackendAhead();
 
     @Override
     public String name() {
@@ -43,19 +47,36 @@ public final class OpenClBackendProvider implements BackendProvider {
 
     @Override
     public Backend create() {
-        return prepared(OpenClBackend.create());
+        return AHEAD.take(settings()).orElseGet(() -> prepared(OpenClBackend.create(), () -> false));
+    }
+
+    @Override
+    public void createAhead() {
+        AHEAD.create(settings(), stop -> prepared(OpenClBackend.create(), stop));
+    }
+
+    @Override
+    public void discardAhead() {
+        AHEAD.discard();
+    }
+
+    /** The settings {@link OpenClBackend#create()} reads. */
+    private static String settings() {
+        return String.join("\n", String.valueOf(KilnSettings.openClDevice()), KilnSettings.openClEmulate(),
+                KilnSettings.openClCache(), KilnSettings.openClStaging());
     }
 
     @Override
     public Backend create(DeviceInfo device) {
-        return prepared(OpenClBackend.onDevice(Integer.toString(device.index())));
+        return prepared(OpenClBackend.onDevice(Integer.toString(device.index())), () -> false);
     }
 
-    private static Backend prepared(OpenClBackend backend) {
+    /** {@code backend} with its F32 kernels built, unless {@code stop} says so between two programs. */
+    private static Backend prepared(OpenClBackend backend, BooleanSupplier stop) {
         backend.lock().lock();
         try {
             // Build the F32 kernels up front so a device that cannot compile them is caught before training.
-            backend.prepare(DType.F32);
+            backend.prepare(DType.F32, stop);
             return backend;
         } catch (RuntimeException e) {
             backend.close();

@@ -57,12 +57,9 @@ record ProgramSource(String name, SortedMap<String, String> defines, String text
     }
 
     static String sha256(String value) {
-        return sha256(value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static String sha256(byte[] value) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value));
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -17,6 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +77,47 @@ class DevicesAndCacheTest {
     }
 
     @Test
+    void aBackendBuiltAheadIsUsedOnlyUnderTheSettingsItWasBuiltWith() throws Exception {
+        String previous = System.getProperty("kiln.opencl.staging");
+        OpenClBackendProvider provider = new OpenClBackendProvider();
+        try {
+            System.setProperty("kiln.opencl.staging", "on");
+            CompletableFuture.runAsync(provider::createAhead).get(5, TimeUnit.MINUTES);
+            System.setProperty("kiln.opencl.staging", "off");
+            try (OpenClBackend created = (OpenClBackend) provider.create()) {
+                assertFalse(created.stagedTransfers(), "the staged backend built ahead was handed out");
+                assertComputes(created);
+            }
+            System.setProperty("kiln.opencl.staging", "on");
+            CompletableFuture.runAsync(provider::createAhead).get(5, TimeUnit.MINUTES);
+            try (OpenClBackend taken = (OpenClBackend) provider.create()) {
+                assertTrue(taken.stagedTransfers());
+                assertFalse(taken.isClosed());
+            }
+            try (OpenClBackend stopped = OpenClBackend.create()) {
+                assertThrows(CancellationException.class, () -> stopped.prepare(DType.F32, () -> true));
+                assertEquals(0, stopped.programs().sourceBuilds() + stopped.programs().binaryBuilds());
+            }
+        } finally {
+            provider.discardAhead();
+            if (previous == null) {
+                System.clearProperty("kiln.opencl.staging");
+            } else {
+                System.setProperty("kiln.opencl.staging", previous);
+            }
+        }
+    }
+
+    private static void assertComputes(OpenClBackend backend) {
+        Buffer x = backend.allocate(DType.F32, 3);
+        backend.upload(new float[] {-1, 0, 2}, x);
+        backend.unary(UnaryOp.ABS, 0, 0, x, x);
+        float[] out = new float[3];
+        backend.download(x, out);
+        assertArrayEquals(new float[] {1, 0, 2}, out);
+    }
+
+    @Test
     void eitherOfTwoDevicesCanBeChosenAndComputes() {
         List<ClDevice> devices = OpenClTestSupport.devices();
         assumeTrue(devices.size() >= 2, "needs two OpenCL devices (POCL_DEVICES=\"pthread pthread\")");
@@ -82,12 +127,7 @@ class DevicesAndCacheTest {
             assertEquals(1, new OpenClBackendProvider().probe().defaultDevice());
             try (OpenClBackend second = OpenClBackend.create()) {
                 assertEquals(1, second.device().index());
-                Buffer x = second.allocate(DType.F32, 3);
-                second.upload(new float[] {-1, 0, 2}, x);
-                second.unary(UnaryOp.ABS, 0, 0, x, x);
-                float[] out = new float[3];
-                second.download(x, out);
-                assertArrayEquals(new float[] {1, 0, 2}, out);
+                assertComputes(second);
             }
         } finally {
             if (previous == null) {

@@ -39,6 +39,16 @@ class PlatformWarmUpTest {
     }
 
     @Test
+    void onlyATrainingOnOneDeviceHasItsBackendBuiltAhead() {
+        assertTrue(PlatformWarmUp.createsOneBackend(List.of("train", "xor")));
+        assertTrue(PlatformWarmUp.createsOneBackend(List.of("train", "mnist-mlp", "--backend", "opencl")));
+        assertFalse(PlatformWarmUp.createsOneBackend(List.of("train", "xor", "--devices", "0,1")));
+        assertFalse(PlatformWarmUp.createsOneBackend(List.of("train", "xor", "--devices=all")));
+        assertFalse(PlatformWarmUp.createsOneBackend(List.of("devices")));
+        assertFalse(PlatformWarmUp.createsOneBackend(List.of("bench", "mnist-mlp", "opencl")));
+    }
+
+    @Test
     void theWarmUpThreadHasEndedWhenAwaitEndReturns() {
         PlatformWarmUp warmUp = PlatformWarmUp.startFor(new String[] {"train", "xor"});
         assertTrue(warmUp.started());
