@@ -44,11 +44,11 @@ final class GemmTuningStore {
      * cache keys it, the type it is treated as (GPU emulation), the dtype and the gemm kernels' source.
      */
     Path path(ClDevice device, DType dtype) {
-        String gemmSource = ProgramSource.of(KernelFamily.GEMM, dtype.name(), Map.of()).hash();
-        String key = ProgramSource.sha256(String.join("\n", device.info().name(), device.info().vendor(),
-                device.info().driverVersion(), device.versions(), device.info().type(),
-                Boolean.toString(device.emulatedGpu()), dtype.name(), gemmSource));
-        return directory.resolve("gemm-" + key.substring(0, 32) + ".properties");
+        String gemmSource = ProgramSource.of(KernelFamily.GEMM, dtype.name(), Map.of()).text();
+        CacheKey key = CacheKey.of(device.info().name(), device.info().vendor(), device.info().driverVersion(),
+                device.versions(), device.info().type(), Boolean.toString(device.emulatedGpu()), dtype.name(),
+                gemmSource);
+        return directory.resolve("gemm-" + key.name() + ".properties");
     }
 
     /** The stored tuning, or empty when there is none or it is invalid. */

@@ -92,7 +92,7 @@ final class ProgramCache implements AutoCloseable {
 
     private cl_program build(ProgramSource source) {
         ClDevice device = context.device();
-        String key = BinaryCache.key(device, source.hash(), options);
+        CacheKey key = BinaryCache.key(device, source.text(), options);
         if (disk != null) {
             Optional<cl_program> cached = disk.read(key).flatMap(this::fromBinary);
             if (cached.isPresent()) {

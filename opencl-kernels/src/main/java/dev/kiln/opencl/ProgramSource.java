@@ -1,11 +1,7 @@
 package dev.kiln.opencl;
 
 import dev.kiln.backend.DType;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -49,19 +45,5 @@ record ProgramSource(String name, SortedMap<String, String> defines, String text
         sorted.forEach((key, value) -> text.append("#define ").append(key).append(' ').append(value).append('\n'));
         text.append(KernelFamily.load(KernelFamily.PRELUDE)).append('\n').append(family.source());
         return new ProgramSource(family.resource() + " (" + label + ")", sorted, text.toString());
-    }
-
-    /** SHA-256 of the text, in hex. */
-    String hash() {
-        return sha256(text);
-    }
-
-    static String sha256(String value) {
-        try {
-            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
-        }
     }
 }

@@ -172,7 +172,7 @@ class DevicesAndCacheTest {
     @Test
     void cacheKeyDependsOnDeviceDriverVersionsSourceAndOptions() {
         ClDevice device = described("dev", "1.0", "OpenCL 3.0 / OpenCL 3.0", true);
-        String key = BinaryCache.key(device, "abc", "");
+        CacheKey key = BinaryCache.key(device, "abc", "");
         assertEquals(key, BinaryCache.key(described("dev", "1.0", "OpenCL 3.0 / OpenCL 3.0", true), "abc", ""));
         assertNotEquals(key, BinaryCache.key(described("dev2", "1.0", "OpenCL 3.0 / OpenCL 3.0", true), "abc", ""));
         assertNotEquals(key, BinaryCache.key(described("dev", "1.1", "OpenCL 3.0 / OpenCL 3.0", true), "abc", ""));

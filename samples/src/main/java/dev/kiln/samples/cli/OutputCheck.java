@@ -22,7 +22,11 @@ final class OutputCheck {
         Path firstMissing = firstMissing(directory.toAbsolutePath().normalize());
         try {
             Files.createDirectories(directory);
-            Files.delete(Files.createTempFile(directory, ".kiln-write-check-", ".tmp"));
+            // named by the process, not by Files.createTempFile, whose SecureRandom sets up the JDK's security
+            // providers (tens of milliseconds of a training's startup)
+            Path probe = directory.resolve(".kiln-write-check-" + ProcessHandle.current().pid() + ".tmp");
+            Files.write(probe, new byte[0]);
+            Files.delete(probe);
         } catch (IOException e) {
             throw new KilnException(option + " " + given + ": cannot be written (" + OutputFailures.describe(e)
                     + "); expected a directory this user can create and write");
