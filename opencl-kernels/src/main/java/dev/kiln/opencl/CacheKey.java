@@ -40,9 +40,4 @@ record CacheKey(byte[] material) {
     public int hashCode() {
         return Arrays.hashCode(material);
     }
-
-    @Override
-    public String toString() {
-        return name();
-    }
 }
