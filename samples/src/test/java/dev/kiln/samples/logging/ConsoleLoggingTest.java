@@ -11,12 +11,16 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The kiln command's console format: plain INFO lines and prefixed DEBUG on stdout, prefixed WARN/ERROR on stderr. */
 class ConsoleLoggingTest {
@@ -93,6 +97,45 @@ class ConsoleLoggingTest {
         } finally {
             System.clearProperty(ClassicConstants.CONFIG_FILE_PROPERTY);
         }
+    }
+
+    @Test
+    void theLaunchersProviderSetsUpTheSameConsole() {
+        ConsoleLoggingProvider provider = new ConsoleLoggingProvider();
+        provider.initialize();
+        LoggerContext context = (LoggerContext) provider.getLoggerFactory();
+        Logger log = context.getLogger("dev.kiln.test");
+        log.debug("hidden");
+        log.info("training '{}' on {}", "xor", "opencl");
+        context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.DEBUG);
+        log.debug("first kernel launch, {} ms after the process started", 42);
+        log.warn("backend '{}' skipped: {}", "opencl", "no device");
+        context.stop();
+
+        assertEquals("training 'xor' on opencl" + N + "DEBUG: first kernel launch, 42 ms after the process started" + N,
+                text(out));
+        assertEquals("WARN: backend 'opencl' skipped: no device" + N, text(err));
+        assertTrue(provider.getMDCAdapter() instanceof LogbackMDCAdapter);
+        assertEquals(provider.getMDCAdapter(), context.getMDCAdapter());
+    }
+
+    @Test
+    void theLaunchersProviderReadsAConfigurationFileNamedByTheUser(@TempDir Path directory) throws IOException {
+        Path file = directory.resolve("custom.xml");
+        Files.writeString(file, "<configuration><appender name=\"OUT\" class=\"ch.qos.logback.core.ConsoleAppender\">"
+                + "<encoder><pattern>custom %level %msg%n</pattern></encoder></appender>"
+                + "<root level=\"INFO\"><appender-ref ref=\"OUT\"/></root></configuration>");
+        System.setProperty(ClassicConstants.CONFIG_FILE_PROPERTY, file.toString());
+        try {
+            ConsoleLoggingProvider provider = new ConsoleLoggingProvider();
+            provider.initialize();
+            LoggerContext context = (LoggerContext) provider.getLoggerFactory();
+            context.getLogger("dev.kiln.test").info("from the file");
+            context.stop();
+        } finally {
+            System.clearProperty(ClassicConstants.CONFIG_FILE_PROPERTY);
+        }
+        assertEquals("custom INFO from the file" + N, text(out));
     }
 
     @Test
