@@ -2,6 +2,7 @@ package dev.kiln.samples.logging;
 
 import ch.qos.logback.classic.ClassicConstants;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.CoreConstants;
@@ -37,17 +38,16 @@ public final class ConsoleLoggingProvider implements SLF4JServiceProvider {
         mdc = new LogbackMDCAdapter();
         context.setMDCAdapter(mdc);
         markers = new BasicMarkerFactory();
-        if (System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY) != null) {
+        ConsoleLogging logging = new ConsoleLogging();
+        logging.setContext(context);
+        // ConsoleLogging steps aside for a configuration file the user named, which logback's own path reads
+        if (logging.configure(context) != Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY) {
             try {
                 new ContextInitializer(context).autoConfig();
             } catch (JoranException e) {
                 Util.report("Failed to configure logging from " + System.getProperty(
                         ClassicConstants.CONFIG_FILE_PROPERTY), e);
             }
-        } else {
-            ConsoleLogging logging = new ConsoleLogging();
-            logging.setContext(context);
-            logging.configure(context);
         }
         context.start();
     }
