@@ -3,7 +3,6 @@ package dev.kiln.samples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The {@code ./kiln} launcher's class-data archive, in a copy of the checkout whose build is up to date: recorded
@@ -85,8 +85,6 @@ class LauncherTest {
     @Test
     @Order(1)
     void theFirstRunRecordsTheArchiveAndTheNextOnesLoadTheirClassesFromIt() throws Exception {
-        assumeTrue(Files.exists(Path.of(System.getProperty("java.home"), "lib", "server", "classes.jsa")),
-                "this JDK has no base class-data archive to extend");
         Run.of(Map.of(), "--version").assertVersionWithoutNoise();
         Path archive = archive();
         assertTrue(Files.size(archive) > 0, "an archive was recorded");
@@ -94,8 +92,12 @@ class LauncherTest {
         Path classes = root.resolve("classes.log");
         Run.of(Map.of("KILN_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes), "--version")
                 .assertVersionWithoutNoise();
-        assertTrue(Files.readString(classes).contains(KilnCommand.class.getName() + " source: shared objects file"),
-                "the command's classes come from the archive");
+        String loaded = Files.readString(classes);
+        // picocli's Java 5 bytecode, and our classes implementing its interfaces, too
+        for (String name : List.of(KilnCommand.class.getName(), CommandLine.class.getName(),
+                UsageErrorHandler.class.getName())) {
+            assertTrue(loaded.contains(name + " source: shared objects file"), name + " comes from the archive");
+        }
     }
 
     @Test
