@@ -21,7 +21,8 @@ final class ProgramCache implements AutoCloseable {
     private final ClContext context;
     private final String options;
     private final BinaryCache disk;
-    private final Map<ProgramSource, cl_program> programs = new HashMap<>();
+    // keyed by the text, which is the whole program: hashing the record would bootstrap method handles (startup)
+    private final Map<String, cl_program> programs = new HashMap<>();
     private final Map<cl_program, Map<String, cl_kernel>> kernels = new HashMap<>();
     private final Map<cl_kernel, KernelLimits> limits = new IdentityHashMap<>();
     private final Map<cl_kernel, KernelInstances> instances = new IdentityHashMap<>();
@@ -72,10 +73,10 @@ final class ProgramCache implements AutoCloseable {
 
     /** The built program for {@code source}, compiling it on first use. */
     cl_program program(ProgramSource source) {
-        cl_program program = programs.get(source);
+        cl_program program = programs.get(source.text());
         if (program == null) {
             program = build(source);
-            programs.put(source, program);
+            programs.put(source.text(), program);
         }
         return program;
     }
