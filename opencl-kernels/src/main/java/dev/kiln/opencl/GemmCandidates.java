@@ -9,10 +9,10 @@ import java.util.List;
  * work-item and k slice.
  */
 final class GemmCandidates {
-    private static final int[] ROWS = {4, 8, 16};
+    private static final int[] ROWS = {4, 6, 8, 12, 16};
     private static final int[] VECTOR_WIDTHS = {4, 8, 16};
-    private static final int[] VECTORS = {1, 2};
-    private static final int[][] GROUPS = {{4, 4}, {4, 8}, {8, 4}, {8, 8}, {16, 8}, {8, 16}};
+    private static final int[] VECTORS = {1, 2, 4};
+    private static final int[][] GROUPS = {{4, 4}, {4, 8}, {8, 4}, {8, 8}, {16, 8}, {8, 16}, {8, 1}, {16, 1}, {32, 1}};
     private static final int[] REGISTER_DEPTH_BLOCKS = {256, 512, 1024, 2048};
     private static final int[] TILES = {16, 32};
     private static final int[] WORK_PER_ITEM = {2, 4, 8, 16};

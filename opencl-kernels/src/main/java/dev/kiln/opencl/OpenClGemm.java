@@ -59,10 +59,11 @@ final class OpenClGemm {
     private static final int B_IN_PLACE_UP_TO = 64;
     /**
      * Row blocks up to which gemm_register also reads a small op(b) in place (at most {@link #SMALL_B_BYTES}, which
-     * stays in L2 however many blocks walk it): the MLP's TN 784x128x128 (98 blocks) ran about a fifth faster so, and
-     * a launch fewer; NN 15488x64x288 (1936 blocks, b of 72 KiB) ran about a tenth slower, hence the bound.
+     * stays in L2 however many blocks walk it): the MLP's TN 784x128x128 (98 blocks of 8 rows, 131 of 6) ran about a
+     * fifth faster so, and a launch fewer; NN 15488x64x288 (1936 blocks, b of 72 KiB) ran about a tenth slower, hence
+     * the bound.
      */
-    private static final int SMALL_B_IN_PLACE_UP_TO = 128;
+    private static final int SMALL_B_IN_PLACE_UP_TO = 192;
     private static final long SMALL_B_BYTES = 256 * 1024;
     /**
      * Multiply-adds up to which gemm_register_gathered reads a transposed op(b) in place, gathering every lane, rather

@@ -81,6 +81,21 @@ class GemmTest {
     }
 
     @Test
+    void transposedBPacksThroughShufflesAtEveryVectorWidth() {
+        // gemm_pack turns a transposed b into panel rows VW x VW elements at a time by shuffles; products too large
+        // for the gathering kernel, with whole tiles (64 x 128 x 256) and a last block and k chunk cut short.
+        for (int width : new int[] {2, 4, 8, 16}) {
+            withTuning(new GemmTuning(true, 6, width, 4, 16, 1, 0, 16, 4, 0), () -> {
+                long before = backend.kernelLaunches();
+                check(64, 128, 256, false, true, 1, 0);
+                assertEquals(2, backend.kernelLaunches() - before, "gemm_pack, then one gemm_register");
+                check(67, 129, 97, false, true, 0.5, 2);
+                check(67, 129, 97, true, true, -1, 1);
+            });
+        }
+    }
+
+    @Test
     void tiledKernelMatchesReference() {
         withTuning(new GemmTuning(false, 8, 4, 1, 1, 1, 0, 8, 2, 0), () -> {
             for (int[] size : SIZES) {

@@ -104,6 +104,44 @@ static inline void pack_a(const int m, const int k, const int transposeA, __glob
     }
 }
 
+// Masks of shuffle2 that interleave the lanes of two vectors: ZIP_LO the first halves, ZIP_HI the second halves.
+#if PRECISION == 64
+#define maskV KILN_CONCAT(ulong, VW)
+#else
+#define maskV KILN_CONCAT(uint, VW)
+#endif
+#if VW == 16
+#define ZIP_LO ((maskV) (0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23))
+#define ZIP_HI ((maskV) (8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31))
+#elif VW == 8
+#define ZIP_LO ((maskV) (0, 8, 1, 9, 2, 10, 3, 11))
+#define ZIP_HI ((maskV) (4, 12, 5, 13, 6, 14, 7, 15))
+#elif VW == 4
+#define ZIP_LO ((maskV) (0, 4, 1, 5))
+#define ZIP_HI ((maskV) (2, 6, 3, 7))
+#elif VW == 2
+#define ZIP_LO ((maskV) (0, 2))
+#define ZIP_HI ((maskV) (1, 3))
+#endif
+
+// Transposes the VW x VW tile held as VW row vectors in place: log2(VW) rounds of interleaving row i with row
+// i + VW / 2, whole-vector shuffles where an element-wise copy compiled to one insert or extract per element.
+static inline void transpose_tile(realV rows[VW]) {
+#pragma unroll
+    for (int round = 1; round < VW; round *= 2) {
+        realV next[VW];
+#pragma unroll
+        for (int i = 0; i < VW / 2; i++) {
+            next[2 * i] = shuffle2(rows[i], rows[i + VW / 2], ZIP_LO);
+            next[2 * i + 1] = shuffle2(rows[i], rows[i + VW / 2], ZIP_HI);
+        }
+#pragma unroll
+        for (int i = 0; i < VW; i++) {
+            rows[i] = next[i];
+        }
+    }
+}
+
 // packed[(columnBlock * k + p) * NR + c] = op(b)[p, columnBlock * NR + c] for p in [p0, p0 + VW), zero past
 // column n. Full blocks move as vectors: rows of an untransposed b, and columns of a transposed one, turned into rows
 // VW x VW elements at a time.
@@ -114,19 +152,15 @@ static inline void pack_b(const int n, const int k, const int transposeB, __glob
     if (transposeB && j0 + NR <= n && p0 + VW <= k) {
 #pragma unroll
         for (int v = 0; v < NV; v++) {
-            real tile[VW][VW];
+            realV tile[VW];
 #pragma unroll
             for (int c = 0; c < VW; c++) {
-                VSTORE(VLOAD(b + (size_t) (j0 + v * VW + c) * k + p0), tile[c]);
+                tile[c] = VLOAD(b + (size_t) (j0 + v * VW + c) * k + p0);
             }
+            transpose_tile(tile);
 #pragma unroll
             for (int q = 0; q < VW; q++) {
-                real row[VW];
-#pragma unroll
-                for (int c = 0; c < VW; c++) {
-                    row[c] = tile[c][q];
-                }
-                VSTORE(VLOAD(row), out + q * NR + v * VW);
+                VSTORE(tile[q], out + q * NR + v * VW);
             }
         }
         return;
